@@ -1,0 +1,28 @@
+# fake-apiserver/: the store, authz, faults, in-process transport
+# (libleaselab-fa), the HTTP front end (libleaselab-fahttp) and the binary.
+LIBS += leaselab-fa leaselab-fahttp
+leaselab-fa_SRCS := $(wildcard fake-apiserver/*.c)
+leaselab-fahttp_SRCS := $(wildcard fake-apiserver/http/*.c)
+
+ifneq ($(wildcard fake-apiserver/cmd/fake-apiserver.c),)
+BINS += fake-apiserver
+fake-apiserver_SRCS := fake-apiserver/cmd/fake-apiserver.c
+fake-apiserver_LIBS := leaselab-fahttp leaselab-fa leaselab-core
+endif
+
+FA_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_fa_*.c))
+FAH_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_fahttp_*.c))
+UNIT_TESTS += $(FA_TESTS) $(FAH_TESTS)
+$(foreach t,$(FA_TESTS),$(eval $(t)_LIBS := leaselab-fa leaselab-core))
+$(foreach t,$(FAH_TESTS),$(eval $(t)_LIBS := leaselab-fahttp leaselab-fa leaselab-core))
+
+ifneq ($(wildcard bench/bench_fa_http.c),)
+BENCHES += bench_fa_http
+bench_fa_http_SRCS := bench/bench_fa_http.c
+bench_fa_http_LIBS := leaselab-fa leaselab-core
+endif
+
+ifneq ($(wildcard tests/fuzz/fuzz_fa_request.c),)
+FUZZERS += fuzz_fa_request
+fuzz_fa_request_SRCS := $(wildcard fake-apiserver/*.c fake-apiserver/http/*.c elector/*.c)
+endif

@@ -1,0 +1,288 @@
+/* leaselab — the election core: client-go's tools/leaderelection as a sans-IO
+ * state machine (ARCHITECTURE.md seam 1; ELECTION-SPEC.md is the spec).
+ *
+ * The core never reads a clock, sleeps, draws randomness or does I/O. A driver
+ * (le_run() in real time, the simulator in virtual time, a unit test with a
+ * script) feeds it inputs, each stamped with the node's clock, and carries out
+ * the outputs it queues:
+ *
+ *   inputs                      outputs (drain with le_elector_next_output)
+ *   le_elector_start            LE_OUT_SEND      send request id N
+ *   le_elector_on_timer         LE_OUT_ABORT     abort request N (no response
+ *   le_elector_on_response                       is expected any more)
+ *   le_elector_cancel           LE_OUT_STARTED_LEADING / STOPPED_LEADING
+ *                               LE_OUT_NEW_LEADER LE_OUT_LOG  LE_OUT_DONE
+ *
+ * Timers follow ngtcp2: after every input the driver asks
+ * le_elector_next_deadline() for the monotonic time at which it must call
+ * le_elector_on_timer(); INT64_MAX means "no timer". Calling on_timer early
+ * is harmless (nothing is due, nothing happens).
+ *
+ * Per-request client timeouts and the renew deadline are enforced by the core
+ * itself: when one passes it queues LE_OUT_ABORT and treats the request as
+ * failed. A driver may therefore forget about timeouts; a response that
+ * arrives for an aborted or unknown request id is ignored.
+ *
+ * Not thread-safe: one elector is driven from one thread.
+ */
+#ifndef LEASELAB_ELECTOR_H
+#define LEASELAB_ELECTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leaselab/record.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LE_NS_PER_MS INT64_C(1000000)
+#define LE_NS_PER_S INT64_C(1000000000)
+
+/* A node's two clock readings (ARCHITECTURE.md seam 2): mono_ns for every
+ * duration and expiry decision, wall_ns only for the times written into the
+ * record. */
+typedef struct le_time {
+	int64_t mono_ns;
+	int64_t wall_ns;
+} le_time;
+
+/* ---- behaviour profiles (ARCHITECTURE.md seam 4, ELECTION-SPEC.md 2.8, 5) --
+ * Each historical deviation from client-go HEAD is one named flag. */
+typedef struct le_profile {
+	const char *name;
+	/* Renew pass: first attempt immediately (HEAD) or only after RP (Poll,
+	 * 2015–2018 and 0.5). */
+	bool renew_first_attempt_immediate;
+	/* Renew pass deadline aborts the request in flight (HEAD); when false it
+	 * is checked only between attempts, so a hung request never ends the
+	 * pass (2018, 0.5; kubernetes#65090). */
+	bool renew_deadline_aborts_request;
+	/* Gap between renew passes: RP (HEAD, since PR #65667) or 0. */
+	bool renew_pass_gap_is_rp;
+	/* Expiry uses the record's leaseDurationSeconds (HEAD, PR #114872) or
+	 * the elector's own LD (before 2023, 0.5; kubernetes#47671). */
+	bool expiry_uses_record_duration;
+	/* A record with holder "" is free (1.14+). */
+	bool empty_holder_is_free;
+	/* Optimistic fast-path Update for the leader (PR #122069). */
+	bool fast_path;
+	/* Change detection by raw bytes (HEAD) or by parsed-record equality
+	 * (0.5 / before 2019-08). */
+	bool change_detect_raw;
+	/* Release on cancel exists at all (PR #71490); the config's
+	 * release_on_cancel only takes effect when this is true. */
+	bool release_supported;
+	/* Release is bounded by RD (PR #124588); otherwise unbounded. */
+	bool release_bounded_by_rd;
+	/* Release GETs first for a fresh resourceVersion (PR #132849). */
+	bool release_get_first;
+	/* Release retries on 409 until its deadline (client-go 2026). */
+	bool release_retry_on_conflict;
+	/* The renewing holder writes leaderTransitions as 0 (0.5). */
+	bool transitions_reset_on_renew;
+	/* OnNewLeader is wired (not in 0.5: followers' view goes stale). */
+	bool on_new_leader_wired;
+	/* observedTime comes from the wall clock (0.5, Go 1.6: NTP steps change
+	 * expiry decisions; hazard H5). */
+	bool observed_time_uses_wall_clock;
+	/* After leadership is lost, acquire again with the same state (0.5's
+	 * wait.Forever(Run, 0)) instead of ending. */
+	bool rerun_after_loss;
+	/* Default per-request client timeout: max(1 s, RD/2) (HEAD) or none. */
+	bool default_request_timeout;
+} le_profile;
+
+/* The built-in profiles: "client-go", "client-go-2018", "sidecar-0.5". */
+const le_profile *le_profile_find(const char *name);
+extern const le_profile le_profile_client_go;
+extern const le_profile le_profile_client_go_2018;
+extern const le_profile le_profile_sidecar_05;
+
+/* ---- configuration (ELECTION-SPEC.md 1) ---------------------------------- */
+typedef struct le_config {
+	const char *identity;       /* copied; "" fails validation */
+	le_lock_kind lock_kind;
+	const char *lock_namespace; /* copied */
+	const char *lock_name;      /* copied */
+	int64_t lease_duration_ns;  /* LD */
+	int64_t renew_deadline_ns;  /* RD */
+	int64_t retry_period_ns;    /* RP */
+	bool release_on_cancel;
+	/* Per-request client timeout; 0 = the profile's default (max(1 s, RD/2)
+	 * or none); < 0 = none. */
+	int64_t request_timeout_ns;
+	const le_profile *profile;  /* NULL = client-go */
+	/* client-go requires OnStartedLeading/OnStoppedLeading callbacks and a
+	 * lock; a sans-IO core has outputs instead, so validation asks the driver
+	 * to vouch for them (checks 6-8 of spec 1.2). */
+	bool has_started_leading_cb;
+	bool has_stopped_leading_cb;
+	bool has_lock;
+	const char *name;           /* for metrics and healthz; may be NULL */
+} le_config;
+
+/* Fill *c with client-go's defaults: LD 15 s, RD 10 s, RP 2 s, Lease lock,
+ * profile client-go, callbacks and lock vouched for. */
+void le_config_defaults(le_config *c);
+
+/* Validate in client-go's order with its exact error texts (spec 1.2).
+ * Returns LE_OK or LE_EINVAL with the text in err. */
+int le_config_validate(const le_config *c, char *err, size_t errcap);
+
+/* ---- requests and responses (ARCHITECTURE.md seam 3) -------------------- */
+typedef enum le_op {
+	LE_OP_GET = 0,
+	LE_OP_CREATE = 1,
+	LE_OP_UPDATE = 2,
+} le_op;
+
+/* A request the driver must send. For CREATE/UPDATE, record is what to write;
+ * UPDATE is a compare-and-swap on resource_version (the lock's cached
+ * object). Annotation locks keep the rest of the cached object (and the
+ * object's other annotations) unchanged: that is the transport's job. */
+typedef struct le_request {
+	uint64_t id;
+	le_op op;
+	le_record record;                   /* CREATE / UPDATE */
+	char resource_version[LE_RV_MAX];   /* UPDATE */
+	int64_t timeout_ns;                 /* informational; the core enforces it */
+} le_request;
+
+/* What came back. status is the HTTP status code (200, 201, 404, 409, 403,
+ * 500, ...) or 0 when no response arrived (connection refused, reset, client
+ * timeout). reason/message are the Status object's, when there was one. For
+ * a successful GET/CREATE/UPDATE: record (present=false for a missing
+ * annotation), resource_version, and raw = the bytes used for change
+ * detection (the annotation text, or le_record_key() for an in-process
+ * store). Pointers need only live for the duration of the call. */
+typedef struct le_response {
+	uint64_t id;
+	int status;
+	const char *reason;    /* e.g. "Conflict", "NotFound"; may be NULL */
+	const char *message;   /* e.g. the apiserver's 403 text; may be NULL */
+	const le_record *record;
+	bool record_present;
+	const char *resource_version;
+	const void *raw;
+	size_t raw_len;
+} le_response;
+
+/* ---- outputs -------------------------------------------------------------- */
+typedef enum le_output_kind {
+	LE_OUT_SEND = 1,          /* .request */
+	LE_OUT_ABORT,             /* .request_id */
+	LE_OUT_STARTED_LEADING,   /* OnStartedLeading: start the leader's work */
+	LE_OUT_STOPPED_LEADING,   /* OnStoppedLeading; .was_leader says whether
+				     the leader's context was live (it is now
+				     cancelled). Emitted once per Run exit. */
+	LE_OUT_NEW_LEADER,        /* OnNewLeader(.identity), "" included */
+	LE_OUT_LOG,               /* .log */
+	LE_OUT_DONE,              /* Run returned; no more outputs, no timers */
+} le_output_kind;
+
+/* Log messages are codes plus arguments, formatted only when a driver wants
+ * text (le_log_format), so the simulator's per-event path formats nothing. */
+typedef enum le_msg {
+	LE_MSG_ATTEMPTING_ACQUIRE = 1, /* "attempting to acquire leader lease ns/name..." */
+	LE_MSG_ACQUIRED,         /* "successfully acquired lease ns/name" */
+	LE_MSG_FAILED_ACQUIRE,   /* V4 "failed to acquire lease ns/name" */
+	LE_MSG_RENEWED,          /* V5 "successfully renewed lease ns/name" */
+	LE_MSG_FAILED_RENEW,     /* "failed to renew lease ns/name: <detail>" */
+	LE_MSG_HELD_BY,          /* "lock is held by <holder> and has not yet expired" */
+	LE_MSG_FAST_PATH_FAILED, /* V2 "Failed to update lease optimistically, falling back to slow path" */
+	LE_MSG_GET_ERROR,        /* "error retrieving resource lock ns/name: <detail>" */
+	LE_MSG_CREATE_ERROR,     /* "error initially creating leader election record: <detail>" */
+	LE_MSG_UPDATE_ERROR,     /* "Failed to update lock: <detail>" */
+	LE_MSG_RELEASE_CONFLICT, /* V4 "Conflict when releasing lease, retrying" */
+	LE_MSG_RELEASE_FAILED,   /* "Failed to release lease: <detail>" */
+	LE_MSG_RELEASED,         /* "released lease ns/name" */
+	LE_MSG_IS_THE_LEADER,    /* "<holder> is the leader" (0.5 stdout; new leader) */
+	LE_MSG_REQUEST_ABORTED,  /* V4 request N aborted: <detail> */
+} le_msg;
+
+typedef struct le_log {
+	int verbosity;          /* klog V-level: 0 = always shown */
+	bool is_error;
+	le_msg msg;
+	const char *arg;        /* holder / detail, or NULL; valid until next input */
+	int status;             /* HTTP status behind the message, 0 if none */
+} le_log;
+
+typedef struct le_output {
+	le_output_kind kind;
+	union {
+		const le_request *request;   /* SEND; valid until the next input */
+		uint64_t request_id;         /* ABORT */
+		const char *identity;        /* NEW_LEADER; valid until next input */
+		bool was_leader;             /* STOPPED_LEADING */
+		le_log log;                  /* LOG */
+	} u;
+} le_output;
+
+/* Text of a log output in the profile's words (client-go HEAD or 0.5).
+ * Returns the length (truncated to cap-1). */
+int le_log_format(const struct le_elector *e, const le_log *log, char *buf,
+		  size_t cap);
+
+/* ---- the elector ------------------------------------------------------- */
+typedef struct le_elector le_elector;
+
+/* Validates c (le_config_validate) and allocates. NULL with err filled on
+ * failure. */
+le_elector *le_elector_new(const le_config *c, char *err, size_t errcap);
+void le_elector_free(le_elector *e);
+
+/* Inputs. Each takes the node's clock; `rnd` is a uniform 64-bit draw from
+ * the driver's random stream, used when the input leads to a jittered wait
+ * (the acquire loop's U[RP, 2.2 RP)) and ignored otherwise. Return LE_OK, or
+ * LE_ESTATE when the call makes no sense now (e.g. start twice). */
+int le_elector_start(le_elector *e, le_time now, uint64_t rnd);
+int le_elector_on_timer(le_elector *e, le_time now, uint64_t rnd);
+int le_elector_on_response(le_elector *e, le_time now, const le_response *r,
+			   uint64_t rnd);
+/* The context is cancelled (SIGTERM, shutdown): abort what is in flight,
+ * release if configured, stop leading, finish with LE_OUT_DONE. */
+int le_elector_cancel(le_elector *e, le_time now, uint64_t rnd);
+
+/* Monotonic time of the next timer, INT64_MAX if none. */
+int64_t le_elector_next_deadline(const le_elector *e);
+
+/* Drain outputs in order. Returns false when the queue is empty. The output
+ * (and pointers inside it) stay valid until the next input call. */
+bool le_elector_next_output(le_elector *e, le_output *out);
+
+/* ---- observation ---------------------------------------------------------- */
+bool le_elector_is_leader(const le_elector *e);      /* observed holder == me */
+const char *le_elector_leader(const le_elector *e);  /* observed holder ("" if none) */
+const le_record *le_elector_observed_record(const le_elector *e);
+const le_config *le_elector_config(const le_elector *e); /* copies of strings */
+bool le_elector_done(const le_elector *e);
+/* True from STARTED_LEADING until STOPPED_LEADING: the leader's context is
+ * live. */
+bool le_elector_leading(const le_elector *e);
+
+/* Healthz (spec 2.7): LE_OK when healthy; otherwise LE_ETIMEDOUT with
+ * "failed election to renew leadership on lease <name>" in err. */
+int le_elector_check(const le_elector *e, int64_t mono_now_ns,
+		     int64_t tolerance_ns, char *err, size_t errcap);
+
+/* Counters an operator would alert on (also used by /metrics). */
+typedef struct le_stats {
+	uint64_t attempts;        /* tryAcquireOrRenew calls */
+	uint64_t requests;        /* requests sent */
+	uint64_t aborted;         /* requests aborted (deadline / timeout) */
+	uint64_t slowpath;        /* leader_election_slowpath_total */
+	uint64_t acquisitions;    /* became leader */
+	uint64_t losses;          /* stopped leading after leading */
+	uint64_t renew_failures;  /* failed renew passes */
+	uint64_t errors;          /* non-2xx/404 responses + transport failures */
+} le_stats;
+void le_elector_stats(const le_elector *e, le_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

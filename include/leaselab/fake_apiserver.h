@@ -1,0 +1,297 @@
+/* leaselab — fake-apiserver: a Kubernetes-compatible store for leases,
+ * endpoints and configmaps that lies on purpose.
+ *
+ * Three layers, each usable alone:
+ *   fa_store   objects, resourceVersion CAS, validation, Status errors,
+ *              history, watch subscribers. No I/O, no clock: every call takes
+ *              the server's wall time; uids come from a seeded PRNG.
+ *   fa_authz   bearer tokens -> users, RBAC-lite policy -> 401/403.
+ *   fa_faults  fault rules keyed by client identity -> a decision (delays,
+ *              loss, errors, partition) that a driver carries out: the HTTP
+ *              front end with libevent timers, the simulator in virtual time.
+ * plus the in-process lock path (fa_store_lock_*): the simulator's link to
+ * the store, with no HTTP and no JSON.
+ *
+ * No global state: any number of stores may live in one process.
+ */
+#ifndef LEASELAB_FAKE_APISERVER_H
+#define LEASELAB_FAKE_APISERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leaselab/elector.h"
+#include "leaselab/record.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Same numbering as le_lock_kind. */
+typedef enum fa_resource {
+	FA_RES_LEASES = 0,
+	FA_RES_ENDPOINTS = 1,
+	FA_RES_CONFIGMAPS = 2,
+	FA_RES_COUNT
+} fa_resource;
+
+const char *fa_resource_name(fa_resource r);   /* "leases", ... */
+const char *fa_resource_kind(fa_resource r);   /* "Lease", ... */
+const char *fa_resource_group(fa_resource r);  /* "coordination.k8s.io" or "" */
+const char *fa_resource_version(fa_resource r);/* "v1" */
+int fa_resource_parse(const char *plural, fa_resource *out);
+
+/* A Kubernetes Status: every failure the store reports. code 0 = success. */
+typedef struct fa_status {
+	int code;            /* 200, 201, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503, 504 */
+	char reason[32];     /* "NotFound", "AlreadyExists", "Conflict", "Invalid", "Forbidden", ... */
+	char message[768];   /* the apiserver's own words */
+	char field[64];      /* for 422: the offending field path, e.g. "spec.leaseDurationSeconds" */
+	int retry_after_s;   /* for 429 */
+} fa_status;
+
+void fa_status_ok(fa_status *st, int code);
+/* The full `kind: Status` JSON (apiVersion v1, status Failure, message,
+ * reason, details, code). Returns a malloc'd string. */
+char *fa_status_to_json(const fa_status *st, const char *name, fa_resource res);
+
+/* ---- the store ------------------------------------------------------- */
+typedef struct fa_store fa_store;
+
+fa_store *fa_store_new(uint64_t seed);
+void fa_store_free(fa_store *s);
+
+/* Current global revision (the last resourceVersion handed out). */
+uint64_t fa_store_revision(const fa_store *s);
+
+/* -- the in-process lock path (hot: no JSON, no allocation in steady state).
+ * Fills *resp (an le_response whose pointers point into *scratch, valid until
+ * the next call with the same scratch) exactly as an HTTP transport would:
+ * 200/201 with record, resourceVersion and raw (le_record_key) on success;
+ * 404/409/422 with reason and message otherwise. `identity` is the client,
+ * recorded in the history. */
+typedef struct fa_lock_scratch {
+	le_record record;
+	char rv[LE_RV_MAX];
+	unsigned char raw[640];
+	fa_status status;
+} fa_lock_scratch;
+
+void fa_store_lock_get(fa_store *s, fa_resource res, const char *ns,
+		       const char *name, fa_lock_scratch *scratch,
+		       le_response *resp);
+void fa_store_lock_create(fa_store *s, fa_resource res, const char *ns,
+			  const char *name, const le_record *rec,
+			  const char *identity, int64_t now_wall_ns,
+			  fa_lock_scratch *scratch, le_response *resp);
+void fa_store_lock_update(fa_store *s, fa_resource res, const char *ns,
+			  const char *name, const le_record *rec,
+			  const char *resource_version, const char *identity,
+			  int64_t now_wall_ns, fa_lock_scratch *scratch,
+			  le_response *resp);
+/* Convenience: carry out one le_request (GET/CREATE/UPDATE) for a lock. */
+void fa_store_lock_do(fa_store *s, le_lock_kind kind, const char *ns,
+		      const char *name, const le_request *req,
+		      const char *identity, int64_t now_wall_ns,
+		      fa_lock_scratch *scratch, le_response *resp);
+
+/* -- the JSON path (HTTP front end, kubectl, other electors). Objects are
+ * cJSON * passed as void *. Results are new cJSON objects the caller frees
+ * (cJSON_Delete); on failure NULL is returned and *st says why. Request
+ * bodies may lack kind/apiVersion, carry nulls and unknown fields. */
+void *fa_store_get_json(fa_store *s, fa_resource res, const char *ns,
+			const char *name, fa_status *st);
+/* ns NULL = all namespaces. Returns a List object (kind "<Kind>List",
+ * metadata.resourceVersion = current revision, items sorted by ns/name). */
+void *fa_store_list_json(fa_store *s, fa_resource res, const char *ns,
+			 fa_status *st);
+void *fa_store_create_json(fa_store *s, fa_resource res, const char *ns,
+			   const void *body, const char *identity,
+			   int64_t now_wall_ns, fa_status *st);
+/* PUT: CAS on metadata.resourceVersion; an empty one is unconditional only
+ * where the real apiserver allows it (not for leases: 422). Leases and
+ * endpoints create on update; configmaps answer 404. */
+void *fa_store_update_json(fa_store *s, fa_resource res, const char *ns,
+			   const char *name, const void *body,
+			   const char *identity, int64_t now_wall_ns,
+			   fa_status *st);
+/* JSON merge patch (RFC 7386), also used for strategic-merge patches of the
+ * fields these resources have. */
+void *fa_store_patch_json(fa_store *s, fa_resource res, const char *ns,
+			  const char *name, const void *patch,
+			  const char *identity, int64_t now_wall_ns,
+			  fa_status *st);
+/* Preconditions: uid / resourceVersion may be NULL. Returns the deleted
+ * object. */
+void *fa_store_delete_json(fa_store *s, fa_resource res, const char *ns,
+			   const char *name, const char *precond_uid,
+			   const char *precond_rv, const char *identity,
+			   int64_t now_wall_ns, fa_status *st);
+
+/* -- history: every committed write, in commit order. */
+typedef enum fa_write_kind {
+	FA_WRITE_CREATE = 1,
+	FA_WRITE_UPDATE,
+	FA_WRITE_DELETE,
+} fa_write_kind;
+
+typedef struct fa_history_entry {
+	int64_t server_wall_ns;
+	uint64_t revision;
+	fa_write_kind kind;
+	fa_resource res;
+	char ns[64];
+	char name[LE_NAME_MAX];
+	char identity[LE_ID_MAX];  /* the authenticated client */
+	le_record record;          /* the lock record after the write */
+	bool record_present;
+} fa_history_entry;
+
+size_t fa_store_history_len(const fa_store *s);
+const fa_history_entry *fa_store_history_at(const fa_store *s, size_t i);
+/* One JSON line (no trailing newline) for entry i, including the whole
+ * object as it was committed. malloc'd. */
+char *fa_store_history_json(const fa_store *s, size_t i);
+/* Stop keeping history (long simulations may keep their own). */
+void fa_store_set_history(fa_store *s, bool keep);
+
+/* -- watchers: called synchronously on every committed write, after the
+ * history append. type is "ADDED", "MODIFIED" or "DELETED"; obj is the cJSON
+ * object as committed (borrowed). */
+typedef void (*fa_watch_fn)(void *ud, fa_resource res, const char *type,
+			    const void *obj);
+int fa_store_watch_add(fa_store *s, fa_watch_fn fn, void *ud);
+void fa_store_watch_remove(fa_store *s, int handle);
+
+/* -- persistence: the hook runs before a write is acknowledged; a non-zero
+ * return fails the write with 500 and rolls it back. obj is the committed
+ * object (borrowed cJSON), deleted = true for deletes. */
+typedef int (*fa_commit_fn)(void *ud, fa_resource res, const void *obj,
+			    bool deleted);
+void fa_store_set_commit_hook(fa_store *s, fa_commit_fn fn, void *ud);
+/* Load an object as it was committed (journal replay): keeps its
+ * resourceVersion, uid and creationTimestamp and advances the revision. */
+int fa_store_restore_json(fa_store *s, fa_resource res, const void *obj,
+			  bool deleted, char *err, size_t errcap);
+
+/* ---- identity and access ------------------------------------------- */
+typedef struct fa_authz fa_authz;
+
+/* Token file: one "token,user[,group...]" per line ('#' comments), like the
+ * apiserver's --token-auth-file. Policy file: one rule per line
+ *   <user-or-*> <verbs|*> <resources|*> <namespaces|*> [resourceNames|*]
+ * comma-separated lists, e.g.
+ *   system:serviceaccount:default:default get,create,update leases default my-lease
+ * Errors name file:line. */
+fa_authz *fa_authz_new(void);
+void fa_authz_free(fa_authz *a);
+int fa_authz_load_tokens(fa_authz *a, const char *path, char *err, size_t errcap);
+int fa_authz_load_policy(fa_authz *a, const char *path, char *err, size_t errcap);
+int fa_authz_add_token(fa_authz *a, const char *token, const char *user);
+int fa_authz_add_rule(fa_authz *a, const char *rule_line, char *err, size_t errcap);
+/* Who is this bearer token? NULL = unknown (401). With no tokens loaded every
+ * request is "system:anonymous"-free: returns default_user. */
+const char *fa_authz_authenticate(const fa_authz *a, const char *bearer_token,
+				  const char *default_user);
+/* With no policy loaded everything is allowed. On deny fills st with 403 and
+ * the apiserver's message, e.g. endpoints "elect-nginx-deploy" is forbidden:
+ * User "system:serviceaccount:test-leader-elector:default" cannot get
+ * resource "endpoints" in API group "" in the namespace "default". */
+bool fa_authz_allow(const fa_authz *a, const char *user, const char *verb,
+		    fa_resource res, const char *ns, const char *name,
+		    fa_status *st);
+
+/* ---- faults ------------------------------------------------------------ */
+typedef enum fa_latency_kind {
+	FA_LAT_NONE = 0,
+	FA_LAT_FIXED,     /* a */
+	FA_LAT_UNIFORM,   /* U[a, b) */
+	FA_LAT_PARETO,    /* long tail: scale a, shape alpha, capped at b */
+} fa_latency_kind;
+
+typedef struct fa_latency {
+	fa_latency_kind kind;
+	int64_t a_ns;
+	int64_t b_ns;
+	double alpha;
+} fa_latency;
+
+typedef enum fa_partition {
+	FA_PART_NONE = 0,
+	FA_PART_REFUSED,    /* connection refused at once */
+	FA_PART_BLACKHOLE,  /* nothing comes back; the client times out */
+} fa_partition;
+
+/* One rule. identity "" or "*" matches every client. Rules apply in order;
+ * fields of later matching rules override earlier ones when set. */
+typedef struct fa_fault_rule {
+	char identity[LE_ID_MAX];
+	fa_latency request_latency;   /* client -> server leg */
+	fa_latency response_latency;  /* server -> client leg */
+	double request_loss;          /* P(request lost: nothing commits) */
+	double response_loss;         /* P(response lost: write commits) */
+	fa_partition partition;
+	int error_code;               /* 0, or 429/500/503/504 injected */
+	double error_rate;            /* P(error) when error_code set (0 = 1.0) */
+	int retry_after_s;            /* for 429 */
+	int64_t commit_delay_ns;      /* slow commit (etcd) */
+} fa_fault_rule;
+
+typedef struct fa_faults fa_faults;
+fa_faults *fa_faults_new(void);
+void fa_faults_free(fa_faults *f);
+/* Returns a rule id (>= 0) or a negative error. */
+int fa_faults_add(fa_faults *f, const fa_fault_rule *r);
+int fa_faults_remove(fa_faults *f, int id);
+void fa_faults_clear(fa_faults *f);
+void fa_faults_set_down(fa_faults *f, bool down); /* whole server down */
+bool fa_faults_down(const fa_faults *f);
+/* Parse / print a rule as JSON (admin API, scenario files). */
+int fa_fault_rule_from_json(const void *json, fa_fault_rule *out, char *err,
+			    size_t errcap);
+void *fa_fault_rule_to_json(const fa_fault_rule *r);
+
+/* What to do with one request from `identity`. rng is a seeded stream owned
+ * by the driver (xoshiro-style state of 4 words; fa_rng_* below). */
+typedef struct fa_decision {
+	bool refused;                 /* fail at once, status 0 */
+	bool blackhole;               /* never answer */
+	bool drop_request;            /* never reaches the store */
+	bool drop_response;           /* commits, answer lost */
+	int error_code;               /* answer this instead of touching the store */
+	int retry_after_s;
+	int64_t request_delay_ns;
+	int64_t commit_delay_ns;
+	int64_t response_delay_ns;
+} fa_decision;
+
+typedef struct fa_rng {
+	uint64_t s[4];
+} fa_rng;
+void fa_rng_seed(fa_rng *r, uint64_t seed);
+uint64_t fa_rng_next(fa_rng *r);
+double fa_rng_unit(fa_rng *r); /* [0, 1) */
+
+void fa_faults_decide(const fa_faults *f, const char *identity, fa_rng *rng,
+		      fa_decision *out);
+/* Fill st with the Status an injected error_code answers (429 TooManyRequests
+ * with Retry-After, 500 InternalError, 503 ServiceUnavailable, 504 Timeout). */
+void fa_status_injected(fa_status *st, int code, int retry_after_s);
+
+/* ---- the in-process transport ------------------------------------------
+ * The elector's transport with zero latency and no faults: each request is
+ * carried out at once against the store. The simulator instead calls
+ * fa_store_lock_do itself at the virtual time a request reaches the store. */
+typedef struct fa_inproc fa_inproc;
+fa_inproc *fa_inproc_new(fa_store *s, le_lock_kind kind, const char *ns,
+			 const char *name, const char *identity);
+void fa_inproc_free(fa_inproc *t);
+/* Carry out req now; fills resp (valid until the next call). */
+void fa_inproc_do(fa_inproc *t, const le_request *req, int64_t now_wall_ns,
+		  le_response *resp);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
