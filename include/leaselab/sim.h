@@ -1,0 +1,343 @@
+/* leaselab — the deterministic simulator, its scenarios, history and checker.
+ *
+ *   scenario file (YAML) --sim_scenario_load--> sim_scenario
+ *   sim_scenario + seed  --sim_world_run-------> sim_history (events, true time)
+ *   sim_scenario + sim_history --sim_check-----> sim_check_result (verdicts)
+ *
+ * The checker reads only the history (and the scenario's expectations), so the
+ * live harness can feed it a history read back from JSON lines.
+ *
+ * All times are true (virtual) time in ns since the start of the run unless
+ * the name says otherwise. A node's own clock is offset + rate applied to
+ * true time (sim_clock). Same scenario + seed + binary = byte-identical
+ * history (sim_history_write_jsonl).
+ */
+#ifndef LEASELAB_SIM_H
+#define LEASELAB_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "leaselab/elector.h"
+#include "leaselab/fake_apiserver.h"
+#include "leaselab/record.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SIM_NAME_MAX 128
+#define SIM_TEXT_MAX 2048
+#define SIM_PATH_MAX 1024
+
+/* Exit codes of bin/sim (ARCHITECTURE.md, "The checker"). */
+enum sim_exit {
+	SIM_EXIT_PASS = 0,
+	SIM_EXIT_SAFETY = 1,
+	SIM_EXIT_LIVENESS = 2,
+	SIM_EXIT_BAD_INPUT = 3,
+	SIM_EXIT_INTERNAL = 4,
+};
+
+/* ---- scenario ------------------------------------------------------------ */
+
+/* Election settings; scenario-wide defaults, overridable per pod. */
+typedef struct sim_election {
+	const le_profile *profile;     /* never NULL after parsing */
+	le_lock_kind lock_kind;
+	char lock_namespace[64];
+	char lock_name[LE_NAME_MAX];
+	int64_t lease_duration_ns;
+	int64_t renew_deadline_ns;
+	int64_t retry_period_ns;
+	int64_t request_timeout_ns;    /* 0 = profile default */
+	bool release_on_cancel;
+} sim_election;
+
+/* Latency of one network leg (pod -> apiserver "to", apiserver -> pod
+ * "from"); same shape as the fake apiserver's fault latencies. */
+typedef fa_latency sim_latency;
+
+typedef struct sim_pod_spec {
+	char name[LE_ID_MAX];          /* pod name */
+	char identity[LE_ID_MAX];      /* elector identity; "" = the pod name */
+	sim_election election;
+	int64_t start_ns;              /* process start (true time) */
+	int64_t clock_offset_ns;       /* node wall clock = true + offset */
+	int32_t clock_rate_ppm;        /* node clocks run at (1 + ppm/1e6) */
+	/* Termination: on delete (graceful) the process gets SIGTERM, and is
+	 * killed after grace_period_ns. 0.5's run.sh is PID 1 and ignores
+	 * SIGTERM (ELECTION-SPEC 6.4): sigterm_ignored. */
+	int64_t grace_period_ns;       /* default 30 s */
+	bool sigterm_ignored;
+	/* Time a replacement pod (Deployment) takes to start. */
+	int64_t replacement_start_ns;  /* default 2 s */
+	/* Guarded work: while it believes it leads, the pod writes to a
+	 * fenced resource every work_period_ns with its lease's transitions as
+	 * token; a write whose token is older than the resource's newest is
+	 * "damage". 0 = off. */
+	int64_t work_period_ns;
+	/* How long user code takes to notice the leader context ended (the
+	 * pod keeps acting as leader that long after STOPPED_LEADING). */
+	int64_t stop_delay_ns;
+} sim_pod_spec;
+
+typedef enum sim_action {
+	SIM_ACT_POD_KILL = 1,    /* kill -9 (grace 0); `replace` starts a new pod */
+	SIM_ACT_POD_DELETE,      /* SIGTERM, kill after the grace period; replace */
+	SIM_ACT_POD_FAILURE,     /* process dead for `duration`, then restarts
+				    with the same name and identity */
+	SIM_ACT_RESTART,         /* kill -9 then restart at once (same identity) */
+	SIM_ACT_PAUSE,           /* SIGSTOP for `duration` (GC / STW / VM pause) */
+	SIM_ACT_PARTITION,       /* pod <-> apiserver cut, per direction */
+	SIM_ACT_DELAY,           /* extra latency per direction */
+	SIM_ACT_LOSS,            /* packet loss probability per direction */
+	SIM_ACT_TIME_SKEW,       /* wall clock step by time_offset (mono untouched,
+				    except profiles whose observedTime is wall) */
+	SIM_ACT_CLOCK_RATE,      /* node clock rate (ppm) for `duration` */
+	SIM_ACT_APISERVER,       /* store fault rule: errors, slow commit, down */
+} sim_action;
+
+typedef enum sim_mode {
+	SIM_MODE_ONE = 0,        /* one matching pod (drawn from the fault stream) */
+	SIM_MODE_ALL,
+	SIM_MODE_FIXED,          /* `value` pods */
+	SIM_MODE_FIXED_PERCENT,  /* `value` percent of matching pods, rounded down, min 1 */
+} sim_mode;
+
+typedef enum sim_role {
+	SIM_ROLE_ANY = 0,
+	SIM_ROLE_LEADER,         /* pods that believe they lead at fault time */
+	SIM_ROLE_FOLLOWER,
+} sim_role;
+
+typedef enum sim_direction {
+	SIM_DIR_BOTH = 0,
+	SIM_DIR_TO,              /* requests: pod -> apiserver */
+	SIM_DIR_FROM,            /* responses: apiserver -> pod */
+} sim_direction;
+
+#define SIM_SELECT_MAX 16
+typedef struct sim_fault {
+	sim_action action;
+	char label[SIM_NAME_MAX];      /* for reports; default "<action> <target>" */
+	int64_t at_ns;
+	int64_t duration_ns;           /* 0 = until the end (where it applies) */
+	sim_mode mode;
+	int value;
+	/* selector: by pod names (any of), and/or by role */
+	char names[SIM_SELECT_MAX][LE_ID_MAX];
+	int nnames;
+	sim_role role;
+	sim_direction direction;
+	fa_partition partition_kind;   /* refused | blackhole (default blackhole) */
+	sim_latency latency;           /* DELAY */
+	double loss;                   /* LOSS: probability */
+	int64_t time_offset_ns;        /* TIME_SKEW */
+	int32_t rate_ppm;              /* CLOCK_RATE */
+	bool replace;                  /* POD_KILL / POD_DELETE: Deployment replacement */
+	int64_t grace_period_ns;       /* POD_DELETE; -1 = the pod's own */
+	fa_fault_rule apiserver;       /* APISERVER: the store rule (identity ""
+					  or a pod identity) */
+	bool apiserver_down;           /* APISERVER: whole server down */
+	/* A replacement pod may run another image: settings override (NULL
+	 * fields = same as the killed pod). */
+	const le_profile *replacement_profile;
+	int line;                      /* where it was defined (for errors) */
+} sim_fault;
+
+typedef enum sim_invariant {
+	SIM_INV_NONE = 0,
+	SIM_INV_SAFETY,          /* at most maxLeaders at any instant */
+	SIM_INV_FAILOVER,        /* new leader within the bound */
+	SIM_INV_LEASE_HISTORY,   /* transitions +1 per change of holder, ... */
+	SIM_INV_LIVENESS,        /* some pod leads after faults heal */
+	SIM_INV_STABILITY,       /* no change of leader without a fault */
+	SIM_INV_LEADERLESS,      /* leaderless time bounded */
+	SIM_INV_COUNT
+} sim_invariant;
+
+const char *sim_invariant_name(sim_invariant inv); /* "safety", "failover", ... */
+
+typedef struct sim_expect {
+	int max_leaders;               /* default 1 */
+	int64_t failover_max_ns;       /* 0 = derived (ELECTION-SPEC 6.1/6.2) */
+	int64_t leaderless_max_ns;     /* 0 = not checked */
+	int64_t liveness_within_ns;    /* after the last fault heals; 0 = derived */
+	bool expect_violation;         /* the scenario must find a bug */
+	sim_invariant violation;       /* which one (SIM_INV_NONE = any) */
+	bool check_stability;          /* default true */
+	bool check_liveness;           /* default true */
+} sim_expect;
+
+typedef struct sim_scenario {
+	char file[SIM_PATH_MAX];
+	char name[SIM_NAME_MAX];
+	char description[SIM_TEXT_MAX];
+	int64_t duration_ns;
+	uint64_t seed;                 /* default seed when none is given */
+	sim_election defaults;
+	sim_latency latency_to;        /* network defaults for every pod */
+	sim_latency latency_from;
+	sim_pod_spec *pods;
+	size_t npods;
+	sim_fault *faults;
+	size_t nfaults;
+	sim_expect expect;
+} sim_scenario;
+
+/* Parse a scenario. On error returns LE_EPARSE/LE_EINVAL with
+ * "file:line:column: key: what was expected" in err. */
+int sim_scenario_load(const char *path, sim_scenario *out, char *err,
+		      size_t errcap);
+int sim_scenario_parse(const char *text, size_t len, const char *filename,
+		       sim_scenario *out, char *err, size_t errcap);
+void sim_scenario_free(sim_scenario *s);
+
+/* ---- history ------------------------------------------------------------- */
+
+typedef enum sim_ev_kind {
+	SIM_EV_POD_START = 1,    /* a: restart count */
+	SIM_EV_POD_DEATH,        /* killed (kill -9 or grace period over) */
+	SIM_EV_POD_EXIT,         /* exited by itself (after SIGTERM/release) */
+	SIM_EV_POD_SIGTERM,
+	SIM_EV_PAUSE,
+	SIM_EV_RESUME,
+	SIM_EV_STARTED_LEADING,
+	SIM_EV_STOPPED_LEADING,  /* a: was_leader */
+	SIM_EV_ACTING_END,       /* user code noticed (stop_delay after STOPPED) */
+	SIM_EV_NEW_LEADER,       /* holder: the identity the pod now reports */
+	SIM_EV_LEASE_WRITE,      /* store commit by `pod`: holder, a = transitions,
+				    b = resourceVersion, c = leaseDurationSeconds,
+				    d = 1 if acquireTime changed */
+	SIM_EV_FAULT_START,      /* fault = index into scenario faults */
+	SIM_EV_FAULT_END,
+	SIM_EV_CUT,              /* pod's network cut (partition) begins */
+	SIM_EV_UNCUT,
+	SIM_EV_WORK,             /* guarded write: a = token, b = 1 if stale (damage) */
+} sim_ev_kind;
+
+const char *sim_ev_kind_name(sim_ev_kind k);
+
+typedef struct sim_event {
+	int64_t t_ns;            /* true time */
+	uint64_t seq;            /* global order */
+	sim_ev_kind kind;
+	int32_t pod;             /* index into history pods, -1 = none */
+	int32_t holder;          /* identity index, -1 = "" / none */
+	int32_t fault;           /* index into scenario faults, -1 = none */
+	int64_t a, b, c, d;
+} sim_event;
+
+typedef struct sim_pod_info {
+	char name[LE_ID_MAX];
+	int32_t identity;        /* index into identities */
+	int32_t spec;            /* index into scenario pods it derives from */
+	int32_t replaces;        /* pod it replaced, -1 = none */
+} sim_pod_info;
+
+typedef struct sim_history {
+	sim_event *ev;
+	size_t n, cap;
+	sim_pod_info *pods;
+	size_t npods, pods_cap;
+	char (*identities)[LE_ID_MAX];
+	size_t nidentities, identities_cap;
+	uint64_t seed;
+	int64_t end_ns;          /* true time the run ended */
+	uint64_t events_processed; /* simulator events (for benches) */
+} sim_history;
+
+void sim_history_init(sim_history *h);
+void sim_history_free(sim_history *h);
+/* Deterministic JSON lines, one per event, with a header line naming the
+ * seed, pods and identities. */
+int sim_history_write_jsonl(const sim_history *h, const sim_scenario *sc,
+			    FILE *out);
+
+/* ---- the world ------------------------------------------------------------ */
+typedef struct sim_world sim_world;
+
+sim_world *sim_world_new(const sim_scenario *sc, uint64_t seed, char *err,
+			 size_t errcap);
+void sim_world_free(sim_world *w);
+/* Run to scenario duration. LE_OK or a negative error (internal). */
+int sim_world_run(sim_world *w, char *err, size_t errcap);
+const sim_history *sim_world_history(const sim_world *w);
+/* The store, for reports and tests (lease history as the store saw it). */
+fa_store *sim_world_store(sim_world *w);
+
+/* ---- the checker ------------------------------------------------------------ */
+
+typedef struct sim_overlap {
+	int32_t pod_a, pod_b;
+	int64_t start_ns, end_ns;
+	int64_t stale_writes;    /* guarded-work damage inside the overlap */
+} sim_overlap;
+
+typedef enum sim_failover_cause {
+	SIM_FO_CRASH = 1,        /* leader died (kill, failure, restart) */
+	SIM_FO_RELEASE,          /* leader released (graceful) */
+	SIM_FO_LOST,             /* leader stepped down (renew failed) */
+	SIM_FO_PAUSE,            /* leader paused, someone else took over */
+	SIM_FO_OTHER,
+} sim_failover_cause;
+
+typedef struct sim_failover {
+	sim_failover_cause cause;
+	int32_t from_pod, to_pod;    /* to_pod -1 = no new leader by the end */
+	int64_t cause_ns;            /* when the old leader stopped / died */
+	int64_t leader_ns;           /* new leader started leading */
+	int64_t bound_ns;            /* the bound it is checked against */
+	bool within_bound;
+} sim_failover;
+
+typedef struct sim_violation {
+	sim_invariant inv;
+	int64_t t_ns;
+	char text[256];
+} sim_violation;
+
+typedef struct sim_check_result {
+	int exit_code;               /* sim_exit, after expectations */
+	bool expectations_met;
+	int max_leaders_seen;
+	sim_overlap *overlaps;       size_t noverlaps;
+	sim_failover *failovers;     size_t nfailovers;
+	sim_violation *violations;   size_t nviolations;
+	int64_t leaderless_total_ns;
+	int64_t leaderless_max_ns;
+	int64_t stale_writes;
+	char verdict[256];           /* one line: "PASS ...", "SAFETY VIOLATED ..." */
+} sim_check_result;
+
+/* Check a history against the scenario's invariants and expectations.
+ * An `expect: violation` scenario passes (exit 0) iff the named invariant
+ * is violated. */
+int sim_check(const sim_scenario *sc, const sim_history *h,
+	      sim_check_result *out);
+void sim_check_result_free(sim_check_result *r);
+
+/* ---- clocks and randomness (shared by the world and its tests) ----------- */
+typedef struct sim_clock {
+	int64_t offset_ns;           /* wall = true + offset (+ rate drift) */
+	int32_t rate_ppm;
+	int64_t base_true_ns;        /* drift accumulates from here */
+	int64_t base_mono_ns;
+	int64_t base_wall_ns;
+} sim_clock;
+void sim_clock_init(sim_clock *c, int64_t true_ns, int64_t offset_ns,
+		    int32_t rate_ppm);
+int64_t sim_clock_mono_ns(const sim_clock *c, int64_t true_ns);
+int64_t sim_clock_wall_ns(const sim_clock *c, int64_t true_ns);
+/* The true time at which this clock's mono reading reaches mono_ns. */
+int64_t sim_clock_true_at_mono(const sim_clock *c, int64_t mono_ns);
+void sim_clock_set_rate(sim_clock *c, int64_t true_ns, int32_t rate_ppm);
+void sim_clock_step_wall(sim_clock *c, int64_t true_ns, int64_t step_ns);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
