@@ -72,7 +72,7 @@ $(foreach b,$(BENCHES),$(eval $(call bench_rules,$(b))))
 define fuzz_rules
 build/fuzz/$(1): tests/fuzz/$(1).c $$($(1)_SRCS)
 	@mkdir -p build/fuzz
-	$$(CLANG) $$(CSTD) -Iinclude $$(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $$@ $$^ $$(LDLIBS_ALL)
+	$$(CLANG) $$(CSTD) -Iinclude $$(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $$@ $$^ $$(LDLIBS_ALL)
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rules,$(f))))
 
@@ -107,7 +107,10 @@ bench: all $(addprefix build/bench/,$(BENCHES))
 FUZZ_SECONDS ?= 30
 fuzz: $(addprefix build/fuzz/,$(FUZZERS))
 	@for f in $(FUZZERS); do echo "== fuzz $$f ($(FUZZ_SECONDS)s)"; mkdir -p out/fuzz/$$f; \
-	  build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 out/fuzz/$$f tests/fuzz/corpus/$$f 2>&1 | tail -n 3 || exit 1; done
+	  dict=; [ -f tests/fuzz/$$f.dict ] && dict=-dict=tests/fuzz/$$f.dict; \
+	  build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=out/fuzz/$$f- $$dict \
+	    out/fuzz/$$f tests/fuzz/corpus/$$f > out/fuzz/$$f.log 2>&1 || { tail -n 40 out/fuzz/$$f.log; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units|Done' out/fuzz/$$f.log | tail -n 2; done
 
 check-browser: all
 	@ci/bootstrap --browser
@@ -118,3 +121,8 @@ format:
 
 clean:
 	rm -rf build bin out
+
+.PHONY: demo
+demo: bootstrap
+	$(MAKE) --no-print-directory all
+	bin/sim run scenarios/article/sidecar-demo.yaml scenarios/article/embedded-demo.yaml --out out/demo
