@@ -222,6 +222,8 @@ typedef struct le_output {
 	} u;
 } le_output;
 
+struct le_elector; /* declared below; needed here at file scope */
+
 /* Text of a log output in the profile's words (client-go HEAD or 0.5).
  * Returns the length (truncated to cap-1). */
 int le_log_format(const struct le_elector *e, const le_log *log, char *buf,

@@ -1,0 +1,938 @@
+/* leaselab — the election core: client-go tools/leaderelection as a sans-IO
+ * state machine. ELECTION-SPEC.md sections 2 (HEAD), 2.8 and 5.2 (the
+ * profiles' deviations) and 6 (timing) are the spec; the comments below name
+ * the step each piece implements.
+ *
+ * Shape: Run() is a phase (acquire -> renew -> [release] -> done); inside a
+ * phase at most one request is in flight, and tryAcquireOrRenew is the `step`
+ * that request belongs to. Every timer (acquire wait, renew tick, gap between
+ * passes, renew deadline, request timeout, release deadline) is a field here;
+ * le_elector_next_deadline() is their minimum and service() fires whatever
+ * has fallen due, in a fixed order, so ties resolve the same way every run.
+ *
+ * No allocation after le_elector_new, no clock, no randomness, no I/O:
+ * outputs go into a fixed ring that the driver drains after every input.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leaselab/elector.h"
+
+#define RING_CAP 32               /* outputs pending; one input makes < 12 */
+#define RAW_KEEP 1024             /* raw record bytes kept verbatim ... */
+#define RELEASE_CONFLICTS_MAX 64  /* 409 retries in one release (a limit on
+				     everything: an unbounded release against a
+				     store that always says 409 must end) */
+#define NO_TIME INT64_MAX
+
+enum phase { PH_IDLE, PH_ACQUIRE, PH_RENEW, PH_RELEASE, PH_DONE };
+
+/* What the request in flight is for. */
+enum step {
+	ST_NONE,
+	ST_FAST_UPDATE, /* 2.4 step 1 */
+	ST_GET,         /* 2.4 step 2 */
+	ST_CREATE,      /* 2.4 step 2, after 404 */
+	ST_UPDATE,      /* 2.4 step 6 */
+	ST_REL_GET,     /* 2.5 step 1 */
+	ST_REL_UPDATE,  /* 2.5 step 3 */
+};
+
+enum pass_end { PASS_DEADLINE, PASS_CANCELLED };
+
+typedef struct out_slot {
+	le_output out;
+	char text[LE_ID_MAX]; /* identity / log argument (details truncated) */
+} out_slot;
+
+struct le_elector {
+	le_config cfg; /* strings point at the copies below */
+	const le_profile *prof;
+	char identity[LE_ID_MAX];
+	char lock_namespace[LE_NAME_MAX];
+	char lock_name[LE_NAME_MAX];
+	char name[LE_NAME_MAX];
+	int64_t request_timeout_ns; /* 0 = none */
+	int32_t lease_duration_s;   /* int(LD / 1s), what we write */
+
+	enum phase phase;
+	bool cancelled; /* the context is done: no rerun, only DONE is left */
+	bool leading;   /* STARTED_LEADING emitted, STOPPED_LEADING not yet */
+
+	/* 2: observedRecord, observedRawRecord, observedTime, reportedLeader */
+	le_record observed;
+	bool has_observed_time;     /* Go's zero time: never valid */
+	int64_t observed_clock_ns;  /* mono, or wall in the 0.5 profile */
+	int64_t observed_mono_ns;   /* always mono: for healthz */
+	unsigned char raw[RAW_KEEP];
+	size_t raw_len;             /* full length, may exceed RAW_KEEP */
+	uint64_t raw_hash;          /* FNV-1a of all raw_len bytes */
+	char reported_leader[LE_ID_MAX];
+
+	/* The lock's cached object: kept from the last successful GET, CREATE
+	 * or UPDATE, never dropped on error (spec 9). */
+	char resource_version[LE_RV_MAX];
+
+	/* the attempt (tryAcquireOrRenew or release) */
+	enum step step;
+	le_time attempt_now;  /* `now` of 2.4: the attempt's start */
+	le_record candidate;  /* R of 2.4 */
+	bool inflight;
+	uint64_t inflight_id;
+	int64_t request_deadline_ns;
+	uint64_t next_id;
+	le_request requests[2]; /* by id parity: a SEND's pointer outlives the
+				   next request's construction */
+	int sends_this_input;
+
+	/* loop timers (mono) */
+	int64_t wake_ns;      /* acquire wait / renew tick / gap between passes */
+	bool in_pass;
+	int64_t pass_start_ns;
+	int64_t pass_deadline_ns;
+	int64_t release_deadline_ns;
+	int release_conflicts;
+
+	out_slot ring[RING_CAP];
+	unsigned ring_head;
+	unsigned ring_count;
+
+	le_stats stats;
+};
+
+/* ---- small helpers --------------------------------------------------- */
+
+static int64_t add_sat(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t n = src ? strnlen(src, cap - 1) : 0;
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+}
+
+static uint64_t fnv1a(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = UINT64_C(14695981039346656037);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * UINT64_C(1099511628211);
+	return h;
+}
+
+static bool is_2xx(int status) { return status >= 200 && status < 300; }
+
+/* The clock observedTime and `now` are read from for expiry decisions. */
+static int64_t expiry_clock(const le_elector *e, le_time t)
+{
+	return e->prof->observed_time_uses_wall_clock ? t.wall_ns : t.mono_ns;
+}
+
+static bool is_me(const le_elector *e, const char *holder)
+{
+	return strcmp(holder, e->identity) == 0;
+}
+
+/* IsLeader(): judged from the locally observed record. */
+static bool is_leader(const le_elector *e) { return is_me(e, e->observed.holder); }
+
+/* isLeaseValid(now): observedTime + duration strictly after now, with the
+ * record's leaseDurationSeconds (PR #114872) or the local LD (before). */
+static bool lease_valid(const le_elector *e, int64_t now_clock_ns)
+{
+	if (!e->has_observed_time)
+		return false;
+	int64_t dur_ns = e->prof->expiry_uses_record_duration
+				 ? (int64_t)e->observed.lease_duration_s * LE_NS_PER_S
+				 : e->cfg.lease_duration_ns;
+	return add_sat(e->observed_clock_ns, dur_ns) > now_clock_ns;
+}
+
+/* A record from a response, made safe to read: strings terminated. */
+static void take_record(le_record *dst, const le_response *r)
+{
+	if (r->record && r->record_present) {
+		*dst = *r->record;
+		dst->holder[LE_ID_MAX - 1] = '\0';
+		dst->strategy[LE_STRATEGY_MAX - 1] = '\0';
+		dst->preferred_holder[LE_ID_MAX - 1] = '\0';
+	} else {
+		memset(dst, 0, sizeof *dst);
+	}
+}
+
+static void keep_resource_version(le_elector *e, const le_response *r)
+{
+	if (r->resource_version)
+		copy_str(e->resource_version, LE_RV_MAX, r->resource_version);
+}
+
+/* Go's reflect.DeepEqual on two records (0.5, before 2019-08): a Go string
+ * cannot tell an absent holder from "", so holder_set is not compared. */
+static bool record_equal(const le_record *a, const le_record *b)
+{
+	return strcmp(a->holder, b->holder) == 0 &&
+	       a->lease_duration_s == b->lease_duration_s &&
+	       a->has_acquire_time == b->has_acquire_time &&
+	       (!a->has_acquire_time || a->acquire_wall_ns == b->acquire_wall_ns) &&
+	       a->has_renew_time == b->has_renew_time &&
+	       (!a->has_renew_time || a->renew_wall_ns == b->renew_wall_ns) &&
+	       a->transitions == b->transitions &&
+	       strcmp(a->strategy, b->strategy) == 0 &&
+	       strcmp(a->preferred_holder, b->preferred_holder) == 0;
+}
+
+/* ---- outputs ----------------------------------------------------------- */
+
+static out_slot *push(le_elector *e, le_output_kind kind)
+{
+	/* The driver drains after every input; one input queues fewer than a
+	 * dozen outputs, so a full ring is a driver bug. */
+	assert(e->ring_count < RING_CAP && "elector output ring overflow");
+	if (e->ring_count == RING_CAP) { /* NDEBUG: lose the oldest */
+		e->ring_head = (e->ring_head + 1) % RING_CAP;
+		e->ring_count--;
+	}
+	out_slot *s = &e->ring[(e->ring_head + e->ring_count) % RING_CAP];
+	e->ring_count++;
+	memset(&s->out, 0, sizeof s->out);
+	s->out.kind = kind;
+	return s;
+}
+
+static const char *keep_text(out_slot *s, const char *text)
+{
+	if (!text)
+		return NULL;
+	copy_str(s->text, sizeof s->text, text);
+	return s->text;
+}
+
+static void emit_log(le_elector *e, int verbosity, bool is_error, le_msg msg,
+		     const char *arg, int status)
+{
+	out_slot *s = push(e, LE_OUT_LOG);
+	s->out.u.log.verbosity = verbosity;
+	s->out.u.log.is_error = is_error;
+	s->out.u.log.msg = msg;
+	s->out.u.log.arg = keep_text(s, arg);
+	s->out.u.log.status = status;
+}
+
+/* maybeReportTransition (2.6): fires for self and for "", never for a lease
+ * nobody held (reportedLeader starts ""); not wired at all in 0.5. */
+static void report_transition(le_elector *e)
+{
+	if (!e->prof->on_new_leader_wired ||
+	    strcmp(e->observed.holder, e->reported_leader) == 0)
+		return;
+	copy_str(e->reported_leader, LE_ID_MAX, e->observed.holder);
+	out_slot *s = push(e, LE_OUT_NEW_LEADER);
+	s->out.u.identity = keep_text(s, e->reported_leader);
+}
+
+static const char *response_detail(const le_response *r)
+{
+	if (r->message && r->message[0])
+		return r->message;
+	if (r->reason && r->reason[0])
+		return r->reason;
+	return r->status == 0 ? "no response" : "unexpected status";
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+static void send_request(le_elector *e, le_time now, enum step step, le_op op,
+			 const le_record *rec)
+{
+	assert(!e->inflight);
+	e->sends_this_input++;
+	assert(e->sends_this_input <= 2); /* two request slots */
+	le_request *q = &e->requests[e->next_id & 1];
+	q->id = e->next_id++;
+	q->op = op;
+	if (rec)
+		q->record = *rec;
+	else
+		memset(&q->record, 0, sizeof q->record);
+	memcpy(q->resource_version, e->resource_version, LE_RV_MAX);
+	q->timeout_ns = e->request_timeout_ns;
+	e->step = step;
+	e->inflight = true;
+	e->inflight_id = q->id;
+	e->request_deadline_ns = e->request_timeout_ns > 0
+					 ? add_sat(now.mono_ns, e->request_timeout_ns)
+					 : NO_TIME;
+	e->wake_ns = NO_TIME;
+	e->stats.requests++;
+	push(e, LE_OUT_SEND)->out.u.request = q;
+}
+
+static const le_request *inflight_request(const le_elector *e)
+{
+	return &e->requests[e->inflight_id & 1];
+}
+
+/* Queue LE_OUT_ABORT for the request in flight; e->step is left for the
+ * caller to dispatch (timeout) or clear (deadline, cancel). */
+static void abort_inflight(le_elector *e, const char *why)
+{
+	if (!e->inflight)
+		return;
+	push(e, LE_OUT_ABORT)->out.u.request_id = e->inflight_id;
+	emit_log(e, 4, false, LE_MSG_REQUEST_ABORTED, why, 0);
+	e->stats.aborted++;
+	e->inflight = false;
+	e->request_deadline_ns = NO_TIME;
+}
+
+/* ---- the loops --------------------------------------------------------- */
+
+static void try_begin(le_elector *e, le_time now);
+static void stop_leading(le_elector *e, le_time now);
+
+/* 2.2: U[RP, 2.2 RP) from the top 53 bits of the driver's draw, as Go's
+ * Jitter(RP, 1.2) = RP + rand.Float64()*1.2*RP; kept strictly below
+ * 2.2 RP where the float product would round up to it. */
+static int64_t acquire_wait_ns(const le_elector *e, uint64_t rnd)
+{
+	int64_t rp = e->cfg.retry_period_ns;
+	double u = (double)(rnd >> 11) * 0x1p-53;
+	double span = 1.2 * (double)rp;
+	int64_t j = (int64_t)(u * 1.2 * (double)rp);
+	while (j > 0 && (double)j >= span)
+		j--;
+	return add_sat(rp, j);
+}
+
+static void acquire_begin(le_elector *e, le_time now)
+{
+	e->phase = PH_ACQUIRE;
+	emit_log(e, 0, false, LE_MSG_ATTEMPTING_ACQUIRE, NULL, 0);
+	try_begin(e, now);
+}
+
+/* 2.3: a pass is a poll with an RD deadline from its start and an RP ticker
+ * started with it; the first attempt is immediate (HEAD) or on the first
+ * tick (Poll). */
+static void pass_begin(le_elector *e, le_time now)
+{
+	e->in_pass = true;
+	e->pass_start_ns = now.mono_ns;
+	e->pass_deadline_ns = add_sat(now.mono_ns, e->cfg.renew_deadline_ns);
+	if (e->prof->renew_first_attempt_immediate)
+		try_begin(e, now);
+	else
+		e->wake_ns = add_sat(now.mono_ns, e->cfg.retry_period_ns);
+}
+
+static void release_begin(le_elector *e, le_time now);
+
+/* After the renew loop: release (2.5) if configured, then Run exits. */
+static void renew_end(le_elector *e, le_time now)
+{
+	e->in_pass = false;
+	e->wake_ns = NO_TIME;
+	if (e->cfg.release_on_cancel && e->prof->release_supported)
+		release_begin(e, now);
+	else
+		stop_leading(e, now);
+}
+
+static void pass_failed(le_elector *e, le_time now, enum pass_end why)
+{
+	e->in_pass = false;
+	e->wake_ns = NO_TIME;
+	report_transition(e);
+	const char *detail =
+		why == PASS_CANCELLED ? "context canceled"
+		: e->prof->renew_deadline_aborts_request
+			? "context deadline exceeded"
+			: "timed out waiting for the condition";
+	emit_log(e, 0, false, LE_MSG_FAILED_RENEW, detail, 0);
+	if (why == PASS_DEADLINE)
+		e->stats.renew_failures++;
+	renew_end(e, now);
+}
+
+/* OnStoppedLeading runs on every Run exit (2.1); 0.5's wait.Forever(Run, 0)
+ * then runs acquire again with the same state. */
+static void stop_leading(le_elector *e, le_time now)
+{
+	bool was_leader = e->leading;
+	if (was_leader)
+		e->stats.losses++;
+	e->leading = false;
+	e->in_pass = false;
+	e->wake_ns = NO_TIME;
+	e->release_deadline_ns = NO_TIME;
+	push(e, LE_OUT_STOPPED_LEADING)->out.u.was_leader = was_leader;
+	if (!e->cancelled && e->prof->rerun_after_loss) {
+		acquire_begin(e, now);
+		return;
+	}
+	e->phase = PH_DONE;
+	push(e, LE_OUT_DONE);
+}
+
+static void acquire_attempt_done(le_elector *e, le_time now, bool ok,
+				 uint64_t rnd)
+{
+	report_transition(e);
+	if (!ok) {
+		emit_log(e, 4, false, LE_MSG_FAILED_ACQUIRE, NULL, 0);
+		e->wake_ns = add_sat(now.mono_ns, acquire_wait_ns(e, rnd));
+		return;
+	}
+	emit_log(e, 0, false, LE_MSG_ACQUIRED, NULL, 0);
+	push(e, LE_OUT_STARTED_LEADING);
+	e->leading = true;
+	e->stats.acquisitions++;
+	e->phase = PH_RENEW;
+	pass_begin(e, now);
+}
+
+static void renew_attempt_done(le_elector *e, le_time now, bool ok)
+{
+	if (ok) {
+		e->in_pass = false;
+		report_transition(e);
+		emit_log(e, 5, false, LE_MSG_RENEWED, NULL, 0);
+		if (e->prof->renew_pass_gap_is_rp)
+			e->wake_ns = add_sat(now.mono_ns, e->cfg.retry_period_ns);
+		else
+			pass_begin(e, now);
+		return;
+	}
+	/* Poll checks its deadline before the next attempt. */
+	if (now.mono_ns >= e->pass_deadline_ns) {
+		pass_failed(e, now, PASS_DEADLINE);
+		return;
+	}
+	/* The next attempt comes on the first tick strictly after this attempt
+	 * began, or at once if that tick came while it ran (a ticker keeps one
+	 * tick). If that is at or past the deadline, the deadline fires first
+	 * (service() order). */
+	int64_t rp = e->cfg.retry_period_ns;
+	int64_t since = e->attempt_now.mono_ns - e->pass_start_ns;
+	int64_t ticks = (since < 0 ? 0 : since / rp) + 1;
+	int64_t next = add_sat(e->pass_start_ns, ticks * rp);
+	e->wake_ns = next > now.mono_ns ? next : now.mono_ns;
+}
+
+/* tryAcquireOrRenew returned. */
+static void try_end(le_elector *e, le_time now, bool ok, uint64_t rnd)
+{
+	e->step = ST_NONE;
+	if (e->phase == PH_ACQUIRE)
+		acquire_attempt_done(e, now, ok, rnd);
+	else if (e->phase == PH_RENEW)
+		renew_attempt_done(e, now, ok);
+}
+
+/* ---- tryAcquireOrRenew (2.4) ----------------------------------------- */
+
+static void set_observed(le_elector *e, const le_record *rec, le_time now)
+{
+	e->observed = *rec;
+	e->has_observed_time = true;
+	e->observed_clock_ns = expiry_clock(e, now);
+	e->observed_mono_ns = now.mono_ns;
+}
+
+/* Step 3's comparison. Raw bytes (HEAD) compare as Go's bytes.Equal, for
+ * which nil (nothing seen yet) equals empty; a driver that passes no raw
+ * bytes gets parsed-record equality, which is also the old profiles'. */
+static bool record_changed(const le_elector *e, const le_record *fetched,
+			   const le_response *r)
+{
+	if (e->prof->change_detect_raw && r->raw) {
+		if (r->raw_len != e->raw_len)
+			return true;
+		size_t kept = r->raw_len < RAW_KEEP ? r->raw_len : RAW_KEEP;
+		if (memcmp(r->raw, e->raw, kept) != 0)
+			return true;
+		return r->raw_len > RAW_KEEP &&
+		       fnv1a(r->raw, r->raw_len) != e->raw_hash;
+	}
+	return !record_equal(&e->observed, fetched);
+}
+
+static void observe(le_elector *e, const le_record *fetched,
+		    const le_response *r, le_time now)
+{
+	set_observed(e, fetched, now);
+	if (e->prof->change_detect_raw && r->raw) {
+		e->raw_len = r->raw_len;
+		memcpy(e->raw, r->raw, r->raw_len < RAW_KEEP ? r->raw_len : RAW_KEEP);
+		e->raw_hash = r->raw_len > RAW_KEEP ? fnv1a(r->raw, r->raw_len) : 0;
+	}
+}
+
+static void try_begin(le_elector *e, le_time now)
+{
+	e->stats.attempts++;
+	e->attempt_now = now;
+	le_record *r = &e->candidate;
+	memset(r, 0, sizeof *r);
+	copy_str(r->holder, LE_ID_MAX, e->identity);
+	r->holder_set = true;
+	r->lease_duration_s = e->lease_duration_s;
+	r->has_acquire_time = r->has_renew_time = true;
+	r->acquire_wall_ns = r->renew_wall_ns = now.wall_ns;
+
+	/* 1. fast path: CAS on the cached object. R keeps the copied fields
+	 * for the rest of the attempt, as client-go's does. */
+	if (e->prof->fast_path && is_leader(e) &&
+	    lease_valid(e, expiry_clock(e, now))) {
+		r->has_acquire_time = e->observed.has_acquire_time;
+		r->acquire_wall_ns = e->observed.acquire_wall_ns;
+		r->transitions = e->prof->transitions_reset_on_renew
+					 ? 0
+					 : e->observed.transitions;
+		send_request(e, now, ST_FAST_UPDATE, LE_OP_UPDATE, r);
+		return;
+	}
+	send_request(e, now, ST_GET, LE_OP_GET, NULL);
+}
+
+static void on_get(le_elector *e, le_time now, const le_response *r,
+		   uint64_t rnd)
+{
+	if (r->status == 404) {
+		send_request(e, now, ST_CREATE, LE_OP_CREATE, &e->candidate);
+		return;
+	}
+	if (!is_2xx(r->status)) {
+		emit_log(e, 0, true, LE_MSG_GET_ERROR, response_detail(r), r->status);
+		try_end(e, now, false, rnd);
+		return;
+	}
+	keep_resource_version(e, r);
+	le_record fetched;
+	take_record(&fetched, r);
+
+	/* Old clients (empty holder not special) only looked inside an
+	 * annotation that was there: a missing one is simply taken. */
+	bool skip = !r->record_present && !e->prof->empty_holder_is_free;
+	if (!skip) {
+		/* 3. observe a change, stamped with the response's time */
+		if (record_changed(e, &fetched, r))
+			observe(e, &fetched, r, now);
+		/* 4. held by someone else and not expired at the attempt's now */
+		bool vacant = e->prof->empty_holder_is_free && !e->observed.holder[0];
+		if (!vacant && !is_leader(e) &&
+		    lease_valid(e, expiry_clock(e, e->attempt_now))) {
+			emit_log(e, 4, false, LE_MSG_HELD_BY, e->observed.holder, 0);
+			try_end(e, now, false, rnd);
+			return;
+		}
+	}
+
+	/* 5. prepare */
+	le_record *cand = &e->candidate;
+	if (skip ? is_me(e, fetched.holder) : is_leader(e)) {
+		cand->has_acquire_time = fetched.has_acquire_time;
+		cand->acquire_wall_ns = fetched.acquire_wall_ns;
+		cand->transitions =
+			e->prof->transitions_reset_on_renew ? 0 : fetched.transitions;
+		e->stats.slowpath++;
+	} else {
+		cand->transitions = fetched.transitions < INT32_MAX
+					    ? fetched.transitions + 1
+					    : INT32_MAX;
+		cand->has_acquire_time = true;
+		cand->acquire_wall_ns = e->attempt_now.wall_ns;
+	}
+	/* 6. update with the resourceVersion of this GET */
+	send_request(e, now, ST_UPDATE, LE_OP_UPDATE, cand);
+}
+
+/* A successful write: cache the object, observe what we wrote (the raw copy
+ * is deliberately not refreshed), and tell the loop. */
+static void on_written(le_elector *e, le_time now, const le_response *r,
+		       uint64_t rnd)
+{
+	keep_resource_version(e, r);
+	set_observed(e, &inflight_request(e)->record, now);
+	try_end(e, now, true, rnd);
+}
+
+/* ---- release (2.5) ---------------------------------------------------- */
+
+static void release_end(le_elector *e, le_time now)
+{
+	e->step = ST_NONE;
+	e->release_deadline_ns = NO_TIME;
+	stop_leading(e, now);
+}
+
+/* Steps 2-3: IsLeader from the LOCAL record (hazard H2), then the write. */
+static void release_write(le_elector *e, le_time now, int32_t transitions)
+{
+	if (!is_leader(e)) {
+		release_end(e, now);
+		return;
+	}
+	le_record rel;
+	memset(&rel, 0, sizeof rel);
+	rel.holder_set = true;
+	rel.lease_duration_s = 1;
+	rel.has_acquire_time = rel.has_renew_time = true;
+	rel.acquire_wall_ns = rel.renew_wall_ns = now.wall_ns;
+	rel.transitions = transitions;
+	send_request(e, now, ST_REL_UPDATE, LE_OP_UPDATE, &rel);
+}
+
+static void release_step(le_elector *e, le_time now)
+{
+	if (e->prof->release_get_first)
+		send_request(e, now, ST_REL_GET, LE_OP_GET, NULL);
+	else
+		release_write(e, now, e->observed.transitions);
+}
+
+static void release_begin(le_elector *e, le_time now)
+{
+	e->phase = PH_RELEASE;
+	e->release_conflicts = 0;
+	e->release_deadline_ns =
+		e->prof->release_bounded_by_rd
+			? add_sat(now.mono_ns, e->cfg.renew_deadline_ns)
+			: NO_TIME;
+	release_step(e, now);
+}
+
+static void on_release_response(le_elector *e, le_time now,
+				const le_response *r)
+{
+	if (e->step == ST_REL_GET) {
+		if (!is_2xx(r->status)) {
+			emit_log(e, 0, true, LE_MSG_RELEASE_FAILED,
+				 response_detail(r), r->status);
+			release_end(e, now);
+			return;
+		}
+		/* refreshes the cached object only, not the observed record */
+		keep_resource_version(e, r);
+		le_record fetched;
+		take_record(&fetched, r);
+		release_write(e, now, fetched.transitions);
+		return;
+	}
+	if (is_2xx(r->status)) {
+		keep_resource_version(e, r);
+		set_observed(e, &inflight_request(e)->record, now);
+		emit_log(e, 4, false, LE_MSG_RELEASED, NULL, 0);
+		release_end(e, now);
+		return;
+	}
+	if (r->status == 409 && e->prof->release_retry_on_conflict &&
+	    e->release_conflicts < RELEASE_CONFLICTS_MAX) {
+		e->release_conflicts++;
+		emit_log(e, 4, false, LE_MSG_RELEASE_CONFLICT, NULL, r->status);
+		release_step(e, now);
+		return;
+	}
+	emit_log(e, 0, true, LE_MSG_RELEASE_FAILED, response_detail(r), r->status);
+	release_end(e, now);
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+/* The request in flight ended with r (a real response, or a synthesized
+ * status-0 one after a client timeout). */
+static void dispatch(le_elector *e, le_time now, const le_response *r,
+		     uint64_t rnd)
+{
+	bool not_found_ok = e->step == ST_GET && r->status == 404;
+	if (!is_2xx(r->status) && !not_found_ok)
+		e->stats.errors++;
+
+	switch (e->step) {
+	case ST_FAST_UPDATE:
+		if (is_2xx(r->status)) {
+			on_written(e, now, r, rnd);
+			return;
+		}
+		emit_log(e, 2, false, LE_MSG_FAST_PATH_FAILED, response_detail(r),
+			 r->status);
+		send_request(e, now, ST_GET, LE_OP_GET, NULL);
+		return;
+	case ST_GET:
+		on_get(e, now, r, rnd);
+		return;
+	case ST_CREATE:
+	case ST_UPDATE:
+		if (is_2xx(r->status)) {
+			on_written(e, now, r, rnd);
+			return;
+		}
+		emit_log(e, 0, true,
+			 e->step == ST_CREATE ? LE_MSG_CREATE_ERROR
+					      : LE_MSG_UPDATE_ERROR,
+			 response_detail(r), r->status);
+		try_end(e, now, false, rnd);
+		return;
+	case ST_REL_GET:
+	case ST_REL_UPDATE:
+		on_release_response(e, now, r);
+		return;
+	case ST_NONE:
+		break;
+	}
+	assert(!"response dispatched with no step");
+}
+
+/* Fire every timer due at or before limit_ns, in a fixed order: the renew
+ * deadline, the release deadline, the request timeout, then the loop's
+ * wake-up. Each branch clears what it fired, so the loop ends. */
+static void service(le_elector *e, le_time now, int64_t limit_ns, uint64_t rnd)
+{
+	for (;;) {
+		if (e->phase == PH_RENEW && e->in_pass &&
+		    e->pass_deadline_ns <= limit_ns &&
+		    (e->prof->renew_deadline_aborts_request || !e->inflight)) {
+			if (e->inflight) {
+				abort_inflight(e, "context deadline exceeded");
+				e->stats.errors++;
+			}
+			e->step = ST_NONE;
+			pass_failed(e, now, PASS_DEADLINE);
+			continue;
+		}
+		if (e->phase == PH_RELEASE && e->release_deadline_ns <= limit_ns) {
+			if (e->inflight) {
+				abort_inflight(e, "context deadline exceeded");
+				e->stats.errors++;
+			}
+			emit_log(e, 0, true, LE_MSG_RELEASE_FAILED,
+				 "context deadline exceeded", 0);
+			release_end(e, now);
+			continue;
+		}
+		if (e->inflight && e->request_deadline_ns <= limit_ns) {
+			le_response timeout = {
+				.id = e->inflight_id,
+				.status = 0,
+				.message = "Client.Timeout exceeded while awaiting headers",
+			};
+			abort_inflight(e, timeout.message);
+			dispatch(e, now, &timeout, rnd);
+			continue;
+		}
+		if (!e->inflight && e->wake_ns <= limit_ns) {
+			e->wake_ns = NO_TIME;
+			if (e->phase == PH_RENEW && !e->in_pass)
+				pass_begin(e, now);
+			else if (e->phase == PH_ACQUIRE || e->phase == PH_RENEW)
+				try_begin(e, now);
+			continue;
+		}
+		return;
+	}
+}
+
+/* ---- public API ---------------------------------------------------------- */
+
+le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
+{
+	if (le_config_validate(c, err, errcap) != LE_OK)
+		return NULL;
+	le_elector *e = calloc(1, sizeof *e);
+	if (!e) {
+		if (err && errcap)
+			copy_str(err, errcap, "le_elector_new: out of memory");
+		return NULL;
+	}
+	e->cfg = *c;
+	e->prof = c->profile ? c->profile : &le_profile_client_go;
+	e->cfg.profile = e->prof;
+	copy_str(e->identity, sizeof e->identity, c->identity);
+	copy_str(e->lock_namespace, sizeof e->lock_namespace, c->lock_namespace);
+	copy_str(e->lock_name, sizeof e->lock_name, c->lock_name);
+	copy_str(e->name, sizeof e->name, c->name);
+	e->cfg.identity = e->identity;
+	e->cfg.lock_namespace = e->lock_namespace;
+	e->cfg.lock_name = e->lock_name;
+	e->cfg.name = e->name;
+
+	int64_t ld_s = c->lease_duration_ns / LE_NS_PER_S;
+	e->lease_duration_s = ld_s > INT32_MAX ? INT32_MAX : (int32_t)ld_s;
+	if (c->request_timeout_ns > 0)
+		e->request_timeout_ns = c->request_timeout_ns;
+	else if (c->request_timeout_ns == 0 && e->prof->default_request_timeout)
+		/* NewFromKubeconfig: max(1 s, RD/2) */
+		e->request_timeout_ns = c->renew_deadline_ns / 2 > LE_NS_PER_S
+						? c->renew_deadline_ns / 2
+						: LE_NS_PER_S;
+	else
+		e->request_timeout_ns = 0;
+
+	e->phase = PH_IDLE;
+	e->next_id = 1;
+	e->raw_hash = 0;
+	e->request_deadline_ns = NO_TIME;
+	e->wake_ns = NO_TIME;
+	e->release_deadline_ns = NO_TIME;
+	return e;
+}
+
+void le_elector_free(le_elector *e) { free(e); }
+
+/* Outputs not drained before this input stay queued; the per-input counter
+ * only guards the request slots. */
+static void input_begin(le_elector *e) { e->sends_this_input = 0; }
+
+int le_elector_start(le_elector *e, le_time now, uint64_t rnd)
+{
+	if (!e)
+		return LE_EINVAL;
+	if (e->phase != PH_IDLE)
+		return LE_ESTATE;
+	input_begin(e);
+	acquire_begin(e, now);
+	service(e, now, now.mono_ns, rnd);
+	return LE_OK;
+}
+
+int le_elector_on_timer(le_elector *e, le_time now, uint64_t rnd)
+{
+	if (!e)
+		return LE_EINVAL;
+	input_begin(e);
+	if (e->phase != PH_IDLE && e->phase != PH_DONE)
+		service(e, now, now.mono_ns, rnd);
+	return LE_OK;
+}
+
+int le_elector_on_response(le_elector *e, le_time now, const le_response *r,
+			   uint64_t rnd)
+{
+	if (!e || !r)
+		return LE_EINVAL;
+	if (e->phase == PH_IDLE || e->phase == PH_DONE)
+		return LE_OK;
+	input_begin(e);
+	/* What fell due before this instant happened first: a response that
+	 * arrives after its deadline (a late driver) is for an aborted
+	 * request. At the same instant the response wins. */
+	service(e, now, now.mono_ns - 1, rnd);
+	if (e->inflight && r->id == e->inflight_id) {
+		e->inflight = false;
+		e->request_deadline_ns = NO_TIME;
+		dispatch(e, now, r, rnd);
+	}
+	service(e, now, now.mono_ns, rnd);
+	return LE_OK;
+}
+
+int le_elector_cancel(le_elector *e, le_time now, uint64_t rnd)
+{
+	if (!e)
+		return LE_EINVAL;
+	if (e->phase == PH_DONE)
+		return LE_ESTATE;
+	input_begin(e);
+	if (e->phase == PH_IDLE) { /* Run never ran: nothing to stop */
+		e->cancelled = true;
+		e->phase = PH_DONE;
+		push(e, LE_OUT_DONE);
+		return LE_OK;
+	}
+	service(e, now, now.mono_ns - 1, rnd);
+	if (e->cancelled || e->phase == PH_DONE)
+		return LE_OK;
+	e->cancelled = true;
+	switch (e->phase) {
+	case PH_ACQUIRE:
+		abort_inflight(e, "context canceled");
+		e->step = ST_NONE;
+		e->wake_ns = NO_TIME;
+		stop_leading(e, now);
+		break;
+	case PH_RENEW:
+		if (e->in_pass) { /* the poll returns ctx.Err() */
+			abort_inflight(e, "context canceled");
+			e->step = ST_NONE;
+			pass_failed(e, now, PASS_CANCELLED);
+		} else { /* between passes wait.Until just stops */
+			renew_end(e, now);
+		}
+		break;
+	case PH_RELEASE:
+		/* release runs on its own context (Background + RD): it goes on,
+		 * and Run ends after it instead of re-running */
+		break;
+	case PH_IDLE:
+	case PH_DONE:
+		break;
+	}
+	service(e, now, now.mono_ns, rnd);
+	return LE_OK;
+}
+
+int64_t le_elector_next_deadline(const le_elector *e)
+{
+	if (!e || e->phase == PH_IDLE || e->phase == PH_DONE)
+		return NO_TIME;
+	int64_t t = min64(e->wake_ns, e->request_deadline_ns);
+	if (e->phase == PH_RENEW && e->in_pass &&
+	    (e->prof->renew_deadline_aborts_request || !e->inflight))
+		t = min64(t, e->pass_deadline_ns);
+	if (e->phase == PH_RELEASE)
+		t = min64(t, e->release_deadline_ns);
+	return t;
+}
+
+bool le_elector_next_output(le_elector *e, le_output *out)
+{
+	if (!e || e->ring_count == 0)
+		return false;
+	*out = e->ring[e->ring_head].out;
+	e->ring_head = (e->ring_head + 1) % RING_CAP;
+	e->ring_count--;
+	return true;
+}
+
+bool le_elector_is_leader(const le_elector *e) { return is_leader(e); }
+
+const char *le_elector_leader(const le_elector *e) { return e->observed.holder; }
+
+const le_record *le_elector_observed_record(const le_elector *e)
+{
+	return &e->observed;
+}
+
+const le_config *le_elector_config(const le_elector *e) { return &e->cfg; }
+
+bool le_elector_done(const le_elector *e) { return e->phase == PH_DONE; }
+
+bool le_elector_leading(const le_elector *e) { return e->leading; }
+
+int le_elector_check(const le_elector *e, int64_t mono_now_ns,
+		     int64_t tolerance_ns, char *err, size_t errcap)
+{
+	if (!is_leader(e))
+		return LE_OK;
+	int64_t limit = add_sat(e->cfg.lease_duration_ns, tolerance_ns);
+	if (mono_now_ns - e->observed_mono_ns <= limit)
+		return LE_OK;
+	if (err && errcap)
+		snprintf(err, errcap,
+			 "failed election to renew leadership on lease %s", e->name);
+	return LE_ETIMEDOUT;
+}
+
+void le_elector_stats(const le_elector *e, le_stats *out) { *out = e->stats; }
