@@ -1,0 +1,378 @@
+/* leaselab — fake-apiserver: resource names and `kind: Status` errors in the
+ * apiserver's own words (k8s.io/apimachinery/pkg/api/errors shapes). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fa_internal.h"
+
+static const struct {
+	const char *plural, *kind, *group, *qualified, *qualified_kind,
+		*registry;
+} resources[FA_RES_COUNT] = {
+	[FA_RES_LEASES] = {"leases", "Lease", "coordination.k8s.io",
+			   "leases.coordination.k8s.io",
+			   "Lease.coordination.k8s.io", "/registry/leases"},
+	[FA_RES_ENDPOINTS] = {"endpoints", "Endpoints", "", "endpoints",
+			      "Endpoints", "/registry/services/endpoints"},
+	[FA_RES_CONFIGMAPS] = {"configmaps", "ConfigMap", "", "configmaps",
+			       "ConfigMap", "/registry/configmaps"},
+};
+
+static bool res_ok(fa_resource r)
+{
+	return (unsigned)r < FA_RES_COUNT;
+}
+
+const char *fa_resource_name(fa_resource r)
+{
+	return res_ok(r) ? resources[r].plural : "unknown";
+}
+
+const char *fa_resource_kind(fa_resource r)
+{
+	return res_ok(r) ? resources[r].kind : "Unknown";
+}
+
+const char *fa_resource_group(fa_resource r)
+{
+	return res_ok(r) ? resources[r].group : "";
+}
+
+const char *fa_resource_version(fa_resource r)
+{
+	(void)r;
+	return "v1";
+}
+
+const char *fa__qualified_resource(fa_resource r)
+{
+	return res_ok(r) ? resources[r].qualified : "unknown";
+}
+
+const char *fa__qualified_kind(fa_resource r)
+{
+	return res_ok(r) ? resources[r].qualified_kind : "Unknown";
+}
+
+const char *fa__registry_prefix(fa_resource r)
+{
+	return res_ok(r) ? resources[r].registry : "/registry/unknown";
+}
+
+int fa_resource_parse(const char *plural, fa_resource *out)
+{
+	if (plural == NULL || out == NULL)
+		return LE_EINVAL;
+	for (int i = 0; i < FA_RES_COUNT; i++) {
+		if (strcmp(plural, resources[i].plural) == 0) {
+			*out = (fa_resource)i;
+			return LE_OK;
+		}
+	}
+	return LE_EINVAL;
+}
+
+/* ---- constructors ------------------------------------------------------ */
+
+void fa_status_ok(fa_status *st, int code)
+{
+	memset(st, 0, sizeof(*st));
+	st->code = code;
+}
+
+static void st_vset(fa_status *st, int code, const char *reason,
+		    const char *fmt, va_list ap)
+{
+	memset(st, 0, sizeof(*st));
+	st->code = code;
+	snprintf(st->reason, sizeof(st->reason), "%s", reason);
+	vsnprintf(st->message, sizeof(st->message), fmt, ap);
+}
+
+void fa__st_set(fa_status *st, int code, const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	st_vset(st, code, reason, fmt, ap);
+	va_end(ap);
+}
+
+void fa__st_not_found(fa_status *st, fa_resource r, const char *name)
+{
+	fa__st_set(st, 404, "NotFound", "%s \"%s\" not found",
+		   fa__qualified_resource(r), name);
+}
+
+void fa__st_already_exists(fa_status *st, fa_resource r, const char *name)
+{
+	fa__st_set(st, 409, "AlreadyExists", "%s \"%s\" already exists",
+		   fa__qualified_resource(r), name);
+}
+
+void fa__st_conflict(fa_status *st, fa_resource r, const char *name)
+{
+	fa__st_set(st, 409, "Conflict",
+		   "Operation cannot be fulfilled on %s \"%s\": the object has "
+		   "been modified; please apply your changes to the latest "
+		   "version and try again",
+		   fa__qualified_resource(r), name);
+}
+
+void fa__st_precondition(fa_status *st, fa_resource r, const char *ns,
+			 const char *name, const char *what, const char *want,
+			 const char *have)
+{
+	/* storage.NewInvalidObjError wrapped by errors.NewConflict, as etcd3's
+	 * GuaranteedUpdate / Delete report a failed precondition. */
+	fa__st_set(st, 409, "Conflict",
+		   "Operation cannot be fulfilled on %s \"%s\": StorageError: "
+		   "invalid object, Code: 4, Key: %s/%s/%s, ResourceVersion: 0, "
+		   "AdditionalErrorMsg: Precondition failed: %s in precondition: "
+		   "%s, %s in object meta: %s",
+		   fa__qualified_resource(r), name, fa__registry_prefix(r), ns,
+		   name, what, want, what, have);
+}
+
+void fa__st_invalid(fa_status *st, fa_resource r, const char *kind,
+		    const char *name, const char *field, const char *body)
+{
+	fa__st_set(st, 422, "Invalid", "%s \"%s\" is invalid: %s: %s",
+		   kind != NULL ? kind : fa__qualified_kind(r), name, field,
+		   body);
+	snprintf(st->field, sizeof(st->field), "%s", field);
+}
+
+void fa__st_bad_request(fa_status *st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	st_vset(st, 400, "BadRequest", fmt, ap);
+	va_end(ap);
+}
+
+void fa__st_internal(fa_status *st, const char *fmt, ...)
+{
+	char inner[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(inner, sizeof(inner), fmt, ap);
+	va_end(ap);
+	fa__st_set(st, 500, "InternalError", "Internal error occurred: %s",
+		   inner);
+}
+
+void fa_status_injected(fa_status *st, int code, int retry_after_s)
+{
+	switch (code) {
+	case 429:
+		fa__st_set(st, 429, "TooManyRequests",
+			   "Too many requests, please try again later.");
+		st->retry_after_s = retry_after_s > 0 ? retry_after_s : 1;
+		break;
+	case 500:
+		fa__st_internal(st, "injected fault");
+		break;
+	case 503:
+		fa__st_set(st, 503, "ServiceUnavailable",
+			   "the server is currently unable to handle the request");
+		break;
+	case 504:
+		fa__st_set(st, 504, "Timeout",
+			   "Timeout: request did not complete within requested "
+			   "timeout - context deadline exceeded");
+		break;
+	default:
+		fa__st_set(st, code, "InternalError", "injected error %d", code);
+		break;
+	}
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+static bool is_alnum_lower(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static bool is_label(const char *s, size_t n)
+{
+	if (n == 0 || n > 63 || !is_alnum_lower(s[0]) || !is_alnum_lower(s[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum_lower(s[i]) && s[i] != '-')
+			return false;
+	return true;
+}
+
+bool fa__is_dns_label(const char *s)
+{
+	return s != NULL && is_label(s, strlen(s));
+}
+
+/* A Go %q of a short string, good enough for names: quotes and backslashes
+ * escaped, control bytes as \xNN. */
+static void go_quote(const char *s, char *buf, size_t cap)
+{
+	size_t o = 0;
+	if (cap < 3) {
+		if (cap > 0)
+			buf[0] = '\0';
+		return;
+	}
+	buf[o++] = '"';
+	for (; *s != '\0' && o + 6 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)c;
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", c);
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+}
+
+const char *fa__check_subdomain(const char *name, char *buf, size_t cap)
+{
+	char q[320];
+	size_t n = strlen(name);
+	go_quote(name, q, sizeof(q));
+	if (n > 253) {
+		snprintf(buf, cap, "Invalid value: %s: must be no more than 253 characters", q);
+		return buf;
+	}
+	/* [a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)* */
+	bool ok = n > 0;
+	for (size_t i = 0; ok && i < n; i++) {
+		char c = name[i];
+		bool first = i == 0 || name[i - 1] == '.';
+		bool last = i + 1 == n || name[i + 1] == '.';
+		if (c == '.')
+			ok = !first && !last;
+		else if (c == '-')
+			ok = !first && !last;
+		else
+			ok = is_alnum_lower(c);
+	}
+	if (ok)
+		return NULL;
+	snprintf(buf, cap,
+		 "Invalid value: %s: a lowercase RFC 1123 subdomain must consist "
+		 "of lower case alphanumeric characters, '-' or '.', and must "
+		 "start and end with an alphanumeric character (e.g. "
+		 "'example.com', regex used for validation is "
+		 "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+		 q);
+	return buf;
+}
+
+/* ---- Status JSON --------------------------------------------------------- */
+
+/* The cause reason of a field error, from its message body. */
+static const char *cause_reason(const char *body)
+{
+	static const struct {
+		const char *prefix, *reason;
+	} map[] = {
+		{"Invalid value", "FieldValueInvalid"},
+		{"Required value", "FieldValueRequired"},
+		{"Unsupported value", "FieldValueNotSupported"},
+		{"Forbidden", "FieldValueForbidden"},
+		{"Too long", "FieldValueTooLong"},
+		{"Duplicate value", "FieldValueDuplicate"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strncmp(body, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].reason;
+	return "FieldValueInvalid";
+}
+
+/* details for a 422: kind is the GroupKind before ` "name" is invalid`,
+ * without its group ("Lease" for "Lease.coordination.k8s.io", "leases" for
+ * the storage layer's "leases.coordination.k8s.io"). */
+static void add_invalid_details(cJSON *details, const fa_status *st,
+				fa_resource res)
+{
+	char kind[64];
+	const char *sp = strchr(st->message, ' ');
+	size_t n = sp != NULL ? (size_t)(sp - st->message) : 0;
+	const char *group = fa_resource_group(res);
+	size_t gl = strlen(group);
+	if (gl > 0 && n > gl + 1 && st->message[n - gl - 1] == '.' &&
+	    strncmp(st->message + n - gl, group, gl) == 0)
+		n -= gl + 1;
+	if (n == 0 || n >= sizeof(kind))
+		snprintf(kind, sizeof(kind), "%s", fa_resource_kind(res));
+	else
+		snprintf(kind, sizeof(kind), "%.*s", (int)n, st->message);
+	cJSON_AddStringToObject(details, "kind", kind);
+	if (st->field[0] == '\0')
+		return;
+	char key[80];
+	snprintf(key, sizeof(key), "%s: ", st->field);
+	const char *body = strstr(st->message, key);
+	body = body != NULL ? body + strlen(key) : st->message;
+	cJSON *causes = cJSON_AddArrayToObject(details, "causes");
+	cJSON *c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "reason", cause_reason(body));
+	cJSON_AddStringToObject(c, "message", body);
+	cJSON_AddStringToObject(c, "field", st->field);
+	cJSON_AddItemToArray(causes, c);
+}
+
+char *fa_status_to_json(const fa_status *st, const char *name, fa_resource res)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (o == NULL)
+		return NULL;
+	bool ok = st->code == 0 || (st->code >= 200 && st->code < 300);
+	cJSON_AddStringToObject(o, "kind", "Status");
+	cJSON_AddStringToObject(o, "apiVersion", "v1");
+	cJSON_AddObjectToObject(o, "metadata");
+	cJSON_AddStringToObject(o, "status", ok ? "Success" : "Failure");
+	if (st->message[0] != '\0')
+		cJSON_AddStringToObject(o, "message", st->message);
+	if (st->reason[0] != '\0')
+		cJSON_AddStringToObject(o, "reason", st->reason);
+
+	const char *r = st->reason;
+	bool named = strcmp(r, "NotFound") == 0 || strcmp(r, "AlreadyExists") == 0 ||
+		     strcmp(r, "Conflict") == 0 || strcmp(r, "Forbidden") == 0 ||
+		     strcmp(r, "Invalid") == 0;
+	if (named && res_ok(res)) {
+		cJSON *d = cJSON_AddObjectToObject(o, "details");
+		if (name != NULL && name[0] != '\0')
+			cJSON_AddStringToObject(d, "name", name);
+		if (fa_resource_group(res)[0] != '\0')
+			cJSON_AddStringToObject(d, "group", fa_resource_group(res));
+		if (strcmp(r, "Invalid") == 0)
+			add_invalid_details(d, st, res);
+		else
+			cJSON_AddStringToObject(d, "kind", fa_resource_name(res));
+	} else if (st->code == 429) {
+		cJSON *d = cJSON_AddObjectToObject(o, "details");
+		cJSON_AddNumberToObject(d, "retryAfterSeconds",
+					st->retry_after_s > 0 ? st->retry_after_s : 1);
+	} else if (strcmp(r, "InternalError") == 0) {
+		const char *pfx = "Internal error occurred: ";
+		const char *m = st->message;
+		if (strncmp(m, pfx, strlen(pfx)) == 0)
+			m += strlen(pfx);
+		cJSON *d = cJSON_AddObjectToObject(o, "details");
+		cJSON *causes = cJSON_AddArrayToObject(d, "causes");
+		cJSON *c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "message", m);
+		cJSON_AddItemToArray(causes, c);
+	} else if (st->code == 504) {
+		cJSON_AddObjectToObject(o, "details");
+	}
+	cJSON_AddNumberToObject(o, "code", st->code == 0 ? 200 : st->code);
+	char *out = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return out;
+}
