@@ -7,6 +7,7 @@
 
 CC      ?= cc
 CLANG   ?= clang
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 PKGS    := libcjson libcurl yaml-0.1 libevent libevent_openssl libssl libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -88,7 +89,7 @@ build/san/%.o: %.c
 # ---- entry points ---------------------------------------------------------
 # make check: install what is missing, build everything, run every suite.
 check: bootstrap
-	$(MAKE) --no-print-directory check-build
+	$(MAKE) --no-print-directory -j$(JOBS) check-build
 	ci/run-tests
 
 .PHONY: check-build
