@@ -1,0 +1,107 @@
+/* sim/sim_engine.h — private to the simulator engine (world, heap, clocks,
+ * PRNG streams, history appends, network legs). Not a public contract: the
+ * scenario parser, the checker and bin/sim use include/leaselab/sim.h.
+ * Unit tests of the engine include it by relative path. */
+#ifndef LEASELAB_SIM_ENGINE_H
+#define LEASELAB_SIM_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leaselab/sim.h"
+
+/* True time 0 is this wall time: 2026-01-01T00:00:00Z. */
+#define SIM_WALL_EPOCH_NS (INT64_C(1767225600) * LE_NS_PER_S)
+/* Every node booted 1000 s before the run: its monotonic clock reads this
+ * at true time 0 (a core only ever uses differences of mono readings). */
+#define SIM_MONO_BASE_NS (INT64_C(1000) * LE_NS_PER_S)
+
+/* ---- the event queue: a 4-ary min-heap ordered by (time, sequence) -------
+ * The sequence number is assigned at push time, so events due at the same
+ * instant come out in the order they were scheduled (as libuv's timers). */
+typedef struct sim_heap_ev {
+	int64_t t_ns;
+	uint64_t seq;
+	uint32_t kind;
+	uint32_t node;
+	uint64_t arg;
+} sim_heap_ev;
+
+typedef struct sim_heap {
+	sim_heap_ev *v;
+	size_t n, cap;
+	uint64_t next_seq;
+} sim_heap;
+
+int sim_heap_init(sim_heap *h, size_t cap);
+void sim_heap_free(sim_heap *h);
+/* LE_OK or LE_ENOMEM (the heap is unchanged then). */
+int sim_heap_push(sim_heap *h, int64_t t_ns, uint32_t kind, uint32_t node,
+		  uint64_t arg);
+/* Removes the least (t_ns, seq) into *out; false when empty. */
+bool sim_heap_pop(sim_heap *h, sim_heap_ev *out);
+static inline const sim_heap_ev *sim_heap_peek(const sim_heap *h)
+{
+	return h->n ? &h->v[0] : NULL;
+}
+
+/* ---- PRNG streams ----------------------------------------------------------
+ * Every stream is an fa_rng (xoshiro256**) whose seed is a splitmix64 hash of
+ * (run seed, stream kind, index), so streams are independent of each other
+ * and of how many pods a scenario has. */
+typedef enum sim_stream {
+	SIM_STREAM_NODE = 1,       /* a spec pod's elector draws (index = spec) */
+	SIM_STREAM_NET,            /* a spec pod's network legs (index = spec) */
+	SIM_STREAM_NODE_REPL,      /* replacement pod k's elector draws */
+	SIM_STREAM_NET_REPL,       /* replacement pod k's network legs */
+	SIM_STREAM_FAULTS,         /* fault selection, replacement names */
+	SIM_STREAM_STORE,          /* the store's uids */
+} sim_stream;
+
+uint64_t sim_stream_seed(uint64_t seed, sim_stream kind, uint64_t index);
+void sim_rng_stream(fa_rng *r, uint64_t seed, sim_stream kind, uint64_t index);
+/* Uniform integer in [0, n), n > 0 (Lemire's multiply-shift, unbiased). */
+uint64_t sim_rng_below(fa_rng *r, uint64_t n);
+
+/* ---- latency -------------------------------------------------------------- */
+/* One draw from a latency distribution (ns, >= 0). Draws nothing for NONE
+ * and FIXED. */
+int64_t sim_latency_sample(const fa_latency *l, fa_rng *r);
+/* Validate a latency spec; "what" names it in the error. */
+int sim_latency_check(const fa_latency *l, const char *what, char *err,
+		      size_t errcap);
+
+/* ---- network legs ----------------------------------------------------------- */
+/* A refused connection fails this long after the request was sent. */
+#define SIM_REFUSED_NS LE_NS_PER_MS
+
+typedef struct sim_leg {
+	bool lost;          /* never arrives (black hole, loss) */
+	bool refused;       /* the client sees a refused connection */
+	int64_t delay_ns;   /* base latency + DELAY faults */
+} sim_leg;
+
+/* One leg of a request: base latency plus the scenario's network faults
+ * active on the pod (active = indexes into sc->faults). */
+void sim_net_leg(const sim_scenario *sc, const int32_t *active, size_t nactive,
+		 sim_direction leg, const fa_latency *base, fa_rng *r,
+		 sim_leg *out);
+
+/* ---- history appends (amortised O(1), no formatting) ---------------------- */
+int sim_history_push(sim_history *h, int64_t t_ns, sim_ev_kind kind,
+		     int32_t pod, int32_t holder, int32_t fault, int64_t a,
+		     int64_t b, int64_t c, int64_t d);
+/* Index of identity `id`, added when new. -1 for "" (no holder). */
+int32_t sim_history_identity(sim_history *h, const char *id);
+/* Append a pod; returns its index or a negative error. */
+int32_t sim_history_add_pod(sim_history *h, const char *name,
+			    int32_t identity, int32_t spec, int32_t replaces);
+
+/* ---- test hooks ------------------------------------------------------------
+ * Record every draw a pod's elector stream hands to its core (the first
+ * `cap` of them) into buf; *n counts all draws. Call before sim_world_run. */
+void sim_world_trace_draws(sim_world *w, int32_t pod, uint64_t *buf,
+			   size_t cap, size_t *n);
+
+#endif

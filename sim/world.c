@@ -1,0 +1,1068 @@
+/* sim/world.c — the deterministic simulator: pods running the real election
+ * core against the real store, in virtual time.
+ *
+ * One thread, one event queue (sim_heap, ordered by (true time, sequence)).
+ * Everything that happens is an event: a pod starts, a core's timer falls
+ * due, a request reaches the apiserver, a commit finishes, a response reaches
+ * its pod, a fault starts or ends. Handlers feed the core its inputs with the
+ * pod's own clock readings and a draw from the pod's own PRNG stream, then
+ * carry out the outputs it queued (drain) and re-arm the pod's timer (arm).
+ *
+ * A pod ("node" here) is a process that is waiting to start, running,
+ * terminating (SIGTERM seen, core cancelled) or dead, possibly paused
+ * (SIGSTOP: nothing is processed, timers and responses wait; on resume what
+ * fell due runs in order at the resume time). Its incarnation counter
+ * changes at every start and death, so events meant for an earlier process
+ * (responses, grace-period kills, work ticks) are recognised and dropped.
+ *
+ * The per-event path does not allocate (pools and arrays grow geometrically
+ * and are reused), format, or log. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "world_int.h"
+
+/* A process whose core returned by itself (client-go: leadership lost, Run
+ * returned, main exits) is restarted by the kubelet after its crash-loop
+ * back-off; the first back-off is 10 s. */
+#define SIM_CRASHLOOP_BACKOFF_NS (INT64_C(10) * LE_NS_PER_S)
+/* More events than this at one instant means the run no longer advances. */
+#define SIM_SAME_INSTANT_MAX 1000000
+
+void sim__fail(sim_world *w, int rc, const char *fmt, ...)
+{
+	if (w->rc)
+		return;
+	w->rc = rc;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w->err, sizeof w->err, fmt, ap);
+	va_end(ap);
+}
+
+void sim__push(sim_world *w, int64_t t_ns, uint32_t kind, uint32_t node,
+	       uint64_t arg)
+{
+	if (sim_heap_push(&w->heap, t_ns, kind, node, arg) != LE_OK)
+		sim__fail(w, LE_ENOMEM, "out of memory growing the event queue");
+}
+
+void sim__record(sim_world *w, sim_ev_kind kind, int32_t pod,
+		 int32_t holder, int32_t fault, int64_t a, int64_t b,
+		 int64_t c, int64_t d)
+{
+	if (sim_history_push(&w->h, w->now, kind, pod, holder, fault, a, b, c,
+			     d) != LE_OK)
+		sim__fail(w, LE_ENOMEM, "out of memory growing the history");
+}
+
+static inline uint64_t pack(uint32_t hi, uint32_t lo)
+{
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* ---- node clock and draws ---------------------------------------------- */
+
+static inline le_time node_time(const sim_node *n, int64_t t)
+{
+	return (le_time){sim_clock_mono_ns(&n->clock, t),
+			 sim_clock_wall_ns(&n->clock, t)};
+}
+
+/* True time at which d_ns will have passed on the node's own clock. */
+static int64_t node_after(const sim_world *w, const sim_node *n, int64_t d_ns)
+{
+	int64_t t = sim_clock_true_at_mono(
+		&n->clock, sim_clock_mono_ns(&n->clock, w->now) + d_ns);
+	return t < w->now ? w->now : t;
+}
+
+static inline uint64_t draw(sim_node *n)
+{
+	uint64_t v = fa_rng_next(&n->rng);
+	if (n->trace_n) {
+		if (*n->trace_n < n->trace_cap)
+			n->trace[*n->trace_n] = v;
+		(*n->trace_n)++;
+	}
+	return v;
+}
+
+/* ---- request slots ------------------------------------------------------- */
+
+static uint32_t req_alloc(sim_world *w)
+{
+	if (w->free_req != NO_SLOT) {
+		uint32_t i = w->free_req;
+		w->free_req = w->reqs[i]->next_free;
+		return i;
+	}
+	if (w->nreqs == w->reqs_cap) {
+		size_t cap = w->reqs_cap ? w->reqs_cap * 2 : 16;
+		sim_req **v = realloc(w->reqs, cap * sizeof *v);
+		if (!v)
+			goto oom;
+		w->reqs = v;
+		w->reqs_cap = cap;
+	}
+	sim_req *r = malloc(sizeof *r);
+	if (!r)
+		goto oom;
+	w->reqs[w->nreqs] = r;
+	return (uint32_t)w->nreqs++;
+oom:
+	sim__fail(w, LE_ENOMEM, "out of memory for a request in flight");
+	return NO_SLOT;
+}
+
+static void req_free(sim_world *w, uint32_t i)
+{
+	w->reqs[i]->next_free = w->free_req;
+	w->free_req = i;
+}
+
+/* Bounded copy, always terminated (the per-event path formats nothing). */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t i = 0;
+	if (src)
+		for (; i + 1 < cap && src[i]; i++)
+			dst[i] = src[i];
+	dst[i] = '\0';
+}
+
+static void req_set_status(sim_req *r, int status, const char *reason)
+{
+	r->status = status;
+	r->has_record = r->record_present = r->has_rv = r->has_raw = false;
+	r->raw_len = 0;
+	copy_str(r->reason, sizeof r->reason, reason);
+}
+
+static void req_copy_response(sim_req *r, const le_response *resp)
+{
+	req_set_status(r, resp->status, resp->reason);
+	if (resp->record) {
+		r->record = *resp->record;
+		r->has_record = true;
+	}
+	r->record_present = resp->record_present;
+	if (resp->resource_version) {
+		copy_str(r->rv, sizeof r->rv, resp->resource_version);
+		r->has_rv = true;
+	}
+	if (resp->raw && resp->raw_len <= sizeof r->raw) {
+		memcpy(r->raw, resp->raw, resp->raw_len);
+		r->raw_len = resp->raw_len;
+		r->has_raw = true;
+	}
+}
+
+/* ---- the core's inputs and outputs --------------------------------------- */
+static void drain(sim_world *w, sim_node *n);
+
+static void check_input(sim_world *w, const sim_node *n, int rc,
+			const char *what)
+{
+	if (rc != LE_OK)
+		sim__fail(w, LE_ESTATE, "pod %s: the elector refused %s at t=%lld ns: %s",
+			  n->name, what, (long long)w->now, le_strerror(rc));
+}
+
+/* ---- the network and the store ------------------------------------------ */
+
+static const sim_election *node_election(const sim_node *n)
+{
+	return &n->ps->election;
+}
+
+static void send_request(sim_world *w, sim_node *n, const le_request *req)
+{
+	uint32_t i = req_alloc(w);
+	if (i == NO_SLOT)
+		return;
+	sim_req *r = w->reqs[i];
+	r->node = (uint32_t)n->pod;
+	r->inc = n->inc;
+	r->req = *req;
+	sim_leg leg;
+	sim_net_leg(w->sc, n->netf, n->nnetf, SIM_DIR_TO, &w->sc->latency_to,
+		    &n->net_rng, &leg);
+	fa_faults_decide(w->faults, n->identity, &n->net_rng, &r->dec);
+	if (leg.refused || r->dec.refused || w->down_count > 0) {
+		req_set_status(r, 0, NULL);
+		sim__push(w, w->now + SIM_REFUSED_NS, EV_DELIVER, 0, i);
+		return;
+	}
+	if (leg.lost || r->dec.blackhole || r->dec.drop_request) {
+		req_free(w, i);
+		return;
+	}
+	sim__push(w, w->now + leg.delay_ns + r->dec.request_delay_ns, EV_ARRIVE, 0, i);
+}
+
+static void response_leg(sim_world *w, uint32_t i)
+{
+	sim_req *r = w->reqs[i];
+	sim_node *n = w->nodes[r->node];
+	if (n->inc != r->inc || !sim__alive(n)) { /* nobody is listening any more */
+		req_free(w, i);
+		return;
+	}
+	sim_leg leg;
+	sim_net_leg(w->sc, n->netf, n->nnetf, SIM_DIR_FROM,
+		    &w->sc->latency_from, &n->net_rng, &leg);
+	if (leg.lost || leg.refused) {
+		req_free(w, i);
+		return;
+	}
+	sim__push(w, w->now + leg.delay_ns + r->dec.response_delay_ns, EV_DELIVER, 0, i);
+}
+
+static int64_t parse_rv(const char *s)
+{
+	int64_t v = 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (*s - '0');
+	return v;
+}
+
+static void record_lease_write(sim_world *w, const sim_node *n,
+			       const sim_req *r)
+{
+	const le_record *rec = &r->record;
+	int32_t holder = strcmp(rec->holder, n->identity) == 0
+				 ? n->identity_idx
+				 : sim_history_identity(&w->h, rec->holder);
+	if (holder < -1) {
+		sim__fail(w, LE_ENOMEM, "out of memory for an identity");
+		return;
+	}
+	bool acquire_changed = !w->have_write ||
+			       rec->has_acquire_time != w->last_has_acquire ||
+			       rec->acquire_wall_ns != w->last_acquire_wall_ns;
+	w->have_write = true;
+	w->last_has_acquire = rec->has_acquire_time;
+	w->last_acquire_wall_ns = rec->acquire_wall_ns;
+	sim__record(w, SIM_EV_LEASE_WRITE, n->pod, holder, -1, rec->transitions,
+		    r->has_rv ? parse_rv(r->rv) : 0, rec->lease_duration_s,
+		    acquire_changed);
+}
+
+static void commit(sim_world *w, uint32_t i)
+{
+	sim_req *r = w->reqs[i];
+	sim_node *n = w->nodes[r->node];
+	const sim_election *el = node_election(n);
+	le_response resp;
+	fa_store_lock_do(w->store, el->lock_kind, el->lock_namespace,
+			 el->lock_name, &r->req, n->identity,
+			 SIM_WALL_EPOCH_NS + w->now, &w->scratch, &resp);
+	req_copy_response(r, &resp);
+	if (r->req.op != LE_OP_GET && (r->status == 200 || r->status == 201) &&
+	    r->has_record)
+		record_lease_write(w, n, r);
+	if (r->dec.drop_response) {
+		req_free(w, i);
+		return;
+	}
+	response_leg(w, i);
+}
+
+static void on_arrive(sim_world *w, uint32_t i)
+{
+	sim_req *r = w->reqs[i];
+	if (w->down_count > 0) { /* the server went down while it travelled */
+		req_set_status(r, 0, NULL);
+		sim__push(w, w->now + SIM_REFUSED_NS, EV_DELIVER, 0, i);
+		return;
+	}
+	if (r->dec.error_code) {
+		fa_status st;
+		fa_status_injected(&st, r->dec.error_code, r->dec.retry_after_s);
+		req_set_status(r, st.code ? st.code : r->dec.error_code, st.reason);
+		response_leg(w, i);
+		return;
+	}
+	if (r->dec.commit_delay_ns > 0) {
+		sim__push(w, w->now + r->dec.commit_delay_ns, EV_COMMIT, 0, i);
+		return;
+	}
+	commit(w, i);
+}
+
+static void pend_push(sim_world *w, sim_node *n, uint32_t i)
+{
+	if (n->npend == n->pend_cap) {
+		size_t cap = n->pend_cap ? n->pend_cap * 2 : 8;
+		uint32_t *v = realloc(n->pend, cap * sizeof *v);
+		if (!v) {
+			sim__fail(w, LE_ENOMEM, "out of memory holding a response");
+			return;
+		}
+		n->pend = v;
+		n->pend_cap = cap;
+	}
+	n->pend[n->npend++] = i;
+}
+
+static void on_deliver(sim_world *w, uint32_t i)
+{
+	sim_req *r = w->reqs[i];
+	sim_node *n = w->nodes[r->node];
+	if (n->inc != r->inc || !sim__alive(n)) {
+		req_free(w, i);
+		return;
+	}
+	if (n->paused) {
+		r->due_ns = w->now;
+		pend_push(w, n, i);
+		return;
+	}
+	le_response resp = {
+		.id = r->req.id,
+		.status = r->status,
+		.reason = r->reason[0] ? r->reason : NULL,
+		.message = NULL,
+		.record = r->has_record ? &r->record : NULL,
+		.record_present = r->record_present,
+		.resource_version = r->has_rv ? r->rv : NULL,
+		.raw = r->has_raw ? r->raw : NULL,
+		.raw_len = r->raw_len,
+	};
+	int rc = le_elector_on_response(n->e, node_time(n, w->now), &resp,
+					draw(n));
+	req_free(w, i);
+	check_input(w, n, rc, "a response");
+	drain(w, n);
+	sim__arm(w, n);
+}
+
+/* ---- user code: acting as leader, guarded work ----------------------------- */
+
+static void acting_end(sim_world *w, sim_node *n)
+{
+	if (!n->acting)
+		return;
+	n->acting = false;
+	n->acting_end_due = NO_TIME;
+	n->work_due = NO_TIME;
+	sim__record(w, SIM_EV_ACTING_END, n->pod, -1, -1, n->term, 0, 0, 0);
+}
+
+static void started_leading(sim_world *w, sim_node *n)
+{
+	acting_end(w, n); /* the previous term's code, if it still ran */
+	n->acting = true;
+	n->term++;
+	const le_record *obs = le_elector_observed_record(n->e);
+	n->token = obs ? obs->transitions : 0;
+	sim__record(w, SIM_EV_STARTED_LEADING, n->pod, -1, -1, n->term, n->token, 0, 0);
+	if (n->ps->work_period_ns > 0)
+		sim__push(w, node_after(w, n, n->ps->work_period_ns), EV_WORK,
+			  (uint32_t)n->pod, pack(n->inc, n->term));
+}
+
+static void stopped_leading(sim_world *w, sim_node *n, bool was_leader)
+{
+	sim__record(w, SIM_EV_STOPPED_LEADING, n->pod, -1, -1, was_leader, 0, 0, 0);
+	if (!n->acting)
+		return;
+	if (n->ps->stop_delay_ns <= 0) {
+		acting_end(w, n);
+		return;
+	}
+	sim__push(w, node_after(w, n, n->ps->stop_delay_ns), EV_ACTING_END,
+		  (uint32_t)n->pod, pack(n->inc, n->term));
+}
+
+static void on_work(sim_world *w, sim_node *n, uint64_t arg)
+{
+	if (arg != pack(n->inc, n->term) || !n->acting)
+		return;
+	if (n->paused) {
+		if (n->work_due == NO_TIME)
+			n->work_due = w->now;
+		return;
+	}
+	bool stale = w->fence_any && n->token < w->fence_max;
+	if (!w->fence_any || n->token > w->fence_max)
+		w->fence_max = n->token;
+	w->fence_any = true;
+	sim__record(w, SIM_EV_WORK, n->pod, -1, -1, n->token, stale, 0, 0);
+	sim__push(w, node_after(w, n, n->ps->work_period_ns), EV_WORK,
+		  (uint32_t)n->pod, arg);
+}
+
+static void on_acting_end(sim_world *w, sim_node *n, uint64_t arg)
+{
+	if (arg != pack(n->inc, n->term) || !n->acting)
+		return;
+	if (n->paused) {
+		if (n->acting_end_due == NO_TIME)
+			n->acting_end_due = w->now;
+		return;
+	}
+	acting_end(w, n);
+}
+
+/* ---- the node life cycle ----------------------------------------------------- */
+
+static void clear_process(sim_world *w, sim_node *n)
+{
+	le_elector_free(n->e);
+	n->e = NULL;
+	n->state = NODE_DEAD;
+	n->inc++;
+	n->paused = false;
+	n->timer_gen++;
+	n->timer_at = n->timer_want = NO_TIME;
+	n->work_due = n->acting_end_due = n->sigterm_due = NO_TIME;
+	for (size_t k = 0; k < n->npend; k++)
+		req_free(w, n->pend[k]);
+	n->npend = 0;
+}
+
+static void node_exit(sim_world *w, sim_node *n)
+{
+	acting_end(w, n);
+	sim__record(w, SIM_EV_POD_EXIT, n->pod, -1, -1, 0, 0, 0, 0);
+	bool restart = !n->deleted;
+	clear_process(w, n);
+	if (restart)
+		sim__push(w, w->now + SIM_CRASHLOOP_BACKOFF_NS, EV_POD_START,
+			  (uint32_t)n->pod, n->inc);
+}
+
+void sim__node_kill(sim_world *w, sim_node *n, int32_t fault)
+{
+	if (!sim__alive(n))
+		return;
+	bool leading = n->e && le_elector_leading(n->e);
+	acting_end(w, n);
+	sim__record(w, SIM_EV_POD_DEATH, n->pod, -1, fault, leading, 0, 0, 0);
+	clear_process(w, n);
+}
+
+static void fill_config(const sim_node *n, le_config *c)
+{
+	const sim_election *el = node_election(n);
+	memset(c, 0, sizeof *c);
+	c->identity = n->identity;
+	c->lock_kind = el->lock_kind;
+	c->lock_namespace = el->lock_namespace;
+	c->lock_name = el->lock_name;
+	c->lease_duration_ns = el->lease_duration_ns;
+	c->renew_deadline_ns = el->renew_deadline_ns;
+	c->retry_period_ns = el->retry_period_ns;
+	c->release_on_cancel = el->release_on_cancel;
+	c->request_timeout_ns = el->request_timeout_ns;
+	c->profile = n->profile;
+	c->has_started_leading_cb = true;
+	c->has_stopped_leading_cb = true;
+	c->has_lock = true;
+	c->name = NULL;
+}
+
+void sim__node_start(sim_world *w, sim_node *n)
+{
+	le_config c;
+	fill_config(n, &c);
+	char err[LE_ERRMSG_MAX];
+	n->e = le_elector_new(&c, err, sizeof err);
+	if (!n->e) {
+		sim__fail(w, LE_EINVAL, "pod %s: cannot start its elector: %s", n->name, err);
+		return;
+	}
+	if (n->state != NODE_WAITING)
+		n->restarts++;
+	n->inc++;
+	n->state = NODE_RUNNING;
+	n->paused = false;
+	n->acting = false;
+	sim__record(w, SIM_EV_POD_START, n->pod, -1, -1, n->restarts, 0, 0, 0);
+	check_input(w, n, le_elector_start(n->e, node_time(n, w->now), draw(n)),
+		    "start");
+	drain(w, n);
+	sim__arm(w, n);
+}
+
+static void deliver_sigterm(sim_world *w, sim_node *n)
+{
+	n->sigterm_due = NO_TIME;
+	if (n->ps->sigterm_ignored || n->state != NODE_RUNNING)
+		return;
+	n->state = NODE_TERMINATING;
+	check_input(w, n, le_elector_cancel(n->e, node_time(n, w->now), draw(n)),
+		    "cancel");
+	drain(w, n);
+	sim__arm(w, n);
+}
+
+/* Carry out what the core queued. DONE ends the process, so it is handled
+ * after the loop (the outputs' pointers belong to the core). */
+static void drain(sim_world *w, sim_node *n)
+{
+	if (!n->e)
+		return;
+	le_output o;
+	bool done = false;
+	while (le_elector_next_output(n->e, &o)) {
+		switch (o.kind) {
+		case LE_OUT_SEND:
+			send_request(w, n, o.u.request);
+			break;
+		case LE_OUT_ABORT:
+			/* The core ignores a late answer; the wire does not
+			 * care that the client hung up. */
+			break;
+		case LE_OUT_STARTED_LEADING:
+			started_leading(w, n);
+			break;
+		case LE_OUT_STOPPED_LEADING:
+			stopped_leading(w, n, o.u.was_leader);
+			break;
+		case LE_OUT_NEW_LEADER: {
+			int32_t id = sim_history_identity(&w->h, o.u.identity);
+			if (id < -1)
+				sim__fail(w, LE_ENOMEM, "out of memory for an identity");
+			sim__record(w, SIM_EV_NEW_LEADER, n->pod, id, -1, 0, 0, 0, 0);
+			break;
+		}
+		case LE_OUT_LOG:
+			break;
+		case LE_OUT_DONE:
+			done = true;
+			break;
+		}
+	}
+	if (done)
+		node_exit(w, n);
+}
+
+/* Keep one live heap entry no later than the core's next deadline. A later
+ * deadline keeps the earlier entry, which re-queues itself when it fires
+ * early (cheaper than a push per input, and an early fire never reaches the
+ * core). */
+void sim__arm(sim_world *w, sim_node *n)
+{
+	if (!n->e || n->paused) {
+		n->timer_want = NO_TIME;
+		return;
+	}
+	int64_t d = le_elector_next_deadline(n->e);
+	int64_t want = NO_TIME;
+	if (d != INT64_MAX) {
+		want = sim_clock_true_at_mono(&n->clock, d);
+		if (want < w->now)
+			want = w->now;
+	}
+	n->timer_want = want;
+	if (want >= n->timer_at)
+		return;
+	n->timer_gen++;
+	n->timer_at = want;
+	sim__push(w, want, EV_TIMER, (uint32_t)n->pod, n->timer_gen);
+}
+
+static void on_timer(sim_world *w, sim_node *n, uint64_t gen)
+{
+	if (gen != n->timer_gen)
+		return;
+	n->timer_at = NO_TIME;
+	if (!n->e || n->paused || n->timer_want == NO_TIME)
+		return;
+	if (w->now < n->timer_want) {
+		n->timer_at = n->timer_want;
+		sim__push(w, n->timer_want, EV_TIMER, (uint32_t)n->pod, gen);
+		return;
+	}
+	check_input(w, n, le_elector_on_timer(n->e, node_time(n, w->now), draw(n)),
+		    "a timer");
+	drain(w, n);
+	sim__arm(w, n);
+}
+
+/* ---- pause and resume -------------------------------------------------------- */
+
+void sim__node_pause(sim_world *w, sim_node *n, int32_t fault)
+{
+	if (!sim__alive(n) || n->paused)
+		return;
+	n->paused = true;
+	sim__record(w, SIM_EV_PAUSE, n->pod, -1, fault, 0, 0, 0, 0);
+}
+
+typedef struct held {
+	int64_t due;
+	uint32_t kind;
+	uint64_t arg;
+} held;
+
+/* Everything that fell due during the pause runs now, in the order it fell
+ * due (the process's monotonic clock kept running). */
+void sim__node_resume(sim_world *w, sim_node *n, int32_t fault)
+{
+	if (!sim__alive(n) || !n->paused)
+		return;
+	n->paused = false;
+	sim__record(w, SIM_EV_RESUME, n->pod, -1, fault, 0, 0, 0, 0);
+	size_t cap = n->npend + 4, nh = 0;
+	held *hs = malloc(cap * sizeof *hs);
+	if (!hs) {
+		sim__fail(w, LE_ENOMEM, "out of memory resuming pod %s", n->name);
+		return;
+	}
+	for (size_t k = 0; k < n->npend; k++)
+		hs[nh++] = (held){w->reqs[n->pend[k]]->due_ns, EV_DELIVER, n->pend[k]};
+	n->npend = 0;
+	int64_t deadline = n->e ? le_elector_next_deadline(n->e) : INT64_MAX;
+	int64_t timer_due = deadline == INT64_MAX
+				    ? NO_TIME
+				    : sim_clock_true_at_mono(&n->clock, deadline);
+	if (timer_due <= w->now)
+		hs[nh++] = (held){timer_due, EV_TIMER, 0};
+	if (n->work_due != NO_TIME)
+		hs[nh++] = (held){n->work_due, EV_WORK, pack(n->inc, n->term)};
+	if (n->acting_end_due != NO_TIME)
+		hs[nh++] = (held){n->acting_end_due, EV_ACTING_END, pack(n->inc, n->term)};
+	if (n->sigterm_due != NO_TIME)
+		hs[nh++] = (held){n->sigterm_due, EV_SIGTERM, n->inc};
+	n->work_due = n->acting_end_due = n->sigterm_due = NO_TIME;
+	/* stable insertion sort: equal times keep the order above */
+	for (size_t a = 1; a < nh; a++) {
+		held x = hs[a];
+		size_t b = a;
+		for (; b > 0 && hs[b - 1].due > x.due; b--)
+			hs[b] = hs[b - 1];
+		hs[b] = x;
+	}
+	for (size_t k = 0; k < nh; k++) {
+		uint32_t node = hs[k].kind == EV_DELIVER ? 0 : (uint32_t)n->pod;
+		uint64_t arg = hs[k].arg;
+		if (hs[k].kind == EV_TIMER) {
+			n->timer_gen++;
+			n->timer_at = n->timer_want = w->now;
+			arg = n->timer_gen;
+		}
+		sim__push(w, w->now, hs[k].kind, node, arg);
+	}
+	free(hs);
+	if (timer_due > w->now)
+		sim__arm(w, n);
+}
+
+/* ---- pods: creation, deletion, replacement ------------------------------------ */
+
+static sim_node *node_new(sim_world *w, const sim_pod_spec *ps, int32_t spec,
+			  const char *name, const le_profile *profile,
+			  int32_t replaces, sim_stream node_stream,
+			  sim_stream net_stream, uint64_t stream_index)
+{
+	if (w->nnodes == w->nodes_cap) {
+		size_t cap = w->nodes_cap ? w->nodes_cap * 2 : 8;
+		sim_node **v = realloc(w->nodes, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		w->nodes = v;
+		w->nodes_cap = cap;
+	}
+	sim_node *n = calloc(1, sizeof *n);
+	if (!n)
+		return NULL;
+	n->ps = ps;
+	n->spec = spec;
+	n->profile = profile ? profile : &le_profile_client_go;
+	snprintf(n->name, sizeof n->name, "%s", name);
+	snprintf(n->identity, sizeof n->identity, "%s",
+		 ps->identity[0] ? ps->identity : name);
+	n->identity_idx = sim_history_identity(&w->h, n->identity);
+	int32_t pod = n->identity_idx < 0
+			      ? n->identity_idx
+			      : sim_history_add_pod(&w->h, n->name, n->identity_idx,
+						    spec, replaces);
+	if (pod < 0) {
+		free(n);
+		return NULL;
+	}
+	n->pod = pod;
+	sim_clock_init(&n->clock, w->now, ps->clock_offset_ns, ps->clock_rate_ppm);
+	sim_rng_stream(&n->rng, w->seed, node_stream, stream_index);
+	sim_rng_stream(&n->net_rng, w->seed, net_stream, stream_index);
+	n->state = NODE_WAITING;
+	n->timer_at = n->timer_want = NO_TIME;
+	n->work_due = n->acting_end_due = n->sigterm_due = NO_TIME;
+	w->nodes[w->nnodes++] = n;
+	return n;
+}
+
+static bool name_taken(const sim_world *w, const char *name)
+{
+	for (size_t i = 0; i < w->h.npods; i++)
+		if (strcmp(w->h.pods[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* A Deployment's replacement: "<spec name>-<5 random lowercase letters>". */
+static void on_replace(sim_world *w, sim_node *old, int32_t fault)
+{
+	const sim_pod_spec *ps = old->ps;
+	char name[LE_ID_MAX];
+	for (int tries = 0;; tries++) {
+		char suffix[6];
+		for (int k = 0; k < 5; k++)
+			suffix[k] = (char)('a' + sim_rng_below(&w->fault_rng, 26));
+		suffix[5] = '\0';
+		snprintf(name, sizeof name, "%.*s-%s", LE_ID_MAX - 8, ps->name, suffix);
+		if (!name_taken(w, name) || tries == 100)
+			break;
+	}
+	const le_profile *profile = old->profile;
+	if (fault >= 0 && w->sc->faults[fault].replacement_profile)
+		profile = w->sc->faults[fault].replacement_profile;
+	sim_node *n = node_new(w, ps, old->spec, name, profile, old->pod,
+			       SIM_STREAM_NODE_REPL, SIM_STREAM_NET_REPL,
+			       w->nrepl++);
+	if (!n) {
+		sim__fail(w, LE_ENOMEM, "out of memory starting a replacement pod");
+		return;
+	}
+	sim__node_start(w, n);
+}
+
+void sim__node_delete(sim_world *w, sim_node *n, const sim_fault *f,
+		      int32_t fault)
+{
+	if (!sim__alive(n))
+		return;
+	int64_t grace = f->grace_period_ns >= 0 ? f->grace_period_ns
+						: n->ps->grace_period_ns;
+	n->deleted = true;
+	sim__record(w, SIM_EV_POD_SIGTERM, n->pod, -1, fault, grace, 0, 0, 0);
+	if (f->replace)
+		sim__push(w, w->now + n->ps->replacement_start_ns, EV_REPLACE,
+			  (uint32_t)n->pod, (uint64_t)fault);
+	if (grace <= 0) {
+		sim__node_kill(w, n, fault);
+		return;
+	}
+	sim__push(w, w->now + grace, EV_GRACE_KILL, (uint32_t)n->pod, n->inc);
+	if (n->paused)
+		n->sigterm_due = w->now; /* handled when the process runs again */
+	else
+		deliver_sigterm(w, n);
+}
+
+/* ---- the event loop ------------------------------------------------------------ */
+
+static void dispatch(sim_world *w, const sim_heap_ev *ev)
+{
+	sim_node *n = NULL;
+	switch (ev->kind) {
+	case EV_ARRIVE:
+		on_arrive(w, (uint32_t)ev->arg);
+		return;
+	case EV_COMMIT:
+		commit(w, (uint32_t)ev->arg);
+		return;
+	case EV_DELIVER:
+		on_deliver(w, (uint32_t)ev->arg);
+		return;
+	case EV_FAULT_START:
+		sim__fault_start(w, (int32_t)ev->arg);
+		return;
+	case EV_FAULT_END:
+		sim__fault_end(w, (int32_t)ev->arg);
+		return;
+	default:
+		break;
+	}
+	n = w->nodes[ev->node];
+	switch (ev->kind) {
+	case EV_POD_START:
+		if (n->state != NODE_RUNNING && n->state != NODE_TERMINATING &&
+		    n->inc == ev->arg)
+			sim__node_start(w, n);
+		break;
+	case EV_TIMER:
+		on_timer(w, n, ev->arg);
+		break;
+	case EV_GRACE_KILL:
+		if (n->inc == ev->arg)
+			sim__node_kill(w, n, -1);
+		break;
+	case EV_SIGTERM:
+		if (n->inc != ev->arg || !sim__alive(n))
+			break;
+		if (n->paused)
+			n->sigterm_due = w->now;
+		else
+			deliver_sigterm(w, n);
+		break;
+	case EV_ACTING_END:
+		on_acting_end(w, n, ev->arg);
+		break;
+	case EV_WORK:
+		on_work(w, n, ev->arg);
+		break;
+	case EV_REPLACE:
+		on_replace(w, n, (int32_t)ev->arg);
+		break;
+	default:
+		sim__fail(w, LE_ESTATE, "unknown simulator event %u", ev->kind);
+	}
+}
+
+int sim_world_run(sim_world *w, char *err, size_t errcap)
+{
+	if (w->ran) {
+		snprintf(err, errcap, "sim_world_run: this world has already run");
+		return LE_ESTATE;
+	}
+	w->ran = true;
+	const int64_t end = w->sc->duration_ns;
+	int64_t last_t = -1;
+	uint64_t same = 0;
+	sim_heap_ev ev;
+	while (w->rc == LE_OK) {
+		const sim_heap_ev *top = sim_heap_peek(&w->heap);
+		if (!top || top->t_ns > end)
+			break;
+		sim_heap_pop(&w->heap, &ev);
+		w->now = ev.t_ns;
+		w->h.events_processed++;
+		if (ev.t_ns == last_t) {
+			if (++same > SIM_SAME_INSTANT_MAX)
+				sim__fail(w, LE_ESTATE, "no progress: over %d events at t=%lld ns",
+					  SIM_SAME_INSTANT_MAX, (long long)ev.t_ns);
+		} else {
+			last_t = ev.t_ns;
+			same = 0;
+		}
+		dispatch(w, &ev);
+	}
+	w->h.end_ns = end;
+	if (w->rc != LE_OK) {
+		snprintf(err, errcap, "%s", w->err);
+		return w->rc;
+	}
+	return LE_OK;
+}
+
+/* ---- construction --------------------------------------------------------------- */
+
+static int check_pod(const sim_scenario *sc, size_t i, char *err, size_t errcap)
+{
+	const sim_pod_spec *p = &sc->pods[i];
+	char what[LE_ID_MAX + 32];
+	snprintf(what, sizeof what, "pods[%zu] (%s)", i, p->name);
+	if (!p->name[0]) {
+		snprintf(err, errcap, "pods[%zu]: a pod needs a name", i);
+		return LE_EINVAL;
+	}
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(sc->pods[j].name, p->name) == 0) {
+			snprintf(err, errcap, "%s: the name is also used by pods[%zu]",
+				 what, j);
+			return LE_EINVAL;
+		}
+	if (p->clock_rate_ppm <= -1000000 || p->clock_rate_ppm > 10000000) {
+		snprintf(err, errcap, "%s: clock rate %d ppm is outside (-1000000, 10000000]",
+			 what, (int)p->clock_rate_ppm);
+		return LE_EINVAL;
+	}
+	if (p->start_ns < 0 || p->grace_period_ns < 0 ||
+	    p->replacement_start_ns < 0 || p->work_period_ns < 0 ||
+	    p->stop_delay_ns < 0) {
+		snprintf(err, errcap, "%s: start, grace period, replacement start, work period and stop delay must not be negative",
+			 what);
+		return LE_EINVAL;
+	}
+	le_config c;
+	sim_node tmp = {.ps = p, .profile = p->election.profile};
+	snprintf(tmp.identity, sizeof tmp.identity, "%s",
+		 p->identity[0] ? p->identity : p->name);
+	fill_config(&tmp, &c);
+	char e[LE_ERRMSG_MAX];
+	if (le_config_validate(&c, e, sizeof e) != LE_OK) {
+		snprintf(err, errcap, "%s: %s", what, e);
+		return LE_EINVAL;
+	}
+	return LE_OK;
+}
+
+static int check_fault(const sim_scenario *sc, size_t i, char *err, size_t errcap)
+{
+	const sim_fault *f = &sc->faults[i];
+	char what[SIM_NAME_MAX + 48];
+	snprintf(what, sizeof what, "faults[%zu] (%s, line %d)", i, f->label, f->line);
+	if (f->action < SIM_ACT_POD_KILL || f->action > SIM_ACT_APISERVER) {
+		snprintf(err, errcap, "%s: unknown action %d", what, (int)f->action);
+		return LE_EINVAL;
+	}
+	if (f->at_ns < 0 || f->duration_ns < 0) {
+		snprintf(err, errcap, "%s: at and duration must not be negative", what);
+		return LE_EINVAL;
+	}
+	if ((f->mode == SIM_MODE_FIXED || f->mode == SIM_MODE_FIXED_PERCENT) &&
+	    f->value <= 0) {
+		snprintf(err, errcap, "%s: mode fixed/fixed-percent needs a value > 0", what);
+		return LE_EINVAL;
+	}
+	if ((int)f->mode < SIM_MODE_ONE || f->mode > SIM_MODE_FIXED_PERCENT ||
+	    (int)f->role < SIM_ROLE_ANY || f->role > SIM_ROLE_FOLLOWER ||
+	    (int)f->direction < SIM_DIR_BOTH || f->direction > SIM_DIR_FROM ||
+	    (int)f->partition_kind < FA_PART_NONE ||
+	    f->partition_kind > FA_PART_BLACKHOLE) {
+		snprintf(err, errcap, "%s: unknown mode, role, direction or partition kind",
+			 what);
+		return LE_EINVAL;
+	}
+	if (f->nnames < 0 || f->nnames > SIM_SELECT_MAX) {
+		snprintf(err, errcap, "%s: %d names (at most %d)", what, f->nnames,
+			 SIM_SELECT_MAX);
+		return LE_EINVAL;
+	}
+	if (f->action == SIM_ACT_LOSS && !(f->loss >= 0.0 && f->loss <= 1.0)) {
+		snprintf(err, errcap, "%s: loss must be a probability in [0, 1]", what);
+		return LE_EINVAL;
+	}
+	if (f->action == SIM_ACT_CLOCK_RATE &&
+	    (f->rate_ppm <= -1000000 || f->rate_ppm > 10000000)) {
+		snprintf(err, errcap, "%s: clock rate %d ppm is outside (-1000000, 10000000]",
+			 what, (int)f->rate_ppm);
+		return LE_EINVAL;
+	}
+	if (f->action == SIM_ACT_DELAY)
+		return sim_latency_check(&f->latency, what, err, errcap);
+	return LE_OK;
+}
+
+static int check_scenario(const sim_scenario *sc, char *err, size_t errcap)
+{
+	if (!sc) {
+		snprintf(err, errcap, "no scenario");
+		return LE_EINVAL;
+	}
+	if (sc->duration_ns <= 0) {
+		snprintf(err, errcap, "scenario %s: duration must be > 0", sc->name);
+		return LE_EINVAL;
+	}
+	if (sc->npods == 0 || !sc->pods) {
+		snprintf(err, errcap, "scenario %s: no pods", sc->name);
+		return LE_EINVAL;
+	}
+	if (sc->nfaults > 0 && !sc->faults) {
+		snprintf(err, errcap, "scenario %s: %zu faults but no fault list",
+			 sc->name, sc->nfaults);
+		return LE_EINVAL;
+	}
+	int rc = sim_latency_check(&sc->latency_to, "latency to the apiserver", err, errcap);
+	if (rc == LE_OK)
+		rc = sim_latency_check(&sc->latency_from, "latency from the apiserver", err, errcap);
+	for (size_t i = 0; rc == LE_OK && i < sc->npods; i++)
+		rc = check_pod(sc, i, err, errcap);
+	for (size_t i = 0; rc == LE_OK && i < sc->nfaults; i++)
+		rc = check_fault(sc, i, err, errcap);
+	return rc;
+}
+
+sim_world *sim_world_new(const sim_scenario *sc, uint64_t seed, char *err,
+			 size_t errcap)
+{
+	if (check_scenario(sc, err, errcap) != LE_OK)
+		return NULL;
+	sim_world *w = calloc(1, sizeof *w);
+	if (!w)
+		goto oom;
+	w->sc = sc;
+	w->seed = seed;
+	w->free_req = NO_SLOT;
+	sim_history_init(&w->h);
+	w->h.seed = seed;
+	if (sim_heap_init(&w->heap, 256) != LE_OK)
+		goto oom;
+	w->store = fa_store_new(sim_stream_seed(seed, SIM_STREAM_STORE, 0));
+	w->faults = fa_faults_new();
+	w->fr = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->fr);
+	if (!w->store || !w->faults || !w->fr)
+		goto oom;
+	/* The history's LEASE_WRITE events are the record of every commit;
+	 * the store's own copy (a whole record per write) would only cost
+	 * memory and time. */
+	fa_store_set_history(w->store, false);
+	sim_rng_stream(&w->fault_rng, seed, SIM_STREAM_FAULTS, 0);
+	for (size_t i = 0; i < sc->npods; i++) {
+		const sim_pod_spec *ps = &sc->pods[i];
+		sim_node *n = node_new(w, ps, (int32_t)i, ps->name,
+				       ps->election.profile, -1, SIM_STREAM_NODE,
+				       SIM_STREAM_NET, i);
+		if (!n)
+			goto oom;
+		sim__push(w, ps->start_ns, EV_POD_START, (uint32_t)n->pod, n->inc);
+	}
+	for (size_t i = 0; i < sc->nfaults; i++)
+		sim__push(w, sc->faults[i].at_ns, EV_FAULT_START, 0, i);
+	if (w->rc != LE_OK)
+		goto oom;
+	return w;
+oom:
+	snprintf(err, errcap, "out of memory creating the simulated world");
+	sim_world_free(w);
+	return NULL;
+}
+
+void sim_world_free(sim_world *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->nnodes; i++) {
+		sim_node *n = w->nodes[i];
+		le_elector_free(n->e);
+		free(n->pend);
+		free(n->netf);
+		free(n);
+	}
+	free(w->nodes);
+	for (size_t i = 0; i < w->nreqs; i++)
+		free(w->reqs[i]);
+	free(w->reqs);
+	if (w->fr)
+		for (size_t i = 0; i < w->sc->nfaults; i++) {
+			free(w->fr[i].targets);
+			free(w->fr[i].target_inc);
+			free(w->fr[i].saved_rate);
+			free(w->fr[i].rule_ids);
+		}
+	free(w->fr);
+	fa_faults_free(w->faults);
+	fa_store_free(w->store);
+	sim_heap_free(&w->heap);
+	sim_history_free(&w->h);
+	free(w);
+}
+
+const sim_history *sim_world_history(const sim_world *w)
+{
+	return &w->h;
+}
+
+fa_store *sim_world_store(sim_world *w)
+{
+	return w->store;
+}
+
+void sim_world_trace_draws(sim_world *w, int32_t pod, uint64_t *buf,
+			   size_t cap, size_t *n)
+{
+	if (pod < 0 || (size_t)pod >= w->nnodes)
+		return;
+	sim_node *node = w->nodes[pod];
+	node->trace = buf;
+	node->trace_cap = cap;
+	node->trace_n = n;
+	if (n)
+		*n = 0;
+}

@@ -1,0 +1,159 @@
+/* sim/world_int.h — private to the simulated world (world.c, the engine;
+ * world_faults.c, fault selection and effects): the node, request and
+ * world structs, the queue's event kinds, and the few functions the two
+ * halves share (double underscore: internal). */
+#ifndef LEASELAB_SIM_WORLD_INT_H
+#define LEASELAB_SIM_WORLD_INT_H
+
+#include "sim_engine.h"
+
+/* "never" for true times held in the structs below */
+#define NO_TIME INT64_MAX
+
+enum ev_kind {
+	EV_POD_START = 1, /* node; arg = incarnation when scheduled */
+	EV_TIMER,         /* node; arg = timer generation */
+	EV_ARRIVE,        /* arg = request slot: reaches the apiserver */
+	EV_COMMIT,        /* arg = request slot: slow commit finishes */
+	EV_DELIVER,       /* arg = request slot: response reaches the pod */
+	EV_FAULT_START,   /* arg = fault index */
+	EV_FAULT_END,     /* arg = fault index */
+	EV_GRACE_KILL,    /* node; arg = incarnation */
+	EV_SIGTERM,       /* node; arg = incarnation (held while paused) */
+	EV_ACTING_END,    /* node; arg = incarnation << 32 | term */
+	EV_WORK,          /* node; arg = incarnation << 32 | term */
+	EV_REPLACE,       /* node = the pod replaced; arg = fault index */
+};
+
+typedef enum node_state {
+	NODE_WAITING = 0, /* not started yet */
+	NODE_RUNNING,
+	NODE_TERMINATING, /* SIGTERM handled: the core is cancelled */
+	NODE_DEAD,
+} node_state;
+
+typedef struct sim_node {
+	int32_t pod; /* history pod index (== index in w->nodes) */
+	int32_t spec;
+	const sim_pod_spec *ps;
+	const le_profile *profile;
+	char name[LE_ID_MAX];
+	char identity[LE_ID_MAX];
+	int32_t identity_idx;
+	sim_clock clock;
+	fa_rng rng;     /* the core's draws */
+	fa_rng net_rng; /* this pod's network legs and store fault rules */
+	le_elector *e;
+	node_state state;
+	bool paused;
+	bool deleted;   /* SIGTERM sent by a delete: never restarted */
+	uint32_t inc;   /* incarnation */
+	int32_t restarts;
+	/* timer: one live heap entry at timer_at for the core's deadline */
+	uint32_t timer_gen;
+	int64_t timer_at;
+	int64_t timer_want;
+	/* user code */
+	bool acting;    /* from STARTED_LEADING to ACTING_END */
+	uint32_t term;
+	int64_t token;  /* fencing token of this term */
+	/* held while paused (NO_TIME = nothing held) */
+	int64_t work_due;
+	int64_t acting_end_due;
+	int64_t sigterm_due;
+	uint32_t *pend; /* request slots whose responses arrived */
+	size_t npend, pend_cap;
+	/* network faults active on this pod (scenario fault indexes) */
+	int32_t *netf;
+	size_t nnetf, netf_cap;
+	/* test hook */
+	uint64_t *trace;
+	size_t trace_cap;
+	size_t *trace_n;
+} sim_node;
+
+/* A request in flight, from SEND to its response's delivery (or loss). */
+typedef struct sim_req {
+	uint32_t node, inc;
+	uint32_t next_free;
+	le_request req;
+	fa_decision dec;
+	int64_t due_ns;        /* when its response reached the (paused) pod */
+	/* the response */
+	int status;
+	bool has_record, record_present, has_rv, has_raw;
+	char reason[32];
+	char rv[LE_RV_MAX];
+	le_record record;
+	size_t raw_len;
+	unsigned char raw[640];
+} sim_req;
+
+/* What a started fault did, so that its end can undo it. */
+typedef struct fault_run {
+	int32_t *targets;
+	uint32_t *target_inc;
+	int32_t *saved_rate;
+	size_t ntargets;
+	int *rule_ids;
+	size_t nrules;
+} fault_run;
+
+struct sim_world {
+	const sim_scenario *sc;
+	uint64_t seed;
+	sim_history h;
+	sim_heap heap;
+	fa_store *store;
+	fa_faults *faults;
+	int down_count;
+	fa_lock_scratch scratch;
+	fa_rng fault_rng;
+	sim_node **nodes;
+	size_t nnodes, nodes_cap;
+	sim_req **reqs;       /* slots, allocated once each and reused */
+	size_t nreqs, reqs_cap;
+	uint32_t free_req;
+	fault_run *fr;
+	uint32_t nrepl;
+	int64_t now;
+	bool ran;
+	/* the lease as last committed */
+	bool have_write;
+	bool last_has_acquire;
+	int64_t last_acquire_wall_ns;
+	/* the fenced resource of guarded work */
+	bool fence_any;
+	int64_t fence_max;
+	/* first error of the run (sticky) */
+	int rc;
+	char err[512];
+};
+
+#define NO_SLOT UINT32_MAX
+
+static inline bool sim__alive(const sim_node *n)
+{
+	return n->state == NODE_RUNNING || n->state == NODE_TERMINATING;
+}
+
+/* world.c */
+void sim__fail(sim_world *w, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sim__push(sim_world *w, int64_t t_ns, uint32_t kind, uint32_t node,
+	       uint64_t arg);
+void sim__record(sim_world *w, sim_ev_kind kind, int32_t pod, int32_t holder,
+		 int32_t fault, int64_t a, int64_t b, int64_t c, int64_t d);
+void sim__arm(sim_world *w, sim_node *n);
+void sim__node_start(sim_world *w, sim_node *n);
+void sim__node_kill(sim_world *w, sim_node *n, int32_t fault);
+void sim__node_delete(sim_world *w, sim_node *n, const sim_fault *f,
+		      int32_t fault);
+void sim__node_pause(sim_world *w, sim_node *n, int32_t fault);
+void sim__node_resume(sim_world *w, sim_node *n, int32_t fault);
+
+/* world_faults.c */
+void sim__fault_start(sim_world *w, int32_t fault);
+void sim__fault_end(sim_world *w, int32_t fault);
+
+#endif
