@@ -1,0 +1,667 @@
+/* bin/sim — run scenario files in the deterministic simulator and check them.
+ *
+ *   bin/sim run FILE... [--seed N] [--seeds N] [--out DIR]
+ *                       [--check-determinism] [--ignore-expectations] [--quiet]
+ *   bin/sim --help
+ *
+ * Per scenario x seed: load, simulate (sim_world_run), check (sim_check),
+ * print a summary, and with --out write the history as JSON lines and hand
+ * the run to the report writer. The first line of output names the seed and
+ * the command that reproduces the run. Exit code: the worst over all runs,
+ * 4 internal > 3 bad input > 1 safety > 2 liveness > 0 pass.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "leaselab/report.h"
+#include "leaselab/sim.h"
+
+#define MAX_SEEDS 10000000ULL
+#define MAX_LISTED 10 /* violations listed per run before "... N more" */
+
+static const char usage_text[] =
+	"usage: bin/sim run FILE... [--seed N] [--seeds N] [--out DIR]\n"
+	"                   [--check-determinism] [--ignore-expectations] [--quiet]\n"
+	"       bin/sim --help\n"
+	"\n"
+	"Simulate each scenario file in virtual time and check the invariants:\n"
+	"at most one leader, bounded failover, lease history, liveness, stability.\n"
+	"\n"
+	"  --seed N               first seed (default: the scenario's seed, else 1)\n"
+	"  --seeds N              run seeds N..N+count-1 (default 1 seed)\n"
+	"  --out DIR              write DIR/<scenario>/seed-<N>/history.jsonl and the\n"
+	"                         reports (report.json, summary.md, timeline.html),\n"
+	"                         plus DIR/junit.xml and DIR/index.html\n"
+	"  --check-determinism    run every seed twice and compare the histories\n"
+	"                         byte for byte (first differing event on failure)\n"
+	"  --ignore-expectations  judge `expect: violation` scenarios as ordinary\n"
+	"                         ones (shows the checker is not vacuous)\n"
+	"  --quiet                print only failing runs and the totals\n"
+	"\n"
+	"Exit: 0 pass, 1 safety violated, 2 liveness violated, 3 bad input,\n"
+	"4 internal error; with several runs the worst (4 > 3 > 1 > 2 > 0).\n";
+
+typedef struct options {
+	const char *argv0;
+	const char **files;
+	size_t nfiles;
+	uint64_t seed;
+	bool seed_given;
+	uint64_t seeds;
+	const char *out_dir;
+	bool check_determinism;
+	bool ignore_expectations;
+	bool quiet;
+} options;
+
+/* One scenario x seed, kept for the aggregate lines and the suite report. */
+typedef struct run_rec {
+	size_t scenario;
+	uint64_t seed;
+	sim_check_result result;
+	char repro[SIM_PATH_MAX + 128];
+	char dir[SIM_PATH_MAX];
+	double wall_s;
+} run_rec;
+
+typedef struct session {
+	options opt;
+	sim_scenario *scenarios;   /* one per file; file[0] == 0 when it failed */
+	run_rec *runs;
+	size_t nruns, runs_cap;
+	bool header_printed;
+	int worst;
+} session;
+
+/* ---- small helpers --------------------------------------------------------- */
+
+static int exit_rank(int code)
+{
+	switch (code) {
+	case SIM_EXIT_PASS: return 0;
+	case SIM_EXIT_LIVENESS: return 1;
+	case SIM_EXIT_SAFETY: return 2;
+	case SIM_EXIT_BAD_INPUT: return 3;
+	default: return 4;
+	}
+}
+
+static void note_exit(session *s, int code)
+{
+	if (exit_rank(code) > exit_rank(s->worst))
+		s->worst = code;
+}
+
+static double secs(int64_t ns) { return (double)ns / 1e9; }
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int mkdirs(const char *dir)
+{
+	char path[SIM_PATH_MAX];
+	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* "scenarios/article/sidecar-demo.yaml" -> "sidecar-demo" */
+static void scenario_slug(const char *file, char *buf, size_t cap)
+{
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	snprintf(buf, cap, "%s", base);
+	char *dot = strrchr(buf, '.');
+	if (dot && dot != buf && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml")))
+		*dot = '\0';
+}
+
+static const char *pod_name(const sim_history *h, int32_t pod)
+{
+	return pod >= 0 && (size_t)pod < h->npods ? h->pods[pod].name : "-";
+}
+
+static const char *cause_name(sim_failover_cause c)
+{
+	switch (c) {
+	case SIM_FO_CRASH: return "crash";
+	case SIM_FO_RELEASE: return "release";
+	case SIM_FO_LOST: return "loss";
+	case SIM_FO_PAUSE: return "pause";
+	case SIM_FO_OTHER: break;
+	}
+	return "stop";
+}
+
+/* ---- arguments --------------------------------------------------------------- */
+
+static int bad_flag(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "sim: ");
+	fprintf(stderr, fmt, a, b);
+	fprintf(stderr, "\n(see bin/sim --help)\n");
+	return SIM_EXIT_BAD_INPUT;
+}
+
+/* Value of a flag given as "--flag V" or "--flag=V". */
+static const char *flag_value(int argc, char **argv, int *i, const char *flag)
+{
+	size_t n = strlen(flag);
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+static bool is_flag(const char *arg, const char *flag)
+{
+	size_t n = strlen(flag);
+	return strncmp(arg, flag, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* Returns -1 to go on, or an exit code. */
+static int parse_args(int argc, char **argv, options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->argv0 = argc > 0 ? argv[0] : "bin/sim";
+	o->seeds = 1;
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return SIM_EXIT_BAD_INPUT;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(usage_text, stdout);
+		return SIM_EXIT_PASS;
+	}
+	if (strcmp(argv[1], "run") != 0)
+		return bad_flag("unknown command '%s'%s; expected: run", argv[1], "");
+	o->files = calloc((size_t)argc, sizeof *o->files);
+	if (!o->files)
+		return SIM_EXIT_INTERNAL;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage_text, stdout);
+			return SIM_EXIT_PASS;
+		} else if (is_flag(a, "--seeds")) {
+			if (!(v = flag_value(argc, argv, &i, "--seeds")))
+				return bad_flag("%s: missing value; expected a count of seeds%s", "--seeds", "");
+			if (!parse_u64(v, &o->seeds) || o->seeds == 0 || o->seeds > MAX_SEEDS)
+				return bad_flag("--seeds: expected a count from 1 to 10000000, got '%s'%s", v, "");
+		} else if (is_flag(a, "--seed")) {
+			if (!(v = flag_value(argc, argv, &i, "--seed")))
+				return bad_flag("%s: missing value; expected a number%s", "--seed", "");
+			if (!parse_u64(v, &o->seed))
+				return bad_flag("--seed: expected a non-negative integer, got '%s'%s", v, "");
+			o->seed_given = true;
+		} else if (is_flag(a, "--out")) {
+			if (!(v = flag_value(argc, argv, &i, "--out")) || !*v)
+				return bad_flag("%s: missing value; expected a directory%s", "--out", "");
+			o->out_dir = v;
+		} else if (!strcmp(a, "--check-determinism")) {
+			o->check_determinism = true;
+		} else if (!strcmp(a, "--ignore-expectations")) {
+			o->ignore_expectations = true;
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			o->quiet = true;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return bad_flag("unknown flag '%s'%s", a, "");
+		} else {
+			o->files[o->nfiles++] = a;
+		}
+	}
+	if (o->nfiles == 0)
+		return bad_flag("run: no scenario file given%s%s", "", "");
+	if (o->seed_given && o->seeds > 1 && o->seed > UINT64_MAX - o->seeds)
+		return bad_flag("--seed: %s plus --seeds overflows%s", "the seed", "");
+	return -1;
+}
+
+/* ---- one run ------------------------------------------------------------------- */
+
+static void repro_command(const session *s, const sim_scenario *sc, uint64_t seed,
+			  char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s run %s --seed %" PRIu64 "%s", s->opt.argv0, sc->file,
+		 seed, s->opt.ignore_expectations ? " --ignore-expectations" : "");
+}
+
+/* Simulate one seed. The world is returned for its history (NULL on error,
+ * with the exit code in *code and the reason printed). */
+static sim_world *simulate(const sim_scenario *sc, uint64_t seed, int *code)
+{
+	char err[LE_ERRMSG_MAX] = "";
+	sim_world *w = sim_world_new(sc, seed, err, sizeof err);
+	if (!w) {
+		/* The scenario parsed but cannot be set up (e.g. settings the
+		 * elector rejects): the input is at fault. */
+		fprintf(stderr, "%s: %s\n", sc->file, err[0] ? err : "cannot set up the world");
+		*code = SIM_EXIT_BAD_INPUT;
+		return NULL;
+	}
+	int rc = sim_world_run(w, err, sizeof err);
+	if (rc != LE_OK) {
+		fprintf(stderr, "%s: seed %" PRIu64 ": internal error: %s\n", sc->file,
+			seed, err[0] ? err : le_strerror(rc));
+		sim_world_free(w);
+		*code = SIM_EXIT_INTERNAL;
+		return NULL;
+	}
+	return w;
+}
+
+/* The history as JSON lines in memory (for --check-determinism). */
+static char *history_text(const sim_history *h, const sim_scenario *sc, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	if (!f)
+		return NULL;
+	int rc = sim_history_write_jsonl(h, sc, f);
+	if (fclose(f) != 0 || rc != LE_OK) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Line `n` (1-based) of text starting at p, printed with a prefix. */
+static void print_line(const char *label, const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	int n = (int)((nl ? nl : end) - p);
+	printf("    %s: %.*s\n", label, n > 400 ? 400 : n, p);
+}
+
+/* Same seed, same binary: run again and compare byte for byte. */
+static int check_determinism(const sim_scenario *sc, uint64_t seed,
+			     const sim_history *first)
+{
+	int code = SIM_EXIT_PASS;
+	size_t la = 0, lb = 0;
+	char *a = history_text(first, sc, &la);
+	sim_world *w = simulate(sc, seed, &code);
+	char *b = w ? history_text(sim_world_history(w), sc, &lb) : NULL;
+	if (!a || !b) {
+		fprintf(stderr, "%s: seed %" PRIu64 ": cannot render the history\n",
+			sc->file, seed);
+		code = code ? code : SIM_EXIT_INTERNAL;
+	} else if (la == lb && memcmp(a, b, la) == 0) {
+		size_t lines = 0;
+		for (size_t i = 0; i < la; i++)
+			lines += a[i] == '\n';
+		printf("  determinism: seed %" PRIu64 ": identical histories (%zu lines, "
+		       "%zu bytes)\n", seed, lines, la);
+	} else {
+		size_t i = 0, line = 1, start = 0;
+		while (i < la && i < lb && a[i] == b[i]) {
+			if (a[i] == '\n') {
+				line++;
+				start = i + 1;
+			}
+			i++;
+		}
+		printf("  determinism: seed %" PRIu64 ": FAILED, histories differ "
+		       "first at line %zu\n", seed, line);
+		print_line("run 1", a + start, a + la);
+		print_line("run 2", b + start, b + lb);
+		code = SIM_EXIT_INTERNAL;
+	}
+	free(a);
+	free(b);
+	sim_world_free(w);
+	return code;
+}
+
+/* When a pod that crashed had been asked to stop first (a delete whose
+ * SIGTERM was ignored, ELECTION-SPEC 6.4), the delete is what a user saw. */
+static int64_t sigterm_before(const sim_history *h, int32_t pod, int64_t t_ns)
+{
+	int64_t found = -1;
+	for (size_t i = 0; i < h->n && h->ev[i].t_ns <= t_ns; i++) {
+		const sim_event *e = &h->ev[i];
+		if (e->pod == pod && e->kind == SIM_EV_POD_SIGTERM)
+			found = e->t_ns;
+		else if (e->pod == pod && e->kind == SIM_EV_POD_START)
+			found = -1;
+	}
+	return found;
+}
+
+static void print_result(const sim_history *h, const sim_check_result *r)
+{
+	for (size_t i = 0; i < r->nfailovers; i++) {
+		const sim_failover *f = &r->failovers[i];
+		char bound[48];
+		if (f->bound_ns == INT64_MAX)
+			snprintf(bound, sizeof bound, "no bound");
+		else
+			snprintf(bound, sizeof bound, "bound %.3f s", secs(f->bound_ns));
+		if (f->to_pod < 0)
+			printf("  failover: %s of %s at %.3f s -> no new leader by the end "
+			       "(%s)%s\n", cause_name(f->cause), pod_name(h, f->from_pod),
+			       secs(f->cause_ns), bound,
+			       f->within_bound ? "" : "  EXCEEDED");
+		else
+			printf("  failover: %s of %s at %.3f s -> %s leads at %.3f s: "
+			       "%.3f s (%s)%s\n", cause_name(f->cause),
+			       pod_name(h, f->from_pod), secs(f->cause_ns),
+			       pod_name(h, f->to_pod), secs(f->leader_ns),
+			       secs(f->leader_ns - f->cause_ns), bound,
+			       f->within_bound ? "" : "  EXCEEDED");
+		int64_t term = f->cause == SIM_FO_CRASH
+				       ? sigterm_before(h, f->from_pod, f->cause_ns)
+				       : -1;
+		if (term >= 0 && term < f->cause_ns && f->to_pod >= 0)
+			printf("    (SIGTERM at %.3f s went unheeded until the kill: "
+			       "%.3f s from the delete to the new leader)\n",
+			       secs(term), secs(f->leader_ns - term));
+	}
+	for (size_t i = 0; i < r->noverlaps; i++) {
+		const sim_overlap *o = &r->overlaps[i];
+		printf("  overlap: %s and %s both leading from %.3f s to %.3f s "
+		       "(%.3f s), %" PRId64 " stale guarded writes\n",
+		       pod_name(h, o->pod_a), pod_name(h, o->pod_b), secs(o->start_ns),
+		       secs(o->end_ns), secs(o->end_ns - o->start_ns), o->stale_writes);
+	}
+	size_t listed = 0;
+	for (size_t i = 0; i < r->nviolations; i++) {
+		const sim_violation *v = &r->violations[i];
+		if (v->inv == SIM_INV_SAFETY || v->inv == SIM_INV_FAILOVER)
+			continue; /* printed above */
+		if (listed++ < MAX_LISTED)
+			printf("  violation (%s) at %.3f s: %s\n",
+			       sim_invariant_name(v->inv), secs(v->t_ns), v->text);
+	}
+	if (listed > MAX_LISTED)
+		printf("  ... %zu more violations\n", listed - MAX_LISTED);
+	printf("  leaderless: %.3f s in total, longest %.3f s; at most %d leader%s "
+	       "at once; %" PRId64 " stale guarded writes\n",
+	       secs(r->leaderless_total_ns), secs(r->leaderless_max_ns),
+	       r->max_leaders_seen, r->max_leaders_seen == 1 ? "" : "s",
+	       r->stale_writes);
+}
+
+static int write_history_file(const sim_history *h, const sim_scenario *sc,
+			      const char *dir)
+{
+	if (mkdirs(dir) != 0) {
+		fprintf(stderr, "sim: %s: %s\n", dir, strerror(errno));
+		return SIM_EXIT_INTERNAL;
+	}
+	char path[SIM_PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/history.jsonl", dir);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "sim: %s: %s\n", path, strerror(errno));
+		return SIM_EXIT_INTERNAL;
+	}
+	int rc = sim_history_write_jsonl(h, sc, f);
+	if (fclose(f) != 0 || rc != LE_OK) {
+		fprintf(stderr, "sim: %s: cannot write the history\n", path);
+		return SIM_EXIT_INTERNAL;
+	}
+	return SIM_EXIT_PASS;
+}
+
+/* The one place where a run's results leave bin/sim for the report writer
+ * (reports/, issue 6): scenario, seed, history, check result, directory. */
+static int hand_to_reports(const sim_scenario *sc, const sim_history *h,
+			   const run_rec *run)
+{
+	rep_run rr = {
+		.scenario = sc,
+		.seed = run->seed,
+		.history = h,
+		.result = &run->result,
+		.repro_command = run->repro,
+		.sim_wall_seconds = run->wall_s,
+		.dir = run->dir,
+	};
+	char err[LE_ERRMSG_MAX] = "";
+	if (rep_write_run(&rr, err, sizeof err) != LE_OK) {
+		fprintf(stderr, "sim: report for %s seed %" PRIu64 ": %s\n", sc->file,
+			run->seed, err);
+		return SIM_EXIT_INTERNAL;
+	}
+	return SIM_EXIT_PASS;
+}
+
+static run_rec *new_run(session *s)
+{
+	if (s->nruns == s->runs_cap) {
+		size_t cap = s->runs_cap ? s->runs_cap * 2 : 16;
+		run_rec *p = realloc(s->runs, cap * sizeof *p);
+		if (!p)
+			return NULL;
+		s->runs = p;
+		s->runs_cap = cap;
+	}
+	run_rec *r = &s->runs[s->nruns++];
+	memset(r, 0, sizeof *r);
+	return r;
+}
+
+static void run_one(session *s, size_t si, uint64_t seed)
+{
+	const sim_scenario *sc = &s->scenarios[si];
+	run_rec *run = new_run(s);
+	if (!run) {
+		note_exit(s, SIM_EXIT_INTERNAL);
+		return;
+	}
+	run->scenario = si;
+	run->seed = seed;
+	repro_command(s, sc, seed, run->repro, sizeof run->repro);
+	bool header = !s->opt.quiet || !s->header_printed;
+	if (header) {
+		printf("# seed %" PRIu64 ": %s\n", seed, run->repro);
+		s->header_printed = true;
+	}
+	fflush(stdout);
+
+	int code = SIM_EXIT_PASS;
+	double t0 = now_s();
+	sim_world *w = simulate(sc, seed, &code);
+	run->wall_s = now_s() - t0;
+	if (!w) {
+		run->result.exit_code = code;
+		snprintf(run->result.verdict, sizeof run->result.verdict,
+			 "%s", code == SIM_EXIT_BAD_INPUT ? "BAD INPUT" : "INTERNAL ERROR");
+		printf("%s (seed %" PRIu64 "): %s\n", sc->name, seed, run->result.verdict);
+		note_exit(s, code);
+		return;
+	}
+	const sim_history *h = sim_world_history(w);
+	if (sim_check(sc, h, &run->result) != LE_OK)
+		code = SIM_EXIT_INTERNAL;
+	int rcode = run->result.exit_code;
+	if (!header && rcode != SIM_EXIT_PASS)
+		printf("# seed %" PRIu64 ": %s\n", seed, run->repro);
+	if (!s->opt.quiet || rcode != SIM_EXIT_PASS) {
+		printf("%s (seed %" PRIu64 "): %s\n", sc->name, seed, run->result.verdict);
+		print_result(h, &run->result);
+		if (!s->opt.quiet)
+			printf("  simulated %.3f s in %.3f s wall (%zu events)\n",
+			       secs(h->end_ns), run->wall_s, h->n);
+	}
+	note_exit(s, rcode);
+	note_exit(s, code);
+
+	if (s->opt.check_determinism)
+		note_exit(s, check_determinism(sc, seed, h));
+	if (s->opt.out_dir) {
+		char slug[SIM_NAME_MAX];
+		scenario_slug(sc->file, slug, sizeof slug);
+		snprintf(run->dir, sizeof run->dir, "%s/%s/seed-%" PRIu64,
+			 s->opt.out_dir, slug, seed);
+		int wc = write_history_file(h, sc, run->dir);
+		if (wc == SIM_EXIT_PASS)
+			wc = hand_to_reports(sc, h, run);
+		note_exit(s, wc);
+	}
+	sim_world_free(w);
+	fflush(stdout);
+}
+
+/* ---- aggregate over seeds ---------------------------------------------------- */
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void print_aggregate(const session *s, size_t si, size_t first, size_t n)
+{
+	size_t pass = 0, nfo = 0;
+	for (size_t i = first; i < first + n; i++) {
+		pass += s->runs[i].result.exit_code == SIM_EXIT_PASS;
+		for (size_t k = 0; k < s->runs[i].result.nfailovers; k++)
+			nfo += s->runs[i].result.failovers[k].to_pod >= 0;
+	}
+	int64_t *d = malloc((nfo ? nfo : 1) * sizeof *d);
+	if (!d)
+		return;
+	size_t m = 0;
+	for (size_t i = first; i < first + n; i++)
+		for (size_t k = 0; k < s->runs[i].result.nfailovers; k++) {
+			const sim_failover *f = &s->runs[i].result.failovers[k];
+			if (f->to_pod >= 0)
+				d[m++] = f->leader_ns - f->cause_ns;
+		}
+	printf("%s: %zu/%zu seeds passed", s->scenarios[si].name, pass, n);
+	if (m > 0) {
+		qsort(d, m, sizeof *d, cmp_i64);
+		double sum = 0;
+		for (size_t i = 0; i < m; i++)
+			sum += secs(d[i]);
+		printf("; failover min %.3f s, p50 %.3f s, mean %.3f s, max %.3f s "
+		       "(%zu failovers)", secs(d[0]), secs(d[(m - 1) / 2]),
+		       sum / (double)m, secs(d[m - 1]), m);
+	}
+	printf("\n");
+	free(d);
+}
+
+/* ---- main ------------------------------------------------------------------------- */
+
+static void write_suite(session *s)
+{
+	rep_run *rr = calloc(s->nruns ? s->nruns : 1, sizeof *rr);
+	if (!rr) {
+		note_exit(s, SIM_EXIT_INTERNAL);
+		return;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < s->nruns; i++) {
+		if (!s->runs[i].dir[0])
+			continue;
+		rr[n++] = (rep_run){
+			.scenario = &s->scenarios[s->runs[i].scenario],
+			.seed = s->runs[i].seed,
+			.history = NULL, /* not kept across runs */
+			.result = &s->runs[i].result,
+			.repro_command = s->runs[i].repro,
+			.sim_wall_seconds = s->runs[i].wall_s,
+			.dir = s->runs[i].dir,
+		};
+	}
+	char err[LE_ERRMSG_MAX] = "";
+	if (n > 0 && rep_write_suite(rr, n, s->opt.out_dir, err, sizeof err) != LE_OK) {
+		fprintf(stderr, "sim: suite report in %s: %s\n", s->opt.out_dir, err);
+		note_exit(s, SIM_EXIT_INTERNAL);
+	}
+	free(rr);
+}
+
+int main(int argc, char **argv)
+{
+	session s = { .worst = SIM_EXIT_PASS };
+	int rc = parse_args(argc, argv, &s.opt);
+	if (rc >= 0) {
+		free(s.opt.files);
+		return rc;
+	}
+	s.scenarios = calloc(s.opt.nfiles, sizeof *s.scenarios);
+	if (!s.scenarios)
+		return SIM_EXIT_INTERNAL;
+	for (size_t i = 0; i < s.opt.nfiles; i++) {
+		sim_scenario *sc = &s.scenarios[i];
+		char err[LE_ERRMSG_MAX] = "";
+		if (sim_scenario_load(s.opt.files[i], sc, err, sizeof err) != LE_OK) {
+			fprintf(stderr, "%s\n", err[0] ? err : s.opt.files[i]);
+			note_exit(&s, SIM_EXIT_BAD_INPUT);
+			sc->file[0] = '\0';
+			continue;
+		}
+		if (!sc->file[0])
+			snprintf(sc->file, sizeof sc->file, "%s", s.opt.files[i]);
+		if (!sc->name[0])
+			scenario_slug(sc->file, sc->name, sizeof sc->name);
+		if (s.opt.ignore_expectations)
+			sc->expect.expect_violation = false;
+		uint64_t first = s.opt.seed_given ? s.opt.seed : sc->seed ? sc->seed : 1;
+		size_t first_run = s.nruns;
+		for (uint64_t k = 0; k < s.opt.seeds; k++)
+			run_one(&s, i, first + k);
+		if (s.opt.seeds > 1)
+			print_aggregate(&s, i, first_run, s.nruns - first_run);
+	}
+	if (s.opt.out_dir && s.nruns > 0)
+		write_suite(&s);
+	if (s.nruns > 1 || s.opt.nfiles > 1) {
+		size_t pass = 0;
+		for (size_t i = 0; i < s.nruns; i++)
+			pass += s.runs[i].result.exit_code == SIM_EXIT_PASS;
+		printf("total: %zu/%zu runs passed, exit %d\n", pass, s.nruns, s.worst);
+	}
+	if (s.opt.out_dir && s.nruns > 0)
+		printf("reports: %s/index.html\n", s.opt.out_dir);
+	for (size_t i = 0; i < s.nruns; i++)
+		sim_check_result_free(&s.runs[i].result);
+	for (size_t i = 0; i < s.opt.nfiles; i++)
+		if (s.scenarios[i].file[0])
+			sim_scenario_free(&s.scenarios[i]);
+	free(s.runs);
+	free(s.scenarios);
+	free(s.opt.files);
+	return s.worst;
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# bin/sim's exit codes and output shape: 0 pass, 1 safety, 2 liveness,
+# 3 bad input; with several runs the worst wins (3 > 1 > 2 > 0); the first
+# line names the seed and the command; --help; the aggregate line.
+source "$(dirname "$0")/sim_lib.sh"
+
+cat > "$TMP/pass.yaml" <<'Y'
+name: pass
+duration: 90s
+pods:
+  - name: pod-a
+  - name: pod-b
+faults:
+  - action: pod-kill
+    at: 30s
+    selector:
+      role: leader
+Y
+# A pause longer than LD: the follower takes over, the paused leader still
+# acts on resume. Unexpected here, so a safety violation.
+cat > "$TMP/safety.yaml" <<'Y'
+name: safety
+duration: 90s
+pods:
+  - name: pod-a
+  - name: pod-b
+faults:
+  - action: pause
+    at: 20s
+    duration: 30s
+    selector:
+      role: leader
+Y
+# The same crash as pass.yaml with a failover bound nobody can meet.
+cat > "$TMP/liveness.yaml" <<'Y'
+name: liveness
+duration: 90s
+pods:
+  - name: pod-a
+  - name: pod-b
+faults:
+  - action: pod-kill
+    at: 30s
+    selector:
+      role: leader
+expect:
+  failover: 1s
+Y
+printf 'name: bad\nduration: 1s\npods: 3\n' > "$TMP/bad.yaml"
+
+code() { bin/sim run "$@" >/dev/null 2>&1; echo $?; }
+expect_code() { # want args...
+  local want=$1; shift
+  local got; got=$(code "$@")
+  [ "$got" -eq "$want" ] || fail "bin/sim run $*: exit $got, expected $want"
+  echo "bin/sim run $(echo "$@" | sed "s#$TMP/##g"): exit $got"
+}
+expect_code 0 "$TMP/pass.yaml"
+expect_code 1 "$TMP/safety.yaml"
+expect_code 2 "$TMP/liveness.yaml"
+expect_code 3 "$TMP/bad.yaml"
+expect_code 1 "$TMP/liveness.yaml" "$TMP/safety.yaml" "$TMP/pass.yaml"
+expect_code 3 "$TMP/safety.yaml" "$TMP/bad.yaml"
+expect_code 2 "$TMP/pass.yaml" "$TMP/liveness.yaml"
+
+out=$(bin/sim run "$TMP/pass.yaml" --seed 42 --seeds 3 2>&1)
+first=$(printf '%s\n' "$out" | head -n 1)
+[ "$first" = "# seed 42: bin/sim run $TMP/pass.yaml --seed 42" ] || fail "first line: $first"
+printf '%s\n' "$out" | grep -qE '^pass: 3/3 seeds passed; failover min [0-9.]+ s, p50 [0-9.]+ s, mean [0-9.]+ s, max [0-9.]+ s \(3 failovers\)$' ||
+  fail "no aggregate line in: $out"
+printf '%s\n' "$out" | grep -qE '^  failover: crash of pod-a at 30\.000 s -> pod-[a-z0-9-]+ leads at [0-9.]+ s: [0-9.]+ s \(bound 23\.800 s\)$' ||
+  fail "no failover line in: $out"
+printf '%s\n' "$out" | grep -q '^total: 3/3 runs passed, exit 0$' || fail "no total line"
+
+out=$(bin/sim run "$TMP/safety.yaml" 2>&1)
+printf '%s\n' "$out" | grep -qE '^  overlap: pod-a and pod-b both leading from [0-9.]+ s to [0-9.]+ s \([0-9.]+ s\)' ||
+  fail "no overlap line in: $out"
+printf '%s\n' "$out" | grep -q '^safety (seed 1): SAFETY VIOLATED (safety): ' || fail "verdict: $out"
+
+bin/sim --help | grep -q '^usage: bin/sim run FILE' || fail "--help"
+bin/sim --help >/dev/null || fail "--help exit code"
+echo "first line, failover, overlap, aggregate and total lines as documented"
