@@ -1,0 +1,58 @@
+/* reports/model.h — what the report writers draw, derived once from a
+ * history: per-pod state segments, the lease holder as the store saw it,
+ * fault windows. Private to reports/. */
+#ifndef LEASELAB_REPORTS_MODEL_H
+#define LEASELAB_REPORTS_MODEL_H
+
+#include "leaselab/sim.h"
+
+typedef enum rep_state {
+	REP_ST_FOLLOWING = 0,
+	REP_ST_LEADING,
+	REP_ST_DEAD,
+	REP_ST_PAUSED,   /* overlay */
+	REP_ST_CUT,      /* overlay: network cut off */
+	REP_ST_MIXED,    /* thinned: several short segments merged */
+} rep_state;
+
+typedef struct rep_seg {
+	int64_t t0, t1;
+	int32_t lane;     /* pod index, or holder identity for lease terms */
+	rep_state state;
+	int32_t count;    /* writes in a lease term; merged segments */
+	int64_t first_transitions, last_transitions;
+} rep_seg;
+
+typedef struct rep_segs {
+	rep_seg *v;
+	size_t n, cap;
+} rep_segs;
+
+typedef struct rep_fault_win {
+	int32_t fault;    /* scenario fault index */
+	int32_t pod;      /* -1 = not pod-specific */
+	int64_t t0, t1;
+} rep_fault_win;
+
+typedef struct rep_model {
+	int64_t end_ns;
+	size_t npods;
+	rep_segs *pod_base;     /* [npods]: following / leading / dead */
+	rep_segs *pod_overlay;  /* [npods]: paused / cut */
+	rep_segs lease;         /* holder terms (lane = identity, -1 = free) */
+	rep_fault_win *faults;
+	size_t nfaults, faults_cap;
+	int64_t lease_writes;
+	int64_t first_leader_ns; /* -1 if never */
+} rep_model;
+
+int rep_model_build(rep_model *m, const sim_scenario *sc, const sim_history *h);
+void rep_model_free(rep_model *m);
+/* Merge runs of segments shorter than min_ns into REP_ST_MIXED segments
+ * when a lane has more than max_segs; never touches other lanes' data. */
+void rep_segs_thin(rep_segs *s, int64_t min_ns, size_t max_segs);
+
+const char *rep_fault_label(const sim_scenario *sc, int32_t fault,
+			    char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,530 @@
+/* reports/report.c — per-run reports: report.json, summary.md (timeline.html
+ * is in timeline.c). Everything is built in memory and written with one
+ * write() per file. */
+#include "leaselab/report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "model.h"
+#include "rbuf.h"
+#include "report_int.h"
+
+int rep_mkdirs(const char *dir, char *err, size_t errcap)
+{
+	char path[SIM_PATH_MAX];
+	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+		snprintf(err, errcap, "%s: path too long", dir);
+		return LE_ERANGE;
+	}
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+			snprintf(err, errcap, "%s: %s", path, strerror(errno));
+			return LE_EIO;
+		}
+		*p = '/';
+	}
+	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		return LE_EIO;
+	}
+	return LE_OK;
+}
+
+int rep_write_buf(const rbuf *b, const char *dir, const char *name, char *err,
+		  size_t errcap)
+{
+	char path[SIM_PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int rc = rb_write_file(b, path);
+	if (rc != 0) {
+		snprintf(err, errcap, "%s: %s", path, strerror(-rc));
+		return LE_EIO;
+	}
+	return LE_OK;
+}
+
+const char *rep_pod_name(const sim_history *h, int32_t pod)
+{
+	if (pod < 0 || (size_t)pod >= h->npods)
+		return "-";
+	return h->pods[pod].name;
+}
+
+const char *rep_identity(const sim_history *h, int32_t id)
+{
+	if (id < 0 || (size_t)id >= h->nidentities)
+		return "";
+	return h->identities[id];
+}
+
+const char *rep_cause_name(sim_failover_cause c)
+{
+	switch (c) {
+	case SIM_FO_CRASH: return "crash";
+	case SIM_FO_RELEASE: return "release";
+	case SIM_FO_LOST: return "lost";
+	case SIM_FO_PAUSE: return "pause";
+	case SIM_FO_OTHER: break;
+	}
+	return "other";
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+size_t rep_failover_times(const sim_check_result *r, int64_t *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfailovers; i++)
+		if (r->failovers[i].to_pod >= 0)
+			out[n++] = r->failovers[i].leader_ns - r->failovers[i].cause_ns;
+	qsort(out, n, sizeof *out, cmp_i64);
+	return n;
+}
+
+int64_t rep_percentile(const int64_t *sorted, size_t n, int pct)
+{
+	if (n == 0)
+		return 0;
+	size_t rank = (size_t)((pct * n + 99) / 100); /* nearest rank */
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return sorted[rank - 1];
+}
+
+static const char *profile_name(const le_profile *p)
+{
+	return p && p->name ? p->name : "client-go";
+}
+
+static void json_election(rbuf *b, const sim_election *e)
+{
+	rb_puts(b, "{\"profile\":");
+	rb_json_str(b, profile_name(e->profile));
+	rb_puts(b, ",\"lock\":");
+	rb_json_str(b, le_lock_kind_name(e->lock_kind));
+	rb_puts(b, ",\"namespace\":");
+	rb_json_str(b, e->lock_namespace);
+	rb_puts(b, ",\"name\":");
+	rb_json_str(b, e->lock_name);
+	rb_puts(b, ",\"leaseDuration_ns\":");
+	rb_i64(b, e->lease_duration_ns);
+	rb_puts(b, ",\"renewDeadline_ns\":");
+	rb_i64(b, e->renew_deadline_ns);
+	rb_puts(b, ",\"retryPeriod_ns\":");
+	rb_i64(b, e->retry_period_ns);
+	rb_puts(b, ",\"requestTimeout_ns\":");
+	rb_i64(b, e->request_timeout_ns);
+	rb_puts(b, ",\"releaseOnCancel\":");
+	rb_puts(b, e->release_on_cancel ? "true" : "false");
+	rb_putc(b, '}');
+}
+
+static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
+{
+	const sim_scenario *sc = run->scenario;
+	const sim_history *h = run->history;
+	const sim_check_result *r = run->result;
+	char label[SIM_NAME_MAX + 32];
+
+	rb_puts(b, "{\"version\":1,\"scenario\":{\"name\":");
+	rb_json_str(b, sc->name);
+	rb_puts(b, ",\"file\":");
+	rb_json_str(b, sc->file);
+	rb_puts(b, ",\"description\":");
+	rb_json_str(b, sc->description);
+	rb_puts(b, ",\"duration_ns\":");
+	rb_i64(b, sc->duration_ns);
+	rb_puts(b, "},\"seed\":");
+	rb_i64(b, (int64_t)run->seed);
+	rb_puts(b, ",\"repro\":");
+	rb_json_str(b, run->repro_command ? run->repro_command : "");
+	rb_puts(b, ",\"settings\":");
+	json_election(b, &sc->defaults);
+
+	rb_puts(b, ",\"pods\":[");
+	for (size_t i = 0; i < h->npods; i++) {
+		const sim_pod_info *p = &h->pods[i];
+		if (i)
+			rb_putc(b, ',');
+		rb_puts(b, "{\"name\":");
+		rb_json_str(b, p->name);
+		rb_puts(b, ",\"identity\":");
+		rb_json_str(b, rep_identity(h, p->identity));
+		rb_puts(b, ",\"replaces\":");
+		if (p->replaces >= 0)
+			rb_json_str(b, rep_pod_name(h, p->replaces));
+		else
+			rb_puts(b, "null");
+		if (p->spec >= 0 && (size_t)p->spec < sc->npods) {
+			rb_puts(b, ",\"election\":");
+			json_election(b, &sc->pods[p->spec].election);
+		}
+		rb_putc(b, '}');
+	}
+
+	rb_puts(b, "],\"faults\":[");
+	for (size_t i = 0; i < m->nfaults; i++) {
+		const rep_fault_win *f = &m->faults[i];
+		if (i)
+			rb_putc(b, ',');
+		rb_puts(b, "{\"label\":");
+		rb_json_str(b, rep_fault_label(sc, f->fault, label, sizeof label));
+		rb_puts(b, ",\"index\":");
+		rb_i64(b, f->fault);
+		rb_puts(b, ",\"pod\":");
+		if (f->pod >= 0)
+			rb_json_str(b, rep_pod_name(h, f->pod));
+		else
+			rb_puts(b, "null");
+		rb_puts(b, ",\"start_ns\":");
+		rb_i64(b, f->t0);
+		rb_puts(b, ",\"end_ns\":");
+		rb_i64(b, f->t1);
+		rb_putc(b, '}');
+	}
+
+	rb_puts(b, "],\"leadership\":[");
+	bool first = true;
+	for (size_t i = 0; i < m->npods; i++) {
+		const rep_segs *s = &m->pod_base[i];
+		for (size_t j = 0; j < s->n; j++) {
+			if (s->v[j].state != REP_ST_LEADING)
+				continue;
+			if (!first)
+				rb_putc(b, ',');
+			first = false;
+			rb_puts(b, "{\"pod\":");
+			rb_json_str(b, rep_pod_name(h, (int32_t)i));
+			rb_puts(b, ",\"start_ns\":");
+			rb_i64(b, s->v[j].t0);
+			rb_puts(b, ",\"end_ns\":");
+			rb_i64(b, s->v[j].t1);
+			rb_putc(b, '}');
+		}
+	}
+
+	rb_puts(b, "],\"lease\":{\"writes\":");
+	rb_i64(b, m->lease_writes);
+	rb_puts(b, ",\"terms\":[");
+	for (size_t j = 0; j < m->lease.n; j++) {
+		const rep_seg *t = &m->lease.v[j];
+		if (j)
+			rb_putc(b, ',');
+		rb_puts(b, "{\"holder\":");
+		rb_json_str(b, rep_identity(h, t->lane));
+		rb_puts(b, ",\"start_ns\":");
+		rb_i64(b, t->t0);
+		rb_puts(b, ",\"end_ns\":");
+		rb_i64(b, t->t1);
+		rb_puts(b, ",\"writes\":");
+		rb_i64(b, t->count);
+		rb_puts(b, ",\"transitions\":[");
+		rb_i64(b, t->first_transitions);
+		rb_putc(b, ',');
+		rb_i64(b, t->last_transitions);
+		rb_puts(b, "]}");
+	}
+	/* Every committed write, compactly: [t_ns, writer pod, holder, transitions, resourceVersion]. */
+	rb_puts(b, "],\"write_log\":[");
+	first = true;
+	for (size_t k = 0; k < h->n; k++) {
+		const sim_event *e = &h->ev[k];
+		if (e->kind != SIM_EV_LEASE_WRITE)
+			continue;
+		if (!first)
+			rb_putc(b, ',');
+		first = false;
+		rb_putc(b, '[');
+		rb_i64(b, e->t_ns);
+		rb_putc(b, ',');
+		rb_i64(b, e->pod);
+		rb_putc(b, ',');
+		rb_i64(b, e->holder);
+		rb_putc(b, ',');
+		rb_i64(b, e->a);
+		rb_putc(b, ',');
+		rb_i64(b, e->b);
+		rb_putc(b, ']');
+	}
+
+	rb_puts(b, "]},\"failovers\":[");
+	for (size_t i = 0; i < r->nfailovers; i++) {
+		const sim_failover *f = &r->failovers[i];
+		if (i)
+			rb_putc(b, ',');
+		rb_puts(b, "{\"cause\":");
+		rb_json_str(b, rep_cause_name(f->cause));
+		rb_puts(b, ",\"from\":");
+		rb_json_str(b, rep_pod_name(h, f->from_pod));
+		rb_puts(b, ",\"to\":");
+		if (f->to_pod >= 0)
+			rb_json_str(b, rep_pod_name(h, f->to_pod));
+		else
+			rb_puts(b, "null");
+		rb_puts(b, ",\"cause_ns\":");
+		rb_i64(b, f->cause_ns);
+		rb_puts(b, ",\"leader_ns\":");
+		rb_i64(b, f->to_pod >= 0 ? f->leader_ns : -1);
+		rb_puts(b, ",\"duration_ns\":");
+		rb_i64(b, f->to_pod >= 0 ? f->leader_ns - f->cause_ns : -1);
+		rb_puts(b, ",\"bound_ns\":");
+		rb_i64(b, f->bound_ns);
+		rb_puts(b, ",\"within_bound\":");
+		rb_puts(b, f->within_bound ? "true" : "false");
+		rb_putc(b, '}');
+	}
+
+	rb_puts(b, "],\"overlaps\":[");
+	for (size_t i = 0; i < r->noverlaps; i++) {
+		const sim_overlap *o = &r->overlaps[i];
+		if (i)
+			rb_putc(b, ',');
+		rb_puts(b, "{\"pods\":[");
+		rb_json_str(b, rep_pod_name(h, o->pod_a));
+		rb_putc(b, ',');
+		rb_json_str(b, rep_pod_name(h, o->pod_b));
+		rb_puts(b, "],\"start_ns\":");
+		rb_i64(b, o->start_ns);
+		rb_puts(b, ",\"end_ns\":");
+		rb_i64(b, o->end_ns);
+		rb_puts(b, ",\"length_ns\":");
+		rb_i64(b, o->end_ns - o->start_ns);
+		rb_puts(b, ",\"stale_writes\":");
+		rb_i64(b, o->stale_writes);
+		rb_putc(b, '}');
+	}
+
+	rb_puts(b, "],\"leaderless\":{\"total_ns\":");
+	rb_i64(b, r->leaderless_total_ns);
+	rb_puts(b, ",\"max_ns\":");
+	rb_i64(b, r->leaderless_max_ns);
+	rb_puts(b, "},\"violations\":[");
+	for (size_t i = 0; i < r->nviolations; i++) {
+		const sim_violation *v = &r->violations[i];
+		if (i)
+			rb_putc(b, ',');
+		rb_puts(b, "{\"invariant\":");
+		rb_json_str(b, sim_invariant_name(v->inv));
+		rb_puts(b, ",\"t_ns\":");
+		rb_i64(b, v->t_ns);
+		rb_puts(b, ",\"text\":");
+		rb_json_str(b, v->text);
+		rb_putc(b, '}');
+	}
+	rb_puts(b, "],\"verdict\":{\"exit_code\":");
+	rb_i64(b, r->exit_code);
+	rb_puts(b, ",\"expectations_met\":");
+	rb_puts(b, r->expectations_met ? "true" : "false");
+	rb_puts(b, ",\"expect_violation\":");
+	rb_puts(b, sc->expect.expect_violation ? "true" : "false");
+	rb_puts(b, ",\"max_leaders_seen\":");
+	rb_i64(b, r->max_leaders_seen);
+	rb_puts(b, ",\"stale_writes\":");
+	rb_i64(b, r->stale_writes);
+	rb_puts(b, ",\"text\":");
+	rb_json_str(b, r->verdict);
+	rb_puts(b, "},\"stats\":{\"events\":");
+	rb_i64(b, (int64_t)h->n);
+	rb_puts(b, ",\"sim_events_processed\":");
+	rb_i64(b, (int64_t)h->events_processed);
+	rb_puts(b, ",\"end_ns\":");
+	rb_i64(b, m->end_ns);
+	rb_puts(b, "}}\n");
+}
+
+static void md_run(rbuf *b, const rep_run *run, const rep_model *m)
+{
+	const sim_scenario *sc = run->scenario;
+	const sim_history *h = run->history;
+	const sim_check_result *r = run->result;
+
+	rb_puts(b, "# ");
+	rb_puts(b, sc->name[0] ? sc->name : sc->file);
+	rb_puts(b, " — seed ");
+	rb_i64(b, (int64_t)run->seed);
+	rb_puts(b, "\n\n**");
+	rb_puts(b, r->verdict);
+	rb_puts(b, "**");
+	rb_puts(b, "\n\n");
+	rb_puts(b, "- expectations: ");
+	rb_puts(b, r->expectations_met ? "met" : "**missed**");
+	if (sc->expect.expect_violation) {
+		rb_puts(b, " (this scenario must find a ");
+		rb_puts(b, sim_invariant_name(sc->expect.violation));
+		rb_puts(b, " violation)");
+	}
+	rb_puts(b, "\n- most leaders at once: ");
+	rb_i64(b, r->max_leaders_seen);
+	rb_puts(b, " (allowed ");
+	rb_i64(b, sc->expect.max_leaders);
+	rb_puts(b, ")\n- lease writes: ");
+	rb_i64(b, m->lease_writes);
+	rb_puts(b, "; simulated ");
+	rb_secs(b, m->end_ns);
+	rb_puts(b, " s\n\n## Failovers\n\n");
+
+	int64_t *t = malloc((r->nfailovers + 1) * sizeof *t);
+	size_t n = t ? rep_failover_times(r, t) : 0;
+	int64_t bound = 0;
+	size_t over = 0, none = 0;
+	for (size_t i = 0; i < r->nfailovers; i++) {
+		if (r->failovers[i].bound_ns > bound)
+			bound = r->failovers[i].bound_ns;
+		if (!r->failovers[i].within_bound)
+			over++;
+		if (r->failovers[i].to_pod < 0)
+			none++;
+	}
+	if (r->nfailovers == 0) {
+		rb_puts(b, "None.\n");
+	} else {
+		rb_puts(b, "| count | min | p50 | p90 | p99 | max | bound | over bound | no new leader |\n"
+			   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| ");
+		rb_i64(b, (int64_t)r->nfailovers);
+		static const int pcts[] = {0, 50, 90, 99, 100};
+		for (size_t i = 0; i < 5; i++) {
+			rb_puts(b, " | ");
+			if (n) {
+				rb_secs(b, pcts[i] == 0 ? t[0] : rep_percentile(t, n, pcts[i]));
+				rb_puts(b, " s");
+			} else {
+				rb_puts(b, "–");
+			}
+		}
+		rb_puts(b, " | ");
+		rb_secs(b, bound);
+		rb_puts(b, " s | ");
+		rb_i64(b, (int64_t)over);
+		rb_puts(b, " | ");
+		rb_i64(b, (int64_t)none);
+		rb_puts(b, " |\n\n| # | cause | from | to | at | new leader | took | bound |\n"
+			   "|---:|---|---|---|---:|---:|---:|---:|\n");
+		size_t shown = r->nfailovers < 50 ? r->nfailovers : 50;
+		for (size_t i = 0; i < shown; i++) {
+			const sim_failover *f = &r->failovers[i];
+			rb_puts(b, "| ");
+			rb_i64(b, (int64_t)i + 1);
+			rb_puts(b, " | ");
+			rb_puts(b, rep_cause_name(f->cause));
+			rb_puts(b, " | ");
+			rb_puts(b, rep_pod_name(h, f->from_pod));
+			rb_puts(b, " | ");
+			rb_puts(b, f->to_pod >= 0 ? rep_pod_name(h, f->to_pod) : "(none)");
+			rb_puts(b, " | ");
+			rb_secs(b, f->cause_ns);
+			rb_puts(b, " s | ");
+			if (f->to_pod >= 0) {
+				rb_secs(b, f->leader_ns);
+				rb_puts(b, " s | ");
+				rb_secs(b, f->leader_ns - f->cause_ns);
+				rb_puts(b, " s");
+			} else {
+				rb_puts(b, "– | –");
+			}
+			rb_puts(b, " | ");
+			rb_secs(b, f->bound_ns);
+			rb_puts(b, f->within_bound ? " s |\n" : " s **over** |\n");
+		}
+		if (shown < r->nfailovers) {
+			rb_puts(b, "\n(");
+			rb_i64(b, (int64_t)(r->nfailovers - shown));
+			rb_puts(b, " more in report.json)\n");
+		}
+	}
+	free(t);
+
+	rb_puts(b, "\n## Leaderless time\n\ntotal ");
+	rb_secs(b, r->leaderless_total_ns);
+	rb_puts(b, " s, longest ");
+	rb_secs(b, r->leaderless_max_ns);
+	rb_puts(b, " s");
+	if (sc->expect.leaderless_max_ns) {
+		rb_puts(b, " (allowed ");
+		rb_secs(b, sc->expect.leaderless_max_ns);
+		rb_puts(b, " s)");
+	}
+	rb_puts(b, "\n\n## Overlaps (two leaders at once)\n\n");
+	if (r->noverlaps == 0) {
+		rb_puts(b, "None.\n");
+	} else {
+		rb_puts(b, "| pods | start | end | length | stale writes |\n|---|---:|---:|---:|---:|\n");
+		for (size_t i = 0; i < r->noverlaps; i++) {
+			const sim_overlap *o = &r->overlaps[i];
+			rb_puts(b, "| ");
+			rb_puts(b, rep_pod_name(h, o->pod_a));
+			rb_puts(b, " + ");
+			rb_puts(b, rep_pod_name(h, o->pod_b));
+			rb_puts(b, " | ");
+			rb_secs(b, o->start_ns);
+			rb_puts(b, " s | ");
+			rb_secs(b, o->end_ns);
+			rb_puts(b, " s | ");
+			rb_secs(b, o->end_ns - o->start_ns);
+			rb_puts(b, " s | ");
+			rb_i64(b, o->stale_writes);
+			rb_puts(b, " |\n");
+		}
+	}
+	if (r->nviolations) {
+		rb_puts(b, "\n## Violations\n\n");
+		for (size_t i = 0; i < r->nviolations && i < 50; i++) {
+			rb_puts(b, "- ");
+			rb_puts(b, sim_invariant_name(r->violations[i].inv));
+			rb_puts(b, " at ");
+			rb_secs(b, r->violations[i].t_ns);
+			rb_puts(b, " s: ");
+			rb_puts(b, r->violations[i].text);
+			rb_putc(b, '\n');
+		}
+	}
+	rb_puts(b, "\n## Reproduce\n\n```\n");
+	rb_puts(b, run->repro_command ? run->repro_command : "");
+	rb_puts(b, "\n```\n");
+}
+
+int rep_write_run(const rep_run *run, char *err, size_t errcap)
+{
+	if (!run || !run->scenario || !run->history || !run->result || !run->dir) {
+		snprintf(err, errcap, "rep_write_run: missing scenario, history, result or dir");
+		return LE_EINVAL;
+	}
+	int rc = rep_mkdirs(run->dir, err, errcap);
+	if (rc)
+		return rc;
+	rep_model m;
+	rc = rep_model_build(&m, run->scenario, run->history);
+	if (rc) {
+		snprintf(err, errcap, "%s: out of memory building the timeline", run->dir);
+		return rc;
+	}
+	rbuf b;
+	rb_init(&b, 64 * 1024);
+	json_run(&b, run, &m);
+	rc = rep_write_buf(&b, run->dir, "report.json", err, errcap);
+	if (rc == 0) {
+		b.len = 0;
+		md_run(&b, run, &m);
+		rc = rep_write_buf(&b, run->dir, "summary.md", err, errcap);
+	}
+	if (rc == 0) {
+		b.len = 0;
+		rep_timeline_html(&b, run, &m);
+		rc = rep_write_buf(&b, run->dir, "timeline.html", err, errcap);
+	}
+	rb_free(&b);
+	rep_model_free(&m);
+	return rc;
+}
