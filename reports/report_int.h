@@ -18,4 +18,12 @@ size_t rep_failover_times(const sim_check_result *r, int64_t *out);
 int64_t rep_percentile(const int64_t *sorted, size_t n, int pct);
 void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m);
 
+/* Render a run's files into memory (report.json, summary.md,
+ * timeline.html, in that order) without touching the filesystem: what
+ * rep_write_run costs before the kernel's share. */
+#define REP_RUN_FILES 3
+extern const char *const rep_run_file_names[REP_RUN_FILES];
+int rep_render_run(const rep_run *run, rbuf out[REP_RUN_FILES], char *err,
+		   size_t errcap);
+
 #endif

@@ -26,3 +26,9 @@ ifneq ($(wildcard tests/fuzz/fuzz_scenario.c),)
 FUZZERS += fuzz_scenario
 fuzz_scenario_SRCS := $(wildcard sim/*.c fake-apiserver/*.c elector/*.c)
 endif
+
+ifneq ($(wildcard bench/bench_reports.c),)
+BENCHES += bench_reports
+bench_reports_SRCS := bench/bench_reports.c
+bench_reports_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core
+endif
