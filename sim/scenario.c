@@ -25,8 +25,10 @@
 
 /* ---- election settings ---------------------------------------------------
  * Each field may be written at scenario level (election:) and per pod
- * (pods[i].election:); a pod's value wins. Fields written nowhere default by
- * the pod's profile (client-go's 15s/10s/2s, or 0.5's --ttl=10s). */
+ * (pods[i].election:); a pod's value wins. Fields written nowhere take the
+ * defaults of the scenario-wide profile (client-go's 15s/10s/2s and a Lease,
+ * or 0.5's --ttl=10s and Endpoints), for every pod: a pod that only switches
+ * its profile still competes for the same lock with the same timing. */
 enum efield {
 	EF_PROFILE,
 	EF_LOCK,
@@ -44,9 +46,7 @@ typedef struct elect_in {
 	sim_election v;
 	bool set[EF_COUNT];
 	yaml_mark_t mark[EF_COUNT];
-	char path[EF_COUNT][SY_PATH_MAX];
-	yaml_mark_t block_mark; /* the election: mapping (or its owner) */
-	bool present;
+	char path[EF_COUNT][SY_PATH_MAX]; /* key path where it was set */
 } elect_in;
 
 static const char *const election_keys[] = {
@@ -109,8 +109,6 @@ static int parse_election(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
 	int64_t ttl = 0;
 
 	memset(e, 0, sizeof *e);
-	e->block_mark = n->start_mark;
-	e->present = true;
 	if ((rc = sy_map_open(c, d, &m, n, path, election_keys)) < 0)
 		return rc;
 
@@ -210,8 +208,6 @@ static void election_merge(const elect_in *base, const elect_in *over,
 	*out = *base;
 	if (!over)
 		return;
-	out->block_mark = over->block_mark;
-	out->present = over->present;
 	for (int f = 0; f < EF_COUNT; f++) {
 		if (!over->set[f])
 			continue;
@@ -243,7 +239,8 @@ static void election_merge(const elect_in *base, const elect_in *over,
 	}
 }
 
-/* Fields written nowhere take the profile's defaults. */
+/* Fields written nowhere take the profile's defaults (set[] stays false:
+ * validation errors then point at the pod, not at a key). */
 static void election_fill_defaults(elect_in *e)
 {
 	sim_election *v = &e->v;
@@ -467,7 +464,6 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 	} else {
 		election_merge(&ps->defaults, NULL, &eff);
 	}
-	election_fill_defaults(&eff);
 	p.election = eff.v;
 
 	/* 0.5's run.sh is PID 1 and ignores SIGTERM (spec 6.4). */
@@ -1221,10 +1217,10 @@ static int parse_root(parse_state *ps, yaml_node_t *root)
 	    (rc = parse_election(c, ps->doc, sy_get(&m, "election"), "election",
 				 &ps->defaults)) < 0)
 		return rc;
-	elect_in d;
-	election_merge(&ps->defaults, NULL, &d);
-	election_fill_defaults(&d);
-	s->defaults = d.v;
+	/* Defaults are resolved once, by the scenario-wide profile, so a pod
+	 * that only changes its profile keeps the fleet's lock and timing. */
+	election_fill_defaults(&ps->defaults);
+	s->defaults = ps->defaults.v;
 
 	if (sy_get(&m, "network") &&
 	    (rc = parse_network(ps, sy_get(&m, "network"))) < 0)

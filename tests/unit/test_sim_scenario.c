@@ -258,7 +258,11 @@ static void test_per_pod_election_overrides_only_what_it_sets(void **state)
 	assert_ptr_equal(old->profile, &le_profile_client_go_2018);
 	assert_int_equal(old->lease_duration_ns, 20 * S); /* inherited */
 	assert_string_equal(old->lock_name, "x");
-	assert_int_equal(old->lock_kind, LE_LOCK_ENDPOINTS); /* 2018 default */
+	/* Defaults come from the scenario's profile, not the pod's: the whole
+	 * fleet competes for one Lease with one timing. */
+	assert_int_equal(old->lock_kind, LE_LOCK_LEASES);
+	assert_int_equal(old->renew_deadline_ns, 10 * S);
+	assert_false(s.pods[0].sigterm_ignored);
 	assert_ptr_equal(nw->profile, &le_profile_client_go);
 	assert_int_equal(nw->lock_kind, LE_LOCK_LEASES);
 	assert_true(nw->release_on_cancel);
@@ -267,6 +271,31 @@ static void test_per_pod_election_overrides_only_what_it_sets(void **state)
 	assert_false(quick->release_on_cancel);
 	/* The scenario-wide defaults are untouched by pod overrides. */
 	assert_int_equal(s.defaults.lease_duration_ns, 20 * S);
+	sim_scenario_free(&s);
+}
+
+static void test_mixed_fleet_is_one_line_and_shares_the_lock(void **state)
+{
+	(void)state;
+	sim_scenario s;
+	parse_ok("duration: 1m\n"
+		 "election: {profile: sidecar-0.5, name: elect-nginx-deploy}\n"
+		 "pods:\n"
+		 "  - name: old\n"
+		 "  - name: new\n"
+		 "    election: {profile: client-go}\n",
+		 &s);
+	const sim_pod_spec *old = &s.pods[0], *nw = &s.pods[1];
+	assert_ptr_equal(nw->election.profile, &le_profile_client_go);
+	assert_int_equal(nw->election.lock_kind, old->election.lock_kind);
+	assert_int_equal(nw->election.lock_kind, LE_LOCK_ENDPOINTS);
+	assert_string_equal(nw->election.lock_name, "elect-nginx-deploy");
+	assert_int_equal(nw->election.lease_duration_ns, 10 * S);
+	assert_int_equal(nw->election.renew_deadline_ns, 5 * S);
+	assert_int_equal(nw->election.retry_period_ns, 2500 * MS);
+	/* SIGTERM handling follows the pod's own image. */
+	assert_true(old->sigterm_ignored);
+	assert_false(nw->sigterm_ignored);
 	sim_scenario_free(&s);
 }
 
@@ -717,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_minimal_scenario_gets_client_go_defaults),
 		cmocka_unit_test(test_sidecar_profile_defaults_to_ttl_10s_endpoints_and_ignored_sigterm),
 		cmocka_unit_test(test_per_pod_election_overrides_only_what_it_sets),
+		cmocka_unit_test(test_mixed_fleet_is_one_line_and_shares_the_lock),
 		cmocka_unit_test(test_replicas_expand_to_numbered_pods),
 		cmocka_unit_test(test_each_action_parses_its_keys),
 		cmocka_unit_test(test_expect_shorthands_and_any_violation),
