@@ -3,15 +3,17 @@
  * profiles' deviations) and 6 (timing) are the spec; the comments below name
  * the step each piece implements.
  *
- * Shape: Run() is a phase (acquire -> renew -> [release] -> done); inside a
- * phase at most one request is in flight, and tryAcquireOrRenew is the `step`
- * that request belongs to. Every timer (acquire wait, renew tick, gap between
- * passes, renew deadline, request timeout, release deadline) is a field here;
+ * Shape: Run() is a phase (acquire -> renew -> [release] -> done; the 0.5
+ * program adds a startup before and a leader lookup after); inside a phase
+ * at most one request is in flight, and `step` says what it is for. Every
+ * timer (acquire wait, renew tick, gap between passes, renew deadline,
+ * request timeout, release deadline) is a field here;
  * le_elector_next_deadline() is their minimum and service() fires whatever
  * has fallen due, in a fixed order, so ties resolve the same way every run.
  *
  * No allocation after le_elector_new, no clock, no randomness, no I/O:
  * outputs go into a fixed ring that the driver drains after every input.
+ * Time arithmetic saturates: any clock reading, however absurd, is safe.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -20,24 +22,40 @@
 
 #include "leaselab/elector.h"
 
-#define RING_CAP 32               /* outputs pending; one input makes < 12 */
+#define RING_CAP 48               /* outputs pending */
+#define INPUT_OUTPUTS_MAX 24      /* one input queues about 10 outputs at
+				     most (fuzz_elector checks <= 24); an
+				     input is refused while fewer slots are
+				     free, so the ring never overflows */
 #define RAW_KEEP 1024             /* raw record bytes kept verbatim ... */
 #define RELEASE_CONFLICTS_MAX 64  /* 409 retries in one release (a limit on
 				     everything: an unbounded release against a
 				     store that always says 409 must end) */
 #define NO_TIME INT64_MAX
 
-enum phase { PH_IDLE, PH_ACQUIRE, PH_RENEW, PH_RELEASE, PH_DONE };
+enum phase {
+	PH_IDLE,
+	PH_BOOT,    /* the 0.5 program's startup (contrib_election_main) */
+	PH_ACQUIRE,
+	PH_RENEW,
+	PH_RELEASE,
+	PH_VIEW,    /* the 0.5 OnStoppedLeading: GET the holder */
+	PH_DONE,
+};
 
 /* What the request in flight is for. */
 enum step {
 	ST_NONE,
-	ST_FAST_UPDATE, /* 2.4 step 1 */
-	ST_GET,         /* 2.4 step 2 */
-	ST_CREATE,      /* 2.4 step 2, after 404 */
-	ST_UPDATE,      /* 2.4 step 6 */
-	ST_REL_GET,     /* 2.5 step 1 */
-	ST_REL_UPDATE,  /* 2.5 step 3 */
+	ST_FAST_UPDATE,     /* 2.4 step 1 */
+	ST_GET,             /* 2.4 step 2 */
+	ST_CREATE,          /* 2.4 step 2, after 404 */
+	ST_UPDATE,          /* 2.4 step 6 */
+	ST_REL_GET,         /* 2.5 step 1 */
+	ST_REL_UPDATE,      /* 2.5 step 3 */
+	ST_BOOT_GET,        /* 5.2: NewElection's Get */
+	ST_BOOT_CREATE,     /* 5.2: ... its Create of {metadata:{name}} */
+	ST_BOOT_LEADER_GET, /* 5.2: getCurrentLeader */
+	ST_VIEW_GET,        /* 5.2: OnStoppedLeading's getCurrentLeader */
 };
 
 enum pass_end { PASS_DEADLINE, PASS_CANCELLED };
@@ -60,6 +78,7 @@ struct le_elector {
 	enum phase phase;
 	bool cancelled; /* the context is done: no rerun, only DONE is left */
 	bool leading;   /* STARTED_LEADING emitted, STOPPED_LEADING not yet */
+	bool fatal;     /* the 0.5 startup failed: the process exits */
 
 	/* 2: observedRecord, observedRawRecord, observedTime, reportedLeader */
 	le_record observed;
@@ -75,7 +94,7 @@ struct le_elector {
 	 * or UPDATE, never dropped on error (spec 9). */
 	char resource_version[LE_RV_MAX];
 
-	/* the attempt (tryAcquireOrRenew or release) */
+	/* the attempt (tryAcquireOrRenew, release, or a 0.5 program call) */
 	enum step step;
 	le_time attempt_now;  /* `now` of 2.4: the attempt's start */
 	le_record candidate;  /* R of 2.4 */
@@ -86,12 +105,15 @@ struct le_elector {
 	le_request requests[2]; /* by id parity: a SEND's pointer outlives the
 				   next request's construction */
 	int sends_this_input;
+	uint64_t input_first_id; /* ids from here on were sent by this input */
 
 	/* loop timers (mono) */
 	int64_t wake_ns;      /* acquire wait / renew tick / gap between passes */
 	bool in_pass;
 	int64_t pass_start_ns;
 	int64_t pass_deadline_ns;
+	bool pass_closed;     /* waitfor: the deadline closed the poll */
+	bool final_attempt;   /* waitfor: the attempt after the close */
 	int64_t release_deadline_ns;
 	int release_conflicts;
 
@@ -111,6 +133,13 @@ static int64_t add_sat(int64_t a, int64_t b)
 	if (b < 0 && a < INT64_MIN - b)
 		return INT64_MIN;
 	return a + b;
+}
+
+static int64_t sub_sat(int64_t a, int64_t b)
+{
+	if (b == INT64_MIN)
+		return a >= 0 ? INT64_MAX : a - b;
+	return add_sat(a, -b);
 }
 
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
@@ -197,8 +226,8 @@ static bool record_equal(const le_record *a, const le_record *b)
 
 static out_slot *push(le_elector *e, le_output_kind kind)
 {
-	/* The driver drains after every input; one input queues fewer than a
-	 * dozen outputs, so a full ring is a driver bug. */
+	/* input_begin() refuses an input unless INPUT_OUTPUTS_MAX slots are
+	 * free, and no input queues that many: a full ring is a core bug. */
 	assert(e->ring_count < RING_CAP && "elector output ring overflow");
 	if (e->ring_count == RING_CAP) { /* NDEBUG: lose the oldest */
 		e->ring_head = (e->ring_head + 1) % RING_CAP;
@@ -230,6 +259,12 @@ static void emit_log(le_elector *e, int verbosity, bool is_error, le_msg msg,
 	s->out.u.log.status = status;
 }
 
+static void emit_new_leader(le_elector *e, const char *holder)
+{
+	out_slot *s = push(e, LE_OUT_NEW_LEADER);
+	s->out.u.identity = keep_text(s, holder);
+}
+
 /* maybeReportTransition (2.6): fires for self and for "", never for a lease
  * nobody held (reportedLeader starts ""); not wired at all in 0.5. */
 static void report_transition(le_elector *e)
@@ -238,8 +273,7 @@ static void report_transition(le_elector *e)
 	    strcmp(e->observed.holder, e->reported_leader) == 0)
 		return;
 	copy_str(e->reported_leader, LE_ID_MAX, e->observed.holder);
-	out_slot *s = push(e, LE_OUT_NEW_LEADER);
-	s->out.u.identity = keep_text(s, e->reported_leader);
+	emit_new_leader(e, e->reported_leader);
 }
 
 static const char *response_detail(const le_response *r)
@@ -268,6 +302,7 @@ static void send_request(le_elector *e, le_time now, enum step step, le_op op,
 		memset(&q->record, 0, sizeof q->record);
 	memcpy(q->resource_version, e->resource_version, LE_RV_MAX);
 	q->timeout_ns = e->request_timeout_ns;
+	q->no_record = step == ST_BOOT_CREATE;
 	e->step = step;
 	e->inflight = true;
 	e->inflight_id = q->id;
@@ -304,7 +339,8 @@ static void stop_leading(le_elector *e, le_time now);
 
 /* 2.2: U[RP, 2.2 RP) from the top 53 bits of the driver's draw, as Go's
  * Jitter(RP, 1.2) = RP + rand.Float64()*1.2*RP; kept strictly below
- * 2.2 RP where the float product would round up to it. */
+ * 2.2 RP where the float product would round up to it. Validation keeps
+ * 1.2 RP below 2^63. */
 static int64_t acquire_wait_ns(const le_elector *e, uint64_t rnd)
 {
 	int64_t rp = e->cfg.retry_period_ns;
@@ -323,18 +359,38 @@ static void acquire_begin(le_elector *e, le_time now)
 	try_begin(e, now);
 }
 
+/* The renew ticker's first tick (pass start + k RP, k >= 1) strictly after
+ * t, or at or after t; NO_TIME past the end of time. */
+static int64_t renew_tick(const le_elector *e, int64_t t, bool strictly_after)
+{
+	int64_t rp = e->cfg.retry_period_ns;
+	int64_t since = sub_sat(t, e->pass_start_ns);
+	int64_t k = 1;
+	if (since > 0) {
+		int64_t q = since / rp;
+		if (q == INT64_MAX)
+			return NO_TIME;
+		k = strictly_after || since % rp ? q + 1 : q;
+	}
+	if (k > INT64_MAX / rp)
+		return NO_TIME;
+	return add_sat(e->pass_start_ns, k * rp);
+}
+
 /* 2.3: a pass is a poll with an RD deadline from its start and an RP ticker
  * started with it; the first attempt is immediate (HEAD) or on the first
  * tick (Poll). */
 static void pass_begin(le_elector *e, le_time now)
 {
 	e->in_pass = true;
+	e->pass_closed = false;
+	e->final_attempt = false;
 	e->pass_start_ns = now.mono_ns;
 	e->pass_deadline_ns = add_sat(now.mono_ns, e->cfg.renew_deadline_ns);
 	if (e->prof->renew_first_attempt_immediate)
 		try_begin(e, now);
 	else
-		e->wake_ns = add_sat(now.mono_ns, e->cfg.retry_period_ns);
+		e->wake_ns = renew_tick(e, now.mono_ns, true);
 }
 
 static void release_begin(le_elector *e, le_time now);
@@ -366,8 +422,28 @@ static void pass_failed(le_elector *e, le_time now, enum pass_end why)
 	renew_end(e, now);
 }
 
-/* OnStoppedLeading runs on every Run exit (2.1); 0.5's wait.Forever(Run, 0)
- * then runs acquire again with the same state. */
+static void finish(le_elector *e)
+{
+	e->phase = PH_DONE;
+	e->step = ST_NONE;
+	e->wake_ns = NO_TIME;
+	e->in_pass = false;
+	e->release_deadline_ns = NO_TIME;
+	push(e, LE_OUT_DONE);
+}
+
+/* Run has returned (OnStoppedLeading done): 0.5's wait.Forever(Run, 0)
+ * runs acquire again with the same state; otherwise the elector is done. */
+static void run_exited(le_elector *e, le_time now)
+{
+	if (!e->cancelled && e->prof->rerun_after_loss)
+		acquire_begin(e, now);
+	else
+		finish(e);
+}
+
+/* OnStoppedLeading runs on every Run exit (2.1). The 0.5 program's
+ * callback GETs the holder first (5.2), which Run's return waits for. */
 static void stop_leading(le_elector *e, le_time now)
 {
 	bool was_leader = e->leading;
@@ -378,12 +454,12 @@ static void stop_leading(le_elector *e, le_time now)
 	e->wake_ns = NO_TIME;
 	e->release_deadline_ns = NO_TIME;
 	push(e, LE_OUT_STOPPED_LEADING)->out.u.was_leader = was_leader;
-	if (!e->cancelled && e->prof->rerun_after_loss) {
-		acquire_begin(e, now);
+	if (e->prof->contrib_election_main && !e->cancelled) {
+		e->phase = PH_VIEW;
+		send_request(e, now, ST_VIEW_GET, LE_OP_GET, NULL);
 		return;
 	}
-	e->phase = PH_DONE;
-	push(e, LE_OUT_DONE);
+	run_exited(e, now);
 }
 
 static void acquire_attempt_done(le_elector *e, le_time now, bool ok,
@@ -397,25 +473,41 @@ static void acquire_attempt_done(le_elector *e, le_time now, bool ok,
 	}
 	emit_log(e, 0, false, LE_MSG_ACQUIRED, NULL, 0);
 	push(e, LE_OUT_STARTED_LEADING);
+	if (e->prof->contrib_election_main) /* OnStartedLeading: callback(id) */
+		emit_new_leader(e, e->identity);
 	e->leading = true;
 	e->stats.acquisitions++;
 	e->phase = PH_RENEW;
 	pass_begin(e, now);
 }
 
-static void renew_attempt_done(le_elector *e, le_time now, bool ok)
+/* A failed attempt inside a pass: when does the next one come? */
+static void renew_attempt_failed(le_elector *e, le_time now)
 {
-	if (ok) {
-		e->in_pass = false;
-		report_transition(e);
-		emit_log(e, 5, false, LE_MSG_RENEWED, NULL, 0);
-		if (e->prof->renew_pass_gap_is_rp)
-			e->wake_ns = add_sat(now.mono_ns, e->cfg.retry_period_ns);
-		else
-			pass_begin(e, now);
+	if (e->prof->renew_poll_waitfor) {
+		/* wait.WaitFor: once the poller has closed its channel (the
+		 * deadline came, perhaps while this attempt ran) the condition
+		 * runs once more, and that is the last. */
+		if (e->final_attempt) {
+			pass_failed(e, now, PASS_DEADLINE);
+			return;
+		}
+		if (e->pass_closed || now.mono_ns >= e->pass_deadline_ns) {
+			e->pass_closed = true;
+			e->final_attempt = true;
+			try_begin(e, now);
+			return;
+		}
+		/* The poller dropped the ticks that came while the attempt ran:
+		 * the next one it hands over is the first from now on that it
+		 * has not handed over yet. At or past the deadline, the
+		 * deadline comes first (service()). */
+		int64_t unused = renew_tick(e, e->attempt_now.mono_ns, true);
+		int64_t from_now = renew_tick(e, now.mono_ns, false);
+		e->wake_ns = unused > from_now ? unused : from_now;
 		return;
 	}
-	/* Poll checks its deadline before the next attempt. */
+	/* PollUntilContextTimeout checks its context before the next attempt. */
 	if (now.mono_ns >= e->pass_deadline_ns) {
 		pass_failed(e, now, PASS_DEADLINE);
 		return;
@@ -424,11 +516,23 @@ static void renew_attempt_done(le_elector *e, le_time now, bool ok)
 	 * began, or at once if that tick came while it ran (a ticker keeps one
 	 * tick). If that is at or past the deadline, the deadline fires first
 	 * (service() order). */
-	int64_t rp = e->cfg.retry_period_ns;
-	int64_t since = e->attempt_now.mono_ns - e->pass_start_ns;
-	int64_t ticks = (since < 0 ? 0 : since / rp) + 1;
-	int64_t next = add_sat(e->pass_start_ns, ticks * rp);
+	int64_t next = renew_tick(e, e->attempt_now.mono_ns, true);
 	e->wake_ns = next > now.mono_ns ? next : now.mono_ns;
+}
+
+static void renew_attempt_done(le_elector *e, le_time now, bool ok)
+{
+	if (!ok) {
+		renew_attempt_failed(e, now);
+		return;
+	}
+	e->in_pass = false;
+	report_transition(e);
+	emit_log(e, e->prof->logs_2016 ? 4 : 5, false, LE_MSG_RENEWED, NULL, 0);
+	if (e->prof->renew_pass_gap_is_rp)
+		e->wake_ns = add_sat(now.mono_ns, e->cfg.retry_period_ns);
+	else
+		pass_begin(e, now);
 }
 
 /* tryAcquireOrRenew returned. */
@@ -480,6 +584,8 @@ static void observe(le_elector *e, const le_record *fetched,
 	}
 }
 
+/* R is built once per attempt, as client-go's leaderElectionRecord: what
+ * the fast path copies into it stays for the slow path (2.4). */
 static void try_begin(le_elector *e, le_time now)
 {
 	e->stats.attempts++;
@@ -492,8 +598,7 @@ static void try_begin(le_elector *e, le_time now)
 	r->has_acquire_time = r->has_renew_time = true;
 	r->acquire_wall_ns = r->renew_wall_ns = now.wall_ns;
 
-	/* 1. fast path: CAS on the cached object. R keeps the copied fields
-	 * for the rest of the attempt, as client-go's does. */
+	/* 1. fast path: CAS on the cached object */
 	if (e->prof->fast_path && is_leader(e) &&
 	    lease_valid(e, expiry_clock(e, now))) {
 		r->has_acquire_time = e->observed.has_acquire_time;
@@ -523,24 +628,28 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 	le_record fetched;
 	take_record(&fetched, r);
 
-	/* Old clients (empty holder not special) only looked inside an
-	 * annotation that was there: a missing one is simply taken. */
-	bool skip = !r->record_present && !e->prof->empty_holder_is_free;
+	/* 0.5 only looked inside an annotation that was there: a missing one
+	 * is simply taken. Later clients read it as an empty record. */
+	bool skip = !r->record_present && e->prof->missing_record_skips_checks;
 	if (!skip) {
 		/* 3. observe a change, stamped with the response's time */
 		if (record_changed(e, &fetched, r))
 			observe(e, &fetched, r, now);
-		/* 4. held by someone else and not expired at the attempt's now */
-		bool vacant = e->prof->empty_holder_is_free && !e->observed.holder[0];
+		/* 4. held by someone else and not expired at the attempt's now;
+		 * the holder tested for "" is the fetched one, as client-go's */
+		bool vacant = e->prof->empty_holder_is_free && !fetched.holder[0];
 		if (!vacant && !is_leader(e) &&
 		    lease_valid(e, expiry_clock(e, e->attempt_now))) {
-			emit_log(e, 4, false, LE_MSG_HELD_BY, e->observed.holder, 0);
+			emit_log(e, e->prof->logs_2016 ? 0 : 4, false, LE_MSG_HELD_BY,
+				 fetched.holder, 0);
 			try_end(e, now, false, rnd);
 			return;
 		}
 	}
 
-	/* 5. prepare */
+	/* 5. prepare. A takeover only bumps the transitions: acquireTime is
+	 * R's, which is `now` unless this attempt's fast path copied the
+	 * observed one into it. */
 	le_record *cand = &e->candidate;
 	if (skip ? is_me(e, fetched.holder) : is_leader(e)) {
 		cand->has_acquire_time = fetched.has_acquire_time;
@@ -552,8 +661,6 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 		cand->transitions = fetched.transitions < INT32_MAX
 					    ? fetched.transitions + 1
 					    : INT32_MAX;
-		cand->has_acquire_time = true;
-		cand->acquire_wall_ns = e->attempt_now.wall_ns;
 	}
 	/* 6. update with the resourceVersion of this GET */
 	send_request(e, now, ST_UPDATE, LE_OP_UPDATE, cand);
@@ -649,6 +756,70 @@ static void on_release_response(le_elector *e, le_time now,
 	release_end(e, now);
 }
 
+/* ---- the 0.5 program around the core (5.2) ---------------------------- */
+
+/* glog.Fatalf("failed to create election: %v"): the process exits before
+ * Run, so there is no OnStoppedLeading. */
+static void boot_failed(le_elector *e, const le_response *r)
+{
+	emit_log(e, 0, true, LE_MSG_STARTUP_FAILED, response_detail(r), r->status);
+	e->fatal = true;
+	finish(e);
+}
+
+/* getCurrentLeader: the annotation's holder, "" when there is none. */
+static const char *holder_of(const le_response *r, le_record *buf)
+{
+	take_record(buf, r);
+	return buf->holder;
+}
+
+static void on_boot_response(le_elector *e, le_time now, const le_response *r)
+{
+	le_record rec;
+	switch (e->step) {
+	case ST_BOOT_GET:
+		if (is_2xx(r->status))
+			send_request(e, now, ST_BOOT_LEADER_GET, LE_OP_GET, NULL);
+		else if (r->status == 404)
+			send_request(e, now, ST_BOOT_CREATE, LE_OP_CREATE, NULL);
+		else
+			boot_failed(e, r);
+		return;
+	case ST_BOOT_CREATE:
+		/* errors.IsConflict: reason "Conflict" only, so a concurrent
+		 * create (409 AlreadyExists) is fatal */
+		if (is_2xx(r->status) ||
+		    (r->status == 409 && r->reason && strcmp(r->reason, "Conflict") == 0))
+			send_request(e, now, ST_BOOT_LEADER_GET, LE_OP_GET, NULL);
+		else
+			boot_failed(e, r);
+		return;
+	case ST_BOOT_LEADER_GET:
+		if (!is_2xx(r->status)) {
+			boot_failed(e, r);
+			return;
+		}
+		emit_new_leader(e, holder_of(r, &rec));
+		e->step = ST_NONE;
+		acquire_begin(e, now);
+		return;
+	case ST_VIEW_GET:
+		if (is_2xx(r->status)) {
+			emit_new_leader(e, holder_of(r, &rec));
+		} else { /* "empty string means leader is unknown" */
+			emit_log(e, 0, true, LE_MSG_GET_LEADER_FAILED,
+				 response_detail(r), r->status);
+			emit_new_leader(e, "");
+		}
+		e->step = ST_NONE;
+		run_exited(e, now);
+		return;
+	default:
+		return;
+	}
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 /* The request in flight ended with r (a real response, or a synthesized
@@ -656,7 +827,8 @@ static void on_release_response(le_elector *e, le_time now,
 static void dispatch(le_elector *e, le_time now, const le_response *r,
 		     uint64_t rnd)
 {
-	bool not_found_ok = e->step == ST_GET && r->status == 404;
+	bool not_found_ok = (e->step == ST_GET || e->step == ST_BOOT_GET) &&
+			    r->status == 404;
 	if (!is_2xx(r->status) && !not_found_ok)
 		e->stats.errors++;
 
@@ -689,10 +861,46 @@ static void dispatch(le_elector *e, le_time now, const le_response *r,
 	case ST_REL_UPDATE:
 		on_release_response(e, now, r);
 		return;
-	case ST_NONE:
-		break;
+	case ST_BOOT_GET:
+	case ST_BOOT_CREATE:
+	case ST_BOOT_LEADER_GET:
+	case ST_VIEW_GET:
+		on_boot_response(e, now, r);
+		return;
+	case ST_NONE: /* cannot happen: a request in flight has a step */
+		return;
 	}
-	assert(!"response dispatched with no step");
+}
+
+/* The renew pass's deadline, as far as it can act now: it aborts the
+ * request in flight (HEAD), or waits for it to end (the old Poll), and a
+ * poll it has closed already has nothing more to say. */
+static bool renew_deadline_armed(const le_elector *e)
+{
+	return e->phase == PH_RENEW && e->in_pass && !e->pass_closed &&
+	       (e->prof->renew_deadline_aborts_request || !e->inflight);
+}
+
+static void renew_deadline_fired(le_elector *e, le_time now, uint64_t rnd)
+{
+	if (e->inflight) {
+		abort_inflight(e, "context deadline exceeded");
+		e->stats.errors++;
+	}
+	e->step = ST_NONE;
+	if (e->prof->renew_poll_waitfor && !e->prof->renew_deadline_aborts_request) {
+		/* The poller closes its channel and WaitFor runs the condition
+		 * once more. A tick due at the same instant races the close in
+		 * Go's select: if it wins, it is an attempt of its own and the
+		 * closed channel gives one more after it. */
+		bool tick_wins = e->wake_ns == e->pass_deadline_ns && (rnd & 1);
+		e->pass_closed = true;
+		e->final_attempt = !tick_wins;
+		e->wake_ns = NO_TIME;
+		try_begin(e, now);
+		return;
+	}
+	pass_failed(e, now, PASS_DEADLINE);
 }
 
 /* Fire every timer due at or before limit_ns, in a fixed order: the renew
@@ -700,16 +908,13 @@ static void dispatch(le_elector *e, le_time now, const le_response *r,
  * wake-up. Each branch clears what it fired, so the loop ends. */
 static void service(le_elector *e, le_time now, int64_t limit_ns, uint64_t rnd)
 {
+	/* A time that saturated at the end of time (NO_TIME) never falls due,
+	 * not even when the clock itself reads INT64_MAX. */
+	if (limit_ns == NO_TIME)
+		limit_ns = NO_TIME - 1;
 	for (;;) {
-		if (e->phase == PH_RENEW && e->in_pass &&
-		    e->pass_deadline_ns <= limit_ns &&
-		    (e->prof->renew_deadline_aborts_request || !e->inflight)) {
-			if (e->inflight) {
-				abort_inflight(e, "context deadline exceeded");
-				e->stats.errors++;
-			}
-			e->step = ST_NONE;
-			pass_failed(e, now, PASS_DEADLINE);
+		if (renew_deadline_armed(e) && e->pass_deadline_ns <= limit_ns) {
+			renew_deadline_fired(e, now, rnd);
 			continue;
 		}
 		if (e->phase == PH_RELEASE && e->release_deadline_ns <= limit_ns) {
@@ -791,9 +996,18 @@ le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
 
 void le_elector_free(le_elector *e) { free(e); }
 
-/* Outputs not drained before this input stay queued; the per-input counter
- * only guards the request slots. */
-static void input_begin(le_elector *e) { e->sends_this_input = 0; }
+/* Every input starts here. Outputs not drained before it stay queued; it is
+ * refused while the ring could not take a whole input's worth. A response
+ * is only believed for a request whose SEND the driver could have seen, so
+ * only ids issued before this input count. */
+static int input_begin(le_elector *e)
+{
+	if (e->ring_count > RING_CAP - INPUT_OUTPUTS_MAX)
+		return LE_ESTATE;
+	e->sends_this_input = 0;
+	e->input_first_id = e->next_id;
+	return LE_OK;
+}
 
 int le_elector_start(le_elector *e, le_time now, uint64_t rnd)
 {
@@ -801,8 +1015,15 @@ int le_elector_start(le_elector *e, le_time now, uint64_t rnd)
 		return LE_EINVAL;
 	if (e->phase != PH_IDLE)
 		return LE_ESTATE;
-	input_begin(e);
-	acquire_begin(e, now);
+	int rc = input_begin(e);
+	if (rc != LE_OK)
+		return rc;
+	if (e->prof->contrib_election_main) {
+		e->phase = PH_BOOT;
+		send_request(e, now, ST_BOOT_GET, LE_OP_GET, NULL);
+	} else {
+		acquire_begin(e, now);
+	}
 	service(e, now, now.mono_ns, rnd);
 	return LE_OK;
 }
@@ -811,9 +1032,12 @@ int le_elector_on_timer(le_elector *e, le_time now, uint64_t rnd)
 {
 	if (!e)
 		return LE_EINVAL;
-	input_begin(e);
-	if (e->phase != PH_IDLE && e->phase != PH_DONE)
-		service(e, now, now.mono_ns, rnd);
+	if (e->phase == PH_IDLE || e->phase == PH_DONE)
+		return LE_OK;
+	int rc = input_begin(e);
+	if (rc != LE_OK)
+		return rc;
+	service(e, now, now.mono_ns, rnd);
 	return LE_OK;
 }
 
@@ -824,12 +1048,14 @@ int le_elector_on_response(le_elector *e, le_time now, const le_response *r,
 		return LE_EINVAL;
 	if (e->phase == PH_IDLE || e->phase == PH_DONE)
 		return LE_OK;
-	input_begin(e);
+	int rc = input_begin(e);
+	if (rc != LE_OK)
+		return rc;
 	/* What fell due before this instant happened first: a response that
 	 * arrives after its deadline (a late driver) is for an aborted
 	 * request. At the same instant the response wins. */
-	service(e, now, now.mono_ns - 1, rnd);
-	if (e->inflight && r->id == e->inflight_id) {
+	service(e, now, sub_sat(now.mono_ns, 1), rnd);
+	if (e->inflight && r->id == e->inflight_id && r->id < e->input_first_id) {
 		e->inflight = false;
 		e->request_deadline_ns = NO_TIME;
 		dispatch(e, now, r, rnd);
@@ -844,24 +1070,37 @@ int le_elector_cancel(le_elector *e, le_time now, uint64_t rnd)
 		return LE_EINVAL;
 	if (e->phase == PH_DONE)
 		return LE_ESTATE;
-	input_begin(e);
+	int rc = input_begin(e);
+	if (rc != LE_OK)
+		return rc;
 	if (e->phase == PH_IDLE) { /* Run never ran: nothing to stop */
 		e->cancelled = true;
-		e->phase = PH_DONE;
-		push(e, LE_OUT_DONE);
+		finish(e);
 		return LE_OK;
 	}
-	service(e, now, now.mono_ns - 1, rnd);
+	service(e, now, sub_sat(now.mono_ns, 1), rnd);
 	if (e->cancelled || e->phase == PH_DONE)
 		return LE_OK;
 	e->cancelled = true;
 	switch (e->phase) {
-	case PH_ACQUIRE:
+	case PH_BOOT: /* before Run: the program just ends */
+		abort_inflight(e, "context canceled");
+		finish(e);
+		break;
+	case PH_ACQUIRE: {
+		/* An attempt in flight fails with the context's error; acquire
+		 * still reports what it saw and logs the failure (2.2). */
+		bool attempting = e->inflight;
 		abort_inflight(e, "context canceled");
 		e->step = ST_NONE;
 		e->wake_ns = NO_TIME;
+		if (attempting) {
+			report_transition(e);
+			emit_log(e, 4, false, LE_MSG_FAILED_ACQUIRE, NULL, 0);
+		}
 		stop_leading(e, now);
 		break;
+	}
 	case PH_RENEW:
 		if (e->in_pass) { /* the poll returns ctx.Err() */
 			abort_inflight(e, "context canceled");
@@ -870,6 +1109,10 @@ int le_elector_cancel(le_elector *e, le_time now, uint64_t rnd)
 		} else { /* between passes wait.Until just stops */
 			renew_end(e, now);
 		}
+		break;
+	case PH_VIEW: /* after OnStoppedLeading's GET Run would only return */
+		abort_inflight(e, "context canceled");
+		finish(e);
 		break;
 	case PH_RELEASE:
 		/* release runs on its own context (Background + RD): it goes on,
@@ -888,8 +1131,7 @@ int64_t le_elector_next_deadline(const le_elector *e)
 	if (!e || e->phase == PH_IDLE || e->phase == PH_DONE)
 		return NO_TIME;
 	int64_t t = min64(e->wake_ns, e->request_deadline_ns);
-	if (e->phase == PH_RENEW && e->in_pass &&
-	    (e->prof->renew_deadline_aborts_request || !e->inflight))
+	if (renew_deadline_armed(e))
 		t = min64(t, e->pass_deadline_ns);
 	if (e->phase == PH_RELEASE)
 		t = min64(t, e->release_deadline_ns);
@@ -898,7 +1140,7 @@ int64_t le_elector_next_deadline(const le_elector *e)
 
 bool le_elector_next_output(le_elector *e, le_output *out)
 {
-	if (!e || e->ring_count == 0)
+	if (!e || !out || e->ring_count == 0)
 		return false;
 	*out = e->ring[e->ring_head].out;
 	e->ring_head = (e->ring_head + 1) % RING_CAP;
@@ -906,28 +1148,33 @@ bool le_elector_next_output(le_elector *e, le_output *out)
 	return true;
 }
 
-bool le_elector_is_leader(const le_elector *e) { return is_leader(e); }
+bool le_elector_is_leader(const le_elector *e) { return e && is_leader(e); }
 
-const char *le_elector_leader(const le_elector *e) { return e->observed.holder; }
+const char *le_elector_leader(const le_elector *e)
+{
+	return e ? e->observed.holder : "";
+}
 
 const le_record *le_elector_observed_record(const le_elector *e)
 {
-	return &e->observed;
+	return e ? &e->observed : NULL;
 }
 
-const le_config *le_elector_config(const le_elector *e) { return &e->cfg; }
+const le_config *le_elector_config(const le_elector *e) { return e ? &e->cfg : NULL; }
 
-bool le_elector_done(const le_elector *e) { return e->phase == PH_DONE; }
+bool le_elector_done(const le_elector *e) { return e && e->phase == PH_DONE; }
 
-bool le_elector_leading(const le_elector *e) { return e->leading; }
+bool le_elector_fatal(const le_elector *e) { return e && e->fatal; }
+
+bool le_elector_leading(const le_elector *e) { return e && e->leading; }
 
 int le_elector_check(const le_elector *e, int64_t mono_now_ns,
 		     int64_t tolerance_ns, char *err, size_t errcap)
 {
-	if (!is_leader(e))
+	if (!e || !is_leader(e))
 		return LE_OK;
 	int64_t limit = add_sat(e->cfg.lease_duration_ns, tolerance_ns);
-	if (mono_now_ns - e->observed_mono_ns <= limit)
+	if (sub_sat(mono_now_ns, e->observed_mono_ns) <= limit)
 		return LE_OK;
 	if (err && errcap)
 		snprintf(err, errcap,
@@ -935,4 +1182,13 @@ int le_elector_check(const le_elector *e, int64_t mono_now_ns,
 	return LE_ETIMEDOUT;
 }
 
-void le_elector_stats(const le_elector *e, le_stats *out) { *out = e->stats; }
+void le_elector_stats(const le_elector *e, le_stats *out)
+{
+	if (!out)
+		return;
+	if (!e) {
+		memset(out, 0, sizeof *out);
+		return;
+	}
+	*out = e->stats;
+}

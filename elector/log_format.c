@@ -4,19 +4,17 @@
  * wants it. Two vocabularies: client-go's (the "client-go" and
  * "client-go-2018" profiles; their wording differs only in the renew failure
  * detail, which the core passes as the argument), and the vendored 2016 code
- * of leader-elector:0.5 (ELECTION-SPEC.md 5.4), typos included, chosen for
- * any profile whose name starts with "sidecar". A message the profile's
+ * of leader-elector:0.5 (ELECTION-SPEC.md 5.4), typos included, chosen by
+ * the profile flag logs_2016. A message the profile's
  * program never printed renders as "" (length 0): the driver prints nothing.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "leaselab/elector.h"
 
 static bool words_of_05(const le_config *c)
 {
-	return c && c->profile && c->profile->name &&
-	       strncmp(c->profile->name, "sidecar", 7) == 0;
+	return c && c->profile && c->profile->logs_2016;
 }
 
 int le_log_format(const struct le_elector *e, const le_log *log, char *buf,
@@ -92,6 +90,12 @@ int le_log_format(const struct le_elector *e, const le_log *log, char *buf,
 		break;
 	case LE_MSG_REQUEST_ABORTED:
 		n = snprintf(buf, cap, "request aborted: %s", arg);
+		break;
+	case LE_MSG_STARTUP_FAILED: /* election/example/main.go's glog.Fatalf */
+		n = snprintf(buf, cap, "failed to create election: %s", arg);
+		break;
+	case LE_MSG_GET_LEADER_FAILED: /* election/lib's OnStoppedLeading */
+		n = snprintf(buf, cap, "failed to get leader: %s", arg);
 		break;
 	}
 	if (n < 0) {

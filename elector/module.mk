@@ -35,3 +35,13 @@ ifneq ($(wildcard tests/fuzz/fuzz_record.c),)
 FUZZERS += fuzz_record
 fuzz_record_SRCS := $(wildcard elector/*.c)
 endif
+
+ifneq ($(wildcard tests/fuzz/fuzz_elector.c),)
+FUZZERS += fuzz_elector
+fuzz_elector_SRCS := $(wildcard elector/*.c)
+endif
+
+ifneq ($(wildcard tests/fuzz/fuzz_kube.c),)
+FUZZERS += fuzz_kube
+fuzz_kube_SRCS := $(wildcard elector/*.c elector/io/*.c)
+endif

@@ -29,11 +29,17 @@ const le_profile le_profile_client_go = {
 	.observed_time_uses_wall_clock = false,
 	.rerun_after_loss = false,
 	.default_request_timeout = true,
+	.renew_poll_waitfor = false,
+	.missing_record_skips_checks = false,
+	.logs_2016 = false,
+	.contrib_election_main = false,
 };
 
 /* client-go before PR #65094 (k8s <= 1.11): Poll-based renew whose deadline is
- * only looked at between attempts, no client timeout, the local LD for
- * expiry, struct equality for change detection, no release, no fast path. */
+ * only looked at between attempts (wait.WaitFor: dropped ticks, one more
+ * attempt when the deadline closes the poll), no client timeout, the local LD
+ * for expiry, struct equality for change detection, a missing annotation read
+ * as an empty record, no release, no fast path. */
 const le_profile le_profile_client_go_2018 = {
 	.name = "client-go-2018",
 	.renew_first_attempt_immediate = false,
@@ -52,12 +58,18 @@ const le_profile le_profile_client_go_2018 = {
 	.observed_time_uses_wall_clock = false,
 	.rerun_after_loss = false,
 	.default_request_timeout = false,
+	.renew_poll_waitfor = true,
+	.missing_record_skips_checks = false,
+	.logs_2016 = false,
+	.contrib_election_main = false,
 };
 
 /* kubernetes/contrib election/ leader-elector:0.5 (spec 5.2): the 2018 core as
- * vendored in 2016, plus the holder writing transitions 0, OnNewLeader not
- * wired, the wall clock (Go 1.6) for observedTime, and wait.Forever(Run, 0)
- * re-running acquire after a loss. */
+ * vendored in 2016, plus the holder writing transitions 0, a missing
+ * annotation taken without looking, OnNewLeader not wired, the wall clock
+ * (Go 1.6) for observedTime, wait.Forever(Run, 0) re-running acquire after a
+ * loss, the 2016 log levels, and the election/ program around it (startup
+ * GET/POST/GET, fatal exits, its leader callback). */
 const le_profile le_profile_sidecar_05 = {
 	.name = "sidecar-0.5",
 	.renew_first_attempt_immediate = false,
@@ -76,6 +88,10 @@ const le_profile le_profile_sidecar_05 = {
 	.observed_time_uses_wall_clock = true,
 	.rerun_after_loss = true,
 	.default_request_timeout = false,
+	.renew_poll_waitfor = true,
+	.missing_record_skips_checks = true,
+	.logs_2016 = true,
+	.contrib_election_main = true,
 };
 
 const le_profile *le_profile_find(const char *name)
@@ -132,6 +148,19 @@ static int check_len(const char *s, size_t cap, const char *what, char *err,
 	return LE_EINVAL;
 }
 
+/* Duration(1.2 * float64(RP)), truncated to ns. A product beyond int64 (a
+ * retry period above ~7.7e18 ns) is clamped instead of overflowing: no
+ * renew deadline can exceed it, so the check then fails as it should. */
+static int64_t jittered_retry_period(int64_t rp_ns)
+{
+	double j = 1.2 * (double)rp_ns;
+	if (j >= 0x1p63)
+		return INT64_MAX;
+	if (j < -0x1p63)
+		return INT64_MIN;
+	return (int64_t)j;
+}
+
 int le_config_validate(const le_config *c, char *err, size_t errcap)
 {
 	if (!c)
@@ -142,7 +171,7 @@ int le_config_validate(const le_config *c, char *err, size_t errcap)
 	if (c->lease_duration_ns <= c->renew_deadline_ns)
 		return fail(err, errcap,
 			    "leaseDuration must be greater than renewDeadline");
-	if (c->renew_deadline_ns <= (int64_t)(1.2 * (double)c->retry_period_ns))
+	if (c->renew_deadline_ns <= jittered_retry_period(c->retry_period_ns))
 		return fail(err, errcap,
 			    "renewDeadline must be greater than retryPeriod*JitterFactor");
 	if (c->lease_duration_ns < 1)

@@ -93,6 +93,32 @@ typedef struct le_profile {
 	bool rerun_after_loss;
 	/* Default per-request client timeout: max(1 s, RD/2) (HEAD) or none. */
 	bool default_request_timeout;
+	/* The renew pass is the old wait.Poll, run by wait.WaitFor (k8s <= 1.11
+	 * and 0.5; spec 2.8): a tick that comes while an attempt runs is dropped,
+	 * not kept, and when the deadline closes the poll the condition runs
+	 * once more. So a 0.5 pass makes 2-3 attempts (+2.5 s, +5 s and maybe
+	 * one more: Go's select tosses a coin when the +5 s tick and the deadline
+	 * fall due together; the core takes the lowest bit of `rnd`), and a
+	 * request that hung past the deadline is followed by one last attempt. */
+	bool renew_poll_waitfor;
+	/* A GET that finds the object without a record (a missing annotation)
+	 * skips the change detection and the held check and takes it at once
+	 * (0.5). Otherwise the missing record reads as an empty one (client-go). */
+	bool missing_record_skips_checks;
+	/* klog levels of the 2016 vendored code (0.5, spec 5.4): "lock is held
+	 * by" at Info, "renewed" at V4; le_log_format uses the 0.5 words. */
+	bool logs_2016;
+	/* Run the contrib election/ program around the core (0.5, spec 5.2).
+	 * At start: GET the lock object; on 404 POST one without a record (a
+	 * request with no_record); any error other than a 409 with reason
+	 * "Conflict" (so also AlreadyExists when two pods start together) is
+	 * fatal: LE_MSG_STARTUP_FAILED, then LE_OUT_DONE with no STOPPED_LEADING,
+	 * and le_elector_fatal() turns true (0.5 exits with glog.Fatalf). Then it
+	 * GETs the object again and reports its holder. The sidecar's leader
+	 * callback is reported as LE_OUT_NEW_LEADER: that holder ("" if none) at
+	 * start, self with STARTED_LEADING, and after every STOPPED_LEADING the
+	 * holder read by one more GET ("" if it fails), before acquiring again. */
+	bool contrib_election_main;
 } le_profile;
 
 /* The built-in profiles: "client-go", "client-go-2018", "sidecar-0.5". */
@@ -149,6 +175,9 @@ typedef struct le_request {
 	le_record record;                   /* CREATE / UPDATE */
 	char resource_version[LE_RV_MAX];   /* UPDATE */
 	int64_t timeout_ns;                 /* informational; the core enforces it */
+	/* CREATE only: create the object with no record at all (0.5's startup
+	 * POST of {metadata:{name}}; profile flag contrib_election_main). */
+	bool no_record;
 } le_request;
 
 /* What came back. status is the HTTP status code (200, 201, 404, 409, 403,
@@ -178,7 +207,9 @@ typedef enum le_output_kind {
 	LE_OUT_STOPPED_LEADING,   /* OnStoppedLeading; .was_leader says whether
 				     the leader's context was live (it is now
 				     cancelled). Emitted once per Run exit. */
-	LE_OUT_NEW_LEADER,        /* OnNewLeader(.identity), "" included */
+	LE_OUT_NEW_LEADER,        /* OnNewLeader(.identity), "" included; with
+				     contrib_election_main (0.5): the
+				     sidecar's leader callback instead */
 	LE_OUT_LOG,               /* .log */
 	LE_OUT_DONE,              /* Run returned; no more outputs, no timers */
 } le_output_kind;
@@ -201,6 +232,8 @@ typedef enum le_msg {
 	LE_MSG_RELEASED,         /* "released lease ns/name" */
 	LE_MSG_IS_THE_LEADER,    /* "<holder> is the leader" (0.5 stdout; new leader) */
 	LE_MSG_REQUEST_ABORTED,  /* V4 request N aborted: <detail> */
+	LE_MSG_STARTUP_FAILED,   /* 0.5 fatal: "failed to create election: <detail>" */
+	LE_MSG_GET_LEADER_FAILED, /* 0.5: "failed to get leader: <detail>" */
 } le_msg;
 
 typedef struct le_log {
@@ -239,8 +272,13 @@ void le_elector_free(le_elector *e);
 
 /* Inputs. Each takes the node's clock; `rnd` is a uniform 64-bit draw from
  * the driver's random stream, used when the input leads to a jittered wait
- * (the acquire loop's U[RP, 2.2 RP)) and ignored otherwise. Return LE_OK, or
- * LE_ESTATE when the call makes no sense now (e.g. start twice). */
+ * (the acquire loop's U[RP, 2.2 RP), from the top 53 bits) or to the coin of
+ * renew_poll_waitfor (the lowest bit), and ignored otherwise. Return LE_OK,
+ * or LE_ESTATE when the call makes no sense now (e.g. start twice) or when
+ * so many outputs are still undrained that the queue could overflow (the
+ * input is then not taken: drain and call again). A response is taken only
+ * for the request in flight, and only if its SEND came out of an earlier
+ * input; anything else is ignored. */
 int le_elector_start(le_elector *e, le_time now, uint64_t rnd);
 int le_elector_on_timer(le_elector *e, le_time now, uint64_t rnd);
 int le_elector_on_response(le_elector *e, le_time now, const le_response *r,
@@ -262,6 +300,10 @@ const char *le_elector_leader(const le_elector *e);  /* observed holder ("" if n
 const le_record *le_elector_observed_record(const le_elector *e);
 const le_config *le_elector_config(const le_elector *e); /* copies of strings */
 bool le_elector_done(const le_elector *e);
+/* True when the elector is done because the 0.5 startup failed
+ * (contrib_election_main): that program exits with glog.Fatalf (status 255)
+ * and its container restarts; a driver should not simply start it again. */
+bool le_elector_fatal(const le_elector *e);
 /* True from STARTED_LEADING until STOPPED_LEADING: the leader's context is
  * live. */
 bool le_elector_leading(const le_elector *e);

@@ -17,8 +17,8 @@
  *   - le_elector_leading() agrees with the stream;
  *   - one input queues at most 24 outputs (the ring's reserve);
  *   - with a clock that only moves forward, the next deadline after an
- *     input is later than that input's time (no timer left overdue, so a
- *     driver that fires on time always makes progress).
+ *     input it took is later than that input's time (no timer left
+ *     overdue, so a driver that fires on time always makes progress).
  * Any violation aborts, so libFuzzer reports it as a crash.
  *
  *   make build/fuzz/fuzz_elector
@@ -212,7 +212,7 @@ static void after_input(world *w, int rc, uint64_t answered)
 	check(rc == LE_OK || rc == LE_ESTATE, "unexpected return code");
 	size_t n = take_outputs(w, rc == LE_OK ? answered : 0, false);
 	check(n <= OUTPUTS_PER_INPUT_MAX, "one input queued too many outputs");
-	if (!w->wild && w->mono >= w->high_mono) {
+	if (rc == LE_OK && !w->wild && w->mono >= w->high_mono) {
 		int64_t t = le_elector_next_deadline(w->e);
 		check(t == INT64_MAX || t > w->mono, "a timer left overdue");
 	}
@@ -326,7 +326,7 @@ static void invent(world *w, src *s)
 	static const int statuses[] = {200, 201, 404, 409, 0, 403, 422, 429, 500, 503, 302, -1};
 	static const char *const reasons[] = {NULL, "Conflict", "AlreadyExists", "NotFound", ""};
 	le_record rec;
-	unsigned char raw[64];
+	unsigned char raw[1100]; /* more than the core keeps verbatim (1024) */
 	uint8_t k = u8(s);
 	uint64_t id;
 	switch (k % 4) {
@@ -347,9 +347,14 @@ static void invent(world *w, src *s)
 	}
 	r.record_present = shape & 2; /* may claim a record it lacks */
 	if (shape & 4) {
-		size_t len = u8(s) % sizeof raw;
+		size_t len = u8(s) % 64;
 		for (size_t i = 0; i < len; i++)
 			raw[i] = u8(s);
+		if (shape & 32) { /* long: a prefix, then filler, then a tail byte */
+			memset(raw + len, 'r', sizeof raw - len);
+			len = sizeof raw - 1 - u8(s) % 60;
+			raw[len - 1] = u8(s);
+		}
 		r.raw = raw;
 		r.raw_len = len;
 	}
