@@ -38,12 +38,14 @@ static void fuzz_response(const uint8_t *d, size_t n)
 {
 	static const int codes[] = {200, 201, 403, 409, 500};
 	char reason[64], msg[1024];
-	le_kube_decode_status(n ? 403 : 200, (const char *)d, n, reason, sizeof reason, msg, sizeof msg);
+	le_kube_decode_status(n ? 403 : 200, (const char *)d, n, reason, sizeof reason, msg,
+			      sizeof msg);
 	for (int k = 0; k < 3; k++) {
 		le_lock_client *c = le_lock_client_new((le_lock_kind)k, "default", "x");
 		le_response r;
 		for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
-			le_lock_client_response(c, 1, LE_OP_GET, codes[i], (const char *)d, n, NULL, &r);
+			le_lock_client_response(c, 1, LE_OP_GET, codes[i], (const char *)d, n, NULL,
+						&r);
 		/* and build an update on whatever got cached */
 		le_request q;
 		memset(&q, 0, sizeof q);
@@ -71,7 +73,8 @@ static void fuzz_args(const uint8_t *d, size_t n)
 	for (char *p = copy; argc < 63 && p < copy + n; p += strlen(p) + 1)
 		argv[argc++] = p;
 	le_sidecar_opts o;
-	if (le_sidecar_parse(argc, argv, "host", &o, err, sizeof err) == LE_OK && !o.help && !o.version) {
+	if (le_sidecar_parse(argc, argv, "host", &o, err, sizeof err) == LE_OK && !o.help &&
+	    !o.version) {
 		le_config c;
 		le_sidecar_config(&o, &c, err, sizeof err);
 	}

@@ -1,0 +1,403 @@
+/* bin/elector's command line: leader-elector:0.5's flags, the modern ones,
+ * and the checks that turn a bad value into one line naming the flag. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io_internal.h"
+#include "sidecar.h"
+
+/* The help text in paragraphs (ISO C caps one string literal at 4095). */
+static const char *const help_text[] = {
+	"Usage: elector --election=NAME [flags]\n"
+	"\n",
+	"Leader election sidecar, a drop-in for k8s.gcr.io/leader-elector:0.5 that\n"
+	"behaves like client-go's leaderelection. Every pod running it with the same\n"
+	"--election campaigns for one lock object; the winner holds it and renews it\n"
+	"while it lives. With --http, every pod answers who leads, so the container\n"
+	"next to it can ask: curl http://localhost:4040/  ->  {\"name\":\"<leader id>\"}\n"
+	"\n",
+	"Flags of leader-elector:0.5:\n"
+	"  --election=NAME               name of the lock object (required)\n"
+	"  --id=ID                       this candidate's identity (default: the hostname,\n"
+	"                                which is the pod name in Kubernetes)\n"
+	"  --election-namespace=NS       namespace of the lock object (default \"default\")\n"
+	"  --ttl=DURATION                set all timings from one value: lease duration = ttl,\n"
+	"                                renew deadline = ttl/2, retry period = ttl/4\n"
+	"                                (0.5's default was 10s)\n"
+	"  --use-cluster-credentials     use the pod's service account only (otherwise the\n"
+	"                                kubeconfig rules below, then the service account)\n"
+	"  --http=HOST:PORT              serve the status endpoints, e.g. 0.0.0.0:4040:\n"
+	"                                  /         {\"name\":\"<leader>\"} (kept current)\n"
+	"                                  /healthz  200 ok, or 500 once this leader has failed\n"
+	"                                            to renew for lease duration + tolerance\n"
+	"                                  /metrics  Prometheus metrics\n"
+	"\n",
+	"Lock and timing:\n"
+	"  --lock=KIND                   leases | endpoints | configmaps (default leases;\n"
+	"                                0.5 used endpoints, which Kubernetes removed as a\n"
+	"                                lock in 1.24: use it only to interoperate)\n"
+	"  --lease-duration=DURATION     how long followers wait after the last change they\n"
+	"                                saw before taking over (default 15s)\n"
+	"  --renew-deadline=DURATION     how long the leader keeps retrying a renewal before\n"
+	"                                it gives up leadership (default 10s)\n"
+	"  --retry-period=DURATION       time between attempts (default 2s)\n"
+	"  --request-timeout=DURATION    per-request timeout (default max(1s, renew deadline/2))\n"
+	"  --release-on-cancel=BOOL      on SIGTERM, hand the lock over at once by writing an\n"
+	"                                empty holder (default true)\n"
+	"  --profile=NAME                client-go (default) | client-go-2018 | sidecar-0.5:\n"
+	"                                reproduce an older implementation's behaviour,\n"
+	"                                bugs included (sidecar-0.5 defaults to --ttl=10s)\n"
+	"  Rules (checked at startup): lease duration > renew deadline > 1.2 x retry period,\n"
+	"  lease duration >= 1s. Keep retry period + renew deadline well below the lease\n"
+	"  duration, or two pods can lead at once.\n"
+	"\n",
+	"Connecting to the apiserver (as kubectl finds it):\n"
+	"  --kubeconfig=PATH             use this kubeconfig file only\n"
+	"  --context=NAME                kubeconfig context (default: current-context)\n"
+	"  Without --kubeconfig: $KUBECONFIG (colon-separated list, merged as kubectl\n"
+	"  does), then ~/.kube/config, then the service account of the pod.\n"
+	"\n",
+	"Output:\n"
+	"  --healthz-tolerance=DURATION  extra time before /healthz fails (default 20s)\n"
+	"  --log-format=FORMAT           text (default: klog-style lines on stderr, \"<id> is\n"
+	"                                the leader\" on stdout) or json (one object per line\n"
+	"                                on stdout: ts, level, event, identity, msg)\n"
+	"  --v=N                         log verbosity (default 4, which shows \"lock is held\n"
+	"                                by ...\" as 0.5 did; 5 adds every renewal)\n"
+	"  -h, --help                    this text\n"
+	"  --version                     print the version\n"
+	"\n",
+	"Durations are written as in Go: 500ms, 10s, 1m30s.\n"
+	"Signals: SIGTERM or SIGINT releases the lock (unless --release-on-cancel=false)\n"
+	"and exits 0; a second signal exits at once.\n"
+	"Exit codes: 0 stopped by a signal; 3 bad flag, kubeconfig, certificate or --http\n"
+	"address (taken or not local), nothing started; 255 with --profile=sidecar-0.5\n"
+	"when its startup fails (as 0.5 did: \"failed to create election\"); 1 otherwise.\n"
+	"\n",
+	"Example (the article's sidecar, in the pod's container list):\n"
+	"  args: [\"--election=elect-nginx-deploy\", \"--http=0.0.0.0:4444\"]\n"
+	"and on a workstation, against the cluster in ~/.kube/config:\n"
+	"  elector --election=elect-nginx-deploy --id=me --http=127.0.0.1:4444\n"
+	"The pod's service account needs get, create and update on the lock object:\n"
+	"see examples/k8s/rbac.yaml and docs/sidecar.md.\n",
+	NULL,
+};
+
+const char *const *le_sidecar_help(void)
+{
+	return help_text;
+}
+
+/* ---- flag table ---------------------------------------------------------- */
+
+typedef enum flag_kind { F_STRING, F_BOOL, F_DURATION, F_INT, F_SPECIAL } flag_kind;
+
+typedef struct flag_def {
+	const char *name;
+	flag_kind kind;
+} flag_def;
+
+static const flag_def flags[] = {
+	{"election", F_STRING},
+	{"id", F_STRING},
+	{"election-namespace", F_STRING},
+	{"ttl", F_DURATION},
+	{"use-cluster-credentials", F_BOOL},
+	{"http", F_STRING},
+	{"lock", F_SPECIAL},
+	{"kubeconfig", F_STRING},
+	{"context", F_STRING},
+	{"lease-duration", F_DURATION},
+	{"renew-deadline", F_DURATION},
+	{"retry-period", F_DURATION},
+	{"request-timeout", F_DURATION},
+	{"release-on-cancel", F_BOOL},
+	{"profile", F_SPECIAL},
+	{"healthz-tolerance", F_DURATION},
+	{"log-format", F_SPECIAL},
+	{"v", F_INT},
+	{"help", F_BOOL},
+	{"h", F_BOOL},
+	{"version", F_BOOL},
+};
+
+static const flag_def *find_flag(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		if (strlen(flags[i].name) == len && !strncmp(flags[i].name, name, len))
+			return &flags[i];
+	return NULL;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "t") || !strcmp(v, "T") ||
+	    !strcmp(v, "TRUE") || !strcmp(v, "True"))
+		*out = true;
+	else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "f") || !strcmp(v, "F") ||
+		 !strcmp(v, "FALSE") || !strcmp(v, "False"))
+		*out = false;
+	else
+		return LE_EINVAL;
+	return LE_OK;
+}
+
+/* Store one flag's value. */
+static int set_flag(le_sidecar_opts *o, const flag_def *f, const char *v, char *err, size_t errcap)
+{
+	const char *n = f->name;
+	if (f->kind == F_BOOL) {
+		bool b;
+		if (parse_bool(v, &b) != LE_OK) {
+			snprintf(err, errcap, "--%s=%s: expected true or false", n, v);
+			return LE_EINVAL;
+		}
+		if (!strcmp(n, "use-cluster-credentials"))
+			o->use_cluster_credentials = b;
+		else if (!strcmp(n, "release-on-cancel"))
+			o->release_on_cancel = b;
+		else if (!strcmp(n, "version"))
+			o->version = b;
+		else
+			o->help = b;
+		return LE_OK;
+	}
+	if (f->kind == F_DURATION) {
+		int64_t ns;
+		char derr[256];
+		if (le_parse_duration(v, &ns, derr, sizeof derr) != LE_OK) {
+			snprintf(err, errcap, "--%s=%s: %s", n, v, derr);
+			return LE_EINVAL;
+		}
+		if (ns <= 0) {
+			snprintf(err, errcap, "--%s=%s: must be greater than zero", n, v);
+			return LE_EINVAL;
+		}
+		if (!strcmp(n, "ttl"))
+			o->ttl_ns = ns;
+		else if (!strcmp(n, "lease-duration"))
+			o->lease_duration_ns = ns;
+		else if (!strcmp(n, "renew-deadline"))
+			o->renew_deadline_ns = ns;
+		else if (!strcmp(n, "retry-period"))
+			o->retry_period_ns = ns;
+		else if (!strcmp(n, "request-timeout"))
+			o->request_timeout_ns = ns;
+		else
+			o->healthz_tolerance_ns = ns;
+		return LE_OK;
+	}
+	if (f->kind == F_INT) {
+		char *end;
+		long x = strtol(v, &end, 10);
+		if (!*v || *end || x < 0 || x > 10) {
+			snprintf(err, errcap, "--%s=%s: expected a number from 0 to 10", n, v);
+			return LE_EINVAL;
+		}
+		o->verbosity = (int)x;
+		return LE_OK;
+	}
+	if (!strcmp(n, "lock")) {
+		if (le_lock_kind_parse(v, &o->lock) != LE_OK) {
+			snprintf(err, errcap, "--lock=%s: expected leases, endpoints or configmaps",
+				 v);
+			return LE_EINVAL;
+		}
+		return LE_OK;
+	}
+	if (!strcmp(n, "profile")) {
+		o->profile = le_profile_find(v);
+		if (!o->profile) {
+			snprintf(err, errcap,
+				 "--profile=%s: expected client-go, client-go-2018 or sidecar-0.5",
+				 v);
+			return LE_EINVAL;
+		}
+		return LE_OK;
+	}
+	if (!strcmp(n, "log-format")) {
+		if (strcmp(v, "text") && strcmp(v, "json")) {
+			snprintf(err, errcap, "--log-format=%s: expected text or json", v);
+			return LE_EINVAL;
+		}
+		o->log_json = !strcmp(v, "json");
+		return LE_OK;
+	}
+	/* strings */
+	if (!strcmp(n, "id")) {
+		if (strlen(v) >= sizeof o->id) {
+			snprintf(err, errcap, "--id: longer than %d bytes", LE_ID_MAX - 1);
+			return LE_EINVAL;
+		}
+		snprintf(o->id, sizeof o->id, "%s", v);
+		if (!*v) {
+			snprintf(err, errcap,
+				 "--id: must not be empty (leave it out to use the hostname)");
+			return LE_EINVAL;
+		}
+	} else if (!strcmp(n, "election")) {
+		o->election = v;
+	} else if (!strcmp(n, "election-namespace")) {
+		o->election_namespace = v;
+	} else if (!strcmp(n, "http")) {
+		char host[256];
+		int port;
+		if (!io_split_hostport(v, host, sizeof host, &port)) {
+			snprintf(err, errcap,
+				 "--http=%s: expected HOST:PORT, e.g. 0.0.0.0:4040 or 127.0.0.1:0",
+				 v);
+			return LE_EINVAL;
+		}
+		o->http = v;
+	} else if (!strcmp(n, "kubeconfig")) {
+		o->kubeconfig = v;
+	} else {
+		o->context = v;
+	}
+	return LE_OK;
+}
+
+int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidecar_opts *o,
+		     char *err, size_t errcap)
+{
+	memset(o, 0, sizeof *o);
+	o->election_namespace = "default";
+	o->lock = LE_LOCK_LEASES;
+	o->release_on_cancel = true;
+	o->profile = &le_profile_client_go;
+	o->healthz_tolerance_ns = 20 * LE_NS_PER_S;
+	o->verbosity = 4;
+	bool id_set = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--"))
+			break;
+		if (a[0] != '-' || !a[1]) {
+			snprintf(err, errcap,
+				 "unexpected argument \"%s\" (flags are written --name=value)", a);
+			return LE_EINVAL;
+		}
+		/* Go accepts -name and --name alike. */
+		const char *name = a + (a[1] == '-' ? 2 : 1);
+		const char *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		const flag_def *f = find_flag(name, len);
+		if (!f) {
+			snprintf(err, errcap, "unknown flag: --%.*s (see elector --help)", (int)len,
+				 name);
+			return LE_EINVAL;
+		}
+		const char *v;
+		if (eq) {
+			v = eq + 1;
+		} else if (f->kind == F_BOOL) {
+			v = "true";
+		} else if (i + 1 < argc) {
+			v = argv[++i];
+		} else {
+			snprintf(err, errcap, "flag needs an argument: --%s", f->name);
+			return LE_EINVAL;
+		}
+		if (set_flag(o, f, v, err, errcap) != LE_OK)
+			return LE_EINVAL;
+		if (!strcmp(f->name, "id"))
+			id_set = true;
+	}
+	if (o->help || o->version)
+		return LE_OK;
+	if (!o->election || !*o->election) {
+		snprintf(err, errcap,
+			 "--election cannot be empty (the name of the lock object, e.g. "
+			 "--election=my-app)");
+		return LE_EINVAL;
+	}
+	if (!*o->election_namespace) {
+		snprintf(err, errcap, "--election-namespace cannot be empty");
+		return LE_EINVAL;
+	}
+	if (!id_set) {
+		char host[LE_ID_MAX] = "";
+		if (hostname)
+			snprintf(host, sizeof host, "%s", hostname);
+		else if (gethostname(host, sizeof host - 1) != 0)
+			host[0] = '\0';
+		if (!*host) {
+			snprintf(err, errcap, "--id: no hostname to default to; pass --id");
+			return LE_EINVAL;
+		}
+		snprintf(o->id, sizeof o->id, "%s", host);
+	}
+	return LE_OK;
+}
+
+int le_sidecar_config(const le_sidecar_opts *o, le_config *c, char *err, size_t errcap)
+{
+	char verr[LE_ERRMSG_MAX], ld[32], rd[32], rp[32], src[96] = "";
+	le_config_defaults(c);
+	c->identity = o->id;
+	c->lock_kind = o->lock;
+	c->lock_namespace = o->election_namespace;
+	c->lock_name = o->election;
+	c->name = o->election;
+	c->profile = o->profile;
+	c->release_on_cancel = o->release_on_cancel;
+	c->request_timeout_ns = o->request_timeout_ns;
+
+	int64_t ttl = o->ttl_ns;
+	if (!ttl && o->profile == &le_profile_sidecar_05)
+		ttl = 10 * LE_NS_PER_S; /* 0.5's --ttl default */
+	if (ttl) {
+		c->lease_duration_ns = ttl;
+		c->renew_deadline_ns = ttl / 2;
+		c->retry_period_ns = ttl / 4;
+		char t[32];
+		le_format_duration(ttl, t, sizeof t);
+		snprintf(src, sizeof src, "; derived from %s=%s",
+			 o->ttl_ns ? "--ttl" : "the sidecar-0.5 default ttl", t);
+	}
+	if (o->lease_duration_ns)
+		c->lease_duration_ns = o->lease_duration_ns;
+	if (o->renew_deadline_ns)
+		c->renew_deadline_ns = o->renew_deadline_ns;
+	if (o->retry_period_ns)
+		c->retry_period_ns = o->retry_period_ns;
+
+	le_format_duration(c->lease_duration_ns, ld, sizeof ld);
+	le_format_duration(c->renew_deadline_ns, rd, sizeof rd);
+	le_format_duration(c->retry_period_ns, rp, sizeof rp);
+	if (le_config_validate(c, verr, sizeof verr) != LE_OK) {
+		snprintf(err, errcap,
+			 "invalid timing: %s (--lease-duration=%s, --renew-deadline=%s, "
+			 "--retry-period=%s%s)",
+			 verr, ld, rd, rp, src);
+		return LE_EINVAL;
+	}
+	if (c->lease_duration_ns < LE_NS_PER_S) {
+		snprintf(err, errcap,
+			 "invalid timing: --lease-duration=%s is below 1s; the record stores whole "
+			 "seconds, so it would "
+			 "write leaseDurationSeconds=0, which the apiserver rejects%s",
+			 ld, src);
+		return LE_EINVAL;
+	}
+	return LE_OK;
+}
+
+void le_sidecar_timing_warning(const le_config *c, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	if (c->retry_period_ns + c->renew_deadline_ns >= c->lease_duration_ns) {
+		char ld[32], rd[32], rp[32];
+		le_format_duration(c->lease_duration_ns, ld, sizeof ld);
+		le_format_duration(c->renew_deadline_ns, rd, sizeof rd);
+		le_format_duration(c->retry_period_ns, rp, sizeof rp);
+		snprintf(buf, cap,
+			 "warning: retry period %s + renew deadline %s is not below lease duration "
+			 "%s: a leader that "
+			 "stops renewing can still think it leads after another pod has taken over",
+			 rp, rd, ld);
+	}
+}
