@@ -16,10 +16,14 @@ UNIT_TESTS += $(FA_TESTS) $(FAH_TESTS)
 $(foreach t,$(FA_TESTS),$(eval $(t)_LIBS := leaselab-fa leaselab-core))
 $(foreach t,$(FAH_TESTS),$(eval $(t)_LIBS := leaselab-fahttp leaselab-fa leaselab-core))
 
+# The live tests' helper programs (tests/live/module.mk; the top Makefile
+# only reads */module.mk).
+-include tests/live/module.mk
+
 ifneq ($(wildcard bench/bench_fa_http.c),)
 BENCHES += bench_fa_http
 bench_fa_http_SRCS := bench/bench_fa_http.c
-bench_fa_http_LIBS := leaselab-fa leaselab-core
+bench_fa_http_LIBS :=
 endif
 
 ifneq ($(wildcard tests/fuzz/fuzz_fa_request.c),)

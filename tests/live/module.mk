@@ -1,0 +1,12 @@
+# tests/live/fa_*.c: helper programs for the fake apiserver's live tests.
+# Built by `make all` (through EXAMPLES) into build/live/, release flags, no
+# project libraries: they talk to bin/* over HTTP like any other client.
+# Linked with only what they use, so they start fast (the crash test starts
+# one per cycle). Included from fake-apiserver/module.mk.
+FA_LIVE_HELPERS := $(patsubst tests/live/%.c,build/live/%,$(wildcard tests/live/fa_*.c))
+EXAMPLES += $(FA_LIVE_HELPERS)
+FA_LIVE_LIBS := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lpthread
+
+$(FA_LIVE_HELPERS): build/live/%: tests/live/%.c
+	@mkdir -p build/live
+	$(CC) $(CFLAGS_REL) -o $@ $< $(FA_LIVE_LIBS)
