@@ -262,60 +262,13 @@ void fa_faults_decide(const fa_faults *f, const char *identity, fa_rng *rng,
 	}
 	out->response_delay_ns = latency_draw(&c.response_latency, rng);
 }
-
-/* ---- durations ----------------------------------------------------------------- */
-
-static int64_t unit_ns(const char *u, size_t n)
-{
-	static const struct {
-		const char *name;
-		int64_t ns;
-	} units[] = {{"ns", 1},          {"us", 1000},        {"\xc2\xb5s", 1000},
-		     {"ms", 1000000},    {"s", 1000000000LL}, {"m", 60000000000LL},
-		     {"h", 3600000000000LL}};
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strlen(units[i].name) == n && memcmp(units[i].name, u, n) == 0)
-			return units[i].ns;
-	return 0;
-}
-
 /* Go's time.ParseDuration, without signs: "250ms", "1.5s", "1m30s", "0". */
 static bool parse_go_duration(const char *s, int64_t *out)
 {
-	double total = 0;
-	if (strcmp(s, "0") == 0) {
-		*out = 0;
-		return true;
-	}
-	if (*s == '\0')
+	char why[160];
+	if (*s == '-' || *s == '+')
 		return false;
-	while (*s != '\0') {
-		const char *p = s;
-		double v = 0, scale = 1;
-		bool digits = false;
-		for (; *p >= '0' && *p <= '9'; p++, digits = true)
-			v = v * 10 + (*p - '0');
-		if (*p == '.') {
-			for (p++; *p >= '0' && *p <= '9'; p++, digits = true) {
-				scale /= 10;
-				v += (*p - '0') * scale;
-			}
-		}
-		if (!digits)
-			return false;
-		const char *u = p;
-		while (*p != '\0' && !(*p >= '0' && *p <= '9') && *p != '.')
-			p++;
-		int64_t mult = unit_ns(u, (size_t)(p - u));
-		if (mult == 0)
-			return false;
-		total += v * (double)mult;
-		s = p;
-	}
-	if (total > 9.0e18)
-		return false;
-	*out = (int64_t)(total + 0.5);
-	return true;
+	return le_parse_duration(s, out, why, sizeof why) == LE_OK;
 }
 
 int fa__parse_duration(const cJSON *v, int64_t *ns_out, char *err, size_t errcap)

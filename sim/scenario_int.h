@@ -116,7 +116,7 @@ int sy_latency(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
 int sy_get_latency(const sy_map *m, const char *key, sim_latency *out);
 
 /* Go duration syntax ("250ms", "2.5s", "1m30s", "-3s"); err gets the reason. */
-int sy_parse_duration(const char *s, int64_t *ns, const char **why);
+int sy_parse_duration(const char *s, int64_t *ns, char *why, size_t whycap);
 /* Go's time.Duration.String() ("1m30s", "2.5s", "250ms", "0s"). */
 void sy_format_duration(int64_t ns, char *buf, size_t cap);
 

@@ -491,181 +491,32 @@ int sy_double(sy_ctx *c, const yaml_node_t *n, const char *path, double lo,
 
 /* ---- durations (Go syntax) ------------------------------------------------ */
 
-#define NS_PER_US INT64_C(1000)
-#define NS_PER_MIN (60 * LE_NS_PER_S)
-#define NS_PER_HOUR (60 * NS_PER_MIN)
-
-static uint64_t unit_ns(const char *u, size_t n)
+int sy_parse_duration(const char *s, int64_t *ns, char *why, size_t whycap)
 {
-	static const struct {
-		const char *name;
-		uint64_t ns;
-	} units[] = {
-		{"ns", 1},
-		{"us", NS_PER_US},
-		{"\xc2\xb5s", NS_PER_US}, /* U+00B5 micro sign */
-		{"\xce\xbcs", NS_PER_US}, /* U+03BC Greek mu */
-		{"ms", LE_NS_PER_MS},
-		{"s", LE_NS_PER_S},
-		{"m", NS_PER_MIN},
-		{"h", NS_PER_HOUR},
-	};
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-		if (strlen(units[i].name) == n && memcmp(units[i].name, u, n) == 0)
-			return units[i].ns;
-	return 0;
-}
-
-int sy_parse_duration(const char *s, int64_t *ns, const char **why)
-{
-	const uint64_t limit = UINT64_C(1) << 63; /* |INT64_MIN| */
-	const char *p = s;
-	bool neg = false;
-	uint64_t total = 0;
-
-	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
-	if (strcmp(p, "0") == 0) {
-		*ns = 0;
-		return LE_OK;
-	}
-	if (!*p) {
-		*why = "empty";
-		return LE_EINVAL;
-	}
-	while (*p) {
-		uint64_t whole = 0, frac = 0;
-		double scale = 1;
-		bool digits = false;
-		while (isdigit((unsigned char)*p)) {
-			if (whole > (limit - 9) / 10)
-				goto overflow;
-			whole = whole * 10 + (uint64_t)(*p++ - '0');
-			digits = true;
-		}
-		if (*p == '.') {
-			p++;
-			while (isdigit((unsigned char)*p)) {
-				/* Digits beyond ns precision are ignored. */
-				if (frac < UINT64_C(100000000000000000)) {
-					frac = frac * 10 + (uint64_t)(*p - '0');
-					scale *= 10;
-				}
-				p++;
-				digits = true;
-			}
-		}
-		if (!digits) {
-			*why = "expected a number before the unit";
-			return LE_EINVAL;
-		}
-		const char *u = p;
-		while (*p && *p != '.' && !isdigit((unsigned char)*p))
-			p++;
-		if (p == u) {
-			*why = "missing unit (ns, us, ms, s, m, h)";
-			return LE_EINVAL;
-		}
-		uint64_t unit = unit_ns(u, (size_t)(p - u));
-		if (!unit) {
-			*why = "unknown unit (use ns, us, ms, s, m, h)";
-			return LE_EINVAL;
-		}
-		if (whole > limit / unit)
-			goto overflow;
-		uint64_t v = whole * unit;
-		if (frac) {
-			v += (uint64_t)((double)frac * ((double)unit / scale));
-			if (v > limit)
-				goto overflow;
-		}
-		if (v > limit - total)
-			goto overflow;
-		total += v;
-	}
-	if (neg) {
-		*ns = total == limit ? INT64_MIN : -(int64_t)total;
-		return LE_OK;
-	}
-	if (total > (uint64_t)INT64_MAX)
-		goto overflow;
-	*ns = (int64_t)total;
-	return LE_OK;
-overflow:
-	*why = "out of range (at most about 2562047h)";
-	return LE_EINVAL;
-}
-
-/* "1.5" for v = 15, unit 10: integer part and trimmed fraction. */
-static int put_fixed(char *buf, size_t cap, uint64_t v, uint64_t unit,
-		     const char *suffix)
-{
-	uint64_t whole = v / unit, frac = v % unit;
-	if (!frac)
-		return snprintf(buf, cap, "%" PRIu64 "%s", whole, suffix);
-	int width = 0;
-	for (uint64_t u = unit; u > 1; u /= 10)
-		width++;
-	while (frac % 10 == 0) {
-		frac /= 10;
-		width--;
-	}
-	return snprintf(buf, cap, "%" PRIu64 ".%0*" PRIu64 "%s", whole, width,
-			frac, suffix);
+	return le_parse_duration(s, ns, why, whycap);
 }
 
 void sy_format_duration(int64_t ns, char *buf, size_t cap)
 {
-	if (cap == 0)
-		return;
-	if (ns == 0) {
-		snprintf(buf, cap, "0s");
-		return;
-	}
-	size_t n = 0;
-	uint64_t u = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
-	if (ns < 0 && cap > 1)
-		buf[n++] = '-';
-	buf[n] = 0;
-	if (u < (uint64_t)LE_NS_PER_S) {
-		if (u < (uint64_t)NS_PER_US)
-			put_fixed(buf + n, cap - n, u, 1, "ns");
-		else if (u < (uint64_t)LE_NS_PER_MS)
-			put_fixed(buf + n, cap - n, u, NS_PER_US, "us");
-		else
-			put_fixed(buf + n, cap - n, u, LE_NS_PER_MS, "ms");
-		return;
-	}
-	uint64_t h = u / NS_PER_HOUR, m = u % NS_PER_HOUR / NS_PER_MIN;
-	uint64_t rest = u % NS_PER_MIN;
-	int k = 0;
-	if (h)
-		k = snprintf(buf + n, cap - n, "%" PRIu64 "h", h);
-	if (k >= 0 && (size_t)k < cap - n)
-		n += (size_t)k;
-	if (h || m) {
-		k = snprintf(buf + n, cap - n, "%" PRIu64 "m", m);
-		if (k >= 0 && (size_t)k < cap - n)
-			n += (size_t)k;
-	}
-	put_fixed(buf + n, cap - n, rest, LE_NS_PER_S, "s");
+	le_format_duration(ns, buf, cap);
 }
 
 int sy_dur(sy_ctx *c, const yaml_node_t *n, const char *path, int flags,
 	   int64_t *out)
 {
-	const char *s, *why = "";
+	const char *s;
+	char why[160] = "";
 	int rc = scalar_or_fail(c, n, path, "a duration like 10s, 250ms or 1m30s",
 				&s);
 	if (rc < 0)
 		return rc;
 	int64_t v;
-	if (sy_parse_duration(s, &v, &why) != LE_OK) {
+	if (sy_parse_duration(s, &v, why, sizeof why) != LE_OK) {
 		char got[64];
 		sy_got(n, got, sizeof got);
 		int64_t num;
 		if (parse_i64(s, &num))
-			why = "a bare number has no unit; write e.g. 10s";
+			snprintf(why, sizeof why, "a bare number has no unit; write e.g. 10s");
 		return sy_fail(c, n->start_mark, path,
 			       "expected a duration like 10s, 250ms or 1m30s, got %s (%s)",
 			       got, why);

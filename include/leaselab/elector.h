@@ -49,6 +49,16 @@ typedef struct le_time {
 	int64_t wall_ns;
 } le_time;
 
+/* ---- durations in Go syntax ("10s", "500ms", "1m30s", "1.5h") ---------- */
+
+/* Parse a Go duration. Units: ns, us (or µs), ms, s, m, h; "0" alone is
+ * allowed. Returns LE_OK, or LE_EINVAL (bad syntax / unknown unit) or
+ * LE_ERANGE (overflow) with the reason in err. */
+int le_parse_duration(const char *s, int64_t *ns, char *err, size_t errcap);
+/* Format as Go's time.Duration.String(): "1m30s", "1.5s", "500ms", "0s".
+ * Returns the length (truncated to cap-1). */
+int le_format_duration(int64_t ns, char *buf, size_t cap);
+
 /* ---- behaviour profiles (ARCHITECTURE.md seam 4, ELECTION-SPEC.md 2.8, 5) --
  * Each historical deviation from client-go HEAD is one named flag. */
 typedef struct le_profile {

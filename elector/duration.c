@@ -1,10 +1,11 @@
-/* Go duration syntax, as flags and kubeconfig-era tools write it: "10s",
- * "500ms", "1m30s", "1.5h". Parsed into int64 nanoseconds with overflow
+/* Go duration syntax, as flags, scenario files and fault rules write it:
+ * "10s", "500ms", "1m30s", "1.5h". One parser for the whole project (the
+ * sidecar's flags, the simulator's scenarios, the fake apiserver's rules). Parsed into int64 nanoseconds with overflow
  * checks; formatted the way Go's time.Duration.String() prints. */
 #include <stdio.h>
 #include <string.h>
 
-#include "leaselab/run.h"
+#include "leaselab/elector.h"
 
 #define NS_PER_US   INT64_C(1000)
 #define NS_PER_MIN  (60 * LE_NS_PER_S)
