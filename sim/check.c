@@ -30,6 +30,11 @@
  *                  failover bound after it).
  *   leaderless     total and longest time with nobody acting as leader after
  *                  the first acquisition, against leaderless_max if set.
+ *
+ * Pods sharing one identity (ELECTION-SPEC H4) are one holder to the lease:
+ * a second such pod starting to lead while the first still does is neither
+ * a takeover (failover) nor a change of leader (stability); it is reported
+ * once, as a safety overlap naming the shared identity.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -180,6 +185,14 @@ static int32_t pod_identity(const checker *c, int32_t pod)
 	if (pod < 0 || (size_t)pod >= c->h->npods)
 		return -1;
 	return c->h->pods[pod].identity;
+}
+
+/* Two different pods running under one elector identity (ELECTION-SPEC
+ * H4): the lease cannot tell them apart, so a holder names both. */
+static bool shares_identity(const checker *c, int32_t a, int32_t b)
+{
+	int32_t ia = pod_identity(c, a);
+	return a != b && ia >= 0 && ia == pod_identity(c, b);
 }
 
 static int add_violation(checker *c, sim_invariant inv, int64_t t_ns,
@@ -563,11 +576,14 @@ static int add_overlap(checker *c, int32_t a, int32_t b, int64_t s, int64_t e)
 	o->start_ns = s;
 	o->end_ns = e;
 	o->stale_writes = stale_writes_in(c, s, e);
+	bool shared = shares_identity(c, a, b);
 	return add_violation(c, SIM_INV_SAFETY, s,
 			     "%s and %s both acting as leader from %.3f s to %.3f s "
-			     "(%.3f s), %lld stale guarded writes",
+			     "(%.3f s), %lld stale guarded writes%s%s",
 			     pod_name(c, a), pod_name(c, b), secs(s), secs(e),
-			     secs(e - s), (long long)o->stale_writes);
+			     secs(e - s), (long long)o->stale_writes,
+			     shared ? ", both as identity " : "",
+			     shared ? identity_name(c, pod_identity(c, a)) : "");
 }
 
 typedef struct edge {
@@ -584,14 +600,36 @@ static int cmp_edge(const void *a, const void *b)
 	return x->delta - y->delta;
 }
 
+/* The pod acting longest at the moment, other than `except` (-1 = none):
+ * active_since[p] is when p's current acting interval began, -1 if idle. */
+static int32_t longest_acting(const checker *c, const int64_t *active_since,
+			      int32_t except)
+{
+	int32_t best = -1;
+	for (size_t p = 0; p < c->h->npods; p++)
+		if ((int32_t)p != except && active_since[p] >= 0 &&
+		    (best < 0 || active_since[p] < active_since[best]))
+			best = (int32_t)p;
+	return best;
+}
+
 /* Sweep the acting intervals: the most leaders at once, and (when more
- * than one leader is allowed) the windows where there were too many. */
+ * than one leader is allowed) the windows where there were too many. An
+ * overlap names the pod whose start crossed the limit and the pod acting
+ * longest then (not whichever edge happened to come before). */
 static int sweep_leaders(checker *c, int max_leaders)
 {
 	size_t n = c->nacting * 2;
 	edge *ed = malloc((n ? n : 1) * sizeof *ed);
-	if (!ed)
+	int64_t *active_since = malloc((c->h->npods ? c->h->npods : 1) *
+				       sizeof *active_since);
+	if (!ed || !active_since) {
+		free(ed);
+		free(active_since);
 		return LE_ENOMEM;
+	}
+	for (size_t p = 0; p < c->h->npods; p++)
+		active_since[p] = -1;
 	for (size_t i = 0; i < c->nacting; i++) {
 		ed[2 * i] = (edge){ c->acting[i].start_ns, +1, c->acting[i].pod };
 		ed[2 * i + 1] = (edge){ c->acting[i].end_ns, -1, c->acting[i].pod };
@@ -605,18 +643,23 @@ static int sweep_leaders(checker *c, int max_leaders)
 		int before = cur;
 		cur += ed[i].delta;
 		best = cur > best ? cur : best;
+		int32_t p = ed[i].pod;
+		bool known = p >= 0 && (size_t)p < c->h->npods;
+		if (known)
+			active_since[p] = ed[i].delta > 0 ? ed[i].t_ns : -1;
 		if (max_leaders <= 1)
 			continue;
 		if (before <= max_leaders && cur > max_leaders) {
 			over_start = ed[i].t_ns;
-			last_pod = ed[i].pod;
-			first_pod = i > 0 ? ed[i - 1].pod : ed[i].pod;
+			last_pod = p;
+			first_pod = longest_acting(c, active_since, p);
 		} else if (before > max_leaders && cur <= max_leaders) {
 			rc = add_overlap(c, first_pod, last_pod, over_start,
 					 ed[i].t_ns);
 		}
 	}
 	free(ed);
+	free(active_since);
 	c->r->max_leaders_seen = best;
 	return rc;
 }
@@ -874,13 +917,17 @@ static int add_failover(checker *c, const sim_failover *f)
 static int check_term_failover(checker *c, size_t i)
 {
 	const interval *t = &c->terms[i];
-	/* Taken over while still leading (paused, cut off, clocks)? */
+	/* Taken over while still leading (paused, cut off, clocks)? A pod
+	 * with the same identity starting to lead is no takeover: the lease
+	 * holder did not change and the old leader did not stop (it may well
+	 * renew on); the overlap is a safety matter, not a failover. */
 	int64_t takeover = NEVER;
 	for (size_t j = i + 1; j < c->nterms; j++) {
 		const interval *u = &c->terms[j];
 		if (u->start_ns >= t->end_ns)
 			break;
-		if (u->pod != t->pod && u->start_ns > t->start_ns) {
+		if (u->pod != t->pod && u->start_ns > t->start_ns &&
+		    !shares_identity(c, u->pod, t->pod)) {
 			takeover = u->start_ns;
 			break;
 		}
@@ -1083,9 +1130,25 @@ static bool disturbed_at(const checker *c, int64_t t_ns, int64_t after_ns)
 	return false;
 }
 
+/* Another pod with the identity of terms[i]'s pod leads when terms[i]
+ * starts: terms[i]'s pod joins the same holder, leadership does not change. */
+static bool joins_same_holder(const checker *c, size_t i)
+{
+	const interval *t = &c->terms[i];
+	for (size_t j = 0; j < c->nterms; j++) {
+		const interval *u = &c->terms[j];
+		if (j != i && shares_identity(c, u->pod, t->pod) &&
+		    u->start_ns <= t->start_ns && u->end_ns > t->start_ns)
+			return true;
+	}
+	return false;
+}
+
 /* A change of leader is a term starting for another pod than the last
- * leader; a loss is a term ending before the run does. Either one outside
- * every disturbance window (plus the failover bound) is instability. */
+ * leader (unless a pod of the same identity still leads: the holder did
+ * not change, and the overlap is reported as a safety matter); a loss is a
+ * term ending before the run does. Either one outside every disturbance
+ * window (plus the failover bound) is instability. */
 static int check_stability(checker *c)
 {
 	if (!c->sc->expect.check_stability)
@@ -1096,6 +1159,7 @@ static int check_stability(checker *c)
 	for (size_t i = 0; i < c->nterms && !rc; i++) {
 		const interval *t = &c->terms[i];
 		if (last_pod >= 0 && t->pod != last_pod &&
+		    !joins_same_holder(c, i) &&
 		    !disturbed_at(c, t->start_ns, grace))
 			rc = add_violation(c, SIM_INV_STABILITY, t->start_ns,
 					   "leader changed from %s to %s at %.3f s "

@@ -367,6 +367,117 @@ static void test_more_leaders_allowed_by_max_leaders(void **state)
 	teardown(&f);
 }
 
+/* Overlaps above max_leaders name pods that were acting then: pod-c ends
+ * (closing the first overlap) at the very instant pod-d's start makes three
+ * again, so the second overlap is pod-a (acting longest) with pod-d, never
+ * pod-c, which no longer acts. */
+static void test_overlap_above_max_leaders_names_acting_pods(void **state)
+{
+	(void)state;
+	fx f;
+	fx_init(&f, 4);
+	f.sc.expect.max_leaders = 2;
+	f.sc.expect.check_stability = false;
+	starts(&f);
+	ev(&f, 1, SIM_EV_STARTED_LEADING, 0);
+	ev(&f, 2, SIM_EV_STARTED_LEADING, 1);
+	ev(&f, 3, SIM_EV_STARTED_LEADING, 2);
+	ev(&f, 25, SIM_EV_STOPPED_LEADING, 2)->a = 1;
+	ev(&f, 25, SIM_EV_STARTED_LEADING, 3);
+	ev(&f, 40, SIM_EV_STOPPED_LEADING, 3)->a = 1;
+	check(&f);
+	assert_int_equal(f.r.noverlaps, 2);
+	assert_int_equal(f.r.overlaps[0].pod_a, 0);
+	assert_int_equal(f.r.overlaps[0].pod_b, 2);
+	assert_true(f.r.overlaps[1].start_ns == S(25));
+	assert_true(f.r.overlaps[1].end_ns == S(40));
+	assert_int_equal(f.r.overlaps[1].pod_a, 0);
+	assert_int_equal(f.r.overlaps[1].pod_b, 3);
+	assert_null(strstr(f.r.violations[1].text, "pod-c"));
+	assert_non_null(strstr(f.r.violations[1].text, "pod-a and pod-d both acting"));
+	teardown(&f);
+}
+
+/* Hazard H4: pod-b runs under pod-a's identity, starts at 20 s and leads at
+ * once while pod-a renews on. The holder never changes and pod-a never
+ * stops: no failover, no change of leader, and no "stop" of pod-a (its last
+ * renewal before 20 s is no stop) - only the overlap, which says the two
+ * share the identity. */
+static void shared_identity_history(fx *f, bool shared)
+{
+	fx_init(f, 3);
+	if (shared)
+		f->pinfo[1].identity = 0;
+	ev(f, 0, SIM_EV_POD_START, 0);
+	ev(f, 0, SIM_EV_POD_START, 2);
+	write_lease(f, 0, 0, 0, 1, true);
+	ev(f, 0, SIM_EV_STARTED_LEADING, 0);
+	for (int k = 1; k <= 9; k++)
+		write_lease(f, 2 * k, 0, 0, 1, false);
+	ev(f, 20, SIM_EV_POD_START, 1);
+	if (shared) {
+		write_lease(f, 20.01, 1, 0, 1, false);
+	} else {
+		write_lease(f, 20.01, 1, 1, 2, true);
+	}
+	ev(f, 20.01, SIM_EV_STARTED_LEADING, 1);
+}
+
+static void test_shared_identity_join_is_no_failover(void **state)
+{
+	(void)state;
+	fx f;
+	shared_identity_history(&f, true);
+	for (int k = 11; k <= 59; k++) { /* both renew the one lease */
+		write_lease(&f, 2 * k, 0, 0, 1, false);
+		write_lease(&f, 2 * k + 0.5, 1, 0, 1, false);
+	}
+	check(&f);
+	assert_int_equal(f.r.noverlaps, 1);
+	assert_int_equal(f.r.overlaps[0].pod_a, 0);
+	assert_int_equal(f.r.overlaps[0].pod_b, 1);
+	assert_true(f.r.overlaps[0].start_ns == S(20.01));
+	assert_int_equal(f.r.nfailovers, 0);
+	assert_int_equal(count_inv(&f, SIM_INV_FAILOVER), 0);
+	assert_int_equal(count_inv(&f, SIM_INV_STABILITY), 0);
+	assert_non_null(strstr(f.r.violations[0].text, "both as identity pod-a"));
+	assert_int_equal(count_inv(&f, SIM_INV_LEASE_HISTORY), 0);
+	assert_int_equal(f.r.exit_code, SIM_EXIT_SAFETY);
+	teardown(&f);
+
+	/* Control: with its own identity pod-b really takes the lease over
+	 * from a pod-a that never stopped: a failover and a change of leader. */
+	shared_identity_history(&f, false);
+	check(&f);
+	assert_int_equal(f.r.noverlaps, 1);
+	assert_null(strstr(f.r.violations[0].text, "both as identity"));
+	assert_int_equal(f.r.nfailovers, 1);
+	assert_int_equal(f.r.failovers[0].from_pod, 0);
+	assert_int_equal(f.r.failovers[0].to_pod, 1);
+	assert_int_equal(count_inv(&f, SIM_INV_STABILITY), 1);
+	teardown(&f);
+}
+
+/* Once pod-a (sharing its identity with pod-b) dies, pod-b leading on is
+ * leadership going on, not a failover without a new leader. */
+static void test_shared_identity_survivor_keeps_leading(void **state)
+{
+	(void)state;
+	fx f;
+	shared_identity_history(&f, true);
+	fault(&f, 30, 30, SIM_ACT_POD_KILL, 0);
+	ev(&f, 30, SIM_EV_POD_DEATH, 0);
+	for (int k = 16; k <= 59; k++)
+		write_lease(&f, 2 * k, 1, 0, 1, false);
+	check(&f);
+	assert_int_equal(f.r.noverlaps, 1);
+	assert_true(f.r.overlaps[0].end_ns == S(30));
+	assert_int_equal(count_inv(&f, SIM_INV_FAILOVER), 0);
+	assert_int_equal(count_inv(&f, SIM_INV_STABILITY), 0);
+	assert_int_equal(count_inv(&f, SIM_INV_LIVENESS), 0);
+	teardown(&f);
+}
+
 /* ---- failover --------------------------------------------------------- */
 
 /* Crash of the leader at 10 s, the other pod leads at 10 + after. */
@@ -892,6 +1003,9 @@ int main(void)
 		cmocka_unit_test(test_death_ends_leadership),
 		cmocka_unit_test(test_damage_counted_inside_overlap),
 		cmocka_unit_test(test_more_leaders_allowed_by_max_leaders),
+		cmocka_unit_test(test_overlap_above_max_leaders_names_acting_pods),
+		cmocka_unit_test(test_shared_identity_join_is_no_failover),
+		cmocka_unit_test(test_shared_identity_survivor_keeps_leading),
 		cmocka_unit_test(test_crash_failover_bound_is_derived_from_15_10_2),
 		cmocka_unit_test(test_crash_bound_uses_latency_or_request_timeout),
 		cmocka_unit_test(test_explicit_failover_max_wins),
