@@ -64,18 +64,6 @@ const char *rep_identity(const sim_history *h, int32_t id)
 	return h->identities[id];
 }
 
-const char *rep_cause_name(sim_failover_cause c)
-{
-	switch (c) {
-	case SIM_FO_CRASH: return "crash";
-	case SIM_FO_RELEASE: return "release";
-	case SIM_FO_LOST: return "lost";
-	case SIM_FO_PAUSE: return "pause";
-	case SIM_FO_OTHER: break;
-	}
-	return "other";
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -247,7 +235,7 @@ static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
 		if (i)
 			rb_putc(b, ',');
 		rb_puts(b, "{\"cause\":");
-		rb_json_str(b, rep_cause_name(f->cause));
+		rb_json_str(b, sim_failover_cause_name(f->cause));
 		rb_puts(b, ",\"from\":");
 		rb_json_str(b, rep_pod_name(h, f->from_pod));
 		rb_puts(b, ",\"to\":");
@@ -399,7 +387,7 @@ static void md_run(rbuf *b, const rep_run *run, const rep_model *m)
 			rb_puts(b, "| ");
 			rb_i64(b, (int64_t)i + 1);
 			rb_puts(b, " | ");
-			rb_puts(b, rep_cause_name(f->cause));
+			rb_puts(b, sim_failover_cause_name(f->cause));
 			rb_puts(b, " | ");
 			rb_puts(b, rep_pod_name(h, f->from_pod));
 			rb_puts(b, " | ");

@@ -11,7 +11,6 @@ int rep_write_buf(const rbuf *b, const char *dir, const char *name, char *err,
 		  size_t errcap);
 const char *rep_pod_name(const sim_history *h, int32_t pod);
 const char *rep_identity(const sim_history *h, int32_t id);
-const char *rep_cause_name(sim_failover_cause c);
 /* Failover durations (new leader − cause) of failovers that found a new
  * leader, sorted; out needs r->nfailovers slots. Returns the count. */
 size_t rep_failover_times(const sim_check_result *r, int64_t *out);

@@ -363,7 +363,7 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 			rb_puts(b, "\" y2=\"");
 			rb_fixed2(b, y);
 			rb_puts(b, "\"><title>failover (");
-			rb_puts(b, rep_cause_name(f->cause));
+			rb_puts(b, sim_failover_cause_name(f->cause));
 			rb_puts(b, ") ");
 			rb_html(b, rep_pod_name(h, f->from_pod));
 			rb_puts(b, " → ");

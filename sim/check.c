@@ -46,6 +46,18 @@
 
 #define NEVER INT64_MAX
 
+const char *sim_failover_cause_name(sim_failover_cause c)
+{
+	switch (c) {
+	case SIM_FO_CRASH: return "crash";
+	case SIM_FO_RELEASE: return "release";
+	case SIM_FO_LOST: return "lost";
+	case SIM_FO_PAUSE: return "pause";
+	case SIM_FO_OTHER: break;
+	}
+	return "other";
+}
+
 const char *sim_invariant_name(sim_invariant inv)
 {
 	switch (inv) {
@@ -821,18 +833,6 @@ static const interval *next_term_from(const checker *c, size_t self, int64_t t_n
 	return NULL;
 }
 
-static const char *cause_name(sim_failover_cause k)
-{
-	switch (k) {
-	case SIM_FO_CRASH: return "crash";
-	case SIM_FO_RELEASE: return "release";
-	case SIM_FO_LOST: return "lost";
-	case SIM_FO_PAUSE: return "pause";
-	case SIM_FO_OTHER: break;
-	}
-	return "stop";
-}
-
 /* Why terms[i] ended (or was taken over at takeover_ns, NEVER if not): the
  * cause and the time the failover clock starts. */
 static void failover_cause(const checker *c, const interval *t, int64_t takeover_ns,
@@ -900,15 +900,15 @@ static int add_failover(checker *c, const sim_failover *f)
 		return LE_OK;
 	if (f->to_pod < 0)
 		return add_violation(c, SIM_INV_FAILOVER, f->cause_ns,
-				     "no new leader after %s of %s at %.3f s "
+				     "no new leader after %s's term ended (%s) at %.3f s "
 				     "(bound %.3f s, run ended at %.3f s)",
-				     cause_name(f->cause), pod_name(c, f->from_pod),
+				     pod_name(c, f->from_pod), sim_failover_cause_name(f->cause),
 				     secs(f->cause_ns), secs(f->bound_ns),
 				     secs(c->end_ns));
 	return add_violation(c, SIM_INV_FAILOVER, f->cause_ns,
-			     "failover after %s of %s at %.3f s took %.3f s "
+			     "failover after %s's term ended (%s) at %.3f s took %.3f s "
 			     "(%s leads at %.3f s), bound %.3f s",
-			     cause_name(f->cause), pod_name(c, f->from_pod),
+			     pod_name(c, f->from_pod), sim_failover_cause_name(f->cause),
 			     secs(f->cause_ns), secs(f->leader_ns - f->cause_ns),
 			     pod_name(c, f->to_pod), secs(f->leader_ns),
 			     secs(f->bound_ns));

@@ -285,6 +285,10 @@ typedef enum sim_failover_cause {
 	SIM_FO_OTHER,
 } sim_failover_cause;
 
+/* "crash", "release", "lost", "pause", "other": the one spelling the CLI,
+ * report.json and the timeline share. */
+const char *sim_failover_cause_name(sim_failover_cause c);
+
 typedef struct sim_failover {
 	sim_failover_cause cause;
 	int32_t from_pod, to_pod;    /* to_pod -1 = no new leader by the end */

@@ -155,18 +155,6 @@ static const char *pod_name(const sim_history *h, int32_t pod)
 	return pod >= 0 && (size_t)pod < h->npods ? h->pods[pod].name : "-";
 }
 
-static const char *cause_name(sim_failover_cause c)
-{
-	switch (c) {
-	case SIM_FO_CRASH: return "crash";
-	case SIM_FO_RELEASE: return "release";
-	case SIM_FO_LOST: return "loss";
-	case SIM_FO_PAUSE: return "pause";
-	case SIM_FO_OTHER: break;
-	}
-	return "stop";
-}
-
 /* ---- arguments --------------------------------------------------------------- */
 
 static int bad_flag(const char *fmt, const char *a, const char *b)
@@ -375,13 +363,13 @@ static void print_result(const sim_history *h, const sim_check_result *r)
 		else
 			snprintf(bound, sizeof bound, "bound %.3f s", secs(f->bound_ns));
 		if (f->to_pod < 0)
-			printf("  failover: %s of %s at %.3f s -> no new leader by the end "
-			       "(%s)%s\n", cause_name(f->cause), pod_name(h, f->from_pod),
+			printf("  failover (%s) from %s at %.3f s -> no new leader by the end "
+			       "(%s)%s\n", sim_failover_cause_name(f->cause), pod_name(h, f->from_pod),
 			       secs(f->cause_ns), bound,
 			       f->within_bound ? "" : "  EXCEEDED");
 		else
-			printf("  failover: %s of %s at %.3f s -> %s leads at %.3f s: "
-			       "%.3f s (%s)%s\n", cause_name(f->cause),
+			printf("  failover (%s) from %s at %.3f s -> %s leads at %.3f s: "
+			       "%.3f s (%s)%s\n", sim_failover_cause_name(f->cause),
 			       pod_name(h, f->from_pod), secs(f->cause_ns),
 			       pod_name(h, f->to_pod), secs(f->leader_ns),
 			       secs(f->leader_ns - f->cause_ns), bound,

@@ -68,7 +68,7 @@ first=$(printf '%s\n' "$out" | head -n 1)
 [ "$first" = "# seed 42: bin/sim run $TMP/pass.yaml --seed 42" ] || fail "first line: $first"
 printf '%s\n' "$out" | grep -qE '^pass: 3/3 seeds passed; failover min [0-9.]+ s, p50 [0-9.]+ s, mean [0-9.]+ s, max [0-9.]+ s \(3 failovers\)$' ||
   fail "no aggregate line in: $out"
-printf '%s\n' "$out" | grep -qE '^  failover: crash of pod-a at 30\.000 s -> pod-[a-z0-9-]+ leads at [0-9.]+ s: [0-9.]+ s \(bound 23\.800 s\)$' ||
+printf '%s\n' "$out" | grep -qE '^  failover \(crash\) from pod-a at 30\.000 s -> pod-[a-z0-9-]+ leads at [0-9.]+ s: [0-9.]+ s \(bound 23\.800 s\)$' ||
   fail "no failover line in: $out"
 printf '%s\n' "$out" | grep -q '^total: 3/3 runs passed, exit 0$' || fail "no total line"
 
