@@ -35,6 +35,35 @@ const le_profile le_profile_client_go = {
 	.contrib_election_main = false,
 };
 
+/* client-go 1.30-1.33 (2024-04 .. 2025-07): HEAD's algorithm, but release
+ * writes with the cached object's resourceVersion (no GET first, PR #132849)
+ * and gives up on the first 409 (no retry): kubernetes#131867 — a renewal
+ * cancelled on the client side that still committed makes the release 409,
+ * and the lease stays held until it expires. */
+const le_profile le_profile_client_go_2024 = {
+	.name = "client-go-2024",
+	.renew_first_attempt_immediate = true,
+	.renew_deadline_aborts_request = true,
+	.renew_pass_gap_is_rp = true,
+	.expiry_uses_record_duration = true,
+	.empty_holder_is_free = true,
+	.fast_path = true,
+	.change_detect_raw = true,
+	.release_supported = true,
+	.release_bounded_by_rd = true,
+	.release_get_first = false,
+	.release_retry_on_conflict = false,
+	.transitions_reset_on_renew = false,
+	.on_new_leader_wired = true,
+	.observed_time_uses_wall_clock = false,
+	.rerun_after_loss = false,
+	.default_request_timeout = true,
+	.renew_poll_waitfor = false,
+	.missing_record_skips_checks = false,
+	.logs_2016 = false,
+	.contrib_election_main = false,
+};
+
 /* client-go before PR #65094 (k8s <= 1.11): Poll-based renew whose deadline is
  * only looked at between attempts (wait.WaitFor: dropped ticks, one more
  * attempt when the deadline closes the poll), no client timeout, the local LD
@@ -98,6 +127,7 @@ const le_profile *le_profile_find(const char *name)
 {
 	static const le_profile *const all[] = {
 		&le_profile_client_go,
+		&le_profile_client_go_2024,
 		&le_profile_client_go_2018,
 		&le_profile_sidecar_05,
 	};

@@ -54,8 +54,9 @@ static const char *const election_keys[] = {
 	"leaseDuration", "renewDeadline", "retryPeriod",    "ttl",
 	"requestTimeout", "releaseOnCancel", NULL};
 
-static const char *const profile_names[] = {"client-go", "client-go-2018",
-					    "sidecar-0.5", NULL};
+static const char *const profile_names[] = {"client-go", "client-go-2024",
+					    "client-go-2018", "sidecar-0.5",
+					    NULL};
 static const char *const lock_names[] = {"leases", "endpoints", "configmaps",
 					 NULL};
 

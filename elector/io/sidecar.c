@@ -46,7 +46,8 @@ static const char *const help_text[] = {
 	"  --request-timeout=DURATION    per-request timeout (default max(1s, renew deadline/2))\n"
 	"  --release-on-cancel=BOOL      on SIGTERM, hand the lock over at once by writing an\n"
 	"                                empty holder (default true)\n"
-	"  --profile=NAME                client-go (default) | client-go-2018 | sidecar-0.5:\n"
+	"  --profile=NAME                client-go (default) | client-go-2024 | client-go-2018 |\n"
+	"                                sidecar-0.5:\n"
 	"                                reproduce an older implementation's behaviour,\n"
 	"                                bugs included (sidecar-0.5 defaults to --ttl=10s)\n"
 	"  Rules (checked at startup): lease duration > renew deadline > 1.2 x retry period,\n"
@@ -211,7 +212,8 @@ static int set_flag(le_sidecar_opts *o, const flag_def *f, const char *v, char *
 		o->profile = le_profile_find(v);
 		if (!o->profile) {
 			snprintf(err, errcap,
-				 "--profile=%s: expected client-go, client-go-2018 or sidecar-0.5",
+				 "--profile=%s: expected client-go, client-go-2024, client-go-2018 or "
+				 "sidecar-0.5",
 				 v);
 			return LE_EINVAL;
 		}

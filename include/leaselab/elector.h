@@ -131,9 +131,11 @@ typedef struct le_profile {
 	bool contrib_election_main;
 } le_profile;
 
-/* The built-in profiles: "client-go", "client-go-2018", "sidecar-0.5". */
+/* The built-in profiles: "client-go", "client-go-2024" (release without a
+ * fresh GET or a retry: #131867), "client-go-2018", "sidecar-0.5". */
 const le_profile *le_profile_find(const char *name);
 extern const le_profile le_profile_client_go;
+extern const le_profile le_profile_client_go_2024;
 extern const le_profile le_profile_client_go_2018;
 extern const le_profile le_profile_sidecar_05;
 

@@ -242,7 +242,7 @@ static void test_bad_flags_name_the_flag(void **state)
 		{{"--election=e", "--lock=etcd"},
 		 "--lock=etcd: expected leases, endpoints or configmaps"},
 		{{"--election=e", "--profile=k8s"},
-		 "--profile=k8s: expected client-go, client-go-2018 or sidecar-0.5"},
+		 "--profile=k8s: expected client-go, client-go-2024, client-go-2018 or sidecar-0.5"},
 		{{"--election=e", "--release-on-cancel=maybe"},
 		 "--release-on-cancel=maybe: expected true or false"},
 		{{"--election=e", "--log-format=xml"}, "--log-format=xml: expected text or json"},

@@ -621,6 +621,26 @@ static void test_release_retries_on_conflict(void **state)
 	drv_free(&d);
 }
 
+/* kubernetes#131867 as client-go 1.30-1.33 had it: release PUTs with the
+ * cached resourceVersion at once, and a write of ours that committed after
+ * the client gave up makes it 409 -- no GET first, no retry: the lease stays
+ * held until it expires. */
+static void test_release_2024_conflict_gives_up(void **state)
+{
+	(void)state;
+	drv d;
+	le_config c = cfg_with(&le_profile_client_go_2024);
+	c.release_on_cancel = true;
+	drv_init(&d, &c);
+	renew_once_then_cancel(&d);
+	assert_int_equal(d.req.op, LE_OP_UPDATE); /* no GET first */
+	store_put(&d, &d.st); /* the abandoned renewal commits: rv moves */
+	serve(&d);            /* PUT with the stale rv -> 409 */
+	assert_string_equal(SEQ_ALL(&d), "LOG:RELEASE_FAILED STOPPED:1 DONE");
+	assert_string_not_equal(d.st.holder, ""); /* still held */
+	drv_free(&d);
+}
+
 static void test_release_trusts_local_view_hazard_h2(void **state)
 {
 	(void)state;
@@ -1219,6 +1239,7 @@ int main(void)
 		cmocka_unit_test(test_request_timeout_defaults),
 		cmocka_unit_test(test_release_gets_then_writes_empty_holder),
 		cmocka_unit_test(test_release_retries_on_conflict),
+		cmocka_unit_test(test_release_2024_conflict_gives_up),
 		cmocka_unit_test(test_release_trusts_local_view_hazard_h2),
 		cmocka_unit_test(test_release_bounded_by_renew_deadline),
 		cmocka_unit_test(test_release_skipped_without_profile_support),
