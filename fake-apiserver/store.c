@@ -228,16 +228,30 @@ static bool check_args(fa_resource res, const char *ns, const char *name,
 	return true;
 }
 
-static void format_rv(uint64_t rv, char *buf, size_t cap)
+/* Decimal resourceVersion, written by hand: the in-process lock path does
+ * this on every request, and snprintf was ~5% of the simulator's time. */
+static size_t format_rv(uint64_t rv, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%llu", (unsigned long long)rv);
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + rv % 10);
+		rv /= 10;
+	} while (rv);
+	if (cap == 0)
+		return 0;
+	size_t k = n < cap - 1 ? n : cap - 1;
+	for (size_t i = 0; i < k; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[k] = '\0';
+	return k;
 }
 
 static bool rv_matches(const char *want, uint64_t have)
 {
 	char buf[24];
-	format_rv(have, buf, sizeof(buf));
-	return strcmp(want, buf) == 0;
+	size_t n = format_rv(have, buf, sizeof(buf));
+	return strncmp(want, buf, n + 1) == 0;
 }
 
 /* ---- the JSON form ------------------------------------------------------------ */
