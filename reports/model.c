@@ -1,9 +1,9 @@
 /* reports/model.c — derive lanes from a history (see model.h).
  *
- * One pass over the events in order. A pod is "leading" from STARTED_LEADING
- * to ACTING_END (when the history has those: user code still acts until it
- * notices) or STOPPED_LEADING, or its death — the same definition the checker
- * uses, so the red overlap marks line up with the green lanes. */
+ * One pass over the events in order for what the history states directly
+ * (running or dead, paused, cut off, the lease holder, fault windows). Who
+ * acted as leader when is the checker's answer (sim_check_result.leading),
+ * so the green lanes are exactly what the red overlap marks were judged on. */
 #include "model.h"
 
 #include <stdio.h>
@@ -42,7 +42,7 @@ static int faults_push(rep_model *m, rep_fault_win w)
 
 /* Per-pod state while walking the events. */
 typedef struct pod_walk {
-	bool alive, leading, paused, cut;
+	bool alive, paused, cut;
 	int64_t base_since;     /* start of the current base segment */
 	rep_state base;
 	int64_t paused_since, cut_since;
@@ -62,22 +62,8 @@ static int base_switch(rep_model *m, pod_walk *p, size_t i, int64_t t,
 	return rc;
 }
 
-static rep_state base_of(const pod_walk *p)
-{
-	if (!p->alive)
-		return REP_ST_DEAD;
-	return p->leading ? REP_ST_LEADING : REP_ST_FOLLOWING;
-}
-
-static bool history_has_acting_end(const sim_history *h)
-{
-	for (size_t i = 0; i < h->n; i++)
-		if (h->ev[i].kind == SIM_EV_ACTING_END)
-			return true;
-	return false;
-}
-
-int rep_model_build(rep_model *m, const sim_scenario *sc, const sim_history *h)
+int rep_model_build(rep_model *m, const sim_scenario *sc, const sim_history *h,
+		    const sim_check_result *r)
 {
 	memset(m, 0, sizeof *m);
 	m->end_ns = h->end_ns;
@@ -91,19 +77,19 @@ int rep_model_build(rep_model *m, const sim_scenario *sc, const sim_history *h)
 	m->npods = h->npods;
 	m->pod_base = calloc(h->npods ? h->npods : 1, sizeof *m->pod_base);
 	m->pod_overlay = calloc(h->npods ? h->npods : 1, sizeof *m->pod_overlay);
+	m->pod_lead = calloc(h->npods ? h->npods : 1, sizeof *m->pod_lead);
 	pod_walk *pw = calloc(h->npods ? h->npods : 1, sizeof *pw);
 	/* open fault windows, keyed by (fault, pod) */
 	size_t nopen = 0, open_cap = 16;
 	rep_fault_win *open = malloc(open_cap * sizeof *open);
 	int rc = 0;
-	if (!m->pod_base || !m->pod_overlay || !pw || !open) {
+	if (!m->pod_base || !m->pod_overlay || !m->pod_lead || !pw || !open) {
 		rc = LE_ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < h->npods; i++)
 		pw[i].base = REP_ST_DEAD;
 
-	bool acting_end = history_has_acting_end(h);
 	int32_t holder = -2; /* -2: no write yet */
 	rep_seg term = {0};
 
@@ -116,15 +102,13 @@ int rep_model_build(rep_model *m, const sim_scenario *sc, const sim_history *h)
 			if (!p)
 				break;
 			p->alive = true;
-			p->leading = false;
-			rc = base_switch(m, p, pi, e->t_ns, base_of(p));
+			rc = base_switch(m, p, pi, e->t_ns, REP_ST_FOLLOWING);
 			break;
 		case SIM_EV_POD_DEATH:
 		case SIM_EV_POD_EXIT:
 			if (!p)
 				break;
 			p->alive = false;
-			p->leading = false;
 			if (p->paused) {
 				rc = segs_push(&m->pod_overlay[pi], (rep_seg){p->paused_since, e->t_ns, (int32_t)pi, REP_ST_PAUSED, 1, 0, 0});
 				p->paused = false;
@@ -135,21 +119,6 @@ int rep_model_build(rep_model *m, const sim_scenario *sc, const sim_history *h)
 			}
 			if (rc == 0)
 				rc = base_switch(m, p, pi, e->t_ns, REP_ST_DEAD);
-			break;
-		case SIM_EV_STARTED_LEADING:
-			if (!p)
-				break;
-			p->leading = true;
-			if (m->first_leader_ns < 0)
-				m->first_leader_ns = e->t_ns;
-			rc = base_switch(m, p, pi, e->t_ns, base_of(p));
-			break;
-		case SIM_EV_STOPPED_LEADING:
-		case SIM_EV_ACTING_END:
-			if (!p || (e->kind == SIM_EV_STOPPED_LEADING) == acting_end)
-				break;
-			p->leading = false;
-			rc = base_switch(m, p, pi, e->t_ns, base_of(p));
 			break;
 		case SIM_EV_PAUSE:
 			if (p && !p->paused) {
@@ -236,6 +205,16 @@ int rep_model_build(rep_model *m, const sim_scenario *sc, const sim_history *h)
 		/* a point-like fault (kill) still gets a visible window */
 		rc = faults_push(m, open[j]);
 	}
+	for (size_t k = 0; r && k < r->nleading && rc == 0; k++) {
+		const sim_lead_interval *l = &r->leading[k];
+		if (l->pod < 0 || (size_t)l->pod >= h->npods)
+			continue;
+		if (m->first_leader_ns < 0 || l->start_ns < m->first_leader_ns)
+			m->first_leader_ns = l->start_ns;
+		rc = segs_push(&m->pod_lead[l->pod],
+			       (rep_seg){l->start_ns, l->end_ns, l->pod,
+					 REP_ST_LEADING, 1, 0, 0});
+	}
 out:
 	free(pw);
 	free(open);
@@ -251,8 +230,11 @@ void rep_model_free(rep_model *m)
 			free(m->pod_base[i].v);
 		if (m->pod_overlay)
 			free(m->pod_overlay[i].v);
+		if (m->pod_lead)
+			free(m->pod_lead[i].v);
 	}
 	free(m->pod_base);
+	free(m->pod_lead);
 	free(m->pod_overlay);
 	free(m->lease.v);
 	free(m->faults);

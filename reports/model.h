@@ -37,7 +37,8 @@ typedef struct rep_fault_win {
 typedef struct rep_model {
 	int64_t end_ns;
 	size_t npods;
-	rep_segs *pod_base;     /* [npods]: following / leading / dead */
+	rep_segs *pod_base;     /* [npods]: running (following) / dead */
+	rep_segs *pod_lead;     /* [npods]: leading, from the checker */
 	rep_segs *pod_overlay;  /* [npods]: paused / cut */
 	rep_segs lease;         /* holder terms (lane = identity, -1 = free) */
 	rep_fault_win *faults;
@@ -46,7 +47,10 @@ typedef struct rep_model {
 	int64_t first_leader_ns; /* -1 if never */
 } rep_model;
 
-int rep_model_build(rep_model *m, const sim_scenario *sc, const sim_history *h);
+/* Lanes from the history; the leading intervals are the checker's
+ * (r->leading), not derived again here. */
+int rep_model_build(rep_model *m, const sim_scenario *sc, const sim_history *h,
+		    const sim_check_result *r);
 void rep_model_free(rep_model *m);
 /* Merge runs of segments shorter than min_ns into REP_ST_MIXED segments
  * when a lane has more than max_segs; never touches other lanes' data. */

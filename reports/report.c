@@ -185,23 +185,17 @@ static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
 	}
 
 	rb_puts(b, "],\"leadership\":[");
-	bool first = true;
-	for (size_t i = 0; i < m->npods; i++) {
-		const rep_segs *s = &m->pod_base[i];
-		for (size_t j = 0; j < s->n; j++) {
-			if (s->v[j].state != REP_ST_LEADING)
-				continue;
-			if (!first)
-				rb_putc(b, ',');
-			first = false;
-			rb_puts(b, "{\"pod\":");
-			rb_json_str(b, rep_pod_name(h, (int32_t)i));
-			rb_puts(b, ",\"start_ns\":");
-			rb_i64(b, s->v[j].t0);
-			rb_puts(b, ",\"end_ns\":");
-			rb_i64(b, s->v[j].t1);
-			rb_putc(b, '}');
-		}
+	for (size_t i = 0; i < r->nleading; i++) {
+		const sim_lead_interval *l = &r->leading[i];
+		if (i)
+			rb_putc(b, ',');
+		rb_puts(b, "{\"pod\":");
+		rb_json_str(b, rep_pod_name(h, l->pod));
+		rb_puts(b, ",\"start_ns\":");
+		rb_i64(b, l->start_ns);
+		rb_puts(b, ",\"end_ns\":");
+		rb_i64(b, l->end_ns);
+		rb_putc(b, '}');
 	}
 
 	rb_puts(b, "],\"lease\":{\"writes\":");
@@ -472,7 +466,7 @@ int rep_render_run(const rep_run *run, rbuf out[REP_RUN_FILES], char *err,
 		return LE_EINVAL;
 	}
 	rep_model m;
-	if (rep_model_build(&m, run->scenario, run->history) != 0) {
+	if (rep_model_build(&m, run->scenario, run->history, run->result) != 0) {
 		snprintf(err, errcap, "out of memory building the timeline");
 		return LE_ENOMEM;
 	}

@@ -161,6 +161,7 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 	for (size_t i = 0; i < m->npods; i++) {
 		rep_segs_thin(&m->pod_base[i], half_px_ns, MAX_SEGS_PER_LANE);
 		rep_segs_thin(&m->pod_overlay[i], half_px_ns, MAX_SEGS_PER_LANE);
+		rep_segs_thin(&m->pod_lead[i], half_px_ns, MAX_SEGS_PER_LANE);
 	}
 	rep_segs_thin(&m->lease, half_px_ns, MAX_SEGS_PER_LANE);
 
@@ -178,7 +179,7 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 	rb_puts(b, " — seed ");
 	rb_i64(b, (int64_t)run->seed);
 	rb_puts(b, "</h1><p><span class=\"verdict ");
-	rb_puts(b, r->exit_code == 0 ? "pass\">PASS" : "fail\">FAIL");
+	rb_puts(b, r->exit_code == 0 ? "pass\">expectations met" : "fail\">expectations missed");
 	rb_puts(b, "</span> ");
 	rb_html(b, r->verdict);
 	rb_puts(b, "</p><p>");
@@ -196,7 +197,7 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 		   "<span style=\"background:#e02424\"></span>two leaders</div>");
 
 	rb_puts(b, "<svg id=\"tl\" xmlns=\"http://www.w3.org/2000/svg\" width=\"");
-	rb_i64(b, LABEL_W + PLOT_W + 10);
+	rb_i64(b, LABEL_W + PLOT_W + 40); /* room for the last axis label */
 	rb_puts(b, "\" height=\"");
 	rb_i64(b, height);
 	rb_puts(b, "\" data-plotw=\"");
@@ -265,10 +266,24 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 		const rep_segs *s = &m->pod_base[i];
 		for (size_t j = 0; j < s->n; j++) {
 			const rep_seg *g = &s->v[j];
-			double hh = g->state == REP_ST_LEADING ? LANE_H : LANE_H * 0.5;
-			double yy = g->state == REP_ST_LEADING ? y : y + LANE_H * 0.25;
-			rect(b, state_class(g->state), px(m, g->t0), px(m, g->t1), yy, hh, NULL);
+			rect(b, state_class(g->state), px(m, g->t0), px(m, g->t1),
+			     y + LANE_H * 0.25, LANE_H * 0.5, NULL);
 			title_span(b, state_name(g->state), g->t0, g->t1);
+		}
+		/* leading, full height, on top: the checker's intervals */
+		s = &m->pod_lead[i];
+		for (size_t j = 0; j < s->n; j++) {
+			const rep_seg *g = &s->v[j];
+			bool mixed = g->state == REP_ST_MIXED;
+			rect(b, mixed ? "seg mixed" : "seg leading", px(m, g->t0),
+			     px(m, g->t1), y, LANE_H, mixed ? "fill:#6fbf83" : NULL);
+			if (g->state == REP_ST_MIXED) {
+				char what[48];
+				snprintf(what, sizeof what, "leading, %d short terms", (int)g->count);
+				title_span(b, what, g->t0, g->t1);
+			} else {
+				title_span(b, state_name(g->state), g->t0, g->t1);
+			}
 		}
 		s = &m->pod_overlay[i];
 		for (size_t j = 0; j < s->n; j++) {

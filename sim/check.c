@@ -1336,6 +1336,17 @@ int sim_check(const sim_scenario *sc, const sim_history *h, sim_check_result *ou
 	for (size_t i = 0; i < h->n; i++)
 		if (h->ev[i].kind == SIM_EV_WORK && h->ev[i].b == 1)
 			out->stale_writes++;
+	if (!rc && c.nacting) {
+		out->leading = malloc(c.nacting * sizeof *out->leading);
+		if (!out->leading)
+			rc = LE_ENOMEM;
+		for (size_t i = 0; !rc && i < c.nacting; i++)
+			out->leading[i] = (sim_lead_interval){
+				c.acting[i].pod, c.acting[i].start_ns,
+				c.acting[i].end_ns};
+		if (!rc)
+			out->nleading = c.nacting;
+	}
 	free(c.terms);
 	free(c.acting);
 	free(c.windows);
@@ -1357,6 +1368,9 @@ void sim_check_result_free(sim_check_result *r)
 	free(r->overlaps);
 	free(r->failovers);
 	free(r->violations);
+	free(r->leading);
+	r->leading = NULL;
+	r->nleading = 0;
 	r->overlaps = NULL;
 	r->failovers = NULL;
 	r->violations = NULL;

@@ -304,6 +304,15 @@ typedef struct sim_violation {
 	char text[256];
 } sim_violation;
 
+/* A pod acting as leader, as the checker defines it: from STARTED_LEADING to
+ * the first of ACTING_END (user code noticed), its death, or the end of the
+ * run; a paused leader still acts. Reports draw these, so what they show as
+ * leading is exactly what the safety check judged. */
+typedef struct sim_lead_interval {
+	int32_t pod;
+	int64_t start_ns, end_ns;
+} sim_lead_interval;
+
 typedef struct sim_check_result {
 	int exit_code;               /* sim_exit, after expectations */
 	bool expectations_met;
@@ -315,6 +324,8 @@ typedef struct sim_check_result {
 	int64_t leaderless_max_ns;
 	int64_t stale_writes;
 	char verdict[256];           /* one line: "PASS ...", "SAFETY VIOLATED ..." */
+	sim_lead_interval *leading;  /* sorted by start */
+	size_t nleading;
 } sim_check_result;
 
 /* Check a history against the scenario's invariants and expectations.

@@ -27,6 +27,7 @@ typedef struct fixture {
 	sim_overlap overlaps[2];
 	sim_failover failovers[2];
 	sim_violation violations[1];
+	sim_lead_interval leading[2];
 	char dir[256];
 } fixture;
 
@@ -112,6 +113,12 @@ static int setup(void **state)
 	ev(h, 41 * S, SIM_EV_ACTING_END, 0, -1, -1, 0);
 
 	sim_check_result *r = &f->r;
+	/* what the checker makes of that history: pod-a acts 1..41 s (paused
+	 * included), pod-b from 35 s to the end */
+	f->leading[0] = (sim_lead_interval){0, 1 * S, 41 * S};
+	f->leading[1] = (sim_lead_interval){1, 35 * S, 60 * S};
+	r->leading = f->leading;
+	r->nleading = 2;
 	r->exit_code = 0;
 	r->expectations_met = true;
 	r->max_leaders_seen = 2;
@@ -315,6 +322,12 @@ static void test_long_runs_are_thinned_but_overlaps_kept(void **state)
 	}
 	h->end_ns = 3600 * S;
 	f->sc.duration_ns = 3600 * S;
+	sim_lead_interval *lead = calloc(20000, sizeof *lead);
+	assert_non_null(lead);
+	for (int64_t k = 0; k < 20000; k++)
+		lead[k] = (sim_lead_interval){2, k * 180000000, k * 180000000 + 90000000};
+	f->r.leading = lead;
+	f->r.nleading = 20000;
 	f->overlaps[0] = (sim_overlap){0, 2, 1000 * S, 1000 * S + 5, 0};
 	f->r.noverlaps = 1;
 	rep_run run = run_of(f, "long");
@@ -334,6 +347,7 @@ static void test_long_runs_are_thinned_but_overlaps_kept(void **state)
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "leadership")), 20000);
 	cJSON_Delete(j);
 	free(js);
+	free(lead);
 }
 
 static void test_unwritable_dir_is_a_clear_error(void **state)

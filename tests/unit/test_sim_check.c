@@ -227,6 +227,15 @@ static void test_paused_leader_still_counts(void **state)
 	assert_true(f.r.failovers[0].cause_ns == S(10));
 	assert_true(f.r.failovers[0].leader_ns == S(26));
 	assert_int_equal(f.r.failovers[0].to_pod, 1);
+	/* The intervals the reports draw are the ones judged: pod 0 acts
+	 * through its pause until it stops, pod 1 to the end of the run. */
+	assert_int_equal(f.r.nleading, 2);
+	assert_int_equal(f.r.leading[0].pod, 0);
+	assert_true(f.r.leading[0].start_ns == S(1));
+	assert_true(f.r.leading[0].end_ns == S(40));
+	assert_int_equal(f.r.leading[1].pod, 1);
+	assert_true(f.r.leading[1].start_ns == S(26));
+	assert_true(f.r.leading[1].end_ns == f.h.end_ns);
 	teardown(&f);
 }
 
