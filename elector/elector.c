@@ -1,5 +1,5 @@
 /* leaselab — the election core: client-go tools/leaderelection as a sans-IO
- * state machine. ELECTION-SPEC.md sections 2 (HEAD), 2.8 and 5.2 (the
+ * state machine. election-spec.md sections 2 (HEAD), 2.8 and 5.2 (the
  * profiles' deviations) and 6 (timing) are the spec; the comments below name
  * the step each piece implements.
  *

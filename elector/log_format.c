@@ -4,7 +4,7 @@
  * wants it. Two vocabularies: client-go's (the "client-go" and
  * "client-go-2018" profiles; their wording differs only in the renew failure
  * detail, which the core passes as the argument), and the vendored 2016 code
- * of leader-elector:0.5 (ELECTION-SPEC.md 5.4), typos included, chosen by
+ * of leader-elector:0.5 (election-spec.md 5.4), typos included, chosen by
  * the profile flag logs_2016. A message the profile's
  * program never printed renders as "" (length 0): the driver prints nothing.
  */

@@ -1,5 +1,5 @@
-/* leaselab — behaviour profiles and configuration (ELECTION-SPEC.md 1, 2.8,
- * 5.2; ARCHITECTURE.md seam 4).
+/* leaselab — behaviour profiles and configuration (election-spec.md 1, 2.8,
+ * 5.2; architecture.md seam 4).
  *
  * A profile is a set of named switches, one per historical deviation from
  * client-go HEAD; the core reads the flags and never the profile's name

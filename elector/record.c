@@ -3,7 +3,7 @@
  * Writers produce client-go's shapes exactly (field order included), so a
  * record written here is byte-for-byte what client-go would have sent.
  * Readers are liberal, because other clients share the same objects (see
- * shared/fixtures/records/README.md): numeric strings for integers, null for
+ * tests/fixtures/records/README.md): numeric strings for integers, null for
  * any field, missing fields, zone-less or odd-precision times. Anything they
  * cannot make sense of is LE_EPARSE with a message naming the JSON path.
  *

@@ -1,4 +1,4 @@
-/* leaselab — Kubernetes time formats (ELECTION-SPEC.md 3.4).
+/* leaselab — Kubernetes time formats (election-spec.md 3.4).
  *
  * Two layouts are written:
  *   MicroTime    "2006-01-02T15:04:05.000000Z"  (Lease acquireTime/renewTime)

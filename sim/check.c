@@ -1,4 +1,4 @@
-/* sim/check.c — the checker (ARCHITECTURE.md "The checker").
+/* sim/check.c — the checker (architecture.md "The checker").
  *
  * It reads only a history and the scenario (expectations, and the pods'
  * election settings for the derived bounds), so the simulator and the live
@@ -18,7 +18,7 @@
  *                  overlap); guarded-work damage counted inside each overlap.
  *   failover       when a term ends (crash, release, step-down) or another pod
  *                  takes over a paused / cut-off leader, the next term starts
- *                  within the bound (scenario failover_max, or ELECTION-SPEC 6.1
+ *                  within the bound (scenario failover_max, or election-spec.md 6.1
  *                  / 6.2 derived from the pods' settings and the network).
  *   lease-history  transitions +1 per change of holder, unchanged on renew;
  *                  acquireTime changes only on takeover; no commit from a pod
@@ -31,7 +31,7 @@
  *   leaderless     total and longest time with nobody acting as leader after
  *                  the first acquisition, against leaderless_max if set.
  *
- * Pods sharing one identity (ELECTION-SPEC H4) are one holder to the lease:
+ * Pods sharing one identity (election-spec.md H4) are one holder to the lease:
  * a second such pod starting to lead while the first still does is neither
  * a takeover (failover) nor a change of leader (stability); it is reported
  * once, as a safety overlap naming the shared identity.
@@ -73,7 +73,7 @@ const char *sim_invariant_name(sim_invariant inv)
 	return "unknown";
 }
 
-/* Safety-class invariants exit 1, the rest 2 (ARCHITECTURE.md). */
+/* Safety-class invariants exit 1, the rest 2 (architecture.md). */
 static bool inv_is_safety(sim_invariant inv)
 {
 	return inv == SIM_INV_SAFETY || inv == SIM_INV_LEASE_HISTORY;
@@ -148,8 +148,8 @@ typedef struct window {
 typedef struct bounds {
 	int64_t request_ns;   /* worst duration of one successful request (r) */
 	int64_t inflight_ns;  /* worst send-to-commit time of a request */
-	int64_t crash_ns;     /* ELECTION-SPEC 6.1 (or the scenario's max) */
-	int64_t release_ns;   /* ELECTION-SPEC 6.2 (or the scenario's max) */
+	int64_t crash_ns;     /* election-spec.md 6.1 (or the scenario's max) */
+	int64_t release_ns;   /* election-spec.md 6.2 (or the scenario's max) */
 	int64_t rp_max_ns;    /* the largest retry period of any pod */
 	bool explicit_max;    /* failover_max from the scenario */
 } bounds;
@@ -199,7 +199,7 @@ static int32_t pod_identity(const checker *c, int32_t pod)
 	return c->h->pods[pod].identity;
 }
 
-/* Two different pods running under one elector identity (ELECTION-SPEC
+/* Two different pods running under one elector identity (election-spec.md
  * H4): the lease cannot tell them apart, so a holder names both. */
 static bool shares_identity(const checker *c, int32_t a, int32_t b)
 {
@@ -461,7 +461,7 @@ static int collect_windows(checker *c)
 	return LE_OK;
 }
 
-/* ---- 3. bounds (ELECTION-SPEC 6.1, 6.2) -------------------------------------- */
+/* ---- 3. bounds (election-spec.md 6.1, 6.2) -------------------------------------- */
 
 /* The worst request duration r: the network's worst round trip (base
  * latency, delay faults, apiserver latency and slow commits), capped by the
@@ -543,7 +543,7 @@ static void derive_bounds(checker *c)
 	int64_t r = c->b.request_ns;
 	int64_t crash = add_sat(add_sat(ld, rp * 44 / 10), add_sat(add_sat(r, r), r));
 	/* Followers older than 1.14 ignore holder "" and wait out the lease
-	 * after a release as after a crash (ELECTION-SPEC 6.2). */
+	 * after a release as after a crash (election-spec.md 6.2). */
 	int64_t release = empty_holder_free ? add_sat(rp * 22 / 10, add_sat(r, r))
 					    : crash;
 	if (slowest_ppm < 0 && slowest_ppm > -1000000) {
@@ -845,7 +845,7 @@ static void failover_cause(const checker *c, const interval *t, int64_t takeover
 		return;
 	}
 	/* Asked to stop (pod deleted): a release committed before anyone
-	 * took over starts the clock (ELECTION-SPEC 6.2's X); without one the
+	 * took over starts the clock (election-spec.md 6.2's X); without one the
 	 * lease is left to expire from the stop. */
 	int64_t term = last_event_before(c, t->pod, SIM_EV_POD_SIGTERM,
 					 t->start_ns, anchor);
@@ -1031,7 +1031,7 @@ static int check_lease_write(checker *c, const sim_event *e, bool *have_prev,
 }
 
 /* A commit from a dead pod is legitimate when its request was sent before
- * the death (ELECTION-SPEC 4: a cancelled request may still commit). The
+ * the death (election-spec.md 4: a cancelled request may still commit). The
  * history records commits, not sends, so a commit is flagged only when it
  * lands later after the death than any request can travel and commit
  * (inflight bound); with unbounded latency nothing is flagged. */

@@ -1,4 +1,4 @@
-/* The REST side of a lock (ELECTION-SPEC.md 4): the core's get/create/update
+/* The REST side of a lock (election-spec.md 4): the core's get/create/update
  * become GET/POST/PUT of a Lease, Endpoints or ConfigMap, and what comes back
  * becomes an le_response. The last object the apiserver returned is kept so
  * an Update PUTs the whole object — uid, other annotations, subsets, labels —
@@ -372,7 +372,7 @@ static bool take_object(le_lock_client *c, le_op op, int status, const char *bod
 		cJSON_Delete(obj);
 		return false;
 	}
-	/* The raw record for change detection (ELECTION-SPEC.md 3.2). */
+	/* The raw record for change detection (election-spec.md 3.2). */
 	size_t raw_len = 0;
 	if (c->kind == LE_LOCK_LEASES) {
 		int n = le_record_encode_annotation(&c->record, c->raw, sizeof c->raw);

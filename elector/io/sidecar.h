@@ -54,7 +54,7 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
  * with the values in the message. LE_EINVAL with err on failure. */
 int le_sidecar_config(const le_sidecar_opts *o, le_config *c, char *err, size_t errcap);
 
-/* A warning when the timing allows two leaders at once (ELECTION-SPEC.md
+/* A warning when the timing allows two leaders at once (election-spec.md
  * 6.3: RP + RD must stay below LD with room for a request); "" if none. */
 void le_sidecar_timing_warning(const le_config *c, char *buf, size_t cap);
 

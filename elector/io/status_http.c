@@ -1,5 +1,5 @@
 /* The status server (--http), on le_run's event loop:
- *   /healthz  200 "ok", or 500 with the error (ELECTION-SPEC.md 2.7)
+ *   /healthz  200 "ok", or 500 with the error (election-spec.md 2.7)
  *   /metrics  Prometheus text (metrics.c)
  *   anything else: {"name":"<leader>"}, leader-elector:0.5's answer on every
  *   path, except that the name follows every observed change of holder

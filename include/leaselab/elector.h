@@ -1,5 +1,5 @@
 /* leaselab — the election core: client-go's tools/leaderelection as a sans-IO
- * state machine (ARCHITECTURE.md seam 1; ELECTION-SPEC.md is the spec).
+ * state machine (architecture.md seam 1; election-spec.md is the spec).
  *
  * The core never reads a clock, sleeps, draws randomness or does I/O. A driver
  * (le_run() in real time, the simulator in virtual time, a unit test with a
@@ -41,7 +41,7 @@ extern "C" {
 #define LE_NS_PER_MS INT64_C(1000000)
 #define LE_NS_PER_S INT64_C(1000000000)
 
-/* A node's two clock readings (ARCHITECTURE.md seam 2): mono_ns for every
+/* A node's two clock readings (architecture.md seam 2): mono_ns for every
  * duration and expiry decision, wall_ns only for the times written into the
  * record. */
 typedef struct le_time {
@@ -59,7 +59,7 @@ int le_parse_duration(const char *s, int64_t *ns, char *err, size_t errcap);
  * Returns the length (truncated to cap-1). */
 int le_format_duration(int64_t ns, char *buf, size_t cap);
 
-/* ---- behaviour profiles (ARCHITECTURE.md seam 4, ELECTION-SPEC.md 2.8, 5) --
+/* ---- behaviour profiles (architecture.md seam 4, election-spec.md 2.8, 5) --
  * Each historical deviation from client-go HEAD is one named flag. */
 typedef struct le_profile {
 	const char *name;
@@ -139,7 +139,7 @@ extern const le_profile le_profile_client_go_2024;
 extern const le_profile le_profile_client_go_2018;
 extern const le_profile le_profile_sidecar_05;
 
-/* ---- configuration (ELECTION-SPEC.md 1) ---------------------------------- */
+/* ---- configuration (election-spec.md 1) ---------------------------------- */
 typedef struct le_config {
 	const char *identity;       /* copied; "" fails validation */
 	le_lock_kind lock_kind;
@@ -170,7 +170,7 @@ void le_config_defaults(le_config *c);
  * Returns LE_OK or LE_EINVAL with the text in err. */
 int le_config_validate(const le_config *c, char *err, size_t errcap);
 
-/* ---- requests and responses (ARCHITECTURE.md seam 3) -------------------- */
+/* ---- requests and responses (architecture.md seam 3) -------------------- */
 typedef enum le_op {
 	LE_OP_GET = 0,
 	LE_OP_CREATE = 1,

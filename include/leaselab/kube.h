@@ -11,7 +11,7 @@
  *                         (method, path, JSON body) and an HTTP response back
  *                         into an le_response; it keeps the last object the
  *                         apiserver returned so an Update PUTs the whole
- *                         object (ELECTION-SPEC.md 4).
+ *                         object (election-spec.md 4).
  *
  * Nothing here does network I/O; le_run() (leaselab/run.h) carries the
  * requests with libcurl. Errors are negative LE_E* codes with a one-line
@@ -95,7 +95,7 @@ typedef struct le_kube_load_opts {
 void le_kube_load_opts_from_env(le_kube_load_opts *o);
 int le_kube_config_load(const le_kube_load_opts *o, le_kube_config *out, char *err, size_t errcap);
 
-/* ---- REST shapes of the lock objects (ELECTION-SPEC.md 4) --------------- */
+/* ---- REST shapes of the lock objects (election-spec.md 4) --------------- */
 
 /* "/apis/coordination.k8s.io/v1/namespaces/<ns>/leases[/<name>]" and the
  * v1 equivalents for endpoints and configmaps. name NULL = the collection.

@@ -3,13 +3,13 @@
  * A record is what a lock holds: client-go's LeaderElectionRecord. It is kept
  * as plain fixed-size data so the core and the simulator never allocate for it.
  * Times are wall-clock nanoseconds since the Unix epoch (informational only:
- * expiry never reads them; see ELECTION-SPEC.md 2.4).
+ * expiry never reads them; see election-spec.md 2.4).
  *
  * The JSON codecs are strict in what they write (client-go's shapes: MicroTime
  * with exactly 6 fractional digits in UTC for Lease, whole-second RFC 3339 for
  * annotations) and liberal in what they read (string durations, null fields,
  * space-separated zone-less times, missing fields): see
- * shared/fixtures/records/README.md.
+ * tests/fixtures/records/README.md.
  */
 #ifndef LEASELAB_RECORD_H
 #define LEASELAB_RECORD_H
@@ -81,14 +81,14 @@ typedef struct le_record {
 
 void le_record_clear(le_record *r);
 
-/* Canonical comparison key for change detection (ELECTION-SPEC.md 3.2): the
+/* Canonical comparison key for change detection (election-spec.md 3.2): the
  * record as a reader at whole-second precision sees it. Two records compare
  * equal iff their keys are byte-identical. Writes at most cap bytes, returns
  * the length. The in-process transport hands this to the core as the "raw"
  * record; the HTTP transport hands the real raw text instead. */
 size_t le_record_key(const le_record *r, void *buf, size_t cap);
 
-/* ---- time formats (ELECTION-SPEC.md 3.4) -------------------------------- */
+/* ---- time formats (election-spec.md 3.4) -------------------------------- */
 
 /* MicroTime: "2006-01-02T15:04:05.000000Z", UTC, exactly 6 digits, truncated.
  * buf needs 28 bytes. Returns the length or LE_ERANGE. */

@@ -122,7 +122,7 @@ typedef struct le_run_config {
 	/* "host:port" for the status server ("" host or "0.0.0.0" = every
 	 * interface, port 0 = any; the bound address is logged). NULL = none.
 	 *   /        {"name":"<leader>"} (leader-elector:0.5's answer)
-	 *   /healthz 200 "ok" or 500 with the error (ELECTION-SPEC.md 2.7)
+	 *   /healthz 200 "ok" or 500 with the error (election-spec.md 2.7)
 	 *   /metrics Prometheus text */
 	const char *http_addr;
 	int64_t healthz_tolerance_ns;

@@ -32,7 +32,7 @@ extern "C" {
 #define SIM_TEXT_MAX 2048
 #define SIM_PATH_MAX 1024
 
-/* Exit codes of bin/sim (ARCHITECTURE.md, "The checker"). */
+/* Exit codes of bin/sim (architecture.md, "The checker"). */
 enum sim_exit {
 	SIM_EXIT_PASS = 0,
 	SIM_EXIT_SAFETY = 1,
@@ -69,7 +69,7 @@ typedef struct sim_pod_spec {
 	int32_t clock_rate_ppm;        /* node clocks run at (1 + ppm/1e6) */
 	/* Termination: on delete (graceful) the process gets SIGTERM, and is
 	 * killed after grace_period_ns. 0.5's run.sh is PID 1 and ignores
-	 * SIGTERM (ELECTION-SPEC 6.4): sigterm_ignored. */
+	 * SIGTERM (election-spec.md 6.4): sigterm_ignored. */
 	int64_t grace_period_ns;       /* default 30 s */
 	bool sigterm_ignored;
 	/* Time a replacement pod (Deployment) takes to start. */
@@ -163,7 +163,7 @@ const char *sim_invariant_name(sim_invariant inv); /* "safety", "failover", ... 
 
 typedef struct sim_expect {
 	int max_leaders;               /* default 1 */
-	int64_t failover_max_ns;       /* 0 = derived (ELECTION-SPEC 6.1/6.2) */
+	int64_t failover_max_ns;       /* 0 = derived (election-spec.md 6.1/6.2) */
 	int64_t leaderless_max_ns;     /* 0 = not checked */
 	int64_t liveness_within_ns;    /* after the last fault heals; 0 = derived */
 	bool expect_violation;         /* the scenario must find a bug */

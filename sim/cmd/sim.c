@@ -339,7 +339,7 @@ static int check_determinism(const sim_scenario *sc, uint64_t seed,
 }
 
 /* When a pod that crashed had been asked to stop first (a delete whose
- * SIGTERM was ignored, ELECTION-SPEC 6.4), the delete is what a user saw. */
+ * SIGTERM was ignored, election-spec.md 6.4), the delete is what a user saw. */
 static int64_t sigterm_before(const sim_history *h, int32_t pod, int64_t t_ns)
 {
 	int64_t found = -1;

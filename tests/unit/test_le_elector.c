@@ -1,5 +1,5 @@
 /* Unit tests for the election core (elector/elector.c, profile.c,
- * log_format.c) against ELECTION-SPEC.md sections 1, 2, 5 and 6.
+ * log_format.c) against election-spec.md sections 1, 2, 5 and 6.
  *
  * The scripted driver (le_test_driver.h) feeds inputs at chosen clock
  * readings, collects every output, and answers requests either by hand or

@@ -1,4 +1,4 @@
-/* The election core against ELECTION-SPEC.md, line by line: the findings of
+/* The election core against election-spec.md, line by line: the findings of
  * an adversarial review (each test names the section it holds the core to),
  * robustness against inputs no sane driver sends, and the timing bounds of
  * section 6 measured on the core itself.

@@ -1,7 +1,7 @@
 /* Tests for the record, its comparison key, the time formats and the JSON
  * codecs (elector/record.c, elector/timefmt.c, elector/strerror.c).
  *
- * Fixtures: tests/fixtures/records/ (copies of shared/fixtures/records/,
+ * Fixtures: tests/fixtures/records/ (copies of the records real clients write,
  * bodies real clients wrote). Expected epoch seconds were computed with
  * `date -u -d <time> +%s`, independently of the code under test. */
 #include <setjmp.h>

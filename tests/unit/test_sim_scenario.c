@@ -729,10 +729,10 @@ static void test_every_file_under_scenarios_parses(void **state)
 			fail_msg("%s", err);
 		}
 		/* The library's conventions: described, and cites the spec. */
-		if (!s.description[0] || !strstr(s.description, "ELECTION-SPEC")) {
+		if (!s.description[0] || !strstr(s.description, "election-spec.md")) {
 			sim_scenario_free(&s);
 			globfree(&g);
-			fail_msg("%s: description must cite ELECTION-SPEC", g.gl_pathv[i]);
+			fail_msg("%s: description must cite election-spec.md", g.gl_pathv[i]);
 		}
 		sim_scenario_free(&s);
 	}

@@ -1,4 +1,4 @@
-/* The timing property test (ELECTION-SPEC 6.1 / 6.2), asserted on simulated
+/* The timing property test (election-spec.md 6.1 / 6.2), asserted on simulated
  * histories: it is a property of the model (the real core against the real
  * store in virtual time), not a timing of this machine.
  *
@@ -183,7 +183,7 @@ static void test_release_failover_within_spec_6_2(void **state)
 }
 
 /* The 0.5 sidecar (ttl 10 s: 10 / 5 / 2.5, local LD, Endpoints lock):
- * 7.5 s <= T <= 21 s, mean ~ 12.9 s (ELECTION-SPEC 6.1). Fewer seeds: it
+ * 7.5 s <= T <= 21 s, mean ~ 12.9 s (election-spec.md 6.1). Fewer seeds: it
  * is the same machinery with other numbers. */
 static void test_sidecar_05_crash_failover(void **state)
 {

@@ -121,7 +121,7 @@ static void test_kill_leader_new_leader_after_about_lease_duration(void **state)
 		assert_true(next >= 0);
 		const sim_event *s = ev_at(h, next);
 		assert_int_not_equal(s->pod, old);
-		/* ELECTION-SPEC 6.1: [LD - RP, LD + 4.4 RP] plus round trips */
+		/* election-spec.md 6.1: [LD - RP, LD + 4.4 RP] plus round trips */
 		int64_t fo = s->t_ns - FX_S(30);
 		assert_in_range(fo, FX_S(13), FX_S(23.8) + FX_MS(2));
 		/* the takeover write: transitions 0 -> 1, acquireTime changed */
@@ -166,7 +166,7 @@ static void test_graceful_delete_with_release_hands_over_fast(void **state)
 		long next = fx_find(h, SIM_EV_STARTED_LEADING, -2, FX_S(30));
 		assert_true(next >= 0);
 		assert_int_not_equal(ev_at(h, next)->pod, old);
-		/* ELECTION-SPEC 6.2: <= 2.2 RP + a GET and a PUT */
+		/* election-spec.md 6.2: <= 2.2 RP + a GET and a PUT */
 		int64_t fo = ev_at(h, next)->t_ns - ev_at(h, rel)->t_ns;
 		assert_true(fo <= FX_S(4.4) + 4 * LAT);
 		/* no pod restarts a deleted pod */
@@ -291,7 +291,7 @@ static void test_pod_failure_restarts_same_name_and_identity(void **state)
 	long end = fx_find(h, SIM_EV_FAULT_END, old, 0);
 	assert_true(end > start);
 	/* same identity, back within LD of its last renew: it still is the
-	 * holder and renews at once, without waiting (ELECTION-SPEC 2.4) */
+	 * holder and renews at once, without waiting (election-spec.md 2.4) */
 	long again = fx_find(h, SIM_EV_STARTED_LEADING, -2, FX_S(20));
 	assert_true(again > start);
 	assert_int_equal(ev_at(h, again)->pod, old);
@@ -498,7 +498,7 @@ static void test_clock_faults_keep_client_go_stable(void **state)
 static void test_slow_follower_clock_breaks_safety(void **state)
 {
 	(void)state;
-	/* ELECTION-SPEC 6.3: the leader measures RP + RD on its clock, the
+	/* election-spec.md 6.3: the leader measures RP + RD on its clock, the
 	 * follower LD on its own. A follower clock running 2x fast measures
 	 * LD = 15 s in 7.5 s: it takes over while the leader renews happily
 	 * (the takeover itself is CAS-safe, but the old leader acts on until
@@ -529,7 +529,7 @@ static void test_slow_follower_clock_breaks_safety(void **state)
 static void test_write_commits_after_client_gave_up(void **state)
 {
 	(void)state;
-	/* ELECTION-SPEC 4 / #12: requests of the leader take 6 s to arrive,
+	/* election-spec.md 4 / #12: requests of the leader take 6 s to arrive,
 	 * longer than its 5 s client timeout. The renew PUT it abandoned
 	 * still commits, yet the leader gives up leading. */
 	sim_scenario *sc = fx_scenario(3, FX_S(80), LAT);
