@@ -15,7 +15,7 @@
  * outputs go into a fixed ring that the driver drains after every input.
  * Time arithmetic saturates: any clock reading, however absurd, is safe.
  */
-#include <assert.h>
+#include "leaselab/internal/assert.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,7 +228,7 @@ static out_slot *push(le_elector *e, le_output_kind kind)
 {
 	/* input_begin() refuses an input unless INPUT_OUTPUTS_MAX slots are
 	 * free, and no input queues that many: a full ring is a core bug. */
-	assert(e->ring_count < RING_CAP && "elector output ring overflow");
+	LE_ASSERT(e->ring_count < RING_CAP); /* output ring overflow */
 	if (e->ring_count == RING_CAP) { /* NDEBUG: lose the oldest */
 		e->ring_head = (e->ring_head + 1) % RING_CAP;
 		e->ring_count--;
@@ -290,9 +290,9 @@ static const char *response_detail(const le_response *r)
 static void send_request(le_elector *e, le_time now, enum step step, le_op op,
 			 const le_record *rec)
 {
-	assert(!e->inflight);
+	LE_ASSERT(!e->inflight);
 	e->sends_this_input++;
-	assert(e->sends_this_input <= 2); /* two request slots */
+	LE_ASSERT(e->sends_this_input <= 2); /* two request slots */
 	le_request *q = &e->requests[e->next_id & 1];
 	q->id = e->next_id++;
 	q->op = op;
