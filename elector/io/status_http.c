@@ -26,6 +26,7 @@ void io_stats_add(le_stats *sum, const le_stats *s)
 	sum->losses += s->losses;
 	sum->renew_failures += s->renew_failures;
 	sum->errors += s->errors;
+	sum->duplicate_identity += s->duplicate_identity;
 }
 
 void io_fill_metrics(le_runner *r, le_run_metrics *m)

@@ -246,6 +246,11 @@ typedef enum le_msg {
 	LE_MSG_REQUEST_ABORTED,  /* V4 request N aborted: <detail> */
 	LE_MSG_STARTUP_FAILED,   /* 0.5 fatal: "failed to create election: <detail>" */
 	LE_MSG_GET_LEADER_FAILED, /* 0.5: "failed to get leader: <detail>" */
+	/* A warning (is_error, V0; arg = the foreign renewTime): the record
+	 * shows this identity renewed by a write this elector did not make, so
+	 * another process runs under the same identity and both lead. The
+	 * rule and its limits: elector.c, own_write_check. */
+	LE_MSG_DUPLICATE_IDENTITY,
 } le_msg;
 
 typedef struct le_log {
@@ -335,6 +340,8 @@ typedef struct le_stats {
 	uint64_t losses;          /* stopped leading after leading */
 	uint64_t renew_failures;  /* failed renew passes */
 	uint64_t errors;          /* non-2xx/404 responses + transport failures */
+	uint64_t duplicate_identity; /* foreign writes seen under my identity
+					(LE_MSG_DUPLICATE_IDENTITY) */
 } le_stats;
 void le_elector_stats(const le_elector *e, le_stats *out);
 
