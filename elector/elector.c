@@ -272,6 +272,8 @@ static void emit_log(le_elector *e, int verbosity, bool is_error, le_msg msg,
 
 static void emit_new_leader(le_elector *e, const char *holder)
 {
+	if (holder != e->reported_leader) /* 0.5's callback: what it was told */
+		copy_str(e->reported_leader, LE_ID_MAX, holder);
 	out_slot *s = push(e, LE_OUT_NEW_LEADER);
 	s->out.u.identity = keep_text(s, holder);
 }
@@ -1264,6 +1266,11 @@ bool le_elector_is_leader(const le_elector *e) { return e && is_leader(e); }
 const char *le_elector_leader(const le_elector *e)
 {
 	return e ? e->observed.holder : "";
+}
+
+const char *le_elector_reported_leader(const le_elector *e)
+{
+	return e ? e->reported_leader : "";
 }
 
 const le_record *le_elector_observed_record(const le_elector *e)

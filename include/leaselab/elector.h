@@ -314,6 +314,12 @@ bool le_elector_next_output(le_elector *e, le_output *out);
 /* ---- observation ---------------------------------------------------------- */
 bool le_elector_is_leader(const le_elector *e);      /* observed holder == me */
 const char *le_elector_leader(const le_elector *e);  /* observed holder ("" if none) */
+/* The identity the last LE_OUT_NEW_LEADER carried ("" before any): what
+ * OnNewLeader was last told. With contrib_election_main (0.5) it is the
+ * sidecar's own view, which on a follower goes stale, since nothing tells
+ * it about a change of holder until it loses leadership itself
+ * (election-spec.md 5.2, contrib#2930); le_elector_leader() is current. */
+const char *le_elector_reported_leader(const le_elector *e);
 const le_record *le_elector_observed_record(const le_elector *e);
 const le_config *le_elector_config(const le_elector *e); /* copies of strings */
 bool le_elector_done(const le_elector *e);

@@ -225,6 +225,27 @@ static void test_ttl_derives_all_three(void **state)
 	assert_ptr_equal(c.profile, &le_profile_sidecar_05);
 }
 
+/* 0.5 had only the Endpoints lock: its profile defaults to it, in any flag
+ * order, and an explicit --lock still wins. */
+static void test_05_profile_defaults_to_endpoints_lock(void **state)
+{
+	(void)state;
+	le_config c;
+	char err[512];
+	parsed p = parse("--election=e", "--profile=sidecar-0.5", NULL);
+	assert_int_equal(p.rc, LE_OK);
+	assert_int_equal(p.o.lock, LE_LOCK_ENDPOINTS);
+	assert_int_equal(le_sidecar_config(&p.o, &c, err, sizeof err), LE_OK);
+	assert_int_equal(c.lock_kind, LE_LOCK_ENDPOINTS);
+
+	p = parse("--lock=leases", "--election=e", "--profile=sidecar-0.5", NULL);
+	assert_int_equal(p.o.lock, LE_LOCK_LEASES);
+	p = parse("--profile=sidecar-0.5", "--lock=configmaps", "--election=e", NULL);
+	assert_int_equal(p.o.lock, LE_LOCK_CONFIGMAPS);
+	p = parse("--election=e", "--profile=client-go-2018", NULL);
+	assert_int_equal(p.o.lock, LE_LOCK_LEASES);
+}
+
 static void test_bad_flags_name_the_flag(void **state)
 {
 	static const struct {
@@ -370,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_article_flags_and_separate_values),
 		cmocka_unit_test(test_modern_flags),
 		cmocka_unit_test(test_ttl_derives_all_three),
+		cmocka_unit_test(test_05_profile_defaults_to_endpoints_lock),
 		cmocka_unit_test(test_bad_flags_name_the_flag),
 		cmocka_unit_test(test_timing_validation_names_rule_and_values),
 		cmocka_unit_test(test_timing_warning_for_overlap),
