@@ -5,7 +5,8 @@
 # one leads and the ConfigMap names it; kill -9 its process and another
 # leads within election-spec.md 6.1's bound (LD + 4.4 RP, + 1 s for
 # requests and process start; the library polls every RP without jitter,
-# so the bound is loose for it); a follower's SIGTERM exits 0.
+# so the bound is loose for it); a follower's SIGTERM exits 0. Then
+# bin/elector joins the same ConfigMap and takes over from the last one.
 source "$(dirname "$0")/elector_lib.sh"
 need_bins
 PY=${PYTHON:-/usr/bin/python3}
@@ -82,4 +83,20 @@ for id in "${rest[@]}"; do
   wait "${PYPID[$id]}"; rc=$?
   [ "$rc" -eq 0 ] || fail "$id exited $rc on SIGTERM, want 0"
 done
+
+# A mixed fleet on the same ConfigMap: bin/elector reads the Python records
+# (string leaseDurationSeconds, zone-less local times), waits while $second
+# renews, and takes over after kill -9 within the same bound.
+kubeconfig "$TMP/kc-c" "http://$FA_ADDR" "token: tok-py-c"
+start_elector c-x --election=elect-py --lock=configmaps --kubeconfig="$TMP/kc-c" \
+  --lease-duration=${LD_S}s --renew-deadline=${RD_S}s --retry-period=${RP_S}s
+sleep 2
+leads c-x && fail "bin/elector took the lock while $second renewed it"
+grep -q "lock is held by $second and has not yet expired" "$TMP/c-x.out" ||
+  fail "bin/elector never read $second's record"
+kill -9 "${PYPID[$second]}"
+t0=$(now_ms)
+wait_until "$bound" leads c-x || fail "bin/elector did not take over within ${bound} ms of kill -9 of $second"
+echo "bin/elector took over from $second after $(( $(now_ms) - t0 )) ms"
+holder_is c-x || fail "the ConfigMap names \"$(cm_holder)\", not c-x"
 echo "ok"
