@@ -340,6 +340,7 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 			return LE_EINVAL;
 		}
 		snprintf(o->id, sizeof o->id, "%s", host);
+		o->id_from_hostname = true;
 	}
 	return LE_OK;
 }

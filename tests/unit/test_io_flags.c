@@ -133,6 +133,7 @@ static void test_defaults(void **state)
 	assert_int_equal(p.rc, LE_OK);
 	assert_string_equal(p.o.election, "elect-nginx-deploy");
 	assert_string_equal(p.o.id, "pod-abc"); /* the hostname */
+	assert_true(p.o.id_from_hostname);
 	assert_string_equal(p.o.election_namespace, "default");
 	assert_int_equal(p.o.lock, LE_LOCK_LEASES);
 	assert_true(p.o.release_on_cancel);
@@ -163,6 +164,7 @@ static void test_article_flags_and_separate_values(void **state)
 	assert_int_equal(p.rc, LE_OK);
 	assert_string_equal(p.o.http, "0.0.0.0:4444");
 	assert_string_equal(p.o.id, "me");
+	assert_false(p.o.id_from_hostname);
 	assert_string_equal(p.o.election_namespace, "test-leader-elector");
 	assert_true(p.o.use_cluster_credentials);
 }
