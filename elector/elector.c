@@ -91,7 +91,7 @@ struct le_elector {
 	char reported_leader[LE_ID_MAX];
 
 	/* The lock's cached object: kept from the last successful GET, CREATE
-	 * or UPDATE, never dropped on error (spec 9). */
+	 * or UPDATE, never dropped on error (election-spec.md 9). */
 	char resource_version[LE_RV_MAX];
 
 	/* the attempt (tryAcquireOrRenew, release, or a 0.5 program call) */
