@@ -93,7 +93,7 @@ struct le_elector {
 	char reported_leader[LE_ID_MAX];
 
 	/* The lock's cached object: kept from the last successful GET, CREATE
-	 * or UPDATE, never dropped on error (spec 9). */
+	 * or UPDATE, never dropped on error (election-spec.md 9). */
 	char resource_version[LE_RV_MAX];
 
 	/* The duplicate-identity check (see own_write_check): renewTimes of

@@ -10,7 +10,7 @@
 
 #include "leaselab/elector.h"
 
-/* client-go master (2026): everything the spec's section 2 describes. */
+/* client-go master (2026): everything election-spec.md section 2 describes. */
 const le_profile le_profile_client_go = {
 	.name = "client-go",
 	.renew_first_attempt_immediate = true,
@@ -93,7 +93,7 @@ const le_profile le_profile_client_go_2018 = {
 	.contrib_election_main = false,
 };
 
-/* kubernetes/contrib election/ leader-elector:0.5 (spec 5.2): the 2018 core as
+/* kubernetes/contrib election/ leader-elector:0.5 (election-spec.md 5.2): the 2018 core as
  * vendored in 2016, plus the holder writing transitions 0, a missing
  * annotation taken without looking, OnNewLeader not wired, the wall clock
  * (Go 1.6) for observedTime, wait.Forever(Run, 0) re-running acquire after a
@@ -195,7 +195,7 @@ int le_config_validate(const le_config *c, char *err, size_t errcap)
 {
 	if (!c)
 		return fail(err, errcap, "le_config_validate: config is NULL");
-	/* client-go's checks, in its order and with its words (spec 1.2). The
+	/* client-go's checks, in its order and with its words (election-spec.md 1.2). The
 	 * 1.2 x RP product is a float multiply truncated to ns, as Go's
 	 * time.Duration(JitterFactor * float64(RetryPeriod)). */
 	if (c->lease_duration_ns <= c->renew_deadline_ns)

@@ -177,7 +177,7 @@ static bool histogram(rbuf *b, const rep_run *runs, size_t n, size_t first)
 	/* bounds: the checker's upper bound, and the crash lower bound of
 	 * election-spec.md 6.1 (LDs - RP) */
 	int64_t marks[2] = {bound, (e->lease_duration_ns / LE_NS_PER_S) * LE_NS_PER_S - e->retry_period_ns};
-	const char *names[2] = {"bound", "6.1 min"};
+	const char *names[2] = {"bound", "election-spec.md 6.1 min"};
 	for (int i = 0; i < 2; i++) {
 		if (marks[i] <= 0 || marks[i] > xmax)
 			continue;

@@ -73,7 +73,7 @@ const char *sim_invariant_name(sim_invariant inv)
 	return "unknown";
 }
 
-/* Safety-class invariants exit 1, the rest 2 (architecture.md). */
+/* Safety-class invariants exit 1, the rest 2 (architecture.md "The checker"). */
 static bool inv_is_safety(sim_invariant inv)
 {
 	return inv == SIM_INV_SAFETY || inv == SIM_INV_LEASE_HISTORY;

@@ -265,7 +265,7 @@ static void election_fill_defaults(elect_in *e)
 			sidecar ? 2500 * LE_NS_PER_MS : 2 * LE_NS_PER_S;
 }
 
-/* client-go's validation (spec 1.2) for one pod; its error is reported at
+/* client-go's validation (election-spec.md 1.2) for one pod; its error is reported at
  * the setting that made it fail, wherever that was written. */
 static int election_validate(sy_ctx *c, const elect_in *e,
 			     const char *identity, const char *pod_name,
@@ -467,7 +467,7 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 	}
 	p.election = eff.v;
 
-	/* 0.5's run.sh is PID 1 and ignores SIGTERM (spec 6.4). */
+	/* 0.5's run.sh is PID 1 and ignores SIGTERM (election-spec.md 6.4). */
 	p.sigterm_ignored = p.election.profile == &le_profile_sidecar_05;
 	if ((rc = sy_get_bool(&m, "ignoreSigterm", &p.sigterm_ignored)) < 0)
 		return rc;

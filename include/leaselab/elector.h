@@ -104,7 +104,7 @@ typedef struct le_profile {
 	/* Default per-request client timeout: max(1 s, RD/2) (HEAD) or none. */
 	bool default_request_timeout;
 	/* The renew pass is the old wait.Poll, run by wait.WaitFor (k8s <= 1.11
-	 * and 0.5; spec 2.8): a tick that comes while an attempt runs is dropped,
+	 * and 0.5; election-spec.md 2.8): a tick that comes while an attempt runs is dropped,
 	 * not kept, and when the deadline closes the poll the condition runs
 	 * once more. So a 0.5 pass makes 2-3 attempts (+2.5 s, +5 s and maybe
 	 * one more: Go's select tosses a coin when the +5 s tick and the deadline
@@ -115,10 +115,10 @@ typedef struct le_profile {
 	 * skips the change detection and the held check and takes it at once
 	 * (0.5). Otherwise the missing record reads as an empty one (client-go). */
 	bool missing_record_skips_checks;
-	/* klog levels of the 2016 vendored code (0.5, spec 5.4): "lock is held
+	/* klog levels of the 2016 vendored code (0.5, election-spec.md 5.4): "lock is held
 	 * by" at Info, "renewed" at V4; le_log_format uses the 0.5 words. */
 	bool logs_2016;
-	/* Run the contrib election/ program around the core (0.5, spec 5.2).
+	/* Run the contrib election/ program around the core (0.5, election-spec.md 5.2).
 	 * At start: GET the lock object; on 404 POST one without a record (a
 	 * request with no_record); any error other than a 409 with reason
 	 * "Conflict" (so also AlreadyExists when two pods start together) is
@@ -155,7 +155,7 @@ typedef struct le_config {
 	const le_profile *profile;  /* NULL = client-go */
 	/* client-go requires OnStartedLeading/OnStoppedLeading callbacks and a
 	 * lock; a sans-IO core has outputs instead, so validation asks the driver
-	 * to vouch for them (checks 6-8 of spec 1.2). */
+	 * to vouch for them (checks 6-8 of election-spec.md 1.2). */
 	bool has_started_leading_cb;
 	bool has_stopped_leading_cb;
 	bool has_lock;
@@ -166,7 +166,7 @@ typedef struct le_config {
  * profile client-go, callbacks and lock vouched for. */
 void le_config_defaults(le_config *c);
 
-/* Validate in client-go's order with its exact error texts (spec 1.2).
+/* Validate in client-go's order with its exact error texts (election-spec.md 1.2).
  * Returns LE_OK or LE_EINVAL with the text in err. */
 int le_config_validate(const le_config *c, char *err, size_t errcap);
 
@@ -331,7 +331,7 @@ bool le_elector_fatal(const le_elector *e);
  * live. */
 bool le_elector_leading(const le_elector *e);
 
-/* Healthz (spec 2.7): LE_OK when healthy; otherwise LE_ETIMEDOUT with
+/* Healthz (election-spec.md 2.7): LE_OK when healthy; otherwise LE_ETIMEDOUT with
  * "failed election to renew leadership on lease <name>" in err. */
 int le_elector_check(const le_elector *e, int64_t mono_now_ns,
 		     int64_t tolerance_ns, char *err, size_t errcap);

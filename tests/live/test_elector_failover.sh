@@ -31,8 +31,8 @@ wait_until "$bound" exactly_one_leads "${rest[@]}" || fail "no new leader within
 took=$(( $(now_ms) - t0 ))
 second=$(leaders "${rest[@]}")
 echo "new leader $second after ${took} ms (bound ${bound} ms)"
-# Never before the lease expired: spec 6.1 gives >= LD - RP - rU, less up
-# to 1 s because a Lease record compares at whole seconds (spec 3.2), so a
+# Never before the lease expired: election-spec.md 6.1 gives >= LD - RP - rU, less up
+# to 1 s because a Lease record compares at whole seconds (election-spec.md 3.2), so a
 # follower does not see renewals within the same second as changes.
 early=$(( LD_MS - RP_MS - 1000 - 200 ))
 [ "$took" -ge "$early" ] || fail "took over after ${took} ms, before the lease could have expired (>= ${early} ms)"

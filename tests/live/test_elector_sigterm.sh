@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SIGTERM on the leading bin/elector: it releases the Lease (holder ""),
 # exits 0 within a second or two, and a follower takes over within
-# 2.2 RP + 1 s (spec 6.2: the next poll sees the empty holder).
+# 2.2 RP + 1 s (election-spec.md 6.2: the next poll sees the empty holder).
 source "$(dirname "$0")/elector_lib.sh"
 need_bins
 

@@ -462,7 +462,7 @@ static void test_follower_sees_leader_and_takes_over_after_release(void **state)
 			 200); /* a follower is healthy */
 	assert_int_equal(atomic_load(&nb->started), 0);
 
-	/* graceful hand-over: within 2.2 RP + requests (spec 6.2) */
+	/* graceful hand-over: within 2.2 RP + requests (election-spec.md 6.2) */
 	le_runner_cancel(na->r);
 	int64_t t0 = mono_ns();
 	assert_true(wait_for(is_leader, nb, 3 * S));
@@ -561,7 +561,7 @@ static void test_hung_apiserver_ends_leadership_at_renew_deadline(void **state)
 
 /* kubernetes#70819: with 2018's client-go a hung renew request is never
  * aborted, so the process keeps "leading" forever; /healthz is what notices
- * (spec 2.7): unhealthy once LD + tolerance passed without a renewal. */
+ * (election-spec.md 2.7): unhealthy once LD + tolerance passed without a renewal. */
 static void test_healthz_catches_a_wedged_leader(void **state)
 {
 	(void)state;
@@ -635,7 +635,7 @@ static void test_restart_after_loss_campaigns_again(void **state)
 	assert_int_equal(atomic_load(&n->stopped), 1);
 	assert_false(atomic_load(&n->returned)); /* still campaigning */
 	atomic_store(&a->stall, false);
-	/* same identity as the recorded holder: it renews at once (spec 2.4) */
+	/* same identity as the recorded holder: it renews at once (election-spec.md 2.4) */
 	end = mono_ns() + 5 * S;
 	while (mono_ns() < end && atomic_load(&n->started) < 2)
 		sleep_ms(20);

@@ -4,7 +4,7 @@
  * The scripted driver (le_test_driver.h) feeds inputs at chosen clock
  * readings, collects every output, and answers requests either by hand or
  * from a tiny compare-and-swap store. test_le_elector_spec.c holds the
- * findings of the spec review and the timing checks of section 6.
+ * findings of the spec review and the timing checks of election-spec.md 6.
  */
 #include <stdarg.h>
 #include <stddef.h>

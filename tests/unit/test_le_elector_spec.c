@@ -1,7 +1,7 @@
 /* The election core against election-spec.md, line by line: the findings of
  * an adversarial review (each test names the section it holds the core to),
  * robustness against inputs no sane driver sends, and the timing bounds of
- * section 6 measured on the core itself.
+ * election-spec.md 6 measured on the core itself.
  *
  * The scripted driver is le_test_driver.h (shared with test_le_elector.c).
  */
