@@ -27,7 +27,7 @@ What the library does, as read in 22.6 (and what a harness should expect):
 - Records are written in the annotation as strings: leaseDurationSeconds
   "4", times str(datetime.fromtimestamp(t)): local time, no zone, a space
   ("2026-11-23 19:20:19.872660"), no leaderTransitions
-  (tests/fixtures/records/python-22.6-configmap-*.json).
+  (tests/fixtures/records/python-22.6-configmap-create.json and -update.json).
 - No HTTP timeout and no jitter; the renew deadline is only checked between
   attempts. After leadership is lost run() returns; this program then
   campaigns again with a new LeaderElection, as bin/elector does.

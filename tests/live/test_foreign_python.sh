@@ -69,7 +69,7 @@ wait_until "$bound" one_py_leads "${rest[@]}" || fail "no new leader within ${bo
 took=$(( $(now_ms) - t0 ))
 second=$(py_leaders "${rest[@]}")
 echo "new leader $second after ${took} ms (bound ${bound} ms)"
-# Not before the lease could have expired: >= LD - RP (spec 6.1's lower
+# Not before the lease could have expired: >= LD - RP (election-spec.md 6.1 lower
 # bound), less 200 ms for the polling here.
 early=$(( (LD_S - RP_S) * 1000 - 200 ))
 [ "$took" -ge "$early" ] || fail "took over after ${took} ms, before the lease could have expired (>= ${early} ms)"
