@@ -3,94 +3,13 @@
  * write() per file. */
 #include "leaselab/report.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "model.h"
 #include "rbuf.h"
 #include "report_int.h"
-
-int rep_mkdirs(const char *dir, char *err, size_t errcap)
-{
-	char path[SIM_PATH_MAX];
-	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-		snprintf(err, errcap, "%s: path too long", dir);
-		return LE_ERANGE;
-	}
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-			snprintf(err, errcap, "%s: %s", path, strerror(errno));
-			return LE_EIO;
-		}
-		*p = '/';
-	}
-	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-		snprintf(err, errcap, "%s: %s", path, strerror(errno));
-		return LE_EIO;
-	}
-	return LE_OK;
-}
-
-int rep_write_buf(const rbuf *b, const char *dir, const char *name, char *err,
-		  size_t errcap)
-{
-	char path[SIM_PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	int rc = rb_write_file(b, path);
-	if (rc != 0) {
-		snprintf(err, errcap, "%s: %s", path, strerror(-rc));
-		return LE_EIO;
-	}
-	return LE_OK;
-}
-
-const char *rep_pod_name(const sim_history *h, int32_t pod)
-{
-	if (pod < 0 || (size_t)pod >= h->npods)
-		return "-";
-	return h->pods[pod].name;
-}
-
-const char *rep_identity(const sim_history *h, int32_t id)
-{
-	if (id < 0 || (size_t)id >= h->nidentities)
-		return "";
-	return h->identities[id];
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-size_t rep_failover_times(const sim_check_result *r, int64_t *out)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < r->nfailovers; i++)
-		if (r->failovers[i].to_pod >= 0)
-			out[n++] = r->failovers[i].leader_ns - r->failovers[i].cause_ns;
-	qsort(out, n, sizeof *out, cmp_i64);
-	return n;
-}
-
-int64_t rep_percentile(const int64_t *sorted, size_t n, int pct)
-{
-	if (n == 0)
-		return 0;
-	size_t rank = (size_t)((pct * n + 99) / 100); /* nearest rank */
-	if (rank < 1)
-		rank = 1;
-	if (rank > n)
-		rank = n;
-	return sorted[rank - 1];
-}
 
 static const char *profile_name(const le_profile *p)
 {
