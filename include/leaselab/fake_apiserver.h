@@ -279,18 +279,6 @@ void fa_faults_decide(const fa_faults *f, const char *identity, fa_rng *rng,
  * with Retry-After, 500 InternalError, 503 ServiceUnavailable, 504 Timeout). */
 void fa_status_injected(fa_status *st, int code, int retry_after_s);
 
-/* ---- the in-process transport ------------------------------------------
- * The elector's transport with zero latency and no faults: each request is
- * carried out at once against the store. The simulator instead calls
- * fa_store_lock_do itself at the virtual time a request reaches the store. */
-typedef struct fa_inproc fa_inproc;
-fa_inproc *fa_inproc_new(fa_store *s, le_lock_kind kind, const char *ns,
-			 const char *name, const char *identity);
-void fa_inproc_free(fa_inproc *t);
-/* Carry out req now; fills resp (valid until the next call). */
-void fa_inproc_do(fa_inproc *t, const le_request *req, int64_t now_wall_ns,
-		  le_response *resp);
-
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,5 @@
 /* Tests for the fake apiserver's store (fake-apiserver/store.c,
- * object_json.c, status.c, inproc.c): both paths (in-process lock path and
+ * object_json.c, status.c): both paths (in-process lock path and
  * JSON), the apiserver's status codes and exact messages, CAS, create on
  * update, preconditions, history, watchers, the commit hook, restore.
  *
@@ -1511,7 +1511,7 @@ static void test_restore_replays_a_journal(void **state)
 	cJSON_Delete(o);
 }
 
-/* ---- status JSON, uids, the in-process transport ---------------------------------------- */
+/* ---- status JSON, uids, fa_store_lock_do ---------------------------------------- */
 
 static void test_status_json_shapes(void **state)
 {
@@ -1632,23 +1632,26 @@ static void test_generate_name(void **state)
 	cJSON_Delete(b);
 }
 
-static void test_inproc_transport_carries_out_requests(void **state)
+/* fa_store_lock_do, the simulator's (and bench_elector's) way in: the
+ * core's request by op, answered with the request's id. */
+static void test_lock_do_carries_out_requests_keeping_their_ids(void **state)
 {
 	fa_store *s = *state;
-	fa_inproc *t = fa_inproc_new(s, LE_LOCK_ENDPOINTS, "default", "e", "pod-a");
-	assert_non_null(t);
+	fa_lock_scratch sc;
 	le_request req;
 	memset(&req, 0, sizeof(req));
 	le_response resp;
 	req.id = 7;
 	req.op = LE_OP_GET;
-	fa_inproc_do(t, &req, NOW, &resp);
+	fa_store_lock_do(s, LE_LOCK_ENDPOINTS, "default", "e", &req, "pod-a",
+			 NOW, &sc, &resp);
 	assert_int_equal(resp.id, 7);
 	assert_int_equal(resp.status, 404);
 	req.id = 8;
 	req.op = LE_OP_CREATE;
 	req.record = rec_of("pod-a", 10, 0, NOW);
-	fa_inproc_do(t, &req, NOW, &resp);
+	fa_store_lock_do(s, LE_LOCK_ENDPOINTS, "default", "e", &req, "pod-a",
+			 NOW, &sc, &resp);
 	assert_int_equal(resp.id, 8);
 	assert_int_equal(resp.status, 201);
 	req.id = 9;
@@ -1656,11 +1659,18 @@ static void test_inproc_transport_carries_out_requests(void **state)
 	snprintf(req.resource_version, sizeof(req.resource_version), "%s",
 		 resp.resource_version);
 	req.record.renew_wall_ns += NS;
-	fa_inproc_do(t, &req, NOW + NS, &resp);
+	fa_store_lock_do(s, LE_LOCK_ENDPOINTS, "default", "e", &req, "pod-a",
+			 NOW + NS, &sc, &resp);
+	assert_int_equal(resp.id, 9);
 	assert_int_equal(resp.status, 200);
 	assert_string_equal(resp.resource_version, "2");
 	assert_string_equal(fa_store_history_at(s, 1)->identity, "pod-a");
-	fa_inproc_free(t);
+	req.id = 10;
+	req.op = (le_op)99;
+	fa_store_lock_do(s, LE_LOCK_ENDPOINTS, "default", "e", &req, "pod-a",
+			 NOW, &sc, &resp);
+	assert_int_equal(resp.id, 10);
+	assert_int_equal(resp.status, 400);
 }
 
 /* ---- the hot path ------------------------------------------------------------------ */
@@ -1752,7 +1762,7 @@ int main(void)
 		T(test_status_json_shapes),
 		T(test_uids_are_v4_and_seeded),
 		T(test_generate_name),
-		T(test_inproc_transport_carries_out_requests),
+		T(test_lock_do_carries_out_requests_keeping_their_ids),
 		T(test_lock_path_builds_no_json),
 #undef T
 	};
