@@ -175,7 +175,8 @@ int rb_write_file(const rbuf *b, const char *path)
 	if (b->oom)
 		return -ENOMEM;
 	/* A fresh inode is cheaper than truncating the old one (no blocks to
-	 * free first), and a reader never sees a half-truncated file. */
+	 * free first), and a reader that has the old file open keeps it
+	 * whole. This is not atomic: a new reader may see a partial file. */
 	(void)unlink(path);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)

@@ -166,12 +166,15 @@ void fa_store_watch_remove(fa_store *s, int handle);
 
 /* -- persistence: the hook runs before a write is acknowledged; a non-zero
  * return fails the write with 500 and rolls it back. obj is the committed
- * object (borrowed cJSON), deleted = true for deletes. */
+ * object (borrowed cJSON), deleted = true for deletes. The hook must not
+ * write to the store itself (a rollback after a nested commit would reuse
+ * a revision; the store aborts on it). */
 typedef int (*fa_commit_fn)(void *ud, fa_resource res, const void *obj,
 			    bool deleted);
 void fa_store_set_commit_hook(fa_store *s, fa_commit_fn fn, void *ud);
 /* Load an object as it was committed (journal replay): keeps its
- * resourceVersion, uid and creationTimestamp and advances the revision. */
+ * resourceVersion, uid and creationTimestamp, and raises the global
+ * revision to it when it is ahead (never lowers it). Not in the history. */
 int fa_store_restore_json(fa_store *s, fa_resource res, const void *obj,
 			  bool deleted, char *err, size_t errcap);
 
