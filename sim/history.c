@@ -161,6 +161,7 @@ static const char *identity_name(const sim_history *h, int32_t i)
 /* Names of the scenario's enums in the header; the reader maps them back
  * (history_read.c). Index = enum value. */
 const char *const sim__action_names[] = {
+	[0] = "", /* none: the tables end at NULL */
 	[SIM_ACT_POD_KILL] = "pod-kill",       [SIM_ACT_POD_DELETE] = "pod-delete",
 	[SIM_ACT_POD_FAILURE] = "pod-failure", [SIM_ACT_RESTART] = "restart",
 	[SIM_ACT_PAUSE] = "pause",             [SIM_ACT_PARTITION] = "partition",
@@ -286,6 +287,8 @@ static void write_scenario(const sim_scenario *sc, FILE *out)
 	put_json_string(out, sc->name);
 	fputs(",\"file\":", out);
 	put_json_string(out, sc->file);
+	fputs(",\"description\":", out);
+	put_json_string(out, sc->description);
 	put_i64(out, "duration_ns", sc->duration_ns);
 	put_latency(out, "latency_to", &sc->latency_to);
 	put_latency(out, "latency_from", &sc->latency_from);
@@ -318,7 +321,8 @@ static void write_header(const sim_history *h, const sim_scenario *sc,
 	put_i64(out, "time_scale_ppm",
 		h->time_scale_ppm > 0 ? h->time_scale_ppm : 1000000);
 	put_i64(out, "end_ns", h->end_ns);
-	fprintf(out, ",\"events\":%zu", h->n);
+	fprintf(out, ",\"events\":%zu,\"events_processed\":%" PRIu64, h->n,
+		h->events_processed);
 	if (sc)
 		write_scenario(sc, out);
 	fputs(",\"pods\":[", out);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leaselab/internal/assert.h"
 #include "world_int.h"
 
 /* A process whose core returned by itself (client-go: leadership lost, Run
@@ -847,6 +848,9 @@ int sim_world_run(sim_world *w, char *err, size_t errcap)
 		if (!top || top->t_ns > end)
 			break;
 		sim_heap_pop(&w->heap, &ev);
+		/* Handlers only schedule at now or later: simulated time never
+		 * goes backwards, and the history relies on it. */
+		LE_ASSERT(ev.t_ns >= w->now);
 		w->now = ev.t_ns;
 		w->h.events_processed++;
 		if (ev.t_ns == last_t) {
