@@ -150,10 +150,12 @@ static bool scan_literal(scan *s, const char *lit)
 	return true;
 }
 
-/* A nested object or array, skipped with its strings; depth is bounded by
- * the line length, and nothing recurses. */
+/* A nested object or array, skipped with its strings, its brackets
+ * matched on a bounded stack (nothing recurses). */
+#define NEST_MAX 64
 static bool skip_nested(scan *s)
 {
+	char stack[NEST_MAX];
 	size_t depth = 0;
 	while (s->p < s->end) {
 		char c = *s->p;
@@ -165,10 +167,12 @@ static bool skip_nested(scan *s)
 				return false;
 			continue;
 		}
-		if (c == '{' || c == '[')
-			depth++;
-		else if (c == '}' || c == ']') {
-			if (depth == 0)
+		if (c == '{' || c == '[') {
+			if (depth == NEST_MAX)
+				return false;
+			stack[depth++] = c == '{' ? '}' : ']';
+		} else if (c == '}' || c == ']') {
+			if (depth == 0 || stack[depth - 1] != c)
 				return false;
 			if (--depth == 0) {
 				s->p++;
@@ -409,8 +413,9 @@ static int j_i64(jctx *c, const cJSON *o, const char *key, int64_t lo,
 		return LE_OK;
 	}
 	double d = v->valuedouble;
-	if (!cJSON_IsNumber(v) || d != (double)(int64_t)d || d < -(double)EXACT_MAX ||
-	    d > (double)EXACT_MAX)
+	/* range first: converting an out-of-range double is undefined */
+	if (!cJSON_IsNumber(v) || !(d >= -(double)EXACT_MAX && d <= (double)EXACT_MAX) ||
+	    d != (double)(int64_t)d)
 		return jfail(c, key, "expected an integer (at most 2^53)");
 	if ((int64_t)d < lo || (int64_t)d > hi)
 		return jfail(c, key, "out of range");
@@ -907,6 +912,11 @@ static int next_line(reader *r, FILE *in, char **buf, size_t *cap, size_t *len,
 	size_t n = 0;
 	int c;
 	*newline = false;
+	if (*cap == 0) {
+		if (!(*buf = malloc(4096)))
+			return fail(r, LE_ENOMEM, NULL, "out of memory");
+		*cap = 4096;
+	}
 	while ((c = fgetc(in)) != EOF) {
 		if (c == '\n') {
 			*newline = true;
@@ -916,7 +926,7 @@ static int next_line(reader *r, FILE *in, char **buf, size_t *cap, size_t *len,
 			if (*cap >= LINE_MAX_BYTES)
 				return fail(r, LE_EPARSE, NULL, "line longer than %u bytes",
 					    LINE_MAX_BYTES);
-			size_t ncap = *cap ? *cap * 2 : 4096;
+			size_t ncap = *cap * 2;
 			char *nb = realloc(*buf, ncap);
 			if (!nb)
 				return fail(r, LE_ENOMEM, NULL, "out of memory");
