@@ -4,9 +4,11 @@
  * One thread, one event queue (sim_heap, ordered by (true time, sequence)).
  * Everything that happens is an event: a pod starts, a core's timer falls
  * due, a request reaches the apiserver, a commit finishes, a response reaches
- * its pod, a fault starts or ends. Handlers feed the core its inputs with the
- * pod's own clock readings and a draw from the pod's own PRNG stream, then
- * carry out the outputs it queued (drain) and re-arm the pod's timer (arm).
+ * its pod, a fault starts or ends. The loop (world_run.c) hands faults to
+ * world_faults.c and the rest here. Handlers feed the core its inputs with
+ * the pod's own clock readings and a draw from the pod's own PRNG stream,
+ * then carry out the outputs it queued (drain) and re-arm the pod's timer
+ * (arm).
  *
  * A pod ("node" here) is a process that is waiting to start, running,
  * terminating (SIGTERM seen, core cancelled) or dead, possibly paused
@@ -17,52 +19,15 @@
  *
  * The per-event path does not allocate (pools and arrays grow geometrically
  * and are reused), format, or log. */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "leaselab/internal/assert.h"
 #include "world_int.h"
 
 /* A process whose core returned by itself (client-go: leadership lost, Run
  * returned, main exits) is restarted by the kubelet after its crash-loop
  * back-off; the first back-off is 10 s. */
 #define SIM_CRASHLOOP_BACKOFF_NS (INT64_C(10) * LE_NS_PER_S)
-/* More events than this at one instant means the run no longer advances. */
-#define SIM_SAME_INSTANT_MAX 1000000
-
-void sim__fail(sim_world *w, int rc, const char *fmt, ...)
-{
-	if (w->rc)
-		return;
-	w->rc = rc;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(w->err, sizeof w->err, fmt, ap);
-	va_end(ap);
-}
-
-void sim__push(sim_world *w, int64_t t_ns, uint32_t kind, uint32_t node,
-	       uint64_t arg)
-{
-	if (sim_heap_push(&w->heap, t_ns, kind, node, arg) != LE_OK)
-		sim__fail(w, LE_ENOMEM, "out of memory growing the event queue");
-}
-
-void sim__record(sim_world *w, const sim_event *e)
-{
-	int rc = sim_history_push(&w->h, e);
-	if (rc != LE_OK)
-		sim__fail(w, rc, "cannot append a %s event to the history: %s",
-			  sim_ev_kind_name(e->kind), le_strerror(rc));
-}
-
-void sim__note(sim_world *w, sim_ev_kind kind, int32_t pod, int32_t fault)
-{
-	sim_event e = sim_event_make(w->now, kind, pod);
-	e.fault = fault;
-	sim__record(w, &e);
-}
 
 static inline uint64_t pack(uint32_t hi, uint32_t lo)
 {
@@ -772,9 +737,9 @@ void sim__node_delete(sim_world *w, sim_node *n, const sim_fault *f,
 		deliver_sigterm(w, n);
 }
 
-/* ---- the event loop ------------------------------------------------------------ */
+/* ---- the events of pods and requests (the loop is in world_run.c) ------------ */
 
-static void dispatch(sim_world *w, const sim_heap_ev *ev)
+void sim__node_event(sim_world *w, const sim_heap_ev *ev)
 {
 	sim_node *n = NULL;
 	switch (ev->kind) {
@@ -786,12 +751,6 @@ static void dispatch(sim_world *w, const sim_heap_ev *ev)
 		return;
 	case EV_DELIVER:
 		on_deliver(w, (uint32_t)ev->arg);
-		return;
-	case EV_FAULT_START:
-		sim__fault_start(w, (int32_t)ev->arg);
-		return;
-	case EV_FAULT_END:
-		sim__fault_end(w, (int32_t)ev->arg);
 		return;
 	default:
 		break;
@@ -830,45 +789,6 @@ static void dispatch(sim_world *w, const sim_heap_ev *ev)
 	default:
 		sim__fail(w, LE_ESTATE, "unknown simulator event %u", ev->kind);
 	}
-}
-
-int sim_world_run(sim_world *w, char *err, size_t errcap)
-{
-	if (w->ran) {
-		snprintf(err, errcap, "sim_world_run: this world has already run");
-		return LE_ESTATE;
-	}
-	w->ran = true;
-	const int64_t end = w->sc->duration_ns;
-	int64_t last_t = -1;
-	uint64_t same = 0;
-	sim_heap_ev ev;
-	while (w->rc == LE_OK) {
-		const sim_heap_ev *top = sim_heap_peek(&w->heap);
-		if (!top || top->t_ns > end)
-			break;
-		sim_heap_pop(&w->heap, &ev);
-		/* Handlers only schedule at now or later: simulated time never
-		 * goes backwards, and the history relies on it. */
-		LE_ASSERT(ev.t_ns >= w->now);
-		w->now = ev.t_ns;
-		w->h.events_processed++;
-		if (ev.t_ns == last_t) {
-			if (++same > SIM_SAME_INSTANT_MAX)
-				sim__fail(w, LE_ESTATE, "no progress: over %d events at t=%lld ns",
-					  SIM_SAME_INSTANT_MAX, (long long)ev.t_ns);
-		} else {
-			last_t = ev.t_ns;
-			same = 0;
-		}
-		dispatch(w, &ev);
-	}
-	w->h.end_ns = end;
-	if (w->rc != LE_OK) {
-		snprintf(err, errcap, "%s", w->err);
-		return w->rc;
-	}
-	return LE_OK;
 }
 
 /* ---- construction --------------------------------------------------------------- */
