@@ -27,6 +27,11 @@ FUZZERS += fuzz_scenario
 fuzz_scenario_SRCS := $(wildcard sim/*.c fake-apiserver/*.c elector/*.c)
 endif
 
+ifneq ($(wildcard tests/fuzz/fuzz_history.c),)
+FUZZERS += fuzz_history
+fuzz_history_SRCS := $(wildcard sim/*.c fake-apiserver/*.c elector/*.c)
+endif
+
 ifneq ($(wildcard bench/bench_reports.c),)
 BENCHES += bench_reports
 bench_reports_SRCS := bench/bench_reports.c

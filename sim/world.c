@@ -4,9 +4,11 @@
  * One thread, one event queue (sim_heap, ordered by (true time, sequence)).
  * Everything that happens is an event: a pod starts, a core's timer falls
  * due, a request reaches the apiserver, a commit finishes, a response reaches
- * its pod, a fault starts or ends. Handlers feed the core its inputs with the
- * pod's own clock readings and a draw from the pod's own PRNG stream, then
- * carry out the outputs it queued (drain) and re-arm the pod's timer (arm).
+ * its pod, a fault starts or ends. The loop (world_run.c) hands faults to
+ * world_faults.c and the rest here. Handlers feed the core its inputs with
+ * the pod's own clock readings and a draw from the pod's own PRNG stream,
+ * then carry out the outputs it queued (drain) and re-arm the pod's timer
+ * (arm).
  *
  * A pod ("node" here) is a process that is waiting to start, running,
  * terminating (SIGTERM seen, core cancelled) or dead, possibly paused
@@ -17,7 +19,6 @@
  *
  * The per-event path does not allocate (pools and arrays grow geometrically
  * and are reused), format, or log. */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,35 +28,6 @@
  * returned, main exits) is restarted by the kubelet after its crash-loop
  * back-off; the first back-off is 10 s. */
 #define SIM_CRASHLOOP_BACKOFF_NS (INT64_C(10) * LE_NS_PER_S)
-/* More events than this at one instant means the run no longer advances. */
-#define SIM_SAME_INSTANT_MAX 1000000
-
-void sim__fail(sim_world *w, int rc, const char *fmt, ...)
-{
-	if (w->rc)
-		return;
-	w->rc = rc;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(w->err, sizeof w->err, fmt, ap);
-	va_end(ap);
-}
-
-void sim__push(sim_world *w, int64_t t_ns, uint32_t kind, uint32_t node,
-	       uint64_t arg)
-{
-	if (sim_heap_push(&w->heap, t_ns, kind, node, arg) != LE_OK)
-		sim__fail(w, LE_ENOMEM, "out of memory growing the event queue");
-}
-
-void sim__record(sim_world *w, sim_ev_kind kind, int32_t pod,
-		 int32_t holder, int32_t fault, int64_t a, int64_t b,
-		 int64_t c, int64_t d)
-{
-	if (sim_history_push(&w->h, w->now, kind, pod, holder, fault, a, b, c,
-			     d) != LE_OK)
-		sim__fail(w, LE_ENOMEM, "out of memory growing the history");
-}
 
 static inline uint64_t pack(uint32_t hi, uint32_t lo)
 {
@@ -220,14 +192,6 @@ static void response_leg(sim_world *w, uint32_t i)
 	sim__push(w, w->now + leg.delay_ns + r->dec.response_delay_ns, EV_DELIVER, 0, i);
 }
 
-static int64_t parse_rv(const char *s)
-{
-	int64_t v = 0;
-	for (; *s >= '0' && *s <= '9'; s++)
-		v = v * 10 + (*s - '0');
-	return v;
-}
-
 static void record_lease_write(sim_world *w, const sim_node *n,
 			       const sim_req *r)
 {
@@ -239,15 +203,17 @@ static void record_lease_write(sim_world *w, const sim_node *n,
 		sim__fail(w, LE_ENOMEM, "out of memory for an identity");
 		return;
 	}
-	bool acquire_changed = !w->have_write ||
-			       rec->has_acquire_time != w->last_has_acquire ||
-			       rec->acquire_wall_ns != w->last_acquire_wall_ns;
-	w->have_write = true;
-	w->last_has_acquire = rec->has_acquire_time;
-	w->last_acquire_wall_ns = rec->acquire_wall_ns;
-	sim__record(w, SIM_EV_LEASE_WRITE, n->pod, holder, -1, rec->transitions,
-		    r->has_rv ? parse_rv(r->rv) : 0, rec->lease_duration_s,
-		    acquire_changed);
+	/* The write just committed took the store's newest revision. */
+	sim_event e = sim_event_make(w->now, SIM_EV_LEASE_WRITE, n->pod);
+	e.holder = holder;
+	e.transitions = rec->transitions;
+	e.resource_version = (int64_t)fa_store_revision(w->store);
+	e.lease_duration_s = rec->lease_duration_s;
+	e.has_acquire_time = rec->has_acquire_time;
+	e.acquire_wall_ns = rec->has_acquire_time ? rec->acquire_wall_ns : 0;
+	e.has_renew_time = rec->has_renew_time;
+	e.renew_wall_ns = rec->has_renew_time ? rec->renew_wall_ns : 0;
+	sim__record(w, &e);
 }
 
 static void commit(sim_world *w, uint32_t i)
@@ -348,7 +314,9 @@ static void acting_end(sim_world *w, sim_node *n)
 	n->acting = false;
 	n->acting_end_due = NO_TIME;
 	n->work_due = NO_TIME;
-	sim__record(w, SIM_EV_ACTING_END, n->pod, -1, -1, n->term, 0, 0, 0);
+	sim_event e = sim_event_make(w->now, SIM_EV_ACTING_END, n->pod);
+	e.term = n->term;
+	sim__record(w, &e);
 }
 
 static void started_leading(sim_world *w, sim_node *n)
@@ -358,7 +326,10 @@ static void started_leading(sim_world *w, sim_node *n)
 	n->term++;
 	const le_record *obs = le_elector_observed_record(n->e);
 	n->token = obs ? obs->transitions : 0;
-	sim__record(w, SIM_EV_STARTED_LEADING, n->pod, -1, -1, n->term, n->token, 0, 0);
+	sim_event e = sim_event_make(w->now, SIM_EV_STARTED_LEADING, n->pod);
+	e.term = n->term;
+	e.token = n->token;
+	sim__record(w, &e);
 	if (n->ps->work_period_ns > 0)
 		sim__push(w, node_after(w, n, n->ps->work_period_ns), EV_WORK,
 			  (uint32_t)n->pod, pack(n->inc, n->term));
@@ -366,7 +337,9 @@ static void started_leading(sim_world *w, sim_node *n)
 
 static void stopped_leading(sim_world *w, sim_node *n, bool was_leader)
 {
-	sim__record(w, SIM_EV_STOPPED_LEADING, n->pod, -1, -1, was_leader, 0, 0, 0);
+	sim_event e = sim_event_make(w->now, SIM_EV_STOPPED_LEADING, n->pod);
+	e.was_leader = was_leader;
+	sim__record(w, &e);
 	if (!n->acting)
 		return;
 	if (n->ps->stop_delay_ns <= 0) {
@@ -386,11 +359,10 @@ static void on_work(sim_world *w, sim_node *n, uint64_t arg)
 			n->work_due = w->now;
 		return;
 	}
-	bool stale = w->fence_any && n->token < w->fence_max;
-	if (!w->fence_any || n->token > w->fence_max)
-		w->fence_max = n->token;
-	w->fence_any = true;
-	sim__record(w, SIM_EV_WORK, n->pod, -1, -1, n->token, stale, 0, 0);
+	/* Whether it was stale is the checker's judgement, from the tokens. */
+	sim_event e = sim_event_make(w->now, SIM_EV_WORK, n->pod);
+	e.token = n->token;
+	sim__record(w, &e);
 	sim__push(w, node_after(w, n, n->ps->work_period_ns), EV_WORK,
 		  (uint32_t)n->pod, arg);
 }
@@ -427,7 +399,7 @@ static void clear_process(sim_world *w, sim_node *n)
 static void node_exit(sim_world *w, sim_node *n)
 {
 	acting_end(w, n);
-	sim__record(w, SIM_EV_POD_EXIT, n->pod, -1, -1, 0, 0, 0, 0);
+	sim__note(w, SIM_EV_POD_EXIT, n->pod, -1);
 	bool restart = !n->deleted;
 	clear_process(w, n);
 	if (restart)
@@ -441,7 +413,10 @@ void sim__node_kill(sim_world *w, sim_node *n, int32_t fault)
 		return;
 	bool leading = n->e && le_elector_leading(n->e);
 	acting_end(w, n);
-	sim__record(w, SIM_EV_POD_DEATH, n->pod, -1, fault, leading, 0, 0, 0);
+	sim_event e = sim_event_make(w->now, SIM_EV_POD_DEATH, n->pod);
+	e.fault = fault;
+	e.was_leader = leading;
+	sim__record(w, &e);
 	clear_process(w, n);
 }
 
@@ -481,7 +456,9 @@ void sim__node_start(sim_world *w, sim_node *n)
 	n->state = NODE_RUNNING;
 	n->paused = false;
 	n->acting = false;
-	sim__record(w, SIM_EV_POD_START, n->pod, -1, -1, n->restarts, 0, 0, 0);
+	sim_event e = sim_event_make(w->now, SIM_EV_POD_START, n->pod);
+	e.restarts = n->restarts;
+	sim__record(w, &e);
 	check_input(w, n, le_elector_start(n->e, node_time(n, w->now), draw(n)),
 		    "start");
 	drain(w, n);
@@ -527,7 +504,9 @@ static void drain(sim_world *w, sim_node *n)
 			int32_t id = sim_history_identity(&w->h, o.u.identity);
 			if (id < -1)
 				sim__fail(w, LE_ENOMEM, "out of memory for an identity");
-			sim__record(w, SIM_EV_NEW_LEADER, n->pod, id, -1, 0, 0, 0, 0);
+			sim_event e = sim_event_make(w->now, SIM_EV_NEW_LEADER, n->pod);
+			e.holder = id < 0 ? -1 : id;
+			sim__record(w, &e);
 			break;
 		}
 		case LE_OUT_LOG:
@@ -591,7 +570,7 @@ void sim__node_pause(sim_world *w, sim_node *n, int32_t fault)
 	if (!sim__alive(n) || n->paused)
 		return;
 	n->paused = true;
-	sim__record(w, SIM_EV_PAUSE, n->pod, -1, fault, 0, 0, 0, 0);
+	sim__note(w, SIM_EV_PAUSE, n->pod, fault);
 }
 
 typedef struct held {
@@ -607,7 +586,7 @@ void sim__node_resume(sim_world *w, sim_node *n, int32_t fault)
 	if (!sim__alive(n) || !n->paused)
 		return;
 	n->paused = false;
-	sim__record(w, SIM_EV_RESUME, n->pod, -1, fault, 0, 0, 0, 0);
+	sim__note(w, SIM_EV_RESUME, n->pod, fault);
 	size_t cap = n->npend + 4, nh = 0;
 	held *hs = malloc(cap * sizeof *hs);
 	if (!hs) {
@@ -740,7 +719,10 @@ void sim__node_delete(sim_world *w, sim_node *n, const sim_fault *f,
 	int64_t grace = f->grace_period_ns >= 0 ? f->grace_period_ns
 						: n->ps->grace_period_ns;
 	n->deleted = true;
-	sim__record(w, SIM_EV_POD_SIGTERM, n->pod, -1, fault, grace, 0, 0, 0);
+	sim_event e = sim_event_make(w->now, SIM_EV_POD_SIGTERM, n->pod);
+	e.fault = fault;
+	e.grace_period_ns = grace;
+	sim__record(w, &e);
 	if (f->replace)
 		sim__push(w, w->now + n->ps->replacement_start_ns, EV_REPLACE,
 			  (uint32_t)n->pod, (uint64_t)fault);
@@ -755,9 +737,9 @@ void sim__node_delete(sim_world *w, sim_node *n, const sim_fault *f,
 		deliver_sigterm(w, n);
 }
 
-/* ---- the event loop ------------------------------------------------------------ */
+/* ---- the events of pods and requests (the loop is in world_run.c) ------------ */
 
-static void dispatch(sim_world *w, const sim_heap_ev *ev)
+void sim__node_event(sim_world *w, const sim_heap_ev *ev)
 {
 	sim_node *n = NULL;
 	switch (ev->kind) {
@@ -769,12 +751,6 @@ static void dispatch(sim_world *w, const sim_heap_ev *ev)
 		return;
 	case EV_DELIVER:
 		on_deliver(w, (uint32_t)ev->arg);
-		return;
-	case EV_FAULT_START:
-		sim__fault_start(w, (int32_t)ev->arg);
-		return;
-	case EV_FAULT_END:
-		sim__fault_end(w, (int32_t)ev->arg);
 		return;
 	default:
 		break;
@@ -813,42 +789,6 @@ static void dispatch(sim_world *w, const sim_heap_ev *ev)
 	default:
 		sim__fail(w, LE_ESTATE, "unknown simulator event %u", ev->kind);
 	}
-}
-
-int sim_world_run(sim_world *w, char *err, size_t errcap)
-{
-	if (w->ran) {
-		snprintf(err, errcap, "sim_world_run: this world has already run");
-		return LE_ESTATE;
-	}
-	w->ran = true;
-	const int64_t end = w->sc->duration_ns;
-	int64_t last_t = -1;
-	uint64_t same = 0;
-	sim_heap_ev ev;
-	while (w->rc == LE_OK) {
-		const sim_heap_ev *top = sim_heap_peek(&w->heap);
-		if (!top || top->t_ns > end)
-			break;
-		sim_heap_pop(&w->heap, &ev);
-		w->now = ev.t_ns;
-		w->h.events_processed++;
-		if (ev.t_ns == last_t) {
-			if (++same > SIM_SAME_INSTANT_MAX)
-				sim__fail(w, LE_ESTATE, "no progress: over %d events at t=%lld ns",
-					  SIM_SAME_INSTANT_MAX, (long long)ev.t_ns);
-		} else {
-			last_t = ev.t_ns;
-			same = 0;
-		}
-		dispatch(w, &ev);
-	}
-	w->h.end_ns = end;
-	if (w->rc != LE_OK) {
-		snprintf(err, errcap, "%s", w->err);
-		return w->rc;
-	}
-	return LE_OK;
 }
 
 /* ---- construction --------------------------------------------------------------- */
@@ -1047,11 +987,6 @@ void sim_world_free(sim_world *w)
 const sim_history *sim_world_history(const sim_world *w)
 {
 	return &w->h;
-}
-
-fa_store *sim_world_store(sim_world *w)
-{
-	return w->store;
 }
 
 void sim_world_trace_draws(sim_world *w, int32_t pod, uint64_t *buf,

@@ -1,7 +1,8 @@
-/* sim/world_int.h — private to the simulated world (world.c, the engine;
- * world_faults.c, fault selection and effects): the node, request and
- * world structs, the queue's event kinds, and the few functions the two
- * halves share (double underscore: internal). */
+/* sim/world_int.h — private to the simulated world (world_run.c, the loop;
+ * world_faults.c, fault selection and effects; world.c, pods and requests;
+ * world_base.c, shared helpers): the node, request and world structs, the
+ * queue's event kinds, and the functions the floors share (double
+ * underscore: internal). */
 #ifndef LEASELAB_SIM_WORLD_INT_H
 #define LEASELAB_SIM_WORLD_INT_H
 
@@ -118,13 +119,6 @@ struct sim_world {
 	uint32_t nrepl;
 	int64_t now;
 	bool ran;
-	/* the lease as last committed */
-	bool have_write;
-	bool last_has_acquire;
-	int64_t last_acquire_wall_ns;
-	/* the fenced resource of guarded work */
-	bool fence_any;
-	int64_t fence_max;
 	/* first error of the run (sticky) */
 	int rc;
 	char err[512];
@@ -137,13 +131,25 @@ static inline bool sim__alive(const sim_node *n)
 	return n->state == NODE_RUNNING || n->state == NODE_TERMINATING;
 }
 
-/* world.c */
+/* The world is built in floors; each calls only the floors below it:
+ *   world_run.c     the event loop: dispatches to faults or to world.c
+ *   world_faults.c  who a fault hits and what it does to them
+ *   world.c         pods, requests, the store; construction
+ *   world_base.c    the run's error, the event queue, the history */
+
+/* world_base.c */
 void sim__fail(sim_world *w, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sim__push(sim_world *w, int64_t t_ns, uint32_t kind, uint32_t node,
 	       uint64_t arg);
-void sim__record(sim_world *w, sim_ev_kind kind, int32_t pod, int32_t holder,
-		 int32_t fault, int64_t a, int64_t b, int64_t c, int64_t d);
+/* Append an event to the run's history (e->t_ns is the world's now). */
+void sim__record(sim_world *w, const sim_event *e);
+/* An event with no fields of its own: fault-start/-end, pause, resume... */
+void sim__note(sim_world *w, sim_ev_kind kind, int32_t pod, int32_t fault);
+
+/* world.c */
+/* Every queued event but a fault's start or end. */
+void sim__node_event(sim_world *w, const sim_heap_ev *ev);
 void sim__arm(sim_world *w, sim_node *n);
 void sim__node_start(sim_world *w, sim_node *n);
 void sim__node_kill(sim_world *w, sim_node *n, int32_t fault);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bad input exits 3 and says where: broken scenario files give
-# file:line:column, bad flags name the flag.
+# file:line:column, broken histories file:line: field, bad flags name the flag.
 source "$(dirname "$0")/sim_lib.sh"
 
 good='name: ok
@@ -76,6 +76,26 @@ flag_case --bogus run "$TMP/ok.yml" --bogus
 flag_case "no scenario file" run
 flag_case "unknown command" walk "$TMP/ok.yml"
 flag_case "$TMP/missing.yaml" run "$TMP/missing.yaml"
+
+# bin/sim check: bad histories exit 3 naming file:line: field.
+bin/sim run "$TMP/ok.yml" --out "$TMP/out" >/dev/null 2>&1
+hist="$TMP/out/ok/seed-1/history.jsonl"
+[ -f "$hist" ] || { echo "no history from the good scenario"; bad=$((bad + 1)); }
+head -c 2000 "$hist" > "$TMP/cut.jsonl"
+printf '{"history":"leaselab-sim","version":1,"seed":1}\n' > "$TMP/v1.jsonl"
+sed '2s/"kind":"[a-z-]*"/"kind":"pod-explode"/' "$hist" > "$TMP/kind.jsonl"
+sed '1s/"scenario":{.*},"pods"/"pods"/' "$hist" > "$TMP/noscen.jsonl"
+flag_case "$TMP/cut.jsonl:" check "$TMP/cut.jsonl"
+flag_case "$TMP/v1.jsonl:1: version: a version 1 history" check "$TMP/v1.jsonl"
+flag_case "$TMP/kind.jsonl:2: kind: unknown event kind" check "$TMP/kind.jsonl"
+flag_case "$TMP/noscen.jsonl:1: scenario:" check "$TMP/noscen.jsonl"
+flag_case "$TMP/missing.jsonl" check "$TMP/missing.jsonl"
+flag_case "no history file" check
+flag_case "one history at a time" check "$hist" "$hist"
+flag_case --scenario check "$hist" --scenario
+flag_case "$TMP/missing.yaml" check "$hist" --scenario "$TMP/missing.yaml"
+bin/sim check "$TMP/noscen.jsonl" --scenario "$TMP/ok.yml" >/dev/null 2>&1 ||
+  { echo "check --scenario of a header without a scenario failed"; bad=$((bad + 1)); }
 
 # The good file itself runs (so the failures above are about the input).
 bin/sim run "$TMP/ok.yml" >/dev/null 2>&1 || { echo "the good scenario failed"; bad=$((bad + 1)); }
