@@ -85,6 +85,8 @@ $(foreach n,$(FUZZERS),$(if $(wildcard tests/fuzz/$(n).c),,\
   $(call problem,$(mk_FUZZERS_$(n)): FUZZERS names $(n) but tests/fuzz/$(n).c does not exist)))
 $(foreach h,$(PUBLIC_HEADERS),$(if $(wildcard $(h)),,\
   $(call problem,$(mk_PUBLIC_HEADERS_$(h)): $(h) is listed in PUBLIC_HEADERS but does not exist)))
+$(foreach h,$(filter-out $(PUBLIC_HEADERS),$(wildcard include/leaselab/*.h)),\
+  $(call problem,$(h) is in no PUBLIC_HEADERS list$(,) so make install would leave it out: add "PUBLIC_HEADERS += $(h)" to the module.mk of its component (headers only the tree uses go in include/leaselab/internal/)))
 
 # Every library a thing links must be one a module.mk declares.
 $(foreach k,BINS EXAMPLES BENCHES FUZZERS,$(foreach n,$($(k)),$(foreach l,$($(n)_LIBS),$(if $(filter $(l),$(LIBS)),,\
@@ -198,23 +200,25 @@ build/san/%.o: %.c
 
 # ---- libleaselab: what make install ships ----------------------------------
 # The PUBLIC_LIBS (the components whose header is installed) in one static
-# and one shared library. The shared library exports only the names of the
-# public API's prefixes (le_ fa_ sim_ rep_; a version script, so the private
-# helpers of each component stay local); PUBLIC_LIBS' NAME_PKGS become
-# leaselab.pc's Requires.private, so static linking finds them too.
+# and one shared library. The shared library exports exactly the le_ fa_
+# sim_ rep_ names the installed headers mention (a version script made from
+# them), so the components' private helpers (fa__*, le_curl_*, ...) stay
+# local. PUBLIC_LIBS' NAME_PKGS become leaselab.pc's Requires.private, so
+# static linking finds them too.
 LIB_OBJS := $(call objs,$(foreach l,$(PUBLIC_LIBS),$($(l)_SRCS)),rel)
 LIB_PKGS := $(sort $(foreach l,$(PUBLIC_LIBS),$($(l)_PKGS)))
 LIB_PRIVATE := -lm -lpthread
-EXPORT_PREFIXES := le_ fa_ sim_ rep_
+EXPORT_PREFIXES := le|fa|sim|rep
 LIB_FILES := build/lib/libleaselab.a build/lib/$(REALNAME) build/lib/$(SONAME) build/lib/libleaselab.so
 
 lib: $(LIB_FILES)
 
 build/lib/libleaselab.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
-build/lib/leaselab.map: Makefile VERSION
+build/lib/leaselab.map: $(PUBLIC_HEADERS) Makefile VERSION
 	@mkdir -p $(dir $@)
-	{ printf 'LEASELAB_%s {\n  global:\n' $(SOMAJOR); printf '    %s*;\n' $(EXPORT_PREFIXES); \
+	{ printf 'LEASELAB_%s {\n  global:\n' $(SOMAJOR); \
+	  cat $(PUBLIC_HEADERS) | grep -oE '\b($(EXPORT_PREFIXES))_[a-z0-9][A-Za-z0-9_]*' | sort -u | sed 's/.*/    &;/'; \
 	  printf '  local:\n    *;\n};\n'; } > $@
 build/lib/$(REALNAME): $(LIB_OBJS) build/lib/leaselab.map
 	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=build/lib/leaselab.map -Wl,--no-undefined \
