@@ -100,9 +100,9 @@ $(foreach l,$(PUBLIC_LIBS),$(if $(filter $(l),$(LIBS)),,$(call problem,PUBLIC_LI
 SRC_DIRS := elector fake-apiserver sim reports examples bench tests/fuzz tests/live
 LISTED_SRCS := $(foreach k,LIBS BINS EXAMPLES BENCHES LIVE_HELPERS,$(foreach n,$($(k)),$($(n)_SRCS))) \
 	$(patsubst %,tests/fuzz/%.c,$(FUZZERS))
-FOUND_SRCS := $(sort $(shell find $(SRC_DIRS) -name '*.c' 2>/dev/null))
+FOUND_SRCS := $(sort $(shell find $(SRC_DIRS) -path tests/fuzz/corpus -prune -o -name '*.c' -print 2>/dev/null))
 # libs_in_dir DIR: the libraries whose sources live in DIR.
-libs_in_dir = $(strip $(foreach l,$(LIBS),$(if $(filter $(1)%,$(dir $($(l)_SRCS))),$(l))))
+libs_in_dir = $(strip $(foreach l,$(LIBS),$(if $(filter $(1),$(dir $($(l)_SRCS))),$(l))))
 # module_of FILE: the module.mk of FILE's top folder.
 module_of = $(firstword $(filter $(firstword $(subst /, ,$(1)))/%,$(MODULES)) elector/module.mk)
 unlisted_hint = $(strip \
