@@ -273,10 +273,14 @@ uninstall:
 	-rmdir $(D)$(INCLUDEDIR)/leaselab $(D)$(DOCDIR)/examples $(D)$(DOCDIR) 2>/dev/null
 
 # ---- entry points ---------------------------------------------------------
+# The entry points build on all cores: -j$(JOBS), unless make was given a -j
+# of its own (then the sub-make shares its jobserver).
+SUBMAKE = $(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
+
 # make check: install what is missing, build everything on all cores, run
 # every suite (unit, live, including the install test).
 check: bootstrap
-	$(MAKE) --no-print-directory -j$(JOBS) check-build
+	$(SUBMAKE) check-build
 	ci/run-tests
 
 check-build: all $(addprefix build/tests/,$(UNIT_TESTS))
@@ -285,19 +289,19 @@ bootstrap:
 	@ci/bootstrap
 
 unit: bootstrap
-	$(MAKE) --no-print-directory -j$(JOBS) $(addprefix build/tests/,$(UNIT_TESTS))
+	$(SUBMAKE) $(addprefix build/tests/,$(UNIT_TESTS))
 	ci/run-tests --only unit
 
 # make live: the end-to-end scripts tests/live/test_*.sh (they use bin/*).
 live: bootstrap
-	$(MAKE) --no-print-directory -j$(JOBS) all
+	$(SUBMAKE) all
 	ci/run-tests --only live
 
 # make scenarios: every scenario of the library through bin/sim, one line
 # each (SIM_SUITE_SEEDS seeds, default 10); what make check's
 # test_sim_suite runs.
 scenarios: bootstrap
-	$(MAKE) --no-print-directory -j$(JOBS) bin/sim
+	$(SUBMAKE) bin/sim
 	bash tests/live/test_sim_suite.sh
 
 bench: all $(addprefix build/bench/,$(BENCHES))
@@ -323,5 +327,5 @@ clean:
 	rm -rf build bin out
 
 demo: bootstrap
-	$(MAKE) --no-print-directory -j$(JOBS) all
+	$(SUBMAKE) all
 	bin/sim run scenarios/article/sidecar-demo.yaml scenarios/article/embedded-demo.yaml --out out/demo
