@@ -26,6 +26,7 @@ LDLIBS_ALL := $(PKG_LIBS) -lm -lpthread
 
 # VERSION is the one place the version is written: the shared library's real
 # name and soname, leaselab.pc and the install test read it from here.
+$(if $(wildcard VERSION),,$(error VERSION is missing: it holds the version, one line, e.g. 0.2.0))
 VERSION := $(strip $(file <VERSION))
 ifneq ($(words $(subst ., ,$(VERSION))),3)
 $(error VERSION: "$(VERSION)" is not MAJOR.MINOR.PATCH (the file holds one line, e.g. 0.2.0))
