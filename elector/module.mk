@@ -1,47 +1,63 @@
-# elector/: the sans-IO core + record codecs (libleaselab-core), the real-time
-# I/O layer (libleaselab-io: libcurl transport, kubeconfig, le_run, status
-# HTTP), and the sidecar binary.
-LIBS += leaselab-core leaselab-io
-leaselab-core_SRCS := $(wildcard elector/*.c)
-leaselab-io_SRCS := $(wildcard elector/io/*.c)
+# elector/: the sans-IO core + record codecs (leaselab-core), the real-time
+# I/O layer (leaselab-io: libcurl transport, kubeconfig, le_run, status
+# HTTP), the sidecar binary and the article's embedded program.
+#
+# Every list is explicit: a file named here that does not exist, or a .c file
+# under elector/ that no list names, stops the build (see the Makefile).
 
-ifneq ($(wildcard elector/cmd/elector.c),)
+LIBS += leaselab-core leaselab-io
+PUBLIC_LIBS += leaselab-core leaselab-io
+leaselab-core_SRCS := \
+	elector/duration.c \
+	elector/elector.c \
+	elector/json_escape.c \
+	elector/log_format.c \
+	elector/profile.c \
+	elector/record.c \
+	elector/strerror.c \
+	elector/timefmt.c
+leaselab-core_PKGS := libcjson
+leaselab-io_SRCS := \
+	elector/io/clock.c \
+	elector/io/events.c \
+	elector/io/kubeconfig.c \
+	elector/io/lockclient.c \
+	elector/io/metrics.c \
+	elector/io/run.c \
+	elector/io/sidecar.c \
+	elector/io/status_http.c \
+	elector/io/transport_curl.c
+leaselab-io_PKGS := libcjson libcurl yaml-0.1 libevent libcrypto
+PUBLIC_HEADERS += \
+	include/leaselab/elector.h \
+	include/leaselab/record.h \
+	include/leaselab/kube.h \
+	include/leaselab/run.h
+
 BINS += elector
 elector_SRCS := elector/cmd/elector.c
 elector_LIBS := leaselab-io leaselab-core
-endif
 
-ifneq ($(wildcard examples/embedded.c),)
-EXAMPLES += bin/embedded
-bin/embedded: build/rel/examples/embedded.o build/rel/libleaselab-io.a build/rel/libleaselab-core.a
-	@mkdir -p bin
-	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS_ALL)
-endif
+# Built into bin/ by make all (tests/live/test_elector_embedded.sh runs it),
+# not installed as a program: it is installed as an example's source, and
+# tests/live/test_install.sh builds it against the installed library.
+EXAMPLES += embedded
+embedded_SRCS := examples/embedded.c
+embedded_LIBS := leaselab-io leaselab-core
 
-# Unit tests by prefix: test_le_* link the core, test_io_* the I/O layer too.
-LE_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_le_*.c))
-IO_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_io_*.c))
-UNIT_TESTS += $(LE_TESTS) $(IO_TESTS)
-$(foreach t,$(LE_TESTS),$(eval $(t)_LIBS := leaselab-core))
-$(foreach t,$(IO_TESTS),$(eval $(t)_LIBS := leaselab-io leaselab-fa leaselab-core))
+# Unit tests: tests/unit/test_le_*.c link the core; test_io_*.c the I/O layer,
+# the in-process fake apiserver (their transport in tests) and the core.
+UNIT_GROUPS += le io
+unit_le_LIBS := leaselab-core
+unit_io_LIBS := leaselab-io leaselab-fa leaselab-core
 
-ifneq ($(wildcard bench/bench_elector.c),)
 BENCHES += bench_elector
 bench_elector_SRCS := bench/bench_elector.c
 bench_elector_LIBS := leaselab-fa leaselab-core
-endif
 
-ifneq ($(wildcard tests/fuzz/fuzz_record.c),)
-FUZZERS += fuzz_record
-fuzz_record_SRCS := $(wildcard elector/*.c)
-endif
-
-ifneq ($(wildcard tests/fuzz/fuzz_elector.c),)
-FUZZERS += fuzz_elector
-fuzz_elector_SRCS := $(wildcard elector/*.c)
-endif
-
-ifneq ($(wildcard tests/fuzz/fuzz_kube.c),)
-FUZZERS += fuzz_kube
-fuzz_kube_SRCS := $(wildcard elector/*.c elector/io/*.c)
-endif
+# Fuzz targets: tests/fuzz/NAME.c, compiled with clang together with the
+# sources of NAME_LIBS.
+FUZZERS += fuzz_record fuzz_elector fuzz_kube
+fuzz_record_LIBS := leaselab-core
+fuzz_elector_LIBS := leaselab-core
+fuzz_kube_LIBS := leaselab-io leaselab-core

@@ -1,32 +1,46 @@
-# fake-apiserver/: the store (with its in-process lock path), authz, faults
-# (libleaselab-fa), the HTTP front end (libleaselab-fahttp) and the binary.
-LIBS += leaselab-fa leaselab-fahttp
-leaselab-fa_SRCS := $(wildcard fake-apiserver/*.c)
-leaselab-fahttp_SRCS := $(wildcard fake-apiserver/http/*.c)
+# fake-apiserver/: the store, authz, faults, in-process transport
+# (leaselab-fa, public: include/leaselab/fake_apiserver.h), the HTTP front
+# end (leaselab-fahttp, private: its header is fake-apiserver/http/fahttp.h,
+# so it is linked into bin/fake-apiserver only and not into libleaselab) and
+# the binary.
 
-ifneq ($(wildcard fake-apiserver/cmd/fake-apiserver.c),)
+LIBS += leaselab-fa leaselab-fahttp
+PUBLIC_LIBS += leaselab-fa
+leaselab-fa_SRCS := \
+	fake-apiserver/authz.c \
+	fake-apiserver/faults.c \
+	fake-apiserver/object_json.c \
+	fake-apiserver/rng.c \
+	fake-apiserver/status.c \
+	fake-apiserver/store.c
+leaselab-fa_PKGS := libcjson
+leaselab-fahttp_SRCS := \
+	fake-apiserver/http/admin.c \
+	fake-apiserver/http/discovery.c \
+	fake-apiserver/http/handler.c \
+	fake-apiserver/http/journal.c \
+	fake-apiserver/http/patch.c \
+	fake-apiserver/http/reply.c \
+	fake-apiserver/http/server.c \
+	fake-apiserver/http/table.c \
+	fake-apiserver/http/url.c \
+	fake-apiserver/http/watch.c
+PUBLIC_HEADERS += include/leaselab/fake_apiserver.h
+
 BINS += fake-apiserver
 fake-apiserver_SRCS := fake-apiserver/cmd/fake-apiserver.c
 fake-apiserver_LIBS := leaselab-fahttp leaselab-fa leaselab-core
-endif
 
-FA_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_fa_*.c))
-FAH_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_fahttp_*.c))
-UNIT_TESTS += $(FA_TESTS) $(FAH_TESTS)
-$(foreach t,$(FA_TESTS),$(eval $(t)_LIBS := leaselab-fa leaselab-core))
-$(foreach t,$(FAH_TESTS),$(eval $(t)_LIBS := leaselab-fahttp leaselab-fa leaselab-core))
+# Unit tests: test_fa_*.c link the store and the core; test_fahttp_*.c the
+# HTTP front end too.
+UNIT_GROUPS += fa fahttp
+unit_fa_LIBS := leaselab-fa leaselab-core
+unit_fahttp_LIBS := leaselab-fahttp leaselab-fa leaselab-core
 
-# The live tests' helper programs (tests/live/module.mk; the top Makefile
-# only reads */module.mk).
--include tests/live/module.mk
-
-ifneq ($(wildcard bench/bench_fa_http.c),)
+# Speaks HTTP to bin/fake-apiserver: no project library.
 BENCHES += bench_fa_http
 bench_fa_http_SRCS := bench/bench_fa_http.c
 bench_fa_http_LIBS :=
-endif
 
-ifneq ($(wildcard tests/fuzz/fuzz_fa_request.c),)
 FUZZERS += fuzz_fa_request
-fuzz_fa_request_SRCS := $(wildcard fake-apiserver/*.c fake-apiserver/http/*.c elector/*.c)
-endif
+fuzz_fa_request_LIBS := leaselab-fahttp leaselab-fa leaselab-core

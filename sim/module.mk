@@ -1,39 +1,39 @@
 # sim/: virtual time, nodes, network, scenario parser, checker
-# (libleaselab-sim), and the sim binary. reports/: libleaselab-rep.
-LIBS += leaselab-sim leaselab-rep
-leaselab-sim_SRCS := $(wildcard sim/*.c)
-leaselab-rep_SRCS := $(wildcard reports/*.c)
+# (leaselab-sim) and the sim binary. The report writers are reports/module.mk.
 
-ifneq ($(wildcard sim/cmd/sim.c),)
+LIBS += leaselab-sim
+PUBLIC_LIBS += leaselab-sim
+leaselab-sim_SRCS := \
+	sim/check.c \
+	sim/clock.c \
+	sim/heap.c \
+	sim/history.c \
+	sim/history_read.c \
+	sim/net.c \
+	sim/rng.c \
+	sim/scenario.c \
+	sim/scenario_yaml.c \
+	sim/world.c \
+	sim/world_base.c \
+	sim/world_faults.c \
+	sim/world_run.c
+leaselab-sim_PKGS := yaml-0.1
+PUBLIC_HEADERS += include/leaselab/sim.h
+
 BINS += sim
 sim_SRCS := sim/cmd/sim.c
 sim_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core
-endif
 
-SIM_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_sim_*.c))
-REP_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_rep_*.c))
-UNIT_TESTS += $(SIM_TESTS) $(REP_TESTS)
-$(foreach t,$(SIM_TESTS),$(eval $(t)_LIBS := leaselab-sim leaselab-fa leaselab-core))
-$(foreach t,$(REP_TESTS),$(eval $(t)_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core))
+# Unit tests: test_sim_*.c link the simulator, the store and the core.
+UNIT_GROUPS += sim
+unit_sim_LIBS := leaselab-sim leaselab-fa leaselab-core
 
-ifneq ($(wildcard bench/bench_sim.c),)
 BENCHES += bench_sim
 bench_sim_SRCS := bench/bench_sim.c
 bench_sim_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core
-endif
 
-ifneq ($(wildcard tests/fuzz/fuzz_scenario.c),)
 FUZZERS += fuzz_scenario
-fuzz_scenario_SRCS := $(wildcard sim/*.c fake-apiserver/*.c elector/*.c)
-endif
+fuzz_scenario_LIBS := leaselab-sim leaselab-fa leaselab-core
 
-ifneq ($(wildcard tests/fuzz/fuzz_history.c),)
 FUZZERS += fuzz_history
-fuzz_history_SRCS := $(wildcard sim/*.c fake-apiserver/*.c elector/*.c)
-endif
-
-ifneq ($(wildcard bench/bench_reports.c),)
-BENCHES += bench_reports
-bench_reports_SRCS := bench/bench_reports.c
-bench_reports_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core
-endif
+fuzz_history_LIBS := leaselab-sim leaselab-fa leaselab-core

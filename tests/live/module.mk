@@ -1,12 +1,9 @@
-# tests/live/fa_*.c: helper programs for the fake apiserver's live tests.
-# Built by `make all` (through EXAMPLES) into build/live/, release flags, no
-# project libraries: they talk to bin/* over HTTP like any other client.
-# Linked with only what they use, so they start fast (the crash test starts
-# one per cycle). Included from fake-apiserver/module.mk.
-FA_LIVE_HELPERS := $(patsubst tests/live/%.c,build/live/%,$(wildcard tests/live/fa_*.c))
-EXAMPLES += $(FA_LIVE_HELPERS)
-FA_LIVE_LIBS := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lpthread
+# tests/live/NAME.c: helper programs for the live tests, built by make all
+# into build/live/NAME with release flags and no project library: they talk
+# to bin/* over HTTP like any other client. NAME_LDLIBS: only what they use,
+# so they start fast (the crash test starts one per cycle). The scripts
+# themselves (tests/live/test_*.sh) need no rule: ci/run-tests runs them all.
 
-$(FA_LIVE_HELPERS): build/live/%: tests/live/%.c
-	@mkdir -p build/live
-	$(CC) $(CFLAGS_REL) -o $@ $< $(FA_LIVE_LIBS)
+LIVE_HELPERS += fa_load
+fa_load_SRCS := tests/live/fa_load.c
+fa_load_LDLIBS := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lpthread
