@@ -190,10 +190,23 @@ build/live/$(1): $$($(1)_SRCS)
 endef
 $(foreach h,$(LIVE_HELPERS),$(eval $(call live_rules,$(h))))
 
-build/rel/%.o: %.c
+# Each object tree remembers the flags it was built with: a change of flags
+# (a new -fPIC, EXTRA_CFLAGS) rebuilds the tree instead of linking objects
+# compiled another way. The stamp is rewritten only when the flags differ.
+define flags_stamp
+build/$(1)/.flags: FORCE
+	@mkdir -p build/$(1)
+	@echo '$$(CC) $(2)' | cmp -s - $$@ || echo '$$(CC) $(2)' > $$@
+endef
+$(eval $(call flags_stamp,rel,$(CFLAGS_REL)))
+$(eval $(call flags_stamp,san,$(CFLAGS_SAN)))
+.PHONY: FORCE
+FORCE:
+
+build/rel/%.o: %.c build/rel/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_REL) -MMD -MP -c -o $@ $<
-build/san/%.o: %.c
+build/san/%.o: %.c build/san/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_SAN) -MMD -MP -c -o $@ $<
 
