@@ -192,16 +192,11 @@ $(foreach h,$(LIVE_HELPERS),$(eval $(call live_rules,$(h))))
 
 # Each object tree remembers the flags it was built with: a change of flags
 # (a new -fPIC, EXTRA_CFLAGS) rebuilds the tree instead of linking objects
-# compiled another way. The stamp is rewritten only when the flags differ.
-define flags_stamp
-build/$(1)/.flags: FORCE
-	@mkdir -p build/$(1)
-	@echo '$$(CC) $(2)' | cmp -s - $$@ || echo '$$(CC) $(2)' > $$@
-endef
-$(eval $(call flags_stamp,rel,$(CFLAGS_REL)))
-$(eval $(call flags_stamp,san,$(CFLAGS_SAN)))
-.PHONY: FORCE
-FORCE:
+# compiled another way. The stamp is rewritten only when the flags differ,
+# and while the Makefile is read, so make -q still answers truthfully.
+flags_stamp = $(shell mkdir -p build/$(1) && { echo '$(CC) $(2)' | cmp -s - build/$(1)/.flags || echo '$(CC) $(2)' > build/$(1)/.flags; })
+$(call flags_stamp,rel,$(CFLAGS_REL))
+$(call flags_stamp,san,$(CFLAGS_SAN))
 
 build/rel/%.o: %.c build/rel/.flags
 	@mkdir -p $(dir $@)
