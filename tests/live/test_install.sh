@@ -71,7 +71,7 @@ done
 [ -f "$lib/pkgconfig/leaselab.pc" ] || fail "no $lib/pkgconfig/leaselab.pc"
 
 # -- the shared library ---------------------------------------------------------
-readelf -d "$lib/libleaselab.so.$version" | grep -q "(SONAME).*\[libleaselab.so.$major\]" ||
+readelf -d "$lib/libleaselab.so.$version" | grep "(SONAME).*\[libleaselab.so.$major\]" >/dev/null ||
   fail "SONAME is not libleaselab.so.$major: $(readelf -d "$lib/libleaselab.so.$version" | grep SONAME)"
 nm -D --defined-only "$lib/libleaselab.so.$version" | awk '$2 ~ /^[A-Z]$/ && $2 != "A" {print $3}' |
   sed 's/@.*//' | sort -u >"$TMP/exports"
@@ -100,8 +100,8 @@ echo "pkg-config --cflags --libs leaselab: $flags"
 mkdir "$TMP/user" && cp "$ROOT/share/doc/leaselab/examples/embedded.c" "$TMP/user/"
 cd "$TMP/user" || exit 1
 cc -o embedded embedded.c $flags 2>cc.err || { cat cc.err; fail "examples/embedded.c does not build with pkg-config's flags"; }
-readelf -d embedded | grep -q "(NEEDED).*\[libleaselab.so.$major\]" || fail "embedded does not need libleaselab.so.$major"
-LD_LIBRARY_PATH=$lib ldd ./embedded | grep -q "libleaselab.so.$major => $lib/" ||
+readelf -d embedded | grep "(NEEDED).*\[libleaselab.so.$major\]" >/dev/null || fail "embedded does not need libleaselab.so.$major"
+LD_LIBRARY_PATH=$lib ldd ./embedded | grep "libleaselab.so.$major => $lib/" >/dev/null ||
   fail "embedded does not load the installed library: $(LD_LIBRARY_PATH=$lib ldd ./embedded | grep leaselab)"
 LD_LIBRARY_PATH=$lib ./embedded --no-such-flag >out 2>err
 rc=$?
@@ -125,7 +125,7 @@ for f in $(pkg-config --static --libs leaselab); do
 done
 cc -o embedded-static embedded.c $(pkg-config --cflags leaselab) $slibs 2>cc.err ||
   { cat cc.err; fail "static link with pkg-config --static --libs leaselab failed"; }
-readelf -d embedded-static | grep -q 'libleaselab' && fail "embedded-static still needs libleaselab.so"
+readelf -d embedded-static | grep 'libleaselab' >/dev/null && fail "embedded-static still needs libleaselab.so"
 ./embedded-static --no-such-flag >/dev/null 2>err
 rc=$?
 [ $rc -eq 3 ] || fail "embedded-static --no-such-flag exited $rc, not 3: $(cat err)"
