@@ -20,10 +20,32 @@ static bool words_of_05(const le_config *c)
 	return c && c->profile && c->profile->logs_2016;
 }
 
+/* A klog text-format value: inside the quotes, " \\ and newlines are
+ * escaped as Go's strconv.Quote does. Truncated to fit. */
+static const char *quoted(const char *s, char *tmp, size_t cap)
+{
+	size_t n = 0;
+	for (; *s && n + 3 < cap; s++) {
+		if (*s == '"' || *s == '\\') {
+			tmp[n++] = '\\';
+			tmp[n++] = *s;
+		} else if (*s == '\n') {
+			tmp[n++] = '\\';
+			tmp[n++] = 'n';
+		} else {
+			tmp[n++] = *s;
+		}
+	}
+	tmp[n] = '\0';
+	return tmp;
+}
+
 /* client-go 1.35+: logger.Info(msg, "lock", desc, ...). */
 static int structured(const le_log *log, const char *ns, const char *nm,
-		      const char *arg, char *buf, size_t cap)
+		      const char *raw_arg, char *buf, size_t cap)
 {
+	char tmp[1024];
+	const char *arg = quoted(raw_arg, tmp, sizeof tmp);
 	switch (log->msg) {
 	case LE_MSG_ATTEMPTING_ACQUIRE:
 		return snprintf(buf, cap, "\"Attempting to acquire leader lease...\" lock=\"%s/%s\"", ns, nm);
