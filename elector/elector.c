@@ -30,9 +30,6 @@
 #define RAW_KEEP 1024             /* raw record bytes kept verbatim ... */
 #define OWN_WRITES_MAX 16        /* writes of uncertain outcome remembered
 				     for the duplicate-identity check */
-#define RELEASE_CONFLICTS_MAX 64  /* 409 retries in one release (a limit on
-				     everything: an unbounded release against a
-				     store that always says 409 must end) */
 #define NO_TIME INT64_MAX
 
 enum phase {
@@ -93,8 +90,14 @@ struct le_elector {
 	char reported_leader[LE_ID_MAX];
 
 	/* The lock's cached object: kept from the last successful GET, CREATE
-	 * or UPDATE, never dropped on error (election-spec.md 9). */
+	 * or UPDATE; an Update error keeps it (election-spec.md 9), a failed Create
+	 * replaces it by an empty object (2.4 step 2): cache_empty, and the
+	 * next Update fails without a request. */
 	char resource_version[LE_RV_MAX];
+	bool cache_empty;
+	/* leader_election_master_status: on when acquire succeeds, off when a
+	 * renew pass fails (2.3, 2.6); a cancel between passes leaves it on. */
+	bool master_on;
 
 	/* The duplicate-identity check (see own_write_check): renewTimes of
 	 * this elector's own writes, at the lock's precision. */
@@ -126,7 +129,6 @@ struct le_elector {
 	bool pass_closed;     /* waitfor: the deadline closed the poll */
 	bool final_attempt;   /* waitfor: the attempt after the close */
 	int64_t release_deadline_ns;
-	int release_conflicts;
 
 	out_slot ring[RING_CAP];
 	unsigned ring_head;
@@ -184,8 +186,14 @@ static bool is_me(const le_elector *e, const char *holder)
 	return strcmp(holder, e->identity) == 0;
 }
 
+/* A holder longer than any identity we run under is never us. */
+static bool holds(const le_elector *e, const le_record *r)
+{
+	return !r->holder_truncated && is_me(e, r->holder);
+}
+
 /* IsLeader(): judged from the locally observed record. */
-static bool is_leader(const le_elector *e) { return is_me(e, e->observed.holder); }
+static bool is_leader(const le_elector *e) { return holds(e, &e->observed); }
 
 /* isLeaseValid(now): observedTime + duration strictly after now, with the
  * record's leaseDurationSeconds (PR #114872) or the local LD (before). */
@@ -216,6 +224,23 @@ static void keep_resource_version(le_elector *e, const le_response *r)
 {
 	if (r->resource_version)
 		copy_str(e->resource_version, LE_RV_MAX, r->resource_version);
+	e->cache_empty = false;
+}
+
+/* What client-go's REST client says when asked to Update the empty object
+ * a failed Create left in the lock: no request goes out. */
+#define EMPTY_OBJECT_ERROR "resource name may not be empty"
+
+/* Go decodes an annotation record strictly (election-spec.md 3.3): a record
+ * in another client's shapes fails the Get with json.Unmarshal's error. */
+static bool strict_rejects(const le_elector *e, const le_response *r,
+			   char *err, size_t errcap)
+{
+	if (!is_2xx(r->status) || !r->record || !r->record_present ||
+	    e->cfg.lock_kind == LE_LOCK_LEASES ||
+	    !e->prof->strict_annotation_records || e->cfg.liberal_records)
+		return false;
+	return le_record_go_strict_check(r->record, err, errcap) != LE_OK;
 }
 
 /* Go's reflect.DeepEqual on two records (0.5, before 2019-08): a Go string
@@ -365,7 +390,7 @@ static void own_write_answered(le_elector *e, int status)
 static void own_write_check(le_elector *e, const le_record *fetched,
 			    bool present)
 {
-	if (!present || !is_me(e, fetched->holder) || !fetched->has_renew_time)
+	if (!present || !holds(e, fetched) || !fetched->has_renew_time)
 		return;
 	if (!e->has_own_key && e->nuncertain == 0)
 		return; /* nothing written yet: see the limits above */
@@ -520,6 +545,7 @@ static void pass_failed(le_elector *e, le_time now, enum pass_end why)
 	e->in_pass = false;
 	e->wake_ns = NO_TIME;
 	report_transition(e);
+	e->master_on = false; /* metrics.leaderOff: only here (2.6) */
 	const char *detail =
 		why == PASS_CANCELLED ? "context canceled"
 		: e->prof->renew_deadline_aborts_request
@@ -580,6 +606,7 @@ static void acquire_attempt_done(le_elector *e, le_time now, bool ok,
 		e->wake_ns = add_sat(now.mono_ns, acquire_wait_ns(e, rnd));
 		return;
 	}
+	e->master_on = true; /* metrics.leaderOn */
 	emit_log(e, 0, false, LE_MSG_ACQUIRED, NULL, 0);
 	push(e, LE_OUT_STARTED_LEADING);
 	if (e->prof->contrib_election_main) /* OnStartedLeading: callback(id) */
@@ -682,15 +709,30 @@ static bool record_changed(const le_elector *e, const le_record *fetched,
 	return !record_equal(&e->observed, fetched);
 }
 
+/* observedTime after a Get is a clock reading taken when the Get has
+ * returned, so it is later than the attempt's `now` (2.4 step 3) even when
+ * the response came back at the same instant (zero simulated latency): a
+ * record with leaseDurationSeconds 0 is then valid on first sighting. */
 static void observe(le_elector *e, const le_record *fetched,
 		    const le_response *r, le_time now)
 {
 	set_observed(e, fetched, now);
+	int64_t floor_ns = add_sat(expiry_clock(e, e->attempt_now), 1);
+	if (e->observed_clock_ns < floor_ns)
+		e->observed_clock_ns = floor_ns;
 	if (e->prof->change_detect_raw && r->raw) {
 		e->raw_len = r->raw_len;
 		memcpy(e->raw, r->raw, r->raw_len < RAW_KEEP ? r->raw_len : RAW_KEEP);
 		e->raw_hash = r->raw_len > RAW_KEEP ? fnv1a(r->raw, r->raw_len) : 0;
 	}
+}
+
+static void fast_path_failed(le_elector *e, const char *detail, int status)
+{
+	if (e->prof->logs_structured)
+		emit_log(e, 2, false, LE_MSG_FAST_PATH_FAILED, detail, status);
+	else /* klog.Errorf before 1.35 */
+		emit_log(e, 0, true, LE_MSG_FAST_PATH_FAILED, detail, status);
 }
 
 /* R is built once per attempt, as client-go's leaderElectionRecord: what
@@ -706,6 +748,7 @@ static void try_begin(le_elector *e, le_time now)
 	r->lease_duration_s = e->lease_duration_s;
 	r->has_acquire_time = r->has_renew_time = true;
 	r->acquire_wall_ns = r->renew_wall_ns = now.wall_ns;
+	r->dialect = e->prof->writer_dialect;
 
 	/* 1. fast path: CAS on the cached object */
 	if (e->prof->fast_path && is_leader(e) &&
@@ -715,8 +758,11 @@ static void try_begin(le_elector *e, le_time now)
 		r->transitions = e->prof->transitions_reset_on_renew
 					 ? 0
 					 : e->observed.transitions;
-		send_request(e, now, ST_FAST_UPDATE, LE_OP_UPDATE, r);
-		return;
+		if (!e->cache_empty) {
+			send_request(e, now, ST_FAST_UPDATE, LE_OP_UPDATE, r);
+			return;
+		}
+		fast_path_failed(e, EMPTY_OBJECT_ERROR, 0);
 	}
 	send_request(e, now, ST_GET, LE_OP_GET, NULL);
 }
@@ -726,6 +772,15 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 {
 	if (r->status == 404) {
 		send_request(e, now, ST_CREATE, LE_OP_CREATE, &e->candidate);
+		return;
+	}
+	char strict_err[160];
+	if (strict_rejects(e, r, strict_err, sizeof strict_err)) {
+		/* the object itself was read: the lock keeps it */
+		keep_resource_version(e, r);
+		e->stats.errors++;
+		emit_log(e, 0, true, LE_MSG_GET_ERROR, strict_err, r->status);
+		try_end(e, now, false, rnd);
 		return;
 	}
 	if (!is_2xx(r->status)) {
@@ -761,7 +816,7 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 	 * R's, which is `now` unless this attempt's fast path copied the
 	 * observed one into it. */
 	le_record *cand = &e->candidate;
-	if (skip ? is_me(e, fetched.holder) : is_leader(e)) {
+	if (skip ? holds(e, &fetched) : is_leader(e)) {
 		cand->has_acquire_time = fetched.has_acquire_time;
 		cand->acquire_wall_ns = fetched.acquire_wall_ns;
 		cand->transitions =
@@ -805,10 +860,18 @@ static void release_write(le_elector *e, le_time now, int32_t transitions)
 	le_record rel;
 	memset(&rel, 0, sizeof rel);
 	rel.holder_set = true;
-	rel.lease_duration_s = 1;
-	rel.has_acquire_time = rel.has_renew_time = true;
-	rel.acquire_wall_ns = rel.renew_wall_ns = now.wall_ns;
 	rel.transitions = transitions;
+	rel.dialect = e->prof->writer_dialect;
+	if (!e->prof->release_writes_zero_duration) { /* 710705cfe, 1.20 */
+		rel.lease_duration_s = 1;
+		rel.has_acquire_time = rel.has_renew_time = true;
+		rel.acquire_wall_ns = rel.renew_wall_ns = now.wall_ns;
+	}
+	if (e->cache_empty) { /* Update on the empty object: no request */
+		emit_log(e, 0, true, LE_MSG_RELEASE_FAILED, EMPTY_OBJECT_ERROR, 0);
+		release_end(e, now);
+		return;
+	}
 	send_request(e, now, ST_REL_UPDATE, LE_OP_UPDATE, &rel);
 }
 
@@ -823,7 +886,6 @@ static void release_step(le_elector *e, le_time now)
 static void release_begin(le_elector *e, le_time now)
 {
 	e->phase = PH_RELEASE;
-	e->release_conflicts = 0;
 	e->release_deadline_ns =
 		e->prof->release_bounded_by_rd
 			? add_sat(now.mono_ns, e->cfg.renew_deadline_ns)
@@ -835,6 +897,14 @@ static void on_release_response(le_elector *e, le_time now,
 				const le_response *r)
 {
 	if (e->step == ST_REL_GET) {
+		char strict_err[160];
+		if (strict_rejects(e, r, strict_err, sizeof strict_err)) {
+			e->stats.errors++;
+			emit_log(e, 0, true, LE_MSG_RELEASE_FAILED, strict_err,
+				 r->status);
+			release_end(e, now);
+			return;
+		}
 		if (!is_2xx(r->status)) {
 			emit_log(e, 0, true, LE_MSG_RELEASE_FAILED,
 				 response_detail(r), r->status);
@@ -856,9 +926,10 @@ static void on_release_response(le_elector *e, le_time now,
 		release_end(e, now);
 		return;
 	}
-	if (r->status == 409 && e->prof->release_retry_on_conflict &&
-	    e->release_conflicts < RELEASE_CONFLICTS_MAX) {
-		e->release_conflicts++;
+	/* 1b1630d32: tryRelease calls itself on a conflict; only the RD
+	 * context ends it (its GET or Update fails once it expires), never a
+	 * count. Every retry waits for a response, so the core cannot spin. */
+	if (r->status == 409 && e->prof->release_retry_on_conflict) {
 		emit_log(e, 4, false, LE_MSG_RELEASE_CONFLICT, NULL, r->status);
 		release_step(e, now);
 		return;
@@ -951,8 +1022,7 @@ static void dispatch(le_elector *e, le_time now, const le_response *r,
 			on_written(e, now, r, rnd);
 			return;
 		}
-		emit_log(e, 2, false, LE_MSG_FAST_PATH_FAILED, response_detail(r),
-			 r->status);
+		fast_path_failed(e, response_detail(r), r->status);
 		send_request(e, now, ST_GET, LE_OP_GET, NULL);
 		return;
 	case ST_GET:
@@ -968,6 +1038,12 @@ static void dispatch(le_elector *e, le_time now, const le_response *r,
 			 e->step == ST_CREATE ? LE_MSG_CREATE_ERROR
 					      : LE_MSG_UPDATE_ERROR,
 			 response_detail(r), r->status);
+		if (e->step == ST_CREATE) {
+			/* ll.lease, err = Create(...): the typed client returns
+			 * an empty object with the error (2.4 step 2) */
+			e->resource_version[0] = '\0';
+			e->cache_empty = true;
+		}
 		try_end(e, now, false, rnd);
 		return;
 	case ST_REL_GET:
@@ -1090,7 +1166,8 @@ le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
 	e->lease_duration_s = ld_s > INT32_MAX ? INT32_MAX : (int32_t)ld_s;
 	if (c->request_timeout_ns > 0)
 		e->request_timeout_ns = c->request_timeout_ns;
-	else if (c->request_timeout_ns == 0 && e->prof->default_request_timeout)
+	else if (c->request_timeout_ns == 0 && e->prof->default_request_timeout &&
+		 c->lock_build == LE_LOCK_BUILT_FROM_KUBECONFIG)
 		/* NewFromKubeconfig: max(1 s, RD/2) */
 		e->request_timeout_ns = c->renew_deadline_ns / 2 > LE_NS_PER_S
 						? c->renew_deadline_ns / 2
@@ -1186,8 +1263,16 @@ int le_elector_cancel(le_elector *e, le_time now, uint64_t rnd)
 	int rc = input_begin(e);
 	if (rc != LE_OK)
 		return rc;
-	if (e->phase == PH_IDLE) { /* Run never ran: nothing to stop */
+	if (e->phase == PH_IDLE) {
+		/* Cancelled before the first attempt: Run still defers
+		 * OnStoppedLeading, acquire logs and its JitterUntil sees the
+		 * closed context before any attempt (2.1). The 0.5 program
+		 * would exit before Run: nothing to report there. */
 		e->cancelled = true;
+		if (!e->prof->contrib_election_main) {
+			emit_log(e, 0, false, LE_MSG_ATTEMPTING_ACQUIRE, NULL, 0);
+			push(e, LE_OUT_STOPPED_LEADING)->out.u.was_leader = false;
+		}
 		finish(e);
 		return LE_OK;
 	}
@@ -1286,6 +1371,8 @@ bool le_elector_fatal(const le_elector *e) { return e && e->fatal; }
 
 bool le_elector_leading(const le_elector *e) { return e && e->leading; }
 
+bool le_elector_master_status(const le_elector *e) { return e && e->master_on; }
+
 int le_elector_check(const le_elector *e, int64_t mono_now_ns,
 		     int64_t tolerance_ns, char *err, size_t errcap)
 {
@@ -1309,4 +1396,5 @@ void le_elector_stats(const le_elector *e, le_stats *out)
 		return;
 	}
 	*out = e->stats;
+	out->master_status = e->master_on ? 1 : 0;
 }

@@ -1,12 +1,15 @@
 /* leaselab — the words of the core's log outputs.
  *
  * The core queues codes plus arguments; text is made only here, when a driver
- * wants it. Two vocabularies: client-go's (the "client-go" and
- * "client-go-2018" profiles; their wording differs only in the renew failure
- * detail, which the core passes as the argument), and the vendored 2016 code
- * of leader-elector:0.5 (election-spec.md 5.4), typos included, chosen by
- * the profile flag logs_2016. A message the profile's
- * program never printed renders as "" (length 0): the driver prints nothing.
+ * wants it. Three vocabularies: the contextual-logging texts of client-go
+ * 1.35 and later (profile flag logs_structured: client-go-1.34 and
+ * client-go-head), rendered as klog's text format prints them, a quoted
+ * message and key="value" pairs in the call's order, with err= first for
+ * logger.Error; the klog.Infof texts of 2016-2025 (the older client-go
+ * profiles; their renew failure detail is the core's argument); and the
+ * vendored 2016 code of leader-elector:0.5 (election-spec.md 5.4), typos
+ * included, chosen by logs_2016. A message the profile's program never
+ * printed renders as "" (length 0): the driver prints nothing.
  */
 #include <stdio.h>
 
@@ -15,6 +18,62 @@
 static bool words_of_05(const le_config *c)
 {
 	return c && c->profile && c->profile->logs_2016;
+}
+
+/* A klog text-format value: inside the quotes, " \\ and newlines are
+ * escaped as Go's strconv.Quote does. Truncated to fit. */
+static const char *quoted(const char *s, char *tmp, size_t cap)
+{
+	size_t n = 0;
+	for (; *s && n + 3 < cap; s++) {
+		if (*s == '"' || *s == '\\') {
+			tmp[n++] = '\\';
+			tmp[n++] = *s;
+		} else if (*s == '\n') {
+			tmp[n++] = '\\';
+			tmp[n++] = 'n';
+		} else {
+			tmp[n++] = *s;
+		}
+	}
+	tmp[n] = '\0';
+	return tmp;
+}
+
+/* client-go 1.35+: logger.Info(msg, "lock", desc, ...). */
+static int structured(const le_log *log, const char *ns, const char *nm,
+		      const char *raw_arg, char *buf, size_t cap)
+{
+	char tmp[1024];
+	const char *arg = quoted(raw_arg, tmp, sizeof tmp);
+	switch (log->msg) {
+	case LE_MSG_ATTEMPTING_ACQUIRE:
+		return snprintf(buf, cap, "\"Attempting to acquire leader lease...\" lock=\"%s/%s\"", ns, nm);
+	case LE_MSG_ACQUIRED:
+		return snprintf(buf, cap, "\"Successfully acquired lease\" lock=\"%s/%s\"", ns, nm);
+	case LE_MSG_FAILED_ACQUIRE:
+		return snprintf(buf, cap, "\"Failed to acquire lease\" lock=\"%s/%s\"", ns, nm);
+	case LE_MSG_RENEWED:
+		return snprintf(buf, cap, "\"Successfully renewed lease\" lock=\"%s/%s\"", ns, nm);
+	case LE_MSG_FAILED_RENEW:
+		return snprintf(buf, cap, "\"Failed to renew lease\" lock=\"%s/%s\" err=\"%s\"", ns, nm, arg);
+	case LE_MSG_HELD_BY:
+		return snprintf(buf, cap, "\"Lease is held by and has not yet expired\" lock=\"%s/%s\" holder=\"%s\"", ns, nm, arg);
+	case LE_MSG_FAST_PATH_FAILED:
+		return snprintf(buf, cap, "\"Failed to update lease optimistically, falling back to slow path\" lock=\"%s/%s\" err=\"%s\"", ns, nm, arg);
+	case LE_MSG_GET_ERROR:
+		return snprintf(buf, cap, "\"Error retrieving lease lock\" err=\"%s\" lock=\"%s/%s\"", arg, ns, nm);
+	case LE_MSG_CREATE_ERROR:
+		return snprintf(buf, cap, "\"Error initially creating lease lock\" err=\"%s\" lock=\"%s/%s\"", arg, ns, nm);
+	case LE_MSG_UPDATE_ERROR:
+		return snprintf(buf, cap, "\"Failed to update lease\" err=\"%s\" lock=\"%s/%s\"", arg, ns, nm);
+	case LE_MSG_RELEASE_CONFLICT:
+		return snprintf(buf, cap, "\"Conflict when releasing lease, retrying\" lock=\"%s/%s\"", ns, nm);
+	case LE_MSG_RELEASE_FAILED:
+		return snprintf(buf, cap, "\"Failed to release lease\" err=\"%s\" lock=\"%s/%s\"", arg, ns, nm);
+	default:
+		return -2; /* ours, not upstream's: the common words below */
+	}
 }
 
 int le_log_format(const struct le_elector *e, const le_log *log, char *buf,
@@ -32,6 +91,12 @@ int le_log_format(const struct le_elector *e, const le_log *log, char *buf,
 	bool v05 = words_of_05(c);
 	int n = 0;
 
+	if (c && c->profile && c->profile->logs_structured) {
+		n = structured(log, ns, nm, arg, buf, cap);
+		if (n != -2)
+			goto out;
+		n = 0;
+	}
 	switch (log->msg) {
 	case LE_MSG_ATTEMPTING_ACQUIRE:
 		if (!v05)
@@ -58,9 +123,9 @@ int le_log_format(const struct le_elector *e, const le_log *log, char *buf,
 	case LE_MSG_HELD_BY:
 		n = snprintf(buf, cap, "lock is held by %s and has not yet expired", arg);
 		break;
-	case LE_MSG_FAST_PATH_FAILED:
+	case LE_MSG_FAST_PATH_FAILED: /* 1.30-1.32 spelled it so */
 		n = snprintf(buf, cap,
-			     "Failed to update lease optimistically, falling back to slow path: %s",
+			     "Failed to update lock optimitically: %s, falling back to slow path",
 			     arg);
 		break;
 	case LE_MSG_GET_ERROR:
@@ -80,7 +145,7 @@ int le_log_format(const struct le_elector *e, const le_log *log, char *buf,
 		n = snprintf(buf, cap, "Conflict when releasing lease, retrying");
 		break;
 	case LE_MSG_RELEASE_FAILED:
-		n = snprintf(buf, cap, "Failed to release lease: %s", arg);
+		n = snprintf(buf, cap, "Failed to release lock: %s", arg);
 		break;
 	case LE_MSG_RELEASED:
 		n = snprintf(buf, cap, "released lease %s/%s", ns, nm);
@@ -105,6 +170,7 @@ int le_log_format(const struct le_elector *e, const le_log *log, char *buf,
 			     ns, nm, c && c->identity ? c->identity : "", arg);
 		break;
 	}
+out:
 	if (n < 0) {
 		buf[0] = '\0';
 		return 0;

@@ -10,9 +10,18 @@
 
 #include "leaselab/elector.h"
 
-/* client-go master (2026): everything election-spec.md section 2 describes. */
-const le_profile le_profile_client_go = {
-	.name = "client-go",
+/* Every profile is named after the first release with its behaviour
+ * (election-spec.md 2.8). Each comment block says what the profile changes
+ * against its newer neighbour, and the upstream commit or PR with the first
+ * release that shipped it. Field values are written out in full so that a
+ * profile can be read on its own. */
+
+/* client-go-head: master 32ce75a / 1.37.0-alpha.1, the only release with
+ * 1b1630d32 (2026-03): release retries on 409 Conflict, GET then Update
+ * again, until its RD deadline (election-spec.md 2.5 step 4). Everything the
+ * election-spec.md section 2 describes. */
+const le_profile le_profile_client_go_head = {
+	.name = "client-go-head",
 	.renew_first_attempt_immediate = true,
 	.renew_deadline_aborts_request = true,
 	.renew_pass_gap_is_rp = true,
@@ -33,15 +42,55 @@ const le_profile le_profile_client_go = {
 	.missing_record_skips_checks = false,
 	.logs_2016 = false,
 	.contrib_election_main = false,
+	.release_writes_zero_duration = false,
+	.strict_annotation_records = true,
+	.writer_dialect = 0,
+	.logs_structured = true,
 };
 
-/* client-go 1.30-1.33 (2024-04 .. 2025-07): HEAD's algorithm, but release
- * writes with the cached object's resourceVersion (no GET first, PR #132849)
- * and gives up on the first 409 (no retry): kubernetes#131867 — a renewal
- * cancelled on the client side that still committed makes the release 409,
- * and the lease stays held until it expires. */
-const le_profile le_profile_client_go_2024 = {
-	.name = "client-go-2024",
+/* client-go-1.34: GA 1.34, 1.35 and 1.36 (the newest GA, so also
+ * "client-go"). PR #132849 (2025-07, first in 1.34): release GETs first
+ * for a fresh resourceVersion, but gives up on the first 409 (no retry:
+ * that is head). Words: the contextual-logging texts of 1.35/1.36
+ * ("Attempting to acquire leader lease..." lock=...); 1.34 itself still
+ * printed the klog.Infof texts of client-go-1.31. */
+const le_profile le_profile_client_go_1_34 = {
+	.name = "client-go-1.34",
+	.renew_first_attempt_immediate = true,
+	.renew_deadline_aborts_request = true,
+	.renew_pass_gap_is_rp = true,
+	.expiry_uses_record_duration = true,
+	.empty_holder_is_free = true,
+	.fast_path = true,
+	.change_detect_raw = true,
+	.release_supported = true,
+	.release_bounded_by_rd = true,
+	.release_get_first = true,
+	.release_retry_on_conflict = false,
+	.transitions_reset_on_renew = false,
+	.on_new_leader_wired = true,
+	.observed_time_uses_wall_clock = false,
+	.rerun_after_loss = false,
+	.default_request_timeout = true,
+	.renew_poll_waitfor = false,
+	.missing_record_skips_checks = false,
+	.logs_2016 = false,
+	.contrib_election_main = false,
+	.release_writes_zero_duration = false,
+	.strict_annotation_records = true,
+	.writer_dialect = 0,
+	.logs_structured = true,
+};
+
+/* client-go-1.31: 1.31-1.33 (was "client-go-2024"). PR #124588 (2024-04,
+ * first in 1.31; 1.30 used context.TODO): release bounded by RD. Release
+ * writes with the cached object's resourceVersion (no GET first) and gives
+ * up on the first 409: kubernetes#131867 — a renewal cancelled on the client
+ * side that still committed makes the release 409, and the lease stays held
+ * until it expires. Since 1.30 it also has the fast path (PR #122069) and
+ * the record's duration for expiry (PR #114872, 1.27). klog.Infof words. */
+const le_profile le_profile_client_go_1_31 = {
+	.name = "client-go-1.31",
 	.renew_first_attempt_immediate = true,
 	.renew_deadline_aborts_request = true,
 	.renew_pass_gap_is_rp = true,
@@ -62,15 +111,57 @@ const le_profile le_profile_client_go_2024 = {
 	.missing_record_skips_checks = false,
 	.logs_2016 = false,
 	.contrib_election_main = false,
+	.release_writes_zero_duration = false,
+	.strict_annotation_records = true,
+	.writer_dialect = 0,
+	.logs_structured = false,
 };
 
-/* client-go before PR #65094 (k8s <= 1.11): Poll-based renew whose deadline is
- * only looked at between attempts (wait.WaitFor: dropped ticks, one more
- * attempt when the deadline closes the poll), no client timeout, the local LD
- * for expiry, struct equality for change detection, a missing annotation read
- * as an empty record, no release, no fast path. */
-const le_profile le_profile_client_go_2018 = {
-	.name = "client-go-2018",
+/* client-go-1.14: 1.14-1.19. PR #71490 (2018-11, first in 1.14):
+ * ReleaseOnCancel, and holder "" counts as free. Its release writes
+ * {leaderTransitions} alone: holder "", leaseDurationSeconds 0, no times
+ * (710705cfe fixed that in 1.20); Lease validation refuses 0 with 422, so
+ * on a Lease the release fails and followers wait the full LD
+ * (client-go#754). Release is unbounded (context.TODO). Against 1.31 it
+ * also lacks: the fast path, the record's duration for expiry (local LD),
+ * raw-byte change detection (1.17), the kubeconfig request timeout. The
+ * renew pass is PollImmediateUntil with RD enforced around each attempt
+ * (PR #65094, 1.12) and RP between passes (PR #65667, 1.12). */
+const le_profile le_profile_client_go_1_14 = {
+	.name = "client-go-1.14",
+	.renew_first_attempt_immediate = true,
+	.renew_deadline_aborts_request = true,
+	.renew_pass_gap_is_rp = true,
+	.expiry_uses_record_duration = false,
+	.empty_holder_is_free = true,
+	.fast_path = false,
+	.change_detect_raw = false,
+	.release_supported = true,
+	.release_bounded_by_rd = false,
+	.release_get_first = false,
+	.release_retry_on_conflict = false,
+	.transitions_reset_on_renew = false,
+	.on_new_leader_wired = true,
+	.observed_time_uses_wall_clock = false,
+	.rerun_after_loss = false,
+	.default_request_timeout = false,
+	.renew_poll_waitfor = false,
+	.missing_record_skips_checks = false,
+	.logs_2016 = false,
+	.contrib_election_main = false,
+	.release_writes_zero_duration = true,
+	.strict_annotation_records = true,
+	.writer_dialect = 0,
+	.logs_structured = false,
+};
+
+/* client-go-1.11: k8s <= 1.11, before PR #65094 (was "client-go-2018").
+ * Poll-based renew whose deadline is only looked at between attempts
+ * (wait.WaitFor: dropped ticks, one more attempt when the deadline closes
+ * the poll), no client timeout, the local LD for expiry, struct equality
+ * for change detection, holder "" not special, no release, no fast path. */
+const le_profile le_profile_client_go_1_11 = {
+	.name = "client-go-1.11",
 	.renew_first_attempt_immediate = false,
 	.renew_deadline_aborts_request = false,
 	.renew_pass_gap_is_rp = false,
@@ -91,6 +182,10 @@ const le_profile le_profile_client_go_2018 = {
 	.missing_record_skips_checks = false,
 	.logs_2016 = false,
 	.contrib_election_main = false,
+	.release_writes_zero_duration = false,
+	.strict_annotation_records = true,
+	.writer_dialect = 0,
+	.logs_structured = false,
 };
 
 /* kubernetes/contrib election/ leader-elector:0.5 (election-spec.md 5.2): the 2018 core as
@@ -98,7 +193,7 @@ const le_profile le_profile_client_go_2018 = {
  * annotation taken without looking, OnNewLeader not wired, the wall clock
  * (Go 1.6) for observedTime, wait.Forever(Run, 0) re-running acquire after a
  * loss, the 2016 log levels, and the election/ program around it (startup
- * GET/POST/GET, fatal exits, its leader callback). */
+ * GET/POST/GET, fatal exits, its leader callback). Go: strict records. */
 const le_profile le_profile_sidecar_05 = {
 	.name = "sidecar-0.5",
 	.renew_first_attempt_immediate = false,
@@ -121,22 +216,91 @@ const le_profile le_profile_sidecar_05 = {
 	.missing_record_skips_checks = true,
 	.logs_2016 = true,
 	.contrib_election_main = true,
+	.release_writes_zero_duration = false,
+	.strict_annotation_records = true,
+	.writer_dialect = 0,
+	.logs_structured = false,
+};
+
+/* python-22.6: the kubernetes Python client's leaderelection (22.6), a
+ * foreign writer on an annotation lock. Its record shape is exact
+ * (tests/fixtures/records/python-22.6-configmap-*.json: the duration as a
+ * string, times without a zone), it reads records liberally, and it has no
+ * release. Its timing is approximated by client-go-1.14's loops without a
+ * release (no fast path, local LD, struct comparison, no request timeout);
+ * unlike Python, the acquire wait here is jittered. */
+const le_profile le_profile_python_22_6 = {
+	.name = "python-22.6",
+	.renew_first_attempt_immediate = true,
+	.renew_deadline_aborts_request = true,
+	.renew_pass_gap_is_rp = true,
+	.expiry_uses_record_duration = false,
+	.empty_holder_is_free = false,
+	.fast_path = false,
+	.change_detect_raw = false,
+	.release_supported = false,
+	.release_bounded_by_rd = false,
+	.release_get_first = false,
+	.release_retry_on_conflict = false,
+	.transitions_reset_on_renew = false,
+	.on_new_leader_wired = true,
+	.observed_time_uses_wall_clock = false,
+	.rerun_after_loss = false,
+	.default_request_timeout = false,
+	.renew_poll_waitfor = false,
+	.missing_record_skips_checks = false,
+	.logs_2016 = false,
+	.contrib_election_main = false,
+	.release_writes_zero_duration = false,
+	.strict_annotation_records = false,
+	.writer_dialect = LE_DIALECT_PYTHON,
+	.logs_structured = false,
+};
+
+static const le_profile *const all_profiles[] = {
+	&le_profile_client_go_head, &le_profile_client_go_1_34,
+	&le_profile_client_go_1_31, &le_profile_client_go_1_14,
+	&le_profile_client_go_1_11, &le_profile_sidecar_05,
+	&le_profile_python_22_6,
+};
+
+/* Names kept working so scenarios, scripts and histories written before
+ * the release names still run. */
+static const struct {
+	const char *alias;
+	const le_profile *profile;
+} aliases[] = {
+	{"client-go", &le_profile_client_go_1_34},      /* the newest GA */
+	{"client-go-2024", &le_profile_client_go_1_31}, /* old name */
+	{"client-go-2018", &le_profile_client_go_1_11}, /* old name */
 };
 
 const le_profile *le_profile_find(const char *name)
 {
-	static const le_profile *const all[] = {
-		&le_profile_client_go,
-		&le_profile_client_go_2024,
-		&le_profile_client_go_2018,
-		&le_profile_sidecar_05,
-	};
 	if (!name)
 		return NULL;
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		if (strcmp(all[i]->name, name) == 0)
-			return all[i];
+	for (size_t i = 0; i < sizeof all_profiles / sizeof all_profiles[0]; i++)
+		if (strcmp(all_profiles[i]->name, name) == 0)
+			return all_profiles[i];
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (strcmp(aliases[i].alias, name) == 0)
+			return aliases[i].profile;
 	return NULL;
+}
+
+const le_profile *le_profile_at(size_t i)
+{
+	return i < sizeof all_profiles / sizeof all_profiles[0] ? all_profiles[i]
+								: NULL;
+}
+
+const char *le_profile_alias_at(size_t i, const le_profile **target)
+{
+	if (i >= sizeof aliases / sizeof aliases[0])
+		return NULL;
+	if (target)
+		*target = aliases[i].profile;
+	return aliases[i].alias;
 }
 
 void le_config_defaults(le_config *c)
@@ -152,6 +316,8 @@ void le_config_defaults(le_config *c)
 	c->release_on_cancel = false;
 	c->request_timeout_ns = 0;
 	c->profile = &le_profile_client_go;
+	c->lock_build = LE_LOCK_BUILT_FROM_KUBECONFIG;
+	c->liberal_records = false;
 	c->has_started_leading_cb = true;
 	c->has_stopped_leading_cb = true;
 	c->has_lock = true;

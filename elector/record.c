@@ -189,17 +189,21 @@ void le_record_clear(le_record *r)
 /* ---- comparison key ----------------------------------------------------- */
 
 /* Layout (big-endian integers, so the key is the same on every host):
- *   1  flags: holder_set | has_acquire_time << 1 | has_renew_time << 2
+ *   1  flags: holder_set | has_acquire_time << 1 | has_renew_time << 2 |
+ *      holder_truncated << 3 | dialect << 4
  *   4  lease_duration_s
  *   8  acquire time, whole seconds (floor), 0 when absent
  *   8  renew time, whole seconds (floor), 0 when absent
  *   4  transitions
  *   2+2+2  lengths of holder, strategy, preferred holder
- *   then the three strings.
+ *   then the holder, its 8-byte hash if truncated, the strategy (its first
+ *   KEY_STRATEGY bytes, then an 8-byte hash of all of it if longer) and the
+ *   preferred holder.
  * The lengths make the encoding unambiguous; the fixed part comes first so a
  * truncated key still covers every scalar field. */
 #define KEY_FIXED 31
-#define KEY_MAX (KEY_FIXED + LE_ID_MAX + LE_STRATEGY_MAX + LE_ID_MAX)
+#define KEY_STRATEGY 64
+#define KEY_MAX (KEY_FIXED + LE_ID_MAX + 8 + KEY_STRATEGY + 8 + LE_ID_MAX)
 /* The fake apiserver keeps keys in a 640-byte buffer (fake_apiserver.h). */
 _Static_assert(KEY_MAX <= 640, "record key must fit fa's raw buffer");
 
@@ -220,6 +224,14 @@ static int64_t whole_seconds(int64_t wall_ns)
 	return s;
 }
 
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * UINT64_C(1099511628211);
+	return h;
+}
+
 size_t le_record_key(const le_record *r, void *buf, size_t cap)
 {
 	unsigned char local[KEY_MAX];
@@ -233,7 +245,9 @@ size_t le_record_key(const le_record *r, void *buf, size_t cap)
 	unsigned char *p = out;
 	*p++ = (unsigned char)((r->holder_set ? 1 : 0) |
 			       (r->has_acquire_time ? 2 : 0) |
-			       (r->has_renew_time ? 4 : 0));
+			       (r->has_renew_time ? 4 : 0) |
+			       (r->holder_truncated ? 8 : 0) |
+			       ((r->dialect & 3u) << 4));
 	p = put_be(p, (uint32_t)r->lease_duration_s, 4);
 	p = put_be(p, r->has_acquire_time ? (uint64_t)whole_seconds(r->acquire_wall_ns) : 0, 8);
 	p = put_be(p, r->has_renew_time ? (uint64_t)whole_seconds(r->renew_wall_ns) : 0, 8);
@@ -243,8 +257,12 @@ size_t le_record_key(const le_record *r, void *buf, size_t cap)
 	p = put_be(p, pref_len, 2);
 	memcpy(p, r->holder, holder_len);
 	p += holder_len;
-	memcpy(p, r->strategy, strategy_len);
-	p += strategy_len;
+	if (r->holder_truncated)
+		p = put_be(p, r->holder_hash, 8);
+	memcpy(p, r->strategy, strategy_len < KEY_STRATEGY ? strategy_len : KEY_STRATEGY);
+	p += strategy_len < KEY_STRATEGY ? strategy_len : KEY_STRATEGY;
+	if (strategy_len > KEY_STRATEGY)
+		p = put_be(p, fnv1a(r->strategy, strategy_len), 8);
 	memcpy(p, r->preferred_holder, pref_len);
 	p += pref_len;
 
@@ -318,11 +336,54 @@ static void out_time(out_buf *o, bool has, int64_t wall_ns)
 	out_bytes(o, "\"", 1);
 }
 
+/* Python's str(datetime) of a naive UTC time: "2026-11-23 19:20:19.872660",
+ * the fraction only when it is not zero. */
+static void out_python_time(out_buf *o, bool has, int64_t wall_ns)
+{
+	char tmp[40];
+	if (!has) {
+		out_str(o, "null");
+		return;
+	}
+	int n = le_format_micro_time(wall_ns, tmp, sizeof(tmp));
+	if (n < 27)
+		return;
+	tmp[10] = ' ';
+	n = strcmp(tmp + 19, ".000000Z") == 0 ? 19 : 26;
+	out_bytes(o, "\"", 1);
+	out_bytes(o, tmp, (size_t)n);
+	out_bytes(o, "\"", 1);
+}
+
+/* What the kubernetes Python client 22.6 writes (json.dumps of its dict):
+ * no leaderTransitions, the duration as a string. */
+static void encode_python(out_buf *o, const le_record *r)
+{
+	out_str(o, "{\"holderIdentity\": ");
+	out_json_string(o, r->holder, field_len(r->holder, sizeof(r->holder)));
+	out_str(o, ", \"leaseDurationSeconds\": \"");
+	out_int(o, r->lease_duration_s);
+	out_str(o, "\", \"acquireTime\": ");
+	out_python_time(o, r->has_acquire_time, r->acquire_wall_ns);
+	out_str(o, ", \"renewTime\": ");
+	out_python_time(o, r->has_renew_time, r->renew_wall_ns);
+	out_str(o, "}");
+}
+
 int le_record_encode_annotation(const le_record *r, char *buf, size_t cap)
 {
 	if (r == NULL || buf == NULL || cap == 0)
 		return LE_EINVAL;
 	out_buf o = {buf, cap, 0, false};
+	if (r->dialect == LE_DIALECT_PYTHON) {
+		encode_python(&o, r);
+		if (o.overflow) {
+			buf[0] = '\0';
+			return LE_ERANGE;
+		}
+		buf[o.len] = '\0';
+		return (int)o.len;
+	}
 	size_t strategy_len = field_len(r->strategy, sizeof(r->strategy));
 	size_t pref_len = field_len(r->preferred_holder, sizeof(r->preferred_holder));
 
@@ -363,6 +424,7 @@ typedef struct record_src {
 	const char *transitions_field;
 	char *err;
 	size_t errcap;
+	unsigned dialect; /* LE_DIALECT_* bits of what was forgiven */
 } record_src;
 
 static int field_error(const record_src *src, const char *field,
@@ -377,7 +439,7 @@ static int field_error(const record_src *src, const char *field,
 
 /* A non-negative int32, as a JSON number or a decimal string ("4": python's
  * client writes leaseDurationSeconds that way). null or missing reads as 0. */
-static int read_count(const record_src *src, const cJSON *obj,
+static int read_count(record_src *src, const cJSON *obj,
 		      const char *field, int32_t *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
@@ -411,6 +473,7 @@ static int read_count(const record_src *src, const cJSON *obj,
 		if (i == 0 || s[i] != '\0')
 			return field_error(src, field, "expected an integer", v);
 		*out = (int32_t)acc;
+		src->dialect |= LE_DIALECT_COUNT_STRING;
 		return LE_OK;
 	}
 	return field_error(src, field, "expected an integer", v);
@@ -440,8 +503,39 @@ static int read_string(const record_src *src, const cJSON *obj,
 	return LE_OK;
 }
 
+/* holderIdentity has no length limit: a longer one keeps its start, a
+ * flag and a hash of the whole (record.h). */
+static int read_holder(const record_src *src, const cJSON *obj, le_record *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "holderIdentity");
+	if (v != NULL && cJSON_IsString(v) && v->valuestring != NULL &&
+	    strlen(v->valuestring) >= sizeof(out->holder)) {
+		size_t n = strlen(v->valuestring);
+		memcpy(out->holder, v->valuestring, sizeof(out->holder) - 1);
+		out->holder[sizeof(out->holder) - 1] = '\0';
+		out->holder_set = true;
+		out->holder_truncated = true;
+		out->holder_hash = fnv1a(v->valuestring, n);
+		return LE_OK;
+	}
+	return read_string(src, obj, "holderIdentity", out->holder,
+			   sizeof(out->holder), &out->holder_set);
+}
+
 /* A time in any layout le_parse_time reads. null, missing or "" is absent. */
-static int read_time(const record_src *src, const cJSON *obj,
+/* Go's metav1.Time takes time.RFC3339: a "T" and a zone ("Z" or +hh:mm);
+ * a fraction is allowed. */
+static bool go_rfc3339(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 20 || s[10] != 'T')
+		return false;
+	if (s[n - 1] == 'Z')
+		return true;
+	return n >= 25 && (s[n - 6] == '+' || s[n - 6] == '-') && s[n - 3] == ':';
+}
+
+static int read_time(record_src *src, const cJSON *obj,
 		     const char *field, bool *has, int64_t *wall_ns)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
@@ -458,13 +552,15 @@ static int read_time(const record_src *src, const cJSON *obj,
 				   "expected an RFC 3339 time such as "
 				   "\"2006-01-02T15:04:05.000000Z\"",
 				   v);
+	if (!go_rfc3339(v->valuestring))
+		src->dialect |= LE_DIALECT_TIME_NO_ZONE;
 	*has = true;
 	return LE_OK;
 }
 
 /* Reads a record from a spec or annotation object. A NULL or null object is
  * the empty record. */
-static int read_record(const record_src *src, const cJSON *obj, le_record *out)
+static int read_record(record_src *src, const cJSON *obj, le_record *out)
 {
 	le_record_clear(out);
 	if (obj == NULL || cJSON_IsNull(obj))
@@ -477,8 +573,7 @@ static int read_record(const record_src *src, const cJSON *obj, le_record *out)
 		return LE_EPARSE;
 	}
 	int rc;
-	if ((rc = read_string(src, obj, "holderIdentity", out->holder,
-			      sizeof(out->holder), &out->holder_set)) != LE_OK ||
+	if ((rc = read_holder(src, obj, out)) != LE_OK ||
 	    (rc = read_count(src, obj, "leaseDurationSeconds",
 			     &out->lease_duration_s)) != LE_OK ||
 	    (rc = read_time(src, obj, "acquireTime", &out->has_acquire_time,
@@ -494,6 +589,7 @@ static int read_record(const record_src *src, const cJSON *obj, le_record *out)
 		le_record_clear(out);
 		return rc;
 	}
+	out->dialect = src->dialect;
 	return LE_OK;
 }
 
@@ -513,7 +609,7 @@ static int decode_annotation_at(const char *path, const char *json, size_t len,
 		set_err(err, errcap, "%s: expected a JSON object, got %s", path, got);
 		rc = LE_EPARSE;
 	} else {
-		record_src src = {path, "leaderTransitions", err, errcap};
+		record_src src = {path, "leaderTransitions", err, errcap, 0};
 		rc = read_record(&src, root, out);
 	}
 	cJSON_Delete(root);
@@ -528,6 +624,42 @@ int le_record_decode_annotation(const char *json, size_t len, le_record *out,
 		return LE_EINVAL;
 	}
 	return decode_annotation_at(ANNOTATION_PATH, json, len, out, err, errcap);
+}
+
+int le_record_go_strict_check(const le_record *r, char *err, size_t errcap)
+{
+	if (r == NULL) {
+		set_err(err, errcap, "le_record_go_strict_check: no record");
+		return LE_EINVAL;
+	}
+	/* encoding/json's UnmarshalTypeError and metav1.Time's time.Parse
+	 * error, as client-go's Get returns them. */
+	if (r->dialect & LE_DIALECT_COUNT_STRING) {
+		set_err(err, errcap,
+			"json: cannot unmarshal string into Go struct field "
+			"LeaderElectionRecord.leaseDurationSeconds of type int");
+		return LE_EPARSE;
+	}
+	if (r->dialect & LE_DIALECT_TIME_NO_ZONE) {
+		set_err(err, errcap,
+			"parsing time as \"2006-01-02T15:04:05Z07:00\": cannot parse "
+			"as \"T\" (a time without a zone)");
+		return LE_EPARSE;
+	}
+	return LE_OK;
+}
+
+int le_record_decode_annotation_strict(const char *json, size_t len,
+				       le_record *out, char *err,
+				       size_t errcap)
+{
+	int rc = le_record_decode_annotation(json, len, out, err, errcap);
+	if (rc != LE_OK)
+		return rc;
+	rc = le_record_go_strict_check(out, err, errcap);
+	if (rc != LE_OK)
+		le_record_clear(out);
+	return rc;
 }
 
 /* ---- Lease spec --------------------------------------------------------- */
@@ -554,7 +686,7 @@ static const char *terminated(const char *s, size_t cap, char *tmp)
 
 void *le_record_to_lease_spec(const le_record *r)
 {
-	char tmp[LE_ID_MAX + 1];
+	char tmp[LE_STRATEGY_MAX + 1];
 	if (r == NULL)
 		return NULL;
 	cJSON *spec = cJSON_CreateObject();
@@ -593,7 +725,7 @@ int le_record_from_lease_spec(const void *spec_json, le_record *out, char *err,
 		set_err(err, errcap, "le_record_from_lease_spec: no output record");
 		return LE_EINVAL;
 	}
-	record_src src = {"spec", "leaseTransitions", err, errcap};
+	record_src src = {"spec", "leaseTransitions", err, errcap, 0};
 	return read_record(&src, (const cJSON *)spec_json, out);
 }
 
@@ -714,7 +846,7 @@ int le_record_from_object_json(le_lock_kind kind, const char *json, size_t len,
 		/* error already described */
 	} else if (kind == LE_LOCK_LEASES) {
 		/* A Lease always holds a record; a missing spec reads as empty. */
-		record_src src = {"spec", "leaseTransitions", err, errcap};
+		record_src src = {"spec", "leaseTransitions", err, errcap, 0};
 		rc = read_record(&src, cJSON_GetObjectItemCaseSensitive(root, "spec"), out);
 		is_present = rc == LE_OK;
 	} else {

@@ -39,11 +39,16 @@ enum efield {
 	EF_RP,
 	EF_TIMEOUT,
 	EF_RELEASE,
+	EF_BUILD,
 	EF_COUNT
 };
 
 typedef struct elect_in {
 	sim_election v;
+	/* lockBuiltFrom: hand (a LeaseLock{Client: ...} built by the caller):
+	 * no request timeout unless requestTimeout says otherwise (election-spec.md 2.8).
+	 * Resolved into v.request_timeout_ns, so the world needs nothing new. */
+	bool hand_built;
 	bool set[EF_COUNT];
 	yaml_mark_t mark[EF_COUNT];
 	char path[EF_COUNT][SY_PATH_MAX]; /* key path where it was set */
@@ -52,11 +57,15 @@ typedef struct elect_in {
 static const char *const election_keys[] = {
 	"profile",      "lock",          "namespace",      "name",
 	"leaseDuration", "renewDeadline", "retryPeriod",    "ttl",
-	"requestTimeout", "releaseOnCancel", NULL};
+	"requestTimeout", "releaseOnCancel", "lockBuiltFrom", NULL};
 
-static const char *const profile_names[] = {"client-go", "client-go-2024",
-					    "client-go-2018", "sidecar-0.5",
-					    NULL};
+/* Release names first, then the aliases (election-spec.md 2.8): "client-go"
+ * is the newest GA, the year names are the old spellings. */
+static const char *const profile_names[] = {
+	"client-go-head", "client-go-1.34", "client-go-1.31", "client-go-1.14",
+	"client-go-1.11", "sidecar-0.5",    "python-22.6",    "client-go",
+	"client-go-2024", "client-go-2018", NULL};
+static const char *const build_names[] = {"kubeconfig", "hand", NULL};
 static const char *const lock_names[] = {"leases", "endpoints", "configmaps",
 					 NULL};
 
@@ -199,6 +208,12 @@ static int parse_election(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
 		return rc;
 	if (rc)
 		mark_set(e, &m, EF_RELEASE, "releaseOnCancel");
+	if ((rc = sy_get_enum(&m, "lockBuiltFrom", build_names, &idx)) < 0)
+		return rc;
+	if (rc) {
+		e->hand_built = idx == 1;
+		mark_set(e, &m, EF_BUILD, "lockBuiltFrom");
+	}
 	return LE_OK;
 }
 
@@ -235,6 +250,7 @@ static void election_merge(const elect_in *base, const elect_in *over,
 		case EF_RELEASE:
 			out->v.release_on_cancel = over->v.release_on_cancel;
 			break;
+		case EF_BUILD: out->hand_built = over->hand_built; break;
 		case EF_COUNT: break;
 		}
 	}
@@ -248,10 +264,13 @@ static void election_fill_defaults(elect_in *e)
 	if (!e->set[EF_PROFILE])
 		v->profile = &le_profile_client_go;
 	bool sidecar = v->profile == &le_profile_sidecar_05;
-	bool old = sidecar || v->profile == &le_profile_client_go_2018;
+	bool old = sidecar || v->profile == &le_profile_client_go_1_11;
 	/* 0.5 only knows Endpoints; 2018 clients predate the Lease lock. */
 	if (!e->set[EF_LOCK])
-		v->lock_kind = old ? LE_LOCK_ENDPOINTS : LE_LOCK_LEASES;
+		v->lock_kind = old ? LE_LOCK_ENDPOINTS
+			       : v->profile == &le_profile_python_22_6
+				       ? LE_LOCK_CONFIGMAPS /* ConfigMapLock */
+				       : LE_LOCK_LEASES;
 	if (!e->set[EF_NAMESPACE])
 		snprintf(v->lock_namespace, sizeof v->lock_namespace, "default");
 	if (!e->set[EF_NAME])
@@ -465,6 +484,9 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 	} else {
 		election_merge(&ps->defaults, NULL, &eff);
 	}
+	/* A hand-built lock has no request timeout of its own. */
+	if (eff.hand_built && !eff.set[EF_TIMEOUT])
+		eff.v.request_timeout_ns = -1;
 	p.election = eff.v;
 
 	/* 0.5's run.sh is PID 1 and ignores SIGTERM (election-spec.md 6.4). */

@@ -56,6 +56,15 @@ int main(int argc, char **argv)
 			fputs(*p, stdout);
 		return LE_EXIT_OK;
 	}
+	if (o.profile_help) { /* one line each: name, then what it is */
+		for (size_t i = 0; le_profile_at(i); i++)
+			printf("%s\n", le_profile_at(i)->name);
+		const le_profile *to;
+		const char *alias;
+		for (size_t i = 0; (alias = le_profile_alias_at(i, &to)); i++)
+			printf("%s (alias of %s)\n", alias, to->name);
+		return LE_EXIT_OK;
+	}
 	if (o.version) {
 		puts("elector (leaselab) 1");
 		return LE_EXIT_OK;

@@ -73,7 +73,7 @@ int le_metrics_render(const le_run_metrics *m, char *buf, size_t cap)
 
 	header(&o, "leader_election_master_status", "gauge",
 	       "1 while this process leads the lock named in the label, 0 otherwise.");
-	emit(&o, "leader_election_master_status{name=\"%s\"} %d\n", name, m->leading ? 1 : 0);
+	emit(&o, "leader_election_master_status{name=\"%s\"} %d\n", name, m->core.master_status ? 1 : 0);
 	header(&o, "leader_election_slowpath_total", "counter",
 	       "Renewals by the leader that needed a GET first (the optimistic update failed or "
 	       "was not tried).");

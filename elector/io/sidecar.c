@@ -47,13 +47,20 @@ static const char *const help_text[] = {
 	"  --request-timeout=DURATION    per-request timeout (default max(1s, renew deadline/2))\n"
 	"  --release-on-cancel=BOOL      on SIGTERM, hand the lock over at once by writing an\n"
 	"                                empty holder (default true)\n"
-	"  --profile=NAME                client-go (default) | client-go-2024 | client-go-2018 |\n"
-	"                                sidecar-0.5:\n"
-	"                                reproduce an older implementation's behaviour,\n"
+	"  --profile=NAME                client-go (default: the newest GA release, 1.36) |\n"
+	"                                client-go-head | client-go-1.34 | client-go-1.31 |\n"
+	"                                client-go-1.14 | client-go-1.11 | sidecar-0.5 |\n"
+	"                                python-22.6 (--profile=help lists them, with the\n"
+	"                                old names client-go-2024 and client-go-2018):\n"
+	"                                reproduce a release's behaviour,\n"
 	"                                bugs included (sidecar-0.5 defaults to --ttl=10s\n"
 	"                                and --lock=endpoints, and its / serves the leader\n"
 	"                                as 0.5 knew it: a follower keeps the name it saw at\n"
 	"                                startup)\n"
+	"  --liberal-records=BOOL        read annotation records other clients wrote (a\n"
+	"                                string leaseDurationSeconds, times without a zone);\n"
+	"                                Go rejects them, so by default, as in every Go\n"
+	"                                profile, such a lock is never acquired (default false)\n"
 	"  Rules (checked at startup): lease duration > renew deadline > 1.2 x retry period,\n"
 	"  lease duration >= 1s. Keep retry period + renew deadline well below the lease\n"
 	"  duration, or two pods can lead at once.\n"
@@ -119,6 +126,7 @@ static const flag_def flags[] = {
 	{"retry-period", F_DURATION},
 	{"request-timeout", F_DURATION},
 	{"release-on-cancel", F_BOOL},
+	{"liberal-records", F_BOOL},
 	{"profile", F_SPECIAL},
 	{"healthz-tolerance", F_DURATION},
 	{"log-format", F_SPECIAL},
@@ -163,6 +171,8 @@ static int set_flag(le_sidecar_opts *o, const flag_def *f, const char *v, char *
 			o->use_cluster_credentials = b;
 		else if (!strcmp(n, "release-on-cancel"))
 			o->release_on_cancel = b;
+		else if (!strcmp(n, "liberal-records"))
+			o->liberal_records = b;
 		else if (!strcmp(n, "version"))
 			o->version = b;
 		else
@@ -213,11 +223,16 @@ static int set_flag(le_sidecar_opts *o, const flag_def *f, const char *v, char *
 		return LE_OK;
 	}
 	if (!strcmp(n, "profile")) {
+		if (!strcmp(v, "help")) {
+			o->profile_help = true;
+			return LE_OK;
+		}
 		o->profile = le_profile_find(v);
 		if (!o->profile) {
 			snprintf(err, errcap,
-				 "--profile=%s: expected client-go, client-go-2024, client-go-2018 or "
-				 "sidecar-0.5",
+				 "--profile=%s: expected client-go, client-go-head, client-go-1.34, "
+				 "client-go-1.31, client-go-1.14, client-go-1.11, sidecar-0.5 or "
+				 "python-22.6 (see --profile=help)",
 				 v);
 			return LE_EINVAL;
 		}
@@ -317,7 +332,7 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 	/* 0.5 had no other lock (election-spec.md 5.2). */
 	if (!lock_set && o->profile == &le_profile_sidecar_05)
 		o->lock = LE_LOCK_ENDPOINTS;
-	if (o->help || o->version)
+	if (o->help || o->version || o->profile_help)
 		return LE_OK;
 	if (!o->election || !*o->election) {
 		snprintf(err, errcap,
@@ -357,6 +372,7 @@ int le_sidecar_config(const le_sidecar_opts *o, le_config *c, char *err, size_t 
 	c->profile = o->profile;
 	c->release_on_cancel = o->release_on_cancel;
 	c->request_timeout_ns = o->request_timeout_ns;
+	c->liberal_records = o->liberal_records;
 
 	int64_t ttl = o->ttl_ns;
 	if (!ttl && o->profile == &le_profile_sidecar_05)

@@ -41,6 +41,9 @@ typedef struct le_sidecar_opts {
 	int verbosity;		      /* --v, default 4 */
 	bool help;		      /* --help / -h */
 	bool version;		      /* --version */
+	bool profile_help;	      /* --profile=help: list the profiles */
+	bool liberal_records;	      /* --liberal-records: read other clients'
+					 annotation records (not what Go does) */
 } le_sidecar_opts;
 
 /* Parse argv (argv[0] is skipped). On error returns LE_EINVAL with a

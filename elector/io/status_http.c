@@ -38,6 +38,7 @@ void io_fill_metrics(le_runner *r, le_run_metrics *m)
 	le_elector_stats(r->e, &s);
 	io_stats_add(&m->core, &s);
 	m->leading = le_elector_leading(r->e);
+	m->core.master_status = s.master_status; /* a gauge: the live elector's */
 	m->last_renew_age_ns = r->has_write ? io_mono_ns() - r->last_write_mono_ns : -1;
 }
 

@@ -129,15 +129,56 @@ typedef struct le_profile {
 	 * start, self with STARTED_LEADING, and after every STOPPED_LEADING the
 	 * holder read by one more GET ("" if it fails), before acquiring again. */
 	bool contrib_election_main;
+	/* Release writes {leaderTransitions} alone: holder "", duration 0, no
+	 * times (1.14-1.19; a Lease refuses it with 422, client-go#754). */
+	bool release_writes_zero_duration;
+	/* Annotation records are decoded as Go's json.Unmarshal does: a record
+	 * with another client's shapes (le_record.dialect != 0) fails every
+	 * GET (election-spec.md 3.3). All the Go profiles; le_config's
+	 * liberal_records turns it off for one elector. */
+	bool strict_annotation_records;
+	/* LE_DIALECT_* shapes this client writes (0 = client-go's). */
+	unsigned writer_dialect;
+	/* Log words of the contextual-logging code (1.35+): "Attempting to
+	 * acquire leader lease..." lock="ns/name"; otherwise the klog.Infof
+	 * words of 2016-2025. */
+	bool logs_structured;
 } le_profile;
 
-/* The built-in profiles: "client-go", "client-go-2024" (release without a
- * fresh GET or a retry: #131867), "client-go-2018", "sidecar-0.5". */
+/* The built-in profiles, named after the first release with their
+ * behaviour (election-spec.md 2.8; docs/profiles.md): "client-go-head"
+ * (1.37.0-alpha.1: release retries on 409), "client-go-1.34" (1.34-1.36:
+ * release GETs first, no retry), "client-go-1.31" (1.31-1.33: release
+ * bounded by RD, no GET first: #131867), "client-go-1.14" (1.14-1.19:
+ * release writes duration 0, refused on a Lease), "client-go-1.11" (<= 1.11),
+ * "sidecar-0.5", and the foreign writer "python-22.6". Aliases: "client-go"
+ * is the newest GA (client-go-1.34); the old names "client-go-2024" and
+ * "client-go-2018" are client-go-1.31 and client-go-1.11. NULL if unknown. */
 const le_profile *le_profile_find(const char *name);
-extern const le_profile le_profile_client_go;
-extern const le_profile le_profile_client_go_2024;
-extern const le_profile le_profile_client_go_2018;
+/* The i-th built-in profile / alias (for --profile help), NULL past the
+ * end; *target receives what the alias names. */
+const le_profile *le_profile_at(size_t i);
+const char *le_profile_alias_at(size_t i, const le_profile **target);
+extern const le_profile le_profile_client_go_head;
+extern const le_profile le_profile_client_go_1_34;
+extern const le_profile le_profile_client_go_1_31;
+extern const le_profile le_profile_client_go_1_14;
+extern const le_profile le_profile_client_go_1_11;
 extern const le_profile le_profile_sidecar_05;
+extern const le_profile le_profile_python_22_6;
+/* Old spellings of the same objects: client-go is the newest GA. */
+#define le_profile_client_go le_profile_client_go_1_34
+#define le_profile_client_go_2024 le_profile_client_go_1_31
+#define le_profile_client_go_2018 le_profile_client_go_1_11
+
+/* How the lock's client was built (election-spec.md 2.8): NewFromKubeconfig
+ * gives every request a timeout of max(1 s, RD/2) (in releases whose
+ * profile has default_request_timeout); a hand-built LeaseLock{Client: ...}
+ * has none, so a GET can hang as long as the server holds it. */
+typedef enum le_lock_build {
+	LE_LOCK_BUILT_FROM_KUBECONFIG = 0,
+	LE_LOCK_BUILT_BY_HAND = 1,
+} le_lock_build;
 
 /* ---- configuration (election-spec.md 1) ---------------------------------- */
 typedef struct le_config {
@@ -149,8 +190,8 @@ typedef struct le_config {
 	int64_t renew_deadline_ns;  /* RD */
 	int64_t retry_period_ns;    /* RP */
 	bool release_on_cancel;
-	/* Per-request client timeout; 0 = the profile's default (max(1 s, RD/2)
-	 * or none); < 0 = none. */
+	/* Per-request client timeout; 0 = what lock_build and the profile
+	 * give (max(1 s, RD/2) from a kubeconfig, or none); < 0 = none. */
 	int64_t request_timeout_ns;
 	const le_profile *profile;  /* NULL = client-go */
 	/* client-go requires OnStartedLeading/OnStoppedLeading callbacks and a
@@ -160,10 +201,15 @@ typedef struct le_config {
 	bool has_stopped_leading_cb;
 	bool has_lock;
 	const char *name;           /* for metrics and healthz; may be NULL */
+	le_lock_build lock_build;   /* default: LE_LOCK_BUILT_FROM_KUBECONFIG */
+	/* Read annotation records liberally (another client's shapes) even
+	 * under a Go profile: a tool's choice, not what Go does. */
+	bool liberal_records;
 } le_config;
 
 /* Fill *c with client-go's defaults: LD 15 s, RD 10 s, RP 2 s, Lease lock,
- * profile client-go, callbacks and lock vouched for. */
+ * profile client-go (the newest GA), a lock built from a kubeconfig, Go's
+ * strict records, callbacks and lock vouched for. */
 void le_config_defaults(le_config *c);
 
 /* Validate in client-go's order with its exact error texts (election-spec.md 1.2).
@@ -330,6 +376,8 @@ bool le_elector_fatal(const le_elector *e);
 /* True from STARTED_LEADING until STOPPED_LEADING: the leader's context is
  * live. */
 bool le_elector_leading(const le_elector *e);
+/* The leader_election_master_status gauge (see le_stats.master_status). */
+bool le_elector_master_status(const le_elector *e);
 
 /* Healthz (election-spec.md 2.7): LE_OK when healthy; otherwise LE_ETIMEDOUT with
  * "failed election to renew leadership on lease <name>" in err. */
@@ -348,6 +396,10 @@ typedef struct le_stats {
 	uint64_t errors;          /* non-2xx/404 responses + transport failures */
 	uint64_t duplicate_identity; /* foreign writes seen under my identity
 					(LE_MSG_DUPLICATE_IDENTITY) */
+	/* leader_election_master_status as upstream sets it: 1 from a
+	 * successful acquire until a renew pass fails; a cancel between
+	 * passes (and so Run's return) leaves it at 1 (election-spec.md 2.6). */
+	uint64_t master_status;
 } le_stats;
 void le_elector_stats(const le_elector *e, le_stats *out);
 

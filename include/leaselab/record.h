@@ -23,12 +23,17 @@ extern "C" {
 #endif
 
 /* Limits. An identity longer than LE_ID_MAX-1 bytes is rejected by validation;
- * Kubernetes names are at most 253 bytes. */
+ * Kubernetes names are at most 253 bytes. A holderIdentity read from a lock
+ * has no length limit (election-spec.md 3.1): a longer one is kept as its
+ * first LE_ID_MAX-1 bytes plus holder_truncated and a hash of the whole. */
 #define LE_ID_MAX 256
 #define LE_NAME_MAX 254
 #define LE_RV_MAX 32
 #define LE_UID_MAX 40
-#define LE_STRATEGY_MAX 64
+/* A Lease strategy is OldestEmulationVersion or any qualified name with a
+ * "/" (prefix up to 253 + "/" + name up to 63: 317 bytes; election-spec.md
+ * 3.1). */
+#define LE_STRATEGY_MAX 320
 #define LE_ERRMSG_MAX 512
 
 /* The annotation key used by the Endpoints and ConfigMap locks. */
@@ -77,7 +82,22 @@ typedef struct le_record {
 	int32_t transitions;       /* leaderTransitions / leaseTransitions */
 	char strategy[LE_STRATEGY_MAX];        /* "" = absent */
 	char preferred_holder[LE_ID_MAX];      /* "" = absent */
+	/* holderIdentity was longer than LE_ID_MAX-1 bytes: holder holds its
+	 * start, holder_hash the FNV-1a of all of it. It is never an identity
+	 * this library can run under (validation caps those). */
+	bool holder_truncated;
+	uint64_t holder_hash;
+	/* How the annotation text was (or is to be) written, LE_DIALECT_* bits;
+	 * 0 = client-go's shapes. Set by the liberal decoder for what it had to
+	 * forgive, and by a writer that writes another client's shapes (the
+	 * python-22.6 profile). Go's json.Unmarshal rejects any of them. */
+	unsigned dialect;
 } le_record;
+
+/* Shapes of a record written by a client other than Go's. */
+#define LE_DIALECT_COUNT_STRING 1u  /* "leaseDurationSeconds": "4" */
+#define LE_DIALECT_TIME_NO_ZONE 2u  /* "2026-11-23 19:20:19.872660": no T, no zone */
+#define LE_DIALECT_PYTHON (LE_DIALECT_COUNT_STRING | LE_DIALECT_TIME_NO_ZONE)
 
 void le_record_clear(le_record *r);
 
@@ -105,12 +125,29 @@ bool le_is_micro_time(const char *s);
 
 /* ---- JSON codecs (cJSON) ------------------------------------------------ */
 
-/* Encode a record as an annotation value: client-go's JSON of
+/* Encode a record as an annotation value. With r->dialect ==
+ * LE_DIALECT_PYTHON it is the Python client's shape (string duration,
+ * "YYYY-MM-DD HH:MM:SS.ffffff" times, no transitions, ", "/": " spacing),
+ * as tests/fixtures/records/python-22.6-configmap-*.json; otherwise
+ * client-go's JSON of
  * LeaderElectionRecord with whole-second times, e.g.
  * {"holderIdentity":"a","leaseDurationSeconds":10,"acquireTime":"...Z",
  *  "renewTime":"...Z","leaderTransitions":0}
  * Returns the length written (NUL-terminated) or a negative error. */
 int le_record_encode_annotation(const le_record *r, char *buf, size_t cap);
+
+/* Go's verdict on a record read from an annotation (election-spec.md 3.3):
+ * LE_OK if json.Unmarshal into LeaderElectionRecord would take the text
+ * it came from (r->dialect == 0), else LE_EPARSE with Go's error text in
+ * err, e.g. "json: cannot unmarshal string into Go struct field
+ * LeaderElectionRecord.leaseDurationSeconds of type int". */
+int le_record_go_strict_check(const le_record *r, char *err, size_t errcap);
+
+/* Decode an annotation value strictly, as Go does: the liberal decode, then
+ * le_record_go_strict_check. Tools keep the liberal reader below. */
+int le_record_decode_annotation_strict(const char *json, size_t len,
+				       le_record *out, char *err,
+				       size_t errcap);
 
 /* Decode an annotation value. Liberal: string durations ("4"), null fields,
  * missing fields, zone-less times. On error fills err (naming the field) and

@@ -23,7 +23,7 @@ command -v python3 >/dev/null || { echo "skip: python3 is not installed"; exit 7
 command -v git >/dev/null || { echo "skip: git is not installed"; exit 77; }
 files=$(git ls-files 2>/dev/null) || { echo "skip: not a git checkout"; exit 77; }
 printf '%s\n' "$files" | exec python3 -c '
-import os, re, shutil, sys, tempfile
+import glob, os, re, shutil, sys, tempfile
 
 SELF = "tests/live/test_docs_refs.sh"
 SPEC = "docs/election-spec.md"
@@ -81,7 +81,7 @@ SPEC_SEP = re.compile(r"\s*(?:,\s*|/\s*|\s+and\s+|\s+(?=#)|\s*\([^()\d]*\)(?:\s*
 ARCH_SEAM = re.compile(r"architecture\.md`?,?\s+seams?\s+(\d+)(?:\s*(?:[-\u2013]|\.\.)\s*(\d+))?")
 ARCH_TITLE = re.compile(r"architecture\.md`?,?\s+\"([^\"]+)\"")
 BARE_SPEC = re.compile(r"(?<![-\w.])spec(?:\x27s)?\s+(?:sections?\s+)?[1-9](?:\.\d+)?\b")
-PATH = re.compile(r"(?<![\w./-])((?:docs/[\w./-]+\.md|tests/fixtures/[\w./-]*|scenarios/[\w./-]+\.ya?ml))(?![\w*<{%$])")
+PATH = re.compile(r"(?<![\w./-])((?:docs/[\w./-]+\.md|tests/fixtures/[\w./*-]*|scenarios/[\w./*-]+\.ya?ml))(?![\w*<{%$])")
 MDLINK = re.compile(r"\]\(([^)\s#]+)(?:#[^)]*)?\)")
 
 def spec_refs(tail):
@@ -179,7 +179,7 @@ def check(root, files):
                 p = m.group(1).rstrip(".,:;")
                 if "..." in p:
                     continue
-                if not os.path.exists(os.path.join(root, p)):
+                if not (glob.glob(os.path.join(root, p)) if "*" in p else os.path.exists(os.path.join(root, p))):
                     problems.append("%s: %s does not exist" % (where, p))
             if path.endswith(".md"):
                 for m in MDLINK.finditer(line):

@@ -27,14 +27,17 @@ bin/elector --id=pod-a --election=elect-nginx-deploy --lock=endpoints --kubeconf
 pid=$!
 PIDS+=("$pid")
 
-count() { grep -cF "$MSG" "$TMP/pod-a.err" 2>/dev/null || true; }
-wait_until 5000 sh -c "[ \$(grep -cF '$MSG' '$TMP/pod-a.err') -ge 3 ]" ||
-  fail "the forbidden message did not appear 3 times (found $(count)); want verbatim: $MSG"
-grep -F "$MSG" "$TMP/pod-a.err" | head -n 1
-grep -qF "error retrieving resource lock default/elect-nginx-deploy: $MSG" "$TMP/pod-a.err" ||
+# klog's text format quotes the value: the apiserver's inner quotes escaped
+QMSG=${MSG//\"/\\\"}
+count() { grep -cF "$QMSG" "$TMP/pod-a.err" 2>/dev/null || true; }
+wait_until 5000 sh -c "[ \$(grep -cF '$QMSG' '$TMP/pod-a.err') -ge 3 ]" ||
+  fail "the forbidden message did not appear 3 times (found $(count)); want verbatim: $QMSG"
+grep -F "$QMSG" "$TMP/pod-a.err" | head -n 1
+# client-go 1.35+ words (the default profile, client-go-1.34 = 1.34-1.36)
+grep -qF "\"Error retrieving lease lock\" err=\"$QMSG\" lock=\"default/elect-nginx-deploy\"" "$TMP/pod-a.err" ||
   fail "the message is not the whole error text"
 exited "$pid" && fail "bin/elector exited on 403 (the article's 0.5 crashed here; we must retry)"
-grep -q 'elector\] successfully acquired' "$TMP/pod-a.err" && fail "acquired a lock it may not read"
+grep -q 'elector\] "Successfully acquired' "$TMP/pod-a.err" && fail "acquired a lock it may not read"
 kill -TERM "$pid"
 wait "$pid"
 rc=$?

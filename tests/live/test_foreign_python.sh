@@ -84,19 +84,28 @@ for id in "${rest[@]}"; do
   [ "$rc" -eq 0 ] || fail "$id exited $rc on SIGTERM, want 0"
 done
 
-# A mixed fleet on the same ConfigMap: bin/elector reads the Python records
-# (string leaseDurationSeconds, zone-less local times), waits while $second
-# renews, and takes over after kill -9 within the same bound.
+# A mixed fleet on the same ConfigMap. Go decodes annotation records
+# strictly (election-spec.md 3.3): the default bin/elector (a Go profile)
+# fails every Get of a Python record and must not take the lock. With
+# --liberal-records it reads them (string leaseDurationSeconds, zone-less
+# local times), waits while $second renews, and takes over after kill -9
+# within the same bound.
 kubeconfig "$TMP/kc-c" "http://$FA_ADDR" "token: tok-py-c"
-start_elector c-x --election=elect-py --lock=configmaps --kubeconfig="$TMP/kc-c" \
+start_elector g-x --election=elect-py --lock=configmaps --kubeconfig="$TMP/kc-c" \
   --lease-duration=${LD_S}s --renew-deadline=${RD_S}s --retry-period=${RP_S}s
+start_elector c-x --election=elect-py --lock=configmaps --kubeconfig="$TMP/kc-c" \
+  --lease-duration=${LD_S}s --renew-deadline=${RD_S}s --retry-period=${RP_S}s \
+  --liberal-records=true
 sleep 2
 leads c-x && fail "bin/elector took the lock while $second renewed it"
-grep -q "lock is held by $second and has not yet expired" "$TMP/c-x.out" ||
-  fail "bin/elector never read $second's record"
+grep -F 'Lease is held by and has not yet expired' "$TMP/c-x.out" | grep -qF "holder=\\\"$second\\\"" ||
+  fail "bin/elector --liberal-records never read $second's record"
+grep -q 'cannot unmarshal string into Go struct field LeaderElectionRecord.leaseDurationSeconds' "$TMP/g-x.out" ||
+  fail "the strict bin/elector did not fail its Gets as Go does"
 kill -9 "${PYPID[$second]}"
 t0=$(now_ms)
 wait_until "$bound" leads c-x || fail "bin/elector did not take over within ${bound} ms of kill -9 of $second"
 echo "bin/elector took over from $second after $(( $(now_ms) - t0 )) ms"
 holder_is c-x || fail "the ConfigMap names \"$(cm_holder)\", not c-x"
+grep -q 'acquired lease' "$TMP/g-x.out" && fail "the strict bin/elector took a Python record"
 echo "ok"

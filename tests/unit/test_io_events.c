@@ -119,6 +119,7 @@ static void test_metrics_exposition(void **state)
 	memset(&m, 0, sizeof m);
 	m.name = "elect-nginx-deploy";
 	m.leading = true;
+	m.core.master_status = 1;
 	m.core.slowpath = 3;
 	m.core.renew_failures = 2;
 	m.core.acquisitions = 4;
@@ -158,6 +159,7 @@ static void test_metrics_exposition(void **state)
 	}
 
 	m.leading = false;
+	m.core.master_status = 0;
 	m.last_renew_age_ns = -1; /* never renewed: no stale-looking zero */
 	m.name = "we\"ird\\name";
 	le_metrics_render(&m, buf, sizeof buf);

@@ -299,6 +299,44 @@ static void test_mixed_fleet_is_one_line_and_shares_the_lock(void **state)
 	sim_scenario_free(&s);
 }
 
+/* Release names, aliases, lockBuiltFrom (election-spec.md 2.8; issue 15). */
+static void test_release_profiles_aliases_and_lock_built_from(void **state)
+{
+	(void)state;
+	sim_scenario s;
+	parse_ok("duration: 1m\n"
+		 "election: {profile: client-go-head, lockBuiltFrom: hand}\n"
+		 "pods:\n"
+		 "  - name: a\n"
+		 "  - name: b\n"
+		 "    election: {profile: client-go-2024, lockBuiltFrom: kubeconfig}\n"
+		 "  - name: c\n"
+		 "    election: {profile: client-go, requestTimeout: 3s}\n"
+		 "  - name: d\n"
+		 "    election: {profile: client-go-2018}\n",
+		 &s);
+	assert_ptr_equal(s.pods[0].election.profile, &le_profile_client_go_head);
+	assert_int_equal(s.pods[0].election.request_timeout_ns, -1); /* none */
+	assert_ptr_equal(s.pods[1].election.profile, &le_profile_client_go_1_31);
+	assert_int_equal(s.pods[1].election.request_timeout_ns, 0); /* RD/2 */
+	assert_ptr_equal(s.pods[2].election.profile, &le_profile_client_go_1_34);
+	assert_int_equal(s.pods[2].election.request_timeout_ns, 3 * S); /* wins */
+	assert_ptr_equal(s.pods[3].election.profile, &le_profile_client_go_1_11);
+	assert_int_equal(s.pods[3].election.request_timeout_ns, -1); /* inherited */
+	sim_scenario_free(&s);
+
+	parse_ok("duration: 1m\nelection: {profile: python-22.6}\npods: [{name: p}]\n", &s);
+	assert_ptr_equal(s.pods[0].election.profile, &le_profile_python_22_6);
+	assert_int_equal(s.pods[0].election.lock_kind, LE_LOCK_CONFIGMAPS);
+	sim_scenario_free(&s);
+
+	char err[512] = "";
+	assert_true(parse("duration: 1m\nelection: {lockBuiltFrom: yaml}\npods: [{name: p}]\n",
+			  &s, err, sizeof err) < 0);
+	assert_non_null(strstr(err, "election.lockBuiltFrom"));
+	assert_non_null(strstr(err, "kubeconfig | hand"));
+}
+
 /* ---- replicas ---------------------------------------------------------------- */
 
 static void test_replicas_expand_to_numbered_pods(void **state)
@@ -587,7 +625,7 @@ static const struct bad_case {
 	/* enumerations */
 	{"duration: 60s\nelection: {profile: client-go-2019}\npods: [{name: a}]\n",
 	 "t.yaml:2:21: election.profile: ",
-	 "expected one of client-go | client-go-2024 | client-go-2018 | sidecar-0.5, got \"client-go-2019\" (did you mean client-go-2018?)"},
+	 "expected one of client-go-head | client-go-1.34 | client-go-1.31 | client-go-1.14 | client-go-1.11 | sidecar-0.5 | python-22.6 | client-go | client-go-2024 | client-go-2018, got \"client-go-2019\" (did you mean client-go-2018?)"},
 	{"duration: 60s\npods: [{name: a}]\nfaults:\n  - {action: pod-kil, selector: {role: leader}}\n",
 	 "t.yaml:4:14: faults[0].action: ", "(did you mean pod-kill?)"},
 	{"duration: 60s\npods: [{name: a}]\nfaults:\n  - {action: pod-kill, selector: {role: leader}, mode: some}\n",
@@ -747,6 +785,7 @@ int main(void)
 		cmocka_unit_test(test_sidecar_profile_defaults_to_ttl_10s_endpoints_and_ignored_sigterm),
 		cmocka_unit_test(test_per_pod_election_overrides_only_what_it_sets),
 		cmocka_unit_test(test_mixed_fleet_is_one_line_and_shares_the_lock),
+		cmocka_unit_test(test_release_profiles_aliases_and_lock_built_from),
 		cmocka_unit_test(test_replicas_expand_to_numbered_pods),
 		cmocka_unit_test(test_each_action_parses_its_keys),
 		cmocka_unit_test(test_expect_shorthands_and_any_violation),
