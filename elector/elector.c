@@ -265,10 +265,6 @@ static out_slot *push(le_elector *e, le_output_kind kind)
 	/* input_begin() refuses an input unless INPUT_OUTPUTS_MAX slots are
 	 * free, and no input queues that many: a full ring is a core bug. */
 	LE_ASSERT(e->ring_count < RING_CAP); /* output ring overflow */
-	if (e->ring_count == RING_CAP) { /* NDEBUG: lose the oldest */
-		e->ring_head = (e->ring_head + 1) % RING_CAP;
-		e->ring_count--;
-	}
 	out_slot *s = &e->ring[(e->ring_head + e->ring_count) % RING_CAP];
 	e->ring_count++;
 	memset(&s->out, 0, sizeof s->out);

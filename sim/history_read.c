@@ -515,7 +515,7 @@ static int j_election(jctx *c, const cJSON *o, sim_election *e)
 	    (rc = j_i64(c, o, "lease_duration_ns", 0, EXACT_MAX, &e->lease_duration_ns)) ||
 	    (rc = j_i64(c, o, "renew_deadline_ns", 0, EXACT_MAX, &e->renew_deadline_ns)) ||
 	    (rc = j_i64(c, o, "retry_period_ns", 0, EXACT_MAX, &e->retry_period_ns)) ||
-	    (rc = j_i64(c, o, "request_timeout_ns", 0, EXACT_MAX, &e->request_timeout_ns)) ||
+	    (rc = j_i64(c, o, "request_timeout_ns", -1, EXACT_MAX, &e->request_timeout_ns)) ||
 	    (rc = j_bool(c, o, "release_on_cancel", &e->release_on_cancel)))
 		return rc;
 	e->lock_kind = (le_lock_kind)lock;

@@ -52,7 +52,7 @@ typedef struct sim_election {
 	int64_t lease_duration_ns;
 	int64_t renew_deadline_ns;
 	int64_t retry_period_ns;
-	int64_t request_timeout_ns;    /* 0 = profile default */
+	int64_t request_timeout_ns;    /* 0 = profile default, -1 = none */
 	bool release_on_cancel;
 } sim_election;
 
