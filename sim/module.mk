@@ -10,9 +10,12 @@ leaselab-sim_SRCS := \
 	sim/history.c \
 	sim/history_read.c \
 	sim/net.c \
+	sim/override.c \
 	sim/rng.c \
 	sim/scenario.c \
 	sim/scenario_yaml.c \
+	sim/sweep.c \
+	sim/advise.c \
 	sim/world.c \
 	sim/world_base.c \
 	sim/world_faults.c \
