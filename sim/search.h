@@ -49,6 +49,7 @@ int sim_scenario_load_with(const char *path, const sim_override *ov,
 /* ---- one point: many seeds (sim/sweep.c) ------------------------------------ */
 typedef struct sim_point_stats {
 	size_t seeds, failing, safety, liveness, bad;
+	size_t disturbed;                /* seeds with a failover or leaderless time */
 	double wilson_lo, wilson_hi;     /* 95 % interval of failing/seeds */
 	size_t nfailovers;
 	double fo_p50_s, fo_p90_s, fo_p99_s, fo_max_s, fo_mean_s;
@@ -73,11 +74,13 @@ typedef struct sim_jitter {
  * jitters drawn per seed) applied; every run is judged as an ordinary one
  * (expect: violation is ignored) by sim_check. A scenario error is
  * LE_EINVAL/LE_EPARSE with the parser's message; an internal error of a
- * run LE_EIO-like negative codes. */
+ * run LE_EIO. `hook` (may be NULL) sees every run's verdict. */
+typedef void (*sim_point_hook)(void *ctx, const sim_scenario *sc,
+			       const sim_check_result *res);
 int sim_run_point(const char *text, size_t len, const char *filename,
 		  const sim_override *ov, size_t nov, const sim_jitter *jit,
 		  size_t njit, uint64_t first, size_t n, sim_point_stats *st,
-		  char *err, size_t errcap);
+		  sim_point_hook hook, void *hook_ctx, char *err, size_t errcap);
 
 /* Parse "NUMBER[UNIT]" (10.5s, 0.77x, 250ms, 3): value and unit text. */
 bool sim_number_unit(const char *s, double *v, char *unit, size_t unitcap);

@@ -100,7 +100,7 @@ static double jitter_draw(const sim_jitter *j, uint64_t seed, size_t idx)
 int sim_run_point(const char *text, size_t len, const char *filename,
 		  const sim_override *ov, size_t nov, const sim_jitter *jit,
 		  size_t njit, uint64_t first, size_t n, sim_point_stats *st,
-		  char *err, size_t errcap)
+		  sim_point_hook hook, void *hook_ctx, char *err, size_t errcap)
 {
 	memset(st, 0, sizeof *st);
 	sim_override *all = calloc(nov + njit + 1, sizeof *all);
@@ -153,6 +153,9 @@ int sim_run_point(const char *text, size_t len, const char *filename,
 		if (res.exit_code != SIM_EXIT_PASS)
 			st->failing++;
 		st->safety += res.exit_code == SIM_EXIT_SAFETY;
+		st->disturbed += res.nfailovers > 0 || res.leaderless_max_ns > 0;
+		if (hook)
+			hook(hook_ctx, &sc, &res);
 		st->liveness += res.exit_code == SIM_EXIT_LIVENESS;
 		for (size_t i = 0; i < res.noverlaps; i++) {
 			double o = (double)(res.overlaps[i].end_ns - res.overlaps[i].start_ns) / 1e9;
@@ -396,7 +399,8 @@ static int run_at(sweep *s, const double *x, point *out, char *err, size_t errca
 	out->fo_mean_s = lds + 2 * 0.8375 * rp - rp / 2; /* 6.1, one follower */
 	sim_scenario_free(&sc);
 	return sim_run_point(s->text, s->len, s->file, ov, n, s->jit, s->njit,
-			     s->seed, (size_t)s->seeds, &out->st, err, errcap);
+			     s->seed, (size_t)s->seeds, &out->st, NULL, NULL, err,
+			     errcap);
 }
 
 static int add_point(sweep *s, const point *p)
