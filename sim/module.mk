@@ -40,3 +40,7 @@ fuzz_scenario_LIBS := leaselab-sim leaselab-fa leaselab-core
 
 FUZZERS += fuzz_history
 fuzz_history_LIBS := leaselab-sim leaselab-fa leaselab-core
+
+BENCHES += bench_sweep
+bench_sweep_SRCS := bench/bench_sweep.c
+bench_sweep_LIBS := leaselab-sim leaselab-fa leaselab-core

@@ -8,7 +8,7 @@
  * become nested flow mappings). The scenario parser then reads the new
  * text exactly as it reads a file, so a bad value or a key that names no
  * field gets the parser's own "file:line:column: key: what" error, at the
- * line of the file the override landed on (architecture.md, "Scenarios").
+ * line of the file the override landed on (docs/sim-cli.md, "--set").
  */
 #include <errno.h>
 #include <stdio.h>
