@@ -33,6 +33,8 @@
 
 #define MAX_POINTS 10000
 #define JITTER_STREAM 7000
+#define MAX_SETS 32     /* + 2 params + 8 jitters fit OV_MAX */
+#define OV_MAX 64
 
 /* ---- statistics ---------------------------------------------------------- */
 
@@ -357,9 +359,9 @@ static void fmt_value(char *out, size_t cap, double v, const char *unit)
 static int point_scenario(const sweep *s, const double *x, sim_scenario *sc,
 			  char *err, size_t errcap)
 {
-	sim_override ov[64];
+	sim_override ov[OV_MAX];
 	size_t n = 0;
-	for (size_t i = 0; i < s->nsets && n < 60; i++)
+	for (size_t i = 0; i < s->nsets; i++)
 		ov[n++] = s->sets[i];
 	for (size_t p = 0; p < s->npar; p++) {
 		snprintf(ov[n].path, sizeof ov[n].path, "%s", s->par[p].path);
@@ -377,9 +379,9 @@ static int point_scenario(const sweep *s, const double *x, sim_scenario *sc,
 
 static int run_at(sweep *s, const double *x, point *out, char *err, size_t errcap)
 {
-	sim_override ov[64];
+	sim_override ov[OV_MAX];
 	size_t n = 0;
-	for (size_t i = 0; i < s->nsets && n < 60; i++)
+	for (size_t i = 0; i < s->nsets; i++)
 		ov[n++] = s->sets[i];
 	for (size_t p = 0; p < s->npar; p++) {
 		snprintf(ov[n].path, sizeof ov[n].path, "%s", s->par[p].path);
@@ -985,6 +987,8 @@ static int parse_sweep_args(int argc, char **argv, sweep *s)
 			char err[LE_ERRMSG_MAX];
 			if (!(v = sw_value(argc, argv, &i, "--set")))
 				return sw_bad("--set: missing PATH=VALUE%s%s", "", "");
+			if (s->nsets == MAX_SETS)
+				return sw_bad("--set %s: at most 32 overrides%s", v, "");
 			sim_override *ns = realloc(s->sets, (s->nsets + 1) * sizeof *ns);
 			if (!ns)
 				return SIM_EXIT_INTERNAL;
