@@ -10,9 +10,12 @@ leaselab-sim_SRCS := \
 	sim/history.c \
 	sim/history_read.c \
 	sim/net.c \
+	sim/override.c \
 	sim/rng.c \
 	sim/scenario.c \
 	sim/scenario_yaml.c \
+	sim/sweep.c \
+	sim/advise.c \
 	sim/world.c \
 	sim/world_base.c \
 	sim/world_faults.c \
@@ -37,3 +40,7 @@ fuzz_scenario_LIBS := leaselab-sim leaselab-fa leaselab-core
 
 FUZZERS += fuzz_history
 fuzz_history_LIBS := leaselab-sim leaselab-fa leaselab-core
+
+BENCHES += bench_sweep
+bench_sweep_SRCS := bench/bench_sweep.c
+bench_sweep_LIBS := leaselab-sim leaselab-fa leaselab-core

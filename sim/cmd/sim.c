@@ -27,6 +27,7 @@
 
 #include "leaselab/report.h"
 #include "leaselab/sim.h"
+#include "../search.h"
 
 #define MAX_SEEDS 10000000ULL
 #define MAX_LISTED 10 /* violations listed per run before "... N more" */
@@ -34,6 +35,11 @@
 static const char usage_text[] =
 	"usage: bin/sim run FILE... [--seed N] [--seeds N] [--out DIR]\n"
 	"                   [--check-determinism] [--ignore-expectations] [--quiet]\n"
+	"                   [--set PATH=VALUE]...\n"
+	"       bin/sim sweep BASE.yaml --param PATH=LO..HI[:STEP] [--param ...]\n"
+	"                   [--seeds K] [--find-boundary] [--set ...] [--out DIR]\n"
+	"       bin/sim advise --lease-duration LD --renew-deadline RD --retry-period RP\n"
+	"                   [--profile P] [--replicas N] [--request-timeout T] [--compare ...]\n"
 	"       bin/sim check HISTORY.jsonl [--scenario FILE] [--out DIR]\n"
 	"       bin/sim --help\n"
 	"\n"
@@ -50,6 +56,13 @@ static const char usage_text[] =
 	"  --ignore-expectations  judge `expect: violation` scenarios as ordinary\n"
 	"                         ones (shows the checker is not vacuous)\n"
 	"  --quiet                print only failing runs and the totals\n"
+	"  --set PATH=VALUE       override a scenario field without editing the file:\n"
+	"                         --set election.leaseDuration=30s --set faults[0].duration=25s\n"
+	"\n"
+	"sweep: run a grid of values (or, with --find-boundary, a bisection) of one or\n"
+	"two scenario fields, K seeds per point; see bin/sim sweep --help.\n"
+	"advise: the envelope of LD/RD/RP settings, analytic and simulated; see\n"
+	"bin/sim advise --help.\n"
 	"\n"
 	"check: judge a stored history (history.jsonl of `run --out`, or of a live\n"
 	"run) with the same checker, print the same verdict, and with --out DIR\n"
@@ -71,6 +84,9 @@ typedef struct options {
 	bool check_determinism;
 	bool ignore_expectations;
 	bool quiet;
+	sim_override *sets;        /* --set PATH=VALUE, in order */
+	size_t nsets;
+	char sets_text[4096];      /* " --set P=V" ... for the repro command */
 } options;
 
 /* One scenario x seed, kept for the aggregate lines and the suite report. */
@@ -235,6 +251,19 @@ static int parse_args(int argc, char **argv, options *o)
 			if (!(v = flag_value(argc, argv, &i, "--out")) || !*v)
 				return bad_flag("%s: missing value; expected a directory%s", "--out", "");
 			o->out_dir = v;
+		} else if (is_flag(a, "--set")) {
+			char err[LE_ERRMSG_MAX];
+			if (!(v = flag_value(argc, argv, &i, "--set")))
+				return bad_flag("%s: missing value; expected PATH=VALUE%s", "--set", "");
+			sim_override *ns = realloc(o->sets, (o->nsets + 1) * sizeof *ns);
+			if (!ns)
+				return SIM_EXIT_INTERNAL;
+			o->sets = ns;
+			if (sim_override_parse(v, &o->sets[o->nsets], err, sizeof err) != LE_OK)
+				return bad_flag("%s%s", err, "");
+			o->nsets++;
+			size_t k = strlen(o->sets_text);
+			snprintf(o->sets_text + k, sizeof o->sets_text - k, " --set %s", v);
 		} else if (!strcmp(a, "--check-determinism")) {
 			o->check_determinism = true;
 		} else if (!strcmp(a, "--ignore-expectations")) {
@@ -259,8 +288,9 @@ static int parse_args(int argc, char **argv, options *o)
 static void repro_command(const session *s, const sim_scenario *sc, uint64_t seed,
 			  char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s run %s --seed %" PRIu64 "%s", s->opt.argv0, sc->file,
-		 seed, s->opt.ignore_expectations ? " --ignore-expectations" : "");
+	snprintf(buf, cap, "%s run %s --seed %" PRIu64 "%s%s", s->opt.argv0, sc->file,
+		 seed, s->opt.sets_text,
+		 s->opt.ignore_expectations ? " --ignore-expectations" : "");
 }
 
 /* Simulate one seed. The world is returned for its history (NULL on error,
@@ -618,6 +648,7 @@ static int cmd_run(int argc, char **argv)
 	int rc = parse_args(argc, argv, &s.opt);
 	if (rc >= 0) {
 		free(s.opt.files);
+		free(s.opt.sets);
 		return rc;
 	}
 	s.scenarios = calloc(s.opt.nfiles, sizeof *s.scenarios);
@@ -626,7 +657,8 @@ static int cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < s.opt.nfiles; i++) {
 		sim_scenario *sc = &s.scenarios[i];
 		char err[LE_ERRMSG_MAX] = "";
-		if (sim_scenario_load(s.opt.files[i], sc, err, sizeof err) != LE_OK) {
+		if (sim_scenario_load_with(s.opt.files[i], s.opt.sets, s.opt.nsets, sc,
+					   err, sizeof err) != LE_OK) {
 			fprintf(stderr, "%s\n", err[0] ? err : s.opt.files[i]);
 			note_exit(&s, SIM_EXIT_BAD_INPUT);
 			sc->file[0] = '\0';
@@ -663,6 +695,7 @@ static int cmd_run(int argc, char **argv)
 	free(s.runs);
 	free(s.scenarios);
 	free(s.opt.files);
+	free(s.opt.sets);
 	return s.worst;
 }
 
@@ -795,6 +828,8 @@ static const struct command {
 } commands[] = {
 	{"run", cmd_run},
 	{"check", cmd_check},
+	{"sweep", sim_cmd_sweep},
+	{"advise", sim_cmd_advise},
 };
 
 int main(int argc, char **argv)
@@ -811,5 +846,5 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc, argv);
-	return bad_flag("unknown command '%s'%s; expected: run or check", argv[1], "");
+	return bad_flag("unknown command '%s'%s; expected: run, check, sweep or advise", argv[1], "");
 }
