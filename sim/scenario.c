@@ -292,6 +292,14 @@ static int election_validate(sy_ctx *c, const elect_in *e,
 {
 	le_config cfg;
 	char msg[256];
+	/* 0.5 had no other lock: on a Lease or ConfigMap it would run a lock
+	 * it never had and elect nobody, which reads as a vacuous pass. */
+	if (e->v.profile == &le_profile_sidecar_05 &&
+	    e->v.lock_kind != LE_LOCK_ENDPOINTS)
+		return sy_fail(c, e->set[EF_LOCK] ? e->mark[EF_LOCK] : pod_mark,
+			       e->set[EF_LOCK] ? e->path[EF_LOCK] : pod_path,
+			       "profile sidecar-0.5 knows only the endpoints lock "
+			       "(election-spec.md 5.1; pod %s)", pod_name);
 	le_config_defaults(&cfg);
 	cfg.identity = identity;
 	cfg.lock_kind = e->v.lock_kind;

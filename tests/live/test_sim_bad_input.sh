@@ -44,6 +44,12 @@ duration: 60s
 pods: [ {name: pod-a
 '
 w empty ''
+w sidecar-05-on-a-lease 'name: x
+duration: 60s
+election: {profile: sidecar-0.5, lock: leases}
+pods:
+  - name: pod-a
+'
 
 bad=0
 for f in "$TMP"/*.yaml; do
