@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "leaselab/progress.h"
 #include "leaselab/report.h"
 #include "leaselab/sim.h"
 
@@ -90,6 +91,8 @@ typedef struct session {
 	size_t nruns, runs_cap;
 	bool header_printed;
 	int worst;
+	sim_progress progress; /* on a terminal only (leaselab/progress.h) */
+	uint64_t done;         /* runs finished, for the progress bar */
 } session;
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -491,6 +494,8 @@ static void run_one(session *s, size_t si, uint64_t seed)
 	run->seed = seed;
 	repro_command(s, sc, seed, run->repro, sizeof run->repro);
 	bool header = !s->opt.quiet || !s->header_printed;
+	if (header)
+		sim_progress_clear(&s->progress);
 	if (header) {
 		printf("# seed %" PRIu64 ": %s\n", seed, run->repro);
 		s->header_printed = true;
@@ -513,6 +518,8 @@ static void run_one(session *s, size_t si, uint64_t seed)
 	if (sim_check(sc, h, &run->result) != LE_OK)
 		code = SIM_EXIT_INTERNAL;
 	int rcode = run->result.exit_code;
+	if (!header && rcode != SIM_EXIT_PASS)
+		sim_progress_clear(&s->progress);
 	if (!header && rcode != SIM_EXIT_PASS)
 		printf("# seed %" PRIu64 ": %s\n", seed, run->repro);
 	if (!s->opt.quiet || rcode != SIM_EXIT_PASS) {
@@ -539,6 +546,7 @@ static void run_one(session *s, size_t si, uint64_t seed)
 	}
 	sim_world_free(w);
 	fflush(stdout);
+	sim_progress_update(&s->progress, ++s->done, now_s());
 }
 
 /* ---- aggregate over seeds ---------------------------------------------------- */
@@ -623,6 +631,7 @@ static int cmd_run(int argc, char **argv)
 	s.scenarios = calloc(s.opt.nfiles, sizeof *s.scenarios);
 	if (!s.scenarios)
 		return SIM_EXIT_INTERNAL;
+	sim_progress_init(&s.progress, stderr, (uint64_t)s.opt.nfiles * s.opt.seeds, now_s());
 	for (size_t i = 0; i < s.opt.nfiles; i++) {
 		sim_scenario *sc = &s.scenarios[i];
 		char err[LE_ERRMSG_MAX] = "";
@@ -642,9 +651,12 @@ static int cmd_run(int argc, char **argv)
 		size_t first_run = s.nruns;
 		for (uint64_t k = 0; k < s.opt.seeds; k++)
 			run_one(&s, i, first + k);
-		if (s.opt.seeds > 1)
+		if (s.opt.seeds > 1) {
+			sim_progress_clear(&s.progress);
 			print_aggregate(&s, i, first_run, s.nruns - first_run);
+		}
 	}
+	sim_progress_finish(&s.progress, now_s());
 	if (s.opt.out_dir && s.nruns > 0)
 		write_suite(&s);
 	if (s.nruns > 1 || s.opt.nfiles > 1) {
