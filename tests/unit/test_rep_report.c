@@ -304,8 +304,11 @@ static void test_junit_counts_and_structure(void **state)
 	assert_non_null(idx);
 	assert_int_equal(count(idx, "<tr class=\"run\">"), 3);
 	assert_non_null(strstr(idx, "href=\"seed-1/timeline.html\""));
-	/* several seeds with failovers: a histogram */
-	assert_int_equal(count(idx, "class=\"histogram\""), 1);
+	/* several seeds with failovers: a failover histogram, and one of the
+	 * overlap lengths (the fixture has a split brain) */
+	assert_int_equal(count(idx, "class=\"chart hist\""), 2);
+	assert_int_equal(count(idx, ": failover time over 3 seeds<"), 1);
+	assert_int_equal(count(idx, ": overlap length (two leaders at once)<"), 1);
 	free(idx);
 	char *svg = slurp(sdir, "failover-histogram-pause.svg");
 	assert_non_null(svg);
