@@ -126,7 +126,8 @@ static void text_at(rbuf *b, const frame *f, double x, double y, const char *cls
 		    const char *color)
 {
 	bool right = x > f->x1 - 110;
-	rb_puts(b, "<text class=\"");
+	/* a white halo keeps the label readable over bars and lines */
+	rb_puts(b, "<text stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\" class=\"");
 	rb_puts(b, cls);
 	rb_puts(b, "\" fill=\"");
 	rb_puts(b, color);
@@ -273,13 +274,16 @@ static void markers(rbuf *b, const frame *f, const rep_series *s, size_t n,
 {
 	static const int pcts[2] = {50, 99};
 	size_t row = 0;
-	for (size_t i = 0; i < n; i++) {
+	/* beyond three series the marks would hide the lines: the legend
+	 * carries every series' p50 and p99 then */
+	for (size_t i = 0; i < n && n <= 3; i++) {
 		if (!s[i].n)
 			continue;
 		for (int k = 0; k < 2; k++, row++) {
 			int64_t v = rep_percentile(s[i].v_ns, s[i].n, pcts[k]);
 			double x = sx(f, (double)v / 1e9);
-			const char *c = palette[i % CH_MAX_SERIES];
+			/* one series: dark marks, visible over its own bars */
+			const char *c = n == 1 ? "#111" : palette[i % CH_MAX_SERIES];
 			vline(b, f, x, c, "pct");
 			text_at(b, f, x, f->y0 + 11 + (double)row * 12, "pct-label", c);
 			rb_printf(b, "p%d ", pcts[k]);
@@ -372,7 +376,8 @@ void rep_chart_hist(rbuf *b, const rep_series *s, size_t n, const rep_chart_opts
 	f.ystep = nice_step((double)peak / 5);
 	if (f.ystep < 1)
 		f.ystep = 1;
-	f.ymax = ceil((double)peak / f.ystep) * f.ystep;
+	/* headroom above the tallest bar for the percentile labels */
+	f.ymax = ceil((double)peak * 1.15 / f.ystep) * f.ystep;
 	const char *ylab = o && o->y_label ? o->y_label : "count";
 	frame_open(b, &f, n, "hist", o);
 	axes(b, &f, o ? o->x_label : NULL, ylab, false);

@@ -226,7 +226,7 @@ static int index_charts(rbuf *idx, rbuf *scratch, const rep_run *runs, size_t n,
 static const char INDEX_CSS[] =
 	"body{font:13px system-ui,sans-serif;margin:16px;color:#222;max-width:1400px}"
 	"table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;"
-	"text-align:left}td.n,th.n{text-align:right}"
+	"text-align:left}td.n,th.n{text-align:right;white-space:nowrap}"
 	".v-pass{color:#1a7f37}.v-bug_reproduced{color:#8a4b00;background:#fff3d6;font-weight:600}"
 	".v-bug_missing,.v-safety,.v-liveness,.v-error{color:#cf222e;font-weight:600}"
 	".charts svg{display:block;margin:10px 0;border:1px solid #eee}"
