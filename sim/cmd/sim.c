@@ -95,8 +95,9 @@ typedef struct run_rec {
 	size_t scenario;
 	uint64_t seed;
 	sim_check_result result;
-	char repro[SIM_PATH_MAX + 128];
-	char dir[SIM_PATH_MAX];
+	/* Sized to fit (a 100,000-seed run keeps 100,000 of these): */
+	char *repro;  /* the command that reproduces the run */
+	char *dir;    /* its per-seed files; NULL when not kept (--keep) */
 	double wall_s;
 } run_rec;
 
@@ -646,7 +647,12 @@ static void run_one(session *s, size_t si, uint64_t seed)
 	}
 	run->scenario = si;
 	run->seed = seed;
-	repro_command(s, sc, seed, run->repro, sizeof run->repro);
+	char repro[SIM_PATH_MAX + 128];
+	repro_command(s, sc, seed, repro, sizeof repro);
+	if (!(run->repro = strdup(repro))) {
+		note_exit(s, SIM_EXIT_INTERNAL);
+		return;
+	}
 	bool header = !s->opt.quiet || !s->header_printed;
 	if (header)
 		sim_progress_clear(&s->progress);
@@ -695,9 +701,10 @@ static void run_one(session *s, size_t si, uint64_t seed)
 	if (s->opt.out_dir && keep_files(s, seed - run_first_seed(s, sc), rcode)) {
 		char slug[SIM_NAME_MAX];
 		scenario_slug(sc->file, slug, sizeof slug);
-		snprintf(run->dir, sizeof run->dir, "%s/%s/seed-%" PRIu64,
-			 s->opt.out_dir, slug, seed);
-		int wc = write_history_file(h, sc, run->dir);
+		char dir[SIM_PATH_MAX];
+		snprintf(dir, sizeof dir, "%s/%s/seed-%" PRIu64, s->opt.out_dir, slug, seed);
+		int wc = (run->dir = strdup(dir)) ? write_history_file(h, sc, run->dir)
+						  : SIM_EXIT_INTERNAL;
 		if (wc == SIM_EXIT_PASS)
 			wc = hand_to_reports(sc, h, run);
 		note_exit(s, wc);
@@ -723,7 +730,7 @@ static rep_run *as_rep_runs(const session *s, size_t first, size_t n)
 			.result = &r->result,
 			.repro_command = r->repro,
 			.sim_wall_seconds = r->wall_s,
-			.dir = r->dir[0] ? r->dir : NULL,
+			.dir = r->dir,
 		};
 	}
 	return rr;
@@ -822,8 +829,11 @@ static int cmd_run(int argc, char **argv)
 		       s.opt.out_dir ? " and the reports" : "");
 	if (s.opt.out_dir && s.nruns > 0)
 		printf("reports: %s/index.html\n", s.opt.out_dir);
-	for (size_t i = 0; i < s.nruns; i++)
+	for (size_t i = 0; i < s.nruns; i++) {
 		sim_check_result_free(&s.runs[i].result);
+		free(s.runs[i].repro);
+		free(s.runs[i].dir);
+	}
 	for (size_t i = 0; i < s.opt.nfiles; i++)
 		if (s.scenarios[i].file[0])
 			sim_scenario_free(&s.scenarios[i]);
@@ -924,13 +934,15 @@ static int cmd_check(int argc, char **argv)
 	/* The command that reproduces the run, as `run` names it: a report
 	 * written from the stored history is the run's own report. */
 	run_rec run;
+	char repro[SIM_PATH_MAX + 128], dir[SIM_PATH_MAX];
 	memset(&run, 0, sizeof run);
+	run.repro = repro;
 	run.seed = h.seed;
 	if (!strcmp(h.driver, "sim"))
-		snprintf(run.repro, sizeof run.repro, "%s run %s --seed %" PRIu64,
+		snprintf(repro, sizeof repro, "%s run %s --seed %" PRIu64,
 			 o.argv0, sc.file, h.seed);
 	else
-		snprintf(run.repro, sizeof run.repro, "%s check %s", o.argv0, o.history);
+		snprintf(repro, sizeof repro, "%s check %s", o.argv0, o.history);
 	printf("# seed %" PRIu64 ": %s\n", h.seed, run.repro);
 	int code = SIM_EXIT_PASS;
 	if (sim_check(&sc, &h, &run.result) != LE_OK)
@@ -942,7 +954,8 @@ static int cmd_check(int argc, char **argv)
 	if (code == SIM_EXIT_PASS)
 		code = run.result.exit_code;
 	if (o.out_dir) {
-		snprintf(run.dir, sizeof run.dir, "%s", o.out_dir);
+		snprintf(dir, sizeof dir, "%s", o.out_dir);
+		run.dir = dir;
 		int wc = SIM_EXIT_INTERNAL;
 		if (mkdirs(o.out_dir) != 0)
 			fprintf(stderr, "sim: %s: %s\n", o.out_dir, strerror(errno));
