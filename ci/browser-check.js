@@ -5,6 +5,7 @@
   'use strict';
   var fails = [];
   function fail(m) { fails.push(m); }
+  function svg_leave(el) { el.dispatchEvent(new MouseEvent('mouseleave')); }
   var body = document.body;
   if (body.getAttribute('data-error')) fail('script error: ' + body.getAttribute('data-error'));
   if (body.getAttribute('data-rendered') !== 'ok') fail('page script did not finish');
@@ -39,6 +40,21 @@
     if (!document.querySelectorAll('#axis text').length) fail('timeline has no axis ticks');
     if (!document.querySelector('.settings')) fail('timeline shows no settings');
     if (!document.querySelector('.key.holders')) fail('timeline has no lease-holder legend');
+    // keyboard zoom: '+' changes the transform, '0' resets it
+    var inner = document.getElementById('inner'), before = inner.getAttribute('transform');
+    document.dispatchEvent(new KeyboardEvent('keydown', {key: '+', bubbles: true}));
+    if (inner.getAttribute('transform') === before) fail('+ does not zoom');
+    document.dispatchEvent(new KeyboardEvent('keydown', {key: '0', bubbles: true}));
+    if (inner.getAttribute('transform') !== before) fail('0 does not reset the zoom');
+    // hovering an event tick shows its history line
+    var ev = document.querySelector('.ev'), tip = document.getElementById('tip');
+    if (!ev) fail('timeline has no event ticks');
+    else {
+      ev.dispatchEvent(new MouseEvent('mouseover', {bubbles: true, clientX: 100, clientY: 100}));
+      if (tip.style.display !== 'block' || !/^history\.jsonl line 2:\n\{/.test(tip.textContent))
+        fail('hovering an event shows no history line: ' + tip.textContent.slice(0, 80));
+      svg_leave(tl);
+    }
   }
   if (window.location.pathname.indexOf('index') >= 0 && !charts.length && seeds)
     fail('index has no chart');
