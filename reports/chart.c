@@ -309,6 +309,8 @@ static void bins_of(const frame *f, const rep_series *s, size_t bins[CH_BINS])
 	memset(bins, 0, CH_BINS * sizeof bins[0]);
 	for (size_t i = 0; i < s->n; i++) {
 		double t = (double)s->v_ns[i] / 1e9;
+		if (!(t > 0))
+			t = 0; /* a negative value (caller's data) counts in bin 0 */
 		size_t k = (size_t)(t / f->xmax_s * CH_BINS);
 		bins[k >= CH_BINS ? CH_BINS - 1 : k]++;
 	}

@@ -316,6 +316,22 @@ static void test_cdf_overlays_several_series(void **state)
 	free(svg);
 }
 
+static void test_chart_takes_negative_and_empty_series(void **state)
+{
+	(void)state;
+	int64_t v[2] = {-1 * S, 2 * S};
+	rep_series s[2] = {{"odd", v, 2}, {"empty", NULL, 0}};
+	rep_chart_opts o = {.title = "t", .x_label = "x", .y_label = "y"};
+	char *svg = rep_chart_hist_svg(s, 2, &o);
+	assert_non_null(svg);
+	assert_non_null(strstr(svg, ">empty: n = 0</text>"));
+	free(svg);
+	svg = rep_chart_hist_svg(NULL, 0, &o);
+	assert_non_null(svg);
+	assert_non_null(strstr(svg, ">no data</text>"));
+	free(svg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +341,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_suite_json_and_summary_md_carry_the_figures, setup, teardown),
 		cmocka_unit_test(test_histogram_has_axes_ticks_and_percentile_marks),
 		cmocka_unit_test(test_cdf_overlays_several_series),
+		cmocka_unit_test(test_chart_takes_negative_and_empty_series),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
