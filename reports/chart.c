@@ -21,17 +21,17 @@
 enum {
 	CH_W = 720,
 	CH_PLOT_H = 220,
-	CH_ML = 64,  /* y tick labels and the y axis label */
+	CH_ML = 64, /* y tick labels and the y axis label */
 	CH_MR = 16,
-	CH_MB = 46,  /* x tick labels and the x axis label */
+	CH_MB = 46, /* x tick labels and the x axis label */
 	CH_LEGEND_ROW = 15,
 	CH_BINS = 40,
 	CH_MAX_SERIES = 8,
 };
 
 static const char *const palette[CH_MAX_SERIES] = {
-	"#1f6feb", "#d97706", "#16a34a", "#9333ea",
-	"#dc2626", "#0891b2", "#854d0e", "#db2777",
+    "#1f6feb", "#d97706", "#16a34a", "#9333ea",
+    "#dc2626", "#0891b2", "#854d0e", "#db2777",
 };
 
 typedef struct frame {
@@ -67,7 +67,8 @@ static void secs_label(rbuf *b, double s, int decimals)
 	rb_printf(b, "%.*f s", decimals, s);
 }
 
-static void frame_x(frame *f, const rep_series *s, size_t n, const rep_chart_opts *o)
+static void frame_x(frame *f, const rep_series *s, size_t n,
+		    const rep_chart_opts *o)
 {
 	int64_t max = 0;
 	for (size_t i = 0; i < n; i++)
@@ -104,9 +105,12 @@ static void frame_open(rbuf *b, frame *f, size_t n, const char *cls,
 	rb_i64(b, CH_W);
 	rb_puts(b, "\" height=\"");
 	rb_i64(b, f->height);
-	rb_puts(b, "\" style=\"max-width:100%;height:auto\" font-family=\"system-ui,sans-serif\" "
-		   "font-size=\"11\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"
-		   "<text class=\"title\" x=\"8\" y=\"17\" font-size=\"13\" font-weight=\"600\">");
+	rb_puts(b, "\" style=\"max-width:100%;height:auto\" "
+		   "font-family=\"system-ui,sans-serif\" "
+		   "font-size=\"11\"><rect width=\"100%\" height=\"100%\" "
+		   "fill=\"#fff\"/>"
+		   "<text class=\"title\" x=\"8\" y=\"17\" font-size=\"13\" "
+		   "font-weight=\"600\">");
 	rb_html(b, o && o->title ? o->title : "");
 	rb_puts(b, "</text>");
 }
@@ -122,12 +126,13 @@ static double sy(const frame *f, double v)
 }
 
 /* Text inside the plot near x: anchored left of x when near the right edge. */
-static void text_at(rbuf *b, const frame *f, double x, double y, const char *cls,
-		    const char *color)
+static void text_at(rbuf *b, const frame *f, double x, double y,
+		    const char *cls, const char *color)
 {
 	bool right = x > f->x1 - 110;
 	/* a white halo keeps the label readable over bars and lines */
-	rb_puts(b, "<text stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\" class=\"");
+	rb_puts(b, "<text stroke=\"#fff\" stroke-width=\"3\" "
+		   "paint-order=\"stroke\" class=\"");
 	rb_puts(b, cls);
 	rb_puts(b, "\" fill=\"");
 	rb_puts(b, color);
@@ -139,8 +144,8 @@ static void text_at(rbuf *b, const frame *f, double x, double y, const char *cls
 }
 
 /* Grid, ticks and both axis labels. */
-static void axes(rbuf *b, const frame *f, const char *x_label, const char *y_label,
-		 bool percent)
+static void axes(rbuf *b, const frame *f, const char *x_label,
+		 const char *y_label, bool percent)
 {
 	int xd = decimals_for(f->xstep_s);
 	rb_puts(b, "<g class=\"axes\" stroke=\"#e5e5e5\">");
@@ -209,13 +214,15 @@ static void axes(rbuf *b, const frame *f, const char *x_label, const char *y_lab
 			rb_printf(b, "%.0f", v);
 		rb_puts(b, "</text>");
 	}
-	rb_puts(b, "</g><text class=\"x-label\" text-anchor=\"middle\" font-size=\"12\" x=\"");
+	rb_puts(b, "</g><text class=\"x-label\" text-anchor=\"middle\" "
+		   "font-size=\"12\" x=\"");
 	rb_fixed2(b, (f->x0 + f->x1) / 2);
 	rb_puts(b, "\" y=\"");
 	rb_i64(b, f->height - 8);
 	rb_puts(b, "\">");
 	rb_html(b, x_label ? x_label : "time");
-	rb_puts(b, " (s)</text><text class=\"y-label\" text-anchor=\"middle\" font-size=\"12\" "
+	rb_puts(b, " (s)</text><text class=\"y-label\" text-anchor=\"middle\" "
+		   "font-size=\"12\" "
 		   "transform=\"rotate(-90)\" x=\"");
 	rb_fixed2(b, -(f->y0 + f->y1) / 2);
 	rb_puts(b, "\" y=\"16\">");
@@ -250,7 +257,8 @@ static void legend(rbuf *b, const rep_series *s, size_t n)
 	}
 }
 
-static void vline(rbuf *b, const frame *f, double x, const char *color, const char *cls)
+static void vline(rbuf *b, const frame *f, double x, const char *color,
+		  const char *cls)
 {
 	rb_puts(b, "<line class=\"");
 	rb_puts(b, cls);
@@ -283,9 +291,11 @@ static void markers(rbuf *b, const frame *f, const rep_series *s, size_t n,
 			int64_t v = rep_percentile(s[i].v_ns, s[i].n, pcts[k]);
 			double x = sx(f, (double)v / 1e9);
 			/* one series: dark marks, visible over its own bars */
-			const char *c = n == 1 ? "#111" : palette[i % CH_MAX_SERIES];
+			const char *c =
+			    n == 1 ? "#111" : palette[i % CH_MAX_SERIES];
 			vline(b, f, x, c, "pct");
-			text_at(b, f, x, f->y0 + 11 + (double)row * 12, "pct-label", c);
+			text_at(b, f, x, f->y0 + 11 + (double)row * 12,
+				"pct-label", c);
 			rb_printf(b, "p%d ", pcts[k]);
 			rb_secs(b, v);
 			rb_puts(b, " s</text>");
@@ -296,7 +306,8 @@ static void markers(rbuf *b, const frame *f, const rep_series *s, size_t n,
 			continue;
 		double x = sx(f, (double)o->mark_ns[i] / 1e9);
 		vline(b, f, x, "#e02424", "mark");
-		text_at(b, f, x, f->y1 - 6 - (double)i * 12, "mark-label", "#e02424");
+		text_at(b, f, x, f->y1 - 6 - (double)i * 12, "mark-label",
+			"#e02424");
 		rb_html(b, o->mark_label[i] ? o->mark_label[i] : "");
 		rb_putc(b, ' ');
 		rb_secs(b, o->mark_ns[i]);
@@ -310,14 +321,15 @@ static void bins_of(const frame *f, const rep_series *s, size_t bins[CH_BINS])
 	for (size_t i = 0; i < s->n; i++) {
 		double t = (double)s->v_ns[i] / 1e9;
 		if (!(t > 0))
-			t = 0; /* a negative value (caller's data) counts in bin 0 */
+			t = 0; /* a negative value (caller's data) counts in bin
+				  0 */
 		size_t k = (size_t)(t / f->xmax_s * CH_BINS);
 		bins[k >= CH_BINS ? CH_BINS - 1 : k]++;
 	}
 }
 
-static void hist_series(rbuf *b, const frame *f, const rep_series *s, size_t idx,
-			bool outline, const char *unit)
+static void hist_series(rbuf *b, const frame *f, const rep_series *s,
+			size_t idx, bool outline, const char *unit)
 {
 	size_t bins[CH_BINS];
 	bins_of(f, s, bins);
@@ -325,7 +337,10 @@ static void hist_series(rbuf *b, const frame *f, const rep_series *s, size_t idx
 	const char *c = palette[idx % CH_MAX_SERIES];
 	rb_puts(b, "<g class=\"series\" fill=\"");
 	rb_puts(b, c);
-	rb_puts(b, outline ? "\" fill-opacity=\"0.25\" stroke-width=\"1.5\" stroke=\"" : "\" stroke=\"");
+	rb_puts(b,
+		outline
+		    ? "\" fill-opacity=\"0.25\" stroke-width=\"1.5\" stroke=\""
+		    : "\" stroke=\"");
 	rb_puts(b, outline ? c : "none");
 	rb_puts(b, "\">");
 	for (size_t k = 0; k < CH_BINS; k++) {
@@ -342,8 +357,8 @@ static void hist_series(rbuf *b, const frame *f, const rep_series *s, size_t idx
 		rb_fixed2(b, f->y1 - top);
 		rb_puts(b, "\"><title>");
 		rb_html(b, s->label ? s->label : "");
-		rb_printf(b, ": %zu %s from %.3f s to %.3f s</title></rect>", bins[k], unit,
-			  bs * (double)k, bs * (double)(k + 1));
+		rb_printf(b, ": %zu %s from %.3f s to %.3f s</title></rect>",
+			  bins[k], unit, bs * (double)k, bs * (double)(k + 1));
 	}
 	rb_puts(b, "</g>");
 }
@@ -355,12 +370,15 @@ static void chart_close(rbuf *b, const frame *f, size_t n)
 		rb_fixed2(b, (f->x0 + f->x1) / 2);
 		rb_puts(b, "\" y=\"");
 		rb_fixed2(b, (f->y0 + f->y1) / 2);
-		rb_puts(b, "\" text-anchor=\"middle\" fill=\"#888\">no data</text>");
+		rb_puts(
+		    b,
+		    "\" text-anchor=\"middle\" fill=\"#888\">no data</text>");
 	}
 	rb_puts(b, "</svg>\n");
 }
 
-void rep_chart_hist(rbuf *b, const rep_series *s, size_t n, const rep_chart_opts *o)
+void rep_chart_hist(rbuf *b, const rep_series *s, size_t n,
+		    const rep_chart_opts *o)
 {
 	frame f;
 	memset(&f, 0, sizeof f);
@@ -396,7 +414,8 @@ static void cdf_series(rbuf *b, const frame *f, const rep_series *s, size_t idx)
 {
 	if (!s->n)
 		return;
-	rb_puts(b, "<path class=\"series\" fill=\"none\" stroke-width=\"2\" stroke=\"");
+	rb_puts(b, "<path class=\"series\" fill=\"none\" stroke-width=\"2\" "
+		   "stroke=\"");
 	rb_puts(b, palette[idx % CH_MAX_SERIES]);
 	rb_puts(b, "\" d=\"M");
 	rb_fixed2(b, f->x0);
@@ -425,7 +444,8 @@ static void cdf_series(rbuf *b, const frame *f, const rep_series *s, size_t idx)
 	rb_puts(b, "</title></path>");
 }
 
-void rep_chart_cdf(rbuf *b, const rep_series *s, size_t n, const rep_chart_opts *o)
+void rep_chart_cdf(rbuf *b, const rep_series *s, size_t n,
+		   const rep_chart_opts *o)
 {
 	frame f;
 	memset(&f, 0, sizeof f);
@@ -435,7 +455,8 @@ void rep_chart_cdf(rbuf *b, const rep_series *s, size_t n, const rep_chart_opts 
 	f.ymax = 1;
 	f.ystep = 0.2;
 	frame_open(b, &f, n, "cdf", o);
-	axes(b, &f, o ? o->x_label : NULL, "share of values \xe2\x89\xa4 x", true);
+	axes(b, &f, o ? o->x_label : NULL, "share of values \xe2\x89\xa4 x",
+	     true);
 	for (size_t i = 0; i < n; i++)
 		cdf_series(b, &f, &s[i], i);
 	markers(b, &f, s, n, o);
@@ -443,7 +464,8 @@ void rep_chart_cdf(rbuf *b, const rep_series *s, size_t n, const rep_chart_opts 
 	chart_close(b, &f, n);
 }
 
-static char *to_string(void (*fn)(rbuf *, const rep_series *, size_t, const rep_chart_opts *),
+static char *to_string(void (*fn)(rbuf *, const rep_series *, size_t,
+				  const rep_chart_opts *),
 		       const rep_series *s, size_t n, const rep_chart_opts *o)
 {
 	rbuf b;

@@ -11,22 +11,23 @@ rep_verdict rep_verdict_of(const sim_scenario *sc, const sim_check_result *r)
 {
 	bool expect = sc && sc->expect.expect_violation;
 	switch (r->exit_code) {
-	case SIM_EXIT_PASS:
-		return expect ? REP_V_BUG_REPRODUCED : REP_V_PASS;
-	case SIM_EXIT_SAFETY:
-		return expect ? REP_V_BUG_MISSING : REP_V_SAFETY;
+	case SIM_EXIT_PASS: return expect ? REP_V_BUG_REPRODUCED : REP_V_PASS;
+	case SIM_EXIT_SAFETY: return expect ? REP_V_BUG_MISSING : REP_V_SAFETY;
 	case SIM_EXIT_LIVENESS:
 		return expect ? REP_V_BUG_MISSING : REP_V_LIVENESS;
-	default:
-		return REP_V_ERROR;
+	default: return REP_V_ERROR;
 	}
 }
 
 const char *rep_verdict_label(rep_verdict v)
 {
 	static const char *const names[REP_V_COUNT] = {
-		"PASS", "BUG REPRODUCED (expected)", "FAIL: expected bug not reproduced",
-		"SAFETY VIOLATED", "LIVENESS VIOLATED", "ERROR",
+	    "PASS",
+	    "BUG REPRODUCED (expected)",
+	    "FAIL: expected bug not reproduced",
+	    "SAFETY VIOLATED",
+	    "LIVENESS VIOLATED",
+	    "ERROR",
 	};
 	return (unsigned)v < REP_V_COUNT ? names[v] : "ERROR";
 }
@@ -34,7 +35,8 @@ const char *rep_verdict_label(rep_verdict v)
 const char *rep_verdict_key(rep_verdict v)
 {
 	static const char *const keys[REP_V_COUNT] = {
-		"pass", "bug_reproduced", "bug_missing", "safety", "liveness", "error",
+	    "pass",   "bug_reproduced", "bug_missing",
+	    "safety", "liveness",	"error",
 	};
 	return (unsigned)v < REP_V_COUNT ? keys[v] : "error";
 }
@@ -56,7 +58,8 @@ static size_t group(const rep_run *runs, size_t n, size_t *slot, size_t *first)
 	size_t ng = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t g = 0;
-		while (g < ng && strcmp(key_of(&runs[first[g]]), key_of(&runs[i])))
+		while (g < ng &&
+		       strcmp(key_of(&runs[first[g]]), key_of(&runs[i])))
 			g++;
 		if (g == ng)
 			first[ng++] = i;
@@ -75,12 +78,14 @@ static void add_run(rep_summary *s, const rep_run *r)
 	for (size_t k = 0; k < res->nfailovers; k++) {
 		const sim_failover *f = &res->failovers[k];
 		if (f->to_pod >= 0)
-			s->failover_ns[s->failovers++] = f->leader_ns - f->cause_ns;
+			s->failover_ns[s->failovers++] =
+			    f->leader_ns - f->cause_ns;
 		else
 			s->failovers_no_leader++;
 	}
 	for (size_t k = 0; k < res->noverlaps; k++) {
-		int64_t len = res->overlaps[k].end_ns - res->overlaps[k].start_ns;
+		int64_t len =
+		    res->overlaps[k].end_ns - res->overlaps[k].start_ns;
 		s->overlap_ns[s->overlaps++] = len;
 		if (len > s->overlap_max_ns) {
 			s->overlap_max_ns = len;
@@ -99,21 +104,26 @@ static void finish(rep_summary *s)
 	qsort(s->overlap_ns, s->overlaps, sizeof *s->overlap_ns, cmp_i64);
 	bool any = s->failovers > 0;
 	s->failover_min_ns = any ? s->failover_ns[0] : -1;
-	s->failover_p50_ns = any ? rep_percentile(s->failover_ns, s->failovers, 50) : -1;
-	s->failover_p90_ns = any ? rep_percentile(s->failover_ns, s->failovers, 90) : -1;
-	s->failover_p99_ns = any ? rep_percentile(s->failover_ns, s->failovers, 99) : -1;
+	s->failover_p50_ns =
+	    any ? rep_percentile(s->failover_ns, s->failovers, 50) : -1;
+	s->failover_p90_ns =
+	    any ? rep_percentile(s->failover_ns, s->failovers, 90) : -1;
+	s->failover_p99_ns =
+	    any ? rep_percentile(s->failover_ns, s->failovers, 99) : -1;
 	s->failover_max_ns = any ? s->failover_ns[s->failovers - 1] : -1;
 	if (s->overlaps == 0)
 		s->overlap_max_ns = -1;
 }
 
-int rep_summarize(const rep_run *runs, size_t n, rep_summary **out, size_t *nout)
+int rep_summarize(const rep_run *runs, size_t n, rep_summary **out,
+		  size_t *nout)
 {
 	*out = NULL;
 	*nout = 0;
 	size_t *slot = malloc((n ? n : 1) * sizeof *slot);
 	size_t *first = malloc((n ? n : 1) * sizeof *first);
-	size_t *nfo = calloc(n ? n : 1, sizeof *nfo), *nov = calloc(n ? n : 1, sizeof *nov);
+	size_t *nfo = calloc(n ? n : 1, sizeof *nfo),
+	       *nov = calloc(n ? n : 1, sizeof *nov);
 	rep_summary *s = NULL;
 	size_t ng = 0;
 	if (!slot || !first || !nfo || !nov)
@@ -130,8 +140,10 @@ int rep_summarize(const rep_run *runs, size_t n, rep_summary **out, size_t *nout
 		s[g].scenario = runs[first[g]].scenario;
 		s[g].overlap_max_ns = 0;
 		s[g].leaderless_max_ns = -1;
-		s[g].failover_ns = malloc((nfo[g] ? nfo[g] : 1) * sizeof(int64_t));
-		s[g].overlap_ns = malloc((nov[g] ? nov[g] : 1) * sizeof(int64_t));
+		s[g].failover_ns =
+		    malloc((nfo[g] ? nfo[g] : 1) * sizeof(int64_t));
+		s[g].overlap_ns =
+		    malloc((nov[g] ? nov[g] : 1) * sizeof(int64_t));
 		if (!s[g].failover_ns || !s[g].overlap_ns) {
 			rep_summaries_free(s, g + 1);
 			s = NULL;
@@ -169,10 +181,11 @@ void rep_summaries_free(rep_summary *s, size_t n)
 }
 
 /* Appends with snprintf, never past cap. */
-#define ADD(...)                                                              \
-	do {                                                                  \
-		if (len < cap)                                                \
-			len += (size_t)snprintf(buf + len, cap - len, __VA_ARGS__); \
+#define ADD(...)                                                               \
+	do {                                                                   \
+		if (len < cap)                                                 \
+			len += (size_t)snprintf(buf + len, cap - len,          \
+						__VA_ARGS__);                  \
 	} while (0)
 
 void rep_summary_line(const rep_summary *s, char *buf, size_t cap)
@@ -181,30 +194,38 @@ void rep_summary_line(const rep_summary *s, char *buf, size_t cap)
 	if (cap == 0)
 		return;
 	buf[0] = '\0';
-	ADD("%s: %zu seed%s:", s->scenario->name, s->seeds, s->seeds == 1 ? "" : "s");
+	ADD("%s: %zu seed%s:", s->scenario->name, s->seeds,
+	    s->seeds == 1 ? "" : "s");
 	const char *sep = " ";
 	for (int v = 0; v < REP_V_COUNT; v++) {
 		if (!s->verdicts[v])
 			continue;
 		ADD("%s%zu %s", sep, s->verdicts[v],
-		    v == REP_V_PASS ? "pass" : rep_verdict_label((rep_verdict)v));
+		    v == REP_V_PASS ? "pass"
+				    : rep_verdict_label((rep_verdict)v));
 		sep = ", ";
 	}
-	ADD("; split brain in %zu of %zu seeds (%.1f %%)", s->split_brain_seeds, s->seeds,
-	    s->seeds ? 100.0 * (double)s->split_brain_seeds / (double)s->seeds : 0.0);
+	ADD("; split brain in %zu of %zu seeds (%.1f %%)", s->split_brain_seeds,
+	    s->seeds,
+	    s->seeds ? 100.0 * (double)s->split_brain_seeds / (double)s->seeds
+		     : 0.0);
 	if (s->failovers)
-		ADD("; failover p50 %.3f s, p90 %.3f s, p99 %.3f s, max %.3f s (%zu)",
-		    (double)s->failover_p50_ns / 1e9, (double)s->failover_p90_ns / 1e9,
-		    (double)s->failover_p99_ns / 1e9, (double)s->failover_max_ns / 1e9,
-		    s->failovers);
+		ADD("; failover p50 %.3f s, p90 %.3f s, p99 %.3f s, max %.3f s "
+		    "(%zu)",
+		    (double)s->failover_p50_ns / 1e9,
+		    (double)s->failover_p90_ns / 1e9,
+		    (double)s->failover_p99_ns / 1e9,
+		    (double)s->failover_max_ns / 1e9, s->failovers);
 	else
 		ADD("; no failover found a leader");
 	if (s->failovers_no_leader)
 		ADD(", %zu without a new leader", s->failovers_no_leader);
 	if (s->overlaps)
-		ADD("; largest overlap %.3f s (seed %llu)", (double)s->overlap_max_ns / 1e9,
+		ADD("; largest overlap %.3f s (seed %llu)",
+		    (double)s->overlap_max_ns / 1e9,
 		    (unsigned long long)s->overlap_max_seed);
 	if (s->leaderless_max_ns >= 0)
-		ADD("; longest leaderless %.3f s (seed %llu)", (double)s->leaderless_max_ns / 1e9,
+		ADD("; longest leaderless %.3f s (seed %llu)",
+		    (double)s->leaderless_max_ns / 1e9,
 		    (unsigned long long)s->leaderless_max_seed);
 }

@@ -37,12 +37,14 @@ static void draw(sim_progress *p, double now_s, bool final)
 	/* \r plus erase-to-end: the line may have been longer before */
 	fputs("\r\033[K", p->out);
 	if (p->total > 0) {
-		uint64_t fill = p->done >= p->total ? BAR_WIDTH
-						    : p->done * BAR_WIDTH / p->total;
+		uint64_t fill = p->done >= p->total
+				    ? BAR_WIDTH
+				    : p->done * BAR_WIDTH / p->total;
 		fputc('[', p->out);
 		for (uint64_t i = 0; i < BAR_WIDTH; i++)
 			fputc(i < fill ? '#' : '.', p->out);
-		fprintf(p->out, "] %llu/%llu seeds", (unsigned long long)p->done,
+		fprintf(p->out, "] %llu/%llu seeds",
+			(unsigned long long)p->done,
 			(unsigned long long)p->total);
 	} else {
 		fprintf(p->out, "%llu seeds", (unsigned long long)p->done);

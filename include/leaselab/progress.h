@@ -32,16 +32,17 @@ extern "C" {
 
 typedef struct sim_progress {
 	FILE *out;
-	bool enabled;       /* isatty(out) at init; a test may set it */
-	bool drawn;         /* the bar is on screen now */
-	uint64_t total;     /* 0 = unknown: no bar, no ETA */
+	bool enabled;	/* isatty(out) at init; a test may set it */
+	bool drawn;	/* the bar is on screen now */
+	uint64_t total; /* 0 = unknown: no bar, no ETA */
 	uint64_t done;
-	double start_s;     /* time of init */
+	double start_s;	    /* time of init */
 	double last_draw_s; /* time of the last redraw */
 } sim_progress;
 
 /* Start: nothing is drawn until the first update. */
-void sim_progress_init(sim_progress *p, FILE *out, uint64_t total, double now_s);
+void sim_progress_init(sim_progress *p, FILE *out, uint64_t total,
+		       double now_s);
 /* `done` units are finished; redraws when 0.1 s passed since the last
  * redraw, or when done reaches total. */
 void sim_progress_update(sim_progress *p, uint64_t done, double now_s);

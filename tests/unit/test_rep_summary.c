@@ -66,30 +66,39 @@ static int setup(void **state)
 	for (int i = 0; i < NRUNS; i++) {
 		sim_check_result *r = &k->r[i];
 		bool a = i < 10;
-		k->fo[i] = (sim_failover){.cause = SIM_FO_CRASH, .from_pod = 0, .to_pod = 1,
-					  .cause_ns = 30 * S, .leader_ns = 30 * S + (i + 1) * S,
-					  .bound_ns = 24 * S, .within_bound = true};
+		k->fo[i] = (sim_failover){.cause = SIM_FO_CRASH,
+					  .from_pod = 0,
+					  .to_pod = 1,
+					  .cause_ns = 30 * S,
+					  .leader_ns = 30 * S + (i + 1) * S,
+					  .bound_ns = 24 * S,
+					  .within_bound = true};
 		r->failovers = a ? &k->fo[i] : NULL;
 		r->nfailovers = a ? 1 : 0;
 		r->leaderless_max_ns = i == 6 ? 12 * S : (i + 1) * S / 2;
 		snprintf(r->verdict, sizeof r->verdict, "PASS");
-		k->runs[i] = (rep_run){.scenario = a ? &k->a : &k->b,
-				       .seed = a ? (uint64_t)i + 1 : (uint64_t)i - 9,
-				       .result = r, .repro_command = k->repro[i]};
-		snprintf(k->repro[i], sizeof k->repro[i], "bin/sim run %s --seed %d",
-			 a ? k->a.file : k->b.file, (int)k->runs[i].seed);
+		k->runs[i] =
+		    (rep_run){.scenario = a ? &k->a : &k->b,
+			      .seed = a ? (uint64_t)i + 1 : (uint64_t)i - 9,
+			      .result = r,
+			      .repro_command = k->repro[i]};
+		snprintf(k->repro[i], sizeof k->repro[i],
+			 "bin/sim run %s --seed %d", a ? k->a.file : k->b.file,
+			 (int)k->runs[i].seed);
 	}
 	k->ov[0] = (sim_overlap){0, 1, 40 * S, 40 * S + 35 * S / 10, 0};
 	k->ov[1] = (sim_overlap){0, 1, 50 * S, 50 * S + 125 * S / 100, 0};
 	k->r[3].overlaps = &k->ov[0];
 	k->r[3].noverlaps = 1;
 	k->r[3].exit_code = SIM_EXIT_SAFETY;
-	snprintf(k->r[3].verdict, sizeof k->r[3].verdict, "SAFETY VIOLATED (safety): two");
+	snprintf(k->r[3].verdict, sizeof k->r[3].verdict,
+		 "SAFETY VIOLATED (safety): two");
 	k->r[8].overlaps = &k->ov[1];
 	k->r[8].noverlaps = 1;
 	k->r[8].exit_code = SIM_EXIT_SAFETY;
 	k->r[11].exit_code = SIM_EXIT_SAFETY; /* beta seed 2: bug not found */
-	snprintf(k->dir, sizeof k->dir, "/tmp/leaselab-test-rep-summary-%d", (int)getpid());
+	snprintf(k->dir, sizeof k->dir, "/tmp/leaselab-test-rep-summary-%d",
+		 (int)getpid());
 	*state = k;
 	return 0;
 }
@@ -110,10 +119,13 @@ static void test_verdicts_name_an_expected_bug_as_a_bug(void **state)
 	known *k = *state;
 	assert_int_equal(rep_verdict_of(&k->a, &k->r[0]), REP_V_PASS);
 	assert_int_equal(rep_verdict_of(&k->a, &k->r[3]), REP_V_SAFETY);
-	assert_int_equal(rep_verdict_of(&k->b, &k->r[10]), REP_V_BUG_REPRODUCED);
+	assert_int_equal(rep_verdict_of(&k->b, &k->r[10]),
+			 REP_V_BUG_REPRODUCED);
 	assert_int_equal(rep_verdict_of(&k->b, &k->r[11]), REP_V_BUG_MISSING);
-	assert_string_equal(rep_verdict_label(REP_V_BUG_REPRODUCED), "BUG REPRODUCED (expected)");
-	assert_string_equal(rep_verdict_label(REP_V_BUG_MISSING), "FAIL: expected bug not reproduced");
+	assert_string_equal(rep_verdict_label(REP_V_BUG_REPRODUCED),
+			    "BUG REPRODUCED (expected)");
+	assert_string_equal(rep_verdict_label(REP_V_BUG_MISSING),
+			    "FAIL: expected bug not reproduced");
 }
 
 static void test_summary_figures_of_a_known_set(void **state)
@@ -146,12 +158,15 @@ static void test_summary_figures_of_a_known_set(void **state)
 	assert_int_equal(s[1].failover_p50_ns, -1);
 	char line[1024];
 	rep_summary_line(&s[0], line, sizeof line);
-	assert_string_equal(line, "alpha: 10 seeds: 8 pass, 2 SAFETY VIOLATED; split brain in 2 of "
-				  "10 seeds (20.0 %); failover p50 5.000 s, p90 9.000 s, p99 "
-				  "10.000 s, max 10.000 s (10); largest overlap 3.500 s (seed 4); "
-				  "longest leaderless 12.000 s (seed 7)");
+	assert_string_equal(
+	    line,
+	    "alpha: 10 seeds: 8 pass, 2 SAFETY VIOLATED; split brain in 2 of "
+	    "10 seeds (20.0 %); failover p50 5.000 s, p90 9.000 s, p99 "
+	    "10.000 s, max 10.000 s (10); largest overlap 3.500 s (seed 4); "
+	    "longest leaderless 12.000 s (seed 7)");
 	rep_summary_line(&s[1], line, sizeof line);
-	assert_non_null(strstr(line, "1 BUG REPRODUCED (expected), 1 FAIL: expected bug not reproduced"));
+	assert_non_null(strstr(line, "1 BUG REPRODUCED (expected), 1 FAIL: "
+				     "expected bug not reproduced"));
 	rep_summaries_free(s, n);
 }
 
@@ -187,7 +202,8 @@ static void test_suite_json_and_summary_md_carry_the_figures(void **state)
 {
 	known *k = *state;
 	char err[256] = "";
-	assert_int_equal(rep_write_suite(k->runs, NRUNS, k->dir, err, sizeof err), LE_OK);
+	assert_int_equal(
+	    rep_write_suite(k->runs, NRUNS, k->dir, err, sizeof err), LE_OK);
 	char *js = slurp(k->dir, "suite.json");
 	assert_non_null(js);
 	cJSON *j = cJSON_Parse(js);
@@ -195,7 +211,8 @@ static void test_suite_json_and_summary_md_carry_the_figures(void **state)
 	assert_int_equal((int)num(j, "version"), 1);
 	assert_int_equal((int)num(j, "runs"), NRUNS);
 	assert_int_equal((int)num(j, "exit_code"), 1);
-	assert_string_equal(cJSON_GetObjectItem(j, "percentile")->valuestring, "nearest-rank");
+	assert_string_equal(cJSON_GetObjectItem(j, "percentile")->valuestring,
+			    "nearest-rank");
 	cJSON *sc = cJSON_GetObjectItem(j, "scenarios");
 	assert_int_equal(cJSON_GetArraySize(sc), 2);
 	cJSON *a = cJSON_GetArrayItem(sc, 0);
@@ -214,29 +231,38 @@ static void test_suite_json_and_summary_md_carry_the_figures(void **state)
 	assert_int_equal((int)num(a, "failing_count"), 2);
 	cJSON *failing = cJSON_GetObjectItem(a, "failing");
 	assert_int_equal(cJSON_GetArraySize(failing), 2);
-	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(failing, 0), "repro")->valuestring,
-			    "bin/sim run scenarios/x/alpha.yaml --seed 4");
-	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(failing, 0), "dir")));
+	assert_string_equal(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(failing, 0), "repro")
+		->valuestring,
+	    "bin/sim run scenarios/x/alpha.yaml --seed 4");
+	assert_true(cJSON_IsNull(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(failing, 0), "dir")));
 	cJSON *b = cJSON_GetArrayItem(sc, 1);
 	assert_int_equal((int)num(b, "verdicts.bug_reproduced"), 1);
 	assert_int_equal((int)num(b, "verdicts.bug_missing"), 1);
-	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(b, "failover"), "p50_ns")));
+	assert_true(cJSON_IsNull(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(b, "failover"), "p50_ns")));
 	cJSON_Delete(j);
 	free(js);
 
 	char *md = slurp(k->dir, "summary.md");
 	assert_non_null(md);
-	assert_non_null(strstr(md, "| alpha | 10 | 8 pass, 2 SAFETY VIOLATED | 20.0 % | 5.000 s | "
-				   "9.000 s | 10.000 s | 10.000 s | 3.500 s | 12.000 s |\n"));
-	assert_non_null(strstr(md, "| beta | 2 | 1 **BUG REPRODUCED (expected)**, 1 FAIL: expected "
-				   "bug not reproduced | 0.0 % | – |"));
+	assert_non_null(strstr(
+	    md, "| alpha | 10 | 8 pass, 2 SAFETY VIOLATED | 20.0 % | 5.000 s | "
+		"9.000 s | 10.000 s | 10.000 s | 3.500 s | 12.000 s |\n"));
+	assert_non_null(strstr(
+	    md,
+	    "| beta | 2 | 1 **BUG REPRODUCED (expected)**, 1 FAIL: expected "
+	    "bug not reproduced | 0.0 % | – |"));
 	assert_non_null(strstr(md, "## Failing seeds (3 of 3)"));
-	assert_non_null(strstr(md, "bin/sim run scenarios/x/beta.yaml --seed 2\n"));
+	assert_non_null(
+	    strstr(md, "bin/sim run scenarios/x/beta.yaml --seed 2\n"));
 	free(md);
 
 	char *idx = slurp(k->dir, "index.html");
 	assert_non_null(idx);
-	const char *sum = strstr(idx, "id=\"summary\""), *fail = strstr(idx, "id=\"failing\""),
+	const char *sum = strstr(idx, "id=\"summary\""),
+		   *fail = strstr(idx, "id=\"failing\""),
 		   *seeds = strstr(idx, "id=\"seeds\"");
 	assert_true(sum && fail && seeds && sum < fail && fail < seeds);
 	/* the failing seeds lead the per-seed table */
@@ -275,8 +301,12 @@ static void test_histogram_has_axes_ticks_and_percentile_marks(void **state)
 	for (int i = 0; i < 10; i++)
 		v[i] = (i + 1) * S;
 	rep_series s = {"alpha", v, 10};
-	rep_chart_opts o = {.title = "t", .x_label = "failover time", .y_label = "failovers",
-			    .nmarks = 1, .mark_ns = {24 * S}, .mark_label = {"bound"}};
+	rep_chart_opts o = {.title = "t",
+			    .x_label = "failover time",
+			    .y_label = "failovers",
+			    .nmarks = 1,
+			    .mark_ns = {24 * S},
+			    .mark_label = {"bound"}};
 	char *svg = rep_chart_hist_svg(&s, 1, &o);
 	assert_non_null(svg);
 	assert_non_null(strstr(svg, "class=\"chart hist\""));
@@ -291,7 +321,8 @@ static void test_histogram_has_axes_ticks_and_percentile_marks(void **state)
 	assert_non_null(strstr(svg, ">0 s</text>"));
 	assert_non_null(strstr(svg, ">25 s</text>"));
 	assert_non_null(strstr(svg, "class=\"tick y\""));
-	assert_non_null(strstr(svg, "n = 10, p50 5.000 s, p99 10.000 s, max 10.000 s"));
+	assert_non_null(
+	    strstr(svg, "n = 10, p50 5.000 s, p99 10.000 s, max 10.000 s"));
 	assert_texts_inside(svg);
 	free(svg);
 }
@@ -301,15 +332,18 @@ static void test_cdf_overlays_several_series(void **state)
 	(void)state;
 	int64_t a[3] = {1 * S, 2 * S, 3 * S}, b[2] = {10 * S, 20 * S};
 	rep_series s[2] = {{"simulated", a, 3}, {"live", b, 2}};
-	rep_chart_opts o = {.title = "live vs simulated", .x_label = "failover time"};
+	rep_chart_opts o = {.title = "live vs simulated",
+			    .x_label = "failover time"};
 	char *svg = rep_chart_cdf_svg(s, 2, &o);
 	assert_non_null(svg);
 	int paths = 0;
-	for (const char *p = svg; (p = strstr(p, "<path class=\"series\"")); p++)
+	for (const char *p = svg; (p = strstr(p, "<path class=\"series\""));
+	     p++)
 		paths++;
 	assert_int_equal(paths, 2);
 	assert_non_null(strstr(svg, ">simulated: n = 3, p50 2.000 s"));
-	assert_non_null(strstr(svg, ">live: n = 2, p50 10.000 s, p99 20.000 s"));
+	assert_non_null(
+	    strstr(svg, ">live: n = 2, p50 10.000 s, p99 20.000 s"));
 	assert_non_null(strstr(svg, ">100 %</text>"));
 	assert_non_null(strstr(svg, "class=\"y-label\""));
 	assert_texts_inside(svg);
@@ -335,13 +369,18 @@ static void test_chart_takes_negative_and_empty_series(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_percentile_is_nearest_rank),
-		cmocka_unit_test_setup_teardown(test_verdicts_name_an_expected_bug_as_a_bug, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_summary_figures_of_a_known_set, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_suite_json_and_summary_md_carry_the_figures, setup, teardown),
-		cmocka_unit_test(test_histogram_has_axes_ticks_and_percentile_marks),
-		cmocka_unit_test(test_cdf_overlays_several_series),
-		cmocka_unit_test(test_chart_takes_negative_and_empty_series),
+	    cmocka_unit_test(test_percentile_is_nearest_rank),
+	    cmocka_unit_test_setup_teardown(
+		test_verdicts_name_an_expected_bug_as_a_bug, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_summary_figures_of_a_known_set,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_suite_json_and_summary_md_carry_the_figures, setup,
+		teardown),
+	    cmocka_unit_test(
+		test_histogram_has_axes_ticks_and_percentile_marks),
+	    cmocka_unit_test(test_cdf_overlays_several_series),
+	    cmocka_unit_test(test_chart_takes_negative_and_empty_series),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,8 @@ static const char *contents(FILE *f)
 	fflush(f);
 	long n = ftell(f);
 	rewind(f);
-	size_t got = fread(buf, 1, n > 0 && n < (long)sizeof buf ? (size_t)n : 0, f);
+	size_t got =
+	    fread(buf, 1, n > 0 && n < (long)sizeof buf ? (size_t)n : 0, f);
 	buf[got] = '\0';
 	fseek(f, 0, SEEK_END);
 	return buf;
@@ -92,10 +93,10 @@ static void test_finish_ends_the_line_with_the_total_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_not_a_terminal_prints_nothing),
-		cmocka_unit_test(test_bar_shows_done_rate_and_eta),
-		cmocka_unit_test(test_redraws_at_most_ten_times_a_second),
-		cmocka_unit_test(test_finish_ends_the_line_with_the_total_time),
+	    cmocka_unit_test(test_not_a_terminal_prints_nothing),
+	    cmocka_unit_test(test_bar_shows_done_rate_and_eta),
+	    cmocka_unit_test(test_redraws_at_most_ten_times_a_second),
+	    cmocka_unit_test(test_finish_ends_the_line_with_the_total_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
