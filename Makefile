@@ -210,8 +210,8 @@ build/san/%.o: %.c build/san/.flags
 # ---- libleaselab: what make install ships ----------------------------------
 # The PUBLIC_LIBS (the components whose header is installed) in one static
 # and one shared library. The shared library exports exactly the le_ fa_
-# sim_ rep_ names the installed headers mention (a version script made from
-# them), so the components' private helpers (fa__*, le_curl_*, ...) stay
+# sim_ rep_ names the installed headers declare (a version script made from
+# them, comments stripped), so the components' private helpers (fa__*, le_curl_*, ...) stay
 # local. PUBLIC_LIBS' NAME_PKGS become leaselab.pc's Requires.private, so
 # static linking finds them too.
 LIB_OBJS := $(call objs,$(foreach l,$(PUBLIC_LIBS),$($(l)_SRCS)),rel)
@@ -227,7 +227,7 @@ build/lib/libleaselab.a: $(LIB_OBJS)
 build/lib/leaselab.map: $(PUBLIC_HEADERS) Makefile VERSION
 	@mkdir -p $(dir $@)
 	{ printf 'LEASELAB_%s {\n  global:\n' $(SOMAJOR); \
-	  cat $(PUBLIC_HEADERS) | grep -oE '\b($(EXPORT_PREFIXES))_[a-z0-9][A-Za-z0-9_]*' | sort -u | sed 's/.*/    &;/'; \
+	  cat $(PUBLIC_HEADERS) | $(CC) -fpreprocessed -dD -E -P -x c - | grep -oE '\b($(EXPORT_PREFIXES))_[a-z0-9][A-Za-z0-9_]*' | sort -u | sed 's/.*/    &;/'; \
 	  printf '  local:\n    *;\n};\n'; } > $@
 build/lib/$(REALNAME): $(LIB_OBJS) build/lib/leaselab.map
 	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=build/lib/leaselab.map -Wl,--no-undefined \

@@ -4,6 +4,7 @@
 #ifndef LEASELAB_REPORTS_MODEL_H
 #define LEASELAB_REPORTS_MODEL_H
 
+#include "leaselab/report.h"
 #include "leaselab/sim.h"
 
 typedef enum rep_state {
@@ -62,8 +63,7 @@ const char *rep_identity(const sim_history *h, int32_t id);
 /* Failover durations (new leader − cause) of failovers that found a new
  * leader, sorted; out needs r->nfailovers slots. Returns the count. */
 size_t rep_failover_times(const sim_check_result *r, int64_t *out);
-/* Nearest-rank percentile of n sorted values; 0 when n is 0. */
-int64_t rep_percentile(const int64_t *sorted, size_t n, int pct);
+/* rep_percentile (nearest rank) is in leaselab/report.h. */
 
 const char *rep_fault_label(const sim_scenario *sc, int32_t fault,
 			    char *buf, size_t cap);

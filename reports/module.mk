@@ -4,11 +4,13 @@
 LIBS += leaselab-rep
 PUBLIC_LIBS += leaselab-rep
 leaselab-rep_SRCS := \
+	reports/chart.c \
 	reports/files.c \
 	reports/model.c \
 	reports/rbuf.c \
 	reports/report.c \
 	reports/suite.c \
+	reports/summary.c \
 	reports/timeline.c
 leaselab-rep_PKGS := libcjson
 PUBLIC_HEADERS += include/leaselab/report.h

@@ -1,15 +1,20 @@
 /* reports/report_int.h — helpers shared by the report writers.
  *
  * Floors, lowest first: rbuf.c (bytes), model.c (lanes, names, failover
- * figures), files.c (directories and files); then the writers: timeline.c,
- * report.c (calls timeline.c), suite.c (calls report.c). A writer calls only
- * downwards. */
+ * figures, the percentile), summary.c (verdict words, aggregates over
+ * seeds), chart.c (SVG axes: histograms, CDFs), files.c (directories and
+ * files); then the writers: timeline.c, report.c (calls timeline.c),
+ * suite.c (calls report.c). A writer calls only downwards. */
 #ifndef LEASELAB_REPORTS_INT_H
 #define LEASELAB_REPORTS_INT_H
 
 #include "leaselab/report.h"
 #include "model.h"
 #include "rbuf.h"
+
+/* chart.c: the charts of leaselab/report.h, appended to b. */
+void rep_chart_hist(rbuf *b, const rep_series *s, size_t n, const rep_chart_opts *o);
+void rep_chart_cdf(rbuf *b, const rep_series *s, size_t n, const rep_chart_opts *o);
 
 /* files.c: mkdir -p, and buf written to dir/name (0 or LE_EIO + message). */
 int rep_mkdirs(const char *dir, char *err, size_t errcap);

@@ -8,19 +8,27 @@
  * nothing is drawn as text inside the scaled group (labels live outside it
  * and are repositioned by the script). Long runs are thinned per lane
  * (segments under half a pixel merged into "mixed" ones); overlaps,
- * failovers and faults are never thinned. */
+ * failovers and faults are never thinned.
+ *
+ * The svg scales to the window (viewBox, width 100%); the script converts
+ * mouse positions back to svg units. Every history event up to
+ * MAX_EVENT_TICKS is a tick on its lane; hovering it shows its line of
+ * history.jsonl, which the page carries in a hidden <textarea>. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_int.h"
 
 enum {
-	LABEL_W = 240,
+	LABEL_W = 190,
 	PLOT_W = 1200,
 	TOP_H = 46,
 	LANE_H = 22,
 	LANE_GAP = 8,
 	MAX_SEGS_PER_LANE = 3000,
+	MAX_EVENT_TICKS = 4000,
+	MAX_HOLDER_KEYS = 24,
 };
 
 static double px(const rep_model *m, int64_t t_ns)
@@ -107,7 +115,13 @@ static const char CSS[] =
 	"body{font:13px system-ui,sans-serif;margin:16px;color:#222}"
 	"h1{font-size:18px;margin:0 0 4px}.verdict{font-weight:600;padding:2px 6px;border-radius:3px}"
 	".pass{background:#dff3df}.fail{background:#f8d7d7}"
-	"svg{border:1px solid #ccc;background:#fff;cursor:grab;user-select:none}"
+	".bug{background:#fff3d6;color:#8a4b00}"
+	"svg#tl{border:1px solid #ccc;background:#fff;cursor:grab;user-select:none;width:100%;height:auto;display:block}"
+	".settings td,.settings th{padding:1px 8px}.ev{stroke:#333;stroke-width:3;opacity:.35}"
+	".ev:hover{opacity:1;stroke:#000}.folbl{font-size:11px;fill:#1f4fbf;font-weight:600}"
+	"#tip{position:fixed;display:none;max-width:70vw;background:#fffbe6;border:1px solid #d4b106;"
+	"padding:4px 6px;font:11px ui-monospace,monospace;white-space:pre-wrap;word-break:break-all;"
+	"pointer-events:none;z-index:9}"
 	".following{fill:#cfd8e3}.leading{fill:#2e9d4e}.dead{fill:#f4f4f4}.mixed{fill:#8fa9c2}"
 	".paused{fill:#f2c037;opacity:.85}.cut{fill:url(#hatch)}"
 	".fault{fill:#7b61ff;opacity:.10}.overlap rect{fill:#e02424;opacity:.75}"
@@ -122,6 +136,8 @@ static const char CSS[] =
 static const char JS[] =
 	"(function(){'use strict';"
 	"var svg=document.getElementById('tl'),inner=document.getElementById('inner'),"
+	"tip=document.getElementById('tip'),evs=document.getElementById('events'),"
+	"lines=evs?evs.value.split('\\n'):[],VBW=svg.viewBox.baseVal.width,"
 	"ax=document.getElementById('axis'),fl=document.querySelectorAll('[data-x]'),"
 	"W=+svg.dataset.plotw,L=+svg.dataset.labelw,H=+svg.dataset.h,end=+svg.dataset.end,"
 	"k=1,tx=0,MAXK=Math.max(1,end/W*1000*4);"
@@ -139,10 +155,21 @@ static const char JS[] =
 	"for(var i=0;i<fl.length;i++){var x=L+tx+k*(+fl[i].dataset.x);fl[i].setAttribute('x',x);"
 	"fl[i].style.display=(x<L||x>L+W)?'none':'';}axis();}"
 	"function zoom(f,at){var x0=(at-tx)/k;k*=f;clamp();tx=at-x0*k;apply();}"
+	"function unit(){var r=svg.getBoundingClientRect();return r.width>0?VBW/r.width:1;}"
 	"svg.addEventListener('wheel',function(e){e.preventDefault();"
-	"var r=svg.getBoundingClientRect();zoom(e.deltaY<0?1.25:0.8,e.clientX-r.left-L);},{passive:false});"
-	"var drag=null;svg.addEventListener('mousedown',function(e){drag={x:e.clientX,tx:tx};});"
-	"window.addEventListener('mousemove',function(e){if(drag){tx=drag.tx+e.clientX-drag.x;apply();}});"
+	"var r=svg.getBoundingClientRect();zoom(e.deltaY<0?1.25:0.8,(e.clientX-r.left)*unit()-L);},{passive:false});"
+	"var drag=null;svg.addEventListener('mousedown',function(e){drag={x:e.clientX,tx:tx,u:unit()};});"
+	"window.addEventListener('mousemove',function(e){if(drag){tx=drag.tx+(e.clientX-drag.x)*drag.u;apply();}});"
+	"svg.addEventListener('mouseover',function(e){var i=e.target.getAttribute('data-i');"
+	"if(i===null){tip.style.display='none';return;}"
+	"tip.textContent='history.jsonl line '+(+i+2)+':\\n'+(lines[+i+1]||'');tip.style.display='block';"
+	"tip.style.left=Math.min(e.clientX+12,window.innerWidth-tip.offsetWidth-8)+'px';"
+	"tip.style.top=(e.clientY+14)+'px';});"
+	"svg.addEventListener('mouseleave',function(){tip.style.display='none';});"
+	"document.addEventListener('keydown',function(e){if(e.target&&/INPUT|TEXTAREA/.test(e.target.tagName))return;"
+	"var c=e.key;if(c==='+'||c==='='){zoom(1.5,W/2);}else if(c==='-'||c==='_'){zoom(1/1.5,W/2);}"
+	"else if(c==='0'){k=1;tx=0;apply();}else if(c==='ArrowLeft'){tx+=W/10;apply();}"
+	"else if(c==='ArrowRight'){tx-=W/10;apply();}else return;e.preventDefault();});"
 	"window.addEventListener('mouseup',function(){drag=null;});"
 	"document.getElementById('zin').onclick=function(){zoom(2,W/2);};"
 	"document.getElementById('zout').onclick=function(){zoom(0.5,W/2);};"
@@ -162,6 +189,52 @@ static void tl_thin(rep_model *m)
 	rep_segs_thin(&m->lease, half_px_ns, MAX_SEGS_PER_LANE);
 }
 
+static void secs_cell(rbuf *b, int64_t ns)
+{
+	rb_puts(b, "<td>");
+	rb_secs(b, ns);
+	rb_puts(b, " s</td>");
+}
+
+/* The election settings the run used (the scenario's defaults; pods that
+ * override them are listed in report.json). */
+static void tl_settings(rbuf *b, const sim_scenario *sc)
+{
+	const sim_election *e = &sc->defaults;
+	size_t overrides = 0;
+	for (size_t i = 0; i < sc->npods; i++)
+		overrides += memcmp(&sc->pods[i].election, e, sizeof *e) != 0;
+	rb_puts(b, "<table class=\"settings\"><tr><th>profile</th><th>lock</th><th>lease duration</th>"
+		   "<th>renew deadline</th><th>retry period</th><th>request timeout</th>"
+		   "<th>release on cancel</th><th>pods</th><th>faults</th></tr><tr><td>");
+	rb_html(b, e->profile && e->profile->name ? e->profile->name : "client-go");
+	rb_puts(b, "</td><td>");
+	rb_html(b, le_lock_kind_name(e->lock_kind));
+	rb_puts(b, " ");
+	rb_html(b, e->lock_namespace);
+	rb_puts(b, "/");
+	rb_html(b, e->lock_name);
+	rb_puts(b, "</td>");
+	secs_cell(b, e->lease_duration_ns);
+	secs_cell(b, e->renew_deadline_ns);
+	secs_cell(b, e->retry_period_ns);
+	if (e->request_timeout_ns)
+		secs_cell(b, e->request_timeout_ns);
+	else
+		rb_puts(b, "<td>profile default</td>");
+	rb_puts(b, e->release_on_cancel ? "<td>yes</td><td>" : "<td>no</td><td>");
+	rb_i64(b, (int64_t)sc->npods);
+	if (overrides) {
+		rb_puts(b, " (");
+		rb_i64(b, (int64_t)overrides);
+		rb_puts(b, " with own settings)");
+	}
+	rb_puts(b, "</td><td>");
+	rb_i64(b, (int64_t)sc->nfaults);
+	rb_puts(b, sc->nfaults ? " (listed under the plot)" : "");
+	rb_puts(b, "</td></tr></table>");
+}
+
 /* The page above the plot: title, verdict, description, repro, key. */
 static void tl_head(rbuf *b, const rep_run *run)
 {
@@ -176,33 +249,81 @@ static void tl_head(rbuf *b, const rep_run *run)
 	rb_html(b, sc->name[0] ? sc->name : sc->file);
 	rb_puts(b, " — seed ");
 	rb_i64(b, (int64_t)run->seed);
+	rep_verdict v = rep_verdict_of(sc, r);
 	rb_puts(b, "</h1><p><span class=\"verdict ");
-	rb_puts(b, r->exit_code == 0 ? "pass\">expectations met" : "fail\">expectations missed");
+	rb_puts(b, v == REP_V_PASS ? "pass" : v == REP_V_BUG_REPRODUCED ? "bug" : "fail");
+	rb_puts(b, "\">");
+	rb_puts(b, rep_verdict_label(v));
 	rb_puts(b, "</span> ");
 	rb_html(b, r->verdict);
 	rb_puts(b, "</p><p>");
 	rb_html(b, sc->description);
 	rb_puts(b, "</p><p>Reproduce: <code>");
 	rb_html(b, run->repro_command ? run->repro_command : "");
-	rb_puts(b, "</code></p><p><button id=\"zin\">zoom in</button> <button id=\"zout\">zoom out</button> "
-		   "<button id=\"zreset\">reset</button> — wheel to zoom, drag to pan, hover for details.</p>"
+	rb_puts(b, "</code></p>");
+	tl_settings(b, sc);
+	rb_puts(b, "<p><button id=\"zin\">zoom in</button> <button id=\"zout\">zoom out</button> "
+		   "<button id=\"zreset\">reset</button> — wheel or +/− to zoom, drag or ←/→ to pan, "
+		   "0 to reset; hover an event tick for its history line.</p>"
 		   "<div class=\"key\"><span class=\"leading\" style=\"background:#2e9d4e\"></span>leading"
 		   "<span style=\"background:#cfd8e3\"></span>following"
 		   "<span style=\"background:#f2c037\"></span>paused"
 		   "<span style=\"background:repeating-linear-gradient(45deg,#e67e22 0 2px,#fff 2px 4px)\"></span>cut off"
 		   "<span style=\"background:#f4f4f4;border:1px solid #ccc\"></span>not running"
 		   "<span style=\"background:#7b61ff;opacity:.3\"></span>fault"
-		   "<span style=\"background:#e02424\"></span>two leaders</div>");
+		   "<span style=\"background:#e02424\"></span>two leaders"
+		   "<span style=\"background:#1f6feb;height:3px\"></span>failover (label: its duration)</div>");
+}
+
+/* The colours of the lease-holder lane: one per identity that held it. */
+static void tl_holder_key(rbuf *b, const rep_model *m, const sim_history *h)
+{
+	int32_t seen[MAX_HOLDER_KEYS];
+	size_t n = 0;
+	bool free_seen = false, more = false;
+	for (size_t j = 0; j < m->lease.n; j++) {
+		const rep_seg *g = &m->lease.v[j];
+		if (g->state == REP_ST_MIXED || g->lane < 0) {
+			free_seen = true;
+			continue;
+		}
+		size_t k = 0;
+		while (k < n && seen[k] != g->lane)
+			k++;
+		if (k < n)
+			continue;
+		if (n == MAX_HOLDER_KEYS) {
+			more = true;
+			continue;
+		}
+		seen[n++] = g->lane;
+	}
+	rb_puts(b, "<div class=\"key holders\">lease holder (store):");
+	char style[64];
+	for (size_t k = 0; k < n; k++) {
+		rbuf sb = {style, 0, sizeof style, false};
+		holder_color(&sb, seen[k]);
+		rb_putc(&sb, '\0');
+		rb_puts(b, "<span style=\"background:");
+		rb_puts(b, style + 5); /* after "fill:" */
+		rb_puts(b, "\"></span>");
+		rb_html(b, rep_identity(h, seen[k]));
+	}
+	if (free_seen)
+		rb_puts(b, "<span style=\"background:#d9d9d9\"></span>free / many short terms");
+	if (more)
+		rb_puts(b, " … and more");
+	rb_puts(b, "</div>");
 }
 
 /* The <svg> element with its size, the data the script reads, and defs. */
 static void tl_svg_open(rbuf *b, const rep_model *m, int height, int plot_bottom)
 {
-	rb_puts(b, "<svg id=\"tl\" xmlns=\"http://www.w3.org/2000/svg\" width=\"");
+	rb_puts(b, "<svg id=\"tl\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
 	rb_i64(b, LABEL_W + PLOT_W + 40); /* room for the last axis label */
-	rb_puts(b, "\" height=\"");
+	rb_putc(b, ' ');
 	rb_i64(b, height);
-	rb_puts(b, "\" data-plotw=\"");
+	rb_puts(b, "\" preserveAspectRatio=\"xMinYMin meet\" data-plotw=\"");
 	rb_i64(b, PLOT_W);
 	rb_puts(b, "\" data-labelw=\"");
 	rb_i64(b, LABEL_W);
@@ -412,6 +533,83 @@ static void tl_failovers(rbuf *b, const rep_model *m, const sim_history *h,
 	}
 }
 
+/* Each failover's duration, centred on its bar, repositioned on zoom. */
+static void tl_failover_labels(rbuf *b, const rep_model *m, const sim_check_result *r)
+{
+	double y = TOP_H + (double)(m->npods + 1) * (LANE_H + LANE_GAP) + LANE_H / 2.0 - 4;
+	for (size_t i = 0; i < r->nfailovers; i++) {
+		const sim_failover *f = &r->failovers[i];
+		int64_t t1 = f->to_pod >= 0 ? f->leader_ns : m->end_ns;
+		double mid = (px(m, f->cause_ns) + px(m, t1)) / 2;
+		rb_puts(b, "<text class=\"folbl\" text-anchor=\"middle\" y=\"");
+		rb_fixed2(b, y);
+		rb_puts(b, "\" data-x=\"");
+		rb_fixed2(b, mid);
+		rb_puts(b, "\" x=\"");
+		rb_fixed2(b, LABEL_W + mid);
+		rb_puts(b, "\">");
+		rb_secs(b, t1 - f->cause_ns);
+		rb_puts(b, f->to_pod >= 0 ? " s" : " s, no leader");
+		rb_puts(b, "</text>");
+	}
+}
+
+/* A tick per history event on its pod's lane (events of no pod on the
+ * lease lane); data-i is the event's index, for the hover line. */
+static void tl_event_ticks(rbuf *b, const rep_model *m, const sim_history *h)
+{
+	size_t n = h->n < MAX_EVENT_TICKS ? h->n : MAX_EVENT_TICKS;
+	rb_puts(b, "<g class=\"events\">");
+	for (size_t i = 0; i < n; i++) {
+		const sim_event *e = &h->ev[i];
+		size_t lane = e->pod >= 0 && (size_t)e->pod < m->npods ? (size_t)e->pod : m->npods;
+		double y = TOP_H + (double)lane * (LANE_H + LANE_GAP);
+		double x = px(m, e->t_ns);
+		rb_puts(b, "<line class=\"ev\" vector-effect=\"non-scaling-stroke\" data-i=\"");
+		rb_i64(b, (int64_t)i);
+		rb_puts(b, "\" x1=\"");
+		rb_fixed2(b, x);
+		rb_puts(b, "\" x2=\"");
+		rb_fixed2(b, x);
+		rb_puts(b, "\" y1=\"");
+		rb_fixed2(b, y - 3);
+		rb_puts(b, "\" y2=\"");
+		rb_fixed2(b, y + 3);
+		rb_puts(b, "\"/>");
+	}
+	rb_puts(b, "</g>");
+}
+
+/* The history's lines (header + the ticked events) for the hover text, in
+ * a hidden textarea: its content is text, so escaping is plain HTML. */
+static void tl_event_lines(rbuf *b, const rep_run *run)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	int rc = sim_history_write_jsonl(run->history, run->scenario, f);
+	if (fclose(f) != 0 || rc != LE_OK) {
+		free(text);
+		return;
+	}
+	/* keep the header and the first MAX_EVENT_TICKS event lines */
+	size_t keep = 0, lines = 0;
+	while (keep < len && lines <= MAX_EVENT_TICKS) {
+		const char *nl = memchr(text + keep, '\n', len - keep);
+		keep = nl ? (size_t)(nl - text) + 1 : len;
+		lines++;
+	}
+	if (keep > 0 && text[keep - 1] == '\n')
+		keep--;
+	text[keep] = '\0';
+	rb_puts(b, "<textarea id=\"events\" hidden readonly>");
+	rb_html(b, text);
+	rb_puts(b, "</textarea>");
+	free(text);
+}
+
 /* Floating fault numbers above the plot, repositioned on zoom. */
 static void tl_fault_numbers(rbuf *b, const rep_model *m)
 {
@@ -462,6 +660,7 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 	int plot_bottom = height - 10;
 
 	tl_head(b, run);
+	tl_holder_key(b, m, h);
 	tl_svg_open(b, m, height, plot_bottom);
 	tl_lane_labels(b, m, h, nlanes);
 	rb_puts(b, "<g transform=\"translate(");
@@ -473,10 +672,13 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 	tl_lease_lane(b, m, h);
 	tl_overlaps(b, m, h, run->result);
 	tl_failovers(b, m, h, run->result);
+	tl_event_ticks(b, m, h);
 	rb_puts(b, "</g></g>");
 	tl_fault_numbers(b, m);
-	rb_puts(b, "</svg>");
+	tl_failover_labels(b, m, run->result);
+	rb_puts(b, "</svg><div id=\"tip\"></div>");
 	tl_fault_table(b, run, m);
+	tl_event_lines(b, run);
 	rb_puts(b, "<script>window.onerror=function(m){document.body.setAttribute('data-error',String(m));};");
 	rb_puts(b, JS);
 	rb_puts(b, "</script></body></html>\n");

@@ -1298,7 +1298,7 @@ static void decide(checker *c)
 			r->exit_code = SIM_EXIT_PASS;
 			r->expectations_met = true;
 			snprintf(r->verdict, sizeof r->verdict,
-				 "PASS (expected %s violation found): %s: %.200s",
+				 "BUG REPRODUCED (expected %s violation): %s: %.200s",
 				 x->violation == SIM_INV_NONE ? "a" : name,
 				 sim_invariant_name(v->inv), v->text);
 		} else {
@@ -1307,7 +1307,8 @@ static void decide(checker *c)
 			r->exit_code = liveness_class ? SIM_EXIT_LIVENESS : SIM_EXIT_SAFETY;
 			r->expectations_met = false;
 			snprintf(r->verdict, sizeof r->verdict,
-				 "FAIL: expected %s %s violation, none found",
+				 "FAIL: expected bug not reproduced (%s %s violation "
+				 "was expected, none found)",
 				 x->violation == SIM_INV_NONE ? "an" : "a",
 				 x->violation == SIM_INV_NONE ? "invariant" : name);
 		}

@@ -4,6 +4,7 @@
 LIBS += leaselab-sim
 PUBLIC_LIBS += leaselab-sim
 leaselab-sim_SRCS := \
+	sim/advise.c \
 	sim/check.c \
 	sim/clock.c \
 	sim/heap.c \
@@ -11,17 +12,17 @@ leaselab-sim_SRCS := \
 	sim/history_read.c \
 	sim/net.c \
 	sim/override.c \
+	sim/progress.c \
 	sim/rng.c \
 	sim/scenario.c \
 	sim/scenario_yaml.c \
 	sim/sweep.c \
-	sim/advise.c \
 	sim/world.c \
 	sim/world_base.c \
 	sim/world_faults.c \
 	sim/world_run.c
 leaselab-sim_PKGS := yaml-0.1
-PUBLIC_HEADERS += include/leaselab/sim.h
+PUBLIC_HEADERS += include/leaselab/sim.h include/leaselab/progress.h
 
 BINS += sim
 sim_SRCS := sim/cmd/sim.c

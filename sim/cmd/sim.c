@@ -1,6 +1,7 @@
 /* bin/sim — run scenario files in the deterministic simulator and check them.
  *
- *   bin/sim run FILE... [--seed N] [--seeds N] [--out DIR]
+ *   bin/sim run FILE|DIR... [--seed N] [--seeds N] [--out DIR]
+ *                       [--keep failing|all|none|sample:N]
  *                       [--check-determinism] [--ignore-expectations] [--quiet]
  *   bin/sim check HISTORY.jsonl [--scenario FILE] [--out DIR]
  *   bin/sim --help
@@ -22,18 +23,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "leaselab/progress.h"
 #include "leaselab/report.h"
 #include "leaselab/sim.h"
 #include "../search.h"
 
 #define MAX_SEEDS 10000000ULL
 #define MAX_LISTED 10 /* violations listed per run before "... N more" */
+#define MAX_QUIET_FAILS 5 /* failing runs --quiet describes before counting */
+#define DEFAULT_SAMPLE 10 /* seeds per scenario kept besides failing ones */
 
 static const char usage_text[] =
-	"usage: bin/sim run FILE... [--seed N] [--seeds N] [--out DIR]\n"
+	"usage: bin/sim run FILE|DIR... [--seed N] [--seeds N] [--out DIR]\n"
+	"                   [--keep failing|all|none|sample:N]\n"
 	"                   [--check-determinism] [--ignore-expectations] [--quiet]\n"
 	"                   [--set PATH=VALUE]...\n"
 	"       bin/sim sweep BASE.yaml --param PATH=LO..HI[:STEP] [--param ...]\n"
@@ -45,17 +51,24 @@ static const char usage_text[] =
 	"\n"
 	"Simulate each scenario file in virtual time and check the invariants:\n"
 	"at most one leader, bounded failover, lease history, liveness, stability.\n"
+	"A DIR runs the *.yaml files in it (sorted by name).\n"
 	"\n"
 	"  --seed N               first seed (default: the scenario's seed, else 1)\n"
 	"  --seeds N              run seeds N..N+count-1 (default 1 seed)\n"
 	"  --out DIR              write DIR/<scenario>/seed-<N>/history.jsonl and the\n"
 	"                         reports (report.json, summary.md, timeline.html),\n"
-	"                         plus DIR/junit.xml and DIR/index.html\n"
+	"                         plus DIR/junit.xml, DIR/index.html, DIR/summary.md\n"
+	"                         and DIR/suite.json (aggregates over every seed)\n"
+	"  --keep WHICH           which seeds get per-seed files with --out:\n"
+	"                         failing, all, none, or sample:N (the failing ones\n"
+	"                         plus the first N seeds of each scenario);\n"
+	"                         default sample:10. Every seed is still counted.\n"
 	"  --check-determinism    run every seed twice and compare the histories\n"
 	"                         byte for byte (first differing event on failure)\n"
 	"  --ignore-expectations  judge `expect: violation` scenarios as ordinary\n"
 	"                         ones (shows the checker is not vacuous)\n"
-	"  --quiet                print only failing runs and the totals\n"
+	"  --quiet                print the per-scenario aggregates, the totals and\n"
+	"                         the first 5 failing runs with their reproduce commands\n"
 	"  --set PATH=VALUE       override a scenario field without editing the file:\n"
 	"                         --set election.leaseDuration=30s --set faults[0].duration=25s\n"
 	"\n"
@@ -87,6 +100,10 @@ typedef struct options {
 	sim_override *sets;        /* --set PATH=VALUE, in order */
 	size_t nsets;
 	char sets_text[4096];      /* " --set P=V" ... for the repro command */
+	enum { KEEP_SAMPLE, KEEP_FAILING, KEEP_ALL, KEEP_NONE } keep;
+	uint64_t keep_sample; /* KEEP_SAMPLE: first N seeds of each scenario */
+	char **owned;         /* files found in DIR arguments (freed at exit) */
+	size_t nowned;
 } options;
 
 /* One scenario x seed, kept for the aggregate lines and the suite report. */
@@ -94,8 +111,9 @@ typedef struct run_rec {
 	size_t scenario;
 	uint64_t seed;
 	sim_check_result result;
-	char repro[SIM_PATH_MAX + 128];
-	char dir[SIM_PATH_MAX];
+	/* Sized to fit (a 100,000-seed run keeps 100,000 of these): */
+	char *repro;  /* the command that reproduces the run */
+	char *dir;    /* its per-seed files; NULL when not kept (--keep) */
 	double wall_s;
 } run_rec;
 
@@ -105,7 +123,10 @@ typedef struct session {
 	run_rec *runs;
 	size_t nruns, runs_cap;
 	bool header_printed;
+	size_t quiet_fails;    /* failing runs described under --quiet */
 	int worst;
+	sim_progress progress; /* on a terminal only (leaselab/progress.h) */
+	uint64_t done;         /* runs finished, for the progress bar */
 } session;
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -212,12 +233,124 @@ static bool is_flag(const char *arg, const char *flag)
 	return strncmp(arg, flag, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+static bool parse_keep(const char *v, options *o)
+{
+	if (!strcmp(v, "failing"))
+		o->keep = KEEP_FAILING;
+	else if (!strcmp(v, "all"))
+		o->keep = KEEP_ALL;
+	else if (!strcmp(v, "none"))
+		o->keep = KEEP_NONE;
+	else if (!strncmp(v, "sample:", 7) && parse_u64(v + 7, &o->keep_sample))
+		o->keep = KEEP_SAMPLE;
+	else
+		return false;
+	return true;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.yaml / *.yml files of dir, sorted, appended to o->owned. Returns
+ * how many, or -1 with the reason printed. */
+static long list_dir(const char *dir, options *o, size_t *cap)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "sim: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	size_t start = o->nowned;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		bool yaml = (n > 5 && !strcmp(e->d_name + n - 5, ".yaml")) ||
+			    (n > 4 && !strcmp(e->d_name + n - 4, ".yml"));
+		if (!yaml || e->d_name[0] == '.')
+			continue;
+		if (o->nowned == *cap) {
+			size_t nc = *cap ? *cap * 2 : 16;
+			char **p = realloc(o->owned, nc * sizeof *p);
+			if (!p)
+				break;
+			o->owned = p;
+			*cap = nc;
+		}
+		size_t len = strlen(dir) + n + 2;
+		char *path = malloc(len);
+		if (!path)
+			break;
+		snprintf(path, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+		o->owned[o->nowned++] = path;
+	}
+	closedir(d);
+	qsort(o->owned + start, o->nowned - start, sizeof *o->owned, cmp_str);
+	return (long)(o->nowned - start);
+}
+
+/* Replace every directory argument by the scenario files in it. Returns -1
+ * to go on, or an exit code. */
+static int expand_dirs(options *o)
+{
+	size_t cap = 0, total = 0;
+	size_t *count = calloc(o->nfiles ? o->nfiles : 1, sizeof *count);
+	if (!count)
+		return SIM_EXIT_INTERNAL;
+	for (size_t i = 0; i < o->nfiles; i++) {
+		struct stat st;
+		if (stat(o->files[i], &st) != 0 || !S_ISDIR(st.st_mode)) {
+			total++;
+			continue;
+		}
+		long n = list_dir(o->files[i], o, &cap);
+		if (n < 0) {
+			free(count);
+			return SIM_EXIT_BAD_INPUT;
+		}
+		if (n == 0) {
+			fprintf(stderr, "sim: %s: no *.yaml scenario files in this directory\n",
+				o->files[i]);
+			free(count);
+			return SIM_EXIT_BAD_INPUT;
+		}
+		count[i] = (size_t)n;
+		total += (size_t)n;
+	}
+	if (o->nowned == 0) {
+		free(count);
+		return -1;
+	}
+	const char **files = calloc(total, sizeof *files);
+	if (!files) {
+		free(count);
+		return SIM_EXIT_INTERNAL;
+	}
+	size_t k = 0, next = 0;
+	for (size_t i = 0; i < o->nfiles; i++) {
+		if (!count[i]) {
+			files[k++] = o->files[i];
+			continue;
+		}
+		for (size_t j = 0; j < count[i]; j++)
+			files[k++] = o->owned[next++];
+	}
+	free(o->files);
+	free(count);
+	o->files = files;
+	o->nfiles = total;
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit code. */
 static int parse_args(int argc, char **argv, options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->argv0 = argc > 0 ? argv[0] : "bin/sim";
 	o->seeds = 1;
+	o->keep = KEEP_SAMPLE;
+	o->keep_sample = DEFAULT_SAMPLE;
 	if (argc < 2) {
 		fputs(usage_text, stderr);
 		return SIM_EXIT_BAD_INPUT;
@@ -264,6 +397,13 @@ static int parse_args(int argc, char **argv, options *o)
 			o->nsets++;
 			size_t k = strlen(o->sets_text);
 			snprintf(o->sets_text + k, sizeof o->sets_text - k, " --set %s", v);
+		} else if (is_flag(a, "--keep")) {
+			if (!(v = flag_value(argc, argv, &i, "--keep")))
+				return bad_flag("%s: missing value; expected failing, all, none or sample:N%s",
+						"--keep", "");
+			if (!parse_keep(v, o))
+				return bad_flag("--keep: expected failing, all, none or sample:N "
+						"(N from 0), got '%s'%s", v, "");
 		} else if (!strcmp(a, "--check-determinism")) {
 			o->check_determinism = true;
 		} else if (!strcmp(a, "--ignore-expectations")) {
@@ -280,7 +420,7 @@ static int parse_args(int argc, char **argv, options *o)
 		return bad_flag("run: no scenario file given%s%s", "", "");
 	if (o->seed_given && o->seeds > 1 && o->seed > UINT64_MAX - o->seeds)
 		return bad_flag("--seed: %s plus --seeds overflows%s", "the seed", "");
-	return -1;
+	return expand_dirs(o);
 }
 
 /* ---- one run ------------------------------------------------------------------- */
@@ -509,6 +649,24 @@ static run_rec *new_run(session *s)
 	return r;
 }
 
+/* The first seed a scenario runs (--seed, else the scenario's, else 1). */
+static uint64_t run_first_seed(const session *s, const sim_scenario *sc)
+{
+	return s->opt.seed_given ? s->opt.seed : sc->seed ? sc->seed : 1;
+}
+
+/* Whether the k-th seed of a scenario gets per-seed files (--keep). */
+static bool keep_files(const session *s, uint64_t k, int exit_code)
+{
+	switch (s->opt.keep) {
+	case KEEP_ALL: return true;
+	case KEEP_NONE: return false;
+	case KEEP_FAILING: return exit_code != SIM_EXIT_PASS;
+	case KEEP_SAMPLE: return exit_code != SIM_EXIT_PASS || k < s->opt.keep_sample;
+	}
+	return true;
+}
+
 static void run_one(session *s, size_t si, uint64_t seed)
 {
 	const sim_scenario *sc = &s->scenarios[si];
@@ -519,8 +677,15 @@ static void run_one(session *s, size_t si, uint64_t seed)
 	}
 	run->scenario = si;
 	run->seed = seed;
-	repro_command(s, sc, seed, run->repro, sizeof run->repro);
+	char repro[SIM_PATH_MAX + 128];
+	repro_command(s, sc, seed, repro, sizeof repro);
+	if (!(run->repro = strdup(repro))) {
+		note_exit(s, SIM_EXIT_INTERNAL);
+		return;
+	}
 	bool header = !s->opt.quiet || !s->header_printed;
+	if (header)
+		sim_progress_clear(&s->progress);
 	if (header) {
 		printf("# seed %" PRIu64 ": %s\n", seed, run->repro);
 		s->header_printed = true;
@@ -543,9 +708,15 @@ static void run_one(session *s, size_t si, uint64_t seed)
 	if (sim_check(sc, h, &run->result) != LE_OK)
 		code = SIM_EXIT_INTERNAL;
 	int rcode = run->result.exit_code;
-	if (!header && rcode != SIM_EXIT_PASS)
+	/* --quiet describes the first few failing runs; the rest are counted
+	 * in the aggregates and listed in the reports. */
+	bool describe = !s->opt.quiet ||
+			(rcode != SIM_EXIT_PASS && s->quiet_fails++ < MAX_QUIET_FAILS);
+	if (!header && describe) {
+		sim_progress_clear(&s->progress);
 		printf("# seed %" PRIu64 ": %s\n", seed, run->repro);
-	if (!s->opt.quiet || rcode != SIM_EXIT_PASS) {
+	}
+	if (describe) {
 		printf("%s (seed %" PRIu64 "): %s\n", sc->name, seed, run->result.verdict);
 		print_result(h, &run->result);
 		if (!s->opt.quiet)
@@ -557,85 +728,77 @@ static void run_one(session *s, size_t si, uint64_t seed)
 
 	if (s->opt.check_determinism)
 		note_exit(s, check_determinism(sc, seed, h));
-	if (s->opt.out_dir) {
+	if (s->opt.out_dir && keep_files(s, seed - run_first_seed(s, sc), rcode)) {
 		char slug[SIM_NAME_MAX];
 		scenario_slug(sc->file, slug, sizeof slug);
-		snprintf(run->dir, sizeof run->dir, "%s/%s/seed-%" PRIu64,
-			 s->opt.out_dir, slug, seed);
-		int wc = write_history_file(h, sc, run->dir);
+		char dir[SIM_PATH_MAX];
+		snprintf(dir, sizeof dir, "%s/%s/seed-%" PRIu64, s->opt.out_dir, slug, seed);
+		int wc = (run->dir = strdup(dir)) ? write_history_file(h, sc, run->dir)
+						  : SIM_EXIT_INTERNAL;
 		if (wc == SIM_EXIT_PASS)
 			wc = hand_to_reports(sc, h, run);
 		note_exit(s, wc);
 	}
 	sim_world_free(w);
 	fflush(stdout);
+	sim_progress_update(&s->progress, ++s->done, now_s());
 }
 
 /* ---- aggregate over seeds ---------------------------------------------------- */
 
-static int cmp_i64(const void *a, const void *b)
+/* The runs of one scenario as the report writer sees them. */
+static rep_run *as_rep_runs(const session *s, size_t first, size_t n)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
+	rep_run *rr = calloc(n ? n : 1, sizeof *rr);
+	if (!rr)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const run_rec *r = &s->runs[first + i];
+		rr[i] = (rep_run){
+			.scenario = &s->scenarios[r->scenario],
+			.seed = r->seed,
+			.result = &r->result,
+			.repro_command = r->repro,
+			.sim_wall_seconds = r->wall_s,
+			.dir = r->dir,
+		};
+	}
+	return rr;
 }
 
-static void print_aggregate(const session *s, size_t si, size_t first, size_t n)
+/* One line per scenario: the aggregates of reports/summary.c, the same
+ * figures index.html, summary.md and suite.json show. */
+static void print_aggregate(const session *s, size_t first, size_t n)
 {
-	size_t pass = 0, nfo = 0;
-	for (size_t i = first; i < first + n; i++) {
-		pass += s->runs[i].result.exit_code == SIM_EXIT_PASS;
-		for (size_t k = 0; k < s->runs[i].result.nfailovers; k++)
-			nfo += s->runs[i].result.failovers[k].to_pod >= 0;
-	}
-	int64_t *d = malloc((nfo ? nfo : 1) * sizeof *d);
-	if (!d)
+	rep_run *rr = as_rep_runs(s, first, n);
+	rep_summary *sum = NULL;
+	size_t ns = 0;
+	if (!rr || rep_summarize(rr, n, &sum, &ns) != LE_OK) {
+		free(rr);
 		return;
-	size_t m = 0;
-	for (size_t i = first; i < first + n; i++)
-		for (size_t k = 0; k < s->runs[i].result.nfailovers; k++) {
-			const sim_failover *f = &s->runs[i].result.failovers[k];
-			if (f->to_pod >= 0)
-				d[m++] = f->leader_ns - f->cause_ns;
-		}
-	printf("%s: %zu/%zu seeds passed", s->scenarios[si].name, pass, n);
-	if (m > 0) {
-		qsort(d, m, sizeof *d, cmp_i64);
-		double sum = 0;
-		for (size_t i = 0; i < m; i++)
-			sum += secs(d[i]);
-		printf("; failover min %.3f s, p50 %.3f s, mean %.3f s, max %.3f s "
-		       "(%zu failovers)", secs(d[0]), secs(d[(m - 1) / 2]),
-		       sum / (double)m, secs(d[m - 1]), m);
 	}
-	printf("\n");
-	free(d);
+	char line[2048];
+	for (size_t g = 0; g < ns; g++) {
+		rep_summary_line(&sum[g], line, sizeof line);
+		printf("%s\n", line);
+	}
+	rep_summaries_free(sum, ns);
+	free(rr);
 }
 
 /* ---- main ------------------------------------------------------------------------- */
 
+/* Every run is counted in the suite reports; those without files (--keep)
+ * are not linked. */
 static void write_suite(session *s)
 {
-	rep_run *rr = calloc(s->nruns ? s->nruns : 1, sizeof *rr);
+	rep_run *rr = as_rep_runs(s, 0, s->nruns);
 	if (!rr) {
 		note_exit(s, SIM_EXIT_INTERNAL);
 		return;
 	}
-	size_t n = 0;
-	for (size_t i = 0; i < s->nruns; i++) {
-		if (!s->runs[i].dir[0])
-			continue;
-		rr[n++] = (rep_run){
-			.scenario = &s->scenarios[s->runs[i].scenario],
-			.seed = s->runs[i].seed,
-			.history = NULL, /* not kept across runs */
-			.result = &s->runs[i].result,
-			.repro_command = s->runs[i].repro,
-			.sim_wall_seconds = s->runs[i].wall_s,
-			.dir = s->runs[i].dir,
-		};
-	}
 	char err[LE_ERRMSG_MAX] = "";
-	if (n > 0 && rep_write_suite(rr, n, s->opt.out_dir, err, sizeof err) != LE_OK) {
+	if (rep_write_suite(rr, s->nruns, s->opt.out_dir, err, sizeof err) != LE_OK) {
 		fprintf(stderr, "sim: suite report in %s: %s\n", s->opt.out_dir, err);
 		note_exit(s, SIM_EXIT_INTERNAL);
 	}
@@ -647,6 +810,9 @@ static int cmd_run(int argc, char **argv)
 	session s = { .worst = SIM_EXIT_PASS };
 	int rc = parse_args(argc, argv, &s.opt);
 	if (rc >= 0) {
+		for (size_t i = 0; i < s.opt.nowned; i++)
+			free(s.opt.owned[i]);
+		free(s.opt.owned);
 		free(s.opt.files);
 		free(s.opt.sets);
 		return rc;
@@ -654,6 +820,7 @@ static int cmd_run(int argc, char **argv)
 	s.scenarios = calloc(s.opt.nfiles, sizeof *s.scenarios);
 	if (!s.scenarios)
 		return SIM_EXIT_INTERNAL;
+	sim_progress_init(&s.progress, stderr, (uint64_t)s.opt.nfiles * s.opt.seeds, now_s());
 	for (size_t i = 0; i < s.opt.nfiles; i++) {
 		sim_scenario *sc = &s.scenarios[i];
 		char err[LE_ERRMSG_MAX] = "";
@@ -670,13 +837,16 @@ static int cmd_run(int argc, char **argv)
 			scenario_slug(sc->file, sc->name, sizeof sc->name);
 		if (s.opt.ignore_expectations)
 			sc->expect.expect_violation = false;
-		uint64_t first = s.opt.seed_given ? s.opt.seed : sc->seed ? sc->seed : 1;
+		uint64_t first = run_first_seed(&s, sc);
 		size_t first_run = s.nruns;
 		for (uint64_t k = 0; k < s.opt.seeds; k++)
 			run_one(&s, i, first + k);
-		if (s.opt.seeds > 1)
-			print_aggregate(&s, i, first_run, s.nruns - first_run);
+		if (s.opt.seeds > 1) {
+			sim_progress_clear(&s.progress);
+			print_aggregate(&s, first_run, s.nruns - first_run);
+		}
 	}
+	sim_progress_finish(&s.progress, now_s());
 	if (s.opt.out_dir && s.nruns > 0)
 		write_suite(&s);
 	if (s.nruns > 1 || s.opt.nfiles > 1) {
@@ -685,10 +855,17 @@ static int cmd_run(int argc, char **argv)
 			pass += s.runs[i].result.exit_code == SIM_EXIT_PASS;
 		printf("total: %zu/%zu runs passed, exit %d\n", pass, s.nruns, s.worst);
 	}
+	if (s.opt.quiet && s.quiet_fails > MAX_QUIET_FAILS)
+		printf("... and %zu more failing runs (not described; see the aggregates%s)\n",
+		       s.quiet_fails - MAX_QUIET_FAILS,
+		       s.opt.out_dir ? " and the reports" : "");
 	if (s.opt.out_dir && s.nruns > 0)
 		printf("reports: %s/index.html\n", s.opt.out_dir);
-	for (size_t i = 0; i < s.nruns; i++)
+	for (size_t i = 0; i < s.nruns; i++) {
 		sim_check_result_free(&s.runs[i].result);
+		free(s.runs[i].repro);
+		free(s.runs[i].dir);
+	}
 	for (size_t i = 0; i < s.opt.nfiles; i++)
 		if (s.scenarios[i].file[0])
 			sim_scenario_free(&s.scenarios[i]);
@@ -696,6 +873,9 @@ static int cmd_run(int argc, char **argv)
 	free(s.scenarios);
 	free(s.opt.files);
 	free(s.opt.sets);
+	for (size_t i = 0; i < s.opt.nowned; i++)
+		free(s.opt.owned[i]);
+	free(s.opt.owned);
 	return s.worst;
 }
 
@@ -787,13 +967,15 @@ static int cmd_check(int argc, char **argv)
 	/* The command that reproduces the run, as `run` names it: a report
 	 * written from the stored history is the run's own report. */
 	run_rec run;
+	char repro[SIM_PATH_MAX + 128], dir[SIM_PATH_MAX];
 	memset(&run, 0, sizeof run);
+	run.repro = repro;
 	run.seed = h.seed;
 	if (!strcmp(h.driver, "sim"))
-		snprintf(run.repro, sizeof run.repro, "%s run %s --seed %" PRIu64,
+		snprintf(repro, sizeof repro, "%s run %s --seed %" PRIu64,
 			 o.argv0, sc.file, h.seed);
 	else
-		snprintf(run.repro, sizeof run.repro, "%s check %s", o.argv0, o.history);
+		snprintf(repro, sizeof repro, "%s check %s", o.argv0, o.history);
 	printf("# seed %" PRIu64 ": %s\n", h.seed, run.repro);
 	int code = SIM_EXIT_PASS;
 	if (sim_check(&sc, &h, &run.result) != LE_OK)
@@ -805,7 +987,8 @@ static int cmd_check(int argc, char **argv)
 	if (code == SIM_EXIT_PASS)
 		code = run.result.exit_code;
 	if (o.out_dir) {
-		snprintf(run.dir, sizeof run.dir, "%s", o.out_dir);
+		snprintf(dir, sizeof dir, "%s", o.out_dir);
+		run.dir = dir;
 		int wc = SIM_EXIT_INTERNAL;
 		if (mkdirs(o.out_dir) != 0)
 			fprintf(stderr, "sim: %s: %s\n", o.out_dir, strerror(errno));

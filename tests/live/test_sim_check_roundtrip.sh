@@ -55,7 +55,7 @@ bin/sim check "$h" >/dev/null 2>&1; rc0=$?
 [ "$rc0" -ne 0 ] || fail "pause-leader judged without its expectation should fail"
 bin/sim check "$h" --scenario scenarios/bugs/pause-leader.yaml >"$TMP/s.txt" 2>&1; rc=$?
 [ "$rc" -eq 0 ] || fail "check --scenario: exit $rc: $(head -3 "$TMP/s.txt")"
-grep -q 'PASS (expected' "$TMP/s.txt" || fail "check --scenario: $(head -3 "$TMP/s.txt")"
+grep -q 'BUG REPRODUCED (expected' "$TMP/s.txt" || fail "check --scenario: $(head -3 "$TMP/s.txt")"
 echo "--scenario: the file's expectation (a violation) turns exit $rc0 into 0"
 
 # 4. not vacuous: a second leader written into a passing history is caught.

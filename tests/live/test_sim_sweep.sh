@@ -21,7 +21,7 @@ expect_exit() { # code, grep pattern, command...
 # scenario's expected violation is not found (exit 1); the command to
 # reproduce names the override.
 expect_exit 1 'seed 1: .* --set faults\[0\]\.duration=2s' bin/sim run $PL --set 'faults[0].duration=2s'
-expect_exit 0 'PASS \(expected safety' bin/sim run $PL --set 'faults[0].duration=25s'
+expect_exit 0 'BUG REPRODUCED \(expected safety' bin/sim run $PL --set 'faults[0].duration=25s'
 # a key the file lacks is added (flow mappings nest)
 expect_exit 0 'bound 40.000 s' bin/sim run $BH --set expect.failover.max=40s
 # bad paths and values: the file's line, exit 3

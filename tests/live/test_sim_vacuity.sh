@@ -12,9 +12,9 @@ mapfile -t files < <(suite_scenarios)
 checked=0; bad=0
 for f in "${files[@]}"; do
   out=$(bin/sim run "$f" --seeds "$SEEDS" 2>&1)
-  # "PASS (expected safety violation found): ..." names the invariant.
-  inv=$(printf '%s\n' "$out" | grep -m1 -o 'PASS (expected [a-z-]* violation found)' |
-        sed 's/PASS (expected \(.*\) violation found)/\1/')
+  # "BUG REPRODUCED (expected safety violation): ..." names the invariant.
+  inv=$(printf '%s\n' "$out" | grep -m1 -o 'BUG REPRODUCED (expected [a-z-]* violation)' |
+        sed 's/BUG REPRODUCED (expected \(.*\) violation)/\1/')
   [ -n "$inv" ] || continue
   checked=$((checked + 1))
   raw=$(bin/sim run "$f" --seeds "$SEEDS" --ignore-expectations 2>&1)

@@ -263,6 +263,29 @@ static void test_timeline_has_a_lane_per_pod_and_a_mark_per_overlap(void **state
 	assert_int_equal(count(s, "class=\"lane-lease\""), 1);
 	assert_int_equal(count(s, "class=\"fault\""), 1);
 	assert_int_equal(count(s, "class=\"failover"), 1);
+	/* an expected bug that was found reads as a bug, not as a pass */
+	assert_non_null(strstr(s, "<span class=\"verdict bug\">BUG REPRODUCED (expected)</span>"));
+	/* the failover is labelled with its duration (20 s -> 35 s) */
+	assert_int_equal(count(s, "class=\"folbl\""), 1);
+	assert_non_null(strstr(s, ">15.000 s</text>"));
+	/* settings, the holder legend (identities pod-a, pod-b held it) */
+	assert_non_null(strstr(s, "<table class=\"settings\">"));
+	assert_non_null(strstr(s, "<td>15.000 s</td>"));
+	const char *key = strstr(s, "lease holder (store):");
+	assert_non_null(key);
+	assert_true(strstr(key, "</span>pod-a") && strstr(key, "</span>pod-b"));
+	/* a tick per event, and the history's lines (header + one per event)
+	 * for the hover text */
+	assert_int_equal(count(s, "<line class=\"ev\""), (int)f->h.n);
+	const char *ta = strstr(s, "<textarea id=\"events\" hidden readonly>");
+	assert_non_null(ta);
+	const char *te = strstr(ta, "</textarea>");
+	int nl = 0;
+	for (const char *q = ta; q < te; q++)
+		nl += *q == '\n';
+	assert_int_equal(nl, (int)f->h.n); /* n + 1 lines, n newlines between */
+	/* scales to the window: a viewBox, no fixed width */
+	assert_non_null(strstr(s, "<svg id=\"tl\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "));
 	/* escaped, self-contained */
 	assert_non_null(strstr(s, "a &lt;paused&gt; leader &amp; a new one"));
 	assert_null(strstr(s, "http://") == NULL ? NULL : strstr(s, "src=\"http"));
@@ -304,8 +327,11 @@ static void test_junit_counts_and_structure(void **state)
 	assert_non_null(idx);
 	assert_int_equal(count(idx, "<tr class=\"run\">"), 3);
 	assert_non_null(strstr(idx, "href=\"seed-1/timeline.html\""));
-	/* several seeds with failovers: a histogram */
-	assert_int_equal(count(idx, "class=\"histogram\""), 1);
+	/* several seeds with failovers: a failover histogram, and one of the
+	 * overlap lengths (the fixture has a split brain) */
+	assert_int_equal(count(idx, "class=\"chart hist\""), 2);
+	assert_int_equal(count(idx, ": failover time over 3 seeds<"), 1);
+	assert_int_equal(count(idx, ": overlap length (two leaders at once)<"), 1);
 	free(idx);
 	char *svg = slurp(sdir, "failover-histogram-pause.svg");
 	assert_non_null(svg);
