@@ -1,13 +1,15 @@
 # sim/: virtual time, nodes, network, scenario parser, checker
 # (libleaselab-sim), and the sim binary. reports/: libleaselab-rep.
-LIBS += leaselab-sim leaselab-rep
+LIBS += leaselab-sim leaselab-rep leaselab-live
 leaselab-sim_SRCS := $(wildcard sim/*.c)
 leaselab-rep_SRCS := $(wildcard reports/*.c)
+# sim/live/: the live harness (bin/sim live, docs/live.md)
+leaselab-live_SRCS := $(wildcard sim/live/*.c)
 
 ifneq ($(wildcard sim/cmd/sim.c),)
 BINS += sim
 sim_SRCS := sim/cmd/sim.c
-sim_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core
+sim_LIBS := leaselab-live leaselab-rep leaselab-sim leaselab-fa leaselab-core
 endif
 
 SIM_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_sim_*.c))
@@ -19,7 +21,7 @@ $(foreach t,$(REP_TESTS),$(eval $(t)_LIBS := leaselab-rep leaselab-sim leaselab-
 ifneq ($(wildcard bench/bench_sim.c),)
 BENCHES += bench_sim
 bench_sim_SRCS := bench/bench_sim.c
-bench_sim_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core
+bench_sim_LIBS := leaselab-live leaselab-rep leaselab-sim leaselab-fa leaselab-core
 endif
 
 ifneq ($(wildcard tests/fuzz/fuzz_scenario.c),)

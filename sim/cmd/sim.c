@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "leaselab/live.h"
 #include "leaselab/report.h"
 #include "leaselab/sim.h"
 
@@ -27,6 +28,7 @@
 static const char usage_text[] =
 	"usage: bin/sim run FILE... [--seed N] [--seeds N] [--out DIR]\n"
 	"                   [--check-determinism] [--ignore-expectations] [--quiet]\n"
+	"       bin/sim live SCENARIO.yaml [flags] (bin/sim live --help, docs/live.md)\n"
 	"       bin/sim --help\n"
 	"\n"
 	"Simulate each scenario file in virtual time and check the invariants:\n"
@@ -198,7 +200,7 @@ static int parse_args(int argc, char **argv, options *o)
 		return SIM_EXIT_PASS;
 	}
 	if (strcmp(argv[1], "run") != 0)
-		return bad_flag("unknown command '%s'%s; expected: run", argv[1], "");
+		return bad_flag("unknown command '%s'%s; expected: run or live", argv[1], "");
 	o->files = calloc((size_t)argc, sizeof *o->files);
 	if (!o->files)
 		return SIM_EXIT_INTERNAL;
@@ -603,6 +605,8 @@ static void write_suite(session *s)
 int main(int argc, char **argv)
 {
 	session s = { .worst = SIM_EXIT_PASS };
+	if (argc > 1 && !strcmp(argv[1], "live"))
+		return sim_live_main(argc - 1, argv + 1, argv[0]);
 	int rc = parse_args(argc, argv, &s.opt);
 	if (rc >= 0) {
 		free(s.opt.files);
