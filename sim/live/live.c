@@ -1008,7 +1008,8 @@ static void set_rate(lv_run *r, lv_pod *p, double rate)
 
 static void print_segment(const lv_run *r, const lv_pod *p, const char *what)
 {
-	if (p->seg_samples < 2 || p->seg_t1_ns <= p->seg_t0_ns)
+	/* A rate over less than half a second of log lines is noise. */
+	if (p->seg_samples < 2 || p->seg_t1_ns - p->seg_t0_ns < LE_NS_PER_S / 2)
 		return;
 	double meas = (double)(p->seg_w1_ns - p->seg_w0_ns) /
 		      (double)(p->seg_t1_ns - p->seg_t0_ns);
