@@ -1598,6 +1598,20 @@ static int write_outputs(const lv_run *r, const sim_history *h, run_out *out,
 	return SIM_EXIT_PASS;
 }
 
+/* The simulator's true time 0 is a whole second of wall time
+ * (SIM_WALL_EPOCH_NS). Records carry wall times in whole seconds (0.5's
+ * annotation), so where the run falls within a wall second changes when a
+ * follower sees a renewal as a change: start live runs on the same phase,
+ * or their failovers are drawn from another distribution. */
+static void align_to_wall_second(void)
+{
+	int64_t w = wall_ns();
+	int64_t rest = LE_NS_PER_S - w % LE_NS_PER_S;
+	struct timespec d = {0, (long)(rest % LE_NS_PER_S)};
+	while (d.tv_nsec > 0 && nanosleep(&d, &d) != 0 && errno == EINTR && !stop_signal)
+		;
+}
+
 static void run_once(const lv_opts *o, const sim_scenario *sc, int index,
 		     const char *ftlib, run_out *out)
 {
@@ -1619,6 +1633,7 @@ static void run_once(const lv_opts *o, const sim_scenario *sc, int index,
 		fail(&r, SIM_EXIT_INTERNAL, "curl_easy_init failed");
 		goto done;
 	}
+	align_to_wall_second();
 	r.t0_mono_ns = mono_ns();
 	r.wall0_ns = wall_ns();
 	if (setup(&r) == SIM_EXIT_PASS)
