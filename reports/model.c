@@ -148,7 +148,7 @@ int rep_model_build(rep_model *m, const sim_scenario *sc, const sim_history *h,
 			m->lease_writes++;
 			if (holder != -2 && e->holder == holder) {
 				term.count++;
-				term.last_transitions = e->a;
+				term.last_transitions = e->transitions;
 				break;
 			}
 			if (holder != -2) {
@@ -158,8 +158,8 @@ int rep_model_build(rep_model *m, const sim_scenario *sc, const sim_history *h,
 			holder = e->holder;
 			term = (rep_seg){.t0 = e->t_ns, .lane = e->holder,
 					 .state = e->holder < 0 ? REP_ST_FOLLOWING : REP_ST_LEADING,
-					 .count = 1, .first_transitions = e->a,
-					 .last_transitions = e->a};
+					 .count = 1, .first_transitions = e->transitions,
+					 .last_transitions = e->transitions};
 			break;
 		case SIM_EV_FAULT_START:
 			if (nopen == open_cap) {

@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leaselab/internal/assert.h"
 #include "leaselab/sim.h"
 
 #define NEVER INT64_MAX
@@ -165,6 +166,7 @@ typedef struct checker {
 	size_t fo_cap, ov_cap, vi_cap;
 	bounds b;
 	int64_t transitions_resets; /* sidecar-0.5 renews writing 0 (not flagged) */
+	bool *stale;                /* per event: a WORK event that was stale */
 	int64_t first_lead_ns;      /* NEVER = nobody ever led */
 } checker;
 
@@ -231,6 +233,10 @@ static int add_violation(checker *c, sim_invariant inv, int64_t t_ns,
 static int push_interval(interval **arr, size_t *n, size_t *cap, int32_t pod,
 			 int64_t start_ns, int64_t end_ns, end_kind end)
 {
+	/* Events are in time order and the run ends after the last one, so an
+	 * interval can never end before it starts. */
+	LE_ASSERT(start_ns <= end_ns);
+	LE_ASSERT(pod >= 0);
 	if (grow((void **)arr, cap, *n, sizeof **arr))
 		return LE_ENOMEM;
 	(*arr)[(*n)++] = (interval){ pod, start_ns, end_ns, end };
@@ -396,6 +402,7 @@ static int collect_intervals(checker *c)
 static int push_window(checker *c, int32_t fault, int32_t pod, int64_t s,
 		       int64_t e)
 {
+	LE_ASSERT(s <= e);
 	if (grow((void **)&c->windows, &c->windows_cap, c->nwindows,
 		 sizeof *c->windows))
 		return LE_ENOMEM;
@@ -422,6 +429,7 @@ static int collect_windows(checker *c)
 				window *x = &c->windows[w];
 				if (x->fault == e->fault && x->pod == e->pod &&
 				    x->end_ns == NEVER) {
+					LE_ASSERT(x->start_ns <= e->t_ns);
 					x->end_ns = e->t_ns;
 					break;
 				}
@@ -437,7 +445,7 @@ static int collect_windows(checker *c)
 			rc = push_window(c, -1, e->pod, e->t_ns, e->t_ns);
 			break;
 		case SIM_EV_POD_START:
-			if (e->a > 0 || (e->pod >= 0 && (size_t)e->pod < h->npods &&
+			if (e->restarts > 0 || (e->pod >= 0 && (size_t)e->pod < h->npods &&
 					 h->pods[e->pod].replaces >= 0))
 				rc = push_window(c, -1, e->pod, e->t_ns, e->t_ns);
 			break;
@@ -569,8 +577,7 @@ static int64_t stale_writes_in(const checker *c, int64_t s, int64_t e)
 	int64_t n = 0;
 	for (size_t i = 0; i < c->h->n; i++) {
 		const sim_event *ev = &c->h->ev[i];
-		if (ev->kind == SIM_EV_WORK && ev->b == 1 && ev->t_ns >= s &&
-		    ev->t_ns < e)
+		if (c->stale[i] && ev->t_ns >= s && ev->t_ns < e)
 			n++;
 	}
 	return n;
@@ -985,17 +992,38 @@ static bool writer_resets_transitions(const checker *c, int32_t pod)
 	       ps->election.profile->transitions_reset_on_renew;
 }
 
+/* The lease as the previous committed write left it. */
+typedef struct lease_prev {
+	bool have;
+	int32_t holder;
+	int64_t transitions;
+	bool has_acquire_time;
+	int64_t acquire_wall_ns;
+} lease_prev;
+
+/* acquireTime as written differs from the previous write's (the first
+ * write sets it). */
+static bool acquire_changed(const lease_prev *p, const sim_event *e)
+{
+	return !p->have || e->has_acquire_time != p->has_acquire_time ||
+	       (e->has_acquire_time && e->acquire_wall_ns != p->acquire_wall_ns);
+}
+
 /* Transitions: a write by the holder already in the record keeps the value,
  * any other write (takeover, including from "") adds one. Releases (holder
  * "") are not judged and keep the previous value as the reference.
- * acquireTime (d) may only change on a takeover or a release. */
-static int check_lease_write(checker *c, const sim_event *e, bool *have_prev,
-			     int32_t *prev_holder, int64_t *prev_trans)
+ * acquireTime may only change on a takeover or a release. */
+static int check_lease_write(checker *c, const sim_event *e, lease_prev *p)
 {
-	if (!*have_prev) {
-		*have_prev = true;
+	bool acquire = acquire_changed(p, e);
+	p->has_acquire_time = e->has_acquire_time;
+	p->acquire_wall_ns = e->acquire_wall_ns;
+	int32_t *prev_holder = &p->holder;
+	int64_t *prev_trans = &p->transitions;
+	if (!p->have) {
+		p->have = true;
 		*prev_holder = e->holder;
-		*prev_trans = e->a;
+		*prev_trans = e->transitions;
 		return LE_OK;
 	}
 	int rc = LE_OK;
@@ -1005,8 +1033,8 @@ static int check_lease_write(checker *c, const sim_event *e, bool *have_prev,
 		return LE_OK;
 	}
 	int64_t want = takeover ? *prev_trans + 1 : *prev_trans;
-	if (e->a != want) {
-		bool profile_reset = !takeover && e->a == 0 &&
+	if (e->transitions != want) {
+		bool profile_reset = !takeover && e->transitions == 0 &&
 				     writer_resets_transitions(c, e->pod);
 		if (profile_reset && !expects(c, SIM_INV_LEASE_HISTORY))
 			c->transitions_resets++;
@@ -1015,18 +1043,18 @@ static int check_lease_write(checker *c, const sim_event *e, bool *have_prev,
 					   "lease write by %s at %.3f s: transitions %lld, "
 					   "expected %lld (%s %s)",
 					   pod_name(c, e->pod), secs(e->t_ns),
-					   (long long)e->a, (long long)want,
+					   (long long)e->transitions, (long long)want,
 					   takeover ? "takeover by" : "renewal by",
 					   identity_name(c, e->holder));
 	}
-	if (!rc && !takeover && e->d)
+	if (!rc && !takeover && acquire)
 		rc = add_violation(c, SIM_INV_LEASE_HISTORY, e->t_ns,
 				   "lease write by %s at %.3f s changed acquireTime "
 				   "without a change of holder (%s)",
 				   pod_name(c, e->pod), secs(e->t_ns),
 				   identity_name(c, e->holder));
 	*prev_holder = e->holder;
-	*prev_trans = e->a;
+	*prev_trans = e->transitions;
 	return rc;
 }
 
@@ -1043,9 +1071,7 @@ static int check_lease_history(checker *c)
 		return LE_ENOMEM;
 	for (size_t p = 0; p < h->npods; p++)
 		dead_since[p] = -1;
-	bool have_prev = false;
-	int32_t prev_holder = -1;
-	int64_t prev_trans = 0;
+	lease_prev prev = { .holder = -1 };
 	int rc = LE_OK;
 	for (size_t i = 0; i < h->n && !rc; i++) {
 		const sim_event *e = &h->ev[i];
@@ -1057,7 +1083,7 @@ static int check_lease_history(checker *c)
 			dead_since[e->pod] = e->t_ns;
 		if (e->kind != SIM_EV_LEASE_WRITE)
 			continue;
-		rc = check_lease_write(c, e, &have_prev, &prev_holder, &prev_trans);
+		rc = check_lease_write(c, e, &prev);
 		if (!rc && known && dead_since[e->pod] >= 0 &&
 		    e->t_ns > add_sat(dead_since[e->pod], c->b.inflight_ns))
 			rc = add_violation(c, SIM_INV_LEASE_HISTORY, e->t_ns,
@@ -1305,6 +1331,40 @@ static void decide(checker *c)
 
 /* ---- entry points ------------------------------------------------------------ */
 
+/* The checker's reading of time relies on it: a history is in seq order and
+ * its times never go backwards (sim_history_push and the reader refuse
+ * anything else, so a broken one is a bug, not bad input). */
+static void assert_in_order(const sim_history *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		LE_ASSERT(h->ev[i].seq == (i ? h->ev[i - 1].seq + 1 : h->ev[0].seq));
+		LE_ASSERT(i == 0 || h->ev[i].t_ns >= h->ev[i - 1].t_ns);
+	}
+}
+
+/* Guarded work against the fenced resource, which keeps the highest token
+ * it has seen: a write with a lower token than that is stale (damage by a
+ * leader that no longer leads). */
+static int judge_work(checker *c)
+{
+	const sim_history *h = c->h;
+	c->stale = calloc(h->n ? h->n : 1, sizeof *c->stale);
+	if (!c->stale)
+		return LE_ENOMEM;
+	bool any = false;
+	int64_t fence = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		const sim_event *e = &h->ev[i];
+		if (e->kind != SIM_EV_WORK)
+			continue;
+		c->stale[i] = any && e->token < fence;
+		if (!any || e->token > fence)
+			fence = e->token;
+		any = true;
+	}
+	return LE_OK;
+}
+
 int sim_check(const sim_scenario *sc, const sim_history *h, sim_check_result *out)
 {
 	memset(out, 0, sizeof *out);
@@ -1315,10 +1375,13 @@ int sim_check(const sim_scenario *sc, const sim_history *h, sim_check_result *ou
 		return LE_EINVAL;
 	}
 	checker c = { .sc = sc, .h = h, .r = out, .end_ns = h->end_ns };
+	assert_in_order(h);
 	if (h->n > 0 && h->ev[h->n - 1].t_ns > c.end_ns)
 		c.end_ns = h->ev[h->n - 1].t_ns;
 	derive_bounds(&c);
-	int rc = collect_intervals(&c);
+	int rc = judge_work(&c);
+	if (!rc)
+		rc = collect_intervals(&c);
 	if (!rc)
 		rc = collect_windows(&c);
 	if (!rc)
@@ -1333,9 +1396,8 @@ int sim_check(const sim_scenario *sc, const sim_history *h, sim_check_result *ou
 		rc = check_stability(&c);
 	if (!rc)
 		rc = check_leaderless(&c);
-	for (size_t i = 0; i < h->n; i++)
-		if (h->ev[i].kind == SIM_EV_WORK && h->ev[i].b == 1)
-			out->stale_writes++;
+	for (size_t i = 0; c.stale && i < h->n; i++)
+		out->stale_writes += c.stale[i];
 	if (!rc && c.nacting) {
 		out->leading = malloc(c.nacting * sizeof *out->leading);
 		if (!out->leading)
@@ -1350,6 +1412,7 @@ int sim_check(const sim_scenario *sc, const sim_history *h, sim_check_result *ou
 	free(c.terms);
 	free(c.acting);
 	free(c.windows);
+	free(c.stale);
 	if (rc) {
 		sim_check_result_free(out);
 		out->exit_code = SIM_EXIT_INTERNAL;

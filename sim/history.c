@@ -6,6 +6,7 @@
  * deterministic (fixed field order, integers only, no addresses), so the
  * same scenario, seed and binary give byte-identical files. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,9 +39,19 @@ const char *sim_ev_kind_name(sim_ev_kind k)
 	return kind_names[k];
 }
 
+sim_ev_kind sim_ev_kind_from_name(const char *name)
+{
+	for (size_t k = 1; name && k < sizeof kind_names / sizeof kind_names[0]; k++)
+		if (kind_names[k] && strcmp(kind_names[k], name) == 0)
+			return (sim_ev_kind)k;
+	return (sim_ev_kind)0;
+}
+
 void sim_history_init(sim_history *h)
 {
 	memset(h, 0, sizeof *h);
+	snprintf(h->driver, sizeof h->driver, "sim");
+	h->time_scale_ppm = 1000000;
 }
 
 void sim_history_free(sim_history *h)
@@ -48,7 +59,7 @@ void sim_history_free(sim_history *h)
 	free(h->ev);
 	free(h->pods);
 	free(h->identities);
-	memset(h, 0, sizeof *h);
+	sim_history_init(h);
 }
 
 /* Grow *v (n used, *cap slots of size sz) to hold one more. */
@@ -65,16 +76,26 @@ static int grow(void **v, size_t n, size_t *cap, size_t sz, size_t first)
 	return LE_OK;
 }
 
-int sim_history_push(sim_history *h, int64_t t_ns, sim_ev_kind kind,
-		     int32_t pod, int32_t holder, int32_t fault, int64_t a,
-		     int64_t b, int64_t c, int64_t d)
+sim_event sim_event_make(int64_t t_ns, sim_ev_kind kind, int32_t pod)
 {
+	return (sim_event){.t_ns = t_ns, .kind = kind, .pod = pod,
+			   .holder = -1, .fault = -1};
+}
+
+int sim_history_push(sim_history *h, const sim_event *ev)
+{
+	if (h->n > 0 && ev->t_ns < h->ev[h->n - 1].t_ns)
+		return LE_EINVAL;
+	if ((ev->pod < -1 || (ev->pod >= 0 && (size_t)ev->pod >= h->npods)) ||
+	    (ev->holder < -1 ||
+	     (ev->holder >= 0 && (size_t)ev->holder >= h->nidentities)) ||
+	    ev->fault < -1 || (int)ev->kind <= 0 || ev->kind >= SIM_EV_KIND_COUNT)
+		return LE_EINVAL;
 	if (h->n == h->cap &&
 	    grow((void **)&h->ev, h->n, &h->cap, sizeof *h->ev, 256) != LE_OK)
 		return LE_ENOMEM;
-	h->ev[h->n] = (sim_event){.t_ns = t_ns, .seq = h->n, .kind = kind,
-				  .pod = pod, .holder = holder, .fault = fault,
-				  .a = a, .b = b, .c = c, .d = d};
+	h->ev[h->n] = *ev;
+	h->ev[h->n].seq = h->n;
 	h->n++;
 	return LE_OK;
 }
@@ -137,14 +158,174 @@ static const char *identity_name(const sim_history *h, int32_t i)
 	return h->identities[i];
 }
 
+/* Names of the scenario's enums in the header; the reader maps them back
+ * (history_read.c). Index = enum value. */
+const char *const sim__action_names[] = {
+	[0] = "", /* none: the tables end at NULL */
+	[SIM_ACT_POD_KILL] = "pod-kill",       [SIM_ACT_POD_DELETE] = "pod-delete",
+	[SIM_ACT_POD_FAILURE] = "pod-failure", [SIM_ACT_RESTART] = "restart",
+	[SIM_ACT_PAUSE] = "pause",             [SIM_ACT_PARTITION] = "partition",
+	[SIM_ACT_DELAY] = "delay",             [SIM_ACT_LOSS] = "loss",
+	[SIM_ACT_TIME_SKEW] = "time-skew",     [SIM_ACT_CLOCK_RATE] = "clock-rate",
+	[SIM_ACT_APISERVER] = "apiserver",     NULL,
+};
+const char *const sim__direction_names[] = {"both", "to", "from", NULL};
+const char *const sim__partition_names[] = {"none", "refused", "blackhole", NULL};
+const char *const sim__latency_names[] = {"none", "fixed", "uniform", "pareto", NULL};
+const char *const sim__lock_names[] = {"leases", "endpoints", "configmaps", NULL};
+
+static const char *enum_name(const char *const *names, size_t n, int v)
+{
+	if (v < 0 || (size_t)v >= n || !names[v])
+		return "unknown";
+	return names[v];
+}
+#define ENUM_NAME(tab, v) enum_name(tab, sizeof tab / sizeof tab[0], (int)(v))
+
+static void put_bool(FILE *out, const char *key, bool v)
+{
+	fprintf(out, ",\"%s\":%s", key, v ? "true" : "false");
+}
+
+static void put_i64(FILE *out, const char *key, int64_t v)
+{
+	fprintf(out, ",\"%s\":%" PRId64, key, v);
+}
+
+static void put_latency(FILE *out, const char *key, const fa_latency *l)
+{
+	/* integers only: the Pareto shape in millionths */
+	fprintf(out, ",\"%s\":{\"kind\":\"%s\",\"a_ns\":%" PRId64
+		     ",\"b_ns\":%" PRId64 ",\"alpha_ppm\":%" PRId64 "}",
+		key, ENUM_NAME(sim__latency_names, l->kind), l->a_ns, l->b_ns,
+		(int64_t)llround(l->alpha * 1e6));
+}
+
+static void put_profile(FILE *out, const char *key, const le_profile *p)
+{
+	fprintf(out, ",\"%s\":", key);
+	if (p && p->name)
+		put_json_string(out, p->name);
+	else
+		fputs("null", out);
+}
+
+static void write_expect(const sim_expect *x, FILE *out)
+{
+	fprintf(out, ",\"expect\":{\"max_leaders\":%d", x->max_leaders);
+	put_i64(out, "failover_max_ns", x->failover_max_ns);
+	put_i64(out, "leaderless_max_ns", x->leaderless_max_ns);
+	put_i64(out, "liveness_within_ns", x->liveness_within_ns);
+	put_bool(out, "expect_violation", x->expect_violation);
+	fprintf(out, ",\"violation\":\"%s\"", sim_invariant_name(x->violation));
+	put_bool(out, "check_stability", x->check_stability);
+	put_bool(out, "check_liveness", x->check_liveness);
+	fputc('}', out);
+}
+
+static void write_election(const sim_election *e, FILE *out)
+{
+	put_profile(out, "profile", e->profile);
+	fprintf(out, ",\"lock\":\"%s\",\"lock_namespace\":",
+		ENUM_NAME(sim__lock_names, e->lock_kind));
+	put_json_string(out, e->lock_namespace);
+	fputs(",\"lock_name\":", out);
+	put_json_string(out, e->lock_name);
+	put_i64(out, "lease_duration_ns", e->lease_duration_ns);
+	put_i64(out, "renew_deadline_ns", e->renew_deadline_ns);
+	put_i64(out, "retry_period_ns", e->retry_period_ns);
+	put_i64(out, "request_timeout_ns", e->request_timeout_ns);
+	put_bool(out, "release_on_cancel", e->release_on_cancel);
+}
+
+static void write_pod_spec(const sim_pod_spec *p, FILE *out)
+{
+	fputs("{\"name\":", out);
+	put_json_string(out, p->name);
+	fputs(",\"identity\":", out);
+	put_json_string(out, p->identity);
+	write_election(&p->election, out);
+	put_i64(out, "start_ns", p->start_ns);
+	put_i64(out, "clock_offset_ns", p->clock_offset_ns);
+	put_i64(out, "clock_rate_ppm", p->clock_rate_ppm);
+	put_i64(out, "grace_period_ns", p->grace_period_ns);
+	put_bool(out, "sigterm_ignored", p->sigterm_ignored);
+	put_i64(out, "replacement_start_ns", p->replacement_start_ns);
+	put_i64(out, "work_period_ns", p->work_period_ns);
+	put_i64(out, "stop_delay_ns", p->stop_delay_ns);
+	fputc('}', out);
+}
+
+/* What the checker reads of a fault, and what a reader needs to name it:
+ * the selector stays in the scenario file, the targets are in the
+ * fault-start events. */
+static void write_fault(const sim_fault *f, size_t i, FILE *out)
+{
+	fprintf(out, "{\"index\":%zu,\"action\":\"%s\",\"label\":", i,
+		ENUM_NAME(sim__action_names, f->action));
+	put_json_string(out, f->label);
+	put_i64(out, "at_ns", f->at_ns);
+	put_i64(out, "duration_ns", f->duration_ns);
+	fprintf(out, ",\"direction\":\"%s\",\"partition\":\"%s\"",
+		ENUM_NAME(sim__direction_names, f->direction),
+		ENUM_NAME(sim__partition_names, f->partition_kind));
+	put_latency(out, "latency", &f->latency);
+	put_i64(out, "time_offset_ns", f->time_offset_ns);
+	put_i64(out, "rate_ppm", f->rate_ppm);
+	put_latency(out, "request_latency", &f->apiserver.request_latency);
+	put_latency(out, "response_latency", &f->apiserver.response_latency);
+	put_i64(out, "commit_delay_ns", f->apiserver.commit_delay_ns);
+	put_bool(out, "apiserver_down", f->apiserver_down);
+	put_bool(out, "replace", f->replace);
+	put_profile(out, "replacement_profile", f->replacement_profile);
+	fprintf(out, ",\"line\":%d}", f->line);
+}
+
+static void write_scenario(const sim_scenario *sc, FILE *out)
+{
+	fputs(",\"scenario\":{\"name\":", out);
+	put_json_string(out, sc->name);
+	fputs(",\"file\":", out);
+	put_json_string(out, sc->file);
+	fputs(",\"description\":", out);
+	put_json_string(out, sc->description);
+	put_i64(out, "duration_ns", sc->duration_ns);
+	put_latency(out, "latency_to", &sc->latency_to);
+	put_latency(out, "latency_from", &sc->latency_from);
+	fputs(",\"defaults\":{\"name\":\"\",\"identity\":\"\"", out);
+	write_election(&sc->defaults, out);
+	fputc('}', out);
+	write_expect(&sc->expect, out);
+	fputs(",\"pods\":[", out);
+	for (size_t i = 0; i < sc->npods; i++) {
+		if (i)
+			fputc(',', out);
+		write_pod_spec(&sc->pods[i], out);
+	}
+	fputs("],\"faults\":[", out);
+	for (size_t i = 0; i < sc->nfaults; i++) {
+		if (i)
+			fputc(',', out);
+		write_fault(&sc->faults[i], i, out);
+	}
+	fputs("]}", out);
+}
+
 static void write_header(const sim_history *h, const sim_scenario *sc,
 			 FILE *out)
 {
-	fputs("{\"history\":\"leaselab-sim\",\"version\":1,\"scenario\":", out);
-	put_json_string(out, sc ? sc->name : "");
-	fprintf(out, ",\"seed\":%" PRIu64 ",\"end_ns\":%" PRId64
-		     ",\"events\":%zu,\"pods\":[",
-		h->seed, h->end_ns, h->n);
+	fprintf(out, "{\"history\":\"leaselab\",\"version\":%d,\"driver\":",
+		SIM_HISTORY_VERSION);
+	put_json_string(out, h->driver[0] ? h->driver : "sim");
+	fprintf(out, ",\"seed\":%" PRIu64, h->seed);
+	put_i64(out, "time_scale_ppm",
+		h->time_scale_ppm > 0 ? h->time_scale_ppm : 1000000);
+	put_i64(out, "end_ns", h->end_ns);
+	fprintf(out, ",\"events\":%zu,\"events_processed\":%" PRIu64, h->n,
+		h->events_processed);
+	if (sc)
+		write_scenario(sc, out);
+	fputs(",\"pods\":[", out);
 	for (size_t i = 0; i < h->npods; i++) {
 		const sim_pod_info *p = &h->pods[i];
 		fprintf(out, "%s{\"index\":%zu,\"name\":", i ? "," : "", i);
@@ -164,11 +345,55 @@ static void write_header(const sim_history *h, const sim_scenario *sc,
 	fputs("]}\n", out);
 }
 
+/* The fields of each kind, by name and unit (docs/history-format.md). */
+static void write_kind_fields(const sim_event *e, FILE *out)
+{
+	switch (e->kind) {
+	case SIM_EV_POD_START:
+		put_i64(out, "restarts", e->restarts);
+		break;
+	case SIM_EV_POD_DEATH:
+	case SIM_EV_STOPPED_LEADING:
+		put_bool(out, "was_leader", e->was_leader);
+		break;
+	case SIM_EV_POD_SIGTERM:
+		put_i64(out, "grace_period_ns", e->grace_period_ns);
+		break;
+	case SIM_EV_STARTED_LEADING:
+		put_i64(out, "term", e->term);
+		put_i64(out, "token", e->token);
+		break;
+	case SIM_EV_ACTING_END:
+		put_i64(out, "term", e->term);
+		break;
+	case SIM_EV_LEASE_WRITE:
+		put_i64(out, "transitions", e->transitions);
+		put_i64(out, "resource_version", e->resource_version);
+		put_i64(out, "lease_duration_s", e->lease_duration_s);
+		if (e->has_acquire_time)
+			put_i64(out, "acquire_wall_ns", e->acquire_wall_ns);
+		if (e->has_renew_time)
+			put_i64(out, "renew_wall_ns", e->renew_wall_ns);
+		break;
+	case SIM_EV_CUT:
+	case SIM_EV_UNCUT:
+		fprintf(out, ",\"direction\":\"%s\",\"partition\":\"%s\"",
+			ENUM_NAME(sim__direction_names, e->direction),
+			ENUM_NAME(sim__partition_names, e->partition));
+		break;
+	case SIM_EV_WORK:
+		put_i64(out, "token", e->token);
+		break;
+	default:
+		break;
+	}
+}
+
 static void write_event(const sim_history *h, const sim_scenario *sc,
 			const sim_event *e, FILE *out)
 {
-	fprintf(out, "{\"t_ns\":%" PRId64 ",\"seq\":%" PRIu64 ",\"kind\":\"%s\"",
-		e->t_ns, e->seq, sim_ev_kind_name(e->kind));
+	fprintf(out, "{\"seq\":%" PRIu64 ",\"t_ns\":%" PRId64 ",\"kind\":\"%s\"",
+		e->seq, e->t_ns, sim_ev_kind_name(e->kind));
 	fprintf(out, ",\"pod\":%" PRId32, e->pod);
 	if (e->pod >= 0 && (size_t)e->pod < h->npods) {
 		fputs(",\"pod_name\":", out);
@@ -184,9 +409,8 @@ static void write_event(const sim_history *h, const sim_scenario *sc,
 		fputs(",\"fault_label\":", out);
 		put_json_string(out, sc->faults[e->fault].label);
 	}
-	fprintf(out, ",\"a\":%" PRId64 ",\"b\":%" PRId64 ",\"c\":%" PRId64
-		     ",\"d\":%" PRId64 "}\n",
-		e->a, e->b, e->c, e->d);
+	write_kind_fields(e, out);
+	fputs("}\n", out);
 }
 
 int sim_history_write_jsonl(const sim_history *h, const sim_scenario *sc,

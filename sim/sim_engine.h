@@ -88,15 +88,13 @@ void sim_net_leg(const sim_scenario *sc, const int32_t *active, size_t nactive,
 		 sim_direction leg, const fa_latency *base, fa_rng *r,
 		 sim_leg *out);
 
-/* ---- history appends (amortised O(1), no formatting) ---------------------- */
-int sim_history_push(sim_history *h, int64_t t_ns, sim_ev_kind kind,
-		     int32_t pod, int32_t holder, int32_t fault, int64_t a,
-		     int64_t b, int64_t c, int64_t d);
-/* Index of identity `id`, added when new. -1 for "" (no holder). */
-int32_t sim_history_identity(sim_history *h, const char *id);
-/* Append a pod; returns its index or a negative error. */
-int32_t sim_history_add_pod(sim_history *h, const char *name,
-			    int32_t identity, int32_t spec, int32_t replaces);
+/* ---- history text: enum names (sim/history.c), index = enum value,
+ * NULL-terminated; shared by the writer and the reader. */
+extern const char *const sim__action_names[];
+extern const char *const sim__direction_names[];
+extern const char *const sim__partition_names[];
+extern const char *const sim__latency_names[];
+extern const char *const sim__lock_names[];
 
 /* ---- test hooks ------------------------------------------------------------
  * Record every draw a pod's elector stream hands to its core (the first

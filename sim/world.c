@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leaselab/internal/assert.h"
 #include "world_int.h"
 
 /* A process whose core returned by itself (client-go: leadership lost, Run
@@ -48,13 +49,19 @@ void sim__push(sim_world *w, int64_t t_ns, uint32_t kind, uint32_t node,
 		sim__fail(w, LE_ENOMEM, "out of memory growing the event queue");
 }
 
-void sim__record(sim_world *w, sim_ev_kind kind, int32_t pod,
-		 int32_t holder, int32_t fault, int64_t a, int64_t b,
-		 int64_t c, int64_t d)
+void sim__record(sim_world *w, const sim_event *e)
 {
-	if (sim_history_push(&w->h, w->now, kind, pod, holder, fault, a, b, c,
-			     d) != LE_OK)
-		sim__fail(w, LE_ENOMEM, "out of memory growing the history");
+	int rc = sim_history_push(&w->h, e);
+	if (rc != LE_OK)
+		sim__fail(w, rc, "cannot append a %s event to the history: %s",
+			  sim_ev_kind_name(e->kind), le_strerror(rc));
+}
+
+void sim__note(sim_world *w, sim_ev_kind kind, int32_t pod, int32_t fault)
+{
+	sim_event e = sim_event_make(w->now, kind, pod);
+	e.fault = fault;
+	sim__record(w, &e);
 }
 
 static inline uint64_t pack(uint32_t hi, uint32_t lo)
@@ -220,14 +227,6 @@ static void response_leg(sim_world *w, uint32_t i)
 	sim__push(w, w->now + leg.delay_ns + r->dec.response_delay_ns, EV_DELIVER, 0, i);
 }
 
-static int64_t parse_rv(const char *s)
-{
-	int64_t v = 0;
-	for (; *s >= '0' && *s <= '9'; s++)
-		v = v * 10 + (*s - '0');
-	return v;
-}
-
 static void record_lease_write(sim_world *w, const sim_node *n,
 			       const sim_req *r)
 {
@@ -239,15 +238,17 @@ static void record_lease_write(sim_world *w, const sim_node *n,
 		sim__fail(w, LE_ENOMEM, "out of memory for an identity");
 		return;
 	}
-	bool acquire_changed = !w->have_write ||
-			       rec->has_acquire_time != w->last_has_acquire ||
-			       rec->acquire_wall_ns != w->last_acquire_wall_ns;
-	w->have_write = true;
-	w->last_has_acquire = rec->has_acquire_time;
-	w->last_acquire_wall_ns = rec->acquire_wall_ns;
-	sim__record(w, SIM_EV_LEASE_WRITE, n->pod, holder, -1, rec->transitions,
-		    r->has_rv ? parse_rv(r->rv) : 0, rec->lease_duration_s,
-		    acquire_changed);
+	/* The write just committed took the store's newest revision. */
+	sim_event e = sim_event_make(w->now, SIM_EV_LEASE_WRITE, n->pod);
+	e.holder = holder;
+	e.transitions = rec->transitions;
+	e.resource_version = (int64_t)fa_store_revision(w->store);
+	e.lease_duration_s = rec->lease_duration_s;
+	e.has_acquire_time = rec->has_acquire_time;
+	e.acquire_wall_ns = rec->has_acquire_time ? rec->acquire_wall_ns : 0;
+	e.has_renew_time = rec->has_renew_time;
+	e.renew_wall_ns = rec->has_renew_time ? rec->renew_wall_ns : 0;
+	sim__record(w, &e);
 }
 
 static void commit(sim_world *w, uint32_t i)
@@ -348,7 +349,9 @@ static void acting_end(sim_world *w, sim_node *n)
 	n->acting = false;
 	n->acting_end_due = NO_TIME;
 	n->work_due = NO_TIME;
-	sim__record(w, SIM_EV_ACTING_END, n->pod, -1, -1, n->term, 0, 0, 0);
+	sim_event e = sim_event_make(w->now, SIM_EV_ACTING_END, n->pod);
+	e.term = n->term;
+	sim__record(w, &e);
 }
 
 static void started_leading(sim_world *w, sim_node *n)
@@ -358,7 +361,10 @@ static void started_leading(sim_world *w, sim_node *n)
 	n->term++;
 	const le_record *obs = le_elector_observed_record(n->e);
 	n->token = obs ? obs->transitions : 0;
-	sim__record(w, SIM_EV_STARTED_LEADING, n->pod, -1, -1, n->term, n->token, 0, 0);
+	sim_event e = sim_event_make(w->now, SIM_EV_STARTED_LEADING, n->pod);
+	e.term = n->term;
+	e.token = n->token;
+	sim__record(w, &e);
 	if (n->ps->work_period_ns > 0)
 		sim__push(w, node_after(w, n, n->ps->work_period_ns), EV_WORK,
 			  (uint32_t)n->pod, pack(n->inc, n->term));
@@ -366,7 +372,9 @@ static void started_leading(sim_world *w, sim_node *n)
 
 static void stopped_leading(sim_world *w, sim_node *n, bool was_leader)
 {
-	sim__record(w, SIM_EV_STOPPED_LEADING, n->pod, -1, -1, was_leader, 0, 0, 0);
+	sim_event e = sim_event_make(w->now, SIM_EV_STOPPED_LEADING, n->pod);
+	e.was_leader = was_leader;
+	sim__record(w, &e);
 	if (!n->acting)
 		return;
 	if (n->ps->stop_delay_ns <= 0) {
@@ -386,11 +394,10 @@ static void on_work(sim_world *w, sim_node *n, uint64_t arg)
 			n->work_due = w->now;
 		return;
 	}
-	bool stale = w->fence_any && n->token < w->fence_max;
-	if (!w->fence_any || n->token > w->fence_max)
-		w->fence_max = n->token;
-	w->fence_any = true;
-	sim__record(w, SIM_EV_WORK, n->pod, -1, -1, n->token, stale, 0, 0);
+	/* Whether it was stale is the checker's judgement, from the tokens. */
+	sim_event e = sim_event_make(w->now, SIM_EV_WORK, n->pod);
+	e.token = n->token;
+	sim__record(w, &e);
 	sim__push(w, node_after(w, n, n->ps->work_period_ns), EV_WORK,
 		  (uint32_t)n->pod, arg);
 }
@@ -427,7 +434,7 @@ static void clear_process(sim_world *w, sim_node *n)
 static void node_exit(sim_world *w, sim_node *n)
 {
 	acting_end(w, n);
-	sim__record(w, SIM_EV_POD_EXIT, n->pod, -1, -1, 0, 0, 0, 0);
+	sim__note(w, SIM_EV_POD_EXIT, n->pod, -1);
 	bool restart = !n->deleted;
 	clear_process(w, n);
 	if (restart)
@@ -441,7 +448,10 @@ void sim__node_kill(sim_world *w, sim_node *n, int32_t fault)
 		return;
 	bool leading = n->e && le_elector_leading(n->e);
 	acting_end(w, n);
-	sim__record(w, SIM_EV_POD_DEATH, n->pod, -1, fault, leading, 0, 0, 0);
+	sim_event e = sim_event_make(w->now, SIM_EV_POD_DEATH, n->pod);
+	e.fault = fault;
+	e.was_leader = leading;
+	sim__record(w, &e);
 	clear_process(w, n);
 }
 
@@ -481,7 +491,9 @@ void sim__node_start(sim_world *w, sim_node *n)
 	n->state = NODE_RUNNING;
 	n->paused = false;
 	n->acting = false;
-	sim__record(w, SIM_EV_POD_START, n->pod, -1, -1, n->restarts, 0, 0, 0);
+	sim_event e = sim_event_make(w->now, SIM_EV_POD_START, n->pod);
+	e.restarts = n->restarts;
+	sim__record(w, &e);
 	check_input(w, n, le_elector_start(n->e, node_time(n, w->now), draw(n)),
 		    "start");
 	drain(w, n);
@@ -527,7 +539,9 @@ static void drain(sim_world *w, sim_node *n)
 			int32_t id = sim_history_identity(&w->h, o.u.identity);
 			if (id < -1)
 				sim__fail(w, LE_ENOMEM, "out of memory for an identity");
-			sim__record(w, SIM_EV_NEW_LEADER, n->pod, id, -1, 0, 0, 0, 0);
+			sim_event e = sim_event_make(w->now, SIM_EV_NEW_LEADER, n->pod);
+			e.holder = id < 0 ? -1 : id;
+			sim__record(w, &e);
 			break;
 		}
 		case LE_OUT_LOG:
@@ -591,7 +605,7 @@ void sim__node_pause(sim_world *w, sim_node *n, int32_t fault)
 	if (!sim__alive(n) || n->paused)
 		return;
 	n->paused = true;
-	sim__record(w, SIM_EV_PAUSE, n->pod, -1, fault, 0, 0, 0, 0);
+	sim__note(w, SIM_EV_PAUSE, n->pod, fault);
 }
 
 typedef struct held {
@@ -607,7 +621,7 @@ void sim__node_resume(sim_world *w, sim_node *n, int32_t fault)
 	if (!sim__alive(n) || !n->paused)
 		return;
 	n->paused = false;
-	sim__record(w, SIM_EV_RESUME, n->pod, -1, fault, 0, 0, 0, 0);
+	sim__note(w, SIM_EV_RESUME, n->pod, fault);
 	size_t cap = n->npend + 4, nh = 0;
 	held *hs = malloc(cap * sizeof *hs);
 	if (!hs) {
@@ -740,7 +754,10 @@ void sim__node_delete(sim_world *w, sim_node *n, const sim_fault *f,
 	int64_t grace = f->grace_period_ns >= 0 ? f->grace_period_ns
 						: n->ps->grace_period_ns;
 	n->deleted = true;
-	sim__record(w, SIM_EV_POD_SIGTERM, n->pod, -1, fault, grace, 0, 0, 0);
+	sim_event e = sim_event_make(w->now, SIM_EV_POD_SIGTERM, n->pod);
+	e.fault = fault;
+	e.grace_period_ns = grace;
+	sim__record(w, &e);
 	if (f->replace)
 		sim__push(w, w->now + n->ps->replacement_start_ns, EV_REPLACE,
 			  (uint32_t)n->pod, (uint64_t)fault);
@@ -831,6 +848,9 @@ int sim_world_run(sim_world *w, char *err, size_t errcap)
 		if (!top || top->t_ns > end)
 			break;
 		sim_heap_pop(&w->heap, &ev);
+		/* Handlers only schedule at now or later: simulated time never
+		 * goes backwards, and the history relies on it. */
+		LE_ASSERT(ev.t_ns >= w->now);
 		w->now = ev.t_ns;
 		w->h.events_processed++;
 		if (ev.t_ns == last_t) {
@@ -1047,11 +1067,6 @@ void sim_world_free(sim_world *w)
 const sim_history *sim_world_history(const sim_world *w)
 {
 	return &w->h;
-}
-
-fa_store *sim_world_store(sim_world *w)
-{
-	return w->store;
 }
 
 void sim_world_trace_draws(sim_world *w, int32_t pod, uint64_t *buf,

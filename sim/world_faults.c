@@ -143,6 +143,16 @@ static void apiserver_rule(sim_world *w, fault_run *fr, const fa_fault_rule *rul
 	fr->rule_ids[fr->nrules++] = id;
 }
 
+static void record_cut(sim_world *w, sim_ev_kind kind, const sim_node *n,
+		       const sim_fault *f, int32_t fault)
+{
+	sim_event e = sim_event_make(w->now, kind, n->pod);
+	e.fault = fault;
+	e.direction = f->direction;
+	e.partition = f->partition_kind;
+	sim__record(w, &e);
+}
+
 static void apply_to_target(sim_world *w, const sim_fault *f, int32_t fault,
 			    fault_run *fr, size_t k)
 {
@@ -172,8 +182,7 @@ static void apply_to_target(sim_world *w, const sim_fault *f, int32_t fault,
 		break;
 	case SIM_ACT_PARTITION:
 		netf_add(w, n, fault);
-		sim__record(w, SIM_EV_CUT, n->pod, -1, fault, f->direction,
-			    f->partition_kind, 0, 0);
+		record_cut(w, SIM_EV_CUT, n, f, fault);
 		break;
 	case SIM_ACT_DELAY:
 	case SIM_ACT_LOSS:
@@ -213,8 +222,7 @@ static void undo_on_target(sim_world *w, const sim_fault *f, int32_t fault,
 		break;
 	case SIM_ACT_PARTITION:
 		netf_remove(n, fault);
-		sim__record(w, SIM_EV_UNCUT, n->pod, -1, fault, f->direction,
-			    f->partition_kind, 0, 0);
+		record_cut(w, SIM_EV_UNCUT, n, f, fault);
 		break;
 	case SIM_ACT_DELAY:
 	case SIM_ACT_LOSS:
@@ -247,7 +255,7 @@ void sim__fault_start(sim_world *w, int32_t fault)
 	const sim_fault *f = &w->sc->faults[fault];
 	fault_run *fr = &w->fr[fault];
 	if (!pod_specific(f)) {
-		sim__record(w, SIM_EV_FAULT_START, -1, -1, fault, 0, 0, 0, 0);
+		sim__note(w, SIM_EV_FAULT_START, -1, fault);
 		if (f->apiserver_down) {
 			if (w->down_count++ == 0)
 				fa_faults_set_down(w->faults, true);
@@ -260,10 +268,9 @@ void sim__fault_start(sim_world *w, int32_t fault)
 			return;
 		}
 		if (fr->ntargets == 0)
-			sim__record(w, SIM_EV_FAULT_START, -1, -1, fault, 0, 0, 0, 0);
+			sim__note(w, SIM_EV_FAULT_START, -1, fault);
 		for (size_t k = 0; k < fr->ntargets; k++) {
-			sim__record(w, SIM_EV_FAULT_START, fr->targets[k], -1, fault,
-				    0, 0, 0, 0);
+			sim__note(w, SIM_EV_FAULT_START, fr->targets[k], fault);
 			apply_to_target(w, f, fault, fr, k);
 		}
 	}
@@ -281,13 +288,13 @@ void sim__fault_end(sim_world *w, int32_t fault)
 	if (!pod_specific(f)) {
 		if (f->apiserver_down && --w->down_count == 0)
 			fa_faults_set_down(w->faults, false);
-		sim__record(w, SIM_EV_FAULT_END, -1, -1, fault, 0, 0, 0, 0);
+		sim__note(w, SIM_EV_FAULT_END, -1, fault);
 		return;
 	}
 	if (fr->ntargets == 0)
-		sim__record(w, SIM_EV_FAULT_END, -1, -1, fault, 0, 0, 0, 0);
+		sim__note(w, SIM_EV_FAULT_END, -1, fault);
 	for (size_t k = 0; k < fr->ntargets; k++) {
 		undo_on_target(w, f, fault, fr, k);
-		sim__record(w, SIM_EV_FAULT_END, fr->targets[k], -1, fault, 0, 0, 0, 0);
+		sim__note(w, SIM_EV_FAULT_END, fr->targets[k], fault);
 	}
 }

@@ -118,13 +118,6 @@ struct sim_world {
 	uint32_t nrepl;
 	int64_t now;
 	bool ran;
-	/* the lease as last committed */
-	bool have_write;
-	bool last_has_acquire;
-	int64_t last_acquire_wall_ns;
-	/* the fenced resource of guarded work */
-	bool fence_any;
-	int64_t fence_max;
 	/* first error of the run (sticky) */
 	int rc;
 	char err[512];
@@ -142,8 +135,10 @@ void sim__fail(sim_world *w, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sim__push(sim_world *w, int64_t t_ns, uint32_t kind, uint32_t node,
 	       uint64_t arg);
-void sim__record(sim_world *w, sim_ev_kind kind, int32_t pod, int32_t holder,
-		 int32_t fault, int64_t a, int64_t b, int64_t c, int64_t d);
+/* Append an event to the run's history (e->t_ns is the world's now). */
+void sim__record(sim_world *w, const sim_event *e);
+/* An event with no fields of its own: fault-start/-end, pause, resume... */
+void sim__note(sim_world *w, sim_ev_kind kind, int32_t pod, int32_t fault);
 void sim__arm(sim_world *w, sim_node *n);
 void sim__node_start(sim_world *w, sim_node *n);
 void sim__node_kill(sim_world *w, sim_node *n, int32_t fault);

@@ -198,37 +198,76 @@ void sim_scenario_free(sim_scenario *s);
 
 /* ---- history ------------------------------------------------------------- */
 
+/* The history is the one contract between a driver (the simulator, the
+ * live harness) and the checker: whatever the checker judges is in it as a
+ * named field with its unit, and the judgement ("acquireTime changed",
+ * "this guarded write was stale") is made by the checker, not the driver.
+ * Format: docs/history-format.md (version 2). */
+#define SIM_HISTORY_VERSION 2
+
 typedef enum sim_ev_kind {
-	SIM_EV_POD_START = 1,    /* a: restart count */
-	SIM_EV_POD_DEATH,        /* killed (kill -9 or grace period over) */
+	SIM_EV_POD_START = 1,    /* restarts */
+	SIM_EV_POD_DEATH,        /* killed (kill -9 or grace period over):
+				    was_leader, fault (-1 = grace period) */
 	SIM_EV_POD_EXIT,         /* exited by itself (after SIGTERM/release) */
-	SIM_EV_POD_SIGTERM,
-	SIM_EV_PAUSE,
-	SIM_EV_RESUME,
-	SIM_EV_STARTED_LEADING,
-	SIM_EV_STOPPED_LEADING,  /* a: was_leader */
-	SIM_EV_ACTING_END,       /* user code noticed (stop_delay after STOPPED) */
+	SIM_EV_POD_SIGTERM,      /* grace_period_ns, fault = the delete */
+	SIM_EV_PAUSE,            /* fault */
+	SIM_EV_RESUME,           /* fault */
+	SIM_EV_STARTED_LEADING,  /* term, token */
+	SIM_EV_STOPPED_LEADING,  /* was_leader */
+	SIM_EV_ACTING_END,       /* term: user code noticed (stop_delay after
+				    STOPPED) */
 	SIM_EV_NEW_LEADER,       /* holder: the identity the pod now reports */
-	SIM_EV_LEASE_WRITE,      /* store commit by `pod`: holder, a = transitions,
-				    b = resourceVersion, c = leaseDurationSeconds,
-				    d = 1 if acquireTime changed */
-	SIM_EV_FAULT_START,      /* fault = index into scenario faults */
+	SIM_EV_LEASE_WRITE,      /* store commit by `pod`: holder (-1 =
+				    released), transitions, resource_version,
+				    lease_duration_s, acquire/renew times */
+	SIM_EV_FAULT_START,      /* fault; pod = one target (-1 = none / all) */
 	SIM_EV_FAULT_END,
-	SIM_EV_CUT,              /* pod's network cut (partition) begins */
+	SIM_EV_CUT,              /* pod's network cut (partition) begins:
+				    direction, partition */
 	SIM_EV_UNCUT,
-	SIM_EV_WORK,             /* guarded write: a = token, b = 1 if stale (damage) */
+	SIM_EV_WORK,             /* guarded write with fencing token `token` */
+	SIM_EV_KIND_COUNT
 } sim_ev_kind;
 
+/* "pod-start", "lease-write", ... ("unknown" out of range) */
 const char *sim_ev_kind_name(sim_ev_kind k);
+/* The kind named `name`, or 0 when there is none. */
+sim_ev_kind sim_ev_kind_from_name(const char *name);
 
+/* One event. Fields a kind does not use (sim_ev_kind above, and the table
+ * in docs/history-format.md) are 0, except pod/holder/fault which are -1
+ * when they do not apply. Times without "wall" in the name are true time
+ * in ns since the start of the run. */
 typedef struct sim_event {
 	int64_t t_ns;            /* true time */
-	uint64_t seq;            /* global order */
+	uint64_t seq;            /* global order (== index in the history) */
 	sim_ev_kind kind;
 	int32_t pod;             /* index into history pods, -1 = none */
 	int32_t holder;          /* identity index, -1 = "" / none */
-	int32_t fault;           /* index into scenario faults, -1 = none */
-	int64_t a, b, c, d;
+	int32_t fault;           /* index into the scenario's faults, -1 = none */
+	/* pod-start */
+	int32_t restarts;        /* 0 = first start of this pod */
+	/* pod-death, stopped-leading */
+	bool was_leader;
+	/* pod-sigterm */
+	int64_t grace_period_ns;
+	/* started-leading, acting-end: the pod's leadership term, from 1 */
+	int64_t term;
+	/* started-leading, work: fencing token (the lease's transitions when
+	 * the term began) */
+	int64_t token;
+	/* lease-write: the record as committed */
+	int64_t transitions;       /* leaseTransitions / leaderTransitions */
+	int64_t resource_version;  /* the store's revision of this write */
+	int64_t lease_duration_s;  /* leaseDurationSeconds */
+	bool has_acquire_time;
+	bool has_renew_time;
+	int64_t acquire_wall_ns;   /* acquireTime, wall ns as written */
+	int64_t renew_wall_ns;     /* renewTime, wall ns as written */
+	/* cut, uncut */
+	sim_direction direction;
+	fa_partition partition;
 } sim_event;
 
 typedef struct sim_pod_info {
@@ -248,14 +287,46 @@ typedef struct sim_history {
 	uint64_t seed;
 	int64_t end_ns;          /* true time the run ended */
 	uint64_t events_processed; /* simulator events (for benches) */
+	char driver[16];         /* "sim" (default) or "live" */
+	/* Live runs may scale the scenario's durations: real s per scenario s
+	 * in millionths (1000000 = real time; 0 is read as 1000000). */
+	int64_t time_scale_ppm;
 } sim_history;
 
+/* An empty history, driver "sim", time scale 1. */
 void sim_history_init(sim_history *h);
 void sim_history_free(sim_history *h);
-/* Deterministic JSON lines, one per event, with a header line naming the
- * seed, pods and identities. */
+
+/* Index of identity `id`, added when new: >= 0, -1 for "" / NULL (no
+ * holder), LE_ENOMEM (< -1). */
+int32_t sim_history_identity(sim_history *h, const char *id);
+/* Append a pod (identity from sim_history_identity, spec = index of the
+ * scenario pod it runs as, replaces = pod index or -1); returns its index
+ * or a negative error. */
+int32_t sim_history_add_pod(sim_history *h, const char *name,
+			    int32_t identity, int32_t spec, int32_t replaces);
+/* Append *ev (its seq is assigned: the history's length). Events must come
+ * in time order: LE_EINVAL if ev->t_ns is before the last event's, or an
+ * index names no pod / identity; LE_ENOMEM. Amortised O(1), no formatting:
+ * this is the simulator's per-event path. */
+int sim_history_push(sim_history *h, const sim_event *ev);
+/* An event of `kind` at t_ns by pod, every other field empty: fill in the
+ * kind's fields, then sim_history_push. */
+sim_event sim_event_make(int64_t t_ns, sim_ev_kind kind, int32_t pod);
+
+/* Deterministic JSON lines, version 2: a header line (driver, seed, scale,
+ * the scenario's name, file, expectations, pods' settings and faults, when
+ * sc is given; the run's pods and identities) then one line per event. */
 int sim_history_write_jsonl(const sim_history *h, const sim_scenario *sc,
 			    FILE *out);
+/* Read a history written by sim_history_write_jsonl (version 2) into *h
+ * (initialised here; sim_history_free it). `filename` is for messages.
+ * When sc is not NULL it receives the scenario the header describes
+ * (sim_scenario_free it): enough for sim_check without the scenario file.
+ * Errors: LE_EPARSE / LE_EINVAL with "file:line: field: what" in err
+ * (a version-1 file says so), LE_ENOMEM. */
+int sim_history_read_jsonl(FILE *in, const char *filename, sim_history *h,
+			   sim_scenario *sc, char *err, size_t errcap);
 
 /* ---- the world ------------------------------------------------------------ */
 typedef struct sim_world sim_world;
@@ -266,8 +337,6 @@ void sim_world_free(sim_world *w);
 /* Run to scenario duration. LE_OK or a negative error (internal). */
 int sim_world_run(sim_world *w, char *err, size_t errcap);
 const sim_history *sim_world_history(const sim_world *w);
-/* The store, for reports and tests (lease history as the store saw it). */
-fa_store *sim_world_store(sim_world *w);
 
 /* ---- the checker ------------------------------------------------------------ */
 

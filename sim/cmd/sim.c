@@ -2,13 +2,20 @@
  *
  *   bin/sim run FILE... [--seed N] [--seeds N] [--out DIR]
  *                       [--check-determinism] [--ignore-expectations] [--quiet]
+ *   bin/sim check HISTORY.jsonl [--scenario FILE] [--out DIR]
  *   bin/sim --help
  *
- * Per scenario x seed: load, simulate (sim_world_run), check (sim_check),
- * print a summary, and with --out write the history as JSON lines and hand
- * the run to the report writer. The first line of output names the seed and
- * the command that reproduces the run. Exit code: the worst over all runs,
- * 4 internal > 3 bad input > 1 safety > 2 liveness > 0 pass.
+ * run: per scenario x seed: load, simulate (sim_world_run), check
+ * (sim_check), print a summary, and with --out write the history as JSON
+ * lines and hand the run to the report writer. The first line of output
+ * names the seed and the command that reproduces the run. Exit code: the
+ * worst over all runs, 4 internal > 3 bad input > 1 safety > 2 liveness > 0.
+ *
+ * check: re-judge a stored history (simulated or live) with the same
+ * checker and write the same reports; the scenario comes from the history's
+ * header unless --scenario names the file.
+ *
+ * main only dispatches: a subcommand is a name and a function (commands[]).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -28,6 +35,7 @@
 static const char usage_text[] =
 	"usage: bin/sim run FILE... [--seed N] [--seeds N] [--out DIR]\n"
 	"                   [--check-determinism] [--ignore-expectations] [--quiet]\n"
+	"       bin/sim check HISTORY.jsonl [--scenario FILE] [--out DIR]\n"
 	"       bin/sim live SCENARIO.yaml [flags] (bin/sim live --help, docs/live.md)\n"
 	"       bin/sim --help\n"
 	"\n"
@@ -44,6 +52,12 @@ static const char usage_text[] =
 	"  --ignore-expectations  judge `expect: violation` scenarios as ordinary\n"
 	"                         ones (shows the checker is not vacuous)\n"
 	"  --quiet                print only failing runs and the totals\n"
+	"\n"
+	"check: judge a stored history (history.jsonl of `run --out`, or of a live\n"
+	"run) with the same checker, print the same verdict, and with --out DIR\n"
+	"write report.json, summary.md and timeline.html into DIR.\n"
+	"  --scenario FILE        take the expectations and settings from FILE\n"
+	"                         (default: the scenario the history's header carries)\n"
 	"\n"
 	"Exit: 0 pass, 1 safety violated, 2 liveness violated, 3 bad input,\n"
 	"4 internal error; with several runs the worst (4 > 3 > 1 > 2 > 0).\n";
@@ -199,8 +213,6 @@ static int parse_args(int argc, char **argv, options *o)
 		fputs(usage_text, stdout);
 		return SIM_EXIT_PASS;
 	}
-	if (strcmp(argv[1], "run") != 0)
-		return bad_flag("unknown command '%s'%s; expected: run or live", argv[1], "");
 	o->files = calloc((size_t)argc, sizeof *o->files);
 	if (!o->files)
 		return SIM_EXIT_INTERNAL;
@@ -602,11 +614,9 @@ static void write_suite(session *s)
 	free(rr);
 }
 
-int main(int argc, char **argv)
+static int cmd_run(int argc, char **argv)
 {
 	session s = { .worst = SIM_EXIT_PASS };
-	if (argc > 1 && !strcmp(argv[1], "live"))
-		return sim_live_main(argc - 1, argv + 1, argv[0]);
 	int rc = parse_args(argc, argv, &s.opt);
 	if (rc >= 0) {
 		free(s.opt.files);
@@ -656,4 +666,160 @@ int main(int argc, char **argv)
 	free(s.scenarios);
 	free(s.opt.files);
 	return s.worst;
+}
+
+/* ---- check: re-judge a stored history ---------------------------------------- */
+
+typedef struct check_options {
+	const char *argv0;
+	const char *history;
+	const char *scenario;
+	const char *out_dir;
+} check_options;
+
+static int parse_check_args(int argc, char **argv, check_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->argv0 = argv[0];
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage_text, stdout);
+			return SIM_EXIT_PASS;
+		} else if (is_flag(a, "--scenario")) {
+			if (!(v = flag_value(argc, argv, &i, "--scenario")) || !*v)
+				return bad_flag("%s: missing value; expected a scenario file%s",
+						"--scenario", "");
+			o->scenario = v;
+		} else if (is_flag(a, "--out")) {
+			if (!(v = flag_value(argc, argv, &i, "--out")) || !*v)
+				return bad_flag("%s: missing value; expected a directory%s", "--out", "");
+			o->out_dir = v;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return bad_flag("unknown flag '%s'%s", a, "");
+		} else if (o->history) {
+			return bad_flag("check: one history at a time ('%s' and '%s')",
+					o->history, a);
+		} else {
+			o->history = a;
+		}
+	}
+	if (!o->history)
+		return bad_flag("check: no history file given%s%s", "", "");
+	return -1;
+}
+
+/* The history and the scenario it is judged against (the header's, or the
+ * file's). Returns an exit code; SIM_EXIT_PASS when both are loaded. */
+static int load_for_check(const check_options *o, sim_history *h,
+			  sim_scenario *sc)
+{
+	char err[LE_ERRMSG_MAX] = "";
+	FILE *f = fopen(o->history, "r");
+	if (!f) {
+		fprintf(stderr, "sim: %s: %s\n", o->history, strerror(errno));
+		return SIM_EXIT_BAD_INPUT;
+	}
+	int rc = sim_history_read_jsonl(f, o->history, h, o->scenario ? NULL : sc,
+					err, sizeof err);
+	fclose(f);
+	if (rc != LE_OK) {
+		fprintf(stderr, "%s\n", err);
+		return rc == LE_ENOMEM ? SIM_EXIT_INTERNAL : SIM_EXIT_BAD_INPUT;
+	}
+	if (!o->scenario)
+		return SIM_EXIT_PASS;
+	if (sim_scenario_load(o->scenario, sc, err, sizeof err) != LE_OK) {
+		fprintf(stderr, "%s\n", err[0] ? err : o->scenario);
+		sim_history_free(h);
+		return SIM_EXIT_BAD_INPUT;
+	}
+	if (!sc->file[0])
+		snprintf(sc->file, sizeof sc->file, "%s", o->scenario);
+	if (!sc->name[0])
+		scenario_slug(sc->file, sc->name, sizeof sc->name);
+	return SIM_EXIT_PASS;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	check_options o;
+	int rc = parse_check_args(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	sim_history h;
+	sim_scenario sc;
+	memset(&sc, 0, sizeof sc);
+	if ((rc = load_for_check(&o, &h, &sc)) != SIM_EXIT_PASS)
+		return rc;
+	/* The command that reproduces the run, as `run` names it: a report
+	 * written from the stored history is the run's own report. */
+	run_rec run;
+	memset(&run, 0, sizeof run);
+	run.seed = h.seed;
+	if (!strcmp(h.driver, "sim"))
+		snprintf(run.repro, sizeof run.repro, "%s run %s --seed %" PRIu64,
+			 o.argv0, sc.file, h.seed);
+	else
+		snprintf(run.repro, sizeof run.repro, "%s check %s", o.argv0, o.history);
+	printf("# seed %" PRIu64 ": %s\n", h.seed, run.repro);
+	int code = SIM_EXIT_PASS;
+	if (sim_check(&sc, &h, &run.result) != LE_OK)
+		code = SIM_EXIT_INTERNAL;
+	printf("%s (seed %" PRIu64 "): %s\n", sc.name, h.seed, run.result.verdict);
+	print_result(&h, &run.result);
+	printf("  checked %s: %s history, %zu events, %.3f s\n", o.history,
+	       h.driver, h.n, secs(h.end_ns));
+	if (code == SIM_EXIT_PASS)
+		code = run.result.exit_code;
+	if (o.out_dir) {
+		snprintf(run.dir, sizeof run.dir, "%s", o.out_dir);
+		int wc = SIM_EXIT_INTERNAL;
+		if (mkdirs(o.out_dir) != 0)
+			fprintf(stderr, "sim: %s: %s\n", o.out_dir, strerror(errno));
+		else
+			wc = hand_to_reports(&sc, &h, &run);
+		if (exit_rank(wc) > exit_rank(code))
+			code = wc;
+	}
+	sim_check_result_free(&run.result);
+	sim_history_free(&h);
+	sim_scenario_free(&sc);
+	return code;
+}
+
+/* ---- live: the harness in sim/live/ (docs/live.md) ------------------------------ */
+
+static int cmd_live(int argc, char **argv)
+{
+	return sim_live_main(argc - 1, argv + 1, argv[0]);
+}
+
+/* ---- main: dispatch ------------------------------------------------------------ */
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{"run", cmd_run},
+	{"check", cmd_check},
+	{"live", cmd_live},
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return SIM_EXIT_BAD_INPUT;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(usage_text, stdout);
+		return SIM_EXIT_PASS;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc, argv);
+	return bad_flag("unknown command '%s'%s; expected: run, check or live", argv[1], "");
 }

@@ -1361,8 +1361,6 @@ static int32_t pod_by_user(const lv_run *r, const char *user)
 static void merge_writes(lv_run *r, const char *text)
 {
 	const sim_election *e = &r->sc->defaults;
-	bool have = false, last_has_acq = false;
-	int64_t last_acq = 0;
 	const char *res = le_lock_kind_name(e->lock_kind);
 	for (const char *line = text; *line;) {
 		const char *nl = strchr(line, '\n');
@@ -1395,20 +1393,14 @@ static void merge_writes(lv_run *r, const char *text)
 		free(ot);
 		int32_t pod = who ? pod_by_user(r, who) : -1;
 		if (rc == LE_OK && present) {
-			bool acq = !have || rec.has_acquire_time != last_has_acq ||
-				   rec.acquire_wall_ns != last_acq;
-			have = true;
-			last_has_acq = rec.has_acquire_time;
-			last_acq = rec.acquire_wall_ns;
 			int64_t t = (int64_t)wall->valuedouble - r->wall0_ns;
 			if (pod >= 0 && !r->pods[pod].identity[0] && rec.holder[0]) {
 				snprintf(r->pods[pod].identity, sizeof r->pods[pod].identity,
 					 "%s", rec.holder);
 				lv_history_set_identity(r->h, pod, rec.holder);
 			}
-			if (lv_history_push_write(r->h, t, pod, rec.holder, rec.transitions,
-						  rev ? strtoll(rev, NULL, 10) : 0,
-						  rec.lease_duration_s, acq) != LE_OK)
+			if (lv_history_push_write(r->h, t, pod, &rec,
+						  rev ? strtoll(rev, NULL, 10) : 0) != LE_OK)
 				fail(r, SIM_EXIT_INTERNAL, "out of memory");
 		}
 		cJSON_Delete(j);
@@ -1620,7 +1612,7 @@ static void run_once(const lv_opts *o, const sim_scenario *sc, int index,
 	r.api.proc.out_fd = -1;
 	memset(out, 0, sizeof *out);
 	char err[LV_ERR_MAX];
-	r.h = lv_history_new((uint64_t)index + 1);
+	r.h = lv_history_new((uint64_t)index + 1, o->scale);
 	r.fs = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *r.fs);
 	if (!r.h || !r.fs ||
 	    lv_matchers_init(&r.m, o->elector_tpl == NULL, o->leader_re, o->follower_re,
@@ -1661,9 +1653,9 @@ done:
 		out->code = r.code;
 		out->result.exit_code = r.code;
 	} else {
-		lv_history_finish(r.h, r.end_ns);
 		const sim_history *h = lv_history_view(r.h);
-		if (sim_check(sc, h, &out->result) != LE_OK)
+		if (lv_history_finish(r.h, r.end_ns) != LE_OK ||
+		    sim_check(sc, h, &out->result) != LE_OK)
 			out->code = SIM_EXIT_INTERNAL;
 		else
 			out->code = out->result.exit_code;

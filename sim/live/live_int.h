@@ -123,7 +123,8 @@ int lv_status_poll(void *curl, const char *url, char *name, size_t cap);
 
 typedef struct lv_history lv_history;
 
-lv_history *lv_history_new(uint64_t seed);
+/* time_scale: --time-scale, recorded in the history's header. */
+lv_history *lv_history_new(uint64_t seed, double time_scale);
 void lv_history_free(lv_history *h);
 int32_t lv_history_add_pod(lv_history *h, const char *name, const char *identity,
 			   int32_t spec, int32_t replaces);
@@ -131,13 +132,15 @@ int32_t lv_history_add_pod(lv_history *h, const char *name, const char *identity
 int lv_history_set_identity(lv_history *h, int32_t pod, const char *identity);
 int lv_history_push(lv_history *h, int64_t t_ns, sim_ev_kind kind, int32_t pod,
 		    const char *holder, int32_t fault, int64_t a, int64_t b);
+/* a, b by kind: pod-start restarts; pod-death / pod-exit / stopped-leading
+ * was_leader; pod-sigterm grace_period_ns; cut / uncut direction, partition.
+ * Events may come in any order. */
 /* A committed write of the lock, from the fake apiserver's history. */
 int lv_history_push_write(lv_history *h, int64_t t_ns, int32_t pod,
-			  const char *holder, int64_t transitions, int64_t rv,
-			  int64_t lease_duration_s, bool acquire_changed);
-/* Order events by time (stable: pushes with equal times keep their order)
- * and set the end of the run. */
-void lv_history_finish(lv_history *h, int64_t end_ns);
+			  const le_record *rec, int64_t resource_version);
+/* Order events by time (stable: pushes with equal times keep their order),
+ * number the leadership terms, and set the end of the run. */
+int lv_history_finish(lv_history *h, int64_t end_ns);
 const sim_history *lv_history_view(const lv_history *h);
 
 #endif

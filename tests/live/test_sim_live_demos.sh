@@ -16,7 +16,9 @@ expect_out 'failover \(crash\) from nginx-deploy-5ff9c9d8c7-hcbct at 2\.0[0-9]* 
 expect_out 'at most 1 leader at once'
 h="$WORK/out-kill/run-1/history.jsonl"
 [ -s "$h" ] || fail "no history.jsonl"
-head -n 1 "$h" | grep -q '"history":"leaselab-sim"' || fail "history is not in the simulator's format"
+head -n 1 "$h" | grep -q '"driver":"live"' || fail "the history header does not say driver live"
+head -n 1 "$h" | grep -q '"time_scale_ppm":100000' || fail "the history header does not carry the time scale"
+bin/sim check "$h" >"$WORK/check.out" 2>&1 || { LAST_OUT=$WORK/check.out; fail "bin/sim check does not pass the live history"; }
 grep -q '"kind":"lease-write"' "$h" || fail "the apiserver's committed writes are not merged in"
 grep -q '"kind":"started-leading"' "$h" || fail "no started-leading observation"
 for f in report.json summary.md timeline.html; do

@@ -55,8 +55,13 @@ static void ev(sim_history *h, int64_t t, sim_ev_kind k, int32_t pod,
 		h->ev = realloc(h->ev, h->cap * sizeof *h->ev);
 		assert_non_null(h->ev);
 	}
+	/* a: the lease's transitions, or was_leader */
 	h->ev[h->n] = (sim_event){.t_ns = t, .seq = h->n, .kind = k, .pod = pod,
-				  .holder = holder, .fault = fault, .a = a};
+				  .holder = holder, .fault = fault};
+	if (k == SIM_EV_LEASE_WRITE)
+		h->ev[h->n].transitions = a;
+	else if (k == SIM_EV_STOPPED_LEADING || k == SIM_EV_POD_DEATH)
+		h->ev[h->n].was_leader = a != 0;
 	h->n++;
 }
 

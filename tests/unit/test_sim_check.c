@@ -23,6 +23,7 @@ typedef struct fx {
 	sim_pod_info pinfo[4];
 	char ids[4][LE_ID_MAX];
 	sim_check_result r;
+	int64_t acquire_wall_ns; /* of the last write_lease */
 } fx;
 
 /* n pods a, b, c... with client-go 15 s / 10 s / 2 s, no latency, a run of
@@ -82,21 +83,29 @@ static void starts(fx *f)
 		ev(f, 0, SIM_EV_POD_START, (int)i);
 }
 
-/* A lease commit by `pod`: holder identity (-1 = ""), transitions, d. */
+/* A lease commit by `pod`: holder identity (-1 = ""), transitions, and
+ * an acquireTime that differs from the last write's when acquire_changed
+ * (the checker compares the two). */
 static void write_lease(fx *f, double t, int pod, int holder, int64_t trans,
 			bool acquire_changed)
 {
 	sim_event *e = ev(f, t, SIM_EV_LEASE_WRITE, pod);
 	e->holder = holder;
-	e->a = trans;
-	e->c = holder < 0 ? 1 : 15;
-	e->d = acquire_changed;
+	e->transitions = trans;
+	e->lease_duration_s = holder < 0 ? 1 : 15;
+	if (acquire_changed)
+		f->acquire_wall_ns += S(1);
+	e->has_acquire_time = true;
+	e->acquire_wall_ns = f->acquire_wall_ns;
+	e->has_renew_time = true;
+	e->renew_wall_ns = S(t);
 }
 
-static void work(fx *f, double t, int pod, bool stale)
+/* A guarded write with fencing token `token`. */
+static void work(fx *f, double t, int pod, int64_t token)
 {
 	sim_event *e = ev(f, t, SIM_EV_WORK, pod);
-	e->b = stale;
+	e->token = token;
 }
 
 static void fault(fx *f, double t, double until, sim_action a, int pod)
@@ -173,7 +182,7 @@ static void test_overlap_reported_with_pods_and_length(void **state)
 	starts(&f);
 	ev(&f, 1, SIM_EV_STARTED_LEADING, 0);
 	ev(&f, 20, SIM_EV_STARTED_LEADING, 1);
-	ev(&f, 30.5, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 30.5, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	check(&f);
 	assert_int_equal(f.r.exit_code, SIM_EXIT_SAFETY);
 	assert_int_equal(f.r.noverlaps, 1);
@@ -195,7 +204,7 @@ static void test_handover_at_same_instant_is_no_overlap(void **state)
 	fx_init(&f, 2);
 	starts(&f);
 	ev(&f, 1, SIM_EV_STARTED_LEADING, 0);
-	ev(&f, 20, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 20, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	ev(&f, 20, SIM_EV_STARTED_LEADING, 1);
 	f.sc.expect.check_stability = false;
 	check(&f);
@@ -215,7 +224,7 @@ static void test_paused_leader_still_counts(void **state)
 	ev(&f, 10, SIM_EV_PAUSE, 0);
 	ev(&f, 26, SIM_EV_STARTED_LEADING, 1);
 	ev(&f, 40, SIM_EV_RESUME, 0);
-	ev(&f, 40, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 40, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	check(&f);
 	assert_int_equal(f.r.exit_code, SIM_EXIT_SAFETY);
 	assert_int_equal(f.r.noverlaps, 1);
@@ -247,7 +256,7 @@ static void test_acting_end_extends_leadership(void **state)
 	f.pods[0].stop_delay_ns = S(3);
 	starts(&f);
 	ev(&f, 1, SIM_EV_STARTED_LEADING, 0);
-	ev(&f, 20, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 20, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	ev(&f, 21, SIM_EV_STARTED_LEADING, 1);
 	ev(&f, 23, SIM_EV_ACTING_END, 0);
 	check(&f);
@@ -262,7 +271,7 @@ static void test_acting_end_extends_leadership(void **state)
 	f.pinfo[0].spec = -1;
 	starts(&f);
 	ev(&f, 1, SIM_EV_STARTED_LEADING, 0);
-	ev(&f, 20, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 20, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	ev(&f, 21, SIM_EV_STARTED_LEADING, 1);
 	ev(&f, 24.5, SIM_EV_ACTING_END, 0);
 	check(&f);
@@ -278,7 +287,7 @@ static void test_stopped_leading_ends_without_acting_end(void **state)
 	fx_init(&f, 2);
 	starts(&f);
 	ev(&f, 1, SIM_EV_STARTED_LEADING, 0);
-	ev(&f, 20, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 20, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	ev(&f, 21, SIM_EV_STARTED_LEADING, 1);
 	f.sc.expect.check_stability = false;
 	check(&f);
@@ -297,7 +306,7 @@ static void test_acting_end_missing_in_live_history_uses_stop(void **state)
 	f.pinfo[1].spec = -1;
 	starts(&f);
 	ev(&f, 1, SIM_EV_STARTED_LEADING, 0);
-	ev(&f, 20, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 20, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	ev(&f, 21, SIM_EV_STARTED_LEADING, 1);
 	f.sc.expect.check_stability = false;
 	check(&f);
@@ -335,15 +344,16 @@ static void test_damage_counted_inside_overlap(void **state)
 	fx_init(&f, 2);
 	starts(&f);
 	ev(&f, 1, SIM_EV_STARTED_LEADING, 0);
-	work(&f, 3, 0, true);  /* before the overlap (synthetic): not counted in it */
-	work(&f, 5, 0, false);
+	work(&f, 2, 1, 1);  /* synthetic: token 1 seen first */
+	work(&f, 3, 0, 0);  /* stale, before the overlap: not counted in it */
+	work(&f, 5, 1, 1);  /* equal to the highest: not stale */
 	ev(&f, 20, SIM_EV_STARTED_LEADING, 1);
-	work(&f, 21, 1, false);
-	work(&f, 22, 0, true); /* stale token: damage */
-	ev(&f, 30, SIM_EV_STOPPED_LEADING, 0)->a = 1;
-	work(&f, 31, 1, false);
-	ev(&f, 40, SIM_EV_STOPPED_LEADING, 1)->a = 1;
-	work(&f, 50, 0, true); /* outside any overlap */
+	work(&f, 21, 1, 1);
+	work(&f, 22, 0, 0); /* stale token: damage */
+	ev(&f, 30, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
+	work(&f, 31, 1, 1);
+	ev(&f, 40, SIM_EV_STOPPED_LEADING, 1)->was_leader = true;
+	work(&f, 50, 0, 0); /* outside any overlap */
 	check(&f);
 	assert_int_equal(f.r.noverlaps, 1);
 	assert_int_equal(f.r.overlaps[0].stale_writes, 1);
@@ -367,7 +377,7 @@ static void test_more_leaders_allowed_by_max_leaders(void **state)
 	assert_int_equal(f.r.max_leaders_seen, 2);
 	sim_check_result_free(&f.r);
 	ev(&f, 3, SIM_EV_STARTED_LEADING, 2);
-	ev(&f, 7, SIM_EV_STOPPED_LEADING, 2)->a = 1;
+	ev(&f, 7, SIM_EV_STOPPED_LEADING, 2)->was_leader = true;
 	check(&f);
 	assert_int_equal(f.r.noverlaps, 1);
 	assert_true(f.r.overlaps[0].start_ns == S(3));
@@ -391,9 +401,9 @@ static void test_overlap_above_max_leaders_names_acting_pods(void **state)
 	ev(&f, 1, SIM_EV_STARTED_LEADING, 0);
 	ev(&f, 2, SIM_EV_STARTED_LEADING, 1);
 	ev(&f, 3, SIM_EV_STARTED_LEADING, 2);
-	ev(&f, 25, SIM_EV_STOPPED_LEADING, 2)->a = 1;
+	ev(&f, 25, SIM_EV_STOPPED_LEADING, 2)->was_leader = true;
 	ev(&f, 25, SIM_EV_STARTED_LEADING, 3);
-	ev(&f, 40, SIM_EV_STOPPED_LEADING, 3)->a = 1;
+	ev(&f, 40, SIM_EV_STOPPED_LEADING, 3)->was_leader = true;
 	check(&f);
 	assert_int_equal(f.r.noverlaps, 2);
 	assert_int_equal(f.r.overlaps[0].pod_a, 0);
@@ -569,7 +579,7 @@ static void release_history(fx *f, double leader_at)
 	fault(f, 10, 10, SIM_ACT_POD_DELETE, 0);
 	ev(f, 10, SIM_EV_POD_SIGTERM, 0);
 	write_lease(f, 10.5, 0, -1, 0, true); /* release */
-	ev(f, 10.5, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(f, 10.5, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	ev(f, 10.5, SIM_EV_POD_EXIT, 0);
 	write_lease(f, leader_at, 1, 1, 1, true);
 	ev(f, leader_at, SIM_EV_STARTED_LEADING, 1);
@@ -669,7 +679,7 @@ static void test_outage_during_failover_extends_derived_bound(void **state)
 	starts(&f);
 	ev(&f, 0, SIM_EV_STARTED_LEADING, 0);
 	int out = fault_start(&f, 30, SIM_ACT_APISERVER, -1);
-	ev(&f, 40, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 40, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	fault_end(&f, 70, out, -1);
 	ev(&f, 72, SIM_EV_STARTED_LEADING, 1);
 	check(&f);
@@ -688,7 +698,7 @@ static void test_outage_during_failover_extends_derived_bound(void **state)
 	starts(&f);
 	ev(&f, 0, SIM_EV_STARTED_LEADING, 0);
 	out = fault_start(&f, 30, SIM_ACT_APISERVER, -1);
-	ev(&f, 40, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 40, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	fault_end(&f, 70, out, -1);
 	ev(&f, 72, SIM_EV_STARTED_LEADING, 1);
 	check(&f);
@@ -705,7 +715,7 @@ static void test_liveness_not_judged_while_a_fault_lasts(void **state)
 	starts(&f);
 	ev(&f, 0, SIM_EV_STARTED_LEADING, 0);
 	fault_start(&f, 10, SIM_ACT_APISERVER, -1);
-	ev(&f, 20, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 20, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	check(&f);
 	assert_int_equal(count_inv(&f, SIM_INV_LIVENESS), 0);
 	assert_int_equal(count_inv(&f, SIM_INV_STABILITY), 0);
@@ -864,7 +874,7 @@ static void test_leader_change_without_fault_is_instability(void **state)
 	fx_init(&f, 2);
 	starts(&f);
 	ev(&f, 1, SIM_EV_STARTED_LEADING, 0);
-	ev(&f, 50, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 50, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	ev(&f, 52, SIM_EV_STARTED_LEADING, 1);
 	check(&f);
 	/* Both the loss and the change of leader are reported. */
@@ -879,7 +889,7 @@ static void test_leader_change_without_fault_is_instability(void **state)
 	starts(&f);
 	ev(&f, 1, SIM_EV_STARTED_LEADING, 0);
 	fault(&f, 40, 45, SIM_ACT_PARTITION, 0);
-	ev(&f, 50, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 50, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	ev(&f, 52, SIM_EV_STARTED_LEADING, 1);
 	check(&f);
 	assert_int_equal(count_inv(&f, SIM_INV_STABILITY), 0);
@@ -896,9 +906,9 @@ static void test_leaderless_total_and_longest(void **state)
 	f.sc.duration_ns = f.h.end_ns = S(60);
 	starts(&f);
 	ev(&f, 1, SIM_EV_STARTED_LEADING, 0);
-	ev(&f, 10, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(&f, 10, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	ev(&f, 20, SIM_EV_STARTED_LEADING, 1);
-	ev(&f, 30, SIM_EV_STOPPED_LEADING, 1)->a = 1;
+	ev(&f, 30, SIM_EV_STOPPED_LEADING, 1)->was_leader = true;
 	ev(&f, 35, SIM_EV_STARTED_LEADING, 0);
 	check(&f);
 	assert_true(f.r.leaderless_total_ns == S(15));
@@ -927,7 +937,7 @@ static void overlap_history(fx *f)
 	starts(f);
 	ev(f, 1, SIM_EV_STARTED_LEADING, 0);
 	ev(f, 20, SIM_EV_STARTED_LEADING, 1);
-	ev(f, 30, SIM_EV_STOPPED_LEADING, 0)->a = 1;
+	ev(f, 30, SIM_EV_STOPPED_LEADING, 0)->was_leader = true;
 	f->sc.expect.check_stability = false;
 }
 
