@@ -28,6 +28,8 @@
 				     input is refused while fewer slots are
 				     free, so the ring never overflows */
 #define RAW_KEEP 1024             /* raw record bytes kept verbatim ... */
+#define OWN_WRITES_MAX 16        /* writes of uncertain outcome remembered
+				     for the duplicate-identity check */
 #define RELEASE_CONFLICTS_MAX 64  /* 409 retries in one release (a limit on
 				     everything: an unbounded release against a
 				     store that always says 409 must end) */
@@ -93,6 +95,15 @@ struct le_elector {
 	/* The lock's cached object: kept from the last successful GET, CREATE
 	 * or UPDATE, never dropped on error (spec 9). */
 	char resource_version[LE_RV_MAX];
+
+	/* The duplicate-identity check (see own_write_check): renewTimes of
+	 * this elector's own writes, at the lock's precision. */
+	bool has_own_key;
+	int64_t own_key;                     /* the newest known to be mine */
+	int64_t uncertain[OWN_WRITES_MAX];   /* sent since, fate unknown */
+	unsigned nuncertain;
+	bool has_flagged_key;
+	int64_t flagged_key;                 /* last foreign write reported */
 
 	/* the attempt (tryAcquireOrRenew, release, or a 0.5 program call) */
 	enum step step;
@@ -261,6 +272,8 @@ static void emit_log(le_elector *e, int verbosity, bool is_error, le_msg msg,
 
 static void emit_new_leader(le_elector *e, const char *holder)
 {
+	if (holder != e->reported_leader) /* 0.5's callback: what it was told */
+		copy_str(e->reported_leader, LE_ID_MAX, holder);
 	out_slot *s = push(e, LE_OUT_NEW_LEADER);
 	s->out.u.identity = keep_text(s, holder);
 }
@@ -283,6 +296,100 @@ static const char *response_detail(const le_response *r)
 	if (r->reason && r->reason[0])
 		return r->reason;
 	return r->status == 0 ? "no response" : "unexpected status";
+}
+
+/* ---- duplicate identity ------------------------------------------------ */
+
+/* Two processes under one identity (three 0.5 sidecars on one host without
+ * --id all take the hostname) both find themselves the holder, both lead,
+ * and nothing says so: each renews over the other's writes. The trace is in
+ * the record: a GET shows holder == me with a renewTime I never wrote.
+ *
+ * The rule. Every write this elector sends is remembered by its renewTime,
+ * at the precision the lock stores (microseconds in a Lease, whole seconds
+ * in an annotation; the encoders truncate). A write answered 2xx becomes
+ * own_key and the rest are forgotten; one answered 4xx did not commit and
+ * is forgotten; one that timed out, was aborted or got a 5xx may have
+ * committed and stays `uncertain`. A fetched record (a slow-path GET, the
+ * GET after a 409, the release's GET) whose holder is me and whose
+ * renewTime is own_key or an uncertain one is mine: that is the lost renew
+ * answer whose write committed, and it must not count. Any other renewTime
+ * under my name is a foreign write: LE_MSG_DUPLICATE_IDENTITY (a warning)
+ * and stats.duplicate_identity, once per foreign write seen.
+ *
+ * Limits. Nothing is judged before this elector's first write: the record
+ * a previous run of the same pod left is legitimately its own and cannot be
+ * told from a duplicate's (the duplicate is caught at the next foreign
+ * write, one RP later). A foreign write with the same renewTime at the
+ * lock's precision (the same second, for annotation locks) goes unseen;
+ * the next one is seen. After more than OWN_WRITES_MAX writes in a row of
+ * unknown fate the oldest is forgotten; if it alone committed and nothing
+ * was written since, it would be reported. A write that outlived its abort
+ * in the network and committed after a later GET is not remembered. */
+static int64_t renew_key(const le_elector *e, int64_t wall_ns)
+{
+	int64_t unit = e->cfg.lock_kind == LE_LOCK_LEASES ? 1000 : LE_NS_PER_S;
+	int64_t q = wall_ns / unit;
+	return wall_ns % unit < 0 ? q - 1 : q;
+}
+
+static bool is_own_write_step(enum step step)
+{
+	return step == ST_FAST_UPDATE || step == ST_UPDATE || step == ST_CREATE;
+}
+
+static void own_write_sent(le_elector *e, const le_record *rec)
+{
+	if (e->nuncertain == OWN_WRITES_MAX) {
+		memmove(e->uncertain, e->uncertain + 1,
+			(OWN_WRITES_MAX - 1) * sizeof e->uncertain[0]);
+		e->nuncertain--;
+	}
+	e->uncertain[e->nuncertain++] = renew_key(e, rec->renew_wall_ns);
+}
+
+/* The answer to the write in flight (the newest one sent). */
+static void own_write_answered(le_elector *e, int status)
+{
+	if (e->nuncertain == 0)
+		return;
+	if (is_2xx(status)) {
+		e->own_key = e->uncertain[e->nuncertain - 1];
+		e->has_own_key = true;
+		e->nuncertain = 0;
+	} else if (status >= 400 && status < 500) {
+		e->nuncertain--;
+	}
+}
+
+static void own_write_check(le_elector *e, const le_record *fetched,
+			    bool present)
+{
+	if (!present || !is_me(e, fetched->holder) || !fetched->has_renew_time)
+		return;
+	if (!e->has_own_key && e->nuncertain == 0)
+		return; /* nothing written yet: see the limits above */
+	int64_t k = renew_key(e, fetched->renew_wall_ns);
+	bool mine = e->has_own_key && k == e->own_key;
+	for (unsigned i = 0; !mine && i < e->nuncertain; i++)
+		mine = e->uncertain[i] == k;
+	if (mine) {
+		e->own_key = k;
+		e->has_own_key = true;
+		e->nuncertain = 0;
+		return;
+	}
+	if (e->has_flagged_key && e->flagged_key == k)
+		return;
+	e->has_flagged_key = true;
+	e->flagged_key = k;
+	e->stats.duplicate_identity++;
+	char when[32];
+	if (e->cfg.lock_kind == LE_LOCK_LEASES)
+		le_format_micro_time(fetched->renew_wall_ns, when, sizeof when);
+	else
+		le_format_time(fetched->renew_wall_ns, when, sizeof when);
+	emit_log(e, 0, true, LE_MSG_DUPLICATE_IDENTITY, when, 0);
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -311,6 +418,8 @@ static void send_request(le_elector *e, le_time now, enum step step, le_op op,
 					 : NO_TIME;
 	e->wake_ns = NO_TIME;
 	e->stats.requests++;
+	if (is_own_write_step(step))
+		own_write_sent(e, &q->record);
 	push(e, LE_OUT_SEND)->out.u.request = q;
 }
 
@@ -627,6 +736,7 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 	keep_resource_version(e, r);
 	le_record fetched;
 	take_record(&fetched, r);
+	own_write_check(e, &fetched, r->record_present);
 
 	/* 0.5 only looked inside an annotation that was there: a missing one
 	 * is simply taken. Later clients read it as an empty record. */
@@ -735,6 +845,7 @@ static void on_release_response(le_elector *e, le_time now,
 		keep_resource_version(e, r);
 		le_record fetched;
 		take_record(&fetched, r);
+		own_write_check(e, &fetched, r->record_present);
 		release_write(e, now, fetched.transitions);
 		return;
 	}
@@ -831,6 +942,8 @@ static void dispatch(le_elector *e, le_time now, const le_response *r,
 			    r->status == 404;
 	if (!is_2xx(r->status) && !not_found_ok)
 		e->stats.errors++;
+	if (is_own_write_step(e->step))
+		own_write_answered(e, r->status);
 
 	switch (e->step) {
 	case ST_FAST_UPDATE:
@@ -1153,6 +1266,11 @@ bool le_elector_is_leader(const le_elector *e) { return e && is_leader(e); }
 const char *le_elector_leader(const le_elector *e)
 {
 	return e ? e->observed.holder : "";
+}
+
+const char *le_elector_reported_leader(const le_elector *e)
+{
+	return e ? e->reported_leader : "";
 }
 
 const le_record *le_elector_observed_record(const le_elector *e)

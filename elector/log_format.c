@@ -97,6 +97,13 @@ int le_log_format(const struct le_elector *e, const le_log *log, char *buf,
 	case LE_MSG_GET_LEADER_FAILED: /* election/lib's OnStoppedLeading */
 		n = snprintf(buf, cap, "failed to get leader: %s", arg);
 		break;
+	case LE_MSG_DUPLICATE_IDENTITY: /* ours: neither program warned */
+		n = snprintf(buf, cap,
+			     "duplicate identity: lock %s/%s shows holder %s renewed at %s by a "
+			     "write this process did not make; another process runs with the same "
+			     "identity and both act as leader (give each one a unique --id)",
+			     ns, nm, c && c->identity ? c->identity : "", arg);
+		break;
 	}
 	if (n < 0) {
 		buf[0] = '\0';

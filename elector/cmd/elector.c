@@ -90,6 +90,15 @@ int main(int argc, char **argv)
 	if (!r)
 		return fail(LE_EXIT_BAD_INPUT, err); /* bad timing, address or port in use */
 
+	/* In a pod the hostname is the pod's name; on one host, every elector
+	 * started without --id gets the same identity and they all lead. The
+	 * core warns when it sees that happen (duplicate identity); this says
+	 * where the identity came from before it does. */
+	if (o.id_from_hostname)
+		fprintf(stderr,
+			"elector: no --id: the identity is the hostname \"%s\"; run several on "
+			"one host only with a unique --id each\n",
+			o.id);
 	char warning[512];
 	le_sidecar_timing_warning(&rc.elector, warning, sizeof warning);
 	if (*warning)

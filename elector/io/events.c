@@ -104,6 +104,8 @@ static char severity(const le_event *ev)
 {
 	if (ev->kind == LE_EV_LOG && ev->msg == LE_MSG_STARTUP_FAILED)
 		return 'F';
+	if (ev->kind == LE_EV_LOG && ev->msg == LE_MSG_DUPLICATE_IDENTITY)
+		return 'W';
 	return ev->is_error ? 'E' : 'I';
 }
 
@@ -132,6 +134,7 @@ int le_event_format_json(const le_event *ev, char *buf, size_t cap)
 			 "{\"ts\":\"%s\",\"level\":\"%s\",\"event\":\"%s\",\"identity\":", ts,
 			 sev == 'F'   ? "fatal"
 			 : sev == 'E' ? "error"
+			 : sev == 'W' ? "warning"
 				      : "info",
 			 event_name(ev->kind));
 	if (w < 0 || (size_t)w >= cap)

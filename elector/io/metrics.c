@@ -102,6 +102,10 @@ int le_metrics_render(const le_run_metrics *m, char *buf, size_t cap)
 		 m->core.aborted},
 		{"leader_election_restarts_total", "Campaigns restarted after leadership was lost.",
 		 m->restarts},
+		{"leader_election_duplicate_identity_total",
+		 "Writes under this process's identity that it did not make: another process "
+		 "runs with the same identity, and both lead.",
+		 m->core.duplicate_identity},
 	};
 	for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
 		header(&o, counters[i].metric, "counter", counters[i].help);

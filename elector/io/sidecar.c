@@ -35,9 +35,10 @@ static const char *const help_text[] = {
 	"                                  /metrics  Prometheus metrics\n"
 	"\n",
 	"Lock and timing:\n"
-	"  --lock=KIND                   leases | endpoints | configmaps (default leases;\n"
-	"                                0.5 used endpoints, which Kubernetes removed as a\n"
-	"                                lock in 1.24: use it only to interoperate)\n"
+	"  --lock=KIND                   leases | endpoints | configmaps (default leases,\n"
+	"                                endpoints under --profile=sidecar-0.5: 0.5 had no\n"
+	"                                other lock; Kubernetes removed it as a lock in\n"
+	"                                1.24: use it only to interoperate)\n"
 	"  --lease-duration=DURATION     how long followers wait after the last change they\n"
 	"                                saw before taking over (default 15s)\n"
 	"  --renew-deadline=DURATION     how long the leader keeps retrying a renewal before\n"
@@ -49,7 +50,10 @@ static const char *const help_text[] = {
 	"  --profile=NAME                client-go (default) | client-go-2024 | client-go-2018 |\n"
 	"                                sidecar-0.5:\n"
 	"                                reproduce an older implementation's behaviour,\n"
-	"                                bugs included (sidecar-0.5 defaults to --ttl=10s)\n"
+	"                                bugs included (sidecar-0.5 defaults to --ttl=10s\n"
+	"                                and --lock=endpoints, and its / serves the leader\n"
+	"                                as 0.5 knew it: a follower keeps the name it saw at\n"
+	"                                startup)\n"
 	"  Rules (checked at startup): lease duration > renew deadline > 1.2 x retry period,\n"
 	"  lease duration >= 1s. Keep retry period + renew deadline well below the lease\n"
 	"  duration, or two pods can lead at once.\n"
@@ -271,7 +275,7 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 	o->profile = &le_profile_client_go;
 	o->healthz_tolerance_ns = 20 * LE_NS_PER_S;
 	o->verbosity = 4;
-	bool id_set = false;
+	bool id_set = false, lock_set = false;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -307,7 +311,12 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 			return LE_EINVAL;
 		if (!strcmp(f->name, "id"))
 			id_set = true;
+		if (!strcmp(f->name, "lock"))
+			lock_set = true;
 	}
+	/* 0.5 had no other lock (election-spec.md 5.2). */
+	if (!lock_set && o->profile == &le_profile_sidecar_05)
+		o->lock = LE_LOCK_ENDPOINTS;
 	if (o->help || o->version)
 		return LE_OK;
 	if (!o->election || !*o->election) {
@@ -331,6 +340,7 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 			return LE_EINVAL;
 		}
 		snprintf(o->id, sizeof o->id, "%s", host);
+		o->id_from_hostname = true;
 	}
 	return LE_OK;
 }

@@ -21,6 +21,7 @@ typedef struct le_sidecar_opts {
 	/* leader-elector:0.5 flags */
 	const char *election;		/* --election (required) */
 	char id[LE_ID_MAX];		/* --id, default: the hostname */
+	bool id_from_hostname;		/* no --id: id is the hostname */
 	const char *election_namespace; /* --election-namespace, default "default" */
 	int64_t ttl_ns;			/* --ttl; 0 = not given */
 	bool use_cluster_credentials;	/* --use-cluster-credentials */

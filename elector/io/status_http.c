@@ -2,8 +2,10 @@
  *   /healthz  200 "ok", or 500 with the error (election-spec.md 2.7)
  *   /metrics  Prometheus text (metrics.c)
  *   anything else: {"name":"<leader>"}, leader-elector:0.5's answer on every
- *   path, except that the name follows every observed change of holder
- *   (0.5's followers kept the name they saw at startup). */
+ *   path. The name follows every observed change of holder, except under
+ *   --profile=sidecar-0.5, where it is what 0.5 served: the leader as its
+ *   own callbacks reported it, so a follower keeps the name it saw at
+ *   startup (election-spec.md 5.2-5.3, contrib#2930). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@ void io_stats_add(le_stats *sum, const le_stats *s)
 	sum->losses += s->losses;
 	sum->renew_failures += s->renew_failures;
 	sum->errors += s->errors;
+	sum->duplicate_identity += s->duplicate_identity;
 }
 
 void io_fill_metrics(le_runner *r, le_run_metrics *m)
@@ -86,9 +89,12 @@ static void handle(struct evhttp_request *req, void *arg)
 	}
 	/* 0.5 wrote json.Marshal's bytes with no newline; Go sniffed the type
 	 * as text/plain, which clients of the sidecar may rely on. */
+	const le_profile *p = le_elector_config(r->e)->profile;
+	const char *leader = p->contrib_election_main ? le_elector_reported_leader(r->e)
+						      : le_elector_leader(r->e);
 	char body[2 * LE_ID_MAX + 32];
 	size_t n = (size_t)snprintf(body, sizeof body, "{\"name\":");
-	io_json_quote(le_elector_leader(r->e), body, sizeof body - 1, &n);
+	io_json_quote(leader, body, sizeof body - 1, &n);
 	body[n++] = '}';
 	body[n] = '\0';
 	reply(req, 200, "OK", "text/plain; charset=utf-8", body, n);

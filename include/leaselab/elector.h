@@ -246,6 +246,11 @@ typedef enum le_msg {
 	LE_MSG_REQUEST_ABORTED,  /* V4 request N aborted: <detail> */
 	LE_MSG_STARTUP_FAILED,   /* 0.5 fatal: "failed to create election: <detail>" */
 	LE_MSG_GET_LEADER_FAILED, /* 0.5: "failed to get leader: <detail>" */
+	/* A warning (is_error, V0; arg = the foreign renewTime): the record
+	 * shows this identity renewed by a write this elector did not make, so
+	 * another process runs under the same identity and both lead. The
+	 * rule and its limits: elector.c, own_write_check. */
+	LE_MSG_DUPLICATE_IDENTITY,
 } le_msg;
 
 typedef struct le_log {
@@ -309,6 +314,12 @@ bool le_elector_next_output(le_elector *e, le_output *out);
 /* ---- observation ---------------------------------------------------------- */
 bool le_elector_is_leader(const le_elector *e);      /* observed holder == me */
 const char *le_elector_leader(const le_elector *e);  /* observed holder ("" if none) */
+/* The identity the last LE_OUT_NEW_LEADER carried ("" before any): what
+ * OnNewLeader was last told. With contrib_election_main (0.5) it is the
+ * sidecar's own view, which on a follower goes stale, since nothing tells
+ * it about a change of holder until it loses leadership itself
+ * (election-spec.md 5.2, contrib#2930); le_elector_leader() is current. */
+const char *le_elector_reported_leader(const le_elector *e);
 const le_record *le_elector_observed_record(const le_elector *e);
 const le_config *le_elector_config(const le_elector *e); /* copies of strings */
 bool le_elector_done(const le_elector *e);
@@ -335,6 +346,8 @@ typedef struct le_stats {
 	uint64_t losses;          /* stopped leading after leading */
 	uint64_t renew_failures;  /* failed renew passes */
 	uint64_t errors;          /* non-2xx/404 responses + transport failures */
+	uint64_t duplicate_identity; /* foreign writes seen under my identity
+					(LE_MSG_DUPLICATE_IDENTITY) */
 } le_stats;
 void le_elector_stats(const le_elector *e, le_stats *out);
 

@@ -310,6 +310,7 @@ static inline const char *msg_name(le_msg m)
 	case LE_MSG_REQUEST_ABORTED: return "ABORTED";
 	case LE_MSG_STARTUP_FAILED: return "STARTUP_FAILED";
 	case LE_MSG_GET_LEADER_FAILED: return "GET_LEADER_FAILED";
+	case LE_MSG_DUPLICATE_IDENTITY: return "DUPLICATE_IDENTITY";
 	}
 	return "?";
 }

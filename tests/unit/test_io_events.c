@@ -105,6 +105,11 @@ static void test_text_line_is_klog_like(void **state)
 	assert_int_equal(buf[0], 'F');
 	le_event_format_json(&ev, buf, sizeof buf);
 	assert_non_null(strstr(buf, "\"level\":\"fatal\""));
+	ev.msg = LE_MSG_DUPLICATE_IDENTITY; /* a warning, though is_error */
+	le_event_format_text(&ev, 8, buf, sizeof buf);
+	assert_int_equal(buf[0], 'W');
+	le_event_format_json(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, "\"level\":\"warning\""));
 }
 
 static void test_metrics_exposition(void **state)
@@ -117,6 +122,7 @@ static void test_metrics_exposition(void **state)
 	m.core.slowpath = 3;
 	m.core.renew_failures = 2;
 	m.core.acquisitions = 4;
+	m.core.duplicate_identity = 5;
 	m.transitions_observed = 7;
 	m.last_renew_age_ns = 1500 * LE_NS_PER_MS;
 	le_run_metrics_count_error(&m, 403);
@@ -135,6 +141,8 @@ static void test_metrics_exposition(void **state)
 			"\nleader_election_renew_failures_total{name=\"elect-nginx-deploy\"} 2\n");
 	assert_contains(buf,
 			"\nleader_election_acquisitions_total{name=\"elect-nginx-deploy\"} 4\n");
+	assert_contains(
+		buf, "\nleader_election_duplicate_identity_total{name=\"elect-nginx-deploy\"} 5\n");
 	assert_contains(buf, "\nleader_election_request_errors_total{name=\"elect-nginx-deploy\","
 			     "code=\"403\"} 2\n");
 	assert_contains(buf, "\nleader_election_request_errors_total{name=\"elect-nginx-deploy\","

@@ -133,6 +133,7 @@ static void test_defaults(void **state)
 	assert_int_equal(p.rc, LE_OK);
 	assert_string_equal(p.o.election, "elect-nginx-deploy");
 	assert_string_equal(p.o.id, "pod-abc"); /* the hostname */
+	assert_true(p.o.id_from_hostname);
 	assert_string_equal(p.o.election_namespace, "default");
 	assert_int_equal(p.o.lock, LE_LOCK_LEASES);
 	assert_true(p.o.release_on_cancel);
@@ -163,6 +164,7 @@ static void test_article_flags_and_separate_values(void **state)
 	assert_int_equal(p.rc, LE_OK);
 	assert_string_equal(p.o.http, "0.0.0.0:4444");
 	assert_string_equal(p.o.id, "me");
+	assert_false(p.o.id_from_hostname);
 	assert_string_equal(p.o.election_namespace, "test-leader-elector");
 	assert_true(p.o.use_cluster_credentials);
 }
@@ -223,6 +225,27 @@ static void test_ttl_derives_all_three(void **state)
 	assert_int_equal(c.renew_deadline_ns, 5 * S);
 	assert_int_equal(c.retry_period_ns, 2500 * MS);
 	assert_ptr_equal(c.profile, &le_profile_sidecar_05);
+}
+
+/* 0.5 had only the Endpoints lock: its profile defaults to it, in any flag
+ * order, and an explicit --lock still wins. */
+static void test_05_profile_defaults_to_endpoints_lock(void **state)
+{
+	(void)state;
+	le_config c;
+	char err[512];
+	parsed p = parse("--election=e", "--profile=sidecar-0.5", NULL);
+	assert_int_equal(p.rc, LE_OK);
+	assert_int_equal(p.o.lock, LE_LOCK_ENDPOINTS);
+	assert_int_equal(le_sidecar_config(&p.o, &c, err, sizeof err), LE_OK);
+	assert_int_equal(c.lock_kind, LE_LOCK_ENDPOINTS);
+
+	p = parse("--lock=leases", "--election=e", "--profile=sidecar-0.5", NULL);
+	assert_int_equal(p.o.lock, LE_LOCK_LEASES);
+	p = parse("--profile=sidecar-0.5", "--lock=configmaps", "--election=e", NULL);
+	assert_int_equal(p.o.lock, LE_LOCK_CONFIGMAPS);
+	p = parse("--election=e", "--profile=client-go-2018", NULL);
+	assert_int_equal(p.o.lock, LE_LOCK_LEASES);
 }
 
 static void test_bad_flags_name_the_flag(void **state)
@@ -370,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_article_flags_and_separate_values),
 		cmocka_unit_test(test_modern_flags),
 		cmocka_unit_test(test_ttl_derives_all_three),
+		cmocka_unit_test(test_05_profile_defaults_to_endpoints_lock),
 		cmocka_unit_test(test_bad_flags_name_the_flag),
 		cmocka_unit_test(test_timing_validation_names_rule_and_values),
 		cmocka_unit_test(test_timing_warning_for_overlap),

@@ -1217,6 +1217,175 @@ static void test_log_outputs_format_end_to_end(void **state)
 	drv_free(&d);
 }
 
+/* ---- duplicate identity (elector.c, own_write_check) ------------------- */
+
+static uint64_t dup_count(const drv *d)
+{
+	le_stats st;
+	le_elector_stats(d->e, &st);
+	return st.duplicate_identity;
+}
+
+/* Another process under "pod-a" renews the lock: same holder, its own
+ * renewTime, a new resourceVersion. */
+static void foreign_renew(drv *d, int64_t renew_wall)
+{
+	le_record r = d->st;
+	r.renew_wall_ns = renew_wall;
+	store_put(d, &r);
+}
+
+static void test_duplicate_identity_not_flagged_on_own_renewals(void **state)
+{
+	(void)state;
+	drv d;
+	le_config c = cfg_with(NULL);
+	drv_init(&d, &c);
+	become_leader(&d);
+	for (int i = 0; i < 3; i++) {
+		serve(&d); /* fast path */
+		fire(&d);
+	}
+	/* the slow path reads back our own last write: not foreign */
+	store_put(&d, &d.st);
+	serve(&d); /* 409 */
+	serve(&d); /* GET */
+	assert_null(find_log(&d, LE_MSG_DUPLICATE_IDENTITY));
+	assert_string_equal(SEQ(&d), "SEND:UPDATE");
+	serve(&d);
+	assert_int_equal(dup_count(&d), 0);
+	assert_true(le_elector_leading(d.e));
+	drv_free(&d);
+}
+
+/* A renew whose write committed but whose answer was lost (timeout, or a
+ * 5xx after the commit): the next GET shows a renewTime whose answer we
+ * never got, and it is still ours. */
+static void test_duplicate_identity_lost_renew_answer_not_flagged(void **state)
+{
+	(void)state;
+	static const int lost_status[] = {0, 504, 500};
+	for (size_t k = 0; k < sizeof lost_status / sizeof lost_status[0]; k++) {
+		drv d;
+		le_config c = cfg_with(NULL);
+		drv_init(&d, &c);
+		become_leader(&d);
+		serve(&d);
+		fire(&d); /* the next renewal's fast path is in flight */
+		assert_int_equal(d.req.op, LE_OP_UPDATE);
+		store_put(&d, &d.req.record); /* it commits ... */
+		reply(&d, lost_status[k], NULL, NULL); /* ... the answer is lost */
+		assert_int_equal(d.req.op, LE_OP_GET);
+		serve(&d);
+		assert_null(find_log(&d, LE_MSG_DUPLICATE_IDENTITY));
+		assert_int_equal(dup_count(&d), 0);
+		/* and a foreign write after it is still seen */
+		serve(&d); /* slow-path UPDATE */
+		fire(&d);
+		foreign_renew(&d, wall_at(d.mono) - 700 * MS);
+		serve(&d); /* 409 */
+		serve(&d); /* GET */
+		assert_non_null(find_log(&d, LE_MSG_DUPLICATE_IDENTITY));
+		assert_int_equal(dup_count(&d), 1);
+		drv_free(&d);
+	}
+}
+
+static void test_duplicate_identity_foreign_renewal_flagged_once_each(void **state)
+{
+	(void)state;
+	drv d;
+	le_config c = cfg_with(NULL);
+	drv_init(&d, &c);
+	become_leader(&d);
+	serve(&d);
+	fire(&d);
+	int64_t foreign = wall_at(d.mono) - 300 * MS;
+	foreign_renew(&d, foreign);
+	serve(&d); /* fast path: 409 */
+	serve(&d); /* GET: pod-a, a renewTime we never wrote */
+	const cap_out *o = find_log(&d, LE_MSG_DUPLICATE_IDENTITY);
+	assert_non_null(o);
+	assert_int_equal(o->log.verbosity, 0);
+	assert_true(o->log.is_error);
+	char when[32], text[512];
+	le_format_micro_time(foreign, when, sizeof when);
+	assert_string_equal(o->log.arg, when);
+	le_log_format(d.e, &o->log, text, sizeof text);
+	assert_non_null(strstr(text, "duplicate identity: lock default/my-lease shows holder "
+				     "pod-a renewed at "));
+	assert_non_null(strstr(text, when));
+	assert_non_null(strstr(text, "--id"));
+	assert_int_equal(dup_count(&d), 1);
+	/* the elector still renews (it cannot tell which process is right) */
+	assert_string_equal(SEQ(&d), "SEND:UPDATE");
+	reply(&d, 500, NULL, NULL); /* did not commit */
+	/* the same foreign write read again is not a second duplicate */
+	fire(&d);
+	assert_int_equal(d.req.op, LE_OP_UPDATE); /* fast path */
+	reply(&d, 500, NULL, NULL);
+	assert_int_equal(d.req.op, LE_OP_GET);
+	serve(&d);
+	assert_null(find_log(&d, LE_MSG_DUPLICATE_IDENTITY));
+	assert_int_equal(dup_count(&d), 1);
+	assert_int_equal(d.req.op, LE_OP_UPDATE);
+	serve(&d);
+	fire(&d);
+	foreign_renew(&d, wall_at(d.mono) - 100 * MS);
+	serve(&d);
+	serve(&d);
+	assert_int_equal(dup_count(&d), 2);
+	drv_free(&d);
+}
+
+/* Before this elector has written, holder == me is the record a previous
+ * run of the same pod left: taken over silently, as client-go does. */
+static void test_duplicate_identity_not_judged_before_first_write(void **state)
+{
+	(void)state;
+	drv d;
+	le_config c = cfg_with(NULL);
+	drv_init(&d, &c);
+	le_record mine = rec_make("pod-a", 15, wall_at(T0 - 60 * S), wall_at(T0 - S), 3);
+	store_put(&d, &mine);
+	start(&d);
+	serve(&d); /* GET: held by "me" */
+	assert_null(find_log(&d, LE_MSG_DUPLICATE_IDENTITY));
+	assert_int_equal(d.req.op, LE_OP_UPDATE);
+	serve(&d);
+	assert_int_equal(d.started, 1);
+	assert_int_equal(dup_count(&d), 0);
+	drv_free(&d);
+}
+
+/* 0.5 (Endpoints, whole seconds, no fast path: a GET every attempt): a
+ * foreign write in another second is seen; one in the same second as ours
+ * is not (the limit of the rule). */
+static void test_duplicate_identity_05_whole_seconds(void **state)
+{
+	(void)state;
+	drv d;
+	le_config c = cfg_05();
+	drv_init(&d, &c);
+	become_leader(&d);
+	fire(&d); /* first renew attempt, +2.5 s: GET */
+	int64_t ours = d.st.renew_wall_ns;
+	foreign_renew(&d, ours + 200 * MS); /* same second */
+	serve(&d);
+	assert_null(find_log(&d, LE_MSG_DUPLICATE_IDENTITY));
+	serve(&d); /* UPDATE */
+	fire(&d);
+	foreign_renew(&d, wall_at(d.mono) - 1500 * MS);
+	serve(&d);
+	const cap_out *o = find_log(&d, LE_MSG_DUPLICATE_IDENTITY);
+	assert_non_null(o);
+	char when[32];
+	le_format_time(wall_at(d.mono) - 1500 * MS, when, sizeof when);
+	assert_string_equal(o->log.arg, when);
+	assert_int_equal(dup_count(&d), 1);
+	drv_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1260,6 +1429,11 @@ int main(void)
 		cmocka_unit_test(test_05_wall_clock_step_expires_lease_h5),
 		cmocka_unit_test(test_log_words_per_profile),
 		cmocka_unit_test(test_log_outputs_format_end_to_end),
+		cmocka_unit_test(test_duplicate_identity_not_flagged_on_own_renewals),
+		cmocka_unit_test(test_duplicate_identity_lost_renew_answer_not_flagged),
+		cmocka_unit_test(test_duplicate_identity_foreign_renewal_flagged_once_each),
+		cmocka_unit_test(test_duplicate_identity_not_judged_before_first_write),
+		cmocka_unit_test(test_duplicate_identity_05_whole_seconds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
