@@ -8,7 +8,7 @@
 . "$(dirname "$0")/sim_live_lib.sh"
 
 K=scenarios/live/sidecar-kill-demo.yaml
-E=scenarios/live/embedded-demo.yaml
+E=scenarios/live/embedded-kill-demo.yaml
 T='{lease_duration} {renew_deadline} {retry_period}'
 
 live nokc "$K" --elector "bin/embedded $T" --leader-regex x

@@ -27,8 +27,8 @@ done
 grep -q 'time scale 0.1' "$WORK/out-kill/run-1/report.json" || fail "report.json does not say the time scale"
 nothing_left
 
-sim_passes scenarios/live/embedded-demo.yaml
-live embedded scenarios/live/embedded-demo.yaml --time-scale 0.2 \
+sim_passes scenarios/live/embedded-kill-demo.yaml
+live embedded scenarios/live/embedded-kill-demo.yaml --time-scale 0.2 \
   --elector 'bin/embedded --kubeconfig {kubeconfig} --lease-duration {lease_duration}s --renew-deadline {renew_deadline}s --retry-period {retry_period}s --business-every 10ms' \
   --leader-regex '^leader run business$' --follower-regex '^leader stopped$'
 expect_rc 0

@@ -17,8 +17,8 @@ expect_out 'overlap: a and [bc] both leading'
 expect_out 'at most 2 leaders at once'
 nothing_left
 
-sim_passes scenarios/live/clock-rate-slow-leader.yaml
-live rate scenarios/live/clock-rate-slow-leader.yaml --time-scale 0.2
+sim_passes scenarios/live/clock-rate-slow-leader-short.yaml
+live rate scenarios/live/clock-rate-slow-leader-short.yaml --time-scale 0.2
 expect_rc 0
 expect_out 'clock of a during the fault: rate x0\.400 set, x0\.(39|40|41)[0-9] measured'
 expect_out 'PASS \(expected safety violation found\)'
@@ -28,7 +28,7 @@ nothing_left
 # The control: a preload that changes no clock. The rate must be seen not
 # to bite, and the run must fail rather than pass without its fault.
 LEASELAB_FAKETIME_LIB=$(ls /lib/x86_64-linux-gnu/libm.so.6) \
-  live norate scenarios/live/clock-rate-slow-leader.yaml --time-scale 0.2
+  live norate scenarios/live/clock-rate-slow-leader-short.yaml --time-scale 0.2
 expect_rc 4
 expect_out 'pod a: the clock fault did not bite'
 nothing_left

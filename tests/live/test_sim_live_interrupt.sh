@@ -8,7 +8,7 @@
 [ -r /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 ] ||
   skip "libfaketime is not installed (ci/bootstrap installs it)"
 
-S=scenarios/live/clock-rate-slow-leader.yaml
+S=scenarios/live/clock-rate-slow-leader-short.yaml
 for i in 1 2 3 4 5 6; do
   sig=INT; [ $((i % 2)) -eq 0 ] && sig=TERM
   delay_ms=$(( (RANDOM % 3000) + 50 ))
