@@ -142,7 +142,6 @@ typedef enum act_kind {
 	ACT_FAULT_END,
 	ACT_GRACE_KILL,  /* a: pod, b: restarts at delete time */
 	ACT_REPLACE,     /* a: pod replaced, b: fault */
-	ACT_RESTART,     /* a: pod (pod-failure over) */
 } act_kind;
 
 typedef struct lv_act {
@@ -1006,7 +1005,7 @@ static void set_rate(lv_run *r, lv_pod *p, double rate)
 		fail(r, SIM_EXIT_INTERNAL, "%s", err);
 }
 
-static void print_segment(const lv_run *r, const lv_pod *p, const char *what)
+static void print_segment(const lv_pod *p, const char *what)
 {
 	/* A rate over less than half a second of log lines is noise. */
 	if (p->seg_samples < 2 || p->seg_t1_ns - p->seg_t0_ns < LE_NS_PER_S / 2)
@@ -1016,7 +1015,6 @@ static void print_segment(const lv_run *r, const lv_pod *p, const char *what)
 	printf("  clock of %s %s: rate x%.3f set, x%.3f measured from its log over "
 	       "%.3f s (%zu lines)\n", p->name, what, p->ft_rate, meas,
 	       secs(p->seg_t1_ns - p->seg_t0_ns), p->seg_samples);
-	(void)r;
 }
 
 static bool pod_specific(const sim_fault *f)
@@ -1085,7 +1083,7 @@ static void apply_to_target(lv_run *r, int32_t fi, int32_t i)
 			record(r, t, SIM_EV_CUT, i, NULL, fi, f->direction, f->partition_kind);
 		break;
 	case SIM_ACT_CLOCK_RATE:
-		print_segment(r, p, "before the fault");
+		print_segment(p, "before the fault");
 		set_rate(r, p, 1.0 + (double)f->rate_ppm / 1e6);
 		break;
 	case SIM_ACT_APISERVER:
@@ -1120,7 +1118,7 @@ static void undo_on_target(lv_run *r, int32_t fi, int32_t i)
 		record(r, t, SIM_EV_UNCUT, i, NULL, fi, f->direction, f->partition_kind);
 		break;
 	case SIM_ACT_CLOCK_RATE:
-		print_segment(r, p, "during the fault");
+		print_segment(p, "during the fault");
 		set_rate(r, p, p->base_rate);
 		break;
 	default:
@@ -1247,8 +1245,6 @@ static void run_action(lv_run *r, lv_act *a)
 	case ACT_REPLACE:
 		replace_pod(r, a->a, a->b);
 		break;
-	case ACT_RESTART:
-		break;
 	}
 }
 
@@ -1332,8 +1328,6 @@ static void loop(lv_run *r)
 			if (r->o->status_url)
 				poll_status(r, (int32_t)i, now_ns(r));
 		}
-		line_ctx none = {r, -1};
-		(void)none;
 		char sink[4096];
 		if (r->api.proc.out_fd >= 0 && (pfd[r->npods].revents & POLLIN)) {
 			ssize_t n = read(r->api.proc.out_fd, sink, sizeof sink);
@@ -1423,7 +1417,7 @@ static void report_clocks(lv_run *r)
 		       "%+.3f s, rate x%.3f), max deviation from the expected clock %.3f s "
 		       "over %zu lines\n", p->name, secs(p->last_meas_ns), secs(p->ft_off_ns),
 		       p->ft_rate, secs(p->max_dev_ns), p->samples);
-		print_segment(r, p, "at the end");
+		print_segment(p, "at the end");
 	}
 }
 

@@ -110,12 +110,11 @@ int lv_proc_spawn(lv_proc *p, char *const argv[], char *const env[], char *err,
 	return LE_OK;
 }
 
+/* Also after the group leader exited: a template's children may remain. */
 void lv_proc_signal(lv_proc *p, int sig)
 {
-	if (p->pid > 0 && !p->exited)
+	if (p->pid > 0)
 		kill(-p->pid, sig);
-	else if (p->pid > 0)
-		kill(-p->pid, sig); /* children of an exited leader may remain */
 }
 
 bool lv_proc_reap(lv_proc *p)
