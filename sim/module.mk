@@ -15,6 +15,10 @@ endif
 SIM_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_sim_*.c))
 REP_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_rep_*.c))
 UNIT_TESTS += $(SIM_TESTS) $(REP_TESTS)
+ifneq ($(wildcard tests/unit/test_live.c),)
+UNIT_TESTS += test_live
+test_live_LIBS := leaselab-live leaselab-sim leaselab-fa leaselab-core
+endif
 $(foreach t,$(SIM_TESTS),$(eval $(t)_LIBS := leaselab-sim leaselab-fa leaselab-core))
 $(foreach t,$(REP_TESTS),$(eval $(t)_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core))
 
