@@ -26,11 +26,28 @@ PUBLIC_HEADERS += include/leaselab/sim.h include/leaselab/progress.h
 
 BINS += sim
 sim_SRCS := sim/cmd/sim.c
-sim_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core
+sim_LIBS := leaselab-live leaselab-rep leaselab-sim leaselab-fa leaselab-core
 
 # Unit tests: test_sim_*.c link the simulator, the store and the core.
 UNIT_GROUPS += sim
 unit_sim_LIBS := leaselab-sim leaselab-fa leaselab-core
+
+# sim/live/: the live harness behind bin/sim live (docs/live.md): real
+# processes, libfaketime clocks, bin/fake-apiserver over HTTP. A driver, not
+# an embedding API, so it is not in libleaselab and its header is internal.
+LIBS += leaselab-live
+leaselab-live_SRCS := \
+	sim/live/apiserver.c \
+	sim/live/faketime.c \
+	sim/live/live.c \
+	sim/live/live_history.c \
+	sim/live/observe.c \
+	sim/live/proc.c
+leaselab-live_PKGS := libcurl
+
+# Unit tests: test_live_*.c link the harness and what it drives.
+UNIT_GROUPS += live
+unit_live_LIBS := leaselab-live leaselab-rep leaselab-sim leaselab-fa leaselab-core
 
 BENCHES += bench_sim
 bench_sim_SRCS := bench/bench_sim.c

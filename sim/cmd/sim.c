@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "leaselab/progress.h"
+#include "leaselab/internal/live.h"
 #include "leaselab/report.h"
 #include "leaselab/sim.h"
 #include "../search.h"
@@ -47,6 +48,7 @@ static const char usage_text[] =
 	"       bin/sim advise --lease-duration LD --renew-deadline RD --retry-period RP\n"
 	"                   [--profile P] [--replicas N] [--request-timeout T] [--compare ...]\n"
 	"       bin/sim check HISTORY.jsonl [--scenario FILE] [--out DIR]\n"
+	"       bin/sim live SCENARIO.yaml [flags] (bin/sim live --help, docs/live.md)\n"
 	"       bin/sim --help\n"
 	"\n"
 	"Simulate each scenario file in virtual time and check the invariants:\n"
@@ -1003,6 +1005,13 @@ static int cmd_check(int argc, char **argv)
 	return code;
 }
 
+/* ---- live: the harness in sim/live/ (docs/live.md) ------------------------------ */
+
+static int cmd_live(int argc, char **argv)
+{
+	return sim_live_main(argc - 1, argv + 1, argv[0]);
+}
+
 /* ---- main: dispatch ------------------------------------------------------------ */
 
 static const struct command {
@@ -1013,6 +1022,7 @@ static const struct command {
 	{"check", cmd_check},
 	{"sweep", sim_cmd_sweep},
 	{"advise", sim_cmd_advise},
+	{"live", cmd_live},
 };
 
 int main(int argc, char **argv)
@@ -1029,5 +1039,5 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc, argv);
-	return bad_flag("unknown command '%s'%s; expected: run, check, sweep or advise", argv[1], "");
+	return bad_flag("unknown command '%s'%s; expected: run, check, live, sweep or advise", argv[1], "");
 }
