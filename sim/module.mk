@@ -6,7 +6,7 @@ leaselab-rep_SRCS := $(wildcard reports/*.c)
 
 ifneq ($(wildcard sim/cmd/sim.c),)
 BINS += sim
-sim_SRCS := sim/cmd/sim.c
+sim_SRCS := sim/cmd/sim.c sim/cmd/explore.c
 sim_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core
 endif
 

@@ -27,6 +27,7 @@
 
 #include "leaselab/report.h"
 #include "leaselab/sim.h"
+#include "cmd.h"
 
 #define MAX_SEEDS 10000000ULL
 #define MAX_LISTED 10 /* violations listed per run before "... N more" */
@@ -795,6 +796,8 @@ static const struct command {
 } commands[] = {
 	{"run", cmd_run},
 	{"check", cmd_check},
+	{"explore", cmd_explore},
+	{"merge", cmd_merge},
 };
 
 int main(int argc, char **argv)
@@ -811,5 +814,5 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc, argv);
-	return bad_flag("unknown command '%s'%s; expected: run or check", argv[1], "");
+	return bad_flag("unknown command '%s'%s; expected: run, check, explore or merge", argv[1], "");
 }
