@@ -545,7 +545,15 @@ static int run_workers(const xrun *x, xhits *hs, uint64_t *done, bool *interrupt
 	sim_progress pr;
 	sim_progress_init(&pr, stderr, isatty(STDERR_FILENO), "seeds", shard_count(o),
 			  getenv("SIM_PROGRESS_EVERY") ? atof(getenv("SIM_PROGRESS_EVERY")) : 10);
+	bool forwarded = false;
 	for (;;) {
+		/* Ctrl-C reaches the whole process group on a terminal, but a
+		 * kill -INT names only the parent: pass it on, once. */
+		if (stop_requested && !forwarded) {
+			for (unsigned j = 0; j < nw; j++)
+				kill(ws[j].pid, SIGINT);
+			forwarded = true;
+		}
 		struct pollfd pf[JOBS_MAX];
 		unsigned idx[JOBS_MAX], np = 0;
 		for (unsigned j = 0; j < nw; j++)
@@ -823,7 +831,7 @@ int cmd_explore(int argc, char **argv)
 		code = SIM_EXIT_BAD_INPUT;
 		goto out;
 	}
-	struct sigaction sa = {.sa_handler = on_sigint};
+	struct sigaction sa = {.sa_handler = on_sigint, .sa_flags = SA_RESTART};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
