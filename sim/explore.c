@@ -144,7 +144,6 @@ static void draw_fault(fa_rng *r, const bounds *b, sim_xkind k, unsigned scale_p
 {
 	memset(f, 0, sizeof *f);
 	f->grace_period_ns = -1;
-	f->partition_kind = FA_PART_BLACKHOLE;
 	f->at_ns = ms_round(draw_range(r, b->at_lo, b->at_hi));
 	int64_t hi = b->dur_lo + (b->dur_hi - b->dur_lo) * (int64_t)scale_pct / 100;
 	if (f->at_ns + hi > b->end_ns)
@@ -174,8 +173,9 @@ static void draw_fault(fa_rng *r, const bounds *b, sim_xkind k, unsigned scale_p
 		f->action = SIM_ACT_PARTITION;
 		f->duration_ns = dur;
 		f->direction = (sim_direction)sim_rng_below(r, 3);
-		if (f->direction != SIM_DIR_FROM && chance(r, 40))
-			f->partition_kind = FA_PART_REFUSED;
+		f->partition_kind = f->direction != SIM_DIR_FROM && chance(r, 40)
+					    ? FA_PART_REFUSED
+					    : FA_PART_BLACKHOLE;
 		break;
 	case SIM_XK_DELAY:
 		f->action = SIM_ACT_DELAY;

@@ -1,0 +1,218 @@
+/* Unit tests for sim/explore.c and sim/scenario_write.c: the schedule is a
+ * function of the seed, a written scenario reads back to the same faults and
+ * verdict, the shrinker drops what the violation does not need, and --faults
+ * names are checked. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "leaselab/explore.h"
+
+static const char base_yaml[] =
+	"name: base\n"
+	"duration: 60s\n"
+	"election: {profile: client-go, leaseDuration: 15s, renewDeadline: 10s, retryPeriod: 2s}\n"
+	"network: {latency: {min: 1ms, max: 3ms}}\n"
+	"pods:\n"
+	"  - name: a\n"
+	"  - name: b\n"
+	"    start: 1s\n"
+	"  - name: c\n"
+	"    start: 2s\n";
+
+static void load(const char *text, sim_scenario *sc)
+{
+	char err[1024] = "";
+	int rc = sim_scenario_parse(text, strlen(text), "t.yaml", sc, err, sizeof err);
+	if (rc != LE_OK)
+		fail_msg("parse: %s", err);
+}
+
+static char *write_text(const sim_scenario *sc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(sim_scenario_write_yaml(sc, f), LE_OK);
+	fclose(f);
+	return buf;
+}
+
+static void assert_same_fault(const sim_fault *x, const sim_fault *y)
+{
+	assert_int_equal(x->action, y->action);
+	assert_int_equal(x->at_ns, y->at_ns);
+	assert_int_equal(x->duration_ns, y->duration_ns);
+	assert_int_equal(x->role, y->role);
+	assert_int_equal(x->mode, y->mode);
+	assert_int_equal(x->direction, y->direction);
+	assert_int_equal(x->partition_kind, y->partition_kind);
+	assert_int_equal(x->latency.a_ns, y->latency.a_ns);
+	assert_true(x->loss == y->loss);
+	assert_int_equal(x->time_offset_ns, y->time_offset_ns);
+	assert_int_equal(x->rate_ppm, y->rate_ppm);
+	assert_int_equal(x->replace, y->replace);
+	assert_int_equal(x->apiserver_down, y->apiserver_down);
+	assert_int_equal(x->apiserver.error_code, y->apiserver.error_code);
+	assert_int_equal(x->apiserver.commit_delay_ns, y->apiserver.commit_delay_ns);
+	assert_true(x->apiserver.response_loss == y->apiserver.response_loss);
+	assert_true(x->apiserver.request_loss == y->apiserver.request_loss);
+	assert_string_equal(x->label, y->label);
+}
+
+static void test_same_seed_same_schedule_other_seed_other(void **state)
+{
+	(void)state;
+	sim_scenario base;
+	load(base_yaml, &base);
+	sim_explore_opts o;
+	sim_explore_opts_init(&o);
+	sim_explore_case a, b, c;
+	assert_int_equal(sim_explore_draw(&base, 7, &o, &a), LE_OK);
+	assert_int_equal(sim_explore_draw(&base, 7, &o, &b), LE_OK);
+	assert_int_equal(sim_explore_draw(&base, 8, &o, &c), LE_OK);
+	assert_true(a.sc.nfaults >= 1 && a.sc.nfaults <= SIM_EXPLORE_FAULTS_MAX);
+	assert_int_equal(a.sc.nfaults, b.sc.nfaults);
+	for (size_t i = 0; i < a.sc.nfaults; i++)
+		assert_same_fault(&a.sc.faults[i], &b.sc.faults[i]);
+	assert_string_equal(a.profile, b.profile);
+	bool differs = a.sc.nfaults != c.sc.nfaults || strcmp(a.profile, c.profile) ||
+		       a.sc.faults[0].at_ns != c.sc.faults[0].at_ns;
+	assert_true(differs);
+	sim_explore_case_free(&a);
+	sim_explore_case_free(&b);
+	sim_explore_case_free(&c);
+	sim_scenario_free(&base);
+}
+
+static void test_drawn_faults_stay_inside_the_run_and_the_kinds(void **state)
+{
+	(void)state;
+	sim_scenario base;
+	load(base_yaml, &base);
+	sim_explore_opts o;
+	sim_explore_opts_init(&o);
+	char err[256];
+	assert_int_equal(sim_xkind_parse_list("pause,partition", &o.kinds, err, sizeof err), LE_OK);
+	for (uint64_t seed = 1; seed <= 300; seed++) {
+		sim_explore_case c;
+		assert_int_equal(sim_explore_draw(&base, seed, &o, &c), LE_OK);
+		for (size_t i = 0; i < c.sc.nfaults; i++) {
+			const sim_fault *f = &c.sc.faults[i];
+			assert_true(f->action == SIM_ACT_PAUSE || f->action == SIM_ACT_PARTITION);
+			assert_true(f->at_ns >= 0 && f->at_ns < base.duration_ns);
+			assert_true(f->duration_ns > 0);
+			assert_true(f->at_ns + f->duration_ns <= base.duration_ns);
+		}
+		sim_explore_case_free(&c);
+	}
+	sim_scenario_free(&base);
+}
+
+/* Every kind, many seeds: written, read back, the same faults and verdict. */
+static void test_written_scenario_reads_back_to_the_same_run(void **state)
+{
+	(void)state;
+	sim_scenario base;
+	load(base_yaml, &base);
+	sim_explore_opts o;
+	sim_explore_opts_init(&o);
+	for (uint64_t seed = 1; seed <= 60; seed++) {
+		sim_explore_case c;
+		assert_int_equal(sim_explore_draw(&base, seed, &o, &c), LE_OK);
+		char *text = write_text(&c.sc);
+		sim_scenario back;
+		load(text, &back);
+		assert_int_equal(back.nfaults, c.sc.nfaults);
+		assert_int_equal(back.npods, c.sc.npods);
+		assert_int_equal(back.duration_ns, c.sc.duration_ns);
+		assert_int_equal(back.seed, seed);
+		for (size_t i = 0; i < back.nfaults; i++)
+			assert_same_fault(&back.faults[i], &c.sc.faults[i]);
+		sim_invariant v1, v2;
+		char err[256];
+		assert_int_equal(sim_explore_judge(&c.sc, seed, &o, &v1, err, sizeof err), LE_OK);
+		assert_int_equal(sim_explore_judge(&back, seed, &o, &v2, err, sizeof err), LE_OK);
+		assert_int_equal(v1, v2);
+		/* and writing the read-back scenario gives the same text */
+		char *again = write_text(&back);
+		assert_string_equal(text, again);
+		free(text);
+		free(again);
+		sim_scenario_free(&back);
+		sim_explore_case_free(&c);
+	}
+	sim_scenario_free(&base);
+}
+
+/* A 25 s pause of the leader breaks safety; three faults that do nothing to
+ * it are dropped, and the pause is kept. */
+static void test_shrink_keeps_only_the_pause(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"name: s\nduration: 90s\n"
+		"election: {profile: client-go, leaseDuration: 15s, renewDeadline: 10s, retryPeriod: 2s}\n"
+		"network: {latency: 2ms}\n"
+		"pods: [{name: a}, {name: b, start: 1s}, {name: c, start: 2s}]\n"
+		"faults:\n"
+		"  - {action: delay, at: 5s, duration: 2s, selector: {role: follower}, latency: 1ms}\n"
+		"  - {action: pause, at: 20s, duration: 25s, selector: {role: leader}}\n"
+		"  - {action: clock-rate, at: 6s, duration: 1s, selector: {pods: [c]}, rate: 10ppm}\n"
+		"  - {action: loss, at: 70s, duration: 5s, selector: {pods: [b]}, loss: 1%}\n";
+	sim_scenario sc;
+	load(yaml, &sc);
+	sim_explore_opts o;
+	sim_explore_opts_init(&o);
+	sim_invariant inv;
+	char err[256], removed[512];
+	assert_int_equal(sim_explore_judge(&sc, 1, &o, &inv, err, sizeof err), LE_OK);
+	assert_int_equal(inv, SIM_INV_SAFETY);
+	sim_explore_case c = {.sc = sc, .base_faults = sc.nfaults};
+	c.sc.faults = malloc(sc.nfaults * sizeof *sc.faults);
+	c.sc.pods = malloc(sc.npods * sizeof *sc.pods);
+	memcpy(c.sc.faults, sc.faults, sc.nfaults * sizeof *sc.faults);
+	memcpy(c.sc.pods, sc.pods, sc.npods * sizeof *sc.pods);
+	int runs = sim_explore_shrink(&c, 1, &o, SIM_INV_SAFETY, removed, sizeof removed);
+	assert_true(runs > 0);
+	assert_int_equal(c.sc.nfaults, 1);
+	assert_int_equal(c.sc.faults[0].action, SIM_ACT_PAUSE);
+	assert_true(c.sc.faults[0].duration_ns <= 25 * (int64_t)1000000000);
+	assert_true(c.sc.duration_ns <= sc.duration_ns);
+	assert_non_null(strstr(removed, "shrunk from 4 faults to 1"));
+	assert_int_equal(sim_explore_judge(&c.sc, 1, &o, &inv, err, sizeof err), LE_OK);
+	assert_int_equal(inv, SIM_INV_SAFETY);
+	sim_explore_case_free(&c);
+	sim_scenario_free(&sc);
+}
+
+static void test_unknown_fault_kind_is_named(void **state)
+{
+	(void)state;
+	uint32_t mask;
+	char err[512];
+	assert_int_equal(sim_xkind_parse_list("pause,pauze", &mask, err, sizeof err), LE_EINVAL);
+	assert_non_null(strstr(err, "\"pauze\""));
+	assert_non_null(strstr(err, "apiserver"));
+	assert_int_equal(sim_xkind_parse_list("", &mask, err, sizeof err), LE_EINVAL);
+	assert_int_equal(sim_xkind_parse_list("loss,time-skew", &mask, err, sizeof err), LE_OK);
+	assert_int_equal(mask, 1u << SIM_XK_LOSS | 1u << SIM_XK_TIME_SKEW);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_seed_same_schedule_other_seed_other),
+		cmocka_unit_test(test_drawn_faults_stay_inside_the_run_and_the_kinds),
+		cmocka_unit_test(test_written_scenario_reads_back_to_the_same_run),
+		cmocka_unit_test(test_shrink_keeps_only_the_pause),
+		cmocka_unit_test(test_unknown_fault_kind_is_named),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
