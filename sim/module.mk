@@ -37,3 +37,9 @@ BENCHES += bench_reports
 bench_reports_SRCS := bench/bench_reports.c
 bench_reports_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core
 endif
+
+ifneq ($(wildcard bench/bench_explore.c),)
+BENCHES += bench_explore
+bench_explore_SRCS := bench/bench_explore.c
+bench_explore_LIBS := leaselab-sim leaselab-fa leaselab-core
+endif
