@@ -611,7 +611,15 @@ static int cmp_hit_seed(const void *a, const void *b)
 	return x->seed < y->seed ? -1 : x->seed > y->seed;
 }
 
-/* Distinct findings of hs (sorted by invariant, hash); hs is re-sorted. */
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	if (x->inv != y->inv)
+		return x->inv < y->inv ? -1 : 1;
+	return x->first_seed < y->first_seed ? -1 : x->first_seed > y->first_seed;
+}
+
+/* Distinct findings of hs, by invariant then first seed; hs is re-sorted. */
 static finding *group(xhits *hs, size_t *nout)
 {
 	qsort(hs->v, hs->n, sizeof *hs->v, cmp_hit);
@@ -634,6 +642,7 @@ static finding *group(xhits *hs, size_t *nout)
 		f->nf1 = h->nf1;
 		snprintf(f->shape, sizeof f->shape, "%s", h->shape);
 	}
+	qsort(fs, n, sizeof *fs, cmp_finding);
 	*nout = n;
 	return fs;
 }

@@ -112,3 +112,11 @@ bad 'cannot write there' bin/sim explore $B --seeds 10 --out "$TMP/file/sub"
 bad 'missing --seeds' bin/sim explore $B
 bad 'not an explore output folder' bin/sim merge "$TMP/nothing" --out "$TMP/b"
 echo "ok: bad input"
+
+# 7. the Indexed Job: completion index -> --shard i/n, n == completions
+J=ci/k8s/explore-job.yaml
+grep -q '^  completionMode: Indexed$' $J || fail "$J: not an Indexed Job"
+n=$(sed -n 's/^  completions: \([0-9]*\)$/\1/p' $J)
+grep -q -- "--shard \"\${JOB_COMPLETION_INDEX}/$n\"" $J || fail "$J: --shard does not use the completion index over $n"
+[ -f ci/k8s/Containerfile ] || fail "no image recipe"
+echo "ok: Indexed Job"
