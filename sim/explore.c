@@ -68,6 +68,7 @@ void sim_explore_opts_init(sim_explore_opts *o)
 {
 	o->kinds = SIM_XK_ALL;
 	o->invariants = 1u << SIM_INV_SAFETY | 1u << SIM_INV_LEASE_HISTORY;
+	o->envelope = false;
 }
 
 /* ---- drawing ------------------------------------------------------------------ */
@@ -101,6 +102,8 @@ static void pick_target(fa_rng *r, sim_fault *f)
 }
 
 typedef struct bounds {
+	bool envelope;            /* election-spec.md 6.3's safe envelope */
+	int64_t slack;            /* LD - RP - RD (envelope) */
 	int64_t at_lo, at_hi;     /* when faults may start */
 	int64_t dur_lo, dur_hi;   /* how long a lasting fault may last */
 	int64_t end_ns;           /* the run's end */
@@ -126,6 +129,48 @@ static void derive_bounds(const sim_scenario *sc, bounds *b)
 		b->at_hi = b->at_lo;
 	b->dur_lo = b->rp / 2 > MS ? b->rp / 2 : MS;
 	b->dur_hi = 2 * b->ld + b->rd;
+	b->slack = b->ld - b->rp - b->rd;
+	if (b->slack < 4 * MS)
+		b->slack = 4 * MS;
+}
+
+/* Inside 6.3's envelope: nothing that lets a write commit while its answer
+ * is lost or late (response loss, a `from` partition or loss), pauses and
+ * per-leg delays of at most a quarter / an eighth of the slack, clock rates
+ * within 5 % (the tolerated ratio is LD / (RP + RD), 1.25 for 15/10/2). */
+static void clamp_to_envelope(fa_rng *r, const bounds *b, sim_fault *f)
+{
+	switch (f->action) {
+	case SIM_ACT_PAUSE:
+		f->duration_ns = ms_round(draw_range(r, MS, b->slack / 4));
+		break;
+	case SIM_ACT_PARTITION:
+	case SIM_ACT_LOSS:
+		if (f->direction != SIM_DIR_TO) {
+			f->direction = SIM_DIR_TO;
+			if (f->action == SIM_ACT_PARTITION && f->partition_kind == FA_PART_NONE)
+				f->partition_kind = FA_PART_BLACKHOLE;
+		}
+		break;
+	case SIM_ACT_DELAY:
+		f->latency.a_ns = ms_round(draw_range(r, MS, b->slack / 8));
+		break;
+	case SIM_ACT_CLOCK_RATE:
+		f->rate_ppm = (int32_t)draw_range(r, -50000, 50000);
+		if (f->rate_ppm == 0)
+			f->rate_ppm = 1000;
+		break;
+	case SIM_ACT_APISERVER:
+		if (f->apiserver.response_loss > 0) {
+			f->apiserver.response_loss = 0;
+			f->apiserver.request_loss = 1.0;
+		}
+		if (f->apiserver.commit_delay_ns > b->slack / 8)
+			f->apiserver.commit_delay_ns = ms_round(b->slack / 8);
+		break;
+	default:
+		break;
+	}
 }
 
 static void label_fault(sim_fault *f, const char *kind, size_t i)
@@ -238,6 +283,8 @@ static void draw_fault(fa_rng *r, const bounds *b, sim_xkind k, unsigned scale_p
 	case SIM_XK_COUNT:
 		break;
 	}
+	if (b->envelope)
+		clamp_to_envelope(r, b, f);
 	label_fault(f, xkind_names[k], i);
 }
 
@@ -298,6 +345,7 @@ int sim_explore_draw(const sim_scenario *base, uint64_t seed,
 
 	bounds b;
 	derive_bounds(base, &b);
+	b.envelope = o->envelope;
 	for (size_t i = 0; i < nnew; i++) {
 		sim_xkind k = (sim_xkind)kinds_on[sim_rng_below(&r, (uint64_t)non)];
 		draw_fault(&r, &b, k, scale[k], i, &out->sc.faults[out->sc.nfaults++]);

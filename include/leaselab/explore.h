@@ -55,6 +55,11 @@ int sim_xkind_parse_list(const char *list, uint32_t *mask, char *err,
 typedef struct sim_explore_opts {
 	uint32_t kinds;          /* SIM_XK_* bits the generator may draw */
 	uint32_t invariants;     /* 1u << sim_invariant that count as findings */
+	/* Draw only faults inside election-spec.md 6.3's safe envelope: no
+	 * fault that lets a write commit unanswered (the rU term), pauses,
+	 * delays and commit delays small against the slack LD - RP - RD,
+	 * clock rates within 5 %. A correct elector never fails these. */
+	bool envelope;
 } sim_explore_opts;
 
 /* Defaults: every kind; safety and lease-history findings. */

@@ -151,7 +151,7 @@ static sim_invariant inv_from_name(const char *s)
 static const char explore_usage[] =
 	"usage: bin/sim explore BASE.yaml --seeds N [--seed FIRST] [--jobs J]\n"
 	"                       [--faults kind,...] [--out DIR] [--shard i/n]\n"
-	"                       [--replay R] [--liveness]\n"
+	"                       [--replay R] [--liveness] [--envelope]\n"
 	"       bin/sim merge DIR... [--out DIR]\n";
 
 static int parse_shard(const char *v, uint64_t *i, uint64_t *n)
@@ -185,6 +185,10 @@ static int parse_explore_args(int argc, char **argv, xopts *o)
 			if (o->base)
 				return bad("explore: one base scenario, got a second: %s", a);
 			o->base = a;
+			continue;
+		}
+		if (!strcmp(a, "--envelope")) {
+			o->eo.envelope = true;
 			continue;
 		}
 		if (!strcmp(a, "--liveness")) {
@@ -374,13 +378,14 @@ static int explore_seed(const xrun *x, uint64_t seed, xhit *hit, char *err, size
 	c.sc.expect.violation = inv;
 	char comment[2048], path[SIM_PATH_MAX + 64];
 	snprintf(comment, sizeof comment,
-		 "# Found by: %s explore %s --seed %" PRIu64 " --seeds 1%s%s\n"
+		 "# Found by: %s explore %s --seed %" PRIu64 " --seeds 1%s%s%s\n"
 		 "# Replay: %s run found/%s-%08" PRIx32 ".yaml (expects a %s violation)\n"
 		 "# Swarm profile of the seed: %s\n"
 		 "# Removed by shrinking: %s\n"
 		 "# Schedule: %s\n",
 		 x->o->argv0, x->base->file, seed, x->o->faults_flag ? " --faults " : "",
-		 x->o->faults_flag ? x->o->faults_flag : "", x->o->argv0, inv_name(inv),
+		 x->o->faults_flag ? x->o->faults_flag : "",
+		 x->o->eo.envelope ? " --envelope" : "", x->o->argv0, inv_name(inv),
 		 (uint32_t)hit->hash, inv_name(inv), profile, removed, hit->shape);
 	snprintf(path, sizeof path, "%s/%s-%08" PRIx32 "-%" PRIu64 ".yaml", x->tmpdir,
 		 inv_name(inv), (uint32_t)hit->hash, seed);
@@ -847,9 +852,10 @@ int cmd_explore(int argc, char **argv)
 	uint64_t done = 0;
 	bool interrupted = false;
 	printf("# explore %s: seeds %" PRIu64 "..%" PRIu64 ", shard %" PRIu64 "/%" PRIu64
-	       " (%" PRIu64 " seeds), %u job%s, faults %s\n",
+	       " (%" PRIu64 " seeds), %u job%s, faults %s%s\n",
 	       o.base, o.first, o.first + o.seeds - 1, o.shard_i, o.shard_n, shard_count(&o),
-	       o.jobs, o.jobs == 1 ? "" : "s", o.faults_flag ? o.faults_flag : "all");
+	       o.jobs, o.jobs == 1 ? "" : "s", o.faults_flag ? o.faults_flag : "all",
+	       o.eo.envelope ? " (inside election-spec.md 6.3's envelope)" : "");
 	fflush(stdout);
 	if (run_workers(&x, &hs, &done, &interrupted) != 0) {
 		fprintf(stderr, "sim: explore: a worker failed\n");

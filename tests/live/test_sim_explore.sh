@@ -120,3 +120,13 @@ n=$(sed -n 's/^  completions: \([0-9]*\)$/\1/p' $J)
 grep -q -- "--shard \"\${JOB_COMPLETION_INDEX}/$n\"" $J || fail "$J: --shard does not use the completion index over $n"
 [ -f ci/k8s/Containerfile ] || fail "no image recipe"
 echo "ok: Indexed Job"
+
+# 8. inside election-spec.md 6.3's envelope nothing is found (the note's run
+# is 1,000,000 seeds; here a sample), and the same base without --envelope
+# is not vacuous: it does find split brains.
+bin/sim explore $X/safe-envelope.yaml --seeds 3000 --jobs 2 --envelope --out "$TMP/env" >"$TMP/env.out" 2>/dev/null
+[ $? -eq 0 ] || fail "explore --envelope found something: $(cat "$TMP/env.out")"
+grep -q '^3000 seeds explored, 0 violating$' "$TMP/env.out" || fail "$(cat "$TMP/env.out")"
+bin/sim explore $X/safe-envelope.yaml --seeds 300 --out "$TMP/noenv" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "the envelope base without --envelope found nothing: the check would be vacuous"
+echo "ok: safe envelope"
