@@ -423,7 +423,8 @@ static bool still_fails(shrinker *s)
 
 static int64_t fault_end(const sim_fault *f)
 {
-	return f->at_ns + (f->duration_ns > 0 ? f->duration_ns : 0);
+	int64_t at = f->at_max_ns > f->at_ns ? f->at_max_ns : f->at_ns;
+	return at + (f->duration_ns > 0 ? f->duration_ns : 0);
 }
 
 /* ddmin's first pass, one fault at a time, from the last: with at most a

@@ -746,9 +746,10 @@ static int require_positive_duration(parse_state *ps, sy_map *m, sim_fault *f,
 		return rc;
 	if ((rc = sy_get_dur(m, "duration", SY_DUR_POSITIVE, &f->duration_ns)) < 0)
 		return rc;
-	if (rc && f->at_ns + f->duration_ns > ps->s->duration_ns) {
+	int64_t latest = f->at_max_ns > f->at_ns ? f->at_max_ns : f->at_ns;
+	if (rc && latest + f->duration_ns > ps->s->duration_ns) {
 		char kpath[SY_PATH_MAX], end[32], dur[32];
-		sy_format_duration(f->at_ns + f->duration_ns, end, sizeof end);
+		sy_format_duration(latest + f->duration_ns, end, sizeof end);
 		sy_format_duration(ps->s->duration_ns, dur, sizeof dur);
 		sy_key_path(m, "duration", kpath, sizeof kpath);
 		return sy_fail(ps->c, sy_get(m, "duration")->start_mark, kpath,
@@ -897,6 +898,52 @@ static void default_label(sim_fault *f)
 		 (int)(sizeof f->label - strlen(act) - 2), target);
 }
 
+/* at: {uniform: [20s, 40s]}: a start time drawn per seed, both ends
+ * included, the later one before the end of the run. */
+static int parse_at_uniform(parse_state *ps, yaml_node_t *n, const char *path,
+			    sim_fault *f)
+{
+	static const char *const keys[] = {"uniform", NULL};
+	sy_ctx *c = ps->c;
+	sy_map m;
+	char kpath[SY_PATH_MAX], ipath[SY_PATH_MAX];
+	int rc;
+	if ((rc = sy_map_open(c, ps->doc, &m, n, path, keys)) < 0 ||
+	    (rc = sy_require(&m, "uniform", "[earliest, latest] like [20s, 40s]")) < 0)
+		return rc;
+	yaml_node_t *seq = sy_get(&m, "uniform");
+	sy_key_path(&m, "uniform", kpath, sizeof kpath);
+	if (seq->type != YAML_SEQUENCE_NODE || sy_seq_len(seq) != 2) {
+		char got[64];
+		sy_got(seq, got, sizeof got);
+		return sy_fail(c, seq->start_mark, kpath,
+			       "expected [earliest, latest] like [20s, 40s], got %s", got);
+	}
+	int64_t v[2];
+	for (size_t k = 0; k < 2; k++) {
+		sy_index(ipath, sizeof ipath, kpath, k);
+		if ((rc = sy_dur(c, sy_seq_at(ps->doc, seq, k), ipath, SY_DUR_ZERO_OK,
+				 &v[k])) < 0)
+			return rc;
+	}
+	if (v[1] < v[0]) {
+		sy_index(ipath, sizeof ipath, kpath, 1);
+		return sy_fail(c, sy_seq_at(ps->doc, seq, 1)->start_mark, ipath,
+			       "expected a time >= the earliest");
+	}
+	if (v[1] >= ps->s->duration_ns) {
+		char at[32], dur[32];
+		sy_format_duration(v[1], at, sizeof at);
+		sy_format_duration(ps->s->duration_ns, dur, sizeof dur);
+		sy_index(ipath, sizeof ipath, kpath, 1);
+		return sy_fail(c, sy_seq_at(ps->doc, seq, 1)->start_mark, ipath,
+			       "%s is not before the end of the run (duration %s)", at, dur);
+	}
+	f->at_ns = v[0];
+	f->at_max_ns = v[1] > v[0] ? v[1] : 0;
+	return LE_OK;
+}
+
 static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 {
 	sy_ctx *c = ps->c;
@@ -921,8 +968,14 @@ static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 
 	if ((rc = sy_get_str(&m, "label", f->label, sizeof f->label)) < 0)
 		return rc;
-	if ((rc = sy_get_dur(&m, "at", SY_DUR_ZERO_OK, &f->at_ns)) < 0)
+	yaml_node_t *at_node = sy_get(&m, "at");
+	if (at_node && at_node->type == YAML_MAPPING_NODE) {
+		sy_key_path(&m, "at", kpath, sizeof kpath);
+		if ((rc = parse_at_uniform(ps, at_node, kpath, f)) < 0)
+			return rc;
+	} else if ((rc = sy_get_dur(&m, "at", SY_DUR_ZERO_OK, &f->at_ns)) < 0) {
 		return rc;
+	}
 	if (f->at_ns >= ps->s->duration_ns) {
 		char at[32], dur[32];
 		sy_format_duration(f->at_ns, at, sizeof at);

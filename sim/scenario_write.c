@@ -176,7 +176,15 @@ static void put_fault(FILE *o, const sim_fault *f)
 	fprintf(o, "  - action: %s\n    label: ", action_name(f->action));
 	put_str(o, f->label);
 	fputs("\n    at: ", o);
-	put_dur(o, f->at_ns);
+	if (f->at_max_ns > f->at_ns) {
+		fputs("{uniform: [", o);
+		put_dur(o, f->at_ns);
+		fputs(", ", o);
+		put_dur(o, f->at_max_ns);
+		fputs("]}", o);
+	} else {
+		put_dur(o, f->at_ns);
+	}
 	if (f->duration_ns > 0 && f->action != SIM_ACT_POD_KILL &&
 	    f->action != SIM_ACT_POD_DELETE && f->action != SIM_ACT_RESTART) {
 		fputs("\n    duration: ", o);

@@ -943,8 +943,17 @@ sim_world *sim_world_new(const sim_scenario *sc, uint64_t seed, char *err,
 			goto oom;
 		sim__push(w, ps->start_ns, EV_POD_START, (uint32_t)n->pod, n->inc);
 	}
-	for (size_t i = 0; i < sc->nfaults; i++)
-		sim__push(w, sc->faults[i].at_ns, EV_FAULT_START, 0, i);
+	for (size_t i = 0; i < sc->nfaults; i++) {
+		const sim_fault *f = &sc->faults[i];
+		int64_t at = f->at_ns;
+		if (f->at_max_ns > f->at_ns) {
+			/* its own stream: drawing it shifts no other draw */
+			fa_rng r;
+			sim_rng_stream(&r, seed, SIM_STREAM_FAULTS, 1 + (uint64_t)i);
+			at += (int64_t)sim_rng_below(&r, (uint64_t)(f->at_max_ns - f->at_ns) + 1);
+		}
+		sim__push(w, at, EV_FAULT_START, 0, i);
+	}
 	if (w->rc != LE_OK)
 		goto oom;
 	return w;

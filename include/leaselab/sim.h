@@ -125,6 +125,9 @@ typedef struct sim_fault {
 	char label[SIM_NAME_MAX];      /* for reports; default "<action> <target>" */
 	int64_t at_ns;
 	int64_t duration_ns;           /* 0 = until the end (where it applies) */
+	/* at: {uniform: [at_ns, at_max_ns]}: the start is drawn per seed when
+	 * the world is built; 0 = at_ns exactly. */
+	int64_t at_max_ns;
 	sim_mode mode;
 	int value;
 	/* selector: by pod names (any of), and/or by role */

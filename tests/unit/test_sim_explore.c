@@ -205,6 +205,78 @@ static void test_unknown_fault_kind_is_named(void **state)
 	assert_int_equal(mask, 1u << SIM_XK_LOSS | 1u << SIM_XK_TIME_SKEW);
 }
 
+static const char uniform_yaml[] =
+	"name: u\nduration: 60s\n"
+	"pods: [{name: a}, {name: b}]\n"
+	"faults:\n"
+	"  - {action: pause, at: {uniform: [20s, 40s]}, duration: 5s, selector: {role: leader}}\n";
+
+static int64_t first_fault_start(const sim_scenario *sc, uint64_t seed)
+{
+	char err[256];
+	sim_world *w = sim_world_new(sc, seed, err, sizeof err);
+	assert_non_null(w);
+	assert_int_equal(sim_world_run(w, err, sizeof err), LE_OK);
+	const sim_history *h = sim_world_history(w);
+	int64_t t = -1;
+	for (size_t i = 0; i < h->n && t < 0; i++)
+		if (h->ev[i].kind == SIM_EV_FAULT_START)
+			t = h->ev[i].t_ns;
+	sim_world_free(w);
+	return t;
+}
+
+static void test_uniform_start_is_drawn_per_seed_inside_its_range(void **state)
+{
+	(void)state;
+	sim_scenario sc;
+	load(uniform_yaml, &sc);
+	assert_int_equal(sc.faults[0].at_ns, 20 * (int64_t)1000000000);
+	assert_int_equal(sc.faults[0].at_max_ns, 40 * (int64_t)1000000000);
+	int64_t lo = INT64_MAX, hi = 0;
+	for (uint64_t seed = 1; seed <= 50; seed++) {
+		int64_t t = first_fault_start(&sc, seed);
+		assert_true(t >= sc.faults[0].at_ns && t <= sc.faults[0].at_max_ns);
+		assert_int_equal(t, first_fault_start(&sc, seed));
+		lo = t < lo ? t : lo;
+		hi = t > hi ? t : hi;
+	}
+	/* 50 draws from 20 s of range spread over more than half of it */
+	assert_true(hi - lo > 10 * (int64_t)1000000000);
+	/* written back as a range */
+	char *text = write_text(&sc);
+	assert_non_null(strstr(text, "at: {uniform: [20s, 40s]}"));
+	free(text);
+	sim_scenario_free(&sc);
+}
+
+static void test_uniform_start_errors_name_the_key(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *at;
+		const char *want;
+	} cases[] = {
+		{"{uniform: [40s, 20s]}", "faults[0].at.uniform[1]: expected a time >= the earliest"},
+		{"{uniform: [20s, 70s]}", "faults[0].at.uniform[1]: 1m10s is not before the end of the run"},
+		{"{uniform: 20s}", "faults[0].at.uniform: expected [earliest, latest]"},
+		{"{uniform: [20s, 58s]}", "faults[0].duration: the fault would end at 1m3s"},
+		{"{unifrom: [1s, 2s]}", "faults[0].at.unifrom: unknown key"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[512], err[1024] = "";
+		snprintf(text, sizeof text,
+			 "name: u\nduration: 60s\npods: [{name: a}]\nfaults:\n"
+			 "  - {action: pause, at: %s, duration: 5s, selector: {role: leader}}\n",
+			 cases[i].at);
+		sim_scenario sc;
+		int rc = sim_scenario_parse(text, strlen(text), "u.yaml", &sc, err, sizeof err);
+		assert_true(rc < 0);
+		if (!strstr(err, cases[i].want))
+			fail_msg("at: %s: got \"%s\", want \"%s\"", cases[i].at, err, cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +285,8 @@ int main(void)
 		cmocka_unit_test(test_written_scenario_reads_back_to_the_same_run),
 		cmocka_unit_test(test_shrink_keeps_only_the_pause),
 		cmocka_unit_test(test_unknown_fault_kind_is_named),
+		cmocka_unit_test(test_uniform_start_is_drawn_per_seed_inside_its_range),
+		cmocka_unit_test(test_uniform_start_errors_name_the_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
