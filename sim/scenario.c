@@ -593,7 +593,7 @@ static const char *const fault_keys[] = {
 	"timeOffset",   "rate",          "replace",     "replacementProfile",
 	"gracePeriod",  "error",         "errorRate",   "retryAfter",
 	"down",         "commitDelay",   "requestLatency", "responseLatency",
-	"requestLoss",  "responseLoss",  NULL};
+	"requestLoss",  "responseLoss",  "when",        NULL};
 
 #define COMMON "action", "label", "at", "selector", "mode", "value"
 static const char *const k_pod_kill[] = {COMMON, "replace",
@@ -898,6 +898,44 @@ static void default_label(sim_fault *f)
 		 (int)(sizeof f->label - strlen(act) - 2), target);
 }
 
+static const char *const when_events[] = {
+	"renew-request", "renew-response", "lease-write", "started-leading",
+	"stopped-leading", NULL};
+
+/* when: {event: E, pod: NAME, count: N} */
+static int parse_when(parse_state *ps, yaml_node_t *n, const char *path,
+		      sim_fault *f)
+{
+	static const char *const keys[] = {"event", "pod", "count", NULL};
+	sy_ctx *c = ps->c;
+	sy_map m;
+	char kpath[SY_PATH_MAX];
+	int rc, ev;
+	if ((rc = sy_map_open(c, ps->doc, &m, n, path, keys)) < 0 ||
+	    (rc = sy_require(&m, "event",
+			     "one of renew-request | renew-response | lease-write | started-leading | stopped-leading")) < 0 ||
+	    (rc = sy_get_enum(&m, "event", when_events, &ev)) < 0)
+		return rc;
+	f->when.kind = (sim_trigger_kind)(ev + 1);
+	if ((rc = sy_get_str(&m, "pod", f->when.pod, sizeof f->when.pod)) < 0)
+		return rc;
+	if (rc && !pod_exists(ps, f->when.pod)) {
+		sy_key_path(&m, "pod", kpath, sizeof kpath);
+		return sy_fail(c, sy_get(&m, "pod")->start_mark, kpath,
+			       "no pod named \"%s\"; the trigger must name a pod in pods:",
+			       f->when.pod);
+	}
+	f->when.count = 1;
+	if ((rc = sy_get_int(&m, "count", 1, 1000000000, &f->when.count)) < 0)
+		return rc;
+	if (rc && f->when.kind != SIM_WHEN_LEASE_WRITE) {
+		sy_key_path(&m, "count", kpath, sizeof kpath);
+		return sy_fail(c, sy_key_mark(&m, "count"), kpath,
+			       "only used with event: lease-write");
+	}
+	return LE_OK;
+}
+
 /* at: {uniform: [20s, 40s]}: a start time drawn per seed, both ends
  * included, the later one before the end of the run. */
 static int parse_at_uniform(parse_state *ps, yaml_node_t *n, const char *path,
@@ -963,7 +1001,15 @@ static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 	f->action = action_values[act];
 	char owner[64];
 	snprintf(owner, sizeof owner, "a %s fault", action_names[act]);
-	if ((rc = sy_only(&m, action_keys(f->action), owner)) < 0)
+	/* `when` applies to every action; listed last so that the messages
+	 * of the action's own keys read as they always did. */
+	const char *allowed[SY_KEYS_MAX + 1];
+	size_t na = 0;
+	for (const char *const *k = action_keys(f->action); *k && na < SY_KEYS_MAX - 1; k++)
+		allowed[na++] = *k;
+	allowed[na++] = "when";
+	allowed[na] = NULL;
+	if ((rc = sy_only(&m, allowed, owner)) < 0)
 		return rc;
 
 	if ((rc = sy_get_str(&m, "label", f->label, sizeof f->label)) < 0)
@@ -984,6 +1030,13 @@ static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 		return sy_fail(c, sy_get(&m, "at")->start_mark, kpath,
 			       "%s is not before the end of the run (duration %s)",
 			       at, dur);
+	}
+
+	yaml_node_t *when = sy_get(&m, "when");
+	if (when) {
+		sy_key_path(&m, "when", kpath, sizeof kpath);
+		if ((rc = parse_when(ps, when, kpath, f)) < 0)
+			return rc;
 	}
 
 	yaml_node_t *sel = sy_get(&m, "selector");

@@ -185,6 +185,19 @@ static void put_fault(FILE *o, const sim_fault *f)
 	} else {
 		put_dur(o, f->at_ns);
 	}
+	if (f->when.kind != SIM_WHEN_NONE) {
+		static const char *const events[] = {"", "renew-request", "renew-response",
+						     "lease-write", "started-leading",
+						     "stopped-leading"};
+		fprintf(o, "\n    when: {event: %s", events[f->when.kind]);
+		if (f->when.pod[0]) {
+			fputs(", pod: ", o);
+			put_str(o, f->when.pod);
+		}
+		if (f->when.kind == SIM_WHEN_LEASE_WRITE)
+			fprintf(o, ", count: %" PRId64, f->when.count);
+		fputs("}", o);
+	}
 	if (f->duration_ns > 0 && f->action != SIM_ACT_POD_KILL &&
 	    f->action != SIM_ACT_POD_DELETE && f->action != SIM_ACT_RESTART) {
 		fputs("\n    duration: ", o);

@@ -277,6 +277,112 @@ static void test_uniform_start_errors_name_the_key(void **state)
 	}
 }
 
+/* The time of the first fault-start, and of the k-th event of `kind`. */
+static int64_t nth_event(const sim_scenario *sc, sim_ev_kind kind, int64_t after,
+			 int k)
+{
+	char err[256];
+	sim_world *w = sim_world_new(sc, 1, err, sizeof err);
+	assert_non_null(w);
+	assert_int_equal(sim_world_run(w, err, sizeof err), LE_OK);
+	const sim_history *h = sim_world_history(w);
+	int64_t t = -1;
+	for (size_t i = 0; i < h->n; i++)
+		if (h->ev[i].kind == kind && h->ev[i].t_ns >= after && --k == 0) {
+			t = h->ev[i].t_ns;
+			break;
+		}
+	sim_world_free(w);
+	return t;
+}
+
+static void test_when_faults_start_at_their_event(void **state)
+{
+	(void)state;
+	static const char *const whens[] = {
+		"{event: lease-write, count: 3}",
+		"{event: started-leading, pod: b}",
+		"{event: renew-request, pod: a}",
+		"{event: renew-response}",
+	};
+	for (size_t i = 0; i < sizeof whens / sizeof whens[0]; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "name: w\nduration: 60s\nnetwork: {latency: 2ms}\n"
+			 "pods: [{name: a}, {name: b, start: 1s}]\nfaults:\n"
+			 "  - {action: pod-kill, at: 10s, selector: {pods: [a]}}\n"
+			 "  - {action: delay, at: 5s, when: %s, duration: 1s,"
+			 " selector: {pods: [b]}, latency: 1ms}\n",
+			 whens[i]);
+		sim_scenario sc;
+		load(text, &sc);
+		int64_t start = -1;
+		{
+			char err[256];
+			sim_world *w = sim_world_new(&sc, 1, err, sizeof err);
+			assert_int_equal(sim_world_run(w, err, sizeof err), LE_OK);
+			const sim_history *h = sim_world_history(w);
+			for (size_t k = 0; k < h->n; k++)
+				if (h->ev[k].kind == SIM_EV_FAULT_START && h->ev[k].fault == 1)
+					start = h->ev[k].t_ns;
+			sim_world_free(w);
+		}
+		int64_t want;
+		int64_t s5 = 5 * (int64_t)1000000000;
+		switch (i) {
+		case 0: /* the third commit at or after 5 s */
+			want = nth_event(&sc, SIM_EV_LEASE_WRITE, s5, 3);
+			break;
+		case 1: /* b leads after a is killed at 10 s */
+			want = nth_event(&sc, SIM_EV_STARTED_LEADING, s5, 1);
+			break;
+		default: /* a renewal's commit (arrival and commit coincide here) */
+			want = nth_event(&sc, SIM_EV_LEASE_WRITE, s5, 1);
+			break;
+		}
+		if (start != want)
+			fail_msg("when: %s: started at %lld, want %lld", whens[i],
+				 (long long)start, (long long)want);
+		assert_true(start >= s5);
+		char *out = write_text(&sc);
+		sim_scenario back;
+		load(out, &back);
+		assert_int_equal(back.faults[1].when.kind, sc.faults[1].when.kind);
+		assert_string_equal(back.faults[1].when.pod, sc.faults[1].when.pod);
+		assert_int_equal(back.faults[1].when.count, sc.faults[1].when.count);
+		free(out);
+		sim_scenario_free(&back);
+		sim_scenario_free(&sc);
+	}
+}
+
+static void test_when_errors_name_the_key(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *when;
+		const char *want;
+	} cases[] = {
+		{"{event: renew}", "faults[0].when.event: expected one of renew-request"},
+		{"{event: renew-request, pod: z}", "faults[0].when.pod: no pod named \"z\""},
+		{"{event: started-leading, count: 2}", "faults[0].when.count: only used with event: lease-write"},
+		{"{pod: a}", "faults[0].when.event: missing; expected one of renew-request"},
+		{"{event: lease-write, count: 0}", "faults[0].when.count: "},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[512], err[1024] = "";
+		snprintf(text, sizeof text,
+			 "name: u\nduration: 60s\npods: [{name: a}]\nfaults:\n"
+			 "  - {action: pause, when: %s, duration: 5s, selector: {role: leader}}\n",
+			 cases[i].when);
+		sim_scenario sc;
+		int rc = sim_scenario_parse(text, strlen(text), "u.yaml", &sc, err, sizeof err);
+		assert_true(rc < 0);
+		if (!strstr(err, cases[i].want))
+			fail_msg("when: %s: got \"%s\", want \"%s\"", cases[i].when, err, cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +393,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_fault_kind_is_named),
 		cmocka_unit_test(test_uniform_start_is_drawn_per_seed_inside_its_range),
 		cmocka_unit_test(test_uniform_start_errors_name_the_key),
+		cmocka_unit_test(test_when_faults_start_at_their_event),
+		cmocka_unit_test(test_when_errors_name_the_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
