@@ -288,6 +288,24 @@ static void draw_fault(fa_rng *r, const bounds *b, sim_xkind k, unsigned scale_p
 	label_fault(f, xkind_names[k], i);
 }
 
+/* One fault in four starts at an event (when:) instead of its time, which
+ * is then only when it is armed: the renewal that reaches the store, its
+ * answer, the 1st to 4th lease write, a pod starting or stopping to lead. */
+static void draw_trigger(fa_rng *r, sim_fault *f)
+{
+	if (!chance(r, 25))
+		return;
+	f->when.kind = (sim_trigger_kind)(1 + sim_rng_below(r, 5));
+	f->when.count = f->when.kind == SIM_WHEN_LEASE_WRITE
+				? 1 + (int64_t)sim_rng_below(r, 4)
+				: 1;
+	static const char *const names[] = {"", "renew-request", "renew-response",
+					    "lease-write", "started-leading",
+					    "stopped-leading"};
+	size_t l = strlen(f->label);
+	snprintf(f->label + l, sizeof f->label - l, " when %s", names[f->when.kind]);
+}
+
 int sim_explore_draw(const sim_scenario *base, uint64_t seed,
 		     const sim_explore_opts *o, sim_explore_case *out)
 {
@@ -346,9 +364,15 @@ int sim_explore_draw(const sim_scenario *base, uint64_t seed,
 	bounds b;
 	derive_bounds(base, &b);
 	b.envelope = o->envelope;
+	/* Triggers come from a stream of their own, so that turning them on
+	 * left every other draw of a seed as it was. */
+	fa_rng tr;
+	fa_rng_seed(&tr, sim_stream_seed(seed, SIM_STREAM_FAULTS, XSTREAM_SEED + 1));
 	for (size_t i = 0; i < nnew; i++) {
 		sim_xkind k = (sim_xkind)kinds_on[sim_rng_below(&r, (uint64_t)non)];
-		draw_fault(&r, &b, k, scale[k], i, &out->sc.faults[out->sc.nfaults++]);
+		sim_fault *f = &out->sc.faults[out->sc.nfaults++];
+		draw_fault(&r, &b, k, scale[k], i, f);
+		draw_trigger(&tr, f);
 	}
 	/* The expectations are the base's; explore judges without them. */
 	out->sc.expect.expect_violation = false;
@@ -494,6 +518,15 @@ static size_t shrink_magnitudes(shrinker *s)
 	size_t moved = 0;
 	for (size_t i = 0; i < sc->nfaults; i++) {
 		sim_fault *f = &sc->faults[i];
+		if (f->when.kind != SIM_WHEN_NONE) {
+			/* a plain timed fault is the simpler one */
+			sim_trigger saved = f->when;
+			f->when.kind = SIM_WHEN_NONE;
+			if (still_fails(s))
+				moved++;
+			else
+				f->when = saved;
+		}
 		if (f->duration_ns > 0)
 			moved += halve_i64(s, &f->duration_ns, MS);
 		switch (f->action) {

@@ -307,8 +307,13 @@ static void schedule_shape(const sim_scenario *sc, char *out, size_t cap)
 		case SIM_ACT_CLOCK_RATE: act = "clock-rate"; break;
 		case SIM_ACT_APISERVER: act = "apiserver"; break;
 		}
-		len += (size_t)snprintf(out + len, cap - len, "%s%s %s%s", k ? "; " : "",
-					act, role_word(f->role), extra);
+		static const char *const whens[] = {"", " when renew-request",
+						    " when renew-response", " when lease-write",
+						    " when started-leading",
+						    " when stopped-leading"};
+		len += (size_t)snprintf(out + len, cap - len, "%s%s %s%s%s", k ? "; " : "",
+					act, role_word(f->role), extra,
+					whens[f->when.kind]);
 	}
 	free(order);
 }
