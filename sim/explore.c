@@ -14,21 +14,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault_model.h"
 #include "leaselab/explore.h"
-#include "sim_engine.h"
 
 #define XSTREAM_SEED 0x6578706c6f726531ULL /* "explore1": the schedule's stream */
-#define MS ((int64_t)1000000)
-#define SEC ((int64_t)1000000000)
+#define MS SIM_X_MS
+#define SEC SIM_X_SEC
 
-static const char *const xkind_names[SIM_XK_COUNT] = {
-	"pause", "pod-kill", "pod-failure", "restart", "partition",
-	"delay", "loss", "time-skew", "clock-rate", "apiserver",
-};
+/* The fault model's entry for explore's kind k. */
+static const sim_fault_model *xmodel(int k)
+{
+	for (size_t i = 0; i < sim_fault_nmodels; i++)
+		if (sim_fault_models[i].xkind == k)
+			return &sim_fault_models[i];
+	return NULL;
+}
 
 const char *sim_xkind_name(sim_xkind k)
 {
-	return (unsigned)k < SIM_XK_COUNT ? xkind_names[k] : "unknown";
+	const sim_fault_model *m = (unsigned)k < SIM_XK_COUNT ? xmodel((int)k) : NULL;
+	return m ? m->name : "unknown";
 }
 
 int sim_xkind_parse_list(const char *list, uint32_t *mask, char *err,
@@ -41,14 +46,15 @@ int sim_xkind_parse_list(const char *list, uint32_t *mask, char *err,
 		size_t n = end ? (size_t)(end - p) : strlen(p);
 		int found = -1;
 		for (int k = 0; k < SIM_XK_COUNT; k++)
-			if (strlen(xkind_names[k]) == n && !strncmp(p, xkind_names[k], n))
+			if (strlen(sim_xkind_name((sim_xkind)k)) == n &&
+			    !strncmp(p, sim_xkind_name((sim_xkind)k), n))
 				found = k;
 		if (found < 0) {
 			char known[256] = "";
 			for (int k = 0; k < SIM_XK_COUNT; k++) {
 				size_t l = strlen(known);
 				snprintf(known + l, sizeof known - l, "%s%s",
-					 k ? ", " : "", xkind_names[k]);
+					 k ? ", " : "", sim_xkind_name((sim_xkind)k));
 			}
 			snprintf(err, errcap, "unknown fault kind \"%.*s\"; expected one of: %s",
 				 (int)(n > 64 ? 64 : n), p, known);
@@ -73,24 +79,9 @@ void sim_explore_opts_init(sim_explore_opts *o)
 
 /* ---- drawing ------------------------------------------------------------------ */
 
-static int64_t draw_range(fa_rng *r, int64_t lo, int64_t hi)
-{
-	if (hi <= lo)
-		return lo;
-	return lo + (int64_t)sim_rng_below(r, (uint64_t)(hi - lo) + 1);
-}
-
-/* Round to whole milliseconds so that a found file reads like a person wrote
- * it (and the round trip through the file is exact). */
-static int64_t ms_round(int64_t ns)
-{
-	return ns / MS * MS;
-}
-
-static bool chance(fa_rng *r, unsigned percent)
-{
-	return sim_rng_below(r, 100) < percent;
-}
+#define draw_range sim_x_range
+#define ms_round sim_x_ms
+#define chance sim_x_chance
 
 static void pick_target(fa_rng *r, sim_fault *f)
 {
@@ -101,14 +92,7 @@ static void pick_target(fa_rng *r, sim_fault *f)
 	f->mode = SIM_MODE_ONE;
 }
 
-typedef struct bounds {
-	bool envelope;            /* election-spec.md 6.3's safe envelope */
-	int64_t slack;            /* LD - RP - RD (envelope) */
-	int64_t at_lo, at_hi;     /* when faults may start */
-	int64_t dur_lo, dur_hi;   /* how long a lasting fault may last */
-	int64_t end_ns;           /* the run's end */
-	int64_t ld, rd, rp;
-} bounds;
+typedef sim_xbounds bounds;
 
 static void derive_bounds(const sim_scenario *sc, bounds *b)
 {
@@ -132,45 +116,6 @@ static void derive_bounds(const sim_scenario *sc, bounds *b)
 	b->slack = b->ld - b->rp - b->rd;
 	if (b->slack < 4 * MS)
 		b->slack = 4 * MS;
-}
-
-/* Inside 6.3's envelope: nothing that lets a write commit while its answer
- * is lost or late (response loss, a `from` partition or loss), pauses and
- * per-leg delays of at most a quarter / an eighth of the slack, clock rates
- * within 5 % (the tolerated ratio is LD / (RP + RD), 1.25 for 15/10/2). */
-static void clamp_to_envelope(fa_rng *r, const bounds *b, sim_fault *f)
-{
-	switch (f->action) {
-	case SIM_ACT_PAUSE:
-		f->duration_ns = ms_round(draw_range(r, MS, b->slack / 4));
-		break;
-	case SIM_ACT_PARTITION:
-	case SIM_ACT_LOSS:
-		if (f->direction != SIM_DIR_TO) {
-			f->direction = SIM_DIR_TO;
-			if (f->action == SIM_ACT_PARTITION && f->partition_kind == FA_PART_NONE)
-				f->partition_kind = FA_PART_BLACKHOLE;
-		}
-		break;
-	case SIM_ACT_DELAY:
-		f->latency.a_ns = ms_round(draw_range(r, MS, b->slack / 8));
-		break;
-	case SIM_ACT_CLOCK_RATE:
-		f->rate_ppm = (int32_t)draw_range(r, -50000, 50000);
-		if (f->rate_ppm == 0)
-			f->rate_ppm = 1000;
-		break;
-	case SIM_ACT_APISERVER:
-		if (f->apiserver.response_loss > 0) {
-			f->apiserver.response_loss = 0;
-			f->apiserver.request_loss = 1.0;
-		}
-		if (f->apiserver.commit_delay_ns > b->slack / 8)
-			f->apiserver.commit_delay_ns = ms_round(b->slack / 8);
-		break;
-	default:
-		break;
-	}
 }
 
 static void label_fault(sim_fault *f, const char *kind, size_t i)
@@ -197,95 +142,12 @@ static void draw_fault(fa_rng *r, const bounds *b, sim_xkind k, unsigned scale_p
 	if (dur <= 0)
 		dur = MS;
 	pick_target(r, f);
-	switch (k) {
-	case SIM_XK_PAUSE:
-		f->action = SIM_ACT_PAUSE;
-		f->duration_ns = dur;
-		break;
-	case SIM_XK_POD_KILL:
-		f->action = SIM_ACT_POD_KILL;
-		f->grace_period_ns = 0;
-		f->replace = chance(r, 50);
-		break;
-	case SIM_XK_POD_FAILURE:
-		f->action = SIM_ACT_POD_FAILURE;
-		f->duration_ns = dur;
-		break;
-	case SIM_XK_RESTART:
-		f->action = SIM_ACT_RESTART;
-		break;
-	case SIM_XK_PARTITION:
-		f->action = SIM_ACT_PARTITION;
-		f->duration_ns = dur;
-		f->direction = (sim_direction)sim_rng_below(r, 3);
-		f->partition_kind = f->direction != SIM_DIR_FROM && chance(r, 40)
-					    ? FA_PART_REFUSED
-					    : FA_PART_BLACKHOLE;
-		break;
-	case SIM_XK_DELAY:
-		f->action = SIM_ACT_DELAY;
-		f->duration_ns = dur;
-		f->direction = (sim_direction)sim_rng_below(r, 3);
-		f->latency.kind = FA_LAT_FIXED;
-		f->latency.a_ns = ms_round(draw_range(r, MS, b->rd * (int64_t)scale_pct / 100));
-		break;
-	case SIM_XK_LOSS:
-		f->action = SIM_ACT_LOSS;
-		f->duration_ns = dur;
-		f->direction = (sim_direction)sim_rng_below(r, 3);
-		f->loss = (double)draw_range(r, 5, scale_pct) / 100.0;
-		break;
-	case SIM_XK_TIME_SKEW: {
-		f->action = SIM_ACT_TIME_SKEW;
-		f->duration_ns = chance(r, 50) ? dur : 0;
-		int64_t off = ms_round(draw_range(r, SEC, 2 * b->ld * (int64_t)scale_pct / 100));
-		f->time_offset_ns = chance(r, 50) ? off : -off;
-		break;
-	}
-	case SIM_XK_CLOCK_RATE:
-		f->action = SIM_ACT_CLOCK_RATE;
-		f->duration_ns = dur;
-		/* 0.5x .. 1.5x at full size */
-		f->rate_ppm = (int32_t)(draw_range(r, -5000, 5000) * (int64_t)scale_pct);
-		if (f->rate_ppm == 0)
-			f->rate_ppm = 1000;
-		break;
-	case SIM_XK_APISERVER: {
-		f->action = SIM_ACT_APISERVER;
-		f->duration_ns = dur;
-		fa_fault_rule *rule = &f->apiserver;
-		switch (sim_rng_below(r, 5)) {
-		case 0:
-			rule->response_loss = 1.0;
-			break;
-		case 1:
-			rule->request_loss = 1.0;
-			break;
-		case 2: {
-			static const int codes[] = {429, 500, 503, 504};
-			rule->error_code = codes[sim_rng_below(r, 4)];
-			break;
-		}
-		case 3:
-			rule->commit_delay_ns =
-				ms_round(draw_range(r, MS, b->rd * (int64_t)scale_pct / 100));
-			break;
-		default:
-			f->apiserver_down = true;
-			break;
-		}
-		if (f->apiserver_down || chance(r, 30)) {
-			f->role = SIM_ROLE_ANY;
-			f->mode = SIM_MODE_ALL;
-		}
-		break;
-	}
-	case SIM_XK_COUNT:
-		break;
-	}
-	if (b->envelope)
-		clamp_to_envelope(r, b, f);
-	label_fault(f, xkind_names[k], i);
+	const sim_fault_model *m = xmodel((int)k);
+	f->action = m->action;
+	m->draw(r, b, scale_pct, dur, f);
+	if (b->envelope && m->clamp)
+		m->clamp(r, b, f);
+	label_fault(f, m->name, i);
 }
 
 /* One fault in four starts at an event (when:) instead of its time, which
@@ -346,7 +208,8 @@ int sim_explore_draw(const sim_scenario *base, uint64_t seed,
 				len += (size_t)snprintf(out->profile + len,
 							sizeof out->profile - len,
 							"%s%s x%.2f", len ? ", " : "",
-							xkind_names[k], scale[k] / 100.0);
+							sim_xkind_name((sim_xkind)k),
+							scale[k] / 100.0);
 		}
 	size_t nnew = 1 + (size_t)sim_rng_below(&r, SIM_EXPLORE_FAULTS_MAX);
 
@@ -478,43 +341,15 @@ static size_t drop_faults(shrinker *s)
 	return dropped;
 }
 
-/* Halve *v towards lo while the case still fails; returns whether it moved. */
-static bool halve_i64(shrinker *s, int64_t *v, int64_t lo)
+static bool shrinker_fails(void *ctx)
 {
-	bool moved = false;
-	for (int step = 0; step < 8 && *v > lo; step++) {
-		int64_t old = *v;
-		int64_t next = ms_round(lo + (old - lo) / 2);
-		if (next >= old)
-			break;
-		*v = next;
-		if (!still_fails(s)) {
-			*v = old;
-			break;
-		}
-		moved = true;
-	}
-	return moved;
-}
-
-static bool halve_double(shrinker *s, double *v, double lo)
-{
-	bool moved = false;
-	for (int step = 0; step < 6 && *v > lo; step++) {
-		double old = *v;
-		*v = (double)(int64_t)((lo + (old - lo) / 2) * 100) / 100;
-		if (*v >= old || !still_fails(s)) {
-			*v = old;
-			break;
-		}
-		moved = true;
-	}
-	return moved;
+	return still_fails(ctx);
 }
 
 static size_t shrink_magnitudes(shrinker *s)
 {
 	sim_scenario *sc = &s->c->sc;
+	sim_xshrink xs = {.still_fails = shrinker_fails, .ctx = s};
 	size_t moved = 0;
 	for (size_t i = 0; i < sc->nfaults; i++) {
 		sim_fault *f = &sc->faults[i];
@@ -528,41 +363,10 @@ static size_t shrink_magnitudes(shrinker *s)
 				f->when = saved;
 		}
 		if (f->duration_ns > 0)
-			moved += halve_i64(s, &f->duration_ns, MS);
-		switch (f->action) {
-		case SIM_ACT_DELAY:
-			if (f->latency.kind == FA_LAT_FIXED)
-				moved += halve_i64(s, &f->latency.a_ns, MS);
-			break;
-		case SIM_ACT_LOSS:
-			moved += halve_double(s, &f->loss, 0.01);
-			break;
-		case SIM_ACT_TIME_SKEW: {
-			int64_t mag = f->time_offset_ns < 0 ? -f->time_offset_ns
-							    : f->time_offset_ns;
-			int64_t sign = f->time_offset_ns < 0 ? -1 : 1;
-			f->time_offset_ns = mag;
-			bool m = false;
-			/* halve the magnitude with the sign kept */
-			for (int step = 0; step < 8 && mag > MS; step++) {
-				int64_t next = ms_round(mag / 2);
-				f->time_offset_ns = sign * next;
-				if (next <= 0 || !still_fails(s))
-					break;
-				mag = next;
-				m = true;
-			}
-			f->time_offset_ns = sign * mag;
-			moved += m;
-			break;
-		}
-		case SIM_ACT_APISERVER:
-			if (f->apiserver.commit_delay_ns > 0)
-				moved += halve_i64(s, &f->apiserver.commit_delay_ns, MS);
-			break;
-		default:
-			break;
-		}
+			moved += (size_t)sim_xshrink_i64(&xs, &f->duration_ns, MS);
+		const sim_fault_model *m = sim_fault_model_of(f->action);
+		if (m && m->shrink)
+			moved += (size_t)m->shrink(&xs, f);
 	}
 	return moved;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault_model.h"
 #include "scenario_int.h"
 
 #define SCENARIO_INPUT_MAX (4u << 20) /* bytes of YAML */
@@ -576,15 +577,10 @@ static int parse_pods(parse_state *ps, yaml_node_t *n)
 
 /* ---- faults ---------------------------------------------------------------- */
 
-static const char *const action_names[] = {
-	"pod-kill",  "pod-delete", "pod-failure", "restart", "pause",
-	"partition", "delay",      "loss",        "time-skew", "clock-rate",
-	"apiserver", "container-kill", NULL};
-static const sim_action action_values[] = {
-	SIM_ACT_POD_KILL,  SIM_ACT_POD_DELETE, SIM_ACT_POD_FAILURE,
-	SIM_ACT_RESTART,   SIM_ACT_PAUSE,      SIM_ACT_PARTITION,
-	SIM_ACT_DELAY,     SIM_ACT_LOSS,       SIM_ACT_TIME_SKEW,
-	SIM_ACT_CLOCK_RATE, SIM_ACT_APISERVER, SIM_ACT_RESTART};
+/* Action names, aliases and each action's keys: the fault model's table
+ * (fault_model.c). */
+#define action_names sim_fault_action_names
+#define action_values sim_fault_action_values
 
 static const char *const fault_keys[] = {
 	"action",       "label",         "at",          "duration",
@@ -595,45 +591,9 @@ static const char *const fault_keys[] = {
 	"down",         "commitDelay",   "requestLatency", "responseLatency",
 	"requestLoss",  "responseLoss",  "when",        NULL};
 
-#define COMMON "action", "label", "at", "selector", "mode", "value"
-static const char *const k_pod_kill[] = {COMMON, "replace",
-					 "replacementProfile", NULL};
-static const char *const k_pod_delete[] = {COMMON, "replace",
-					   "replacementProfile", "gracePeriod",
-					   NULL};
-static const char *const k_for_duration[] = {COMMON, "duration", NULL};
-static const char *const k_restart[] = {COMMON, NULL};
-static const char *const k_partition[] = {COMMON, "duration", "direction",
-					  "kind", NULL};
-static const char *const k_delay[] = {COMMON, "duration", "direction",
-				      "latency", "jitter", NULL};
-static const char *const k_loss[] = {COMMON, "duration", "direction", "loss",
-				     NULL};
-static const char *const k_time_skew[] = {COMMON, "duration", "timeOffset",
-					  NULL};
-static const char *const k_clock_rate[] = {COMMON, "duration", "rate", NULL};
-static const char *const k_apiserver[] = {
-	COMMON,        "duration",    "error",          "errorRate",
-	"retryAfter",  "down",        "commitDelay",    "requestLatency",
-	"responseLatency", "requestLoss", "responseLoss", NULL};
-#undef COMMON
-
 static const char *const *action_keys(sim_action a)
 {
-	switch (a) {
-	case SIM_ACT_POD_KILL: return k_pod_kill;
-	case SIM_ACT_POD_DELETE: return k_pod_delete;
-	case SIM_ACT_POD_FAILURE:
-	case SIM_ACT_PAUSE: return k_for_duration;
-	case SIM_ACT_RESTART: return k_restart;
-	case SIM_ACT_PARTITION: return k_partition;
-	case SIM_ACT_DELAY: return k_delay;
-	case SIM_ACT_LOSS: return k_loss;
-	case SIM_ACT_TIME_SKEW: return k_time_skew;
-	case SIM_ACT_CLOCK_RATE: return k_clock_rate;
-	case SIM_ACT_APISERVER: return k_apiserver;
-	}
-	return k_restart;
+	return sim_fault_model_of(a)->keys;
 }
 
 static const char *const mode_names[] = {"one", "all", "fixed",

@@ -8,30 +8,13 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "fault_model.h"
 #include "leaselab/explore.h"
 
 static const char *const lock_names[] = {"leases", "endpoints", "configmaps"};
 static const char *const role_names[] = {"any", "leader", "follower"};
 static const char *const mode_names[] = {"one", "all", "fixed", "fixed-percent"};
 static const char *const direction_names[] = {"both", "to", "from"};
-
-static const char *action_name(sim_action a)
-{
-	switch (a) {
-	case SIM_ACT_POD_KILL: return "pod-kill";
-	case SIM_ACT_POD_DELETE: return "pod-delete";
-	case SIM_ACT_POD_FAILURE: return "pod-failure";
-	case SIM_ACT_RESTART: return "restart";
-	case SIM_ACT_PAUSE: return "pause";
-	case SIM_ACT_PARTITION: return "partition";
-	case SIM_ACT_DELAY: return "delay";
-	case SIM_ACT_LOSS: return "loss";
-	case SIM_ACT_TIME_SKEW: return "time-skew";
-	case SIM_ACT_CLOCK_RATE: return "clock-rate";
-	case SIM_ACT_APISERVER: return "apiserver";
-	}
-	return "restart";
-}
 
 static void put_dur(FILE *o, int64_t ns)
 {
@@ -173,7 +156,7 @@ static bool has_selector(const sim_fault *f)
 
 static void put_fault(FILE *o, const sim_fault *f)
 {
-	fprintf(o, "  - action: %s\n    label: ", action_name(f->action));
+	fprintf(o, "  - action: %s\n    label: ", sim_fault_action_name(f->action));
 	put_str(o, f->label);
 	fputs("\n    at: ", o);
 	if (f->at_max_ns > f->at_ns) {

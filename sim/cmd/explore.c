@@ -35,6 +35,7 @@
 
 #include "leaselab/explore.h"
 #include "leaselab/report.h"
+#include "../fault_model.h"
 #include "../progress.h"
 #include "cmd.h"
 
@@ -293,20 +294,7 @@ static void schedule_shape(const sim_scenario *sc, char *out, size_t cap)
 		default:
 			break;
 		}
-		const char *act = "?";
-		switch (f->action) {
-		case SIM_ACT_POD_KILL: act = "pod-kill"; break;
-		case SIM_ACT_POD_DELETE: act = "pod-delete"; break;
-		case SIM_ACT_POD_FAILURE: act = "pod-failure"; break;
-		case SIM_ACT_RESTART: act = "restart"; break;
-		case SIM_ACT_PAUSE: act = "pause"; break;
-		case SIM_ACT_PARTITION: act = "partition"; break;
-		case SIM_ACT_DELAY: act = "delay"; break;
-		case SIM_ACT_LOSS: act = "loss"; break;
-		case SIM_ACT_TIME_SKEW: act = "time-skew"; break;
-		case SIM_ACT_CLOCK_RATE: act = "clock-rate"; break;
-		case SIM_ACT_APISERVER: act = "apiserver"; break;
-		}
+		const char *act = sim_fault_action_name(f->action);
 		static const char *const whens[] = {"", " when renew-request",
 						    " when renew-response", " when lease-write",
 						    " when started-leading",

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "leaselab/explore.h"
+#include "../../sim/fault_model.h"
 
 static const char base_yaml[] =
 	"name: base\n"
@@ -383,6 +384,40 @@ static void test_when_errors_name_the_key(void **state)
 	}
 }
 
+/* The one table: every action has exactly one entry, the parser's names
+ * are the entries' names (then aliases), and explore's kinds map onto it. */
+static void test_fault_model_table_is_the_one_definition(void **state)
+{
+	(void)state;
+	for (int a = SIM_ACT_POD_KILL; a <= SIM_ACT_APISERVER; a++) {
+		const sim_fault_model *m = sim_fault_model_of((sim_action)a);
+		assert_non_null(m);
+		assert_int_equal(m->action, a);
+		assert_non_null(m->keys);
+		assert_string_equal(m->keys[0], "action");
+	}
+	assert_int_equal(sim_fault_nmodels, SIM_ACT_APISERVER);
+	for (size_t i = 0; i < sim_fault_nmodels; i++) {
+		assert_string_equal(sim_fault_action_names[i], sim_fault_models[i].name);
+		assert_int_equal(sim_fault_action_values[i], sim_fault_models[i].action);
+		assert_string_equal(sim_fault_action_name(sim_fault_models[i].action),
+				    sim_fault_models[i].name);
+	}
+	bool seen[SIM_XK_COUNT] = {false};
+	for (size_t i = 0; i < sim_fault_nmodels; i++) {
+		int k = sim_fault_models[i].xkind;
+		if (k < 0)
+			continue;
+		assert_true(k < SIM_XK_COUNT);
+		assert_false(seen[k]);
+		seen[k] = true;
+		assert_non_null(sim_fault_models[i].draw);
+		assert_string_equal(sim_xkind_name((sim_xkind)k), sim_fault_models[i].name);
+	}
+	for (int k = 0; k < SIM_XK_COUNT; k++)
+		assert_true(seen[k]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_uniform_start_errors_name_the_key),
 		cmocka_unit_test(test_when_faults_start_at_their_event),
 		cmocka_unit_test(test_when_errors_name_the_key),
+		cmocka_unit_test(test_fault_model_table_is_the_one_definition),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
