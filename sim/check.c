@@ -484,11 +484,13 @@ static void derive_request_bounds(checker *c)
 	for (size_t i = 0; i < sc->nfaults; i++) {
 		const sim_fault *f = &sc->faults[i];
 		if (f->action == SIM_ACT_DELAY) {
+			/* Delay faults that overlap add up on a leg (net.c), so
+			 * the bound is their sum, not the largest. */
 			int64_t d = latency_max_ns(&f->latency);
 			if (f->direction != SIM_DIR_FROM)
-				extra_to = max64(extra_to, d);
+				extra_to = add_sat(extra_to, d);
 			if (f->direction != SIM_DIR_TO)
-				extra_from = max64(extra_from, d);
+				extra_from = add_sat(extra_from, d);
 		} else if (f->action == SIM_ACT_APISERVER) {
 			extra_to = max64(extra_to,
 					 latency_max_ns(&f->apiserver.request_latency));

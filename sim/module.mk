@@ -7,6 +7,8 @@ leaselab-sim_SRCS := \
 	sim/advise.c \
 	sim/check.c \
 	sim/clock.c \
+	sim/explore.c \
+	sim/fault_model.c \
 	sim/heap.c \
 	sim/history.c \
 	sim/history_read.c \
@@ -15,6 +17,7 @@ leaselab-sim_SRCS := \
 	sim/progress.c \
 	sim/rng.c \
 	sim/scenario.c \
+	sim/scenario_write.c \
 	sim/scenario_yaml.c \
 	sim/sweep.c \
 	sim/world.c \
@@ -22,10 +25,10 @@ leaselab-sim_SRCS := \
 	sim/world_faults.c \
 	sim/world_run.c
 leaselab-sim_PKGS := yaml-0.1
-PUBLIC_HEADERS += include/leaselab/sim.h include/leaselab/progress.h
+PUBLIC_HEADERS += include/leaselab/sim.h include/leaselab/progress.h include/leaselab/explore.h
 
 BINS += sim
-sim_SRCS := sim/cmd/sim.c
+sim_SRCS := sim/cmd/sim.c sim/cmd/explore.c
 sim_LIBS := leaselab-live leaselab-rep leaselab-sim leaselab-fa leaselab-core
 
 # Unit tests: test_sim_*.c link the simulator, the store and the core.
@@ -62,3 +65,7 @@ fuzz_history_LIBS := leaselab-sim leaselab-fa leaselab-core
 BENCHES += bench_sweep
 bench_sweep_SRCS := bench/bench_sweep.c
 bench_sweep_LIBS := leaselab-sim leaselab-fa leaselab-core
+
+BENCHES += bench_explore
+bench_explore_SRCS := bench/bench_explore.c
+bench_explore_LIBS := leaselab-sim leaselab-fa leaselab-core

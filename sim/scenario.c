@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault_model.h"
 #include "scenario_int.h"
 
 #define SCENARIO_INPUT_MAX (4u << 20) /* bytes of YAML */
@@ -606,15 +607,10 @@ static int parse_pods(parse_state *ps, yaml_node_t *n)
 
 /* ---- faults ---------------------------------------------------------------- */
 
-static const char *const action_names[] = {
-	"pod-kill",  "pod-delete", "pod-failure", "restart", "pause",
-	"partition", "delay",      "loss",        "time-skew", "clock-rate",
-	"apiserver", "container-kill", NULL};
-static const sim_action action_values[] = {
-	SIM_ACT_POD_KILL,  SIM_ACT_POD_DELETE, SIM_ACT_POD_FAILURE,
-	SIM_ACT_RESTART,   SIM_ACT_PAUSE,      SIM_ACT_PARTITION,
-	SIM_ACT_DELAY,     SIM_ACT_LOSS,       SIM_ACT_TIME_SKEW,
-	SIM_ACT_CLOCK_RATE, SIM_ACT_APISERVER, SIM_ACT_RESTART};
+/* Action names, aliases and each action's keys: the fault model's table
+ * (fault_model.c). */
+#define action_names sim_fault_action_names
+#define action_values sim_fault_action_values
 
 static const char *const fault_keys[] = {
 	"action",       "label",         "at",          "duration",
@@ -623,47 +619,11 @@ static const char *const fault_keys[] = {
 	"timeOffset",   "rate",          "replace",     "replacementProfile",
 	"gracePeriod",  "error",         "errorRate",   "retryAfter",
 	"down",         "commitDelay",   "requestLatency", "responseLatency",
-	"requestLoss",  "responseLoss",  NULL};
-
-#define COMMON "action", "label", "at", "selector", "mode", "value"
-static const char *const k_pod_kill[] = {COMMON, "replace",
-					 "replacementProfile", NULL};
-static const char *const k_pod_delete[] = {COMMON, "replace",
-					   "replacementProfile", "gracePeriod",
-					   NULL};
-static const char *const k_for_duration[] = {COMMON, "duration", NULL};
-static const char *const k_restart[] = {COMMON, NULL};
-static const char *const k_partition[] = {COMMON, "duration", "direction",
-					  "kind", NULL};
-static const char *const k_delay[] = {COMMON, "duration", "direction",
-				      "latency", "jitter", NULL};
-static const char *const k_loss[] = {COMMON, "duration", "direction", "loss",
-				     NULL};
-static const char *const k_time_skew[] = {COMMON, "duration", "timeOffset",
-					  NULL};
-static const char *const k_clock_rate[] = {COMMON, "duration", "rate", NULL};
-static const char *const k_apiserver[] = {
-	COMMON,        "duration",    "error",          "errorRate",
-	"retryAfter",  "down",        "commitDelay",    "requestLatency",
-	"responseLatency", "requestLoss", "responseLoss", NULL};
-#undef COMMON
+	"requestLoss",  "responseLoss",  "when",        NULL};
 
 static const char *const *action_keys(sim_action a)
 {
-	switch (a) {
-	case SIM_ACT_POD_KILL: return k_pod_kill;
-	case SIM_ACT_POD_DELETE: return k_pod_delete;
-	case SIM_ACT_POD_FAILURE:
-	case SIM_ACT_PAUSE: return k_for_duration;
-	case SIM_ACT_RESTART: return k_restart;
-	case SIM_ACT_PARTITION: return k_partition;
-	case SIM_ACT_DELAY: return k_delay;
-	case SIM_ACT_LOSS: return k_loss;
-	case SIM_ACT_TIME_SKEW: return k_time_skew;
-	case SIM_ACT_CLOCK_RATE: return k_clock_rate;
-	case SIM_ACT_APISERVER: return k_apiserver;
-	}
-	return k_restart;
+	return sim_fault_model_of(a)->keys;
 }
 
 static const char *const mode_names[] = {"one", "all", "fixed",
@@ -776,9 +736,10 @@ static int require_positive_duration(parse_state *ps, sy_map *m, sim_fault *f,
 		return rc;
 	if ((rc = sy_get_dur(m, "duration", SY_DUR_POSITIVE, &f->duration_ns)) < 0)
 		return rc;
-	if (rc && f->at_ns + f->duration_ns > ps->s->duration_ns) {
+	int64_t latest = f->at_max_ns > f->at_ns ? f->at_max_ns : f->at_ns;
+	if (rc && latest + f->duration_ns > ps->s->duration_ns) {
 		char kpath[SY_PATH_MAX], end[32], dur[32];
-		sy_format_duration(f->at_ns + f->duration_ns, end, sizeof end);
+		sy_format_duration(latest + f->duration_ns, end, sizeof end);
 		sy_format_duration(ps->s->duration_ns, dur, sizeof dur);
 		sy_key_path(m, "duration", kpath, sizeof kpath);
 		return sy_fail(ps->c, sy_get(m, "duration")->start_mark, kpath,
@@ -927,6 +888,90 @@ static void default_label(sim_fault *f)
 		 (int)(sizeof f->label - strlen(act) - 2), target);
 }
 
+static const char *const when_events[] = {
+	"renew-request", "renew-response", "lease-write", "started-leading",
+	"stopped-leading", NULL};
+
+/* when: {event: E, pod: NAME, count: N} */
+static int parse_when(parse_state *ps, yaml_node_t *n, const char *path,
+		      sim_fault *f)
+{
+	static const char *const keys[] = {"event", "pod", "count", NULL};
+	sy_ctx *c = ps->c;
+	sy_map m;
+	char kpath[SY_PATH_MAX];
+	int rc, ev;
+	if ((rc = sy_map_open(c, ps->doc, &m, n, path, keys)) < 0 ||
+	    (rc = sy_require(&m, "event",
+			     "one of renew-request | renew-response | lease-write | started-leading | stopped-leading")) < 0 ||
+	    (rc = sy_get_enum(&m, "event", when_events, &ev)) < 0)
+		return rc;
+	f->when.kind = (sim_trigger_kind)(ev + 1);
+	if ((rc = sy_get_str(&m, "pod", f->when.pod, sizeof f->when.pod)) < 0)
+		return rc;
+	if (rc && !pod_exists(ps, f->when.pod)) {
+		sy_key_path(&m, "pod", kpath, sizeof kpath);
+		return sy_fail(c, sy_get(&m, "pod")->start_mark, kpath,
+			       "no pod named \"%s\"; the trigger must name a pod in pods:",
+			       f->when.pod);
+	}
+	f->when.count = 1;
+	if ((rc = sy_get_int(&m, "count", 1, 1000000000, &f->when.count)) < 0)
+		return rc;
+	if (rc && f->when.kind != SIM_WHEN_LEASE_WRITE) {
+		sy_key_path(&m, "count", kpath, sizeof kpath);
+		return sy_fail(c, sy_key_mark(&m, "count"), kpath,
+			       "only used with event: lease-write");
+	}
+	return LE_OK;
+}
+
+/* at: {uniform: [20s, 40s]}: a start time drawn per seed, both ends
+ * included, the later one before the end of the run. */
+static int parse_at_uniform(parse_state *ps, yaml_node_t *n, const char *path,
+			    sim_fault *f)
+{
+	static const char *const keys[] = {"uniform", NULL};
+	sy_ctx *c = ps->c;
+	sy_map m;
+	char kpath[SY_PATH_MAX], ipath[SY_PATH_MAX];
+	int rc;
+	if ((rc = sy_map_open(c, ps->doc, &m, n, path, keys)) < 0 ||
+	    (rc = sy_require(&m, "uniform", "[earliest, latest] like [20s, 40s]")) < 0)
+		return rc;
+	yaml_node_t *seq = sy_get(&m, "uniform");
+	sy_key_path(&m, "uniform", kpath, sizeof kpath);
+	if (seq->type != YAML_SEQUENCE_NODE || sy_seq_len(seq) != 2) {
+		char got[64];
+		sy_got(seq, got, sizeof got);
+		return sy_fail(c, seq->start_mark, kpath,
+			       "expected [earliest, latest] like [20s, 40s], got %s", got);
+	}
+	int64_t v[2];
+	for (size_t k = 0; k < 2; k++) {
+		sy_index(ipath, sizeof ipath, kpath, k);
+		if ((rc = sy_dur(c, sy_seq_at(ps->doc, seq, k), ipath, SY_DUR_ZERO_OK,
+				 &v[k])) < 0)
+			return rc;
+	}
+	if (v[1] < v[0]) {
+		sy_index(ipath, sizeof ipath, kpath, 1);
+		return sy_fail(c, sy_seq_at(ps->doc, seq, 1)->start_mark, ipath,
+			       "expected a time >= the earliest");
+	}
+	if (v[1] >= ps->s->duration_ns) {
+		char at[32], dur[32];
+		sy_format_duration(v[1], at, sizeof at);
+		sy_format_duration(ps->s->duration_ns, dur, sizeof dur);
+		sy_index(ipath, sizeof ipath, kpath, 1);
+		return sy_fail(c, sy_seq_at(ps->doc, seq, 1)->start_mark, ipath,
+			       "%s is not before the end of the run (duration %s)", at, dur);
+	}
+	f->at_ns = v[0];
+	f->at_max_ns = v[1] > v[0] ? v[1] : 0;
+	return LE_OK;
+}
+
 static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 {
 	sy_ctx *c = ps->c;
@@ -946,13 +991,27 @@ static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 	f->action = action_values[act];
 	char owner[64];
 	snprintf(owner, sizeof owner, "a %s fault", action_names[act]);
-	if ((rc = sy_only(&m, action_keys(f->action), owner)) < 0)
+	/* `when` applies to every action; listed last so that the messages
+	 * of the action's own keys read as they always did. */
+	const char *allowed[SY_KEYS_MAX + 1];
+	size_t na = 0;
+	for (const char *const *k = action_keys(f->action); *k && na < SY_KEYS_MAX - 1; k++)
+		allowed[na++] = *k;
+	allowed[na++] = "when";
+	allowed[na] = NULL;
+	if ((rc = sy_only(&m, allowed, owner)) < 0)
 		return rc;
 
 	if ((rc = sy_get_str(&m, "label", f->label, sizeof f->label)) < 0)
 		return rc;
-	if ((rc = sy_get_dur(&m, "at", SY_DUR_ZERO_OK, &f->at_ns)) < 0)
+	yaml_node_t *at_node = sy_get(&m, "at");
+	if (at_node && at_node->type == YAML_MAPPING_NODE) {
+		sy_key_path(&m, "at", kpath, sizeof kpath);
+		if ((rc = parse_at_uniform(ps, at_node, kpath, f)) < 0)
+			return rc;
+	} else if ((rc = sy_get_dur(&m, "at", SY_DUR_ZERO_OK, &f->at_ns)) < 0) {
 		return rc;
+	}
 	if (f->at_ns >= ps->s->duration_ns) {
 		char at[32], dur[32];
 		sy_format_duration(f->at_ns, at, sizeof at);
@@ -961,6 +1020,13 @@ static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 		return sy_fail(c, sy_get(&m, "at")->start_mark, kpath,
 			       "%s is not before the end of the run (duration %s)",
 			       at, dur);
+	}
+
+	yaml_node_t *when = sy_get(&m, "when");
+	if (when) {
+		sy_key_path(&m, "when", kpath, sizeof kpath);
+		if ((rc = parse_when(ps, when, kpath, f)) < 0)
+			return rc;
 	}
 
 	yaml_node_t *sel = sy_get(&m, "selector");

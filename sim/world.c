@@ -149,6 +149,39 @@ static const sim_election *node_election(const sim_node *n)
 	return &n->ps->election;
 }
 
+/* ---- event-triggered faults (when:) --------------------------------------
+ * An armed fault (its `at` passed, not fired yet) whose trigger is this
+ * event of this pod starts now: its start is queued at the current instant,
+ * ahead of whatever the caller queues next at the same instant. */
+static bool trigger(sim_world *w, sim_trigger_kind kind, const sim_node *n)
+{
+	if (!w->any_trigger)
+		return false;
+	bool fired = false;
+	for (size_t i = 0; i < w->sc->nfaults; i++) {
+		const sim_fault *f = &w->sc->faults[i];
+		fault_run *fr = &w->fr[i];
+		if (f->when.kind != kind || fr->fired || w->now < f->at_ns)
+			continue;
+		if (f->when.pod[0] && strcmp(f->when.pod, n->name) != 0)
+			continue;
+		if (kind == SIM_WHEN_LEASE_WRITE && ++fr->writes_seen < f->when.count)
+			continue;
+		fr->fired = true;
+		sim__push(w, w->now, EV_FAULT_START, 0, (uint64_t)i);
+		fired = true;
+	}
+	return fired;
+}
+
+/* A renewal: an update of the record by the pod that holds it and leads. */
+static bool is_renew(const sim_node *n, const sim_req *r)
+{
+	return r->req.op == LE_OP_UPDATE && n->inc == r->inc && sim__alive(n) &&
+	       n->e && le_elector_leading(n->e) &&
+	       strcmp(r->req.record.holder, n->identity) == 0;
+}
+
 static void send_request(sim_world *w, sim_node *n, const le_request *req)
 {
 	uint32_t i = req_alloc(w);
@@ -158,6 +191,7 @@ static void send_request(sim_world *w, sim_node *n, const le_request *req)
 	r->node = (uint32_t)n->pod;
 	r->inc = n->inc;
 	r->req = *req;
+	r->triggered = false;
 	sim_leg leg;
 	sim_net_leg(w->sc, n->netf, n->nnetf, SIM_DIR_TO, &w->sc->latency_to,
 		    &n->net_rng, &leg);
@@ -226,19 +260,56 @@ static void commit(sim_world *w, uint32_t i)
 			 el->lock_name, &r->req, n->identity,
 			 SIM_WALL_EPOCH_NS + w->now, &w->scratch, &resp);
 	req_copy_response(r, &resp);
-	if (r->req.op != LE_OP_GET && (r->status == 200 || r->status == 201) &&
-	    r->has_record)
+	bool wrote = r->req.op != LE_OP_GET && (r->status == 200 || r->status == 201) &&
+		     r->has_record;
+	if (wrote) {
 		record_lease_write(w, n, r);
+		trigger(w, SIM_WHEN_LEASE_WRITE, n);
+	}
 	if (r->dec.drop_response) {
 		req_free(w, i);
+		return;
+	}
+	if (wrote && is_renew(n, r) && trigger(w, SIM_WHEN_RENEW_RESPONSE, n)) {
+		sim__push(w, w->now, EV_RESPOND, 0, i);
 		return;
 	}
 	response_leg(w, i);
 }
 
+static void on_arrive(sim_world *w, uint32_t i);
+
+/* The store faults of a request are decided when it is sent; a when:
+ * renew-request fault started on its arrival decides them again, so that
+ * it applies to the very request that triggered it. */
+static void on_trigger_arrive(sim_world *w, uint32_t i)
+{
+	sim_req *r = w->reqs[i];
+	sim_node *n = w->nodes[r->node];
+	int64_t request_delay_ns = r->dec.request_delay_ns;
+	fa_faults_decide(w->faults, n->identity, &n->net_rng, &r->dec);
+	r->dec.request_delay_ns = request_delay_ns;
+	if (r->dec.refused) {
+		req_set_status(r, 0, NULL);
+		sim__push(w, w->now + SIM_REFUSED_NS, EV_DELIVER, 0, i);
+		return;
+	}
+	if (r->dec.blackhole || r->dec.drop_request) {
+		req_free(w, i);
+		return;
+	}
+	on_arrive(w, i);
+}
+
 static void on_arrive(sim_world *w, uint32_t i)
 {
 	sim_req *r = w->reqs[i];
+	if (!r->triggered && is_renew(w->nodes[r->node], r) &&
+	    trigger(w, SIM_WHEN_RENEW_REQUEST, w->nodes[r->node])) {
+		r->triggered = true;
+		sim__push(w, w->now, EV_TRIGGER_ARRIVE, 0, i);
+		return;
+	}
 	if (w->down_count > 0) { /* the server went down while it travelled */
 		req_set_status(r, 0, NULL);
 		sim__push(w, w->now + SIM_REFUSED_NS, EV_DELIVER, 0, i);
@@ -330,6 +401,7 @@ static void started_leading(sim_world *w, sim_node *n)
 	e.term = n->term;
 	e.token = n->token;
 	sim__record(w, &e);
+	trigger(w, SIM_WHEN_STARTED_LEADING, n);
 	if (n->ps->work_period_ns > 0)
 		sim__push(w, node_after(w, n, n->ps->work_period_ns), EV_WORK,
 			  (uint32_t)n->pod, pack(n->inc, n->term));
@@ -340,6 +412,7 @@ static void stopped_leading(sim_world *w, sim_node *n, bool was_leader)
 	sim_event e = sim_event_make(w->now, SIM_EV_STOPPED_LEADING, n->pod);
 	e.was_leader = was_leader;
 	sim__record(w, &e);
+	trigger(w, SIM_WHEN_STOPPED_LEADING, n);
 	if (!n->acting)
 		return;
 	if (n->ps->stop_delay_ns <= 0) {
@@ -752,6 +825,12 @@ void sim__node_event(sim_world *w, const sim_heap_ev *ev)
 	case EV_DELIVER:
 		on_deliver(w, (uint32_t)ev->arg);
 		return;
+	case EV_TRIGGER_ARRIVE:
+		on_trigger_arrive(w, (uint32_t)ev->arg);
+		return;
+	case EV_RESPOND:
+		response_leg(w, (uint32_t)ev->arg);
+		return;
 	default:
 		break;
 	}
@@ -943,8 +1022,20 @@ sim_world *sim_world_new(const sim_scenario *sc, uint64_t seed, char *err,
 			goto oom;
 		sim__push(w, ps->start_ns, EV_POD_START, (uint32_t)n->pod, n->inc);
 	}
-	for (size_t i = 0; i < sc->nfaults; i++)
-		sim__push(w, sc->faults[i].at_ns, EV_FAULT_START, 0, i);
+	for (size_t i = 0; i < sc->nfaults; i++) {
+		const sim_fault *f = &sc->faults[i];
+		int64_t at = f->at_ns;
+		if (f->at_max_ns > f->at_ns) {
+			/* its own stream: drawing it shifts no other draw */
+			fa_rng r;
+			sim_rng_stream(&r, seed, SIM_STREAM_FAULTS, 1 + (uint64_t)i);
+			at += (int64_t)sim_rng_below(&r, (uint64_t)(f->at_max_ns - f->at_ns) + 1);
+		}
+		if (f->when.kind != SIM_WHEN_NONE)
+			w->any_trigger = true; /* started by its event (trigger()) */
+		else
+			sim__push(w, at, EV_FAULT_START, 0, i);
+	}
 	if (w->rc != LE_OK)
 		goto oom;
 	return w;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault_model.h"
 #include "world_int.h"
 
 static bool selected_by_name(const sim_fault *f, const sim_node *n)
@@ -89,16 +90,7 @@ static int select_targets(sim_world *w, const sim_fault *f, fault_run *fr)
 
 static bool fault_has_end(const sim_fault *f)
 {
-	if (f->duration_ns <= 0)
-		return false;
-	switch (f->action) {
-	case SIM_ACT_POD_KILL:
-	case SIM_ACT_POD_DELETE:
-	case SIM_ACT_RESTART:
-		return false;
-	default:
-		return true;
-	}
+	return f->duration_ns > 0 && sim_fault_model_of(f->action)->lasts;
 }
 
 static void netf_add(sim_world *w, sim_node *n, int32_t fault)

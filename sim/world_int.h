@@ -24,6 +24,8 @@ enum ev_kind {
 	EV_ACTING_END,    /* node; arg = incarnation << 32 | term */
 	EV_WORK,          /* node; arg = incarnation << 32 | term */
 	EV_REPLACE,       /* node = the pod replaced; arg = fault index */
+	EV_TRIGGER_ARRIVE, /* arg = request slot: arrives after a when: fault */
+	EV_RESPOND,       /* arg = request slot: answer leaves after a when: fault */
 };
 
 typedef enum node_state {
@@ -79,6 +81,7 @@ typedef struct sim_req {
 	uint32_t next_free;
 	le_request req;
 	fa_decision dec;
+	bool triggered;        /* a when: renew-request fault already fired on it */
 	int64_t due_ns;        /* when its response reached the (paused) pod */
 	/* the response */
 	int status;
@@ -98,6 +101,9 @@ typedef struct fault_run {
 	size_t ntargets;
 	int *rule_ids;
 	size_t nrules;
+	/* when: faults */
+	bool fired;
+	int64_t writes_seen;
 } fault_run;
 
 struct sim_world {
@@ -117,6 +123,7 @@ struct sim_world {
 	uint32_t free_req;
 	fault_run *fr;
 	uint32_t nrepl;
+	bool any_trigger;     /* some fault has a when: */
 	int64_t now;
 	bool ran;
 	/* first error of the run (sticky) */

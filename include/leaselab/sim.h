@@ -119,12 +119,33 @@ typedef enum sim_direction {
 	SIM_DIR_FROM,            /* responses: apiserver -> pod */
 } sim_direction;
 
+/* Event-triggered faults (when:): the fault starts at the first such
+ * event at or after `at` (then only an arming time), once. */
+typedef enum sim_trigger_kind {
+	SIM_WHEN_NONE = 0,
+	SIM_WHEN_RENEW_REQUEST,  /* a leader's renew request reaches the store */
+	SIM_WHEN_RENEW_RESPONSE, /* the answer to it is about to be sent */
+	SIM_WHEN_LEASE_WRITE,    /* the count-th lease write commits */
+	SIM_WHEN_STARTED_LEADING,
+	SIM_WHEN_STOPPED_LEADING,
+} sim_trigger_kind;
+
+typedef struct sim_trigger {
+	sim_trigger_kind kind;
+	char pod[LE_ID_MAX];           /* the pod whose event it is; "" = any */
+	int64_t count;                 /* LEASE_WRITE: the count-th since `at` */
+} sim_trigger;
+
 #define SIM_SELECT_MAX 16
 typedef struct sim_fault {
 	sim_action action;
 	char label[SIM_NAME_MAX];      /* for reports; default "<action> <target>" */
 	int64_t at_ns;
 	int64_t duration_ns;           /* 0 = until the end (where it applies) */
+	/* at: {uniform: [at_ns, at_max_ns]}: the start is drawn per seed when
+	 * the world is built; 0 = at_ns exactly. */
+	int64_t at_max_ns;
+	sim_trigger when;              /* kind NONE = starts at `at` */
 	sim_mode mode;
 	int value;
 	/* selector: by pod names (any of), and/or by role */

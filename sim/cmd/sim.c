@@ -32,6 +32,7 @@
 #include "leaselab/report.h"
 #include "leaselab/sim.h"
 #include "../search.h"
+#include "cmd.h"
 
 #define MAX_SEEDS 10000000ULL
 #define MAX_LISTED 10 /* violations listed per run before "... N more" */
@@ -49,6 +50,9 @@ static const char usage_text[] =
 	"                   [--profile P] [--replicas N] [--request-timeout T] [--compare ...]\n"
 	"       bin/sim check HISTORY.jsonl [--scenario FILE] [--out DIR]\n"
 	"       bin/sim live SCENARIO.yaml [flags] (bin/sim live --help, docs/live.md)\n"
+	"       bin/sim explore BASE.yaml --seeds N [--seed FIRST] [--jobs J]\n"
+	"                   [--faults kind,...] [--out DIR] [--shard i/n] [--replay R]\n"
+	"       bin/sim merge DIR... [--out DIR]\n"
 	"       bin/sim --help\n"
 	"\n"
 	"Simulate each scenario file in virtual time and check the invariants:\n"
@@ -84,6 +88,10 @@ static const char usage_text[] =
 	"write report.json, summary.md and timeline.html into DIR.\n"
 	"  --scenario FILE        take the expectations and settings from FILE\n"
 	"                         (default: the scenario the history's header carries)\n"
+	"\n"
+	"explore: draw fault schedules from seeds over a base scenario that passes,\n"
+	"shrink each violation and write DIR/found/<invariant>-<hash>.yaml (a scenario\n"
+	"bin/sim run replays); merge: combine --shard outputs (docs/sim-cli.md).\n"
 	"\n"
 	"Exit: 0 pass, 1 safety violated, 2 liveness violated, 3 bad input,\n"
 	"4 internal error; with several runs the worst (4 > 3 > 1 > 2 > 0).\n";
@@ -152,12 +160,14 @@ static void note_exit(session *s, int code)
 
 static double secs(int64_t ns) { return (double)ns / 1e9; }
 
-static double now_s(void)
+double sim_cmd_now_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+static double now_s(void) { return sim_cmd_now_s(); }
 
 static bool parse_u64(const char *s, uint64_t *out)
 {
@@ -1023,6 +1033,8 @@ static const struct command {
 	{"sweep", sim_cmd_sweep},
 	{"advise", sim_cmd_advise},
 	{"live", cmd_live},
+	{"explore", cmd_explore},
+	{"merge", cmd_merge},
 };
 
 int main(int argc, char **argv)
@@ -1039,5 +1051,5 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc, argv);
-	return bad_flag("unknown command '%s'%s; expected: run, check, live, sweep or advise", argv[1], "");
+	return bad_flag("unknown command '%s'%s; expected: run, check, live, explore, merge, sweep or advise", argv[1], "");
 }

@@ -41,7 +41,7 @@ static const char full_yaml[] =
 	"seed: 42\n"
 	"election:\n"
 	"  profile: sidecar-0.5\n"
-	"  lock: configmaps\n"
+	"  lock: endpoints\n"
 	"  namespace: kube-system\n"
 	"  name: elect-nginx-deploy\n"
 	"  leaseDuration: 12s\n"
@@ -96,7 +96,7 @@ static void test_full_example_sets_every_field(void **state)
 
 	const sim_election *d = &s.defaults;
 	assert_ptr_equal(d->profile, &le_profile_sidecar_05);
-	assert_int_equal(d->lock_kind, LE_LOCK_CONFIGMAPS);
+	assert_int_equal(d->lock_kind, LE_LOCK_ENDPOINTS);
 	assert_string_equal(d->lock_namespace, "kube-system");
 	assert_string_equal(d->lock_name, "elect-nginx-deploy");
 	assert_int_equal(d->lease_duration_ns, 12 * S);
