@@ -12,7 +12,7 @@
 sim_passes scenarios/live/pause-overlap.yaml
 live pause scenarios/live/pause-overlap.yaml --time-scale 0.2
 expect_rc 0
-expect_out 'PASS \(expected safety violation found\)'
+expect_out 'BUG REPRODUCED \(expected safety violation\)'
 expect_out 'overlap: a and [bc] both leading'
 expect_out 'at most 2 leaders at once'
 nothing_left
@@ -21,7 +21,7 @@ sim_passes scenarios/live/clock-rate-slow-leader-short.yaml
 live rate scenarios/live/clock-rate-slow-leader-short.yaml --time-scale 0.2
 expect_rc 0
 expect_out 'clock of a during the fault: rate x0\.400 set, x0\.(39|40|41)[0-9] measured'
-expect_out 'PASS \(expected safety violation found\)'
+expect_out 'BUG REPRODUCED \(expected safety violation\)'
 expect_out 'overlap: a and [bc] both leading'
 nothing_left
 

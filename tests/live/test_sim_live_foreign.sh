@@ -18,7 +18,7 @@ live py scenarios/live/foreign-python.yaml \
   --leader-regex ' started leading$' --follower-regex ' stopped leading$' --new-leader-regex ' new leader (.+)$' \
   --out "$WORK/out"
 expect_rc 0
-expect_out '^live-foreign-python \(live run 1, time scale 1\): PASS \(expected lease-history violation found\)'
+expect_out '^live-foreign-python \(live run 1, time scale 1\): BUG REPRODUCED \(expected lease-history violation\)'
 expect_out 'lease write by py-[bc] at [0-9.]+ s: transitions 0, expected 1'
 expect_out 'failover \(crash\) from py-a at 6\.0[0-9]* s -> py-[bc] leads at [0-9.]+ s: [0-9.]+ s \(bound [0-9.]+ s\)$'
 expect_out 'at most 1 leader at once'
