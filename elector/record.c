@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "leaselab/internal/json.h"
 #include "leaselab/record.h"
 
 #define NS_PER_S INT64_C(1000000000)
@@ -287,48 +288,20 @@ static void out_int(out_buf *o, int64_t v)
 	out_bytes(o, tmp, (size_t)n);
 }
 
-/* A JSON string the way Go's encoding/json writes it: besides quote,
- * backslash and control characters, <, > and & and U+2028/U+2029 are
- * \u-escaped (HTML-safe output). Other bytes, including invalid UTF-8, are
- * passed through unchanged so that a decode/encode round trip keeps them. */
+/* A JSON string the way Go's encoding/json writes it (HTML-safe: see
+ * le_json_escape), so that a decode/encode round trip keeps the bytes. */
 static void out_json_string(out_buf *o, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	out_bytes(o, "\"", 1);
-	size_t run = 0; /* start of the pending unescaped run */
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[8];
-		size_t esc_len = 0;
-		size_t skip = 1;
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			esc_len = 2;
-		} else if (c == '\n' || c == '\r' || c == '\t') {
-			esc[0] = '\\';
-			esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-			esc_len = 2;
-		} else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0xf];
-			esc_len = 6;
-		} else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-			   ((unsigned char)s[i + 2] == 0xa8 ||
-			    (unsigned char)s[i + 2] == 0xa9)) {
-			memcpy(esc, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
-			esc_len = 6;
-			skip = 3;
-		}
-		if (esc_len > 0) {
-			out_bytes(o, s + run, i - run);
-			out_bytes(o, esc, esc_len);
-			i += skip - 1;
-			run = i + 1;
-		}
+	if (!o->overflow) {
+		size_t room = o->cap - o->len;
+		size_t need = le_json_escape(s, n, o->p + o->len, room,
+					     LE_JSON_GO_HTML_SAFE);
+		if (need >= room)
+			o->overflow = true;
+		else
+			o->len += need;
 	}
-	out_bytes(o, s + run, n - run);
 	out_bytes(o, "\"", 1);
 }
 

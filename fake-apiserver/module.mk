@@ -1,4 +1,4 @@
-# fake-apiserver/: the store, authz, faults, in-process transport
+# fake-apiserver/: the store (with its in-process lock path), authz, faults
 # (libleaselab-fa), the HTTP front end (libleaselab-fahttp) and the binary.
 LIBS += leaselab-fa leaselab-fahttp
 leaselab-fa_SRCS := $(wildcard fake-apiserver/*.c)

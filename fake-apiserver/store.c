@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "fa_internal.h"
+#include "leaselab/internal/assert.h"
 
 #define NS_MAX 64
 #define HIST_CHUNK 512 /* entries per history chunk (about 650 KB) */
@@ -307,6 +308,10 @@ static bool reserve_history(fa_store *s)
 static void append_history(fa_store *s, const fa_obj *o, fa_write_kind kind,
 			   const char *identity, int64_t now_wall_ns)
 {
+	/* The history is in commit order, so its revisions strictly grow. */
+	LE_ASSERT(s->hist_len < s->hist_cap);
+	LE_ASSERT(s->hist_len == 0 ||
+		  hist_at(s, s->hist_len - 1)->pub.revision < o->rv);
 	fa_hist *h = hist_at(s, s->hist_len++);
 	fa_history_entry *e = &h->pub;
 	e->server_wall_ns = now_wall_ns;
@@ -337,12 +342,22 @@ static void notify_watchers(fa_store *s, fa_obj *o, fa_write_kind kind)
 }
 
 /* Commits the change already made to *o, whose state before it is *before
- * (for a new key: a tombstone). On a vetoed commit *o is restored and st
- * says 500. The caller has called reserve_history(). */
+ * (for a new key: a tombstone). cas_rv is the resourceVersion the write was
+ * conditional on (NULL or "" for none); the caller has already compared it.
+ * On a vetoed commit *o is restored and st says 500. The caller has called
+ * reserve_history(). */
 static bool commit(fa_store *s, fa_obj *o, const fa_obj *before,
-		   fa_write_kind kind, const char *identity,
+		   fa_write_kind kind, const char *cas_rv, const char *identity,
 		   int64_t now_wall_ns, fa_status *st)
 {
+	/* A create fills a free key; an update or delete changes a live one. */
+	LE_ASSERT(before->live == (kind != FA_WRITE_CREATE));
+	/* Compare-and-swap: never commit over a version other than the one
+	 * the client named (a stale write is a 409, not a silent overwrite). */
+	LE_ASSERT(cas_rv == NULL || cas_rv[0] == '\0' ||
+		  rv_matches(cas_rv, before->rv));
+	/* The one global revision only grows, and no object is ahead of it. */
+	LE_ASSERT(before->rv <= s->revision && s->revision < UINT64_MAX);
 	o->rv = ++s->revision;
 	o->view = NULL;
 	bool need_view = s->hook != NULL || s->nwatchers > 0;
@@ -374,6 +389,9 @@ rollback:
 	cJSON_Delete(o->view);
 	if (o->base != before->base)
 		fa__base_unref(o->base);
+	/* Nothing committed in between (a hook must not write to the store),
+	 * so handing the revision back cannot reuse one already seen. */
+	LE_ASSERT(s->revision == o->rv);
 	fa_obj *next = o->next;
 	*o = *before;
 	o->next = next;
@@ -471,7 +489,8 @@ static fa_obj *lock_create_at(fa_store *s, fa_resource res, const char *ns,
 	o->rec_bad = false;
 	o->base = NULL;
 	o->rec_override = true;
-	if (!commit(s, o, &before, FA_WRITE_CREATE, identity, now_wall_ns, st))
+	if (!commit(s, o, &before, FA_WRITE_CREATE, NULL, identity, now_wall_ns,
+		    st))
 		return NULL;
 	fa_status_ok(st, 201);
 	return o;
@@ -552,7 +571,8 @@ void fa_store_lock_update(fa_store *s, fa_resource res, const char *ns,
 	o->rec_present = true;
 	o->rec_bad = false;
 	o->rec_override = true;
-	if (!commit(s, o, &before, FA_WRITE_UPDATE, identity, now_wall_ns, st)) {
+	if (!commit(s, o, &before, FA_WRITE_UPDATE, rv, identity, now_wall_ns,
+		    st)) {
 		lock_fail(scratch, resp);
 		return;
 	}
@@ -693,7 +713,9 @@ static bool json_write(fa_store *s, fa_obj *o, const cJSON *body,
 	o->rec_bad = bad;
 	o->base = base;
 	o->rec_override = false;
-	return commit(s, o, &before, kind, identity, now_wall_ns, st);
+	return commit(s, o, &before, kind,
+		      kind == FA_WRITE_UPDATE ? b->rv : NULL, identity,
+		      now_wall_ns, st);
 }
 
 /* generateName: the prefix plus five characters, as the apiserver does. */
@@ -886,7 +908,8 @@ void *fa_store_delete_json(fa_store *s, fa_resource res, const char *ns,
 	o->view = NULL;
 	/* commit() treats base as changed only when the pointer differs; the
 	 * extra reference above is what the deleted object hands back. */
-	if (!commit(s, o, &before, FA_WRITE_DELETE, identity, now_wall_ns, st)) {
+	if (!commit(s, o, &before, FA_WRITE_DELETE, precond_rv, identity,
+		    now_wall_ns, st)) {
 		fa__base_unref(o->base);
 		return NULL;
 	}

@@ -301,3 +301,47 @@ const char *rep_fault_label(const sim_scenario *sc, int32_t fault, char *buf,
 		snprintf(buf, cap, "%s", action_name(f->action));
 	return buf;
 }
+
+/* ---- names and failover figures, shared by every writer ------------------ */
+
+const char *rep_pod_name(const sim_history *h, int32_t pod)
+{
+	if (pod < 0 || (size_t)pod >= h->npods)
+		return "-";
+	return h->pods[pod].name;
+}
+
+const char *rep_identity(const sim_history *h, int32_t id)
+{
+	if (id < 0 || (size_t)id >= h->nidentities)
+		return "";
+	return h->identities[id];
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+size_t rep_failover_times(const sim_check_result *r, int64_t *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfailovers; i++)
+		if (r->failovers[i].to_pod >= 0)
+			out[n++] = r->failovers[i].leader_ns - r->failovers[i].cause_ns;
+	qsort(out, n, sizeof *out, cmp_i64);
+	return n;
+}
+
+int64_t rep_percentile(const int64_t *sorted, size_t n, int pct)
+{
+	if (n == 0)
+		return 0;
+	size_t rank = (size_t)((pct * n + 99) / 100); /* nearest rank */
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return sorted[rank - 1];
+}

@@ -56,6 +56,15 @@ void rep_model_free(rep_model *m);
  * when a lane has more than max_segs; never touches other lanes' data. */
 void rep_segs_thin(rep_segs *s, int64_t min_ns, size_t max_segs);
 
+/* A pod's name / an identity from the history; "-" / "" when out of range. */
+const char *rep_pod_name(const sim_history *h, int32_t pod);
+const char *rep_identity(const sim_history *h, int32_t id);
+/* Failover durations (new leader − cause) of failovers that found a new
+ * leader, sorted; out needs r->nfailovers slots. Returns the count. */
+size_t rep_failover_times(const sim_check_result *r, int64_t *out);
+/* Nearest-rank percentile of n sorted values; 0 when n is 0. */
+int64_t rep_percentile(const int64_t *sorted, size_t n, int pct);
+
 const char *rep_fault_label(const sim_scenario *sc, int32_t fault,
 			    char *buf, size_t cap);
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "leaselab/internal/json.h"
+
 void rb_init(rbuf *b, size_t cap)
 {
 	b->len = 0;
@@ -121,28 +123,15 @@ void rb_fixed2(rbuf *b, double v)
 
 void rb_json_str(rbuf *b, const char *s)
 {
+	size_t n = strlen(s);
 	rb_putc(b, '"');
-	const char *run = s;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		rb_put(b, run, (size_t)(s - run));
-		run = s + 1;
-		switch (c) {
-		case '"': rb_puts(b, "\\\""); break;
-		case '\\': rb_puts(b, "\\\\"); break;
-		case '\n': rb_puts(b, "\\n"); break;
-		case '\r': rb_puts(b, "\\r"); break;
-		case '\t': rb_puts(b, "\\t"); break;
-		default: {
-			char esc[8];
-			snprintf(esc, sizeof esc, "\\u%04x", c);
-			rb_puts(b, esc);
-		}
-		}
-	}
-	rb_put(b, run, (size_t)(s - run));
+	/* One pass when it fits in what is left, as it nearly always does. */
+	size_t room = b->oom ? 0 : b->cap - b->len;
+	size_t need = le_json_escape(s, n, room ? b->p + b->len : NULL, room, 0);
+	if (need >= room && rb_reserve(b, need))
+		le_json_escape(s, n, b->p + b->len, need + 1, 0);
+	if (!b->oom)
+		b->len += need;
 	rb_putc(b, '"');
 }
 
@@ -186,7 +175,8 @@ int rb_write_file(const rbuf *b, const char *path)
 	if (b->oom)
 		return -ENOMEM;
 	/* A fresh inode is cheaper than truncating the old one (no blocks to
-	 * free first), and a reader never sees a half-truncated file. */
+	 * free first), and a reader that has the old file open keeps it
+	 * whole. This is not atomic: a new reader may see a partial file. */
 	(void)unlink(path);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)

@@ -1,7 +1,8 @@
 /* reports/rbuf.h — a growable output buffer with the few formatters the
  * report writers need (integers, fixed-point seconds, JSON and HTML escaping).
- * printf is avoided on purpose: a one-hour run writes thousands of numbers
- * and the whole report must cost a few percent of the simulation. */
+ * The number formatters avoid printf on purpose: a one-hour run writes
+ * thousands of numbers and the whole report must cost a few percent of the
+ * simulation (rb_printf is for the rare figure that needs a format). */
 #ifndef LEASELAB_REPORTS_RBUF_H
 #define LEASELAB_REPORTS_RBUF_H
 
@@ -24,7 +25,8 @@ void rb_putc(rbuf *b, char c);
 void rb_i64(rbuf *b, int64_t v);
 /* ns as seconds with millisecond precision, rounded: 12345678901 -> "12.346". */
 void rb_secs(rbuf *b, int64_t ns);
-/* ns as pixels with 0.01 px precision given a scale (px per second). */
+/* v rounded to two decimals, trailing zeros dropped: 12.5 -> "12.5",
+ * 3.004 -> "3" (SVG coordinates; NaN and infinities as 0). */
 void rb_fixed2(rbuf *b, double v);
 void rb_json_str(rbuf *b, const char *s);     /* "..." escaped */
 void rb_html(rbuf *b, const char *s);         /* &<>"' escaped, no quotes */

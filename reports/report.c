@@ -3,94 +3,13 @@
  * write() per file. */
 #include "leaselab/report.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "model.h"
 #include "rbuf.h"
 #include "report_int.h"
-
-int rep_mkdirs(const char *dir, char *err, size_t errcap)
-{
-	char path[SIM_PATH_MAX];
-	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-		snprintf(err, errcap, "%s: path too long", dir);
-		return LE_ERANGE;
-	}
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-			snprintf(err, errcap, "%s: %s", path, strerror(errno));
-			return LE_EIO;
-		}
-		*p = '/';
-	}
-	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-		snprintf(err, errcap, "%s: %s", path, strerror(errno));
-		return LE_EIO;
-	}
-	return LE_OK;
-}
-
-int rep_write_buf(const rbuf *b, const char *dir, const char *name, char *err,
-		  size_t errcap)
-{
-	char path[SIM_PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	int rc = rb_write_file(b, path);
-	if (rc != 0) {
-		snprintf(err, errcap, "%s: %s", path, strerror(-rc));
-		return LE_EIO;
-	}
-	return LE_OK;
-}
-
-const char *rep_pod_name(const sim_history *h, int32_t pod)
-{
-	if (pod < 0 || (size_t)pod >= h->npods)
-		return "-";
-	return h->pods[pod].name;
-}
-
-const char *rep_identity(const sim_history *h, int32_t id)
-{
-	if (id < 0 || (size_t)id >= h->nidentities)
-		return "";
-	return h->identities[id];
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-size_t rep_failover_times(const sim_check_result *r, int64_t *out)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < r->nfailovers; i++)
-		if (r->failovers[i].to_pod >= 0)
-			out[n++] = r->failovers[i].leader_ns - r->failovers[i].cause_ns;
-	qsort(out, n, sizeof *out, cmp_i64);
-	return n;
-}
-
-int64_t rep_percentile(const int64_t *sorted, size_t n, int pct)
-{
-	if (n == 0)
-		return 0;
-	size_t rank = (size_t)((pct * n + 99) / 100); /* nearest rank */
-	if (rank < 1)
-		rank = 1;
-	if (rank > n)
-		rank = n;
-	return sorted[rank - 1];
-}
 
 static const char *profile_name(const le_profile *p)
 {
@@ -120,13 +39,11 @@ static void json_election(rbuf *b, const sim_election *e)
 	rb_putc(b, '}');
 }
 
-static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
+/* ---- report.json: one function per section, in the file's order -------- */
+
+static void json_header(rbuf *b, const rep_run *run)
 {
 	const sim_scenario *sc = run->scenario;
-	const sim_history *h = run->history;
-	const sim_check_result *r = run->result;
-	char label[SIM_NAME_MAX + 32];
-
 	rb_puts(b, "{\"version\":1,\"scenario\":{\"name\":");
 	rb_json_str(b, sc->name);
 	rb_puts(b, ",\"file\":");
@@ -141,7 +58,12 @@ static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
 	rb_json_str(b, run->repro_command ? run->repro_command : "");
 	rb_puts(b, ",\"settings\":");
 	json_election(b, &sc->defaults);
+}
 
+static void json_pods(rbuf *b, const rep_run *run)
+{
+	const sim_scenario *sc = run->scenario;
+	const sim_history *h = run->history;
 	rb_puts(b, ",\"pods\":[");
 	for (size_t i = 0; i < h->npods; i++) {
 		const sim_pod_info *p = &h->pods[i];
@@ -162,14 +84,21 @@ static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
 		}
 		rb_putc(b, '}');
 	}
+	rb_putc(b, ']');
+}
 
-	rb_puts(b, "],\"faults\":[");
+static void json_faults(rbuf *b, const rep_run *run, const rep_model *m)
+{
+	const sim_history *h = run->history;
+	char label[SIM_NAME_MAX + 32];
+	rb_puts(b, ",\"faults\":[");
 	for (size_t i = 0; i < m->nfaults; i++) {
 		const rep_fault_win *f = &m->faults[i];
 		if (i)
 			rb_putc(b, ',');
 		rb_puts(b, "{\"label\":");
-		rb_json_str(b, rep_fault_label(sc, f->fault, label, sizeof label));
+		rb_json_str(b, rep_fault_label(run->scenario, f->fault, label,
+					       sizeof label));
 		rb_puts(b, ",\"index\":");
 		rb_i64(b, f->fault);
 		rb_puts(b, ",\"pod\":");
@@ -183,22 +112,31 @@ static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
 		rb_i64(b, f->t1);
 		rb_putc(b, '}');
 	}
+	rb_putc(b, ']');
+}
 
-	rb_puts(b, "],\"leadership\":[");
+static void json_leadership(rbuf *b, const rep_run *run)
+{
+	const sim_check_result *r = run->result;
+	rb_puts(b, ",\"leadership\":[");
 	for (size_t i = 0; i < r->nleading; i++) {
 		const sim_lead_interval *l = &r->leading[i];
 		if (i)
 			rb_putc(b, ',');
 		rb_puts(b, "{\"pod\":");
-		rb_json_str(b, rep_pod_name(h, l->pod));
+		rb_json_str(b, rep_pod_name(run->history, l->pod));
 		rb_puts(b, ",\"start_ns\":");
 		rb_i64(b, l->start_ns);
 		rb_puts(b, ",\"end_ns\":");
 		rb_i64(b, l->end_ns);
 		rb_putc(b, '}');
 	}
+	rb_putc(b, ']');
+}
 
-	rb_puts(b, "],\"lease\":{\"writes\":");
+static void json_lease(rbuf *b, const rep_run *run, const rep_model *m)
+{
+	rb_puts(b, ",\"lease\":{\"writes\":");
 	rb_i64(b, m->lease_writes);
 	rb_puts(b, ",\"terms\":[");
 	for (size_t j = 0; j < m->lease.n; j++) {
@@ -206,7 +144,7 @@ static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
 		if (j)
 			rb_putc(b, ',');
 		rb_puts(b, "{\"holder\":");
-		rb_json_str(b, rep_identity(h, t->lane));
+		rb_json_str(b, rep_identity(run->history, t->lane));
 		rb_puts(b, ",\"start_ns\":");
 		rb_i64(b, t->t0);
 		rb_puts(b, ",\"end_ns\":");
@@ -222,8 +160,14 @@ static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
 	/* The per-write log is the history's lease-write events
 	 * (history.jsonl beside this file): repeating 1,800 writes an hour
 	 * here would cost more than the rest of the report together. */
-	rb_puts(b, "],\"write_log\":\"history.jsonl\"");
-	rb_puts(b, "},\"failovers\":[");
+	rb_puts(b, "],\"write_log\":\"history.jsonl\"}");
+}
+
+static void json_failovers(rbuf *b, const rep_run *run)
+{
+	const sim_history *h = run->history;
+	const sim_check_result *r = run->result;
+	rb_puts(b, ",\"failovers\":[");
 	for (size_t i = 0; i < r->nfailovers; i++) {
 		const sim_failover *f = &r->failovers[i];
 		if (i)
@@ -249,8 +193,14 @@ static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
 		rb_puts(b, f->within_bound ? "true" : "false");
 		rb_putc(b, '}');
 	}
+	rb_putc(b, ']');
+}
 
-	rb_puts(b, "],\"overlaps\":[");
+static void json_overlaps(rbuf *b, const rep_run *run)
+{
+	const sim_history *h = run->history;
+	const sim_check_result *r = run->result;
+	rb_puts(b, ",\"overlaps\":[");
 	for (size_t i = 0; i < r->noverlaps; i++) {
 		const sim_overlap *o = &r->overlaps[i];
 		if (i)
@@ -269,12 +219,22 @@ static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
 		rb_i64(b, o->stale_writes);
 		rb_putc(b, '}');
 	}
+	rb_putc(b, ']');
+}
 
-	rb_puts(b, "],\"leaderless\":{\"total_ns\":");
-	rb_i64(b, r->leaderless_total_ns);
+static void json_leaderless(rbuf *b, const rep_run *run)
+{
+	rb_puts(b, ",\"leaderless\":{\"total_ns\":");
+	rb_i64(b, run->result->leaderless_total_ns);
 	rb_puts(b, ",\"max_ns\":");
-	rb_i64(b, r->leaderless_max_ns);
-	rb_puts(b, "},\"violations\":[");
+	rb_i64(b, run->result->leaderless_max_ns);
+	rb_putc(b, '}');
+}
+
+static void json_violations(rbuf *b, const rep_run *run)
+{
+	const sim_check_result *r = run->result;
+	rb_puts(b, ",\"violations\":[");
 	for (size_t i = 0; i < r->nviolations; i++) {
 		const sim_violation *v = &r->violations[i];
 		if (i)
@@ -287,33 +247,61 @@ static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
 		rb_json_str(b, v->text);
 		rb_putc(b, '}');
 	}
-	rb_puts(b, "],\"verdict\":{\"exit_code\":");
+	rb_putc(b, ']');
+}
+
+static void json_verdict(rbuf *b, const rep_run *run)
+{
+	const sim_check_result *r = run->result;
+	rb_puts(b, ",\"verdict\":{\"exit_code\":");
 	rb_i64(b, r->exit_code);
 	rb_puts(b, ",\"expectations_met\":");
 	rb_puts(b, r->expectations_met ? "true" : "false");
 	rb_puts(b, ",\"expect_violation\":");
-	rb_puts(b, sc->expect.expect_violation ? "true" : "false");
+	rb_puts(b, run->scenario->expect.expect_violation ? "true" : "false");
 	rb_puts(b, ",\"max_leaders_seen\":");
 	rb_i64(b, r->max_leaders_seen);
 	rb_puts(b, ",\"stale_writes\":");
 	rb_i64(b, r->stale_writes);
 	rb_puts(b, ",\"text\":");
 	rb_json_str(b, r->verdict);
-	rb_puts(b, "},\"stats\":{\"events\":");
-	rb_i64(b, (int64_t)h->n);
-	rb_puts(b, ",\"sim_events_processed\":");
-	rb_i64(b, (int64_t)h->events_processed);
-	rb_puts(b, ",\"end_ns\":");
-	rb_i64(b, m->end_ns);
-	rb_puts(b, "}}\n");
+	rb_putc(b, '}');
 }
 
-static void md_run(rbuf *b, const rep_run *run, const rep_model *m)
+static void json_stats(rbuf *b, const rep_run *run, const rep_model *m)
+{
+	rb_puts(b, ",\"stats\":{\"events\":");
+	rb_i64(b, (int64_t)run->history->n);
+	rb_puts(b, ",\"sim_events_processed\":");
+	rb_i64(b, (int64_t)run->history->events_processed);
+	rb_puts(b, ",\"end_ns\":");
+	rb_i64(b, m->end_ns);
+	rb_putc(b, '}');
+}
+
+/* report.json (schema: docs/report-format.md). */
+static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
+{
+	json_header(b, run);
+	json_pods(b, run);
+	json_faults(b, run, m);
+	json_leadership(b, run);
+	json_lease(b, run, m);
+	json_failovers(b, run);
+	json_overlaps(b, run);
+	json_leaderless(b, run);
+	json_violations(b, run);
+	json_verdict(b, run);
+	json_stats(b, run, m);
+	rb_puts(b, "}\n");
+}
+
+/* ---- summary.md: one function per section, in the file's order --------- */
+
+static void md_header(rbuf *b, const rep_run *run, const rep_model *m)
 {
 	const sim_scenario *sc = run->scenario;
-	const sim_history *h = run->history;
 	const sim_check_result *r = run->result;
-
 	rb_puts(b, "# ");
 	rb_puts(b, sc->name[0] ? sc->name : sc->file);
 	rb_puts(b, " — seed ");
@@ -337,10 +325,15 @@ static void md_run(rbuf *b, const rep_run *run, const rep_model *m)
 	rb_i64(b, m->lease_writes);
 	rb_puts(b, "; simulated ");
 	rb_secs(b, m->end_ns);
-	rb_puts(b, " s\n\n## Failovers\n\n");
+	rb_puts(b, " s\n");
+}
 
-	int64_t *t = malloc((r->nfailovers + 1) * sizeof *t);
-	size_t n = t ? rep_failover_times(r, t) : 0;
+/* One row: count, min/p50/p90/p99/max of the failovers that found a
+ * leader (t, n of them, sorted), the largest bound, how many were over it
+ * and how many found no new leader. */
+static void md_failover_figures(rbuf *b, const sim_check_result *r,
+				const int64_t *t, size_t n)
+{
 	int64_t bound = 0;
 	size_t over = 0, none = 0;
 	for (size_t i = 0; i < r->nfailovers; i++) {
@@ -351,111 +344,159 @@ static void md_run(rbuf *b, const rep_run *run, const rep_model *m)
 		if (r->failovers[i].to_pod < 0)
 			none++;
 	}
-	if (r->nfailovers == 0) {
-		rb_puts(b, "None.\n");
-	} else {
-		rb_puts(b, "| count | min | p50 | p90 | p99 | max | bound | over bound | no new leader |\n"
-			   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| ");
-		rb_i64(b, (int64_t)r->nfailovers);
-		static const int pcts[] = {0, 50, 90, 99, 100};
-		for (size_t i = 0; i < 5; i++) {
-			rb_puts(b, " | ");
-			if (n) {
-				rb_secs(b, pcts[i] == 0 ? t[0] : rep_percentile(t, n, pcts[i]));
-				rb_puts(b, " s");
-			} else {
-				rb_puts(b, "–");
-			}
-		}
+	rb_puts(b, "| count | min | p50 | p90 | p99 | max | bound | over bound | no new leader |\n"
+		   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| ");
+	rb_i64(b, (int64_t)r->nfailovers);
+	static const int pcts[] = {0, 50, 90, 99, 100};
+	for (size_t i = 0; i < 5; i++) {
 		rb_puts(b, " | ");
-		rb_secs(b, bound);
-		rb_puts(b, " s | ");
-		rb_i64(b, (int64_t)over);
-		rb_puts(b, " | ");
-		rb_i64(b, (int64_t)none);
-		rb_puts(b, " |\n\n| # | cause | from | to | at | new leader | took | bound |\n"
-			   "|---:|---|---|---|---:|---:|---:|---:|\n");
-		size_t shown = r->nfailovers < 50 ? r->nfailovers : 50;
-		for (size_t i = 0; i < shown; i++) {
-			const sim_failover *f = &r->failovers[i];
-			rb_puts(b, "| ");
-			rb_i64(b, (int64_t)i + 1);
-			rb_puts(b, " | ");
-			rb_puts(b, sim_failover_cause_name(f->cause));
-			rb_puts(b, " | ");
-			rb_puts(b, rep_pod_name(h, f->from_pod));
-			rb_puts(b, " | ");
-			rb_puts(b, f->to_pod >= 0 ? rep_pod_name(h, f->to_pod) : "(none)");
-			rb_puts(b, " | ");
-			rb_secs(b, f->cause_ns);
-			rb_puts(b, " s | ");
-			if (f->to_pod >= 0) {
-				rb_secs(b, f->leader_ns);
-				rb_puts(b, " s | ");
-				rb_secs(b, f->leader_ns - f->cause_ns);
-				rb_puts(b, " s");
-			} else {
-				rb_puts(b, "– | –");
-			}
-			rb_puts(b, " | ");
-			rb_secs(b, f->bound_ns);
-			rb_puts(b, f->within_bound ? " s |\n" : " s **over** |\n");
-		}
-		if (shown < r->nfailovers) {
-			rb_puts(b, "\n(");
-			rb_i64(b, (int64_t)(r->nfailovers - shown));
-			rb_puts(b, " more in report.json)\n");
+		if (n) {
+			rb_secs(b, pcts[i] == 0 ? t[0] : rep_percentile(t, n, pcts[i]));
+			rb_puts(b, " s");
+		} else {
+			rb_puts(b, "–");
 		}
 	}
-	free(t);
+	rb_puts(b, " | ");
+	rb_secs(b, bound);
+	rb_puts(b, " s | ");
+	rb_i64(b, (int64_t)over);
+	rb_puts(b, " | ");
+	rb_i64(b, (int64_t)none);
+	rb_puts(b, " |\n");
+}
 
+/* The first 50 failovers, one row each. */
+static void md_failover_rows(rbuf *b, const rep_run *run)
+{
+	const sim_history *h = run->history;
+	const sim_check_result *r = run->result;
+	rb_puts(b, "\n| # | cause | from | to | at | new leader | took | bound |\n"
+		   "|---:|---|---|---|---:|---:|---:|---:|\n");
+	size_t shown = r->nfailovers < 50 ? r->nfailovers : 50;
+	for (size_t i = 0; i < shown; i++) {
+		const sim_failover *f = &r->failovers[i];
+		rb_puts(b, "| ");
+		rb_i64(b, (int64_t)i + 1);
+		rb_puts(b, " | ");
+		rb_puts(b, sim_failover_cause_name(f->cause));
+		rb_puts(b, " | ");
+		rb_puts(b, rep_pod_name(h, f->from_pod));
+		rb_puts(b, " | ");
+		rb_puts(b, f->to_pod >= 0 ? rep_pod_name(h, f->to_pod) : "(none)");
+		rb_puts(b, " | ");
+		rb_secs(b, f->cause_ns);
+		rb_puts(b, " s | ");
+		if (f->to_pod >= 0) {
+			rb_secs(b, f->leader_ns);
+			rb_puts(b, " s | ");
+			rb_secs(b, f->leader_ns - f->cause_ns);
+			rb_puts(b, " s");
+		} else {
+			rb_puts(b, "– | –");
+		}
+		rb_puts(b, " | ");
+		rb_secs(b, f->bound_ns);
+		rb_puts(b, f->within_bound ? " s |\n" : " s **over** |\n");
+	}
+	if (shown < r->nfailovers) {
+		rb_puts(b, "\n(");
+		rb_i64(b, (int64_t)(r->nfailovers - shown));
+		rb_puts(b, " more in report.json)\n");
+	}
+}
+
+static void md_failovers(rbuf *b, const rep_run *run)
+{
+	const sim_check_result *r = run->result;
+	rb_puts(b, "\n## Failovers\n\n");
+	if (r->nfailovers == 0) {
+		rb_puts(b, "None.\n");
+		return;
+	}
+	int64_t *t = malloc((r->nfailovers + 1) * sizeof *t);
+	size_t n = t ? rep_failover_times(r, t) : 0;
+	md_failover_figures(b, r, t, n);
+	md_failover_rows(b, run);
+	free(t);
+}
+
+static void md_leaderless(rbuf *b, const rep_run *run)
+{
+	const sim_check_result *r = run->result;
 	rb_puts(b, "\n## Leaderless time\n\ntotal ");
 	rb_secs(b, r->leaderless_total_ns);
 	rb_puts(b, " s, longest ");
 	rb_secs(b, r->leaderless_max_ns);
 	rb_puts(b, " s");
-	if (sc->expect.leaderless_max_ns) {
+	if (run->scenario->expect.leaderless_max_ns) {
 		rb_puts(b, " (allowed ");
-		rb_secs(b, sc->expect.leaderless_max_ns);
+		rb_secs(b, run->scenario->expect.leaderless_max_ns);
 		rb_puts(b, " s)");
 	}
-	rb_puts(b, "\n\n## Overlaps (two leaders at once)\n\n");
+	rb_putc(b, '\n');
+}
+
+static void md_overlaps(rbuf *b, const rep_run *run)
+{
+	const sim_history *h = run->history;
+	const sim_check_result *r = run->result;
+	rb_puts(b, "\n## Overlaps (two leaders at once)\n\n");
 	if (r->noverlaps == 0) {
 		rb_puts(b, "None.\n");
-	} else {
-		rb_puts(b, "| pods | start | end | length | stale writes |\n|---|---:|---:|---:|---:|\n");
-		for (size_t i = 0; i < r->noverlaps; i++) {
-			const sim_overlap *o = &r->overlaps[i];
-			rb_puts(b, "| ");
-			rb_puts(b, rep_pod_name(h, o->pod_a));
-			rb_puts(b, " + ");
-			rb_puts(b, rep_pod_name(h, o->pod_b));
-			rb_puts(b, " | ");
-			rb_secs(b, o->start_ns);
-			rb_puts(b, " s | ");
-			rb_secs(b, o->end_ns);
-			rb_puts(b, " s | ");
-			rb_secs(b, o->end_ns - o->start_ns);
-			rb_puts(b, " s | ");
-			rb_i64(b, o->stale_writes);
-			rb_puts(b, " |\n");
-		}
+		return;
 	}
-	if (r->nviolations) {
-		rb_puts(b, "\n## Violations\n\n");
-		for (size_t i = 0; i < r->nviolations && i < 50; i++) {
-			rb_puts(b, "- ");
-			rb_puts(b, sim_invariant_name(r->violations[i].inv));
-			rb_puts(b, " at ");
-			rb_secs(b, r->violations[i].t_ns);
-			rb_puts(b, " s: ");
-			rb_puts(b, r->violations[i].text);
-			rb_putc(b, '\n');
-		}
+	rb_puts(b, "| pods | start | end | length | stale writes |\n|---|---:|---:|---:|---:|\n");
+	for (size_t i = 0; i < r->noverlaps; i++) {
+		const sim_overlap *o = &r->overlaps[i];
+		rb_puts(b, "| ");
+		rb_puts(b, rep_pod_name(h, o->pod_a));
+		rb_puts(b, " + ");
+		rb_puts(b, rep_pod_name(h, o->pod_b));
+		rb_puts(b, " | ");
+		rb_secs(b, o->start_ns);
+		rb_puts(b, " s | ");
+		rb_secs(b, o->end_ns);
+		rb_puts(b, " s | ");
+		rb_secs(b, o->end_ns - o->start_ns);
+		rb_puts(b, " s | ");
+		rb_i64(b, o->stale_writes);
+		rb_puts(b, " |\n");
 	}
+}
+
+/* The first 50 violations; the section is left out when there are none. */
+static void md_violations(rbuf *b, const sim_check_result *r)
+{
+	if (r->nviolations == 0)
+		return;
+	rb_puts(b, "\n## Violations\n\n");
+	for (size_t i = 0; i < r->nviolations && i < 50; i++) {
+		rb_puts(b, "- ");
+		rb_puts(b, sim_invariant_name(r->violations[i].inv));
+		rb_puts(b, " at ");
+		rb_secs(b, r->violations[i].t_ns);
+		rb_puts(b, " s: ");
+		rb_puts(b, r->violations[i].text);
+		rb_putc(b, '\n');
+	}
+}
+
+static void md_reproduce(rbuf *b, const rep_run *run)
+{
 	rb_puts(b, "\n## Reproduce\n\n```\n");
 	rb_puts(b, run->repro_command ? run->repro_command : "");
 	rb_puts(b, "\n```\n");
+}
+
+static void md_run(rbuf *b, const rep_run *run, const rep_model *m)
+{
+	md_header(b, run, m);
+	md_failovers(b, run);
+	md_leaderless(b, run);
+	md_overlaps(b, run);
+	md_violations(b, run->result);
+	md_reproduce(b, run);
 }
 
 int rep_render_run(const rep_run *run, rbuf out[REP_RUN_FILES], char *err,

@@ -1,4 +1,9 @@
-/* reports/report_int.h — helpers shared by the report writers. */
+/* reports/report_int.h — helpers shared by the report writers.
+ *
+ * Floors, lowest first: rbuf.c (bytes), model.c (lanes, names, failover
+ * figures), files.c (directories and files); then the writers: timeline.c,
+ * report.c (calls timeline.c), suite.c (calls report.c). A writer calls only
+ * downwards. */
 #ifndef LEASELAB_REPORTS_INT_H
 #define LEASELAB_REPORTS_INT_H
 
@@ -6,15 +11,11 @@
 #include "model.h"
 #include "rbuf.h"
 
+/* files.c: mkdir -p, and buf written to dir/name (0 or LE_EIO + message). */
 int rep_mkdirs(const char *dir, char *err, size_t errcap);
 int rep_write_buf(const rbuf *b, const char *dir, const char *name, char *err,
 		  size_t errcap);
-const char *rep_pod_name(const sim_history *h, int32_t pod);
-const char *rep_identity(const sim_history *h, int32_t id);
-/* Failover durations (new leader − cause) of failovers that found a new
- * leader, sorted; out needs r->nfailovers slots. Returns the count. */
-size_t rep_failover_times(const sim_check_result *r, int64_t *out);
-int64_t rep_percentile(const int64_t *sorted, size_t n, int pct);
+/* timeline.c (report.c renders it with the run's other files). */
 void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m);
 
 /* Render a run's files into memory (report.json, summary.md,

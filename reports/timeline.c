@@ -149,14 +149,10 @@ static const char JS[] =
 	"document.getElementById('zreset').onclick=function(){k=1;tx=0;apply();};"
 	"apply();document.body.setAttribute('data-rendered','ok');})();";
 
-void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
+/* Thin every lane to what half a pixel can show (thinning rewrites the
+ * model's lanes in place). */
+static void tl_thin(rep_model *m)
 {
-	const sim_scenario *sc = run->scenario;
-	const sim_history *h = run->history;
-	const sim_check_result *r = run->result;
-	rep_model *m = (rep_model *)m_in; /* thinning rewrites lanes in place */
-	char label[SIM_NAME_MAX + 32];
-
 	int64_t half_px_ns = m->end_ns / PLOT_W / 2;
 	for (size_t i = 0; i < m->npods; i++) {
 		rep_segs_thin(&m->pod_base[i], half_px_ns, MAX_SEGS_PER_LANE);
@@ -164,11 +160,13 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 		rep_segs_thin(&m->pod_lead[i], half_px_ns, MAX_SEGS_PER_LANE);
 	}
 	rep_segs_thin(&m->lease, half_px_ns, MAX_SEGS_PER_LANE);
+}
 
-	size_t nlanes = m->npods + 2;
-	int height = TOP_H + (int)nlanes * (LANE_H + LANE_GAP) + 10;
-	int plot_bottom = height - 10;
-
+/* The page above the plot: title, verdict, description, repro, key. */
+static void tl_head(rbuf *b, const rep_run *run)
+{
+	const sim_scenario *sc = run->scenario;
+	const sim_check_result *r = run->result;
 	rb_puts(b, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
 		   "<title>leaselab timeline — ");
 	rb_html(b, sc->name);
@@ -195,7 +193,11 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 		   "<span style=\"background:#f4f4f4;border:1px solid #ccc\"></span>not running"
 		   "<span style=\"background:#7b61ff;opacity:.3\"></span>fault"
 		   "<span style=\"background:#e02424\"></span>two leaders</div>");
+}
 
+/* The <svg> element with its size, the data the script reads, and defs. */
+static void tl_svg_open(rbuf *b, const rep_model *m, int height, int plot_bottom)
+{
 	rb_puts(b, "<svg id=\"tl\" xmlns=\"http://www.w3.org/2000/svg\" width=\"");
 	rb_i64(b, LABEL_W + PLOT_W + 40); /* room for the last axis label */
 	rb_puts(b, "\" height=\"");
@@ -215,8 +217,11 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 	rb_puts(b, "\" height=\"");
 	rb_i64(b, height);
 	rb_puts(b, "\"/></clipPath></defs><g class=\"axis\" id=\"axis\"></g>");
+}
 
-	/* lane labels (outside the zoomed group) */
+static void tl_lane_labels(rbuf *b, const rep_model *m, const sim_history *h,
+			   size_t nlanes)
+{
 	for (size_t i = 0; i < nlanes; i++) {
 		int y = TOP_H + (int)i * (LANE_H + LANE_GAP);
 		rb_puts(b, "<text class=\"lbl\" x=\"4\" y=\"");
@@ -231,12 +236,14 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 		}
 		rb_puts(b, "</text>");
 	}
+}
 
-	rb_puts(b, "<g transform=\"translate(");
-	rb_i64(b, LABEL_W);
-	rb_puts(b, ",0)\" clip-path=\"url(#clip)\"><g id=\"inner\">");
-
-	/* fault windows, behind everything */
+/* Fault windows, shaded across every lane, behind everything. */
+static void tl_faults(rbuf *b, const rep_run *run, const rep_model *m,
+		      int plot_bottom)
+{
+	const sim_history *h = run->history;
+	char label[SIM_NAME_MAX + 32];
 	for (size_t i = 0; i < m->nfaults; i++) {
 		const rep_fault_win *f = &m->faults[i];
 		double x0 = px(m, f->t0), x1 = px(m, f->t1);
@@ -244,7 +251,7 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 			x1 = x0 + 2;
 		rect(b, "fault", x0, x1, 30, plot_bottom - 30, NULL);
 		rb_puts(b, "<title>");
-		rb_html(b, rep_fault_label(sc, f->fault, label, sizeof label));
+		rb_html(b, rep_fault_label(run->scenario, f->fault, label, sizeof label));
 		if (f->pod >= 0) {
 			rb_puts(b, " on ");
 			rb_html(b, rep_pod_name(h, f->pod));
@@ -255,82 +262,91 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 		rb_secs(b, f->t1);
 		rb_puts(b, " s</title></rect>");
 	}
+}
 
-	for (size_t i = 0; i < m->npods; i++) {
-		double y = TOP_H + (double)i * (LANE_H + LANE_GAP);
-		rb_puts(b, "<g class=\"lane\" data-pod=\"");
-		rb_html(b, rep_pod_name(h, (int32_t)i));
-		rb_puts(b, "\">");
-		rect(b, "lanebg", 0, PLOT_W, y, LANE_H, NULL);
-		rb_puts(b, "</rect>");
-		const rep_segs *s = &m->pod_base[i];
-		for (size_t j = 0; j < s->n; j++) {
-			const rep_seg *g = &s->v[j];
-			rect(b, state_class(g->state), px(m, g->t0), px(m, g->t1),
-			     y + LANE_H * 0.25, LANE_H * 0.5, NULL);
+/* Pod lane i: following / dead, then leading on top (the checker's
+ * intervals), then the paused / cut-off overlays. */
+static void tl_pod_lane(rbuf *b, const rep_model *m, const sim_history *h,
+			size_t i)
+{
+	double y = TOP_H + (double)i * (LANE_H + LANE_GAP);
+	rb_puts(b, "<g class=\"lane\" data-pod=\"");
+	rb_html(b, rep_pod_name(h, (int32_t)i));
+	rb_puts(b, "\">");
+	rect(b, "lanebg", 0, PLOT_W, y, LANE_H, NULL);
+	rb_puts(b, "</rect>");
+	const rep_segs *s = &m->pod_base[i];
+	for (size_t j = 0; j < s->n; j++) {
+		const rep_seg *g = &s->v[j];
+		rect(b, state_class(g->state), px(m, g->t0), px(m, g->t1),
+		     y + LANE_H * 0.25, LANE_H * 0.5, NULL);
+		title_span(b, state_name(g->state), g->t0, g->t1);
+	}
+	/* leading, full height, on top: the checker's intervals */
+	s = &m->pod_lead[i];
+	for (size_t j = 0; j < s->n; j++) {
+		const rep_seg *g = &s->v[j];
+		bool mixed = g->state == REP_ST_MIXED;
+		rect(b, mixed ? "seg mixed" : "seg leading", px(m, g->t0),
+		     px(m, g->t1), y, LANE_H, mixed ? "fill:#6fbf83" : NULL);
+		if (g->state == REP_ST_MIXED) {
+			char what[48];
+			snprintf(what, sizeof what, "leading, %d short terms", (int)g->count);
+			title_span(b, what, g->t0, g->t1);
+		} else {
 			title_span(b, state_name(g->state), g->t0, g->t1);
 		}
-		/* leading, full height, on top: the checker's intervals */
-		s = &m->pod_lead[i];
-		for (size_t j = 0; j < s->n; j++) {
-			const rep_seg *g = &s->v[j];
-			bool mixed = g->state == REP_ST_MIXED;
-			rect(b, mixed ? "seg mixed" : "seg leading", px(m, g->t0),
-			     px(m, g->t1), y, LANE_H, mixed ? "fill:#6fbf83" : NULL);
-			if (g->state == REP_ST_MIXED) {
-				char what[48];
-				snprintf(what, sizeof what, "leading, %d short terms", (int)g->count);
-				title_span(b, what, g->t0, g->t1);
-			} else {
-				title_span(b, state_name(g->state), g->t0, g->t1);
+	}
+	s = &m->pod_overlay[i];
+	for (size_t j = 0; j < s->n; j++) {
+		const rep_seg *g = &s->v[j];
+		rect(b, state_class(g->state), px(m, g->t0), px(m, g->t1),
+		     y + LANE_H * 0.7, LANE_H * 0.3, NULL);
+		title_span(b, state_name(g->state), g->t0, g->t1);
+	}
+	rb_puts(b, "</g>");
+}
+
+/* The lease holder as the store saw it, one colour per identity. */
+static void tl_lease_lane(rbuf *b, const rep_model *m, const sim_history *h)
+{
+	double y = TOP_H + (double)m->npods * (LANE_H + LANE_GAP);
+	rb_puts(b, "<g class=\"lane-lease\">");
+	char style[64];
+	for (size_t j = 0; j < m->lease.n; j++) {
+		const rep_seg *g = &m->lease.v[j];
+		rbuf sb = {style, 0, sizeof style, false};
+		holder_color(&sb, g->state == REP_ST_MIXED ? -1 : g->lane);
+		rect(b, "term", px(m, g->t0), px(m, g->t1), y, LANE_H, style);
+		rb_puts(b, "<title>");
+		if (g->state == REP_ST_MIXED) {
+			rb_i64(b, g->count);
+			rb_puts(b, " short terms");
+		} else {
+			rb_puts(b, "holder ");
+			rb_html(b, g->lane < 0 ? "\"\" (free)" : rep_identity(h, g->lane));
+			rb_puts(b, ", ");
+			rb_i64(b, g->count);
+			rb_puts(b, " writes, transitions ");
+			rb_i64(b, g->first_transitions);
+			if (g->last_transitions != g->first_transitions) {
+				rb_puts(b, "→");
+				rb_i64(b, g->last_transitions);
 			}
 		}
-		s = &m->pod_overlay[i];
-		for (size_t j = 0; j < s->n; j++) {
-			const rep_seg *g = &s->v[j];
-			rect(b, state_class(g->state), px(m, g->t0), px(m, g->t1),
-			     y + LANE_H * 0.7, LANE_H * 0.3, NULL);
-			title_span(b, state_name(g->state), g->t0, g->t1);
-		}
-		rb_puts(b, "</g>");
+		rb_puts(b, ": ");
+		rb_secs(b, g->t0);
+		rb_puts(b, " s – ");
+		rb_secs(b, g->t1);
+		rb_puts(b, " s</title></rect>");
 	}
+	rb_puts(b, "</g>");
+}
 
-	/* lease holder lane */
-	{
-		double y = TOP_H + (double)m->npods * (LANE_H + LANE_GAP);
-		rb_puts(b, "<g class=\"lane-lease\">");
-		char style[64];
-		for (size_t j = 0; j < m->lease.n; j++) {
-			const rep_seg *g = &m->lease.v[j];
-			rbuf sb = {style, 0, sizeof style, false};
-			holder_color(&sb, g->state == REP_ST_MIXED ? -1 : g->lane);
-			rect(b, "term", px(m, g->t0), px(m, g->t1), y, LANE_H, style);
-			rb_puts(b, "<title>");
-			if (g->state == REP_ST_MIXED) {
-				rb_i64(b, g->count);
-				rb_puts(b, " short terms");
-			} else {
-				rb_puts(b, "holder ");
-				rb_html(b, g->lane < 0 ? "\"\" (free)" : rep_identity(h, g->lane));
-				rb_puts(b, ", ");
-				rb_i64(b, g->count);
-				rb_puts(b, " writes, transitions ");
-				rb_i64(b, g->first_transitions);
-				if (g->last_transitions != g->first_transitions) {
-					rb_puts(b, "→");
-					rb_i64(b, g->last_transitions);
-				}
-			}
-			rb_puts(b, ": ");
-			rb_secs(b, g->t0);
-			rb_puts(b, " s – ");
-			rb_secs(b, g->t1);
-			rb_puts(b, " s</title></rect>");
-		}
-		rb_puts(b, "</g>");
-	}
-
-	/* overlaps: one <g class="overlap"> per overlap, never thinned */
+/* Overlaps: one <g class="overlap"> per overlap, never thinned. */
+static void tl_overlaps(rbuf *b, const rep_model *m, const sim_history *h,
+			const sim_check_result *r)
+{
 	for (size_t i = 0; i < r->noverlaps; i++) {
 		const sim_overlap *o = &r->overlaps[i];
 		double x0 = px(m, o->start_ns), x1 = px(m, o->end_ns);
@@ -360,41 +376,45 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 		rect(b, "ovl", x0, x1, 32, 8, NULL);
 		rb_puts(b, "</rect></g>");
 	}
+}
 
-	/* failovers: a bar from cause to new leader */
-	{
-		double y = TOP_H + (double)(m->npods + 1) * (LANE_H + LANE_GAP) + LANE_H / 2.0;
-		for (size_t i = 0; i < r->nfailovers; i++) {
-			const sim_failover *f = &r->failovers[i];
-			int64_t t1 = f->to_pod >= 0 ? f->leader_ns : m->end_ns;
-			rb_puts(b, "<line class=\"failover");
-			rb_puts(b, f->within_bound ? "\"" : " over\"");
-			rb_puts(b, " vector-effect=\"non-scaling-stroke\" x1=\"");
-			rb_fixed2(b, px(m, f->cause_ns));
-			rb_puts(b, "\" x2=\"");
-			rb_fixed2(b, px(m, t1) < px(m, f->cause_ns) + 1 ? px(m, f->cause_ns) + 1 : px(m, t1));
-			rb_puts(b, "\" y1=\"");
-			rb_fixed2(b, y);
-			rb_puts(b, "\" y2=\"");
-			rb_fixed2(b, y);
-			rb_puts(b, "\"><title>failover (");
-			rb_puts(b, sim_failover_cause_name(f->cause));
-			rb_puts(b, ") ");
-			rb_html(b, rep_pod_name(h, f->from_pod));
-			rb_puts(b, " → ");
-			rb_html(b, f->to_pod >= 0 ? rep_pod_name(h, f->to_pod) : "(none)");
-			rb_puts(b, ": ");
-			rb_secs(b, f->cause_ns);
-			rb_puts(b, " s, took ");
-			rb_secs(b, t1 - f->cause_ns);
-			rb_puts(b, " s, bound ");
-			rb_secs(b, f->bound_ns);
-			rb_puts(b, " s</title></line>");
-		}
+/* Failovers: a bar from cause to new leader, in the last lane. */
+static void tl_failovers(rbuf *b, const rep_model *m, const sim_history *h,
+			 const sim_check_result *r)
+{
+	double y = TOP_H + (double)(m->npods + 1) * (LANE_H + LANE_GAP) + LANE_H / 2.0;
+	for (size_t i = 0; i < r->nfailovers; i++) {
+		const sim_failover *f = &r->failovers[i];
+		int64_t t1 = f->to_pod >= 0 ? f->leader_ns : m->end_ns;
+		rb_puts(b, "<line class=\"failover");
+		rb_puts(b, f->within_bound ? "\"" : " over\"");
+		rb_puts(b, " vector-effect=\"non-scaling-stroke\" x1=\"");
+		rb_fixed2(b, px(m, f->cause_ns));
+		rb_puts(b, "\" x2=\"");
+		rb_fixed2(b, px(m, t1) < px(m, f->cause_ns) + 1 ? px(m, f->cause_ns) + 1 : px(m, t1));
+		rb_puts(b, "\" y1=\"");
+		rb_fixed2(b, y);
+		rb_puts(b, "\" y2=\"");
+		rb_fixed2(b, y);
+		rb_puts(b, "\"><title>failover (");
+		rb_puts(b, sim_failover_cause_name(f->cause));
+		rb_puts(b, ") ");
+		rb_html(b, rep_pod_name(h, f->from_pod));
+		rb_puts(b, " → ");
+		rb_html(b, f->to_pod >= 0 ? rep_pod_name(h, f->to_pod) : "(none)");
+		rb_puts(b, ": ");
+		rb_secs(b, f->cause_ns);
+		rb_puts(b, " s, took ");
+		rb_secs(b, t1 - f->cause_ns);
+		rb_puts(b, " s, bound ");
+		rb_secs(b, f->bound_ns);
+		rb_puts(b, " s</title></line>");
 	}
-	rb_puts(b, "</g></g>");
+}
 
-	/* floating fault numbers above the plot, repositioned on zoom */
+/* Floating fault numbers above the plot, repositioned on zoom. */
+static void tl_fault_numbers(rbuf *b, const rep_model *m)
+{
 	for (size_t i = 0; i < m->nfaults; i++) {
 		rb_puts(b, "<text class=\"flbl\" y=\"40\" data-x=\"");
 		rb_fixed2(b, px(m, m->faults[i].t0));
@@ -404,26 +424,59 @@ void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
 		rb_i64(b, (int64_t)i + 1);
 		rb_puts(b, "</text>");
 	}
-	rb_puts(b, "</svg>");
+}
 
-	if (m->nfaults) {
-		rb_puts(b, "<table><tr><th>#</th><th>fault</th><th>pod</th><th>from</th><th>to</th></tr>");
-		for (size_t i = 0; i < m->nfaults; i++) {
-			const rep_fault_win *f = &m->faults[i];
-			rb_puts(b, "<tr><td>F");
-			rb_i64(b, (int64_t)i + 1);
-			rb_puts(b, "</td><td>");
-			rb_html(b, rep_fault_label(sc, f->fault, label, sizeof label));
-			rb_puts(b, "</td><td>");
-			rb_html(b, f->pod >= 0 ? rep_pod_name(h, f->pod) : "all");
-			rb_puts(b, "</td><td>");
-			rb_secs(b, f->t0);
-			rb_puts(b, " s</td><td>");
-			rb_secs(b, f->t1);
-			rb_puts(b, " s</td></tr>");
-		}
-		rb_puts(b, "</table>");
+/* The fault table under the plot (nothing when there were no faults). */
+static void tl_fault_table(rbuf *b, const rep_run *run, const rep_model *m)
+{
+	const sim_history *h = run->history;
+	char label[SIM_NAME_MAX + 32];
+	if (m->nfaults == 0)
+		return;
+	rb_puts(b, "<table><tr><th>#</th><th>fault</th><th>pod</th><th>from</th><th>to</th></tr>");
+	for (size_t i = 0; i < m->nfaults; i++) {
+		const rep_fault_win *f = &m->faults[i];
+		rb_puts(b, "<tr><td>F");
+		rb_i64(b, (int64_t)i + 1);
+		rb_puts(b, "</td><td>");
+		rb_html(b, rep_fault_label(run->scenario, f->fault, label, sizeof label));
+		rb_puts(b, "</td><td>");
+		rb_html(b, f->pod >= 0 ? rep_pod_name(h, f->pod) : "all");
+		rb_puts(b, "</td><td>");
+		rb_secs(b, f->t0);
+		rb_puts(b, " s</td><td>");
+		rb_secs(b, f->t1);
+		rb_puts(b, " s</td></tr>");
 	}
+	rb_puts(b, "</table>");
+}
+
+void rep_timeline_html(rbuf *b, const rep_run *run, const rep_model *m_in)
+{
+	const sim_history *h = run->history;
+	rep_model *m = (rep_model *)m_in; /* thinning rewrites lanes in place */
+	tl_thin(m);
+
+	size_t nlanes = m->npods + 2;
+	int height = TOP_H + (int)nlanes * (LANE_H + LANE_GAP) + 10;
+	int plot_bottom = height - 10;
+
+	tl_head(b, run);
+	tl_svg_open(b, m, height, plot_bottom);
+	tl_lane_labels(b, m, h, nlanes);
+	rb_puts(b, "<g transform=\"translate(");
+	rb_i64(b, LABEL_W);
+	rb_puts(b, ",0)\" clip-path=\"url(#clip)\"><g id=\"inner\">");
+	tl_faults(b, run, m, plot_bottom);
+	for (size_t i = 0; i < m->npods; i++)
+		tl_pod_lane(b, m, h, i);
+	tl_lease_lane(b, m, h);
+	tl_overlaps(b, m, h, run->result);
+	tl_failovers(b, m, h, run->result);
+	rb_puts(b, "</g></g>");
+	tl_fault_numbers(b, m);
+	rb_puts(b, "</svg>");
+	tl_fault_table(b, run, m);
 	rb_puts(b, "<script>window.onerror=function(m){document.body.setAttribute('data-error',String(m));};");
 	rb_puts(b, JS);
 	rb_puts(b, "</script></body></html>\n");

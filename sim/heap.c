@@ -7,6 +7,7 @@
  * order total, so a run never depends on how the heap breaks ties. */
 #include <stdlib.h>
 
+#include "leaselab/internal/assert.h"
 #include "sim_engine.h"
 
 static inline bool ev_less(const sim_heap_ev *a, const sim_heap_ev *b)
@@ -45,16 +46,24 @@ int sim_heap_push(sim_heap *h, int64_t t_ns, uint32_t kind, uint32_t node,
 		h->v = v;
 		h->cap = cap;
 	}
+	/* 2^64 pushes do not happen; a wrapped sequence would break ties
+	 * against older events. */
+	LE_ASSERT(h->next_seq < UINT64_MAX);
 	sim_heap_ev ev = {t_ns, h->next_seq++, kind, node, arg};
-	size_t i = h->n++;
+	size_t i = h->n++, from = i;
 	while (i > 0) {
 		size_t parent = (i - 1) / 4;
 		if (!ev_less(&ev, &h->v[parent]))
 			break;
 		h->v[i] = h->v[parent];
+		from = i;
 		i = parent;
 	}
 	h->v[i] = ev;
+	/* Heap order on the path just moved: parent <= ev < the entry it
+	 * displaced downwards. Two comparisons, not a scan. */
+	LE_ASSERT(i == 0 || !ev_less(&ev, &h->v[(i - 1) / 4]));
+	LE_ASSERT(from == i || ev_less(&ev, &h->v[from]));
 	return LE_OK;
 }
 
@@ -62,6 +71,10 @@ bool sim_heap_pop(sim_heap *h, sim_heap_ev *out)
 {
 	if (h->n == 0)
 		return false;
+	/* The root is the least of its children, or the pop returns the
+	 * wrong event: at most four comparisons. */
+	for (size_t c = 1; c < h->n && c <= 4; c++)
+		LE_ASSERT(!ev_less(&h->v[c], &h->v[0]));
 	*out = h->v[0];
 	sim_heap_ev last = h->v[--h->n];
 	size_t n = h->n, i = 0;
@@ -82,5 +95,20 @@ bool sim_heap_pop(sim_heap *h, sim_heap_ev *out)
 		i = best;
 	}
 	h->v[i] = last;
+	/* Sifted down no further than its parent allows. */
+	LE_ASSERT(i == 0 || !ev_less(&last, &h->v[(i - 1) / 4]));
+	return true;
+}
+
+bool sim_heap_check(const sim_heap *h)
+{
+	if (h->n > h->cap || (h->n > 0 && h->v == NULL))
+		return false;
+	for (size_t i = 0; i < h->n; i++) {
+		if (h->v[i].seq >= h->next_seq)
+			return false;
+		if (i > 0 && ev_less(&h->v[i], &h->v[(i - 1) / 4]))
+			return false;
+	}
 	return true;
 }

@@ -41,6 +41,9 @@ int sim_heap_push(sim_heap *h, int64_t t_ns, uint32_t kind, uint32_t node,
 		  uint64_t arg);
 /* Removes the least (t_ns, seq) into *out; false when empty. */
 bool sim_heap_pop(sim_heap *h, sim_heap_ev *out);
+/* The whole heap order (every parent <= its children, seq below next_seq),
+ * in O(n): for tests. push and pop check only the path they moved. */
+bool sim_heap_check(const sim_heap *h);
 static inline const sim_heap_ev *sim_heap_peek(const sim_heap *h)
 {
 	return h->n ? &h->v[0] : NULL;

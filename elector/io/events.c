@@ -6,51 +6,24 @@
 #include <time.h>
 
 #include "io_internal.h"
+#include "leaselab/internal/json.h"
 #include "leaselab/run.h"
 
 bool io_json_quote(const char *s, char *buf, size_t cap, size_t *n)
 {
 	size_t i = *n;
+	if (s == NULL)
+		s = "";
 	if (i + 2 >= cap)
 		return false;
-	buf[i++] = '"';
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		char esc[8];
-		size_t k = 0;
-		switch (*p) {
-		case '"':
-			esc[k++] = '\\';
-			esc[k++] = '"';
-			break;
-		case '\\':
-			esc[k++] = '\\';
-			esc[k++] = '\\';
-			break;
-		case '\n':
-			esc[k++] = '\\';
-			esc[k++] = 'n';
-			break;
-		case '\r':
-			esc[k++] = '\\';
-			esc[k++] = 'r';
-			break;
-		case '\t':
-			esc[k++] = '\\';
-			esc[k++] = 't';
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				k = (size_t)snprintf(esc, sizeof esc, "\\u%04x", *p);
-			else
-				esc[k++] = (char)*p;
-		}
-		if (i + k + 2 >= cap) {
-			buf[*n] = '\0';
-			return false;
-		}
-		memcpy(buf + i, esc, k);
-		i += k;
+	size_t room = cap - i - 1; /* after the opening quote */
+	size_t len = le_json_escape(s, strlen(s), buf + i + 1, room, 0);
+	if (len + 2 > room) { /* the escaped text, the closing quote, the NUL */
+		buf[*n] = '\0';
+		return false;
 	}
+	buf[i] = '"';
+	i += 1 + len;
 	buf[i++] = '"';
 	buf[i] = '\0';
 	*n = i;

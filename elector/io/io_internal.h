@@ -15,7 +15,7 @@ bool io_json_quote(const char *s, char *buf, size_t cap, size_t *n);
  * Returns false on a malformed address. */
 bool io_split_hostport(const char *addr, char *host, size_t hostcap, int *port);
 
-/* CLOCK_MONOTONIC in ns (run.c: the I/O layer is the real-time driver). */
+/* CLOCK_MONOTONIC in ns (clock.c: the I/O layer is the real-time driver). */
 int64_t io_mono_ns(void);
 
 #endif

@@ -27,14 +27,7 @@
 
 #define PENDING_MAX 8
 
-/* ---- clocks and randomness (the only place le_run reads them) ----------- */
-
-int64_t io_mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * LE_NS_PER_S + ts.tv_nsec;
-}
+/* ---- clocks and randomness (CLOCK_MONOTONIC is io_mono_ns, clock.c) ---- */
 
 static le_time now_time(void)
 {

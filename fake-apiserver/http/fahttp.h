@@ -414,7 +414,8 @@ void fahttp_server_free(fahttp_server *s);
 
 /* ---- internals shared by the handler's .c files ------------------------------------ */
 
-/* A growable byte buffer; oom sticks once an allocation failed. */
+/* A growable byte buffer; oom sticks once an allocation failed (reply.c,
+ * with the replies below: the floor handler.c and admin.c both stand on). */
 typedef struct fahttp_buf {
 	char *p;
 	size_t len, cap;
@@ -424,6 +425,8 @@ void fahttp__buf_add(fahttp_buf *b, const char *s, size_t n);
 void fahttp__buf_str(fahttp_buf *b, const char *s);
 /* Hands the bytes to resp as its body (b is emptied). */
 void fahttp__buf_to_body(fahttp_buf *b, fahttp_response *resp);
+/* Replaces resp's body with body (owned; NULL = empty). */
+void fahttp__set_body(fahttp_response *resp, char *body);
 
 typedef struct fahttp_admin_rule {
 	int id;
@@ -454,7 +457,8 @@ void fahttp__admin(fahttp_ctx *c, const fahttp_request *rq, fahttp_call *call,
 		   fahttp_response *resp);
 /* JSON body of rq as an object, or NULL after filling resp with 400. */
 cJSON *fahttp__parse_body(const fahttp_request *rq, fahttp_response *resp);
-/* Serializes obj (consumed) as the reply body with code and content type. */
+/* Serializes obj (consumed) as the reply body with code and content type
+ * (reply.c). */
 void fahttp__reply_json(fahttp_response *resp, int code, cJSON *obj,
 			const char *content_type);
 /* RFC 6902 JSON Patch applied to doc in place (patch.c). Returns LE_OK, or

@@ -166,12 +166,15 @@ void fa_store_watch_remove(fa_store *s, int handle);
 
 /* -- persistence: the hook runs before a write is acknowledged; a non-zero
  * return fails the write with 500 and rolls it back. obj is the committed
- * object (borrowed cJSON), deleted = true for deletes. */
+ * object (borrowed cJSON), deleted = true for deletes. The hook must not
+ * write to the store itself (a rollback after a nested commit would reuse
+ * a revision; the store aborts on it). */
 typedef int (*fa_commit_fn)(void *ud, fa_resource res, const void *obj,
 			    bool deleted);
 void fa_store_set_commit_hook(fa_store *s, fa_commit_fn fn, void *ud);
 /* Load an object as it was committed (journal replay): keeps its
- * resourceVersion, uid and creationTimestamp and advances the revision. */
+ * resourceVersion, uid and creationTimestamp, and raises the global
+ * revision to it when it is ahead (never lowers it). Not in the history. */
 int fa_store_restore_json(fa_store *s, fa_resource res, const void *obj,
 			  bool deleted, char *err, size_t errcap);
 
@@ -278,18 +281,6 @@ void fa_faults_decide(const fa_faults *f, const char *identity, fa_rng *rng,
 /* Fill st with the Status an injected error_code answers (429 TooManyRequests
  * with Retry-After, 500 InternalError, 503 ServiceUnavailable, 504 Timeout). */
 void fa_status_injected(fa_status *st, int code, int retry_after_s);
-
-/* ---- the in-process transport ------------------------------------------
- * The elector's transport with zero latency and no faults: each request is
- * carried out at once against the store. The simulator instead calls
- * fa_store_lock_do itself at the virtual time a request reaches the store. */
-typedef struct fa_inproc fa_inproc;
-fa_inproc *fa_inproc_new(fa_store *s, le_lock_kind kind, const char *ns,
-			 const char *name, const char *identity);
-void fa_inproc_free(fa_inproc *t);
-/* Carry out req now; fills resp (valid until the next call). */
-void fa_inproc_do(fa_inproc *t, const le_request *req, int64_t now_wall_ns,
-		  le_response *resp);
 
 #ifdef __cplusplus
 }

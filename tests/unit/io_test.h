@@ -2,6 +2,10 @@
 #ifndef LEASELAB_TESTS_IO_TEST_H
 #define LEASELAB_TESTS_IO_TEST_H
 
+#ifdef NDEBUG
+#error "unit tests are never built with NDEBUG"
+#endif
+
 #include <string.h>
 
 /* Fails with both strings shown when needle is not in hay. */

@@ -9,6 +9,10 @@
 #ifndef LE_TEST_DRIVER_H
 #define LE_TEST_DRIVER_H
 
+#ifdef NDEBUG
+#error "unit tests are never built with NDEBUG"
+#endif
+
 #include <stdio.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* Tests for the fake apiserver's store (fake-apiserver/store.c,
- * object_json.c, status.c, inproc.c): both paths (in-process lock path and
+ * object_json.c, status.c): both paths (in-process lock path and
  * JSON), the apiserver's status codes and exact messages, CAS, create on
  * update, preconditions, history, watchers, the commit hook, restore.
  *
@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "leaselab/fake_apiserver.h"
+#include "le_death_test.h"
 
 #define NS INT64_C(1000000000)
 /* 2024-03-09T10:13:24.504283999Z */
@@ -1379,6 +1380,87 @@ static void test_commit_hook_failure_rolls_back(void **state)
 	assert_int_equal(fa_store_history_len(s), 3);
 }
 
+/* The store's invariants from the outside: whatever is written, refused,
+ * vetoed or restored, the revision never goes back and the history's
+ * revisions strictly grow. */
+static void test_revision_never_goes_back_and_history_is_in_revision_order(void **state)
+{
+	fa_store *s = *state;
+	hook_state h = {0, 0, false};
+	fa_store_set_commit_hook(s, on_commit, &h);
+	char rv[LE_RV_MAX], err[256];
+	fa_lock_scratch sc;
+	le_response resp;
+	uint64_t last = fa_store_revision(s);
+	lock_create(s, FA_RES_LEASES, "l", "pod-a", rv);
+	assert_true(fa_store_revision(s) > last);
+	last = fa_store_revision(s);
+	for (int i = 0; i < 20; i++) {
+		le_record r = rec_of(i % 2 ? "pod-a" : "pod-b", 15, i, NOW + i * NS);
+		/* a stale version every third write, a veto every fifth */
+		const char *want = i % 3 == 2 ? "1" : rv;
+		h.fail_at = i % 5 == 4 ? h.calls + 1 : 0;
+		fa_store_lock_update(s, FA_RES_LEASES, "default", "l", &r, want,
+				     "pod-a", NOW + i * NS, &sc, &resp);
+		uint64_t now = fa_store_revision(s);
+		if (resp.status == 200) {
+			assert_true(now == last + 1);
+			snprintf(rv, sizeof rv, "%s", resp.resource_version);
+		} else {
+			assert_true(resp.status == 409 || resp.status == 500);
+			assert_true(now == last);
+		}
+		last = now;
+	}
+	/* An object restored at an older revision does not pull it back. */
+	cJSON *o = J("{\"metadata\":{\"name\":\"old\",\"namespace\":\"default\","
+		     "\"resourceVersion\":\"1\"},\"spec\":{}}");
+	assert_int_equal(fa_store_restore_json(s, FA_RES_LEASES, o, false, err,
+					       sizeof(err)),
+			 LE_OK);
+	cJSON_Delete(o);
+	assert_true(fa_store_revision(s) == last);
+	lock_create(s, FA_RES_LEASES, "l2", "pod-c", NULL);
+	assert_true(fa_store_revision(s) == last + 1);
+	size_t n = fa_store_history_len(s);
+	assert_true(n >= 2);
+	for (size_t i = 1; i < n; i++)
+		assert_true(fa_store_history_at(s, i - 1)->revision <
+			    fa_store_history_at(s, i)->revision);
+	assert_true(fa_store_history_at(s, n - 1)->revision == fa_store_revision(s));
+}
+
+/* A commit hook that writes to the store itself and then vetoes: the
+ * rollback would hand back a revision the inner write already used. */
+static int writing_hook(void *ud, fa_resource res, const void *obj, bool deleted)
+{
+	fa_store *s = ud;
+	fa_store_set_commit_hook(s, NULL, NULL);
+	lock_create(s, FA_RES_LEASES, "inner", "pod-z", NULL);
+	return -1;
+}
+
+static void veto_after_writing_from_the_hook(void *arg)
+{
+	(void)arg;
+	fa_store *s = fa_store_new(1);
+	lock_create(s, FA_RES_LEASES, "l", "pod-a", NULL);
+	fa_store_set_commit_hook(s, writing_hook, s);
+	fa_lock_scratch sc;
+	le_response resp;
+	le_record r = rec_of("pod-b", 15, 1, NOW);
+	fa_store_lock_create(s, FA_RES_LEASES, "default", "other", &r, "pod-b",
+			     NOW, &sc, &resp);
+	fa_store_free(s);
+}
+
+static void test_rollback_after_a_nested_commit_aborts_naming_the_invariant(void **state)
+{
+	(void)state;
+	le_expect_invariant_failure(veto_after_writing_from_the_hook, NULL,
+				    "s->revision == o->rv");
+}
+
 static void test_restore_replays_a_journal(void **state)
 {
 	fa_store *s = *state;
@@ -1429,7 +1511,7 @@ static void test_restore_replays_a_journal(void **state)
 	cJSON_Delete(o);
 }
 
-/* ---- status JSON, uids, the in-process transport ---------------------------------------- */
+/* ---- status JSON, uids, fa_store_lock_do ---------------------------------------- */
 
 static void test_status_json_shapes(void **state)
 {
@@ -1550,23 +1632,26 @@ static void test_generate_name(void **state)
 	cJSON_Delete(b);
 }
 
-static void test_inproc_transport_carries_out_requests(void **state)
+/* fa_store_lock_do, the simulator's (and bench_elector's) way in: the
+ * core's request by op, answered with the request's id. */
+static void test_lock_do_carries_out_requests_keeping_their_ids(void **state)
 {
 	fa_store *s = *state;
-	fa_inproc *t = fa_inproc_new(s, LE_LOCK_ENDPOINTS, "default", "e", "pod-a");
-	assert_non_null(t);
+	fa_lock_scratch sc;
 	le_request req;
 	memset(&req, 0, sizeof(req));
 	le_response resp;
 	req.id = 7;
 	req.op = LE_OP_GET;
-	fa_inproc_do(t, &req, NOW, &resp);
+	fa_store_lock_do(s, LE_LOCK_ENDPOINTS, "default", "e", &req, "pod-a",
+			 NOW, &sc, &resp);
 	assert_int_equal(resp.id, 7);
 	assert_int_equal(resp.status, 404);
 	req.id = 8;
 	req.op = LE_OP_CREATE;
 	req.record = rec_of("pod-a", 10, 0, NOW);
-	fa_inproc_do(t, &req, NOW, &resp);
+	fa_store_lock_do(s, LE_LOCK_ENDPOINTS, "default", "e", &req, "pod-a",
+			 NOW, &sc, &resp);
 	assert_int_equal(resp.id, 8);
 	assert_int_equal(resp.status, 201);
 	req.id = 9;
@@ -1574,11 +1659,18 @@ static void test_inproc_transport_carries_out_requests(void **state)
 	snprintf(req.resource_version, sizeof(req.resource_version), "%s",
 		 resp.resource_version);
 	req.record.renew_wall_ns += NS;
-	fa_inproc_do(t, &req, NOW + NS, &resp);
+	fa_store_lock_do(s, LE_LOCK_ENDPOINTS, "default", "e", &req, "pod-a",
+			 NOW + NS, &sc, &resp);
+	assert_int_equal(resp.id, 9);
 	assert_int_equal(resp.status, 200);
 	assert_string_equal(resp.resource_version, "2");
 	assert_string_equal(fa_store_history_at(s, 1)->identity, "pod-a");
-	fa_inproc_free(t);
+	req.id = 10;
+	req.op = (le_op)99;
+	fa_store_lock_do(s, LE_LOCK_ENDPOINTS, "default", "e", &req, "pod-a",
+			 NOW, &sc, &resp);
+	assert_int_equal(resp.id, 10);
+	assert_int_equal(resp.status, 400);
 }
 
 /* ---- the hot path ------------------------------------------------------------------ */
@@ -1664,11 +1756,13 @@ int main(void)
 		T(test_history_keeps_json_written_objects),
 		T(test_watchers_see_added_modified_deleted),
 		T(test_commit_hook_failure_rolls_back),
+		T(test_revision_never_goes_back_and_history_is_in_revision_order),
+		T(test_rollback_after_a_nested_commit_aborts_naming_the_invariant),
 		T(test_restore_replays_a_journal),
 		T(test_status_json_shapes),
 		T(test_uids_are_v4_and_seeded),
 		T(test_generate_name),
-		T(test_inproc_transport_carries_out_requests),
+		T(test_lock_do_carries_out_requests_keeping_their_ids),
 		T(test_lock_path_builds_no_json),
 #undef T
 	};

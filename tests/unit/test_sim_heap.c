@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "../../sim/sim_engine.h"
+#include "le_death_test.h"
 
 static void test_empty_heap_pops_nothing(void **state)
 {
@@ -143,6 +144,93 @@ static void test_bulk_push_then_pop_is_sorted(void **state)
 	sim_heap_free(&h);
 }
 
+static void test_heap_order_holds_after_every_operation(void **state)
+{
+	(void)state;
+	fa_rng r;
+	fa_rng_seed(&r, 99);
+	sim_heap h;
+	assert_int_equal(sim_heap_init(&h, 1), LE_OK);
+	assert_true(sim_heap_check(&h));
+	for (int op = 0; op < 3000; op++) {
+		if (h.n == 0 || sim_rng_below(&r, 100) < 60) {
+			int64_t t = (int64_t)sim_rng_below(&r, 50);
+			assert_int_equal(sim_heap_push(&h, t, 1, 0, 0), LE_OK);
+		} else {
+			sim_heap_ev ev;
+			assert_true(sim_heap_pop(&h, &ev));
+		}
+		assert_true(sim_heap_check(&h));
+	}
+	sim_heap_free(&h);
+}
+
+/* Nine events: the root and its four children, and four grandchildren. */
+static void push_nine(sim_heap *h)
+{
+	assert_int_equal(sim_heap_init(h, 16), LE_OK);
+	for (int64_t t = 10; t < 19; t++)
+		assert_int_equal(sim_heap_push(h, t, 1, 0, (uint64_t)t), LE_OK);
+}
+
+static void test_heap_check_sees_a_child_before_its_parent(void **state)
+{
+	(void)state;
+	sim_heap h;
+	push_nine(&h);
+	assert_true(sim_heap_check(&h));
+	h.v[7].t_ns = 5; /* a grandchild earlier than its parent v[1] */
+	assert_false(sim_heap_check(&h));
+	h.v[7].t_ns = 17;
+	h.v[3].seq = h.next_seq; /* a sequence number never handed out */
+	assert_false(sim_heap_check(&h));
+	sim_heap_free(&h);
+}
+
+static void pop_from_corrupt_heap(void *arg)
+{
+	(void)arg;
+	sim_heap h;
+	push_nine(&h);
+	h.v[2].t_ns = 1; /* a child of the root earlier than the root */
+	sim_heap_ev ev;
+	sim_heap_pop(&h, &ev);
+}
+
+static void test_pop_from_corrupt_heap_aborts_naming_the_invariant(void **state)
+{
+	(void)state;
+	le_expect_invariant_failure(pop_from_corrupt_heap, NULL, "sim_heap_pop");
+}
+
+static void pop_from_intact_heap(void *arg)
+{
+	(void)arg;
+	sim_heap h;
+	push_nine(&h);
+	sim_heap_ev ev;
+	while (sim_heap_pop(&h, &ev))
+		;
+	sim_heap_free(&h);
+}
+
+/* The death test's own control: the same steps on an intact heap survive,
+ * so the abort above is the invariant's doing. */
+static void test_intact_heap_pops_to_empty_without_aborting(void **state)
+{
+	(void)state;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		pop_from_intact_heap(NULL);
+		_exit(0);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +238,10 @@ int main(void)
 		cmocka_unit_test(test_equal_times_pop_in_push_order),
 		cmocka_unit_test(test_random_push_pop_matches_sorted_reference),
 		cmocka_unit_test(test_bulk_push_then_pop_is_sorted),
+		cmocka_unit_test(test_heap_order_holds_after_every_operation),
+		cmocka_unit_test(test_heap_check_sees_a_child_before_its_parent),
+		cmocka_unit_test(test_pop_from_corrupt_heap_aborts_naming_the_invariant),
+		cmocka_unit_test(test_intact_heap_pops_to_empty_without_aborting),
 	};
 	return cmocka_run_group_tests_name("sim_heap", tests, NULL, NULL);
 }

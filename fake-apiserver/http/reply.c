@@ -1,0 +1,127 @@
+/* leaselab — fake-apiserver HTTP: growable body buffers and replies (a
+ * Status for every failure, a JSON body for the rest). The floor under the
+ * request handler (handler.c) and the admin API (admin.c): both reply
+ * through it, neither calls the other for it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fahttp.h"
+
+/* ---- buffers ----------------------------------------------------------------- */
+
+void fahttp__buf_add(fahttp_buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (p == NULL) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void fahttp__buf_str(fahttp_buf *b, const char *s)
+{
+	fahttp__buf_add(b, s, strlen(s));
+}
+
+void fahttp__buf_to_body(fahttp_buf *b, fahttp_response *resp)
+{
+	free(resp->body);
+	resp->body = b->p;
+	resp->body_len = b->len;
+	if (b->oom) {
+		free(b->p);
+		resp->body = NULL;
+		resp->body_len = 0;
+		fahttp_reply_error(resp, 500, "InternalError",
+				   "Internal error occurred: out of memory");
+	}
+	memset(b, 0, sizeof(*b));
+}
+
+/* ---- replies --------------------------------------------------------------------- */
+
+void fahttp_response_free(fahttp_response *resp)
+{
+	if (resp == NULL)
+		return;
+	free(resp->body);
+	resp->body = NULL;
+	resp->body_len = 0;
+	fahttp_watch_spec_free(&resp->watch);
+}
+
+void fahttp__set_body(fahttp_response *resp, char *body)
+{
+	free(resp->body);
+	resp->body = body;
+	resp->body_len = body != NULL ? strlen(body) : 0;
+}
+
+void fahttp_reply_status(fahttp_response *resp, const fa_status *st,
+			 const char *name, fa_resource res)
+{
+	resp->action = FAHTTP_ACT_REPLY;
+	resp->code = st->code > 0 ? st->code : 500;
+	resp->content_type = FAHTTP_CT_JSON;
+	resp->retry_after_s = st->code == 429 ? (st->retry_after_s > 0 ? st->retry_after_s : 1) : 0;
+	fahttp__set_body(resp, fa_status_to_json(st, name, res));
+	if (resp->body == NULL) {
+		/* out of memory: still a Status, from static text */
+		static const char fallback[] =
+			"{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+			"\"status\":\"Failure\",\"message\":\"out of memory\","
+			"\"reason\":\"InternalError\",\"code\":500}";
+		resp->code = 500;
+		resp->body = malloc(sizeof(fallback));
+		if (resp->body != NULL) {
+			memcpy(resp->body, fallback, sizeof(fallback));
+			resp->body_len = sizeof(fallback) - 1;
+		}
+	}
+}
+
+void fahttp_reply_error(fahttp_response *resp, int code, const char *reason,
+			const char *message)
+{
+	fa_status st;
+	fa_status_ok(&st, code);
+	snprintf(st.reason, sizeof(st.reason), "%s", reason);
+	snprintf(st.message, sizeof(st.message), "%s", message);
+	fahttp_reply_status(resp, &st, NULL, FA_RES_COUNT);
+}
+
+void fahttp_reply_injected(fahttp_response *resp, int code, int retry_after_s)
+{
+	fa_status st;
+	fa_status_injected(&st, code, retry_after_s);
+	fahttp_reply_status(resp, &st, NULL, FA_RES_COUNT);
+}
+
+void fahttp__reply_json(fahttp_response *resp, int code, cJSON *obj,
+			const char *content_type)
+{
+	char *s = obj != NULL ? cJSON_PrintUnformatted(obj) : NULL;
+	cJSON_Delete(obj);
+	if (s == NULL) {
+		fahttp_reply_error(resp, 500, "InternalError",
+				   "Internal error occurred: out of memory");
+		return;
+	}
+	resp->action = FAHTTP_ACT_REPLY;
+	resp->code = code;
+	resp->content_type = content_type;
+	fahttp__set_body(resp, s);
+}
