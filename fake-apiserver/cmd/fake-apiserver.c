@@ -33,12 +33,15 @@ static const char usage[] =
 	"  --tokens FILE          bearer tokens, one \"token,user[,group...]\" a line;\n"
 	"                         requests then need a known token (or a client cert)\n"
 	"  --policy FILE          RBAC-lite rules, one a line:\n"
-	"                         <user|*> <verbs|*> <resources|*> <namespaces|*> [names|*]\n"
+	"                         <subjects|*> <verbs|*> <resources|*> <namespaces|*> [names|*]\n"
+	"                         (a subject is USER, user:USER or group:GROUP);\n"
+	"                         needs --tokens or --client-ca\n"
 	"  --tls-cert FILE        serve HTTPS with this certificate (PEM chain)\n"
 	"  --tls-key FILE         and this private key (PEM)\n"
 	"  --client-ca FILE       verify client certificates against this CA; a\n"
 	"                         verified certificate's CN is the user, O the groups\n"
-	"  --admin-token TOKEN    bearer token for /leaselab/v1/... (default: open)\n"
+	"  --admin-token TOKEN    bearer token for /leaselab/v1/...; required with\n"
+	"                         --tokens, --client-ca or --policy (else: open)\n"
 	"  --seed N               seed for uids and fault draws (default 1)\n"
 	"  --log-requests         one line per request on stderr\n"
 	"  --help                 this text\n"
@@ -145,6 +148,16 @@ static int parse_flags(int argc, char **argv, flags *f)
 		return bad_flag("--tls-cert and --tls-key go together%s%s", "", "");
 	if (f->client_ca != NULL && f->tls_cert == NULL)
 		return bad_flag("--client-ca needs --tls-cert and --tls-key%s%s", "", "");
+	/* Fail closed: a policy over identities anyone can claim (the
+	 * X-Leaselab-Identity header) protects nothing. */
+	if (f->policy != NULL && f->tokens == NULL && f->client_ca == NULL)
+		return bad_flag("--policy needs --tokens or --client-ca: without "
+				"authentication anyone can claim any user%s%s", "", "");
+	if ((f->tokens != NULL || f->client_ca != NULL || f->policy != NULL) &&
+	    f->admin_token == NULL)
+		return bad_flag("--tokens, --client-ca and --policy need --admin-token: "
+				"the admin API reads every object and takes the server "
+				"down%s%s", "", "");
 	return 0;
 }
 
