@@ -227,6 +227,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fake-apiserver: replayed %zu journal lines from %s "
 			"(revision %llu)\n", replayed, f.state_file,
 			(unsigned long long)fa_store_revision(store));
+		size_t dropped = fahttp_journal_dropped_bytes(journal);
+		if (dropped > 0)
+			fprintf(stderr, "fake-apiserver: W %s: dropped a torn last line "
+				"of %zu bytes (a write never acknowledged, or a file cut "
+				"short)\n", f.state_file, dropped);
 	}
 	fahttp_options opt = {
 		.tokens_configured = f.tokens != NULL,

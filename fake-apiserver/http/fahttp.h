@@ -376,10 +376,17 @@ typedef struct fahttp_journal fahttp_journal;
  * has grown well past the live objects, and installs the store's commit
  * hook: every committed write is appended as a JSON line and fdatasync'd
  * before it is acknowledged. Errors name path:line. *replayed (may be
- * NULL) gets the number of lines replayed. */
+ * NULL) gets the number of lines replayed.
+ * PATH.lock holds an exclusive fcntl lock while the journal is open: a
+ * second server on the same file fails here, naming the first one's pid.
+ * After the replay the store's uid stream is mixed with the revision
+ * reached (fa_store_mix_seed), so uids are never drawn twice. */
 fahttp_journal *fahttp_journal_open(const char *path, fa_store *store,
 				    size_t *replayed, char *err, size_t errcap);
-/* Removes the hook and closes the file. */
+/* Bytes of a torn tail dropped on open (0 when the file ended cleanly):
+ * writes that were never acknowledged, or a file cut short. */
+size_t fahttp_journal_dropped_bytes(const fahttp_journal *j);
+/* Removes the hook, closes the file and releases the lock. */
 void fahttp_journal_close(fahttp_journal *j);
 /* One journal line for a committed object (no newline), malloc'd. */
 char *fahttp_journal_line(fa_resource res, const cJSON *obj, bool deleted);

@@ -172,6 +172,11 @@ void fa_store_watch_remove(fa_store *s, int handle);
 typedef int (*fa_commit_fn)(void *ud, fa_resource res, const void *obj,
 			    bool deleted);
 void fa_store_set_commit_hook(fa_store *s, fa_commit_fn fn, void *ud);
+/* Mix value into the stream that draws uids and generated names. After a
+ * journal replay the journal mixes in the revision it reached, so a restart
+ * never draws again the uids it drew before (same seed, same journal: same
+ * stream, so runs stay reproducible). */
+void fa_store_mix_seed(fa_store *s, uint64_t value);
 /* Load an object as it was committed (journal replay): keeps its
  * resourceVersion, uid and creationTimestamp, and raises the global
  * revision to it when it is ahead (never lowers it). Not in the history. */
