@@ -7,14 +7,14 @@ leaselab-fahttp_SRCS := $(wildcard fake-apiserver/http/*.c)
 ifneq ($(wildcard fake-apiserver/cmd/fake-apiserver.c),)
 BINS += fake-apiserver
 fake-apiserver_SRCS := fake-apiserver/cmd/fake-apiserver.c
-fake-apiserver_LIBS := leaselab-fahttp leaselab-fa leaselab-core
+fake-apiserver_LIBS := leaselab-fahttp leaselab-io leaselab-fa leaselab-core
 endif
 
 FA_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_fa_*.c))
 FAH_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_fahttp_*.c))
 UNIT_TESTS += $(FA_TESTS) $(FAH_TESTS)
 $(foreach t,$(FA_TESTS),$(eval $(t)_LIBS := leaselab-fa leaselab-core))
-$(foreach t,$(FAH_TESTS),$(eval $(t)_LIBS := leaselab-fahttp leaselab-fa leaselab-core))
+$(foreach t,$(FAH_TESTS),$(eval $(t)_LIBS := leaselab-fahttp leaselab-io leaselab-fa leaselab-core))
 
 # The live tests' helper programs (tests/live/module.mk; the top Makefile
 # only reads */module.mk).
@@ -28,5 +28,5 @@ endif
 
 ifneq ($(wildcard tests/fuzz/fuzz_fa_request.c),)
 FUZZERS += fuzz_fa_request
-fuzz_fa_request_SRCS := $(wildcard fake-apiserver/*.c fake-apiserver/http/*.c elector/*.c)
+fuzz_fa_request_SRCS := $(wildcard fake-apiserver/*.c fake-apiserver/http/*.c elector/*.c) elector/io/httpguard.c
 endif

@@ -43,6 +43,10 @@ static const char usage[] =
 	"  --admin-token TOKEN    bearer token for /leaselab/v1/...; required with\n"
 	"                         --tokens, --client-ca or --policy (else: open)\n"
 	"  --seed N               seed for uids and fault draws (default 1)\n"
+	"  --max-connections N    open connections before new ones get 503 (1024)\n"
+	"  --idle-timeout D       close a connection idle this long (60s)\n"
+	"  --request-timeout D    close a connection that takes longer to send a\n"
+	"                         whole request (30s), or makes no write progress\n"
 	"  --log-requests         one line per request on stderr\n"
 	"  --help                 this text\n"
 	"\n"
@@ -59,6 +63,9 @@ typedef struct flags {
 	const char *client_ca;
 	const char *admin_token;
 	uint64_t seed;
+	uint64_t max_connections;
+	int64_t idle_timeout_ns;
+	int64_t request_timeout_ns;
 	bool log_requests;
 } flags;
 
@@ -122,7 +129,11 @@ static int parse_flags(int argc, char **argv, flags *f)
 			f->log_requests = true;
 			continue;
 		}
-		bool known = strcmp(name, "--seed") == 0;
+		static const char *const numeric[] = {"--seed", "--max-connections",
+						      "--idle-timeout", "--request-timeout"};
+		bool known = false;
+		for (size_t k = 0; k < sizeof(numeric) / sizeof(numeric[0]); k++)
+			known = known || strcmp(name, numeric[k]) == 0;
 		for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++)
 			known = known || strcmp(name, strs[k].name) == 0;
 		if (!known)
@@ -136,6 +147,25 @@ static int parse_flags(int argc, char **argv, flags *f)
 			if (parse_u64(val, &f->seed) != 0)
 				return bad_flag("--seed: expected an unsigned integer, got \"%s\"%s",
 						val, "");
+			continue;
+		}
+		if (strcmp(name, "--max-connections") == 0) {
+			if (parse_u64(val, &f->max_connections) != 0 || f->max_connections == 0 ||
+			    f->max_connections > 1000000)
+				return bad_flag("--max-connections: expected 1..1000000, got \"%s\"%s",
+						val, "");
+			continue;
+		}
+		if (strcmp(name, "--idle-timeout") == 0 || strcmp(name, "--request-timeout") == 0) {
+			char derr[160];
+			int64_t ns = 0;
+			if (le_parse_duration(val, &ns, derr, sizeof(derr)) != LE_OK || ns <= 0)
+				return bad_flag("%s: expected a positive duration like 30s, got \"%s\"",
+						name, val);
+			if (name[2] == 'i')
+				f->idle_timeout_ns = ns;
+			else
+				f->request_timeout_ns = ns;
 			continue;
 		}
 		if (val[0] == '\0')
@@ -261,6 +291,11 @@ int main(int argc, char **argv)
 		.tls_key = f.tls_key,
 		.client_ca = f.client_ca,
 		.log = f.log_requests ? log_line : NULL,
+		.log_events = log_line,
+		.max_connections = (size_t)f.max_connections,
+		.idle_timeout_ns = f.idle_timeout_ns,
+		.request_timeout_ns = f.request_timeout_ns,
+		.write_stall_timeout_ns = f.request_timeout_ns,
 	};
 	srv = fahttp_server_new(base, ctx, &cfg, err, sizeof(err));
 	if (srv == NULL) {
