@@ -3,6 +3,7 @@
  * loop that backs off. See include/leaselab/internal/httpguard.h. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,24 +338,23 @@ struct evhttp_bound_socket *le_httpguard_bind(le_httpguard *g, const char *host,
 					      unsigned port, char *err,
 					      size_t errcap)
 {
-	struct sockaddr_storage ss;
-	memset(&ss, 0, sizeof(ss));
-	socklen_t sl;
-	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
-	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)port);
-		sl = sizeof(*a4);
-	} else if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		sl = sizeof(*a6);
-	} else {
-		snprintf(err, errcap, "%s: not an IP address", host);
+	char ports[16];
+	snprintf(ports, sizeof(ports), "%u", port);
+	struct addrinfo hints, *ai = NULL;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	int gai = getaddrinfo(host, ports, &hints, &ai);
+	if (gai != 0 || ai == NULL) {
+		snprintf(err, errcap, "%s: %s", host, gai != 0 ? gai_strerror(gai) : "no address");
 		errno = EINVAL;
 		return NULL;
 	}
+	struct sockaddr_storage ss;
+	socklen_t sl = (socklen_t)ai->ai_addrlen;
+	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
 	struct evconnlistener *lev = evconnlistener_new_bind(
 		g->base, NULL, NULL,
 		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC, 128,
