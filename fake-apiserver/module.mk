@@ -30,3 +30,10 @@ ifneq ($(wildcard tests/fuzz/fuzz_fa_request.c),)
 FUZZERS += fuzz_fa_request
 fuzz_fa_request_SRCS := $(wildcard fake-apiserver/*.c fake-apiserver/http/*.c elector/*.c) elector/io/httpguard.c
 endif
+
+# Bytes in, bytes out through the real server (evhttp, server.c, the
+# journal, authz): issue 14.
+ifneq ($(wildcard tests/fuzz/fuzz_fa_http.c),)
+FUZZERS += fuzz_fa_http
+fuzz_fa_http_SRCS := $(wildcard fake-apiserver/*.c fake-apiserver/http/*.c elector/*.c) elector/io/httpguard.c
+endif

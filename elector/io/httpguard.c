@@ -16,6 +16,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>
 #include <event2/listener.h>
 
 #include "leaselab/internal/httpguard.h"
@@ -208,15 +209,29 @@ static void on_complete(struct evhttp_request *req, void *arg)
 		set_state(c, CONN_READY);
 }
 
+/* evhttp parses any "HTTP/N.N" (even "HTTP/-1.1") and echoes it back. */
+static bool refuse_version(struct evhttp_request *req)
+{
+	if (req->major == 1 && (req->minor == 0 || req->minor == 1))
+		return false;
+	req->major = 1;
+	req->minor = 1;
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+	evhttp_send_reply(req, 505, "HTTP Version Not Supported", NULL);
+	return true;
+}
+
 bool le_httpguard_admit(le_httpguard *g, struct evhttp_request *req)
 {
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	conn *c = evcon != NULL ? find_conn(g, evhttp_connection_get_bufferevent(evcon)) : NULL;
-	if (c == NULL)
-		return true;
-	set_state(c, CONN_BUSY);
-	evhttp_request_set_on_complete_cb(req, on_complete, g);
-	if (!c->over_limit)
+	if (c != NULL) {
+		set_state(c, CONN_BUSY);
+		evhttp_request_set_on_complete_cb(req, on_complete, g);
+	}
+	if (refuse_version(req))
+		return false;
+	if (c == NULL || !c->over_limit)
 		return true;
 	g->stats.refused++;
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);

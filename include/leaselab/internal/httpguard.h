@@ -60,9 +60,9 @@ le_httpguard *le_httpguard_new(struct event_base *base, struct evhttp *http,
 struct evhttp_bound_socket *le_httpguard_bind(le_httpguard *g, const char *host,
 					      unsigned port, char *err,
 					      size_t errcap);
-/* Call first thing in the request callback. false: the connection is over
- * the limit and the request was answered with the refusal; do nothing more
- * with it. true: go on (the connection counts as busy until the reply is
+/* Call first thing in the request callback. false: the request was
+ * answered already (505 for an HTTP version other than 1.0/1.1, or the
+ * refusal when the connection is over the limit); do nothing more with it. true: go on (the connection counts as busy until the reply is
  * complete). */
 bool le_httpguard_admit(le_httpguard *g, struct evhttp_request *req);
 /* The bufferevent under evhttp's one for a connection (the TLS or socket
