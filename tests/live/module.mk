@@ -10,3 +10,9 @@ FA_LIVE_LIBS := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) 
 $(FA_LIVE_HELPERS): build/live/%: tests/live/%.c
 	@mkdir -p build/live
 	$(CC) $(CFLAGS_REL) -o $@ $< $(FA_LIVE_LIBS)
+
+# An LD_PRELOAD disk that loses unsynced writes (test_fa_crash_churn.sh).
+EXAMPLES += build/live/syncshim.so
+build/live/syncshim.so: tests/live/syncshim.c
+	@mkdir -p build/live
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $< -ldl
