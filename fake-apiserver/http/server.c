@@ -35,7 +35,7 @@
 
 /* A watch whose client stops reading is cut off past this much backlog
  * (or after the write-stall timeout, whichever comes first). */
-#define STREAM_BACKLOG_MAX ((size_t)4 << 20)
+#define STREAM_BACKLOG_MAX ((size_t)2 << 20)
 #define MAX_HEADERS_SIZE 65536
 /* evhttp's own body limit, enforced while reading (a Content-Length above
  * it is refused before the body is read). The handler answers 413 with a
