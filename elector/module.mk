@@ -20,6 +20,7 @@ leaselab-core_PKGS := libcjson
 leaselab-io_SRCS := \
 	elector/io/clock.c \
 	elector/io/events.c \
+	elector/io/httpguard.c \
 	elector/io/kubeconfig.c \
 	elector/io/lockclient.c \
 	elector/io/metrics.c \

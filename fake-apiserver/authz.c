@@ -373,32 +373,60 @@ int fa_authz_load_policy(fa_authz *a, const char *path, char *err, size_t errcap
 
 /* ---- decisions ---------------------------------------------------------------------------- */
 
-static bool subject_matches(const fa_authz *a, const rule *r, const char *user)
+/* Users and groups are separate namespaces, as in RBAC: a subject entry
+ * "group:NAME" names a group, "user:NAME" or a bare NAME a user, "*"
+ * everyone. A user called like a group never gets the group's rules. */
+static bool subject_entry_matches(const char *entry, size_t len, const char *user,
+				  const char *groups)
 {
-	if (csv_has(r->subjects, user))
+	if (len == 1 && entry[0] == '*')
 		return true;
-	for (size_t i = 0; i < a->ntokens; i++) {
-		const token *t = &a->tokens[i];
-		if (strcmp(t->user, user) != 0 || t->groups[0] == '\0')
-			continue;
-		/* Any of the user's groups named by the rule. */
-		char *g = dup_n(t->groups, strlen(t->groups));
-		bool hit = false;
-		for (char *save = NULL, *x = g != NULL ? strtok_r(g, ",", &save) : NULL;
-		     x != NULL && !hit; x = strtok_r(NULL, ",", &save))
-			hit = csv_has(r->subjects, trim(x));
-		free(g);
-		if (hit)
+	if (len > 6 && memcmp(entry, "group:", 6) == 0) {
+		if (groups == NULL)
+			return false;
+		entry += 6;
+		len -= 6;
+		for (const char *g = groups; *g != '\0';) {
+			const char *end = strchr(g, ',');
+			size_t gl = end != NULL ? (size_t)(end - g) : strlen(g);
+			while (gl > 0 && *g == ' ')
+				g++, gl--;
+			while (gl > 0 && g[gl - 1] == ' ')
+				gl--;
+			if (gl == len && memcmp(g, entry, len) == 0)
+				return true;
+			if (end == NULL)
+				break;
+			g = end + 1;
+		}
+		return false;
+	}
+	if (len > 5 && memcmp(entry, "user:", 5) == 0) {
+		entry += 5;
+		len -= 5;
+	}
+	return strlen(user) == len && memcmp(user, entry, len) == 0;
+}
+
+static bool subject_matches(const rule *r, const char *user, const char *groups)
+{
+	for (const char *p = r->subjects; *p != '\0';) {
+		const char *end = strchr(p, ',');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (subject_entry_matches(p, len, user, groups))
 			return true;
+		if (end == NULL)
+			break;
+		p = end + 1;
 	}
 	return false;
 }
 
-static bool rule_allows(const fa_authz *a, const rule *r, const char *user,
+static bool rule_allows(const rule *r, const char *user, const char *groups,
 			const char *verb, fa_resource res, const char *ns,
 			const char *name)
 {
-	if (!subject_matches(a, r, user) || !csv_has(r->verbs, verb) ||
+	if (!subject_matches(r, user, groups) || !csv_has(r->verbs, verb) ||
 	    !(r->resources & (1u << res)))
 		return false;
 	/* Cluster scope (all namespaces) needs a rule for every namespace. */
@@ -411,9 +439,31 @@ static bool rule_allows(const fa_authz *a, const rule *r, const char *user,
 	return name != NULL && name[0] != '\0' && csv_has(r->names, name);
 }
 
+bool fa_authz_has_policy(const fa_authz *a)
+{
+	return a != NULL && a->nrules > 0;
+}
+
+const char *fa_authz_token_groups(const fa_authz *a, const char *bearer_token)
+{
+	if (a == NULL || bearer_token == NULL)
+		return NULL;
+	for (size_t i = 0; i < a->ntokens; i++)
+		if (strcmp(a->tokens[i].token, bearer_token) == 0)
+			return a->tokens[i].groups;
+	return NULL;
+}
+
 bool fa_authz_allow(const fa_authz *a, const char *user, const char *verb,
 		    fa_resource res, const char *ns, const char *name,
 		    fa_status *st)
+{
+	return fa_authz_allow_groups(a, user, NULL, verb, res, ns, name, st);
+}
+
+bool fa_authz_allow_groups(const fa_authz *a, const char *user,
+			   const char *groups, const char *verb, fa_resource res,
+			   const char *ns, const char *name, fa_status *st)
 {
 	if (a == NULL || a->nrules == 0)
 		return true;
@@ -423,7 +473,7 @@ bool fa_authz_allow(const fa_authz *a, const char *user, const char *verb,
 		verb = "";
 	if ((unsigned)res < FA_RES_COUNT)
 		for (size_t i = 0; i < a->nrules; i++)
-			if (rule_allows(a, &a->rules[i], user, verb, res, ns, name))
+			if (rule_allows(&a->rules[i], user, groups, verb, res, ns, name))
 				return true;
 	char who[700];
 	if (ns != NULL && ns[0] != '\0')

@@ -89,7 +89,12 @@ typedef struct fa_body {
 	const char *strategy;       /* NULL when absent */
 	const char *preferred;      /* NULL when absent */
 	const char *annotation;     /* the leader annotation, or NULL */
+	const cJSON *data;          /* ConfigMap .data / .binaryData, or NULL */
+	const cJSON *binary_data;
 } fa_body;
+
+/* ValidateConfigMap's limit on data plus binaryData (keys and values). */
+#define FA_CONFIGMAP_MAX_BYTES ((size_t)1 << 20)
 
 /* Type checks as decoding into the Go types does: 400 BadRequest. */
 int fa__body_decode(fa_resource res, const cJSON *body, fa_body *b, fa_status *st);

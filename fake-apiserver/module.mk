@@ -29,13 +29,13 @@ PUBLIC_HEADERS += include/leaselab/fake_apiserver.h
 
 BINS += fake-apiserver
 fake-apiserver_SRCS := fake-apiserver/cmd/fake-apiserver.c
-fake-apiserver_LIBS := leaselab-fahttp leaselab-fa leaselab-core
+fake-apiserver_LIBS := leaselab-fahttp leaselab-io leaselab-fa leaselab-core
 
 # Unit tests: test_fa_*.c link the store and the core; test_fahttp_*.c the
 # HTTP front end too.
 UNIT_GROUPS += fa fahttp
 unit_fa_LIBS := leaselab-fa leaselab-core
-unit_fahttp_LIBS := leaselab-fahttp leaselab-fa leaselab-core
+unit_fahttp_LIBS := leaselab-fahttp leaselab-io leaselab-fa leaselab-core
 
 # Speaks HTTP to bin/fake-apiserver: no project library.
 BENCHES += bench_fa_http
@@ -43,4 +43,9 @@ bench_fa_http_SRCS := bench/bench_fa_http.c
 bench_fa_http_LIBS :=
 
 FUZZERS += fuzz_fa_request
-fuzz_fa_request_LIBS := leaselab-fahttp leaselab-fa leaselab-core
+fuzz_fa_request_LIBS := leaselab-fahttp leaselab-io leaselab-fa leaselab-core
+
+# Bytes in, bytes out through the real server (evhttp, server.c, the
+# journal, authz).
+FUZZERS += fuzz_fa_http
+fuzz_fa_http_LIBS := leaselab-fahttp leaselab-io leaselab-fa leaselab-core

@@ -201,6 +201,75 @@ static int decode_lease_spec(fa_resource res, const cJSON *spec, fa_body *b,
 	return LE_OK;
 }
 
+/* Standard base64 (what Go's []byte decodes from JSON): the decoded length,
+ * or -1 with the offending byte in *bad_at. */
+static long base64_decoded_len(const char *s, size_t *bad_at)
+{
+	size_t n = strlen(s), pad = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			     (c >= '0' && c <= '9') || c == '+' || c == '/';
+		if (c == '=' && i + 2 >= n && i >= n - 2) {
+			pad++;
+			continue;
+		}
+		if (!alnum || pad > 0) {
+			*bad_at = i;
+			return -1;
+		}
+	}
+	if (n % 4 != 0) {
+		*bad_at = n - n % 4;
+		return -1;
+	}
+	return (long)(n / 4 * 3 - pad);
+}
+
+/* ConfigMap data is map[string]string, binaryData map[string][]byte. */
+static int decode_configmap(fa_resource res, const cJSON *body, fa_body *b,
+			    fa_status *st)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(body, "data");
+	const cJSON *bd = cJSON_GetObjectItemCaseSensitive(body, "binaryData");
+	const cJSON *v;
+	if (d != NULL && !cJSON_IsNull(d)) {
+		if (!cJSON_IsObject(d))
+			return cannot_unmarshal(res, d, "ConfigMap.data",
+						"map[string]string", st);
+		cJSON_ArrayForEach(v, d)
+		{
+			if (!cJSON_IsString(v) && !cJSON_IsNull(v))
+				return cannot_unmarshal(res, v, "ConfigMap.data", "string", st);
+		}
+		b->data = d;
+	}
+	if (bd != NULL && !cJSON_IsNull(bd)) {
+		if (!cJSON_IsObject(bd))
+			return cannot_unmarshal(res, bd, "ConfigMap.binaryData",
+						"map[string][]uint8", st);
+		cJSON_ArrayForEach(v, bd)
+		{
+			size_t at = 0;
+			if (cJSON_IsNull(v))
+				continue;
+			if (!cJSON_IsString(v))
+				return cannot_unmarshal(res, v, "ConfigMap.binaryData",
+							"[]uint8", st);
+			if (base64_decoded_len(v->valuestring, &at) < 0) {
+				fa__st_bad_request(st,
+						   "ConfigMap in version \"v1\" cannot be "
+						   "handled as a ConfigMap: illegal base64 data "
+						   "at input byte %zu",
+						   at);
+				return LE_EPARSE;
+			}
+		}
+		b->binary_data = bd;
+	}
+	return LE_OK;
+}
+
 int fa__body_decode(fa_resource res, const cJSON *body, fa_body *b, fa_status *st)
 {
 	const char *k = fa_resource_kind(res);
@@ -258,6 +327,8 @@ int fa__body_decode(fa_resource res, const cJSON *body, fa_body *b, fa_status *s
 		if (res != FA_RES_LEASES && cJSON_IsString(lead))
 			b->annotation = lead->valuestring;
 	}
+	if (res == FA_RES_CONFIGMAPS)
+		return decode_configmap(res, body, b, st);
 	if (res == FA_RES_LEASES) {
 		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(body, "spec");
 		if (spec != NULL && !cJSON_IsNull(spec)) {
@@ -344,6 +415,69 @@ static int lease_spec_validate(fa_resource res, const char *name,
 	return LE_OK;
 }
 
+static bool config_key_ok(const char *k)
+{
+	size_t n = strlen(k);
+	if (n == 0 || n > 253 || strcmp(k, ".") == 0 || strcmp(k, "..") == 0 ||
+	    strncmp(k, "..", 2) == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = k[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* ValidateConfigMap: keys are config keys, not in both maps, and keys plus
+ * values stay within FA_CONFIGMAP_MAX_BYTES. */
+static int configmap_validate(fa_resource res, const char *name, const fa_body *b,
+			      fa_status *st)
+{
+	char field[300], body[600];
+	size_t total = 0;
+	const cJSON *maps[2] = {b->data, b->binary_data};
+	static const char *const which[2] = {"data", "binaryData"};
+	for (int m = 0; m < 2; m++) {
+		const cJSON *v;
+		cJSON_ArrayForEach(v, maps[m])
+		{
+			const char *k = v->string != NULL ? v->string : "";
+			snprintf(field, sizeof(field), "%s[%.253s]", which[m], k);
+			if (!config_key_ok(k)) {
+				snprintf(body, sizeof(body),
+					 "Invalid value: \"%.253s\": a valid config key must "
+					 "consist of alphanumeric characters, '-', '_' or '.' "
+					 "(e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', "
+					 "regex used for validation is '[-._a-zA-Z0-9]+')",
+					 k);
+				fa__st_invalid(st, res, NULL, name, field, body);
+				return LE_EINVAL;
+			}
+			if (m == 1 && cJSON_GetObjectItemCaseSensitive(b->data, k) != NULL) {
+				snprintf(body, sizeof(body),
+					 "Invalid value: \"%.253s\": duplicate of key present "
+					 "in data", k);
+				fa__st_invalid(st, res, NULL, name, field, body);
+				return LE_EINVAL;
+			}
+			size_t at = 0;
+			long vl = !cJSON_IsString(v) ? 0
+				  : m == 0 ? (long)strlen(v->valuestring)
+					   : base64_decoded_len(v->valuestring, &at);
+			total += strlen(k) + (vl > 0 ? (size_t)vl : 0);
+		}
+	}
+	if (total > FA_CONFIGMAP_MAX_BYTES) {
+		snprintf(body, sizeof(body), "Too long: must have at most %zu bytes",
+			 FA_CONFIGMAP_MAX_BYTES);
+		fa__st_invalid(st, res, NULL, name, "", body);
+		return LE_EINVAL;
+	}
+	return LE_OK;
+}
+
 int fa__body_validate(fa_resource res, const char *ns, const char *name,
 		      const fa_body *b, bool creating, fa_status *st)
 {
@@ -353,6 +487,8 @@ int fa__body_validate(fa_resource res, const char *ns, const char *name,
 		if (fa__ns_validate(res, ns, name, st) != LE_OK)
 			return LE_EINVAL;
 	}
+	if (res == FA_RES_CONFIGMAPS && b != NULL)
+		return configmap_validate(res, name, b, st);
 	if (res != FA_RES_LEASES || b == NULL)
 		return LE_OK;
 	return lease_spec_validate(res, name, b->has_duration, b->duration,

@@ -90,6 +90,16 @@ fa_store *fa_store_new(uint64_t seed)
 	return s;
 }
 
+void fa_store_mix_seed(fa_store *s, uint64_t value)
+{
+	uint64_t a = fa_rng_next(&s->rng);
+	/* splitmix64 of value, so nearby revisions give unrelated streams */
+	uint64_t z = value + 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	fa_rng_seed(&s->rng, a ^ z ^ (z >> 31));
+}
+
 static fa_hist *hist_at(const fa_store *s, size_t i)
 {
 	return &s->hist_chunks[i / HIST_CHUNK][i % HIST_CHUNK];

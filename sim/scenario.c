@@ -312,6 +312,16 @@ static int election_validate(sy_ctx *c, const elect_in *e,
 	cfg.release_on_cancel = e->v.release_on_cancel;
 	cfg.request_timeout_ns = e->v.request_timeout_ns;
 	cfg.profile = e->v.profile;
+	if (cfg.retry_period_ns < SY_RETRY_PERIOD_MIN_NS) {
+		char rp[32];
+		sy_format_duration(e->v.retry_period_ns, rp, sizeof rp);
+		bool set = e->set[EF_RP];
+		return sy_fail(c, set ? e->mark[EF_RP] : pod_mark,
+			       set ? e->path[EF_RP] : pod_path,
+			       "retryPeriod %s is below the smallest a scenario may "
+			       "use (1ms; pod %s)",
+			       rp, pod_name);
+	}
 	if (le_config_validate(&cfg, msg, sizeof msg) == LE_OK)
 		return LE_OK;
 
@@ -1304,6 +1314,14 @@ static int parse_root(parse_state *ps, yaml_node_t *root)
 			     sizeof s->description)) < 0 ||
 	    (rc = sy_get_dur(&m, "duration", SY_DUR_POSITIVE, &s->duration_ns)) < 0)
 		return rc;
+	if (s->duration_ns > SY_DURATION_MAX_NS) {
+		char got[32];
+		sy_format_duration(s->duration_ns, got, sizeof got);
+		return sy_fail(c, sy_key_mark(&m, "duration"), "duration",
+			       "%s is longer than a scenario may run (at most 24h of "
+			       "simulated time)",
+			       got);
+	}
 	s->seed = DEFAULT_SEED;
 	if (sy_get(&m, "seed") &&
 	    (rc = sy_u64(c, sy_get(&m, "seed"), "seed", &s->seed)) < 0)
@@ -1381,6 +1399,10 @@ int sim_scenario_parse(const char *text, size_t len, const char *filename,
 			 out->file, len, SCENARIO_INPUT_MAX);
 		return LE_EINVAL;
 	}
+
+	int drc = sy_check_depth(&c, text, len);
+	if (drc < 0)
+		return drc;
 
 	yaml_parser_t parser;
 	yaml_document_t doc, extra;

@@ -51,6 +51,18 @@ enum {
 };
 
 /* ---- errors and paths ---------------------------------------------------- */
+/* Limits on what a scenario may ask for, so no input can stall bin/sim: a
+ * scenario is a small hand-written file describing minutes of a cluster. */
+#define SY_DEPTH_MAX 64                          /* nested mappings/sequences */
+#define SY_DURATION_MAX_NS (24LL * 3600 * LE_NS_PER_S) /* simulated time */
+#define SY_RETRY_PERIOD_MIN_NS (1000000LL)       /* 1ms */
+
+/* Walks text's YAML events (no document is built) and fails, naming
+ * file:line:column, once nesting goes deeper than SY_DEPTH_MAX; libyaml's
+ * document loader takes time quadratic in the depth, so this runs first.
+ * Syntax errors are left to the loader. */
+int sy_check_depth(sy_ctx *c, const char *text, size_t len);
+
 int sy_fail(sy_ctx *c, yaml_mark_t mark, const char *path, const char *fmt,
 	    ...) __attribute__((format(printf, 4, 5)));
 void sy_join(char *out, size_t cap, const char *path, const char *key);

@@ -42,6 +42,38 @@ int sy_fail(sy_ctx *c, yaml_mark_t mark, const char *path, const char *fmt,
 	return LE_EINVAL;
 }
 
+int sy_check_depth(sy_ctx *c, const char *text, size_t len)
+{
+	yaml_parser_t p;
+	if (!yaml_parser_initialize(&p))
+		return LE_ENOMEM;
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	int depth = 0, rc = LE_OK;
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&p, &ev))
+			break; /* the loader reports it, with its context */
+		yaml_event_type_t t = ev.type;
+		if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+			if (++depth > SY_DEPTH_MAX) {
+				rc = sy_fail(c, ev.start_mark, "",
+					     "nested more than %d levels deep (the limit "
+					     "for a scenario)",
+					     SY_DEPTH_MAX);
+				yaml_event_delete(&ev);
+				break;
+			}
+		} else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		yaml_event_delete(&ev);
+		if (t == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&p);
+	return rc;
+}
+
 /* Paths are for messages: a path longer than the buffer is cut short. */
 static void append(char *out, size_t cap, size_t *n, const char *s)
 {

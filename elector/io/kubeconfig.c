@@ -404,6 +404,57 @@ static int load_section(kc_file *f, yaml_node_t *root, const char *section, cons
 	return LE_OK;
 }
 
+/* Limits that keep a hostile or broken kubeconfig from stalling start-up:
+ * libyaml's document loader takes time quadratic in the nesting depth, so
+ * the depth is checked on the event stream first. Real kubeconfigs nest 4
+ * or 5 levels and weigh kilobytes. */
+#define KC_DEPTH_MAX 64
+#define KC_BYTES_MAX (4L << 20)
+
+static int check_shape(FILE *fp, const char *path, char *err, size_t errcap)
+{
+	if (fseek(fp, 0, SEEK_END) == 0) {
+		long size = ftell(fp);
+		if (size > KC_BYTES_MAX) {
+			snprintf(err, errcap, "kubeconfig %s: %ld bytes is too large (at most %ld)",
+				 path, size, KC_BYTES_MAX);
+			return LE_ERANGE;
+		}
+	}
+	rewind(fp);
+	yaml_parser_t p;
+	if (!yaml_parser_initialize(&p)) {
+		snprintf(err, errcap, "out of memory");
+		return LE_ENOMEM;
+	}
+	yaml_parser_set_input_file(&p, fp);
+	int depth = 0, rc = LE_OK;
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&p, &ev))
+			break; /* the loader reports syntax errors */
+		yaml_event_type_t t = ev.type;
+		if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+			if (++depth > KC_DEPTH_MAX) {
+				snprintf(err, errcap,
+					 "%s:%d:%d: nested more than %d levels deep (the limit "
+					 "for a kubeconfig)",
+					 path, (int)ev.start_mark.line + 1,
+					 (int)ev.start_mark.column + 1, KC_DEPTH_MAX);
+				rc = LE_EPARSE;
+			}
+		} else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		yaml_event_delete(&ev);
+		if (rc != LE_OK || t == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&p);
+	rewind(fp);
+	return rc;
+}
+
 static int load_one(kc_merged *m, const char *path, bool skip_missing, char *err, size_t errcap)
 {
 	if (m->nfiles == KC_FILES_MAX) {
@@ -416,6 +467,11 @@ static int load_one(kc_merged *m, const char *path, bool skip_missing, char *err
 			return LE_OK;
 		snprintf(err, errcap, "kubeconfig %s: cannot open: %s", path, strerror(errno));
 		return LE_EIO;
+	}
+	int src = check_shape(fp, path, err, errcap);
+	if (src != LE_OK) {
+		fclose(fp);
+		return src;
 	}
 	kc_file *f = &m->files[m->nfiles];
 	memset(f, 0, sizeof *f);

@@ -66,6 +66,7 @@ struct le_runner {
 
 	/* status server */
 	struct evhttp *http;
+	struct le_httpguard *http_guard; /* bounds on status clients */
 	char http_host[256];
 	int http_port;
 

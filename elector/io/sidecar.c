@@ -144,6 +144,36 @@ static const flag_def *find_flag(const char *name, size_t len)
 	return NULL;
 }
 
+/* A space-separated value that is itself one of our flags ("--election
+ * --id=x") is a forgotten value, not a name starting with dashes. */
+static bool looks_like_flag(const char *a)
+{
+	if (a[0] != '-' || !a[1])
+		return false;
+	const char *name = a + (a[1] == '-' ? 2 : 1);
+	const char *eq = strchr(name, '=');
+	return find_flag(name, eq ? (size_t)(eq - name) : strlen(name)) != NULL;
+}
+
+/* RFC 1123: a label ([a-z0-9]([-a-z0-9]*[a-z0-9])?), or with dots a
+ * subdomain of such labels, at most max characters. */
+static bool dns_name_ok(const char *s, bool dots, size_t max)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+		bool edge = i == 0 || i + 1 == n || (dots && (s[i - 1] == '.' || s[i + 1] == '.'));
+		if (alnum)
+			continue;
+		if (edge || !(c == '-' || (dots && c == '.')))
+			return false;
+	}
+	return true;
+}
+
 static int parse_bool(const char *v, bool *out)
 {
 	if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "t") || !strcmp(v, "T") ||
@@ -316,8 +346,14 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 			v = eq + 1;
 		} else if (f->kind == F_BOOL) {
 			v = "true";
-		} else if (i + 1 < argc) {
+		} else if (i + 1 < argc && !looks_like_flag(argv[i + 1])) {
 			v = argv[++i];
+		} else if (i + 1 < argc) {
+			snprintf(err, errcap,
+				 "flag needs an argument: --%s (the next argument, \"%s\", is a "
+				 "flag; write --%s=VALUE)",
+				 f->name, argv[i + 1], f->name);
+			return LE_EINVAL;
 		} else {
 			snprintf(err, errcap, "flag needs an argument: --%s", f->name);
 			return LE_EINVAL;
@@ -342,6 +378,24 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 	}
 	if (!*o->election_namespace) {
 		snprintf(err, errcap, "--election-namespace cannot be empty");
+		return LE_EINVAL;
+	}
+	/* Checked here, at start-up: the apiserver would refuse these names
+	 * (422 or 404) on every retry, forever. */
+	if (!dns_name_ok(o->election, true, 253)) {
+		snprintf(err, errcap,
+			 "--election=\"%.300s\": not a valid lock name: a DNS subdomain "
+			 "(at most 253 lowercase letters, digits, '-' and '.', starting "
+			 "and ending with a letter or digit), e.g. --election=my-app",
+			 o->election);
+		return LE_EINVAL;
+	}
+	if (!dns_name_ok(o->election_namespace, false, 63)) {
+		snprintf(err, errcap,
+			 "--election-namespace=\"%.300s\": not a valid namespace: a DNS "
+			 "label (at most 63 lowercase letters, digits and '-', starting "
+			 "and ending with a letter or digit), e.g. default",
+			 o->election_namespace);
 		return LE_EINVAL;
 	}
 	if (!id_set) {

@@ -16,7 +16,16 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "leaselab/internal/httpguard.h"
 #include "run_internal.h"
+
+/* The status endpoint answers GETs of a few bytes; in a pod it listens on
+ * 0.0.0.0, so it bounds what any client can make it hold. */
+#define STATUS_MAX_BODY 4096
+#define STATUS_MAX_HEADERS 8192
+#define STATUS_MAX_CONNECTIONS 64
+#define STATUS_IDLE_NS (10LL * LE_NS_PER_S)
+#define STATUS_REQUEST_NS (5LL * LE_NS_PER_S)
 
 void io_stats_add(le_stats *sum, const le_stats *s)
 {
@@ -58,6 +67,8 @@ static void reply(struct evhttp_request *req, int code, const char *reason, cons
 
 static void handle(struct evhttp_request *req, void *arg)
 {
+	if (!le_httpguard_admit(((le_runner *)arg)->http_guard, req))
+		return;
 	le_runner *r = arg;
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
@@ -122,16 +133,29 @@ int io_status_http_start(le_runner *r, const char *addr, char *err, size_t errca
 	evhttp_set_allowed_methods(r->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
 						    EVHTTP_REQ_PUT);
 	evhttp_set_gencb(r->http, handle, r);
-	evhttp_set_timeout(r->http, 10);
+	evhttp_set_max_body_size(r->http, STATUS_MAX_BODY);
+	evhttp_set_max_headers_size(r->http, STATUS_MAX_HEADERS);
+	le_httpguard_config gc = {
+		.max_connections = STATUS_MAX_CONNECTIONS,
+		.idle_timeout_ns = STATUS_IDLE_NS,
+		.request_timeout_ns = STATUS_REQUEST_NS,
+		.write_stall_timeout_ns = STATUS_IDLE_NS,
+	};
+	r->http_guard = le_httpguard_new(r->base, r->http, &gc);
+	char berr[200] = "";
 	struct evhttp_bound_socket *bs =
-		evhttp_bind_socket_with_handle(r->http, host, (ev_uint16_t)port);
+		r->http_guard != NULL
+			? le_httpguard_bind(r->http_guard, host, (unsigned)port, berr, sizeof berr)
+			: NULL;
 	if (!bs) {
 		snprintf(err, errcap,
 			 "cannot listen on %s for the status server (address in use, or not an "
 			 "address of this host)",
 			 addr);
 		evhttp_free(r->http);
+		le_httpguard_free(r->http_guard);
 		r->http = NULL;
+		r->http_guard = NULL;
 		return LE_EIO;
 	}
 	struct sockaddr_storage ss;
@@ -151,5 +175,7 @@ void io_status_http_stop(le_runner *r)
 {
 	if (r->http)
 		evhttp_free(r->http);
+	le_httpguard_free(r->http_guard);
 	r->http = NULL;
+	r->http_guard = NULL;
 }

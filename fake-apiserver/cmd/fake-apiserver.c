@@ -33,13 +33,20 @@ static const char usage[] =
 	"  --tokens FILE          bearer tokens, one \"token,user[,group...]\" a line;\n"
 	"                         requests then need a known token (or a client cert)\n"
 	"  --policy FILE          RBAC-lite rules, one a line:\n"
-	"                         <user|*> <verbs|*> <resources|*> <namespaces|*> [names|*]\n"
+	"                         <subjects|*> <verbs|*> <resources|*> <namespaces|*> [names|*]\n"
+	"                         (a subject is USER, user:USER or group:GROUP);\n"
+	"                         needs --tokens or --client-ca\n"
 	"  --tls-cert FILE        serve HTTPS with this certificate (PEM chain)\n"
 	"  --tls-key FILE         and this private key (PEM)\n"
 	"  --client-ca FILE       verify client certificates against this CA; a\n"
 	"                         verified certificate's CN is the user, O the groups\n"
-	"  --admin-token TOKEN    bearer token for /leaselab/v1/... (default: open)\n"
+	"  --admin-token TOKEN    bearer token for /leaselab/v1/...; required with\n"
+	"                         --tokens, --client-ca or --policy (else: open)\n"
 	"  --seed N               seed for uids and fault draws (default 1)\n"
+	"  --max-connections N    open connections before new ones get 503 (1024)\n"
+	"  --idle-timeout D       close a connection idle this long (60s)\n"
+	"  --request-timeout D    close a connection that takes longer to send a\n"
+	"                         whole request (30s), or makes no write progress\n"
 	"  --log-requests         one line per request on stderr\n"
 	"  --help                 this text\n"
 	"\n"
@@ -56,6 +63,9 @@ typedef struct flags {
 	const char *client_ca;
 	const char *admin_token;
 	uint64_t seed;
+	uint64_t max_connections;
+	int64_t idle_timeout_ns;
+	int64_t request_timeout_ns;
 	bool log_requests;
 } flags;
 
@@ -119,7 +129,11 @@ static int parse_flags(int argc, char **argv, flags *f)
 			f->log_requests = true;
 			continue;
 		}
-		bool known = strcmp(name, "--seed") == 0;
+		static const char *const numeric[] = {"--seed", "--max-connections",
+						      "--idle-timeout", "--request-timeout"};
+		bool known = false;
+		for (size_t k = 0; k < sizeof(numeric) / sizeof(numeric[0]); k++)
+			known = known || strcmp(name, numeric[k]) == 0;
 		for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++)
 			known = known || strcmp(name, strs[k].name) == 0;
 		if (!known)
@@ -135,6 +149,25 @@ static int parse_flags(int argc, char **argv, flags *f)
 						val, "");
 			continue;
 		}
+		if (strcmp(name, "--max-connections") == 0) {
+			if (parse_u64(val, &f->max_connections) != 0 || f->max_connections == 0 ||
+			    f->max_connections > 1000000)
+				return bad_flag("--max-connections: expected 1..1000000, got \"%s\"%s",
+						val, "");
+			continue;
+		}
+		if (strcmp(name, "--idle-timeout") == 0 || strcmp(name, "--request-timeout") == 0) {
+			char derr[160];
+			int64_t ns = 0;
+			if (le_parse_duration(val, &ns, derr, sizeof(derr)) != LE_OK || ns <= 0)
+				return bad_flag("%s: expected a positive duration like 30s, got \"%s\"",
+						name, val);
+			if (name[2] == 'i')
+				f->idle_timeout_ns = ns;
+			else
+				f->request_timeout_ns = ns;
+			continue;
+		}
 		if (val[0] == '\0')
 			return bad_flag("%s needs a non-empty value%s", name, "");
 		for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++)
@@ -145,6 +178,16 @@ static int parse_flags(int argc, char **argv, flags *f)
 		return bad_flag("--tls-cert and --tls-key go together%s%s", "", "");
 	if (f->client_ca != NULL && f->tls_cert == NULL)
 		return bad_flag("--client-ca needs --tls-cert and --tls-key%s%s", "", "");
+	/* Fail closed: a policy over identities anyone can claim (the
+	 * X-Leaselab-Identity header) protects nothing. */
+	if (f->policy != NULL && f->tokens == NULL && f->client_ca == NULL)
+		return bad_flag("--policy needs --tokens or --client-ca: without "
+				"authentication anyone can claim any user%s%s", "", "");
+	if ((f->tokens != NULL || f->client_ca != NULL || f->policy != NULL) &&
+	    f->admin_token == NULL)
+		return bad_flag("--tokens, --client-ca and --policy need --admin-token: "
+				"the admin API reads every object and takes the server "
+				"down%s%s", "", "");
 	return 0;
 }
 
@@ -214,6 +257,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fake-apiserver: replayed %zu journal lines from %s "
 			"(revision %llu)\n", replayed, f.state_file,
 			(unsigned long long)fa_store_revision(store));
+		size_t dropped = fahttp_journal_dropped_bytes(journal);
+		if (dropped > 0)
+			fprintf(stderr, "fake-apiserver: W %s: dropped a torn last line "
+				"of %zu bytes (a write never acknowledged, or a file cut "
+				"short)\n", f.state_file, dropped);
 	}
 	fahttp_options opt = {
 		.tokens_configured = f.tokens != NULL,
@@ -243,6 +291,11 @@ int main(int argc, char **argv)
 		.tls_key = f.tls_key,
 		.client_ca = f.client_ca,
 		.log = f.log_requests ? log_line : NULL,
+		.log_events = log_line,
+		.max_connections = (size_t)f.max_connections,
+		.idle_timeout_ns = f.idle_timeout_ns,
+		.request_timeout_ns = f.request_timeout_ns,
+		.write_stall_timeout_ns = f.request_timeout_ns,
 	};
 	srv = fahttp_server_new(base, ctx, &cfg, err, sizeof(err));
 	if (srv == NULL) {

@@ -13,7 +13,9 @@
  *                                       ?follow=1 keeps streaming
  *   GET    /leaselab/v1/state           revision, history length, down, rules
  *
- * With --admin-token every call needs "Authorization: Bearer TOKEN". The
+ * With --admin-token every call needs "Authorization: Bearer TOKEN". Without
+ * one the admin API is open only while clients need no authentication
+ * (no --tokens, --client-ca or --policy); otherwise it is closed (403). The
  * admin API is never subject to the fault rules it manages. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +26,13 @@
 
 static bool token_ok(const fahttp_ctx *c, const fahttp_request *rq)
 {
+	/* Fail closed: once clients must authenticate, an admin API without
+	 * its own token would let anyone read every object and take the server
+	 * down. bin/fake-apiserver refuses to start that way; this covers
+	 * embedders. */
 	if (c->admin_token == NULL)
-		return true;
+		return !c->tokens_configured && !c->client_certs_configured &&
+		       !fa_authz_has_policy(c->authz);
 	const char *a = rq->authorization;
 	if (a == NULL || strncasecmp(a, "Bearer ", 7) != 0)
 		return false;
@@ -258,9 +265,14 @@ void fahttp__admin(fahttp_ctx *c, const fahttp_request *rq, fahttp_call *call,
 		   fahttp_response *resp)
 {
 	if (!token_ok(c, rq)) {
-		fahttp_reply_error(resp, 401, "Unauthorized",
-				   "the admin API needs the --admin-token as "
-				   "\"Authorization: Bearer TOKEN\"");
+		if (c->admin_token == NULL)
+			fahttp_reply_error(resp, 403, "Forbidden",
+					   "the admin API is closed: clients must "
+					   "authenticate but no --admin-token was given");
+		else
+			fahttp_reply_error(resp, 401, "Unauthorized",
+					   "the admin API needs the --admin-token as "
+					   "\"Authorization: Bearer TOKEN\"");
 		return;
 	}
 	const char *const *s = call->uri.seg + call->route.admin_seg;

@@ -376,10 +376,17 @@ typedef struct fahttp_journal fahttp_journal;
  * has grown well past the live objects, and installs the store's commit
  * hook: every committed write is appended as a JSON line and fdatasync'd
  * before it is acknowledged. Errors name path:line. *replayed (may be
- * NULL) gets the number of lines replayed. */
+ * NULL) gets the number of lines replayed.
+ * PATH.lock holds an exclusive fcntl lock while the journal is open: a
+ * second server on the same file fails here, naming the first one's pid.
+ * After the replay the store's uid stream is mixed with the revision
+ * reached (fa_store_mix_seed), so uids are never drawn twice. */
 fahttp_journal *fahttp_journal_open(const char *path, fa_store *store,
 				    size_t *replayed, char *err, size_t errcap);
-/* Removes the hook and closes the file. */
+/* Bytes of a torn tail dropped on open (0 when the file ended cleanly):
+ * writes that were never acknowledged, or a file cut short. */
+size_t fahttp_journal_dropped_bytes(const fahttp_journal *j);
+/* Removes the hook, closes the file and releases the lock. */
 void fahttp_journal_close(fahttp_journal *j);
 /* One journal line for a committed object (no newline), malloc'd. */
 char *fahttp_journal_line(fa_resource res, const cJSON *obj, bool deleted);
@@ -398,6 +405,16 @@ typedef struct fahttp_server_config {
 	 * answer); NULL = quiet. */
 	void (*log)(void *ud, const char *line);
 	void *log_ud;
+	/* Things worth one line whatever --log-requests says (accept()
+	 * failing, and when it recovers); NULL = quiet. Gets log_ud. */
+	void (*log_events)(void *ud, const char *line);
+	/* Bounds on what clients may hold (httpguard.h); 0 = the defaults:
+	 * 1024 connections, 60 s idle, 30 s to send a request, 30 s of
+	 * output without progress. */
+	size_t max_connections;
+	int64_t idle_timeout_ns;
+	int64_t request_timeout_ns;
+	int64_t write_stall_timeout_ns;
 } fahttp_server_config;
 
 /* Binds and starts serving ctx on base. Errors (bind, TLS files) in err. */
@@ -409,6 +426,11 @@ const char *fahttp_server_address(const fahttp_server *s);
 bool fahttp_server_tls(const fahttp_server *s);
 /* Open connections held or streaming (watches, black holes, delays). */
 size_t fahttp_server_pending(const fahttp_server *s);
+/* The connection guard's figures: open connections, closed idle, closed
+ * slow (request not complete in time), refused over the limit. */
+void fahttp_server_guard_stats(const fahttp_server *s, size_t *open,
+			       uint64_t *idle_closed, uint64_t *slow_closed,
+			       uint64_t *refused);
 /* Closes every connection and frees the server (not ctx, not base). */
 void fahttp_server_free(fahttp_server *s);
 

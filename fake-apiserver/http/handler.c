@@ -261,6 +261,9 @@ static void authenticate(const fahttp_ctx *c, const fahttp_request *rq,
 	} else if (c->tokens_configured) {
 		const char *tok = bearer_token(rq->authorization);
 		user = tok != NULL ? fa_authz_authenticate(c->authz, tok, NULL) : NULL;
+		const char *g = user != NULL ? fa_authz_token_groups(c->authz, tok) : NULL;
+		if (g != NULL)
+			snprintf(call->groups, sizeof(call->groups), "%s", g);
 	}
 	call->authenticated = user != NULL;
 	snprintf(call->identity, sizeof(call->identity), "%s",
@@ -391,8 +394,8 @@ static bool authorize(fahttp_ctx *c, fahttp_call *call, const char *verb,
 {
 	fa_status st;
 	const fahttp_route *r = &call->route;
-	if (fa_authz_allow(c->authz, call->identity, verb, r->res,
-			   r->all_namespaces ? "" : r->ns, r->name, &st))
+	if (fa_authz_allow_groups(c->authz, call->identity, call->groups, verb, r->res,
+				  r->all_namespaces ? "" : r->ns, r->name, &st))
 		return true;
 	fahttp_reply_status(resp, &st, r->name, r->res);
 	return false;
@@ -735,6 +738,16 @@ static void do_update(fahttp_ctx *c, const fahttp_request *rq,
 	if (body == NULL)
 		return;
 	fa_status st;
+	/* An update that would create (Leases and Endpoints allow it) is a
+	 * create to the authorizer, as in the apiserver: update alone must not
+	 * let a caller bring objects into being. */
+	cJSON *cur = fa_store_get_json(c->store, r->res, r->ns, r->name, &st);
+	bool creates = cur == NULL && st.code == 404;
+	cJSON_Delete(cur);
+	if (creates && !authorize(c, call, "create", resp)) {
+		cJSON_Delete(body);
+		return;
+	}
 	cJSON *obj = fa_store_update_json(c->store, r->res, r->ns, r->name, body,
 					  call->identity, rq->now_wall_ns, &st);
 	cJSON_Delete(body);
@@ -864,7 +877,24 @@ static void do_delete(fahttp_ctx *c, const fahttp_request *rq,
 
 /* ---- the rest of the API surface -------------------------------------------------------------- */
 
-static void do_namespaces(fahttp_ctx *c, fahttp_response *resp)
+/* May the caller see namespace ns at all: some rule lets it get or list
+ * something there (with no policy, everything). */
+static bool namespace_visible(const fahttp_ctx *c, const fahttp_call *call,
+			      const char *ns)
+{
+	static const char *const verbs[] = {"get", "list", "watch"};
+	if (!fa_authz_has_policy(c->authz))
+		return true;
+	for (int r = 0; r < FA_RES_COUNT; r++)
+		for (int v = 0; v < 3; v++)
+			if (fa_authz_allow_groups(c->authz, call->identity, call->groups,
+						  verbs[v], (fa_resource)r, ns, NULL, NULL))
+				return true;
+	return false;
+}
+
+static void do_namespaces(fahttp_ctx *c, const fahttp_call *call,
+			  fahttp_response *resp)
 {
 	/* Every namespace exists; list the usual four plus those in use. */
 	static const char *const base[] = {"default", "kube-node-lease",
@@ -895,6 +925,8 @@ static void do_namespaces(fahttp_ctx *c, fahttp_response *resp)
 	const cJSON *n;
 	cJSON_ArrayForEach(n, names)
 	{
+		if (!namespace_visible(c, call, n->string))
+			continue;
 		cJSON *ns = fahttp_namespace(n->string, c->start_wall_ns);
 		cJSON_DeleteItemFromObjectCaseSensitive(ns, "kind");
 		cJSON_DeleteItemFromObjectCaseSensitive(ns, "apiVersion");
@@ -990,7 +1022,7 @@ static void do_document(fahttp_ctx *c, const fahttp_request *rq,
 		fahttp__reply_json(resp, 200, fahttp_resource_list_coordination(), ct);
 		return;
 	case FAHTTP_R_NAMESPACES:
-		do_namespaces(c, resp);
+		do_namespaces(c, call, resp);
 		return;
 	case FAHTTP_R_NAMESPACE:
 		fahttp__reply_json(resp, 200,

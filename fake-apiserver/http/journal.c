@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,9 +31,57 @@
 struct fahttp_journal {
 	fa_store *store;
 	int fd;
+	int lock_fd; /* PATH.lock, locked while open */
 	off_t size;  /* end of the last whole line */
+	size_t dropped_bytes;
 	char *path;
 };
+
+/* One server per journal: two appending to one file would each acknowledge
+ * writes the other's restart never sees. The lock is on PATH.lock, not PATH,
+ * because compaction renames a new file over PATH. */
+static int lock_journal(const char *path, char *err, size_t errcap)
+{
+	size_t n = strlen(path) + 6;
+	char *lp = malloc(n);
+	if (lp == NULL) {
+		snprintf(err, errcap, "%s: out of memory", path);
+		return -1;
+	}
+	snprintf(lp, n, "%s.lock", path);
+	int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errcap, "%s: %s", lp, strerror(errno));
+		free(lp);
+		return -1;
+	}
+	/* flock: held by the open file, so a second open in the same process
+	 * conflicts too; the holder's pid is what it wrote into the file */
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		char held[32] = "";
+		ssize_t r = pread(fd, held, sizeof(held) - 1, 0);
+		held[r > 0 ? r : 0] = '\0';
+		held[strcspn(held, "\n")] = '\0';
+		if (e == EWOULDBLOCK)
+			snprintf(err, errcap,
+				 "%s is in use by another fake-apiserver (pid %s holds "
+				 "%s); two servers on one journal would lose writes",
+				 path, held[0] != '\0' ? held : "unknown", lp);
+		else
+			snprintf(err, errcap, "%s: cannot lock: %s", lp, strerror(e));
+		close(fd);
+		free(lp);
+		return -1;
+	}
+	char pid[32];
+	int pl = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)pl, 0) != pl) {
+		/* the pid in the file is informational; the lock is what counts */
+	}
+	free(lp);
+	return fd;
+}
 
 char *fahttp_journal_line(fa_resource res, const cJSON *obj, bool deleted)
 {
@@ -267,11 +316,18 @@ fahttp_journal *fahttp_journal_open(const char *path, fa_store *store,
 		return NULL;
 	}
 	j->store = store;
+	j->fd = -1;
+	j->lock_fd = -1;
 	j->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (j->fd < 0) {
 		snprintf(err, errcap, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
+	/* a journal on a device (the tests' /dev/full) has nobody to share it */
+	struct stat jst;
+	if (fstat(j->fd, &jst) == 0 && S_ISREG(jst.st_mode) &&
+	    (j->lock_fd = lock_journal(path, err, errcap)) < 0)
+		goto fail;
 	size_t len = 0;
 	char *buf = read_file(j->fd, &len, err, errcap, path);
 	if (buf == NULL)
@@ -285,6 +341,9 @@ fahttp_journal *fahttp_journal_open(const char *path, fa_store *store,
 	}
 	if (replayed != NULL)
 		*replayed = rr.lines;
+	j->dropped_bytes = len - (size_t)rr.good_end;
+	if (rr.lines > 0)
+		fa_store_mix_seed(store, fa_store_revision(store));
 	if (rr.lines > COMPACT_FACTOR * live_objects(store) + COMPACT_SLACK) {
 		off_t size;
 		int fd = compact(store, path, rr.last_delete, &size, err, errcap);
@@ -316,9 +375,16 @@ fahttp_journal *fahttp_journal_open(const char *path, fa_store *store,
 fail:
 	if (j->fd >= 0)
 		close(j->fd);
+	if (j->lock_fd >= 0)
+		close(j->lock_fd);
 	free(j->path);
 	free(j);
 	return NULL;
+}
+
+size_t fahttp_journal_dropped_bytes(const fahttp_journal *j)
+{
+	return j != NULL ? j->dropped_bytes : 0;
 }
 
 void fahttp_journal_close(fahttp_journal *j)
@@ -327,6 +393,8 @@ void fahttp_journal_close(fahttp_journal *j)
 		return;
 	fa_store_set_commit_hook(j->store, NULL, NULL);
 	close(j->fd);
+	if (j->lock_fd >= 0)
+		close(j->lock_fd);
 	free(j->path);
 	free(j);
 }

@@ -31,16 +31,19 @@
 #include <openssl/x509.h>
 
 #include "fahttp.h"
+#include "leaselab/internal/httpguard.h"
 
-/* A watch whose client stops reading is cut off past this much backlog. */
-#define STREAM_BACKLOG_MAX ((size_t)64 << 20)
+/* A watch whose client stops reading is cut off past this much backlog
+ * (or after the write-stall timeout, whichever comes first). */
+#define STREAM_BACKLOG_MAX ((size_t)2 << 20)
 #define MAX_HEADERS_SIZE 65536
-/* evhttp's own body limit. The handler answers 413 with a Status above
- * FAHTTP_MAX_BODY (3 MiB); evhttp's limit sits well above that because
- * what evhttp refuses itself (a body over its limit, a request that is not
- * HTTP) gets libevent 2.1's built-in text/html error page and never reaches
- * us: there is no hook to replace it. */
-#define EVHTTP_BODY_LIMIT ((size_t)64 << 20)
+/* evhttp's own body limit, enforced while reading (a Content-Length above
+ * it is refused before the body is read). The handler answers 413 with a
+ * Status above FAHTTP_MAX_BODY (3 MiB); evhttp's limit sits a little above
+ * that, because what evhttp refuses itself gets libevent 2.1's built-in
+ * text/html error page (there is no hook to replace it): bodies just over
+ * 3 MiB still get the apiserver's Status, absurd ones are cut off at once. */
+#define EVHTTP_BODY_LIMIT (FAHTTP_MAX_BODY + ((size_t)64 << 10))
 
 typedef enum op_state {
 	OP_DELAY_EXEC,  /* request delay: the store has not seen it yet */
@@ -83,6 +86,7 @@ struct fahttp_server {
 	size_t nspare;
 	void (*log)(void *ud, const char *line);
 	void *log_ud;
+	le_httpguard *guard;
 };
 
 /* Ops are a few KiB; allocating one per request made glibc consolidate its
@@ -348,8 +352,13 @@ static void send_chunk(op *o, const char *data, size_t len)
 
 static bool backlogged(const op *o)
 {
+	/* the guard's filter passes output straight down: count both */
 	struct bufferevent *bev = evhttp_connection_get_bufferevent(o->evcon);
-	return evbuffer_get_length(bufferevent_get_output(bev)) > STREAM_BACKLOG_MAX;
+	struct bufferevent *inner = le_httpguard_inner(bev);
+	size_t n = evbuffer_get_length(bufferevent_get_output(bev));
+	if (inner != bev)
+		n += evbuffer_get_length(bufferevent_get_output(inner));
+	return n > STREAM_BACKLOG_MAX;
 }
 
 static void on_stream_timeout(evutil_socket_t fd, short what, void *arg)
@@ -504,7 +513,8 @@ static void client_cert(op *o)
 {
 	if (o->srv->ssl == NULL || o->evcon == NULL)
 		return;
-	SSL *ssl = bufferevent_openssl_get_ssl(evhttp_connection_get_bufferevent(o->evcon));
+	SSL *ssl = bufferevent_openssl_get_ssl(
+		le_httpguard_inner(evhttp_connection_get_bufferevent(o->evcon)));
 	if (ssl == NULL || SSL_get_verify_result(ssl) != X509_V_OK)
 		return;
 	X509 *cert = SSL_get1_peer_certificate(ssl);
@@ -569,6 +579,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 		evhttp_send_error(req, 400, NULL);
 		return;
 	}
+	if (!le_httpguard_admit(s->guard, req))
+		return; /* over the connection limit: refused */
 	op *o = op_alloc(s);
 	if (o == NULL) {
 		evhttp_send_error(req, 500, NULL);
@@ -732,7 +744,6 @@ static int setup_tls(fahttp_server *s, const fahttp_server_config *cfg,
 		 * the handshake */
 		SSL_CTX_set_verify(s->ssl, SSL_VERIFY_PEER, NULL);
 	}
-	evhttp_set_bevcb(s->http, make_tls_bev, s);
 	return LE_OK;
 }
 
@@ -770,11 +781,31 @@ fahttp_server *fahttp_server_new(struct event_base *base, fahttp_ctx *ctx,
 	evhttp_set_max_headers_size(s->http, MAX_HEADERS_SIZE);
 	evhttp_set_flags(s->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_gencb(s->http, on_request, s);
+	le_httpguard_config gc = {
+		.max_connections = cfg->max_connections,
+		.idle_timeout_ns = cfg->idle_timeout_ns,
+		.request_timeout_ns = cfg->request_timeout_ns,
+		.write_stall_timeout_ns = cfg->write_stall_timeout_ns,
+		.refusal_content_type = FAHTTP_CT_JSON,
+		.refusal_body = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+				"\"status\":\"Failure\",\"message\":\"too many open connections "
+				"to the fake apiserver; retry later\",\"reason\":"
+				"\"ServiceUnavailable\",\"code\":503}",
+		.make_bev = s->ssl != NULL ? make_tls_bev : NULL,
+		.make_bev_ud = s,
+		.log = cfg->log_events,
+		.log_ud = cfg->log_ud,
+	};
+	s->guard = le_httpguard_new(base, s->http, &gc);
+	if (s->guard == NULL) {
+		snprintf(err, errcap, "out of memory");
+		goto fail;
+	}
+	char lerr[256];
 	struct evhttp_bound_socket *sock =
-		evhttp_bind_socket_with_handle(s->http, host, (ev_uint16_t)port);
+		le_httpguard_bind(s->guard, host, port, lerr, sizeof(lerr));
 	if (sock == NULL) {
-		snprintf(err, errcap, "cannot listen on %s: %s", cfg->listen,
-			 strerror(errno));
+		snprintf(err, errcap, "cannot listen on %s: %s", cfg->listen, lerr);
 		goto fail;
 	}
 	struct sockaddr_storage ss;
@@ -800,6 +831,7 @@ fahttp_server *fahttp_server_new(struct event_base *base, fahttp_ctx *ctx,
 fail:
 	if (s->http != NULL)
 		evhttp_free(s->http);
+	le_httpguard_free(s->guard);
 	if (s->ssl != NULL)
 		SSL_CTX_free(s->ssl);
 	free(s);
@@ -835,7 +867,20 @@ void fahttp_server_free(fahttp_server *s)
 		free(o);
 	}
 	evhttp_free(s->http);
+	le_httpguard_free(s->guard);
 	if (s->ssl != NULL)
 		SSL_CTX_free(s->ssl);
 	free(s);
+}
+
+void fahttp_server_guard_stats(const fahttp_server *s, size_t *open,
+			       uint64_t *idle_closed, uint64_t *slow_closed,
+			       uint64_t *refused)
+{
+	le_httpguard_stats st;
+	le_httpguard_get_stats(s->guard, &st);
+	*open = st.open;
+	*idle_closed = st.idle_closed;
+	*slow_closed = st.slow_closed;
+	*refused = st.refused;
 }

@@ -172,6 +172,11 @@ void fa_store_watch_remove(fa_store *s, int handle);
 typedef int (*fa_commit_fn)(void *ud, fa_resource res, const void *obj,
 			    bool deleted);
 void fa_store_set_commit_hook(fa_store *s, fa_commit_fn fn, void *ud);
+/* Mix value into the stream that draws uids and generated names. After a
+ * journal replay the journal mixes in the revision it reached, so a restart
+ * never draws again the uids it drew before (same seed, same journal: same
+ * stream, so runs stay reproducible). */
+void fa_store_mix_seed(fa_store *s, uint64_t value);
 /* Load an object as it was committed (journal replay): keeps its
  * resourceVersion, uid and creationTimestamp, and raises the global
  * revision to it when it is ahead (never lowers it). Not in the history. */
@@ -183,10 +188,11 @@ typedef struct fa_authz fa_authz;
 
 /* Token file: one "token,user[,group...]" per line ('#' comments), like the
  * apiserver's --token-auth-file. Policy file: one rule per line
- *   <user-or-*> <verbs|*> <resources|*> <namespaces|*> [resourceNames|*]
+ *   <subjects|*> <verbs|*> <resources|*> <namespaces|*> [resourceNames|*]
  * comma-separated lists, e.g.
  *   system:serviceaccount:default:default get,create,update leases default my-lease
- * Errors name file:line. */
+ * A subject is a user (NAME or user:NAME) or a group (group:NAME); the two
+ * never match each other. Errors name file:line. */
 fa_authz *fa_authz_new(void);
 void fa_authz_free(fa_authz *a);
 int fa_authz_load_tokens(fa_authz *a, const char *path, char *err, size_t errcap);
@@ -197,6 +203,16 @@ int fa_authz_add_rule(fa_authz *a, const char *rule_line, char *err, size_t errc
  * request is "system:anonymous"-free: returns default_user. */
 const char *fa_authz_authenticate(const fa_authz *a, const char *bearer_token,
 				  const char *default_user);
+/* The groups a token file line gives its token (comma-separated, "" for
+ * none), or NULL for an unknown token. */
+const char *fa_authz_token_groups(const fa_authz *a, const char *bearer_token);
+/* Was a policy loaded (at least one rule)? */
+bool fa_authz_has_policy(const fa_authz *a);
+/* fa_authz_allow for a user with groups (comma-separated, NULL for none):
+ * rules naming group:G match when G is one of them. */
+bool fa_authz_allow_groups(const fa_authz *a, const char *user,
+			   const char *groups, const char *verb, fa_resource res,
+			   const char *ns, const char *name, fa_status *st);
 /* With no policy loaded everything is allowed. On deny fills st with 403 and
  * the apiserver's message, e.g. endpoints "elect-nginx-deploy" is forbidden:
  * User "system:serviceaccount:test-leader-elector:default" cannot get

@@ -59,9 +59,22 @@ wait_until() {
 
 # start_fake_apiserver NAME [flags...]: sets FA_ADDR (host:port as bound)
 # and FA_PID. The server prints its bound address on stdout.
+# With --tokens, --client-ca or --policy the server needs an --admin-token;
+# one is added (FA_ADMIN_TOKEN) unless the flags give their own.
+FA_ADMIN_TOKEN=${FA_ADMIN_TOKEN:-live-admin-$$}
+fa_auth_flags() {
+  local a auth=0
+  for a in "$@"; do
+    case $a in --admin-token*) return 0 ;; --tokens*|--client-ca*|--policy*) auth=1 ;; esac
+  done
+  [ "$auth" -eq 1 ] && echo "--admin-token=$FA_ADMIN_TOKEN"
+  return 0
+}
+
 start_fake_apiserver() {
   local name=$1; shift
- "$FA_BIN" --listen 127.0.0.1:0 "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+  local extra; extra=$(fa_auth_flags "$@")
+ "$FA_BIN" --listen 127.0.0.1:0 "$@" $extra >"$TMP/$name.out" 2>"$TMP/$name.err" &
   FA_PID=$!
   PIDS+=("$FA_PID")
   wait_until 5000 grep -qsE '127\.0\.0\.1:[0-9]+' "$TMP/$name.out" ||

@@ -36,12 +36,27 @@ fa_need_helper() {
 	[ -x "$FA_LOAD" ] || make -s "$FA_LOAD" >/dev/null 2>&1 || fail "cannot build $FA_LOAD"
 }
 
+# With --tokens, --client-ca or --policy the server needs an --admin-token;
+# fa_start adds one (FA_ADMIN_TOKEN, for the admin calls) unless the flags
+# give their own.
+FA_ADMIN_TOKEN=${FA_ADMIN_TOKEN:-live-admin-$$}
+fa_auth_flags() {
+	local a auth=0
+	for a in "$@"; do
+		case $a in --admin-token*) return 0 ;; --tokens*|--client-ca*|--policy*) auth=1 ;; esac
+	done
+	[ "$auth" -eq 1 ] && echo "--admin-token=$FA_ADMIN_TOKEN"
+	return 0
+}
+
 # fa_start NAME [flags...]
 fa_start() {
 	local name=$1
 	shift
 	: >"$FA_TMP/$name.out"
-	"$FA_BIN" --listen 127.0.0.1:0 "$@" >"$FA_TMP/$name.out" 2>>"$FA_TMP/$name.err" &
+	local extra
+	extra=$(fa_auth_flags "$@")
+	"$FA_BIN" --listen 127.0.0.1:0 "$@" $extra >"$FA_TMP/$name.out" 2>>"$FA_TMP/$name.err" &
 	FA_PID=$!
 	FA_PIDS+=("$FA_PID")
 	local i line=""

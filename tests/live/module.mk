@@ -7,3 +7,9 @@
 LIVE_HELPERS += fa_load
 fa_load_SRCS := tests/live/fa_load.c
 fa_load_LDLIBS := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lpthread
+
+# An LD_PRELOAD disk that loses unsynced writes (test_fa_crash_churn.sh):
+# a shared object, so -shared among its link flags.
+LIVE_HELPERS += syncshim.so
+syncshim.so_SRCS := tests/live/syncshim.c
+syncshim.so_LDLIBS := -shared -ldl

@@ -55,7 +55,11 @@ grep -q '"groups":\["devs","ops","system:authenticated"\]' "$FA_TMP/body" ||
 code=$(curl "${C[@]}" "${AS_ALICE[@]}" -o "$FA_TMP/body" -w '%{http_code}' -X POST \
 	-H 'Content-Type: application/json' "$L" -d '{"metadata":{"name":"tls"},"spec":{"holderIdentity":"alice"}}')
 [ "$code" = 201 ] || fail "create with a client certificate: HTTP $code $(cat "$FA_TMP/body")"
-curl "${C[@]}" -o "$FA_TMP/history" "$U/leaselab/v1/history" || fail "admin history over TLS"
+# the admin API fails closed: nothing without the --admin-token
+code=$(curl "${C[@]}" "${AS_ALICE[@]}" -o /dev/null -w '%{http_code}' "$U/leaselab/v1/history")
+[ "$code" = 401 ] || fail "admin history without the admin token: HTTP $code, want 401"
+curl "${C[@]}" -H "Authorization: Bearer $FA_ADMIN_TOKEN" -o "$FA_TMP/history" "$U/leaselab/v1/history" ||
+	fail "admin history over TLS"
 grep -q '"identity":"alice"' "$FA_TMP/history" || fail "history identity: $(cat "$FA_TMP/history")"
 
 # no certificate, no token: 401 with a Status; the test header does not help

@@ -171,7 +171,7 @@ static void test_policy_matching(void **state)
 		   "# least privilege for the article's sidecar\n"
 		   SA " get,create,update leases,endpoints default\n"
 		   "* get configmaps * cfg-a,cfg-b\n"
-		   "ops * * *\n"
+		   "group:ops * * *\n"
 		   "lister list,watch leases *\n");
 	write_temp(tokens, "t1,alice,ops\n");
 	fa_authz *a = fa_authz_new();
@@ -188,8 +188,16 @@ static void test_policy_matching(void **state)
 	assert_true(fa_authz_allow(a, "bob", "get", FA_RES_CONFIGMAPS, "x", "cfg-b", &st));
 	assert_false(fa_authz_allow(a, "bob", "get", FA_RES_CONFIGMAPS, "x", "cfg-c", &st));
 	assert_false(fa_authz_allow(a, "bob", "get", FA_RES_CONFIGMAPS, "x", NULL, &st));
-	/* A group from the token file is a subject. */
-	assert_true(fa_authz_allow(a, "alice", "delete", FA_RES_LEASES, NULL, NULL, &st));
+	/* A group from the token file is a subject, named group:NAME. */
+	assert_string_equal(fa_authz_token_groups(a, "t1"), "ops");
+	assert_null(fa_authz_token_groups(a, "t2"));
+	assert_true(fa_authz_allow_groups(a, "alice", fa_authz_token_groups(a, "t1"),
+					  "delete", FA_RES_LEASES, NULL, NULL, &st));
+	/* users and groups are separate: neither the user "ops" nor a bare
+	 * user rule matches by group */
+	assert_false(fa_authz_allow(a, "ops", "delete", FA_RES_LEASES, "default", "x", &st));
+	assert_false(fa_authz_allow_groups(a, "alice", "lister", "list", FA_RES_LEASES,
+					   NULL, NULL, &st));
 	assert_false(fa_authz_allow(a, "carol", "delete", FA_RES_LEASES, "default",
 				    "x", &st));
 	/* Cluster scope needs "*" namespaces. */

@@ -38,8 +38,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (strncmp(path, "/tmp/", 5) == 0) /* never the /dev/full of one test */
+	if (strncmp(path, "/tmp/", 5) == 0) { /* never the /dev/full of one test */
+		char lock[300];
+		snprintf(lock, sizeof(lock), "%s.lock", path);
 		unlink(path);
+		unlink(lock);
+	}
 	return 0;
 }
 
@@ -166,6 +170,91 @@ static void test_torn_last_line_is_dropped(void **state)
 	assert_int_equal(count_lines(), 2);
 }
 
+/* A file cut short is not silent: the bytes dropped are counted. */
+static void test_torn_tail_reports_bytes_dropped(void **state)
+{
+	(void)state;
+	world w;
+	char err[512];
+	size_t replayed;
+	assert_true(open_world(&w, err, sizeof(err), &replayed));
+	assert_int_equal(fahttp_journal_dropped_bytes(w.j), 0);
+	assert_int_equal(call(&w, "POST", LEASES, "{\"metadata\":{\"name\":\"a\"}}", NULL, 0),
+			 201);
+	assert_int_equal(call(&w, "POST", LEASES, "{\"metadata\":{\"name\":\"b\"}}", NULL, 0),
+			 201);
+	close_world(&w);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fclose(f);
+	/* cut in the middle of the second line */
+	long first = 0;
+	f = fopen(path, "r");
+	for (int c; (c = fgetc(f)) != EOF && c != '\n';)
+		first++;
+	fclose(f);
+	long cut = first + 1 + (size - first - 1) / 2;
+	assert_int_equal(truncate(path, cut), 0);
+	assert_true(open_world(&w, err, sizeof(err), &replayed));
+	assert_int_equal(replayed, 1);
+	assert_int_equal(fahttp_journal_dropped_bytes(w.j), (size_t)(cut - first - 1));
+	close_world(&w);
+}
+
+/* Two servers on one journal: the second is refused, naming the first. */
+static void test_second_opener_is_refused_naming_the_pid(void **state)
+{
+	(void)state;
+	world a, b;
+	char err[512], want[64];
+	assert_true(open_world(&a, err, sizeof(err), NULL));
+	assert_false(open_world(&b, err, sizeof(err), NULL));
+	snprintf(want, sizeof(want), "(pid %d holds", (int)getpid());
+	if (strstr(err, "in use by another fake-apiserver") == NULL || strstr(err, want) == NULL)
+		fail_msg("error: %s", err);
+	close_world(&a);
+	/* released on close */
+	assert_true(open_world(&b, err, sizeof(err), NULL));
+	close_world(&b);
+}
+
+static const char *uid_of(const char *json, char *out, size_t cap)
+{
+	const char *p = strstr(json, "\"uid\":\"");
+	assert_non_null(p);
+	p += 7;
+	size_t n = strcspn(p, "\"");
+	snprintf(out, cap, "%.*s", (int)n, p);
+	return out;
+}
+
+/* UIDs and generated names are never drawn again after a restart with the
+ * same seed (they used to restart from --seed and repeat). */
+static void test_uids_unique_across_restarts(void **state)
+{
+	(void)state;
+	world w;
+	char err[512], body[2048], uids[8][64], names[8][64];
+	for (int i = 0; i < 8; i++) {
+		assert_true(open_world(&w, err, sizeof(err), NULL));
+		assert_int_equal(call(&w, "POST", LEASES,
+				      "{\"metadata\":{\"generateName\":\"g-\"}}", body,
+				      sizeof(body)),
+				 201);
+		uid_of(body, uids[i], sizeof(uids[i]));
+		const char *n = strstr(body, "\"name\":\"");
+		assert_non_null(n);
+		snprintf(names[i], sizeof(names[i]), "%.*s", (int)strcspn(n + 8, "\""), n + 8);
+		for (int k = 0; k < i; k++) {
+			assert_string_not_equal(uids[i], uids[k]);
+			assert_string_not_equal(names[i], names[k]);
+		}
+		close_world(&w);
+	}
+}
+
 static void test_corrupt_middle_line_names_it(void **state)
 {
 	(void)state;
@@ -286,6 +375,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_writes_survive_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_last_line_is_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_middle_line_names_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_tail_reports_bytes_dropped, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_second_opener_is_refused_naming_the_pid,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_uids_unique_across_restarts, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_compaction_keeps_state_and_revision, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unpersistable_write_is_500_and_rolled_back,

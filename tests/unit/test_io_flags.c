@@ -276,6 +276,18 @@ static void test_bad_flags_name_the_flag(void **state)
 		{{"--election=e", "--renew-deadline"}, "flag needs an argument: --renew-deadline"},
 		{{"--election=e", "stray"}, "unexpected argument \"stray\""},
 		{{"--election=e", "--election-namespace="}, "--election-namespace cannot be empty"},
+		/* issue 14: names the apiserver would refuse forever, and a flag
+		 * that swallowed the next one */
+		{{"--election=MyLock"}, "--election=\"MyLock\": not a valid lock name: a DNS subdomain"},
+		{{"--election=a..b"}, "not a valid lock name"},
+		{{"--election=-a"}, "not a valid lock name"},
+		{{"--election=e", "--election-namespace=../../x"},
+		 "--election-namespace=\"../../x\": not a valid namespace: a DNS label"},
+		{{"--election=e", "--election-namespace=a.b"}, "not a valid namespace"},
+		{{"--election", "--id=x"},
+		 "flag needs an argument: --election (the next argument, \"--id=x\", is a flag"},
+		{{"--election=e", "--election-namespace", "--http=127.0.0.1:1"},
+		 "flag needs an argument: --election-namespace"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

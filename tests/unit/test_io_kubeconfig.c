@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -296,6 +297,28 @@ static void test_json_kubeconfig(void **state)
 	assert_string_equal(f->kc.server, "https://j:1");
 	assert_string_equal(f->kc.token, "jt");
 	assert_null(f->kc.namespace);
+}
+
+/* issue 14: a deeply nested kubeconfig used to take libyaml minutes. */
+static void test_deep_nesting_is_refused_at_once(void **state)
+{
+	fx *f = *state;
+	size_t depth = 100000;
+	char *y = malloc(2 * depth + 32);
+	size_t n = (size_t)sprintf(y, "clusters: ");
+	memset(y + n, '[', depth);
+	memset(y + n + depth, ']', depth);
+	y[n + 2 * depth] = '\n';
+	y[n + 2 * depth + 1] = '\0';
+	write_file(f, "deep", y);
+	free(y);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(load_one(f, "deep", NULL), LE_EPARSE);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_contains(f->err, "deep:1:");
+	assert_contains(f->err, "nested more than 64 levels deep (the limit for a kubeconfig)");
+	assert_true(t1.tv_sec - t0.tv_sec < 3);
 }
 
 static const char two_contexts[] =
@@ -706,6 +729,7 @@ int main(void)
 		T(test_server_without_scheme_gets_https),
 		T(test_basic_auth),
 		T(test_json_kubeconfig),
+		T(test_deep_nesting_is_refused_at_once),
 		T(test_current_context_and_override),
 		T(test_anonymous_context_without_user),
 		T(test_kubeconfig_list_first_file_wins),
