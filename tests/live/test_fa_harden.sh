@@ -11,11 +11,12 @@ command -v python3 >/dev/null || fail "python3 is needed for the abuse clients"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
-# expect_refusal "TEXT" FLAGS...: exit 3, TEXT on stderr
+# expect_refusal "TEXT" FLAGS...: exit 3, TEXT on stderr. A server that
+# starts instead of refusing is stopped after 5 s (exit 124: a failure).
 expect_refusal() {
 	local want=$1
 	shift
-	"$FA_BIN" --listen 127.0.0.1:0 "$@" >"$FA_TMP/r.out" 2>"$FA_TMP/r.err"
+	timeout 5 "$FA_BIN" --listen 127.0.0.1:0 "$@" >"$FA_TMP/r.out" 2>"$FA_TMP/r.err"
 	local rc=$?
 	[ "$rc" -eq 3 ] || fail "fake-apiserver $*: exit $rc, want 3 ($(cat "$FA_TMP/r.err"))"
 	grep -qF -- "$want" "$FA_TMP/r.err" || fail "fake-apiserver $*: want \"$want\" in: $(cat "$FA_TMP/r.err")"
