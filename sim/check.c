@@ -1365,6 +1365,44 @@ static int judge_work(checker *c)
 	return LE_OK;
 }
 
+/* ---- liveness-probe restarts ------------------------------------------------ */
+
+static int collect_probe_restarts(checker *c)
+{
+	const sim_history *h = c->h;
+	size_t n = 0;
+	for (size_t i = 0; i < h->n; i++)
+		n += h->ev[i].kind == SIM_EV_PROBE_RESTART;
+	if (!n)
+		return LE_OK;
+	sim_probe_restart *v = calloc(n, sizeof *v);
+	if (!v)
+		return LE_ENOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		const sim_event *e = &h->ev[i];
+		if (e->kind != SIM_EV_PROBE_RESTART)
+			continue;
+		sim_probe_restart *p = &v[k++];
+		*p = (sim_probe_restart){e->pod, e->t_ns, e->probe_failures,
+					 false, -1, -1};
+		for (size_t a = 0; a < c->nacting; a++)
+			if (c->acting[a].pod == e->pod &&
+			    c->acting[a].start_ns < e->t_ns &&
+			    c->acting[a].end_ns >= e->t_ns)
+				p->was_acting = true;
+		for (size_t j = 0; j < i; j++)
+			if (h->ev[j].kind == SIM_EV_FAULT_START &&
+			    h->ev[j].pod == e->pod) {
+				p->fault = h->ev[j].fault;
+				p->fault_ns = h->ev[j].t_ns;
+			}
+	}
+	c->r->probe_restarts = v;
+	c->r->nprobe_restarts = n;
+	return LE_OK;
+}
+
 int sim_check(const sim_scenario *sc, const sim_history *h, sim_check_result *out)
 {
 	memset(out, 0, sizeof *out);
@@ -1396,6 +1434,8 @@ int sim_check(const sim_scenario *sc, const sim_history *h, sim_check_result *ou
 		rc = check_stability(&c);
 	if (!rc)
 		rc = check_leaderless(&c);
+	if (!rc)
+		rc = collect_probe_restarts(&c);
 	for (size_t i = 0; c.stale && i < h->n; i++)
 		out->stale_writes += c.stale[i];
 	if (!rc && c.nacting) {
@@ -1432,6 +1472,9 @@ void sim_check_result_free(sim_check_result *r)
 	free(r->failovers);
 	free(r->violations);
 	free(r->leading);
+	free(r->probe_restarts);
+	r->probe_restarts = NULL;
+	r->nprobe_restarts = 0;
 	r->leading = NULL;
 	r->nleading = 0;
 	r->overlaps = NULL;

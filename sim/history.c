@@ -31,6 +31,7 @@ static const char *const kind_names[] = {
 	[SIM_EV_CUT] = "cut",
 	[SIM_EV_UNCUT] = "uncut",
 	[SIM_EV_WORK] = "work",
+	[SIM_EV_PROBE_RESTART] = "probe-restart",
 };
 
 const char *sim_ev_kind_name(sim_ev_kind k)
@@ -253,6 +254,11 @@ static void write_pod_spec(const sim_pod_spec *p, FILE *out)
 	put_i64(out, "replacement_start_ns", p->replacement_start_ns);
 	put_i64(out, "work_period_ns", p->work_period_ns);
 	put_i64(out, "stop_delay_ns", p->stop_delay_ns);
+	if (p->probe_period_ns) {
+		put_i64(out, "probe_period_ns", p->probe_period_ns);
+		put_i64(out, "probe_failure_threshold", p->probe_failure_threshold);
+		put_i64(out, "healthz_tolerance_ns", p->healthz_tolerance_ns);
+	}
 	fputc('}', out);
 }
 
@@ -358,6 +364,9 @@ static void write_kind_fields(const sim_event *e, FILE *out)
 		break;
 	case SIM_EV_POD_SIGTERM:
 		put_i64(out, "grace_period_ns", e->grace_period_ns);
+		break;
+	case SIM_EV_PROBE_RESTART:
+		put_i64(out, "probe_failures", e->probe_failures);
 		break;
 	case SIM_EV_STARTED_LEADING:
 		put_i64(out, "term", e->term);

@@ -538,7 +538,12 @@ static int j_pod_spec(jctx *c, const cJSON *o, sim_pod_spec *p)
 	    (rc = j_i64(c, o, "replacement_start_ns", 0, EXACT_MAX,
 			&p->replacement_start_ns)) ||
 	    (rc = j_i64(c, o, "work_period_ns", 0, EXACT_MAX, &p->work_period_ns)) ||
-	    (rc = j_i64(c, o, "stop_delay_ns", 0, EXACT_MAX, &p->stop_delay_ns)))
+	    (rc = j_i64(c, o, "stop_delay_ns", 0, EXACT_MAX, &p->stop_delay_ns)) ||
+	    (rc = j_i64(c, o, "probe_period_ns", 0, EXACT_MAX, &p->probe_period_ns)) ||
+	    (rc = j_i64(c, o, "probe_failure_threshold", 0, 1000,
+			&p->probe_failure_threshold)) ||
+	    (rc = j_i64(c, o, "healthz_tolerance_ns", 0, EXACT_MAX,
+			&p->healthz_tolerance_ns)))
 		return rc;
 	p->clock_rate_ppm = (int32_t)ppm;
 	return LE_OK;
@@ -872,6 +877,8 @@ static int read_event(reader *r, const jline *l, sim_history *h, sim_event *e)
 	if ((rc = get_bool(r, l, "was_leader", &e->was_leader)) ||
 	    (rc = get_i64(r, l, "grace_period_ns", false, 0, 0, INT64_MAX,
 			  &e->grace_period_ns)) ||
+	    (rc = get_i64(r, l, "probe_failures", false, 0, 0, INT64_MAX,
+			  &e->probe_failures)) ||
 	    (rc = get_i64(r, l, "term", false, 0, 0, INT64_MAX, &e->term)) ||
 	    (rc = get_i64(r, l, "token", false, 0, INT64_MIN, INT64_MAX, &e->token)) ||
 	    (rc = get_i64(r, l, "transitions", false, 0, INT64_MIN, INT64_MAX,

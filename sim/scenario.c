@@ -342,8 +342,32 @@ static int election_validate(sy_ctx *c, const elect_in *e,
 static const char *const pod_keys[] = {
 	"name",        "identity",      "replicas",         "start",
 	"clock",       "election",      "gracePeriod",      "ignoreSigterm",
-	"replacementStart", "workPeriod", "stopDelay",      NULL};
+	"replacementStart", "workPeriod", "stopDelay",      "livenessProbe",
+	NULL};
 static const char *const clock_keys[] = {"offset", "rate", NULL};
+static const char *const probe_keys[] = {"period", "failureThreshold",
+					 "healthzTolerance", NULL};
+
+/* livenessProbe: {period: 10s, failureThreshold: 3, healthzTolerance: 20s} */
+static int parse_probe(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
+		       const char *path, sim_pod_spec *p)
+{
+	sy_map m;
+	int rc;
+	if ((rc = sy_map_open(c, d, &m, n, path, probe_keys)) < 0 ||
+	    (rc = sy_require(&m, "period", "the probe's period")) < 0 ||
+	    (rc = sy_get_dur(&m, "period", SY_DUR_POSITIVE,
+			     &p->probe_period_ns)) < 0)
+		return rc;
+	p->probe_failure_threshold = 3;
+	p->healthz_tolerance_ns = 20 * LE_NS_PER_S;
+	if ((rc = sy_get_int(&m, "failureThreshold", 1, 1000,
+			     &p->probe_failure_threshold)) < 0 ||
+	    (rc = sy_get_dur(&m, "healthzTolerance", SY_DUR_ZERO_OK,
+			     &p->healthz_tolerance_ns)) < 0)
+		return rc;
+	return LE_OK;
+}
 
 typedef struct parse_state {
 	sy_ctx *c;
@@ -474,6 +498,12 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 			     &p.work_period_ns)) < 0 ||
 	    (rc = sy_get_dur(&m, "stopDelay", SY_DUR_ZERO_OK, &p.stop_delay_ns)) < 0)
 		return rc;
+	if (sy_get(&m, "livenessProbe")) {
+		sy_key_path(&m, "livenessProbe", kpath, sizeof kpath);
+		if ((rc = parse_probe(c, ps->doc, sy_get(&m, "livenessProbe"),
+				      kpath, &p)) < 0)
+			return rc;
+	}
 
 	if (sy_get(&m, "election")) {
 		sy_key_path(&m, "election", kpath, sizeof kpath);

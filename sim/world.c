@@ -456,9 +456,13 @@ void sim__node_start(sim_world *w, sim_node *n)
 	n->state = NODE_RUNNING;
 	n->paused = false;
 	n->acting = false;
+	n->probe_fails = 0;
 	sim_event e = sim_event_make(w->now, SIM_EV_POD_START, n->pod);
 	e.restarts = n->restarts;
 	sim__record(w, &e);
+	if (n->ps->probe_period_ns > 0)
+		sim__push(w, w->now + n->ps->probe_period_ns, EV_PROBE,
+			  (uint32_t)n->pod, n->inc);
 	check_input(w, n, le_elector_start(n->e, node_time(n, w->now), draw(n)),
 		    "start");
 	drain(w, n);
@@ -561,6 +565,30 @@ static void on_timer(sim_world *w, sim_node *n, uint64_t gen)
 		    "a timer");
 	drain(w, n);
 	sim__arm(w, n);
+}
+
+/* The kubelet's liveness probe (sim_pod_spec.probe_period_ns): the healthz
+ * check on the pod's own monotonic clock; a stopped process does not
+ * answer. At the threshold the container is killed and started again. */
+static void on_probe(sim_world *w, sim_node *n, uint64_t inc)
+{
+	if (inc != n->inc || !sim__alive(n) || !n->e)
+		return;
+	bool ok = !n->paused &&
+		  le_elector_check(n->e, sim_clock_mono_ns(&n->clock, w->now),
+				   n->ps->healthz_tolerance_ns, NULL, 0) == LE_OK;
+	n->probe_fails = ok ? 0 : n->probe_fails + 1;
+	if (n->probe_fails < n->ps->probe_failure_threshold) {
+		sim__push(w, w->now + n->ps->probe_period_ns, EV_PROBE,
+			  (uint32_t)n->pod, n->inc);
+		return;
+	}
+	sim_event e = sim_event_make(w->now, SIM_EV_PROBE_RESTART, n->pod);
+	e.probe_failures = n->probe_fails;
+	sim__record(w, &e);
+	sim__node_kill(w, n, -1);
+	if (!n->deleted)
+		sim__node_start(w, n);
 }
 
 /* ---- pause and resume -------------------------------------------------------- */
@@ -782,6 +810,9 @@ void sim__node_event(sim_world *w, const sim_heap_ev *ev)
 		break;
 	case EV_WORK:
 		on_work(w, n, ev->arg);
+		break;
+	case EV_PROBE:
+		on_probe(w, n, ev->arg);
 		break;
 	case EV_REPLACE:
 		on_replace(w, n, (int32_t)ev->arg);

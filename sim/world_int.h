@@ -24,6 +24,7 @@ enum ev_kind {
 	EV_ACTING_END,    /* node; arg = incarnation << 32 | term */
 	EV_WORK,          /* node; arg = incarnation << 32 | term */
 	EV_REPLACE,       /* node = the pod replaced; arg = fault index */
+	EV_PROBE,         /* node; arg = incarnation: the kubelet probes */
 };
 
 typedef enum node_state {
@@ -50,6 +51,7 @@ typedef struct sim_node {
 	bool deleted;   /* SIGTERM sent by a delete: never restarted */
 	uint32_t inc;   /* incarnation */
 	int32_t restarts;
+	int64_t probe_fails; /* liveness probe failures in a row */
 	/* timer: one live heap entry at timer_at for the core's deadline */
 	uint32_t timer_gen;
 	int64_t timer_at;

@@ -82,6 +82,16 @@ typedef struct sim_pod_spec {
 	/* How long user code takes to notice the leader context ended (the
 	 * pod keeps acting as leader that long after STOPPED_LEADING). */
 	int64_t stop_delay_ns;
+	/* The kubelet's liveness probe on the healthz check (election-spec.md
+	 * 2.7, kubernetes#70819 / PR #70971): every probe_period_ns (true
+	 * time, the kubelet's) it runs le_elector_check with
+	 * healthz_tolerance_ns; a paused process does not answer, which
+	 * fails too. After probe_failure_threshold failures in a row the
+	 * container is killed (the process is wedged: modelled as kill -9)
+	 * and restarted at once with the same identity. 0 = no probe. */
+	int64_t probe_period_ns;
+	int64_t probe_failure_threshold; /* default 3 (the kubelet's) */
+	int64_t healthz_tolerance_ns;    /* default 20 s (kube-controller-manager) */
 } sim_pod_spec;
 
 typedef enum sim_action {
@@ -227,6 +237,9 @@ typedef enum sim_ev_kind {
 				    direction, partition */
 	SIM_EV_UNCUT,
 	SIM_EV_WORK,             /* guarded write with fencing token `token` */
+	SIM_EV_PROBE_RESTART,    /* the liveness probe failed probe_failures
+				    times in a row: the kubelet kills the
+				    container (pod-death, pod-start follow) */
 	SIM_EV_KIND_COUNT
 } sim_ev_kind;
 
@@ -252,6 +265,8 @@ typedef struct sim_event {
 	bool was_leader;
 	/* pod-sigterm */
 	int64_t grace_period_ns;
+	/* probe-restart: consecutive failed probes */
+	int64_t probe_failures;
 	/* started-leading, acting-end: the pod's leadership term, from 1 */
 	int64_t term;
 	/* started-leading, work: fencing token (the lease's transitions when
@@ -382,6 +397,19 @@ typedef struct sim_lead_interval {
 	int64_t start_ns, end_ns;
 } sim_lead_interval;
 
+/* A liveness-probe restart (probe-restart event), with what the checker
+ * makes of it: whether the pod was acting as leader until then, and how
+ * long after the last fault that hit it (the failover as a cluster with
+ * the probe sees it: the wedged leader stops acting only now). */
+typedef struct sim_probe_restart {
+	int32_t pod;
+	int64_t t_ns;
+	int64_t failures;            /* failed probes in a row */
+	bool was_acting;
+	int32_t fault;               /* last fault that hit the pod, -1 = none */
+	int64_t fault_ns;            /* when it started (-1 = none) */
+} sim_probe_restart;
+
 typedef struct sim_check_result {
 	int exit_code;               /* sim_exit, after expectations */
 	bool expectations_met;
@@ -395,6 +423,7 @@ typedef struct sim_check_result {
 	char verdict[256];           /* one line: "PASS ...", "SAFETY VIOLATED ..." */
 	sim_lead_interval *leading;  /* sorted by start */
 	size_t nleading;
+	sim_probe_restart *probe_restarts; size_t nprobe_restarts;
 } sim_check_result;
 
 /* Check a history against the scenario's invariants and expectations.
