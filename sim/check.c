@@ -36,6 +36,7 @@
  * a takeover (failover) nor a change of leader (stability); it is reported
  * once, as a safety overlap naming the shared identity.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1203,6 +1204,42 @@ static int check_stability(checker *c)
 	return rc;
 }
 
+/* The stability bound (expect.stability.maxChangesPerHour): every term
+ * after the first is a change of leadership (another pod took over, or the
+ * same one re-acquired after losing it: either way the leader-only work
+ * stopped and started again), faults or not; more than the bound inside any
+ * window of one hour is a violation, reported once at the change that
+ * exceeded it. */
+static int check_change_rate(checker *c)
+{
+	int64_t max = c->sc->expect.max_changes_per_hour;
+	if (max <= 0)
+		return LE_OK;
+	int64_t *t = malloc((c->nterms ? c->nterms : 1) * sizeof *t);
+	if (!t)
+		return LE_ENOMEM;
+	size_t n = 0;
+	for (size_t i = 1; i < c->nterms; i++)
+		if (!joins_same_holder(c, i))
+			t[n++] = c->terms[i].start_ns;
+	int rc = LE_OK;
+	const int64_t hour = INT64_C(3600) * LE_NS_PER_S;
+	for (size_t j = 0, i = 0; j < n; j++) {
+		while (t[j] - t[i] >= hour)
+			i++;
+		if ((int64_t)(j - i + 1) > max) {
+			rc = add_violation(c, SIM_INV_STABILITY, t[j],
+					   "%zu changes of leadership within an hour "
+					   "(%.3f s to %.3f s; at most %" PRId64
+					   " per hour); %zu in the whole run",
+					   j - i + 1, secs(t[i]), secs(t[j]), max, n);
+			break;
+		}
+	}
+	free(t);
+	return rc;
+}
+
 /* Gaps in the union of acting intervals from the first acquisition on. */
 static int check_leaderless(checker *c)
 {
@@ -1432,6 +1469,8 @@ int sim_check(const sim_scenario *sc, const sim_history *h, sim_check_result *ou
 		rc = check_liveness(&c);
 	if (!rc)
 		rc = check_stability(&c);
+	if (!rc)
+		rc = check_change_rate(&c);
 	if (!rc)
 		rc = check_leaderless(&c);
 	if (!rc)

@@ -221,6 +221,8 @@ static void write_expect(const sim_expect *x, FILE *out)
 	fprintf(out, ",\"violation\":\"%s\"", sim_invariant_name(x->violation));
 	put_bool(out, "check_stability", x->check_stability);
 	put_bool(out, "check_liveness", x->check_liveness);
+	if (x->max_changes_per_hour)
+		put_i64(out, "max_changes_per_hour", x->max_changes_per_hour);
 	fputc('}', out);
 }
 

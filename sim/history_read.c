@@ -610,7 +610,9 @@ static int j_expect(jctx *c, const cJSON *o, sim_expect *x)
 	    (rc = j_bool(&sub, o, "expect_violation", &x->expect_violation)) ||
 	    (rc = j_str(&sub, o, "violation", inv, sizeof inv)) ||
 	    (rc = j_bool(&sub, o, "check_stability", &x->check_stability)) ||
-	    (rc = j_bool(&sub, o, "check_liveness", &x->check_liveness)))
+	    (rc = j_bool(&sub, o, "check_liveness", &x->check_liveness)) ||
+	    (rc = j_i64(&sub, o, "max_changes_per_hour", 0, 1000000,
+			&x->max_changes_per_hour)))
 		return rc;
 	x->max_leaders = (int)maxl;
 	x->violation = SIM_INV_NONE;

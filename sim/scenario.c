@@ -1168,8 +1168,23 @@ static int parse_expect(parse_state *ps, yaml_node_t *n)
 	for (int i = 0; i < SIM_INV_COUNT; i++)
 		invariants[i] = sim_invariant_name((sim_invariant)i);
 	invariants[SIM_INV_COUNT] = NULL;
-	if ((rc = sy_get_bool(&m, "stability", &e->check_stability)) < 0 ||
-	    (rc = sy_get_enum(&m, "violation", invariants, &inv)) < 0)
+	/* stability: true | false | {maxChangesPerHour: N} */
+	yaml_node_t *st = sy_get(&m, "stability");
+	if (st && st->type == YAML_MAPPING_NODE) {
+		static const char *const skeys[] = {"maxChangesPerHour", NULL};
+		char kpath[SY_PATH_MAX];
+		sy_map sm;
+		sy_key_path(&m, "stability", kpath, sizeof kpath);
+		if ((rc = sy_map_open(ps->c, ps->doc, &sm, st, kpath, skeys)) < 0 ||
+		    (rc = sy_require(&sm, "maxChangesPerHour",
+				     "a number of leader changes")) < 0 ||
+		    (rc = sy_get_int(&sm, "maxChangesPerHour", 1, 1000000,
+				     &e->max_changes_per_hour)) < 0)
+			return rc;
+	} else if ((rc = sy_get_bool(&m, "stability", &e->check_stability)) < 0) {
+		return rc;
+	}
+	if ((rc = sy_get_enum(&m, "violation", invariants, &inv)) < 0)
 		return rc;
 	if (rc) {
 		e->expect_violation = true;

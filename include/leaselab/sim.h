@@ -179,6 +179,10 @@ typedef struct sim_expect {
 	bool expect_violation;         /* the scenario must find a bug */
 	sim_invariant violation;       /* which one (SIM_INV_NONE = any) */
 	bool check_stability;          /* default true */
+	/* At most this many changes of leader in any hour of the run,
+	 * faults or not (kubernetes#108380: flapping under an overloaded
+	 * apiserver); 0 = not checked. */
+	int64_t max_changes_per_hour;
 	bool check_liveness;           /* default true */
 } sim_expect;
 

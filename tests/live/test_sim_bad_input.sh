@@ -45,6 +45,13 @@ pods:
   - name: pod-a
     livenessProbe: {period: 10s, failures: 3}
 '
+w stability-zero 'name: x
+duration: 60s
+pods:
+  - name: pod-a
+expect:
+  stability: {maxChangesPerHour: 0}
+'
 w selector-matches-nothing "$good"'faults:
   - action: pod-kill
     at: 10s
