@@ -343,7 +343,8 @@ static const char *const pod_keys[] = {
 	"name",        "identity",      "replicas",         "start",
 	"clock",       "election",      "gracePeriod",      "ignoreSigterm",
 	"replacementStart", "workPeriod", "stopDelay",      "livenessProbe",
-	NULL};
+	"onLost",      NULL};
+static const char *const on_lost_names[] = {"exit", "rejoin", NULL};
 static const char *const clock_keys[] = {"offset", "rate", NULL};
 static const char *const probe_keys[] = {"period", "failureThreshold",
 					 "healthzTolerance", NULL};
@@ -498,6 +499,10 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 			     &p.work_period_ns)) < 0 ||
 	    (rc = sy_get_dur(&m, "stopDelay", SY_DUR_ZERO_OK, &p.stop_delay_ns)) < 0)
 		return rc;
+	int on_lost = 0;
+	if ((rc = sy_get_enum(&m, "onLost", on_lost_names, &on_lost)) < 0)
+		return rc;
+	p.rejoin_on_loss = on_lost == 1;
 	if (sy_get(&m, "livenessProbe")) {
 		sy_key_path(&m, "livenessProbe", kpath, sizeof kpath);
 		if ((rc = parse_probe(c, ps->doc, sy_get(&m, "livenessProbe"),

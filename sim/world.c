@@ -157,6 +157,7 @@ static void send_request(sim_world *w, sim_node *n, const le_request *req)
 	sim_req *r = w->reqs[i];
 	r->node = (uint32_t)n->pod;
 	r->inc = n->inc;
+	r->core = n->core;
 	r->req = *req;
 	sim_leg leg;
 	sim_net_leg(w->sc, n->netf, n->nnetf, SIM_DIR_TO, &w->sc->latency_to,
@@ -178,7 +179,8 @@ static void response_leg(sim_world *w, uint32_t i)
 {
 	sim_req *r = w->reqs[i];
 	sim_node *n = w->nodes[r->node];
-	if (n->inc != r->inc || !sim__alive(n)) { /* nobody is listening any more */
+	if (n->inc != r->inc || n->core != r->core || !sim__alive(n)) {
+		/* nobody is listening any more */
 		req_free(w, i);
 		return;
 	}
@@ -277,7 +279,7 @@ static void on_deliver(sim_world *w, uint32_t i)
 {
 	sim_req *r = w->reqs[i];
 	sim_node *n = w->nodes[r->node];
-	if (n->inc != r->inc || !sim__alive(n)) {
+	if (n->inc != r->inc || n->core != r->core || !sim__alive(n)) {
 		req_free(w, i);
 		return;
 	}
@@ -396,8 +398,38 @@ static void clear_process(sim_world *w, sim_node *n)
 	n->npend = 0;
 }
 
+static void fill_config(const sim_node *n, le_config *c);
+
+/* KEP-5366 "rejoin without exit": the process stays, a new core runs the
+ * election again at once; the lost term's user code is not cut short. */
+static bool node_rejoin(sim_world *w, sim_node *n)
+{
+	if (!n->ps->rejoin_on_loss || n->deleted || n->state != NODE_RUNNING)
+		return false;
+	le_config c;
+	fill_config(n, &c);
+	char err[LE_ERRMSG_MAX];
+	le_elector *e = le_elector_new(&c, err, sizeof err);
+	if (!e) {
+		sim__fail(w, LE_EINVAL, "pod %s: cannot rejoin: %s", n->name, err);
+		return true;
+	}
+	le_elector_free(n->e);
+	n->e = e;
+	n->core++; /* answers to the old core's requests are dropped */
+	n->timer_gen++;
+	n->timer_at = n->timer_want = NO_TIME;
+	check_input(w, n, le_elector_start(n->e, node_time(n, w->now), draw(n)),
+		    "rejoin");
+	drain(w, n);
+	sim__arm(w, n);
+	return true;
+}
+
 static void node_exit(sim_world *w, sim_node *n)
 {
+	if (node_rejoin(w, n))
+		return;
 	acting_end(w, n);
 	sim__note(w, SIM_EV_POD_EXIT, n->pod, -1);
 	bool restart = !n->deleted;

@@ -50,6 +50,7 @@ typedef struct sim_node {
 	bool paused;
 	bool deleted;   /* SIGTERM sent by a delete: never restarted */
 	uint32_t inc;   /* incarnation */
+	uint32_t core;  /* elector generation within the process (rejoin) */
 	int32_t restarts;
 	int64_t probe_fails; /* liveness probe failures in a row */
 	/* timer: one live heap entry at timer_at for the core's deadline */
@@ -77,7 +78,7 @@ typedef struct sim_node {
 
 /* A request in flight, from SEND to its response's delivery (or loss). */
 typedef struct sim_req {
-	uint32_t node, inc;
+	uint32_t node, inc, core;
 	uint32_t next_free;
 	le_request req;
 	fa_decision dec;

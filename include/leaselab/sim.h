@@ -92,6 +92,12 @@ typedef struct sim_pod_spec {
 	int64_t probe_period_ns;
 	int64_t probe_failure_threshold; /* default 3 (the kubelet's) */
 	int64_t healthz_tolerance_ns;    /* default 20 s (kube-controller-manager) */
+	/* When the core ends by itself after losing the lease (client-go: Run
+	 * returns), the process does not exit but runs a new election at
+	 * once (KEP-5366 "rejoin without exit"); the lost term's user code
+	 * keeps acting until it notices (stop_delay_ns), not cut by an exit.
+	 * false = exit, restarted after the crash-loop back-off. */
+	bool rejoin_on_loss;
 } sim_pod_spec;
 
 typedef enum sim_action {
