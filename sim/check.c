@@ -1064,6 +1064,24 @@ static int check_lease_write(checker *c, const sim_event *e, lease_prev *p)
  * history records commits, not sends, so a commit is flagged only when it
  * lands later after the death than any request can travel and commit
  * (inflight bound); with unbounded latency nothing is flagged. */
+/* The lease a pod's writes go to: the first scenario pod whose lock is the
+ * same (kind, namespace, name); sc->npods when the pod has no spec. */
+static size_t lease_of(const checker *c, int32_t pod)
+{
+	const sim_pod_spec *ps = pod_spec(c, pod);
+	if (!ps)
+		return c->sc->npods;
+	const sim_election *a = &ps->election;
+	for (size_t k = 0; k < c->sc->npods; k++) {
+		const sim_election *b = &c->sc->pods[k].election;
+		if (a->lock_kind == b->lock_kind &&
+		    strcmp(a->lock_namespace, b->lock_namespace) == 0 &&
+		    strcmp(a->lock_name, b->lock_name) == 0)
+			return k;
+	}
+	return c->sc->npods;
+}
+
 static int check_lease_history(checker *c)
 {
 	const sim_history *h = c->h;
@@ -1072,7 +1090,16 @@ static int check_lease_history(checker *c)
 		return LE_ENOMEM;
 	for (size_t p = 0; p < h->npods; p++)
 		dead_since[p] = -1;
-	lease_prev prev = { .holder = -1 };
+	/* One history per lease: pods whose specs name the same lock (kind,
+	 * namespace, name) share one; two lease names are two leases. */
+	size_t ns = c->sc->npods + 1;
+	lease_prev *prev = malloc(ns * sizeof *prev);
+	if (!prev) {
+		free(dead_since);
+		return LE_ENOMEM;
+	}
+	for (size_t k = 0; k < ns; k++)
+		prev[k] = (lease_prev){ .holder = -1 };
 	int rc = LE_OK;
 	for (size_t i = 0; i < h->n && !rc; i++) {
 		const sim_event *e = &h->ev[i];
@@ -1084,7 +1111,7 @@ static int check_lease_history(checker *c)
 			dead_since[e->pod] = e->t_ns;
 		if (e->kind != SIM_EV_LEASE_WRITE)
 			continue;
-		rc = check_lease_write(c, e, &prev);
+		rc = check_lease_write(c, e, &prev[lease_of(c, e->pod)]);
 		if (!rc && known && dead_since[e->pod] >= 0 &&
 		    e->t_ns > add_sat(dead_since[e->pod], c->b.inflight_ns))
 			rc = add_violation(c, SIM_INV_LEASE_HISTORY, e->t_ns,
@@ -1095,6 +1122,7 @@ static int check_lease_history(checker *c)
 					   secs(c->b.inflight_ns));
 	}
 	free(dead_since);
+	free(prev);
 	return rc;
 }
 
