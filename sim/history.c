@@ -258,6 +258,10 @@ static void write_pod_spec(const sim_pod_spec *p, FILE *out)
 	put_i64(out, "stop_delay_ns", p->stop_delay_ns);
 	if (p->rejoin_on_loss)
 		put_bool(out, "rejoin_on_loss", true);
+	if (p->release_after_drain)
+		put_bool(out, "release_after_drain", true);
+	if (p->wait_for_drain)
+		put_bool(out, "wait_for_drain", true);
 	if (p->probe_period_ns) {
 		put_i64(out, "probe_period_ns", p->probe_period_ns);
 		put_i64(out, "probe_failure_threshold", p->probe_failure_threshold);

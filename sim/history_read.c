@@ -540,6 +540,8 @@ static int j_pod_spec(jctx *c, const cJSON *o, sim_pod_spec *p)
 	    (rc = j_i64(c, o, "work_period_ns", 0, EXACT_MAX, &p->work_period_ns)) ||
 	    (rc = j_i64(c, o, "stop_delay_ns", 0, EXACT_MAX, &p->stop_delay_ns)) ||
 	    (rc = j_bool(c, o, "rejoin_on_loss", &p->rejoin_on_loss)) ||
+	    (rc = j_bool(c, o, "release_after_drain", &p->release_after_drain)) ||
+	    (rc = j_bool(c, o, "wait_for_drain", &p->wait_for_drain)) ||
 	    (rc = j_i64(c, o, "probe_period_ns", 0, EXACT_MAX, &p->probe_period_ns)) ||
 	    (rc = j_i64(c, o, "probe_failure_threshold", 0, 1000,
 			&p->probe_failure_threshold)) ||

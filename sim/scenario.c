@@ -343,7 +343,7 @@ static const char *const pod_keys[] = {
 	"name",        "identity",      "replicas",         "start",
 	"clock",       "election",      "gracePeriod",      "ignoreSigterm",
 	"replacementStart", "workPeriod", "stopDelay",      "livenessProbe",
-	"onLost",      NULL};
+	"onLost",      "releaseAfterDrain", "waitForDrain", NULL};
 static const char *const on_lost_names[] = {"exit", "rejoin", NULL};
 static const char *const clock_keys[] = {"offset", "rate", NULL};
 static const char *const probe_keys[] = {"period", "failureThreshold",
@@ -503,6 +503,9 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 	if ((rc = sy_get_enum(&m, "onLost", on_lost_names, &on_lost)) < 0)
 		return rc;
 	p.rejoin_on_loss = on_lost == 1;
+	if ((rc = sy_get_bool(&m, "releaseAfterDrain", &p.release_after_drain)) < 0 ||
+	    (rc = sy_get_bool(&m, "waitForDrain", &p.wait_for_drain)) < 0)
+		return rc;
 	if (sy_get(&m, "livenessProbe")) {
 		sy_key_path(&m, "livenessProbe", kpath, sizeof kpath);
 		if ((rc = parse_probe(c, ps->doc, sy_get(&m, "livenessProbe"),

@@ -369,6 +369,8 @@ static void on_work(sim_world *w, sim_node *n, uint64_t arg)
 		  (uint32_t)n->pod, arg);
 }
 
+static void node_exit(sim_world *w, sim_node *n);
+
 static void on_acting_end(sim_world *w, sim_node *n, uint64_t arg)
 {
 	if (arg != pack(n->inc, n->term) || !n->acting)
@@ -379,6 +381,17 @@ static void on_acting_end(sim_world *w, sim_node *n, uint64_t arg)
 		return;
 	}
 	acting_end(w, n);
+	if (n->exit_after_drain) {
+		node_exit(w, n);
+		return;
+	}
+	if (n->cancel_after_drain && n->state == NODE_TERMINATING && n->e) {
+		n->cancel_after_drain = false;
+		check_input(w, n, le_elector_cancel(n->e, node_time(n, w->now), draw(n)),
+			    "cancel");
+		drain(w, n);
+		sim__arm(w, n);
+	}
 }
 
 /* ---- the node life cycle ----------------------------------------------------- */
@@ -430,6 +443,12 @@ static void node_exit(sim_world *w, sim_node *n)
 {
 	if (node_rejoin(w, n))
 		return;
+	if (n->ps->wait_for_drain && n->acting && n->ps->stop_delay_ns > 0 &&
+	    !n->exit_after_drain) {
+		n->exit_after_drain = true; /* on_acting_end exits */
+		return;
+	}
+	n->exit_after_drain = false;
 	acting_end(w, n);
 	sim__note(w, SIM_EV_POD_EXIT, n->pod, -1);
 	bool restart = !n->deleted;
@@ -489,6 +508,7 @@ void sim__node_start(sim_world *w, sim_node *n)
 	n->paused = false;
 	n->acting = false;
 	n->probe_fails = 0;
+	n->cancel_after_drain = n->exit_after_drain = false;
 	sim_event e = sim_event_make(w->now, SIM_EV_POD_START, n->pod);
 	e.restarts = n->restarts;
 	sim__record(w, &e);
@@ -507,6 +527,19 @@ static void deliver_sigterm(sim_world *w, sim_node *n)
 	if (n->ps->sigterm_ignored || n->state != NODE_RUNNING)
 		return;
 	n->state = NODE_TERMINATING;
+	if (n->ps->release_after_drain && n->acting) {
+		/* the leader context is cancelled: the code drains, then the
+		 * core is cancelled (and releases) at its acting end */
+		n->cancel_after_drain = true;
+		if (n->ps->stop_delay_ns > 0) {
+			sim__push(w, node_after(w, n, n->ps->stop_delay_ns),
+				  EV_ACTING_END, (uint32_t)n->pod,
+				  pack(n->inc, n->term));
+			return;
+		}
+		acting_end(w, n);
+	}
+	n->cancel_after_drain = false;
 	check_input(w, n, le_elector_cancel(n->e, node_time(n, w->now), draw(n)),
 		    "cancel");
 	drain(w, n);

@@ -53,6 +53,8 @@ typedef struct sim_node {
 	uint32_t core;  /* elector generation within the process (rejoin) */
 	int32_t restarts;
 	int64_t probe_fails; /* liveness probe failures in a row */
+	bool cancel_after_drain; /* SIGTERM seen: cancel the core at acting end */
+	bool exit_after_drain;   /* core done: exit at acting end */
 	/* timer: one live heap entry at timer_at for the core's deadline */
 	uint32_t timer_gen;
 	int64_t timer_at;

@@ -98,6 +98,17 @@ typedef struct sim_pod_spec {
 	 * keeps acting until it notices (stop_delay_ns), not cut by an exit.
 	 * false = exit, restarted after the crash-loop back-off. */
 	bool rejoin_on_loss;
+	/* On SIGTERM the leader's user code drains first (its context is
+	 * cancelled, it takes stop_delay_ns) and only then is the core
+	 * cancelled, so ReleaseOnCancel releases after the drain (client-go#728,
+	 * kubernetes#139991's proposal). false = upstream: cancel at once, the
+	 * release runs while the code still drains. */
+	bool release_after_drain;
+	/* When the core is done, the process waits for its user code to
+	 * finish draining (stop_delay_ns) before it exits, as a manager with
+	 * a graceful shutdown does; false = it exits at once and the code
+	 * dies with it. */
+	bool wait_for_drain;
 } sim_pod_spec;
 
 typedef enum sim_action {
