@@ -321,6 +321,16 @@ static int on_lead_event(checker *c, const sim_event *e, pod_lead *pl)
 		}
 		break;
 	}
+	case SIM_EV_ROGUE_START:
+		/* leader-only work with no term: it acts until it notices
+		 * (ACTING_END, or its stop_delay), like a stopped leader */
+		if (!pl->act_open) {
+			pl->act_open = true;
+			pl->act_start_ns = e->t_ns;
+			pl->stop_pending = true;
+			pl->stop_ns = e->t_ns;
+		}
+		break;
 	case SIM_EV_ACTING_END:
 		if (pl->act_open && pl->stop_pending)
 			rc = close_acting(c, p, pl, e->t_ns, END_ACTING);

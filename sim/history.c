@@ -31,6 +31,7 @@ static const char *const kind_names[] = {
 	[SIM_EV_CUT] = "cut",
 	[SIM_EV_UNCUT] = "uncut",
 	[SIM_EV_WORK] = "work",
+	[SIM_EV_ROGUE_START] = "rogue-start",
 	[SIM_EV_PROBE_RESTART] = "probe-restart",
 };
 
@@ -262,6 +263,8 @@ static void write_pod_spec(const sim_pod_spec *p, FILE *out)
 		put_bool(out, "release_after_drain", true);
 	if (p->wait_for_drain)
 		put_bool(out, "wait_for_drain", true);
+	if (p->shutdown_starts_work)
+		put_bool(out, "shutdown_starts_work", true);
 	if (p->probe_period_ns) {
 		put_i64(out, "probe_period_ns", p->probe_period_ns);
 		put_i64(out, "probe_failure_threshold", p->probe_failure_threshold);
@@ -377,6 +380,7 @@ static void write_kind_fields(const sim_event *e, FILE *out)
 		put_i64(out, "probe_failures", e->probe_failures);
 		break;
 	case SIM_EV_STARTED_LEADING:
+	case SIM_EV_ROGUE_START:
 		put_i64(out, "term", e->term);
 		put_i64(out, "token", e->token);
 		break;

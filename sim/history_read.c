@@ -542,6 +542,7 @@ static int j_pod_spec(jctx *c, const cJSON *o, sim_pod_spec *p)
 	    (rc = j_bool(c, o, "rejoin_on_loss", &p->rejoin_on_loss)) ||
 	    (rc = j_bool(c, o, "release_after_drain", &p->release_after_drain)) ||
 	    (rc = j_bool(c, o, "wait_for_drain", &p->wait_for_drain)) ||
+	    (rc = j_bool(c, o, "shutdown_starts_work", &p->shutdown_starts_work)) ||
 	    (rc = j_i64(c, o, "probe_period_ns", 0, EXACT_MAX, &p->probe_period_ns)) ||
 	    (rc = j_i64(c, o, "probe_failure_threshold", 0, 1000,
 			&p->probe_failure_threshold)) ||

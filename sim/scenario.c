@@ -343,7 +343,8 @@ static const char *const pod_keys[] = {
 	"name",        "identity",      "replicas",         "start",
 	"clock",       "election",      "gracePeriod",      "ignoreSigterm",
 	"replacementStart", "workPeriod", "stopDelay",      "livenessProbe",
-	"onLost",      "releaseAfterDrain", "waitForDrain", NULL};
+	"onLost",      "releaseAfterDrain", "waitForDrain", "shutdownStartsWork",
+	NULL};
 static const char *const on_lost_names[] = {"exit", "rejoin", NULL};
 static const char *const clock_keys[] = {"offset", "rate", NULL};
 static const char *const probe_keys[] = {"period", "failureThreshold",
@@ -504,7 +505,9 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 		return rc;
 	p.rejoin_on_loss = on_lost == 1;
 	if ((rc = sy_get_bool(&m, "releaseAfterDrain", &p.release_after_drain)) < 0 ||
-	    (rc = sy_get_bool(&m, "waitForDrain", &p.wait_for_drain)) < 0)
+	    (rc = sy_get_bool(&m, "waitForDrain", &p.wait_for_drain)) < 0 ||
+	    (rc = sy_get_bool(&m, "shutdownStartsWork",
+			      &p.shutdown_starts_work)) < 0)
 		return rc;
 	if (sy_get(&m, "livenessProbe")) {
 		sy_key_path(&m, "livenessProbe", kpath, sizeof kpath);

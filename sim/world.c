@@ -527,6 +527,19 @@ static void deliver_sigterm(sim_world *w, sim_node *n)
 	if (n->ps->sigterm_ignored || n->state != NODE_RUNNING)
 		return;
 	n->state = NODE_TERMINATING;
+	if (n->ps->shutdown_starts_work && !n->acting && n->ps->stop_delay_ns > 0) {
+		/* controller-runtime#2719: shutting down starts leader work */
+		n->acting = true;
+		sim_event e = sim_event_make(w->now, SIM_EV_ROGUE_START, n->pod);
+		e.term = n->term;
+		e.token = n->token;
+		sim__record(w, &e);
+		sim__push(w, node_after(w, n, n->ps->stop_delay_ns), EV_ACTING_END,
+			  (uint32_t)n->pod, pack(n->inc, n->term));
+		if (n->ps->work_period_ns > 0)
+			sim__push(w, w->now, EV_WORK, (uint32_t)n->pod,
+				  pack(n->inc, n->term));
+	}
 	if (n->ps->release_after_drain && n->acting) {
 		/* the leader context is cancelled: the code drains, then the
 		 * core is cancelled (and releases) at its acting end */

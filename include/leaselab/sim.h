@@ -109,6 +109,10 @@ typedef struct sim_pod_spec {
 	 * a graceful shutdown does; false = it exits at once and the code
 	 * dies with it. */
 	bool wait_for_drain;
+	/* controller-runtime#2719: a pod that is not leading when SIGTERM
+	 * comes starts its leader-only work anyway (for stop_delay_ns, with
+	 * the fencing token it last had, 0 if it never led). */
+	bool shutdown_starts_work;
 } sim_pod_spec;
 
 typedef enum sim_action {
@@ -258,6 +262,8 @@ typedef enum sim_ev_kind {
 				    direction, partition */
 	SIM_EV_UNCUT,
 	SIM_EV_WORK,             /* guarded write with fencing token `token` */
+	SIM_EV_ROGUE_START,      /* user code starts leader-only work though the
+				    core never said it leads: term, token */
 	SIM_EV_PROBE_RESTART,    /* the liveness probe failed probe_failures
 				    times in a row: the kubelet kills the
 				    container (pod-death, pod-start follow) */

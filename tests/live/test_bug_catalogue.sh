@@ -26,12 +26,12 @@ cp scenarios/bugs/*.yaml "$TMP/t/scenarios/bugs/"
 cd "$TMP/t" || fail "no temporary tree"
 gen --out ref.md || fail "the copy does not generate"
 cmp -s ref.md "$TMP/now.md" || fail "the copy generates another table"
-sed -i 's/kubernetes#108380/an overloaded apiserver/g' scenarios/bugs/slow-apiserver-flap*.yaml
+sed -i 's/controller-runtime#3298/a report/g' scenarios/bugs/isolated-single-replica.yaml
 err=$(gen --out x.md 2>&1); rc=$?
 [ "$rc" -eq 3 ] || fail "a scenario without an upstream source: exit $rc, expected 3"
-printf '%s\n' "$err" | grep -q '^scenarios/bugs/slow-apiserver-flap.yaml: description: names no upstream source' ||
+printf '%s\n' "$err" | grep -q '^scenarios/bugs/isolated-single-replica.yaml: description: names no upstream source' ||
   fail "the error does not name the scenario: $err"
-cp "$ROOT"/scenarios/bugs/slow-apiserver-flap*.yaml scenarios/bugs/
+cp "$ROOT"/scenarios/bugs/isolated-single-replica.yaml scenarios/bugs/
 sed -i 's/maxChangesPerHour: 6/maxChangesPerHour: 60/' scenarios/bugs/slow-apiserver-flap.yaml
 gen --out edited.md || fail "the edited copy does not generate"
 cmp -s edited.md ref.md && fail "an edited scenario leaves the table unchanged: staleness would go unseen"
