@@ -288,6 +288,8 @@ static void write_fault(const sim_fault *f, size_t i, FILE *out)
 		ENUM_NAME(sim__partition_names, f->partition_kind));
 	put_latency(out, "latency", &f->latency);
 	put_i64(out, "time_offset_ns", f->time_offset_ns);
+	if (f->time_skew_monotonic)
+		put_bool(out, "monotonic", true);
 	put_i64(out, "rate_ppm", f->rate_ppm);
 	put_latency(out, "request_latency", &f->apiserver.request_latency);
 	put_latency(out, "response_latency", &f->apiserver.response_latency);

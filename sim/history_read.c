@@ -573,6 +573,7 @@ static int j_fault(jctx *c, const cJSON *o, size_t i, sim_fault *f)
 	    (rc = j_latency(c, o, "latency", &f->latency)) ||
 	    (rc = j_i64(c, o, "time_offset_ns", -EXACT_MAX, EXACT_MAX,
 			&f->time_offset_ns)) ||
+	    (rc = j_bool(c, o, "monotonic", &f->time_skew_monotonic)) ||
 	    (rc = j_i64(c, o, "rate_ppm", -999999, 10000000, &ppm)) ||
 	    (rc = j_latency(c, o, "request_latency", &f->apiserver.request_latency)) ||
 	    (rc = j_latency(c, o, "response_latency", &f->apiserver.response_latency)) ||

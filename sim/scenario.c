@@ -656,7 +656,7 @@ static const char *const fault_keys[] = {
 	"timeOffset",   "rate",          "replace",     "replacementProfile",
 	"gracePeriod",  "error",         "errorRate",   "retryAfter",
 	"down",         "commitDelay",   "requestLatency", "responseLatency",
-	"requestLoss",  "responseLoss",  NULL};
+	"requestLoss",  "responseLoss",  "monotonic",   NULL};
 
 #define COMMON "action", "label", "at", "selector", "mode", "value"
 static const char *const k_pod_kill[] = {COMMON, "replace",
@@ -673,7 +673,7 @@ static const char *const k_delay[] = {COMMON, "duration", "direction",
 static const char *const k_loss[] = {COMMON, "duration", "direction", "loss",
 				     NULL};
 static const char *const k_time_skew[] = {COMMON, "duration", "timeOffset",
-					  NULL};
+					  "monotonic", NULL};
 static const char *const k_clock_rate[] = {COMMON, "duration", "rate", NULL};
 static const char *const k_apiserver[] = {
 	COMMON,        "duration",    "error",          "errorRate",
@@ -1064,6 +1064,14 @@ static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 			sy_key_path(&m, "timeOffset", kpath, sizeof kpath);
 			return sy_fail(c, sy_get(&m, "timeOffset")->start_mark, kpath,
 				       "expected a non-zero step (a zero step does nothing)");
+		}
+		if ((rc = sy_get_bool(&m, "monotonic", &f->time_skew_monotonic)) < 0)
+			return rc;
+		if (f->time_skew_monotonic && f->time_offset_ns < 0) {
+			sy_key_path(&m, "timeOffset", kpath, sizeof kpath);
+			return sy_fail(c, sy_get(&m, "timeOffset")->start_mark, kpath,
+				       "expected a forward step with monotonic: true "
+				       "(a monotonic clock never goes back)");
 		}
 		break;
 	case SIM_ACT_CLOCK_RATE:

@@ -167,6 +167,9 @@ typedef struct sim_fault {
 	sim_latency latency;           /* DELAY */
 	double loss;                   /* LOSS: probability */
 	int64_t time_offset_ns;        /* TIME_SKEW */
+	bool time_skew_monotonic;      /* TIME_SKEW: the monotonic clock jumps
+					  too, forward (a VM suspend); only the
+					  wall step is undone at the end */
 	int32_t rate_ppm;              /* CLOCK_RATE */
 	bool replace;                  /* POD_KILL / POD_DELETE: Deployment replacement */
 	int64_t grace_period_ns;       /* POD_DELETE; -1 = the pod's own */
@@ -476,6 +479,8 @@ int64_t sim_clock_wall_ns(const sim_clock *c, int64_t true_ns);
 int64_t sim_clock_true_at_mono(const sim_clock *c, int64_t mono_ns);
 void sim_clock_set_rate(sim_clock *c, int64_t true_ns, int32_t rate_ppm);
 void sim_clock_step_wall(sim_clock *c, int64_t true_ns, int64_t step_ns);
+/* The monotonic clock jumps forward by step_ns > 0 (a VM suspend). */
+void sim_clock_step_mono(sim_clock *c, int64_t true_ns, int64_t step_ns);
 
 #ifdef __cplusplus
 }
