@@ -36,6 +36,7 @@
  * a takeover (failover) nor a change of leader (stability); it is reported
  * once, as a safety overlap naming the shared identity.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -320,6 +321,16 @@ static int on_lead_event(checker *c, const sim_event *e, pod_lead *pl)
 		}
 		break;
 	}
+	case SIM_EV_ROGUE_START:
+		/* leader-only work with no term: it acts until it notices
+		 * (ACTING_END, or its stop_delay), like a stopped leader */
+		if (!pl->act_open) {
+			pl->act_open = true;
+			pl->act_start_ns = e->t_ns;
+			pl->stop_pending = true;
+			pl->stop_ns = e->t_ns;
+		}
+		break;
 	case SIM_EV_ACTING_END:
 		if (pl->act_open && pl->stop_pending)
 			rc = close_acting(c, p, pl, e->t_ns, END_ACTING);
@@ -1065,6 +1076,24 @@ static int check_lease_write(checker *c, const sim_event *e, lease_prev *p)
  * history records commits, not sends, so a commit is flagged only when it
  * lands later after the death than any request can travel and commit
  * (inflight bound); with unbounded latency nothing is flagged. */
+/* The lease a pod's writes go to: the first scenario pod whose lock is the
+ * same (kind, namespace, name); sc->npods when the pod has no spec. */
+static size_t lease_of(const checker *c, int32_t pod)
+{
+	const sim_pod_spec *ps = pod_spec(c, pod);
+	if (!ps)
+		return c->sc->npods;
+	const sim_election *a = &ps->election;
+	for (size_t k = 0; k < c->sc->npods; k++) {
+		const sim_election *b = &c->sc->pods[k].election;
+		if (a->lock_kind == b->lock_kind &&
+		    strcmp(a->lock_namespace, b->lock_namespace) == 0 &&
+		    strcmp(a->lock_name, b->lock_name) == 0)
+			return k;
+	}
+	return c->sc->npods;
+}
+
 static int check_lease_history(checker *c)
 {
 	const sim_history *h = c->h;
@@ -1073,7 +1102,16 @@ static int check_lease_history(checker *c)
 		return LE_ENOMEM;
 	for (size_t p = 0; p < h->npods; p++)
 		dead_since[p] = -1;
-	lease_prev prev = { .holder = -1 };
+	/* One history per lease: pods whose specs name the same lock (kind,
+	 * namespace, name) share one; two lease names are two leases. */
+	size_t ns = c->sc->npods + 1;
+	lease_prev *prev = malloc(ns * sizeof *prev);
+	if (!prev) {
+		free(dead_since);
+		return LE_ENOMEM;
+	}
+	for (size_t k = 0; k < ns; k++)
+		prev[k] = (lease_prev){ .holder = -1 };
 	int rc = LE_OK;
 	for (size_t i = 0; i < h->n && !rc; i++) {
 		const sim_event *e = &h->ev[i];
@@ -1085,7 +1123,7 @@ static int check_lease_history(checker *c)
 			dead_since[e->pod] = e->t_ns;
 		if (e->kind != SIM_EV_LEASE_WRITE)
 			continue;
-		rc = check_lease_write(c, e, &prev);
+		rc = check_lease_write(c, e, &prev[lease_of(c, e->pod)]);
 		if (!rc && known && dead_since[e->pod] >= 0 &&
 		    e->t_ns > add_sat(dead_since[e->pod], c->b.inflight_ns))
 			rc = add_violation(c, SIM_INV_LEASE_HISTORY, e->t_ns,
@@ -1096,6 +1134,7 @@ static int check_lease_history(checker *c)
 					   secs(c->b.inflight_ns));
 	}
 	free(dead_since);
+	free(prev);
 	return rc;
 }
 
@@ -1202,6 +1241,42 @@ static int check_stability(checker *c)
 					   pod_name(c, t->pod), secs(t->end_ns), secs(grace));
 		last_pod = t->pod;
 	}
+	return rc;
+}
+
+/* The stability bound (expect.stability.maxChangesPerHour): every term
+ * after the first is a change of leadership (another pod took over, or the
+ * same one re-acquired after losing it: either way the leader-only work
+ * stopped and started again), faults or not; more than the bound inside any
+ * window of one hour is a violation, reported once at the change that
+ * exceeded it. */
+static int check_change_rate(checker *c)
+{
+	int64_t max = c->sc->expect.max_changes_per_hour;
+	if (max <= 0)
+		return LE_OK;
+	int64_t *t = malloc((c->nterms ? c->nterms : 1) * sizeof *t);
+	if (!t)
+		return LE_ENOMEM;
+	size_t n = 0;
+	for (size_t i = 1; i < c->nterms; i++)
+		if (!joins_same_holder(c, i))
+			t[n++] = c->terms[i].start_ns;
+	int rc = LE_OK;
+	const int64_t hour = INT64_C(3600) * LE_NS_PER_S;
+	for (size_t j = 0, i = 0; j < n; j++) {
+		while (t[j] - t[i] >= hour)
+			i++;
+		if ((int64_t)(j - i + 1) > max) {
+			rc = add_violation(c, SIM_INV_STABILITY, t[j],
+					   "%zu changes of leadership within an hour "
+					   "(%.3f s to %.3f s; at most %" PRId64
+					   " per hour); %zu in the whole run",
+					   j - i + 1, secs(t[i]), secs(t[j]), max, n);
+			break;
+		}
+	}
+	free(t);
 	return rc;
 }
 
@@ -1368,6 +1443,44 @@ static int judge_work(checker *c)
 	return LE_OK;
 }
 
+/* ---- liveness-probe restarts ------------------------------------------------ */
+
+static int collect_probe_restarts(checker *c)
+{
+	const sim_history *h = c->h;
+	size_t n = 0;
+	for (size_t i = 0; i < h->n; i++)
+		n += h->ev[i].kind == SIM_EV_PROBE_RESTART;
+	if (!n)
+		return LE_OK;
+	sim_probe_restart *v = calloc(n, sizeof *v);
+	if (!v)
+		return LE_ENOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		const sim_event *e = &h->ev[i];
+		if (e->kind != SIM_EV_PROBE_RESTART)
+			continue;
+		sim_probe_restart *p = &v[k++];
+		*p = (sim_probe_restart){e->pod, e->t_ns, e->probe_failures,
+					 false, -1, -1};
+		for (size_t a = 0; a < c->nacting; a++)
+			if (c->acting[a].pod == e->pod &&
+			    c->acting[a].start_ns < e->t_ns &&
+			    c->acting[a].end_ns >= e->t_ns)
+				p->was_acting = true;
+		for (size_t j = 0; j < i; j++)
+			if (h->ev[j].kind == SIM_EV_FAULT_START &&
+			    h->ev[j].pod == e->pod) {
+				p->fault = h->ev[j].fault;
+				p->fault_ns = h->ev[j].t_ns;
+			}
+	}
+	c->r->probe_restarts = v;
+	c->r->nprobe_restarts = n;
+	return LE_OK;
+}
+
 int sim_check(const sim_scenario *sc, const sim_history *h, sim_check_result *out)
 {
 	memset(out, 0, sizeof *out);
@@ -1398,7 +1511,11 @@ int sim_check(const sim_scenario *sc, const sim_history *h, sim_check_result *ou
 	if (!rc)
 		rc = check_stability(&c);
 	if (!rc)
+		rc = check_change_rate(&c);
+	if (!rc)
 		rc = check_leaderless(&c);
+	if (!rc)
+		rc = collect_probe_restarts(&c);
 	for (size_t i = 0; c.stale && i < h->n; i++)
 		out->stale_writes += c.stale[i];
 	if (!rc && c.nacting) {
@@ -1435,6 +1552,9 @@ void sim_check_result_free(sim_check_result *r)
 	free(r->failovers);
 	free(r->violations);
 	free(r->leading);
+	free(r->probe_restarts);
+	r->probe_restarts = NULL;
+	r->nprobe_restarts = 0;
 	r->leading = NULL;
 	r->nleading = 0;
 	r->overlaps = NULL;

@@ -93,6 +93,13 @@ void sim_clock_set_rate(sim_clock *c, int64_t true_ns, int32_t rate_ppm)
 	c->rate_ppm = rate_ppm;
 }
 
+void sim_clock_step_mono(sim_clock *c, int64_t true_ns, int64_t step_ns)
+{
+	rebase(c, true_ns);
+	if (step_ns > 0)
+		c->base_mono_ns += step_ns;
+}
+
 void sim_clock_step_wall(sim_clock *c, int64_t true_ns, int64_t step_ns)
 {
 	rebase(c, true_ns);

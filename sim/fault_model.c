@@ -25,7 +25,7 @@ static const char *const k_delay[] = {COMMON, "duration", "direction",
 static const char *const k_loss[] = {COMMON, "duration", "direction", "loss",
 				     NULL};
 static const char *const k_time_skew[] = {COMMON, "duration", "timeOffset",
-					  NULL};
+					  "monotonic", NULL};
 static const char *const k_clock_rate[] = {COMMON, "duration", "rate", NULL};
 static const char *const k_apiserver[] = {
 	COMMON,        "duration",    "error",          "errorRate",

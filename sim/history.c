@@ -31,6 +31,8 @@ static const char *const kind_names[] = {
 	[SIM_EV_CUT] = "cut",
 	[SIM_EV_UNCUT] = "uncut",
 	[SIM_EV_WORK] = "work",
+	[SIM_EV_ROGUE_START] = "rogue-start",
+	[SIM_EV_PROBE_RESTART] = "probe-restart",
 };
 
 const char *sim_ev_kind_name(sim_ev_kind k)
@@ -220,6 +222,8 @@ static void write_expect(const sim_expect *x, FILE *out)
 	fprintf(out, ",\"violation\":\"%s\"", sim_invariant_name(x->violation));
 	put_bool(out, "check_stability", x->check_stability);
 	put_bool(out, "check_liveness", x->check_liveness);
+	if (x->max_changes_per_hour)
+		put_i64(out, "max_changes_per_hour", x->max_changes_per_hour);
 	fputc('}', out);
 }
 
@@ -253,6 +257,19 @@ static void write_pod_spec(const sim_pod_spec *p, FILE *out)
 	put_i64(out, "replacement_start_ns", p->replacement_start_ns);
 	put_i64(out, "work_period_ns", p->work_period_ns);
 	put_i64(out, "stop_delay_ns", p->stop_delay_ns);
+	if (p->rejoin_on_loss)
+		put_bool(out, "rejoin_on_loss", true);
+	if (p->release_after_drain)
+		put_bool(out, "release_after_drain", true);
+	if (p->wait_for_drain)
+		put_bool(out, "wait_for_drain", true);
+	if (p->shutdown_starts_work)
+		put_bool(out, "shutdown_starts_work", true);
+	if (p->probe_period_ns) {
+		put_i64(out, "probe_period_ns", p->probe_period_ns);
+		put_i64(out, "probe_failure_threshold", p->probe_failure_threshold);
+		put_i64(out, "healthz_tolerance_ns", p->healthz_tolerance_ns);
+	}
 	fputc('}', out);
 }
 
@@ -271,6 +288,8 @@ static void write_fault(const sim_fault *f, size_t i, FILE *out)
 		ENUM_NAME(sim__partition_names, f->partition_kind));
 	put_latency(out, "latency", &f->latency);
 	put_i64(out, "time_offset_ns", f->time_offset_ns);
+	if (f->time_skew_monotonic)
+		put_bool(out, "monotonic", true);
 	put_i64(out, "rate_ppm", f->rate_ppm);
 	put_latency(out, "request_latency", &f->apiserver.request_latency);
 	put_latency(out, "response_latency", &f->apiserver.response_latency);
@@ -359,7 +378,11 @@ static void write_kind_fields(const sim_event *e, FILE *out)
 	case SIM_EV_POD_SIGTERM:
 		put_i64(out, "grace_period_ns", e->grace_period_ns);
 		break;
+	case SIM_EV_PROBE_RESTART:
+		put_i64(out, "probe_failures", e->probe_failures);
+		break;
 	case SIM_EV_STARTED_LEADING:
+	case SIM_EV_ROGUE_START:
 		put_i64(out, "term", e->term);
 		put_i64(out, "token", e->token);
 		break;

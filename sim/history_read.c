@@ -538,7 +538,16 @@ static int j_pod_spec(jctx *c, const cJSON *o, sim_pod_spec *p)
 	    (rc = j_i64(c, o, "replacement_start_ns", 0, EXACT_MAX,
 			&p->replacement_start_ns)) ||
 	    (rc = j_i64(c, o, "work_period_ns", 0, EXACT_MAX, &p->work_period_ns)) ||
-	    (rc = j_i64(c, o, "stop_delay_ns", 0, EXACT_MAX, &p->stop_delay_ns)))
+	    (rc = j_i64(c, o, "stop_delay_ns", 0, EXACT_MAX, &p->stop_delay_ns)) ||
+	    (rc = j_bool(c, o, "rejoin_on_loss", &p->rejoin_on_loss)) ||
+	    (rc = j_bool(c, o, "release_after_drain", &p->release_after_drain)) ||
+	    (rc = j_bool(c, o, "wait_for_drain", &p->wait_for_drain)) ||
+	    (rc = j_bool(c, o, "shutdown_starts_work", &p->shutdown_starts_work)) ||
+	    (rc = j_i64(c, o, "probe_period_ns", 0, EXACT_MAX, &p->probe_period_ns)) ||
+	    (rc = j_i64(c, o, "probe_failure_threshold", 0, 1000,
+			&p->probe_failure_threshold)) ||
+	    (rc = j_i64(c, o, "healthz_tolerance_ns", 0, EXACT_MAX,
+			&p->healthz_tolerance_ns)))
 		return rc;
 	p->clock_rate_ppm = (int32_t)ppm;
 	return LE_OK;
@@ -564,6 +573,7 @@ static int j_fault(jctx *c, const cJSON *o, size_t i, sim_fault *f)
 	    (rc = j_latency(c, o, "latency", &f->latency)) ||
 	    (rc = j_i64(c, o, "time_offset_ns", -EXACT_MAX, EXACT_MAX,
 			&f->time_offset_ns)) ||
+	    (rc = j_bool(c, o, "monotonic", &f->time_skew_monotonic)) ||
 	    (rc = j_i64(c, o, "rate_ppm", -999999, 10000000, &ppm)) ||
 	    (rc = j_latency(c, o, "request_latency", &f->apiserver.request_latency)) ||
 	    (rc = j_latency(c, o, "response_latency", &f->apiserver.response_latency)) ||
@@ -605,7 +615,9 @@ static int j_expect(jctx *c, const cJSON *o, sim_expect *x)
 	    (rc = j_bool(&sub, o, "expect_violation", &x->expect_violation)) ||
 	    (rc = j_str(&sub, o, "violation", inv, sizeof inv)) ||
 	    (rc = j_bool(&sub, o, "check_stability", &x->check_stability)) ||
-	    (rc = j_bool(&sub, o, "check_liveness", &x->check_liveness)))
+	    (rc = j_bool(&sub, o, "check_liveness", &x->check_liveness)) ||
+	    (rc = j_i64(&sub, o, "max_changes_per_hour", 0, 1000000,
+			&x->max_changes_per_hour)))
 		return rc;
 	x->max_leaders = (int)maxl;
 	x->violation = SIM_INV_NONE;
@@ -872,6 +884,8 @@ static int read_event(reader *r, const jline *l, sim_history *h, sim_event *e)
 	if ((rc = get_bool(r, l, "was_leader", &e->was_leader)) ||
 	    (rc = get_i64(r, l, "grace_period_ns", false, 0, 0, INT64_MAX,
 			  &e->grace_period_ns)) ||
+	    (rc = get_i64(r, l, "probe_failures", false, 0, 0, INT64_MAX,
+			  &e->probe_failures)) ||
 	    (rc = get_i64(r, l, "term", false, 0, 0, INT64_MAX, &e->term)) ||
 	    (rc = get_i64(r, l, "token", false, 0, INT64_MIN, INT64_MAX, &e->token)) ||
 	    (rc = get_i64(r, l, "transitions", false, 0, INT64_MIN, INT64_MAX,

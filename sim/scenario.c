@@ -361,8 +361,34 @@ static int election_validate(sy_ctx *c, const elect_in *e,
 static const char *const pod_keys[] = {
 	"name",        "identity",      "replicas",         "start",
 	"clock",       "election",      "gracePeriod",      "ignoreSigterm",
-	"replacementStart", "workPeriod", "stopDelay",      NULL};
+	"replacementStart", "workPeriod", "stopDelay",      "livenessProbe",
+	"onLost",      "releaseAfterDrain", "waitForDrain", "shutdownStartsWork",
+	NULL};
+static const char *const on_lost_names[] = {"exit", "rejoin", NULL};
 static const char *const clock_keys[] = {"offset", "rate", NULL};
+static const char *const probe_keys[] = {"period", "failureThreshold",
+					 "healthzTolerance", NULL};
+
+/* livenessProbe: {period: 10s, failureThreshold: 3, healthzTolerance: 20s} */
+static int parse_probe(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
+		       const char *path, sim_pod_spec *p)
+{
+	sy_map m;
+	int rc;
+	if ((rc = sy_map_open(c, d, &m, n, path, probe_keys)) < 0 ||
+	    (rc = sy_require(&m, "period", "the probe's period")) < 0 ||
+	    (rc = sy_get_dur(&m, "period", SY_DUR_POSITIVE,
+			     &p->probe_period_ns)) < 0)
+		return rc;
+	p->probe_failure_threshold = 3;
+	p->healthz_tolerance_ns = 20 * LE_NS_PER_S;
+	if ((rc = sy_get_int(&m, "failureThreshold", 1, 1000,
+			     &p->probe_failure_threshold)) < 0 ||
+	    (rc = sy_get_dur(&m, "healthzTolerance", SY_DUR_ZERO_OK,
+			     &p->healthz_tolerance_ns)) < 0)
+		return rc;
+	return LE_OK;
+}
 
 typedef struct parse_state {
 	sy_ctx *c;
@@ -493,6 +519,21 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 			     &p.work_period_ns)) < 0 ||
 	    (rc = sy_get_dur(&m, "stopDelay", SY_DUR_ZERO_OK, &p.stop_delay_ns)) < 0)
 		return rc;
+	int on_lost = 0;
+	if ((rc = sy_get_enum(&m, "onLost", on_lost_names, &on_lost)) < 0)
+		return rc;
+	p.rejoin_on_loss = on_lost == 1;
+	if ((rc = sy_get_bool(&m, "releaseAfterDrain", &p.release_after_drain)) < 0 ||
+	    (rc = sy_get_bool(&m, "waitForDrain", &p.wait_for_drain)) < 0 ||
+	    (rc = sy_get_bool(&m, "shutdownStartsWork",
+			      &p.shutdown_starts_work)) < 0)
+		return rc;
+	if (sy_get(&m, "livenessProbe")) {
+		sy_key_path(&m, "livenessProbe", kpath, sizeof kpath);
+		if ((rc = parse_probe(c, ps->doc, sy_get(&m, "livenessProbe"),
+				      kpath, &p)) < 0)
+			return rc;
+	}
 
 	if (sy_get(&m, "election")) {
 		sy_key_path(&m, "election", kpath, sizeof kpath);
@@ -629,7 +670,8 @@ static const char *const fault_keys[] = {
 	"timeOffset",   "rate",          "replace",     "replacementProfile",
 	"gracePeriod",  "error",         "errorRate",   "retryAfter",
 	"down",         "commitDelay",   "requestLatency", "responseLatency",
-	"requestLoss",  "responseLoss",  "when",        NULL};
+	"requestLoss",  "responseLoss",  "when",        "monotonic",
+	NULL};
 
 static const char *const *action_keys(sim_action a)
 {
@@ -1108,6 +1150,14 @@ static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 			return sy_fail(c, sy_get(&m, "timeOffset")->start_mark, kpath,
 				       "expected a non-zero step (a zero step does nothing)");
 		}
+		if ((rc = sy_get_bool(&m, "monotonic", &f->time_skew_monotonic)) < 0)
+			return rc;
+		if (f->time_skew_monotonic && f->time_offset_ns < 0) {
+			sy_key_path(&m, "timeOffset", kpath, sizeof kpath);
+			return sy_fail(c, sy_get(&m, "timeOffset")->start_mark, kpath,
+				       "expected a forward step with monotonic: true "
+				       "(a monotonic clock never goes back)");
+		}
 		break;
 	case SIM_ACT_CLOCK_RATE:
 		if ((rc = require_positive_duration(ps, &m, f, false, "")) < 0 ||
@@ -1222,8 +1272,23 @@ static int parse_expect(parse_state *ps, yaml_node_t *n)
 	for (int i = 0; i < SIM_INV_COUNT; i++)
 		invariants[i] = sim_invariant_name((sim_invariant)i);
 	invariants[SIM_INV_COUNT] = NULL;
-	if ((rc = sy_get_bool(&m, "stability", &e->check_stability)) < 0 ||
-	    (rc = sy_get_enum(&m, "violation", invariants, &inv)) < 0)
+	/* stability: true | false | {maxChangesPerHour: N} */
+	yaml_node_t *st = sy_get(&m, "stability");
+	if (st && st->type == YAML_MAPPING_NODE) {
+		static const char *const skeys[] = {"maxChangesPerHour", NULL};
+		char kpath[SY_PATH_MAX];
+		sy_map sm;
+		sy_key_path(&m, "stability", kpath, sizeof kpath);
+		if ((rc = sy_map_open(ps->c, ps->doc, &sm, st, kpath, skeys)) < 0 ||
+		    (rc = sy_require(&sm, "maxChangesPerHour",
+				     "a number of leader changes")) < 0 ||
+		    (rc = sy_get_int(&sm, "maxChangesPerHour", 1, 1000000,
+				     &e->max_changes_per_hour)) < 0)
+			return rc;
+	} else if ((rc = sy_get_bool(&m, "stability", &e->check_stability)) < 0) {
+		return rc;
+	}
+	if ((rc = sy_get_enum(&m, "violation", invariants, &inv)) < 0)
 		return rc;
 	if (rc) {
 		e->expect_violation = true;

@@ -228,6 +228,8 @@ static void put_fault(FILE *o, const sim_fault *f)
 	case SIM_ACT_TIME_SKEW:
 		fputs("\n    timeOffset: ", o);
 		put_dur(o, f->time_offset_ns);
+		if (f->time_skew_monotonic)
+			fputs("\n    monotonic: true", o);
 		break;
 	case SIM_ACT_CLOCK_RATE:
 		fprintf(o, "\n    rate: %" PRId32 "ppm", f->rate_ppm);

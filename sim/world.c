@@ -190,6 +190,7 @@ static void send_request(sim_world *w, sim_node *n, const le_request *req)
 	sim_req *r = w->reqs[i];
 	r->node = (uint32_t)n->pod;
 	r->inc = n->inc;
+	r->core = n->core;
 	r->req = *req;
 	r->triggered = false;
 	sim_leg leg;
@@ -212,7 +213,8 @@ static void response_leg(sim_world *w, uint32_t i)
 {
 	sim_req *r = w->reqs[i];
 	sim_node *n = w->nodes[r->node];
-	if (n->inc != r->inc || !sim__alive(n)) { /* nobody is listening any more */
+	if (n->inc != r->inc || n->core != r->core || !sim__alive(n)) {
+		/* nobody is listening any more */
 		req_free(w, i);
 		return;
 	}
@@ -348,7 +350,7 @@ static void on_deliver(sim_world *w, uint32_t i)
 {
 	sim_req *r = w->reqs[i];
 	sim_node *n = w->nodes[r->node];
-	if (n->inc != r->inc || !sim__alive(n)) {
+	if (n->inc != r->inc || n->core != r->core || !sim__alive(n)) {
 		req_free(w, i);
 		return;
 	}
@@ -440,6 +442,8 @@ static void on_work(sim_world *w, sim_node *n, uint64_t arg)
 		  (uint32_t)n->pod, arg);
 }
 
+static void node_exit(sim_world *w, sim_node *n);
+
 static void on_acting_end(sim_world *w, sim_node *n, uint64_t arg)
 {
 	if (arg != pack(n->inc, n->term) || !n->acting)
@@ -450,6 +454,17 @@ static void on_acting_end(sim_world *w, sim_node *n, uint64_t arg)
 		return;
 	}
 	acting_end(w, n);
+	if (n->exit_after_drain) {
+		node_exit(w, n);
+		return;
+	}
+	if (n->cancel_after_drain && n->state == NODE_TERMINATING && n->e) {
+		n->cancel_after_drain = false;
+		check_input(w, n, le_elector_cancel(n->e, node_time(n, w->now), draw(n)),
+			    "cancel");
+		drain(w, n);
+		sim__arm(w, n);
+	}
 }
 
 /* ---- the node life cycle ----------------------------------------------------- */
@@ -469,8 +484,44 @@ static void clear_process(sim_world *w, sim_node *n)
 	n->npend = 0;
 }
 
+static void fill_config(const sim_node *n, le_config *c);
+
+/* KEP-5366 "rejoin without exit": the process stays, a new core runs the
+ * election again at once; the lost term's user code is not cut short. */
+static bool node_rejoin(sim_world *w, sim_node *n)
+{
+	if (!n->ps->rejoin_on_loss || n->deleted || n->state != NODE_RUNNING)
+		return false;
+	le_config c;
+	fill_config(n, &c);
+	char err[LE_ERRMSG_MAX];
+	le_elector *e = le_elector_new(&c, err, sizeof err);
+	if (!e) {
+		sim__fail(w, LE_EINVAL, "pod %s: cannot rejoin: %s", n->name, err);
+		return true;
+	}
+	le_elector_free(n->e);
+	n->e = e;
+	n->core++; /* answers to the old core's requests are dropped */
+	n->timer_gen++;
+	n->timer_at = n->timer_want = NO_TIME;
+	check_input(w, n, le_elector_start(n->e, node_time(n, w->now), draw(n)),
+		    "rejoin");
+	drain(w, n);
+	sim__arm(w, n);
+	return true;
+}
+
 static void node_exit(sim_world *w, sim_node *n)
 {
+	if (node_rejoin(w, n))
+		return;
+	if (n->ps->wait_for_drain && n->acting && n->ps->stop_delay_ns > 0 &&
+	    !n->exit_after_drain) {
+		n->exit_after_drain = true; /* on_acting_end exits */
+		return;
+	}
+	n->exit_after_drain = false;
 	acting_end(w, n);
 	sim__note(w, SIM_EV_POD_EXIT, n->pod, -1);
 	bool restart = !n->deleted;
@@ -529,9 +580,14 @@ void sim__node_start(sim_world *w, sim_node *n)
 	n->state = NODE_RUNNING;
 	n->paused = false;
 	n->acting = false;
+	n->probe_fails = 0;
+	n->cancel_after_drain = n->exit_after_drain = false;
 	sim_event e = sim_event_make(w->now, SIM_EV_POD_START, n->pod);
 	e.restarts = n->restarts;
 	sim__record(w, &e);
+	if (n->ps->probe_period_ns > 0)
+		sim__push(w, w->now + n->ps->probe_period_ns, EV_PROBE,
+			  (uint32_t)n->pod, n->inc);
 	check_input(w, n, le_elector_start(n->e, node_time(n, w->now), draw(n)),
 		    "start");
 	drain(w, n);
@@ -544,6 +600,32 @@ static void deliver_sigterm(sim_world *w, sim_node *n)
 	if (n->ps->sigterm_ignored || n->state != NODE_RUNNING)
 		return;
 	n->state = NODE_TERMINATING;
+	if (n->ps->shutdown_starts_work && !n->acting && n->ps->stop_delay_ns > 0) {
+		/* controller-runtime#2719: shutting down starts leader work */
+		n->acting = true;
+		sim_event e = sim_event_make(w->now, SIM_EV_ROGUE_START, n->pod);
+		e.term = n->term;
+		e.token = n->token;
+		sim__record(w, &e);
+		sim__push(w, node_after(w, n, n->ps->stop_delay_ns), EV_ACTING_END,
+			  (uint32_t)n->pod, pack(n->inc, n->term));
+		if (n->ps->work_period_ns > 0)
+			sim__push(w, w->now, EV_WORK, (uint32_t)n->pod,
+				  pack(n->inc, n->term));
+	}
+	if (n->ps->release_after_drain && n->acting) {
+		/* the leader context is cancelled: the code drains, then the
+		 * core is cancelled (and releases) at its acting end */
+		n->cancel_after_drain = true;
+		if (n->ps->stop_delay_ns > 0) {
+			sim__push(w, node_after(w, n, n->ps->stop_delay_ns),
+				  EV_ACTING_END, (uint32_t)n->pod,
+				  pack(n->inc, n->term));
+			return;
+		}
+		acting_end(w, n);
+	}
+	n->cancel_after_drain = false;
 	check_input(w, n, le_elector_cancel(n->e, node_time(n, w->now), draw(n)),
 		    "cancel");
 	drain(w, n);
@@ -634,6 +716,30 @@ static void on_timer(sim_world *w, sim_node *n, uint64_t gen)
 		    "a timer");
 	drain(w, n);
 	sim__arm(w, n);
+}
+
+/* The kubelet's liveness probe (sim_pod_spec.probe_period_ns): the healthz
+ * check on the pod's own monotonic clock; a stopped process does not
+ * answer. At the threshold the container is killed and started again. */
+static void on_probe(sim_world *w, sim_node *n, uint64_t inc)
+{
+	if (inc != n->inc || !sim__alive(n) || !n->e)
+		return;
+	bool ok = !n->paused &&
+		  le_elector_check(n->e, sim_clock_mono_ns(&n->clock, w->now),
+				   n->ps->healthz_tolerance_ns, NULL, 0) == LE_OK;
+	n->probe_fails = ok ? 0 : n->probe_fails + 1;
+	if (n->probe_fails < n->ps->probe_failure_threshold) {
+		sim__push(w, w->now + n->ps->probe_period_ns, EV_PROBE,
+			  (uint32_t)n->pod, n->inc);
+		return;
+	}
+	sim_event e = sim_event_make(w->now, SIM_EV_PROBE_RESTART, n->pod);
+	e.probe_failures = n->probe_fails;
+	sim__record(w, &e);
+	sim__node_kill(w, n, -1);
+	if (!n->deleted)
+		sim__node_start(w, n);
 }
 
 /* ---- pause and resume -------------------------------------------------------- */
@@ -861,6 +967,9 @@ void sim__node_event(sim_world *w, const sim_heap_ev *ev)
 		break;
 	case EV_WORK:
 		on_work(w, n, ev->arg);
+		break;
+	case EV_PROBE:
+		on_probe(w, n, ev->arg);
 		break;
 	case EV_REPLACE:
 		on_replace(w, n, (int32_t)ev->arg);

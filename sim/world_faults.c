@@ -182,6 +182,8 @@ static void apply_to_target(sim_world *w, const sim_fault *f, int32_t fault,
 		break;
 	case SIM_ACT_TIME_SKEW:
 		sim_clock_step_wall(&n->clock, w->now, f->time_offset_ns);
+		if (f->time_skew_monotonic)
+			sim_clock_step_mono(&n->clock, w->now, f->time_offset_ns);
 		sim__arm(w, n);
 		break;
 	case SIM_ACT_CLOCK_RATE:

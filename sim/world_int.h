@@ -26,6 +26,7 @@ enum ev_kind {
 	EV_REPLACE,       /* node = the pod replaced; arg = fault index */
 	EV_TRIGGER_ARRIVE, /* arg = request slot: arrives after a when: fault */
 	EV_RESPOND,       /* arg = request slot: answer leaves after a when: fault */
+	EV_PROBE,         /* node; arg = incarnation: the kubelet probes */
 };
 
 typedef enum node_state {
@@ -51,7 +52,11 @@ typedef struct sim_node {
 	bool paused;
 	bool deleted;   /* SIGTERM sent by a delete: never restarted */
 	uint32_t inc;   /* incarnation */
+	uint32_t core;  /* elector generation within the process (rejoin) */
 	int32_t restarts;
+	int64_t probe_fails; /* liveness probe failures in a row */
+	bool cancel_after_drain; /* SIGTERM seen: cancel the core at acting end */
+	bool exit_after_drain;   /* core done: exit at acting end */
 	/* timer: one live heap entry at timer_at for the core's deadline */
 	uint32_t timer_gen;
 	int64_t timer_at;
@@ -77,7 +82,7 @@ typedef struct sim_node {
 
 /* A request in flight, from SEND to its response's delivery (or loss). */
 typedef struct sim_req {
-	uint32_t node, inc;
+	uint32_t node, inc, core;
 	uint32_t next_free;
 	le_request req;
 	fa_decision dec;

@@ -82,6 +82,37 @@ typedef struct sim_pod_spec {
 	/* How long user code takes to notice the leader context ended (the
 	 * pod keeps acting as leader that long after STOPPED_LEADING). */
 	int64_t stop_delay_ns;
+	/* The kubelet's liveness probe on the healthz check (election-spec.md
+	 * 2.7, kubernetes#70819 / PR #70971): every probe_period_ns (true
+	 * time, the kubelet's) it runs le_elector_check with
+	 * healthz_tolerance_ns; a paused process does not answer, which
+	 * fails too. After probe_failure_threshold failures in a row the
+	 * container is killed (the process is wedged: modelled as kill -9)
+	 * and restarted at once with the same identity. 0 = no probe. */
+	int64_t probe_period_ns;
+	int64_t probe_failure_threshold; /* default 3 (the kubelet's) */
+	int64_t healthz_tolerance_ns;    /* default 20 s (kube-controller-manager) */
+	/* When the core ends by itself after losing the lease (client-go: Run
+	 * returns), the process does not exit but runs a new election at
+	 * once (KEP-5366 "rejoin without exit"); the lost term's user code
+	 * keeps acting until it notices (stop_delay_ns), not cut by an exit.
+	 * false = exit, restarted after the crash-loop back-off. */
+	bool rejoin_on_loss;
+	/* On SIGTERM the leader's user code drains first (its context is
+	 * cancelled, it takes stop_delay_ns) and only then is the core
+	 * cancelled, so ReleaseOnCancel releases after the drain (client-go#728,
+	 * kubernetes#139991's proposal). false = upstream: cancel at once, the
+	 * release runs while the code still drains. */
+	bool release_after_drain;
+	/* When the core is done, the process waits for its user code to
+	 * finish draining (stop_delay_ns) before it exits, as a manager with
+	 * a graceful shutdown does; false = it exits at once and the code
+	 * dies with it. */
+	bool wait_for_drain;
+	/* controller-runtime#2719: a pod that is not leading when SIGTERM
+	 * comes starts its leader-only work anyway (for stop_delay_ns, with
+	 * the fencing token it last had, 0 if it never led). */
+	bool shutdown_starts_work;
 } sim_pod_spec;
 
 typedef enum sim_action {
@@ -157,6 +188,9 @@ typedef struct sim_fault {
 	sim_latency latency;           /* DELAY */
 	double loss;                   /* LOSS: probability */
 	int64_t time_offset_ns;        /* TIME_SKEW */
+	bool time_skew_monotonic;      /* TIME_SKEW: the monotonic clock jumps
+					  too, forward (a VM suspend); only the
+					  wall step is undone at the end */
 	int32_t rate_ppm;              /* CLOCK_RATE */
 	bool replace;                  /* POD_KILL / POD_DELETE: Deployment replacement */
 	int64_t grace_period_ns;       /* POD_DELETE; -1 = the pod's own */
@@ -190,6 +224,10 @@ typedef struct sim_expect {
 	bool expect_violation;         /* the scenario must find a bug */
 	sim_invariant violation;       /* which one (SIM_INV_NONE = any) */
 	bool check_stability;          /* default true */
+	/* At most this many changes of leader in any hour of the run,
+	 * faults or not (kubernetes#108380: flapping under an overloaded
+	 * apiserver); 0 = not checked. */
+	int64_t max_changes_per_hour;
 	bool check_liveness;           /* default true */
 } sim_expect;
 
@@ -248,6 +286,11 @@ typedef enum sim_ev_kind {
 				    direction, partition */
 	SIM_EV_UNCUT,
 	SIM_EV_WORK,             /* guarded write with fencing token `token` */
+	SIM_EV_ROGUE_START,      /* user code starts leader-only work though the
+				    core never said it leads: term, token */
+	SIM_EV_PROBE_RESTART,    /* the liveness probe failed probe_failures
+				    times in a row: the kubelet kills the
+				    container (pod-death, pod-start follow) */
 	SIM_EV_KIND_COUNT
 } sim_ev_kind;
 
@@ -273,6 +316,8 @@ typedef struct sim_event {
 	bool was_leader;
 	/* pod-sigterm */
 	int64_t grace_period_ns;
+	/* probe-restart: consecutive failed probes */
+	int64_t probe_failures;
 	/* started-leading, acting-end: the pod's leadership term, from 1 */
 	int64_t term;
 	/* started-leading, work: fencing token (the lease's transitions when
@@ -403,6 +448,19 @@ typedef struct sim_lead_interval {
 	int64_t start_ns, end_ns;
 } sim_lead_interval;
 
+/* A liveness-probe restart (probe-restart event), with what the checker
+ * makes of it: whether the pod was acting as leader until then, and how
+ * long after the last fault that hit it (the failover as a cluster with
+ * the probe sees it: the wedged leader stops acting only now). */
+typedef struct sim_probe_restart {
+	int32_t pod;
+	int64_t t_ns;
+	int64_t failures;            /* failed probes in a row */
+	bool was_acting;
+	int32_t fault;               /* last fault that hit the pod, -1 = none */
+	int64_t fault_ns;            /* when it started (-1 = none) */
+} sim_probe_restart;
+
 typedef struct sim_check_result {
 	int exit_code;               /* sim_exit, after expectations */
 	bool expectations_met;
@@ -416,6 +474,7 @@ typedef struct sim_check_result {
 	char verdict[256];           /* one line: "PASS ...", "SAFETY VIOLATED ..." */
 	sim_lead_interval *leading;  /* sorted by start */
 	size_t nleading;
+	sim_probe_restart *probe_restarts; size_t nprobe_restarts;
 } sim_check_result;
 
 /* Check a history against the scenario's invariants and expectations.
@@ -441,6 +500,8 @@ int64_t sim_clock_wall_ns(const sim_clock *c, int64_t true_ns);
 int64_t sim_clock_true_at_mono(const sim_clock *c, int64_t mono_ns);
 void sim_clock_set_rate(sim_clock *c, int64_t true_ns, int32_t rate_ppm);
 void sim_clock_step_wall(sim_clock *c, int64_t true_ns, int64_t step_ns);
+/* The monotonic clock jumps forward by step_ns > 0 (a VM suspend). */
+void sim_clock_step_mono(sim_clock *c, int64_t true_ns, int64_t step_ns);
 
 #ifdef __cplusplus
 }

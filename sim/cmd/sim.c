@@ -583,6 +583,18 @@ static void print_result(const sim_history *h, const sim_check_result *r)
 		       pod_name(h, o->pod_a), pod_name(h, o->pod_b), secs(o->start_ns),
 		       secs(o->end_ns), secs(o->end_ns - o->start_ns), o->stale_writes);
 	}
+	for (size_t i = 0; i < r->nprobe_restarts; i++) {
+		const sim_probe_restart *p = &r->probe_restarts[i];
+		printf("  probe-restart: %s restarted by its liveness probe at %.3f s "
+		       "after %" PRId64 " failed probes%s", pod_name(h, p->pod),
+		       secs(p->t_ns), p->failures,
+		       p->was_acting ? ", acting as leader until then" : "");
+		if (p->fault_ns >= 0)
+			printf(": %.3f s after fault %d began (%.3f s)",
+			       secs(p->t_ns - p->fault_ns), (int)p->fault,
+			       secs(p->fault_ns));
+		printf("\n");
+	}
 	size_t listed = 0;
 	for (size_t i = 0; i < r->nviolations; i++) {
 		const sim_violation *v = &r->violations[i];

@@ -33,6 +33,25 @@ election:
 pods:
   - name: pod-a
 '
+w probe-zero-period 'name: x
+duration: 60s
+pods:
+  - name: pod-a
+    livenessProbe: {period: 0s}
+'
+w probe-unknown-key 'name: x
+duration: 60s
+pods:
+  - name: pod-a
+    livenessProbe: {period: 10s, failures: 3}
+'
+w stability-zero 'name: x
+duration: 60s
+pods:
+  - name: pod-a
+expect:
+  stability: {maxChangesPerHour: 0}
+'
 w selector-matches-nothing "$good"'faults:
   - action: pod-kill
     at: 10s

@@ -768,9 +768,11 @@ static void test_every_file_under_scenarios_parses(void **state)
 		}
 		/* The library's conventions: described, and cites the spec. */
 		if (!s.description[0] || !strstr(s.description, "election-spec.md")) {
+			char path[SIM_PATH_MAX];
+			snprintf(path, sizeof path, "%s", g.gl_pathv[i]);
 			sim_scenario_free(&s);
 			globfree(&g);
-			fail_msg("%s: description must cite election-spec.md", g.gl_pathv[i]);
+			fail_msg("%s: description must cite election-spec.md", path);
 		}
 		sim_scenario_free(&s);
 	}
