@@ -196,6 +196,97 @@ long le_candidate_pick(const le_lease_candidate *cs, size_t n)
 	return best;
 }
 
+/* ---- strategies ------------------------------------------------------ */
+
+#define QNAME_FMT "must consist of alphanumeric characters, '-', '_' or '.', " \
+	"and must start and end with an alphanumeric character (e.g. 'MyName',  or " \
+	"'my.name',  or '123-abc', regex used for validation is " \
+	"'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
+#define DNS1123_MSG "a lowercase RFC 1123 subdomain must consist of lower case " \
+	"alphanumeric characters, '-' or '.', and must start and end with an " \
+	"alphanumeric character (e.g. 'example.com', regex used for validation is " \
+	"'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+
+static bool is_alnum(char ch)
+{
+	return is_digit(ch) || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+static bool qname_part_ok(const char *s, size_t n)
+{
+	if (n == 0 || !is_alnum(s[0]) || !is_alnum(s[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
+			return false;
+	return true;
+}
+
+static bool lower_alnum(char ch) { return is_digit(ch) || (ch >= 'a' && ch <= 'z'); }
+
+static bool dns1123_subdomain_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > 253)
+		return false;
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != '.')
+			continue;
+		size_t len = i - start;
+		if (len == 0 || !lower_alnum(s[start]) || !lower_alnum(s[i - 1]))
+			return false;
+		for (size_t j = start; j < i; j++)
+			if (!lower_alnum(s[j]) && s[j] != '-')
+				return false;
+		start = i + 1;
+	}
+	return true;
+}
+
+static int sinvalid(char *err, size_t errcap, const char *strategy, const char *msg)
+{
+	if (err && errcap)
+		snprintf(err, errcap, "Invalid value: \"%.64s\": %s", strategy, msg);
+	return LE_EINVAL;
+}
+
+int le_strategy_validate(const char *strategy, char *err, size_t errcap)
+{
+	if (!strategy)
+		strategy = "";
+	const char *slash = strchr(strategy, '/');
+	if (!slash) {
+		if (strcmp(strategy, LE_STRATEGY_OEV) == 0)
+			return LE_OK;
+		if (err && errcap)
+			snprintf(err, errcap,
+				 "Unsupported value: \"%.64s\": supported values: \"%s\"",
+				 strategy, LE_STRATEGY_OEV);
+		return LE_EINVAL;
+	}
+	if (strchr(slash + 1, '/'))
+		return sinvalid(err, errcap, strategy,
+				"a qualified name " QNAME_FMT " with an optional DNS "
+				"subdomain prefix and '/' (e.g. 'example.com/MyName')");
+	size_t plen = (size_t)(slash - strategy);
+	const char *name = slash + 1;
+	size_t nlen = strlen(name);
+	if (plen == 0)
+		return sinvalid(err, errcap, strategy, "prefix part must be non-empty");
+	if (!dns1123_subdomain_ok(strategy, plen))
+		return sinvalid(err, errcap, strategy,
+				plen > 253 ? "prefix part must be no more than 253 characters"
+					   : "prefix part " DNS1123_MSG);
+	if (nlen == 0)
+		return sinvalid(err, errcap, strategy, "name part must be non-empty");
+	if (nlen > 63)
+		return sinvalid(err, errcap, strategy,
+				"name part must be no more than 63 characters");
+	if (!qname_part_ok(name, nlen))
+		return sinvalid(err, errcap, strategy, "name part " QNAME_FMT);
+	return LE_OK;
+}
+
 /* ---- the publisher --------------------------------------------------- */
 
 struct le_cand {

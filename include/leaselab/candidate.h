@@ -80,6 +80,15 @@ int le_candidate_compare(const le_lease_candidate *a, const le_lease_candidate *
 /* The index of the best valid candidate in cs[0..n), or -1 if none. */
 long le_candidate_pick(const le_lease_candidate *cs, size_t n);
 
+/* ValidateCoordinatedLeaseStrategy (the Lease's and the LeaseCandidate's
+ * spec.strategy): one of the built-in strategies (OldestEmulationVersion),
+ * or a custom strategy, any name with a "/" that is a Kubernetes qualified
+ * name (a DNS-subdomain prefix, "/", a name of at most 63 characters).
+ * LE_OK, or LE_EINVAL with the apiserver's words after the field path
+ * ("Unsupported value: ..." or "Invalid value: ...") in err. "" is
+ * invalid here: callers test for an absent strategy first. */
+int le_strategy_validate(const char *strategy, char *err, size_t errcap);
+
 /* ---- the candidate side of a coordinated client ------------------------- */
 
 typedef struct le_cand_config {

@@ -154,6 +154,42 @@ static void test_pick_skips_invalid_candidates(void **state)
 	assert_string_equal(pick(ds, 2), "rc");
 }
 
+/* ---- strategies ------------------------------------------------------------ */
+
+static void test_strategy_validation(void **state)
+{
+	(void)state;
+	char err[768];
+	assert_int_equal(le_strategy_validate(LE_STRATEGY_OEV, err, sizeof err), LE_OK);
+	assert_int_equal(le_strategy_validate("example.com/newest-first", err, sizeof err),
+			 LE_OK);
+	assert_int_equal(le_strategy_validate("a.b/My_Name.1", err, sizeof err), LE_OK);
+	assert_int_equal(le_strategy_validate("Newest", err, sizeof err), LE_EINVAL);
+	assert_string_equal(err, "Unsupported value: \"Newest\": supported values: "
+				 "\"OldestEmulationVersion\"");
+	assert_int_equal(le_strategy_validate("", err, sizeof err), LE_EINVAL);
+	static const struct {
+		const char *s, *want;
+	} bad[] = {
+		{"/x", "prefix part must be non-empty"},
+		{"Example.com/x", "prefix part a lowercase RFC 1123 subdomain"},
+		{"a..b/x", "prefix part a lowercase RFC 1123 subdomain"},
+		{"example.com/", "name part must be non-empty"},
+		{"example.com/-x", "name part must consist of alphanumeric"},
+		{"example.com/x y", "name part must consist of alphanumeric"},
+		{"a/b/c", "a qualified name must consist of"},
+		{"example.com/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		 "name part must be no more than 63 characters"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		err[0] = '\0';
+		assert_int_equal(le_strategy_validate(bad[i].s, err, sizeof err), LE_EINVAL);
+		assert_true(strncmp(err, "Invalid value: \"", 16) == 0);
+		if (!strstr(err, bad[i].want))
+			fail_msg("%s: got %s", bad[i].s, err);
+	}
+}
+
 /* ---- the publisher -------------------------------------------------------- */
 
 typedef struct pub {
@@ -380,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_pick_lowest_emulation_version_first),
 		cmocka_unit_test(test_pick_oldest_creation_breaks_ties),
 		cmocka_unit_test(test_pick_skips_invalid_candidates),
+		cmocka_unit_test(test_strategy_validation),
 		cmocka_unit_test(test_publisher_creates_then_renews_every_5_minutes),
 		cmocka_unit_test(test_publisher_answers_a_ping_at_once),
 		cmocka_unit_test(test_publisher_works_from_the_informer_copy),
