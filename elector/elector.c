@@ -746,8 +746,9 @@ static void try_begin(le_elector *e, le_time now)
 	r->acquire_wall_ns = r->renew_wall_ns = now.wall_ns;
 	r->dialect = e->prof->writer_dialect;
 
-	/* 1. fast path: CAS on the cached object */
-	if (e->prof->fast_path && is_leader(e) &&
+	/* 1. fast path: CAS on the cached object (tryCoordinatedRenew has
+	 * none: election-spec.md 8; PR #138064 would add one) */
+	if (e->prof->fast_path && !e->cfg.coordinated && is_leader(e) &&
 	    lease_valid(e, expiry_clock(e, now))) {
 		r->has_acquire_time = e->observed.has_acquire_time;
 		r->acquire_wall_ns = e->observed.acquire_wall_ns;
@@ -763,9 +764,58 @@ static void try_begin(le_elector *e, le_time now)
 	send_request(e, now, ST_GET, LE_OP_GET, NULL);
 }
 
+/* tryCoordinatedRenew after a successful GET (election-spec.md 8): the
+ * apiserver's election controller chooses the holder; this client only
+ * renews what it was given, and only while no better candidate is named. */
+static void coordinated_renew(le_elector *e, le_time now,
+			      const le_record *fetched, const le_response *r,
+			      uint64_t rnd)
+{
+	if (record_changed(e, fetched, r))
+		observe(e, fetched, r, now);
+	/* Non-strict, with the fetched record's duration: expired when
+	 * observedTime + duration is before the attempt's now (Go's zero
+	 * observedTime is always expired). */
+	int64_t dur_ns = (int64_t)fetched->lease_duration_s * LE_NS_PER_S;
+	if (!e->has_observed_time ||
+	    add_sat(e->observed_clock_ns, dur_ns) < expiry_clock(e, e->attempt_now)) {
+		emit_log(e, 0, false, LE_MSG_LEASE_EXPIRED, NULL, 0);
+		try_end(e, now, false, rnd);
+		return;
+	}
+	if (!is_leader(e)) {
+		emit_log(e, 6, false, LE_MSG_HELD_COORDINATED, fetched->holder, 0);
+		try_end(e, now, false, rnd);
+		return;
+	}
+	/* end of term: any preferredHolder, as upstream tests it (the
+	 * controller never names the holder itself) */
+	if (fetched->preferred_holder[0]) {
+		emit_log(e, 4, false, LE_MSG_END_OF_TERM, fetched->preferred_holder, 0);
+		try_end(e, now, false, rnd);
+		return;
+	}
+	/* the holder's renew: acquireTime, transitions and strategy carried;
+	 * preferredHolder (empty here) is not written */
+	le_record *cand = &e->candidate;
+	cand->has_acquire_time = fetched->has_acquire_time;
+	cand->acquire_wall_ns = fetched->acquire_wall_ns;
+	cand->transitions =
+		e->prof->transitions_reset_on_renew ? 0 : fetched->transitions;
+	copy_str(cand->strategy, LE_STRATEGY_MAX, fetched->strategy);
+	e->stats.slowpath++;
+	send_request(e, now, ST_UPDATE, LE_OP_UPDATE, cand);
+}
+
 static void on_get(le_elector *e, le_time now, const le_response *r,
 		   uint64_t rnd)
 {
+	if (r->status == 404 && e->cfg.coordinated) {
+		/* a coordinated client never creates the lease */
+		emit_log(e, 0, false, LE_MSG_LEASE_NOT_FOUND, response_detail(r), 404);
+		try_end(e, now, false, rnd);
+		return;
+	}
 	if (r->status == 404) {
 		send_request(e, now, ST_CREATE, LE_OP_CREATE, &e->candidate);
 		return;
@@ -787,7 +837,15 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 	keep_resource_version(e, r);
 	le_record fetched;
 	take_record(&fetched, r);
-	own_write_check(e, &fetched, r->record_present);
+	/* Under coordination the controller writes the lease in my name (it
+	 * installs me as holder), so a foreign renewTime under my identity is
+	 * expected there: the duplicate-identity check is off. */
+	if (!e->cfg.coordinated)
+		own_write_check(e, &fetched, r->record_present);
+	if (e->cfg.coordinated) {
+		coordinated_renew(e, now, &fetched, r, rnd);
+		return;
+	}
 
 	/* 0.5 only looked inside an annotation that was there: a missing one
 	 * is simply taken. Later clients read it as an empty record. */
@@ -911,7 +969,8 @@ static void on_release_response(le_elector *e, le_time now,
 		keep_resource_version(e, r);
 		le_record fetched;
 		take_record(&fetched, r);
-		own_write_check(e, &fetched, r->record_present);
+		if (!e->cfg.coordinated) /* as in on_get */
+			own_write_check(e, &fetched, r->record_present);
 		release_write(e, now, fetched.transitions);
 		return;
 	}

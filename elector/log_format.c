@@ -71,6 +71,14 @@ static int structured(const le_log *log, const char *ns, const char *nm,
 		return snprintf(buf, cap, "\"Conflict when releasing lease, retrying\" lock=\"%s/%s\"", ns, nm);
 	case LE_MSG_RELEASE_FAILED:
 		return snprintf(buf, cap, "\"Failed to release lease\" err=\"%s\" lock=\"%s/%s\"", arg, ns, nm);
+	case LE_MSG_LEASE_NOT_FOUND:
+		return snprintf(buf, cap, "\"Lease lock not found\" lock=\"%s/%s\" err=\"%s\"", ns, nm, arg);
+	case LE_MSG_LEASE_EXPIRED:
+		return snprintf(buf, cap, "\"Lease has expired\" lock=\"%s/%s\"", ns, nm);
+	case LE_MSG_HELD_COORDINATED:
+		return snprintf(buf, cap, "\"Lease is held and has not yet expired\" lock=\"%s/%s\" holder=\"%s\"", ns, nm, arg);
+	case LE_MSG_END_OF_TERM:
+		return snprintf(buf, cap, "\"Lease is marked as 'end of term'\" lock=\"%s/%s\"", ns, nm);
 	default:
 		return -2; /* ours, not upstream's: the common words below */
 	}
@@ -161,6 +169,18 @@ int le_log_format(const struct le_elector *e, const le_log *log, char *buf,
 		break;
 	case LE_MSG_GET_LEADER_FAILED: /* election/lib's OnStoppedLeading */
 		n = snprintf(buf, cap, "failed to get leader: %s", arg);
+		break;
+	case LE_MSG_LEASE_NOT_FOUND: /* client-go 1.31-1.34 klog.Infof */
+		n = snprintf(buf, cap, "lease lock not found: %s/%s", ns, nm);
+		break;
+	case LE_MSG_LEASE_EXPIRED:
+		n = snprintf(buf, cap, "lock has expired: %s/%s", ns, nm);
+		break;
+	case LE_MSG_HELD_COORDINATED:
+		n = snprintf(buf, cap, "lock is held by %s and has not yet expired: %s/%s", arg, ns, nm);
+		break;
+	case LE_MSG_END_OF_TERM:
+		n = snprintf(buf, cap, "lock is marked as 'end of term': %s/%s", ns, nm);
 		break;
 	case LE_MSG_DUPLICATE_IDENTITY: /* ours: neither program warned */
 		n = snprintf(buf, cap,

@@ -8,6 +8,7 @@
 LIBS += leaselab-core leaselab-io
 PUBLIC_LIBS += leaselab-core leaselab-io
 leaselab-core_SRCS := \
+	elector/candidate.c \
 	elector/duration.c \
 	elector/elector.c \
 	elector/json_escape.c \
@@ -30,6 +31,7 @@ leaselab-io_SRCS := \
 	elector/io/transport_curl.c
 leaselab-io_PKGS := libcjson libcurl yaml-0.1 libevent libcrypto
 PUBLIC_HEADERS += \
+	include/leaselab/candidate.h \
 	include/leaselab/elector.h \
 	include/leaselab/record.h \
 	include/leaselab/kube.h \

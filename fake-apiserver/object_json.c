@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fa_internal.h"
+#include "leaselab/candidate.h"
 
 #define MICRO_LAYOUT "2006-01-02T15:04:05.000000Z07:00"
 
@@ -397,13 +398,12 @@ static int lease_spec_validate(fa_resource res, const char *name,
 		fa__st_invalid(st, res, NULL, name, "spec.leaseTransitions", body);
 		return LE_EINVAL;
 	}
+	/* OldestEmulationVersion or a custom qualified name with a "/"
+	 * (ValidateCoordinatedLeaseStrategy; election-spec.md 8) */
+	char sbody[768];
 	if (strategy != NULL && strategy[0] != '\0' &&
-	    strcmp(strategy, "OldestEmulationVersion") != 0) {
-		snprintf(body, sizeof(body),
-			 "Unsupported value: \"%.64s\": supported values: "
-			 "\"OldestEmulationVersion\"",
-			 strategy);
-		fa__st_invalid(st, res, NULL, name, "spec.strategy", body);
+	    le_strategy_validate(strategy, sbody, sizeof sbody) != LE_OK) {
+		fa__st_invalid(st, res, NULL, name, "spec.strategy", sbody);
 		return LE_EINVAL;
 	}
 	if (preferred != NULL && preferred[0] != '\0' &&

@@ -205,6 +205,14 @@ typedef struct le_config {
 	/* Read annotation records liberally (another client's shapes) even
 	 * under a Go profile: a tool's choice, not what Go does. */
 	bool liberal_records;
+	/* client-go's Config.Coordinated (KEP-4355, election-spec.md 8): both
+	 * loops call tryCoordinatedRenew instead of tryAcquireOrRenew. It only
+	 * GETs (a 404 fails the attempt and creates nothing), never takes the
+	 * lease over (the apiserver's election controller writes the holder),
+	 * tests expiry non-strictly (observedTime + the record's duration
+	 * before now), has no fast path, carries `strategy` forward and stops
+	 * renewing while `preferredHolder` is set ("end of term"). */
+	bool coordinated;
 } le_config;
 
 /* Fill *c with client-go's defaults: LD 15 s, RD 10 s, RP 2 s, Lease lock,
@@ -297,6 +305,12 @@ typedef enum le_msg {
 	 * another process runs under the same identity and both lead. The
 	 * rule and its limits: elector.c, own_write_check. */
 	LE_MSG_DUPLICATE_IDENTITY,
+	/* tryCoordinatedRenew (le_config.coordinated, election-spec.md 8) */
+	LE_MSG_LEASE_NOT_FOUND,  /* "lease lock not found: ns/name" */
+	LE_MSG_LEASE_EXPIRED,    /* "lock has expired: ns/name" */
+	LE_MSG_HELD_COORDINATED, /* V6 "lock is held by <holder> and has not yet expired: ns/name" */
+	LE_MSG_END_OF_TERM,      /* V4 "lock is marked as 'end of term': ns/name"
+				    (arg = the preferredHolder) */
 } le_msg;
 
 typedef struct le_log {

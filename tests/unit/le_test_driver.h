@@ -315,6 +315,10 @@ static inline const char *msg_name(le_msg m)
 	case LE_MSG_STARTUP_FAILED: return "STARTUP_FAILED";
 	case LE_MSG_GET_LEADER_FAILED: return "GET_LEADER_FAILED";
 	case LE_MSG_DUPLICATE_IDENTITY: return "DUPLICATE_IDENTITY";
+	case LE_MSG_LEASE_NOT_FOUND: return "LEASE_NOT_FOUND";
+	case LE_MSG_LEASE_EXPIRED: return "LEASE_EXPIRED";
+	case LE_MSG_HELD_COORDINATED: return "HELD_COORDINATED";
+	case LE_MSG_END_OF_TERM: return "END_OF_TERM";
 	}
 	return "?";
 }

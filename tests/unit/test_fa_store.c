@@ -463,6 +463,12 @@ static void test_invalid_bodies_are_422_naming_the_field(void **state)
 		 "Unsupported value: \"Newest\": supported values: "
 		 "\"OldestEmulationVersion\""},
 		{FA_RES_LEASES,
+		 "{\"metadata\":{\"name\":\"l\"},\"spec\":{\"strategy\":\"a/b/c\"}}",
+		 "spec.strategy", NULL},
+		{FA_RES_LEASES,
+		 "{\"metadata\":{\"name\":\"l\"},\"spec\":{\"strategy\":\"Ex.com/x\"}}",
+		 "spec.strategy", NULL},
+		{FA_RES_LEASES,
 		 "{\"metadata\":{\"name\":\"l\"},\"spec\":{\"preferredHolder\":\"a\"}}",
 		 "spec.preferredHolder",
 		 "Lease.coordination.k8s.io \"l\" is invalid: spec.preferredHolder: "
@@ -898,6 +904,22 @@ static void test_client_sent_server_fields_are_ignored_on_create(void **state)
 	assert_string_equal(jstr(o, "metadata.resourceVersion"), "1");
 	assert_string_equal(jstr(o, "metadata.creationTimestamp"), "2024-03-09T10:13:24Z");
 	assert_string_equal(jstr(o, "spec.acquireTime"), "2024-03-09T10:28:06.504283Z");
+	cJSON_Delete(o);
+	cJSON_Delete(b);
+}
+
+/* A custom strategy is a qualified name with a "/" (election-spec.md 8):
+ * accepted, and preferredHolder with it. */
+static void test_custom_lease_strategy_is_accepted(void **state)
+{
+	fa_store *s = *state;
+	fa_status st;
+	cJSON *b = J("{\"metadata\":{\"name\":\"cs\"},\"spec\":{\"strategy\":"
+		     "\"example.com/newest-first\",\"preferredHolder\":\"b\"}}");
+	cJSON *o = fa_store_create_json(s, FA_RES_LEASES, "default", b, "a", NOW, &st);
+	assert_non_null(o);
+	assert_string_equal(jstr(o, "spec.strategy"), "example.com/newest-first");
+	assert_string_equal(jstr(o, "spec.preferredHolder"), "b");
 	cJSON_Delete(o);
 	cJSON_Delete(b);
 }
@@ -1747,6 +1769,7 @@ int main(void)
 		T(test_lock_writes_are_visible_as_json),
 		T(test_lock_updates_keep_the_rest_of_the_object),
 		T(test_client_sent_server_fields_are_ignored_on_create),
+		T(test_custom_lease_strategy_is_accepted),
 		T(test_real_clients_bodies_are_accepted),
 		T(test_undecodable_annotation_is_stored_but_fails_lock_reads),
 		T(test_merge_patch),
