@@ -173,20 +173,44 @@ static void draw_apiserver(fa_rng *r, const sim_xbounds *b, unsigned size_pct,
 /* Inside 6.3's envelope: nothing that lets a write commit while its answer
  * is lost or late (response loss, a `from` partition or loss), pauses and
  * per-leg delays of at most a quarter / an eighth of the slack, clock rates
- * within 5 % (the tolerated ratio is LD / (RP + RD), 1.25 for 15/10/2). */
+ * within 5 % (the tolerated ratio is LD / (RP + RD), 1.25 for 15/10/2).
+ * No request is lost either: a lost request costs the attempt the request
+ * timeout (5 s in the base), and the slow path then writes the attempt's
+ * `now`; for the first renewal after an acquisition that is the
+ * acquisition's second, which followers cannot tell from the record they
+ * saw (election-spec.md 3.2, H6), so a lost request is as bad as a lost
+ * answer (election-spec.md 6.1: RP + RD + rU = 17 s > LD). A refused
+ * connection fails at once and stays. No backward step of a wall clock
+ * either (election-spec.md 7, H6): time-skew steps forward and is never
+ * undone. */
 static void clamp_pause(fa_rng *r, const sim_xbounds *b, sim_fault *f)
 {
 	f->duration_ns = sim_x_ms(sim_x_range(r, MS, b->slack / 4));
 }
 
-static void clamp_direction_to(fa_rng *r, const sim_xbounds *b, sim_fault *f)
+static void clamp_partition(fa_rng *r, const sim_xbounds *b, sim_fault *f)
 {
 	(void)r, (void)b;
-	if (f->direction != SIM_DIR_TO) {
-		f->direction = SIM_DIR_TO;
-		if (f->action == SIM_ACT_PARTITION && f->partition_kind == FA_PART_NONE)
-			f->partition_kind = FA_PART_BLACKHOLE;
-	}
+	f->direction = SIM_DIR_TO;
+	f->partition_kind = FA_PART_REFUSED;
+}
+
+/* Every lost packet is a lost request or answer: no loss is inside the
+ * envelope. The instance stays (with probability 0) so that a seed draws
+ * the same schedule with and without --envelope. */
+static void clamp_loss(fa_rng *r, const sim_xbounds *b, sim_fault *f)
+{
+	(void)r, (void)b;
+	f->direction = SIM_DIR_TO;
+	f->loss = 0;
+}
+
+static void clamp_time_skew(fa_rng *r, const sim_xbounds *b, sim_fault *f)
+{
+	(void)r, (void)b;
+	if (f->time_offset_ns < 0)
+		f->time_offset_ns = -f->time_offset_ns;
+	f->duration_ns = 0;
 }
 
 static void clamp_delay(fa_rng *r, const sim_xbounds *b, sim_fault *f)
@@ -205,9 +229,10 @@ static void clamp_clock_rate(fa_rng *r, const sim_xbounds *b, sim_fault *f)
 static void clamp_apiserver(fa_rng *r, const sim_xbounds *b, sim_fault *f)
 {
 	(void)r;
-	if (f->apiserver.response_loss > 0) {
+	if (f->apiserver.response_loss > 0 || f->apiserver.request_loss > 0) {
 		f->apiserver.response_loss = 0;
-		f->apiserver.request_loss = 1.0;
+		f->apiserver.request_loss = 0;
+		f->apiserver.error_code = 503;
 	}
 	if (f->apiserver.commit_delay_ns > b->slack / 8)
 		f->apiserver.commit_delay_ns = sim_x_ms(b->slack / 8);
@@ -257,11 +282,11 @@ const sim_fault_model sim_fault_models[] = {
 	{SIM_ACT_RESTART, "restart", k_restart, false, 3, draw_instant, NULL, NULL},
 	{SIM_ACT_PAUSE, "pause", k_for_duration, true, 0, draw_lasting, clamp_pause, NULL},
 	{SIM_ACT_PARTITION, "partition", k_partition, true, 4, draw_partition,
-	 clamp_direction_to, NULL},
+	 clamp_partition, NULL},
 	{SIM_ACT_DELAY, "delay", k_delay, true, 5, draw_delay, clamp_delay, shrink_delay},
-	{SIM_ACT_LOSS, "loss", k_loss, true, 6, draw_loss, clamp_direction_to, shrink_loss},
-	{SIM_ACT_TIME_SKEW, "time-skew", k_time_skew, true, 7, draw_time_skew, NULL,
-	 shrink_time_skew},
+	{SIM_ACT_LOSS, "loss", k_loss, true, 6, draw_loss, clamp_loss, shrink_loss},
+	{SIM_ACT_TIME_SKEW, "time-skew", k_time_skew, true, 7, draw_time_skew,
+	 clamp_time_skew, shrink_time_skew},
 	{SIM_ACT_CLOCK_RATE, "clock-rate", k_clock_rate, true, 8, draw_clock_rate,
 	 clamp_clock_rate, NULL},
 	{SIM_ACT_APISERVER, "apiserver", k_apiserver, true, 9, draw_apiserver,

@@ -56,7 +56,8 @@ typedef struct sim_explore_opts {
 	uint32_t kinds;          /* SIM_XK_* bits the generator may draw */
 	uint32_t invariants;     /* 1u << sim_invariant that count as findings */
 	/* Draw only faults inside election-spec.md 6.3's safe envelope: no
-	 * fault that lets a write commit unanswered (the rU term), pauses,
+	 * fault that lets a write commit unanswered (the rU term) and no lost
+	 * request or backward wall-clock step (hazard H6, 7), pauses,
 	 * delays and commit delays small against the slack LD - RP - RD,
 	 * clock rates within 5 %. A correct elector never fails these. */
 	bool envelope;

@@ -197,7 +197,7 @@ PLANTS = [
     # (file to change, text appended, what the failure must say)
     ("elector/elector.c", "/* election-spec.md 6.9 */", "election-spec.md has no section 6.9"),
     ("elector/elector.c", "/* election-spec.md 7 #17 */", "has no row #17"),
-    ("elector/elector.c", "/* election-spec.md H6 */", "has no hazard H6"),
+    ("elector/elector.c", "/* election-spec.md H9 */", "has no hazard H9"),
     ("elector/elector.c", "/* (election-spec.md 2.3,\n * 6.9) */", "election-spec.md has no section 6.9"),
     ("elector/elector.c", "/* election-spec.md sections 2 (HEAD) and 10 */", "has no section 10"),
     ("elector/elector.c", "/* (election-spec.md\n * H7) */", "has no hazard H7"),
