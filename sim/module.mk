@@ -69,3 +69,7 @@ bench_sweep_LIBS := leaselab-sim leaselab-fa leaselab-core
 BENCHES += bench_explore
 bench_explore_SRCS := bench/bench_explore.c bench/bench_json.c
 bench_explore_LIBS := leaselab-sim leaselab-fa leaselab-core
+
+BENCHES += bench_candidates
+bench_candidates_SRCS := bench/bench_candidates.c bench/bench_json.c
+bench_candidates_LIBS :=
