@@ -38,6 +38,7 @@ static int run_once(int n, double *wall, long *rss_kib)
 {
 	char set[64];
 	snprintf(set, sizeof set, "pods[0].replicas=%d", n);
+	fflush(stdout); /* else the child's freopen writes our buffer again */
 	double t0 = now_s();
 	pid_t pid = fork();
 	if (pid < 0)
