@@ -25,7 +25,7 @@
 #define RUNS 9
 #define SIM_SECONDS 3600
 #define BARE_LIVE 8
-#define BARE_EVENTS 20000000
+#define BARE_EVENTS 5000000
 
 static double now_s(void)
 {
