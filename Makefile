@@ -313,8 +313,14 @@ scenarios: bootstrap
 	$(SUBMAKE) bin/sim
 	bash tests/live/test_sim_suite.sh
 
+# make bench: every bench in turn; each also writes its figures (name,
+# value, unit, the baseline measured in the same run, ratio) into
+# out/bench.json, started afresh here and checked at the end
+# (bench/bench_json.h has the format).
 bench: all $(addprefix build/bench/,$(BENCHES))
+	@mkdir -p out; rm -f out/bench.json
 	@for b in $(BENCHES); do echo "== $$b"; build/bench/$$b || exit 1; done
+	@build/live/bench_json check out/bench.json && echo "out/bench.json: shape checked"
 
 # make fuzz: build every target and run each for FUZZ_SECONDS (default 30).
 FUZZ_SECONDS ?= 30

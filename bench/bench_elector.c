@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_json.h"
 #include "leaselab/elector.h"
 #include "leaselab/fake_apiserver.h"
 
@@ -152,7 +153,8 @@ static double run_once(const le_profile *profile, bool with_store)
 	return (double)(t1 - t0) / STEPS;
 }
 
-static void report(const char *what, const le_profile *profile, bool with_store)
+static void report(const char *name, const char *what, const le_profile *profile,
+		   bool with_store)
 {
 	double ns[RUNS];
 	for (int r = 0; r < RUNS; r++)
@@ -160,15 +162,17 @@ static void report(const char *what, const le_profile *profile, bool with_store)
 	qsort(ns, RUNS, sizeof ns[0], cmp_double);
 	printf("%-60s median %7.1f ns/step  (min %.1f, max %.1f; %d runs x %d steps)\n",
 	       what, ns[RUNS / 2], ns[0], ns[RUNS - 1], RUNS, STEPS);
+	bench_figure("bench_elector", name, ns[RUNS / 2], "ns/step", NULL, 0);
 }
 
 int main(void)
 {
-	report("renew, fast path, answered by the bench (core only)",
+	report("elector_renew_core", "renew, fast path, answered by the bench (core only)",
 	       &le_profile_client_go, false);
-	report("renew, fast path, through fa_store_lock_do",
+	report("elector_renew_store", "renew, fast path, through fa_store_lock_do",
 	       &le_profile_client_go, true);
-	report("renew, slow path GET+PUT (client-go-2018), fa_store_lock_do",
+	report("elector_renew_getput_store",
+	       "renew, slow path GET+PUT (client-go-2018), fa_store_lock_do",
 	       &le_profile_client_go_2018, true);
 	return 0;
 }

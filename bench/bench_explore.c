@@ -1,8 +1,9 @@
 /* bench/bench_explore.c — explore's throughput: seeds per second on one
  * core for a 60 s three-pod swarm scenario (scenarios/explore/client-go-3.yaml,
  * every fault kind), each seed drawn, simulated, judged, and shrunk when it
- * violates an invariant, as one explore worker does. Prints the figure, and
- * when out/bench.json exists, sets "explore_seeds_per_s_per_core" in it.
+ * violates an invariant, as one explore worker does. Prints the figure and
+ * writes it to out/bench.json as "explore_seeds_per_s_per_core"
+ * (bench/bench_json.h).
  *
  *   build/bench/bench_explore [SEEDS]   (default 20000)
  */
@@ -12,53 +13,16 @@
 #include <string.h>
 #include <time.h>
 
-#include <cjson/cJSON.h>
-
 #include "leaselab/explore.h"
+#include "bench_json.h"
 
 #define BASE "scenarios/explore/client-go-3.yaml"
-#define JSON "out/bench.json"
 
 static double mono_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void update_json(double rate)
-{
-	FILE *f = fopen(JSON, "r");
-	if (!f)
-		return;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	char buf[4096];
-	size_t n;
-	while (m && (n = fread(buf, 1, sizeof buf, f)) > 0)
-		fwrite(buf, 1, n, m);
-	fclose(f);
-	if (!m)
-		return;
-	fclose(m);
-	cJSON *root = cJSON_Parse(text);
-	free(text);
-	if (!root || !cJSON_IsObject(root)) {
-		fprintf(stderr, "bench_explore: %s is not a JSON object; not updated\n", JSON);
-		cJSON_Delete(root);
-		return;
-	}
-	cJSON_DeleteItemFromObject(root, "explore_seeds_per_s_per_core");
-	cJSON_AddNumberToObject(root, "explore_seeds_per_s_per_core", (double)(int64_t)rate);
-	char *out = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (out && (f = fopen(JSON, "w"))) {
-		fprintf(f, "%s\n", out);
-		fclose(f);
-		printf("  written to %s\n", JSON);
-	}
-	free(out);
 }
 
 int main(int argc, char **argv)
@@ -100,7 +64,8 @@ int main(int argc, char **argv)
 	printf("  violating seeds  %" PRIu64 " (%.1f%%), %" PRIu64 " shrinking simulations\n",
 	       violating, 100.0 * (double)violating / (double)seeds, shrink_runs);
 	printf("  wall time        %.3f s\n", el);
-	update_json(rate);
+	bench_figure("bench_explore", "explore_seeds_per_s_per_core", rate, "seeds/s", "target",
+		     10000);
 	sim_scenario_free(&base);
 	return 0;
 }

@@ -34,6 +34,8 @@
 
 #include <arpa/inet.h>
 
+#include "bench_json.h"
+
 #define RUNS 3
 #define SECONDS 2.0
 #define WARMUP_S 0.3
@@ -594,6 +596,16 @@ int main(void)
 		printf("summary: vs nginx GET (64 conn, median of per-run ratios): GET+PUT %.2f, "
 		       "GET %.2f (target >= 0.5: %s)\n",
 		       rgp, rget, rgp >= 0.5 ? "met" : "NOT met");
+	}
+	static const char *names[] = {"fa_http_getput_1conn_rps", "fa_http_getput_64conn_rps",
+				      "fa_http_get_64conn_rps", "nginx_static_get_64conn_rps"};
+	double ng = cfgs[3].on ? median(cfgs[3].rps, RUNS) : 0;
+	for (int i = 0; i < 4; i++) {
+		if (!cfgs[i].on)
+			continue;
+		bool vs = cfgs[3].on && (i == 1 || i == 2);
+		bench_figure("bench_fa_http", names[i], median(cfgs[i].rps, RUNS), "req/s",
+			     vs ? "nginx static-file GET, 64 conn" : NULL, ng);
 	}
 	free(lat);
 	return 0;

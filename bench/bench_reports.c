@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_json.h"
 #include "leaselab/report.h"
 
 #include "../reports/report_int.h"
@@ -90,6 +91,10 @@ int main(int argc, char **argv)
 	       "                                the filesystem's share depends on the disk, not on leaselab)\n",
 	       rep * 1e3, 100 * rep / sim);
 	printf("  (report.json + summary.md + timeline.html in out/bench/reports/article-1h)\n");
+	bench_figure("bench_reports", "reports_simulation", sim * 1e3, "ms", NULL, 0);
+	bench_figure("bench_reports", "reports_checker", chk * 1e3, "ms", "the simulation", sim * 1e3);
+	bench_figure("bench_reports", "reports_rendering", ren * 1e3, "ms", "the simulation", sim * 1e3);
+	bench_figure("bench_reports", "reports_writing", rep * 1e3, "ms", "the simulation", sim * 1e3);
 	sim_scenario_free(&sc);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_json.h"
 #include "../sim/search.h"
 
 #define POINTS 20
@@ -53,6 +54,8 @@ int main(void)
 	printf("sweep %d points x %d seeds (%zu runs): %.3f s wall, %.0f runs/s; "
 	       "last failing LD %.1f s (RP + RD = 12 s)\n", POINTS, SEEDS, runs, wall,
 	       (double)runs / wall, last_fail);
+	bench_figure("bench_sweep", "sweep_runs_per_s", (double)runs / wall, "runs/s", NULL, 0);
+	bench_figure("bench_sweep", "sweep_wall", wall, "s", NULL, 0);
 	free(text);
 	return 0;
 }

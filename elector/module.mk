@@ -55,7 +55,7 @@ unit_le_LIBS := leaselab-core
 unit_io_LIBS := leaselab-io leaselab-fa leaselab-core
 
 BENCHES += bench_elector
-bench_elector_SRCS := bench/bench_elector.c
+bench_elector_SRCS := bench/bench_elector.c bench/bench_json.c
 bench_elector_LIBS := leaselab-fa leaselab-core
 
 # Fuzz targets: tests/fuzz/NAME.c, compiled with clang together with the

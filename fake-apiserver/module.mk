@@ -39,7 +39,7 @@ unit_fahttp_LIBS := leaselab-fahttp leaselab-io leaselab-fa leaselab-core
 
 # Speaks HTTP to bin/fake-apiserver: no project library.
 BENCHES += bench_fa_http
-bench_fa_http_SRCS := bench/bench_fa_http.c
+bench_fa_http_SRCS := bench/bench_fa_http.c bench/bench_json.c
 bench_fa_http_LIBS :=
 
 FUZZERS += fuzz_fa_request

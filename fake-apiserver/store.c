@@ -60,9 +60,15 @@ struct fa_store {
 	size_t nbuckets;
 	size_t nobjs;
 	/* History in fixed chunks: no copying as it grows, and entries never
-	 * move, so fa_store_history_at pointers stay valid. */
+	 * move, so fa_store_history_at pointers stay valid while the entry is
+	 * kept. Indices are absolute (the i-th write since the store began);
+	 * with hist_max set it is a ring: entries below hist_first are dropped
+	 * and a chunk is freed once all of its entries are, so at most
+	 * hist_max + HIST_CHUNK entries are held. hist_chunks[0] holds the
+	 * absolute chunk hist_chunk0; hist_cap is an absolute index too. */
 	fa_hist **hist_chunks;
 	size_t hist_len, hist_cap, hist_nchunks, hist_chunks_cap;
+	size_t hist_first, hist_chunk0, hist_max;
 	bool keep_history;
 	watcher *watchers;
 	size_t nwatchers, watchers_cap;
@@ -102,7 +108,7 @@ void fa_store_mix_seed(fa_store *s, uint64_t value)
 
 static fa_hist *hist_at(const fa_store *s, size_t i)
 {
-	return &s->hist_chunks[i / HIST_CHUNK][i % HIST_CHUNK];
+	return &s->hist_chunks[i / HIST_CHUNK - s->hist_chunk0][i % HIST_CHUNK];
 }
 
 static void obj_free(fa_obj *o)
@@ -124,7 +130,7 @@ void fa_store_free(fa_store *s)
 			o = next;
 		}
 	}
-	for (size_t i = 0; i < s->hist_len; i++)
+	for (size_t i = s->hist_first; i < s->hist_len; i++)
 		fa__base_unref(hist_at(s, i)->base);
 	for (size_t i = 0; i < s->hist_nchunks; i++)
 		free(s->hist_chunks[i]);
@@ -340,6 +346,27 @@ static void append_history(fa_store *s, const fa_obj *o, fa_write_kind kind,
 	h->rec_override = o->rec_override;
 }
 
+/* With a bound, drops the oldest entries beyond it, so a long run's
+ * memory stays flat. */
+static void trim_history(fa_store *s)
+{
+	while (s->hist_max != 0 && s->hist_len - s->hist_first > s->hist_max) {
+		fa_hist *h = hist_at(s, s->hist_first);
+		fa__base_unref(h->base);
+		h->base = NULL;
+		s->hist_first++;
+		if (s->hist_first % HIST_CHUNK == 0) {
+			/* every entry of the front chunk is dropped; the newest
+			 * entry lies in a later chunk, so one always remains */
+			LE_ASSERT(s->hist_nchunks > 1);
+			free(s->hist_chunks[0]);
+			memmove(s->hist_chunks, s->hist_chunks + 1,
+				--s->hist_nchunks * sizeof(*s->hist_chunks));
+			s->hist_chunk0++;
+		}
+	}
+}
+
 static void notify_watchers(fa_store *s, fa_obj *o, fa_write_kind kind)
 {
 	const char *type = kind == FA_WRITE_CREATE   ? "ADDED"
@@ -384,9 +411,11 @@ static bool commit(fa_store *s, fa_obj *o, const fa_obj *before,
 	if (before->base != o->base)
 		fa__base_unref(before->base);
 	cJSON_Delete(before->view);
-	if (s->keep_history)
+	if (s->keep_history) {
 		append_history(s, o, kind, identity != NULL ? identity : "",
 			       now_wall_ns);
+		trim_history(s);
+	}
 	notify_watchers(s, o, kind);
 	if (kind == FA_WRITE_DELETE) {
 		fa__base_unref(o->base);
@@ -944,14 +973,25 @@ size_t fa_store_history_len(const fa_store *s)
 	return s->hist_len;
 }
 
+size_t fa_store_history_first(const fa_store *s)
+{
+	return s->hist_first;
+}
+
+void fa_store_set_history_max(fa_store *s, size_t max)
+{
+	s->hist_max = max;
+	trim_history(s);
+}
+
 const fa_history_entry *fa_store_history_at(const fa_store *s, size_t i)
 {
-	return i < s->hist_len ? &hist_at(s, i)->pub : NULL;
+	return i >= s->hist_first && i < s->hist_len ? &hist_at(s, i)->pub : NULL;
 }
 
 char *fa_store_history_json(const fa_store *s, size_t i)
 {
-	if (i >= s->hist_len)
+	if (i < s->hist_first || i >= s->hist_len)
 		return NULL;
 	const fa_hist *h = hist_at(s, i);
 	const fa_history_entry *e = &h->pub;

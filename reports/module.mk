@@ -20,5 +20,5 @@ UNIT_GROUPS += rep
 unit_rep_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core
 
 BENCHES += bench_reports
-bench_reports_SRCS := bench/bench_reports.c
+bench_reports_SRCS := bench/bench_reports.c bench/bench_json.c
 bench_reports_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core

@@ -63,6 +63,7 @@ void sim_history_free(sim_history *h)
 	free(h->ev);
 	free(h->pods);
 	free(h->identities);
+	free(h->id_index);
 	sim_history_init(h);
 }
 
@@ -104,13 +105,62 @@ int sim_history_push(sim_history *h, const sim_event *ev)
 	return LE_OK;
 }
 
+static uint32_t id_hash(const char *s)
+{
+	uint32_t x = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		x = (x ^ (uint8_t)*s) * 16777619u;
+	return x;
+}
+
+static void id_index_put(sim_history *h, size_t i)
+{
+	size_t m = h->id_index_cap - 1;
+	size_t k = id_hash(h->identities[i]) & m;
+	while (h->id_index[k])
+		k = (k + 1) & m;
+	h->id_index[k] = (uint32_t)i + 1;
+}
+
+/* Index every identity (at most half the slots used); LE_ENOMEM leaves
+ * the old index, still valid for what it covers. */
+static int id_index_sync(sim_history *h)
+{
+	if (h->id_indexed > h->nidentities) /* the array was reset or replaced */
+		h->id_indexed = h->id_index_cap = 0;
+	if (h->id_indexed == h->nidentities && h->id_index_cap)
+		return LE_OK;
+	size_t want = h->id_index_cap ? h->id_index_cap : 64;
+	while (want < 2 * (h->nidentities + 1))
+		want *= 2;
+	if (want != h->id_index_cap || h->id_indexed == 0) {
+		uint32_t *t = calloc(want, sizeof *t);
+		if (!t)
+			return LE_ENOMEM;
+		free(h->id_index);
+		h->id_index = t;
+		h->id_index_cap = want;
+		h->id_indexed = 0;
+	}
+	for (; h->id_indexed < h->nidentities; h->id_indexed++)
+		id_index_put(h, h->id_indexed);
+	return LE_OK;
+}
+
 int32_t sim_history_identity(sim_history *h, const char *id)
 {
 	if (!id || !id[0])
 		return -1;
-	for (size_t i = 0; i < h->nidentities; i++)
-		if (strcmp(h->identities[i], id) == 0)
-			return (int32_t)i;
+	if (id_index_sync(h) == LE_OK) {
+		size_t m = h->id_index_cap - 1;
+		for (size_t k = id_hash(id) & m; h->id_index[k]; k = (k + 1) & m)
+			if (strcmp(h->identities[h->id_index[k] - 1], id) == 0)
+				return (int32_t)h->id_index[k] - 1;
+	} else {
+		for (size_t i = 0; i < h->nidentities; i++)
+			if (strcmp(h->identities[i], id) == 0)
+				return (int32_t)i;
+	}
 	if (grow((void **)&h->identities, h->nidentities, &h->identities_cap,
 		 sizeof *h->identities, 8) != LE_OK)
 		return LE_ENOMEM;

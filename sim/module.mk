@@ -53,7 +53,7 @@ UNIT_GROUPS += live
 unit_live_LIBS := leaselab-live leaselab-rep leaselab-sim leaselab-fa leaselab-core
 
 BENCHES += bench_sim
-bench_sim_SRCS := bench/bench_sim.c
+bench_sim_SRCS := bench/bench_sim.c bench/bench_json.c
 bench_sim_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core
 
 FUZZERS += fuzz_scenario
@@ -63,9 +63,13 @@ FUZZERS += fuzz_history
 fuzz_history_LIBS := leaselab-sim leaselab-fa leaselab-core
 
 BENCHES += bench_sweep
-bench_sweep_SRCS := bench/bench_sweep.c
+bench_sweep_SRCS := bench/bench_sweep.c bench/bench_json.c
 bench_sweep_LIBS := leaselab-sim leaselab-fa leaselab-core
 
 BENCHES += bench_explore
-bench_explore_SRCS := bench/bench_explore.c
+bench_explore_SRCS := bench/bench_explore.c bench/bench_json.c
 bench_explore_LIBS := leaselab-sim leaselab-fa leaselab-core
+
+BENCHES += bench_candidates
+bench_candidates_SRCS := bench/bench_candidates.c bench/bench_json.c
+bench_candidates_LIBS :=

@@ -47,6 +47,9 @@ static const char usage[] =
 	"  --idle-timeout D       close a connection idle this long (60s)\n"
 	"  --request-timeout D    close a connection that takes longer to send a\n"
 	"                         whole request (30s), or makes no write progress\n"
+	"  --history-max N        keep only the newest N writes of the store's\n"
+	"                         history (0: all, the default); a watch or a\n"
+	"                         history read from before them gets 410 Gone\n"
 	"  --log-requests         one line per request on stderr\n"
 	"  --help                 this text\n"
 	"\n"
@@ -64,6 +67,7 @@ typedef struct flags {
 	const char *admin_token;
 	uint64_t seed;
 	uint64_t max_connections;
+	uint64_t history_max;
 	int64_t idle_timeout_ns;
 	int64_t request_timeout_ns;
 	bool log_requests;
@@ -130,7 +134,8 @@ static int parse_flags(int argc, char **argv, flags *f)
 			continue;
 		}
 		static const char *const numeric[] = {"--seed", "--max-connections",
-						      "--idle-timeout", "--request-timeout"};
+						      "--idle-timeout", "--request-timeout",
+						      "--history-max"};
 		bool known = false;
 		for (size_t k = 0; k < sizeof(numeric) / sizeof(numeric[0]); k++)
 			known = known || strcmp(name, numeric[k]) == 0;
@@ -147,6 +152,12 @@ static int parse_flags(int argc, char **argv, flags *f)
 			if (parse_u64(val, &f->seed) != 0)
 				return bad_flag("--seed: expected an unsigned integer, got \"%s\"%s",
 						val, "");
+			continue;
+		}
+		if (strcmp(name, "--history-max") == 0) {
+			if (parse_u64(val, &f->history_max) != 0 || f->history_max > 100000000)
+				return bad_flag("--history-max: expected 0..100000000 (0: keep all), "
+						"got \"%s\"%s", val, "");
 			continue;
 		}
 		if (strcmp(name, "--max-connections") == 0) {
@@ -224,6 +235,8 @@ int main(int argc, char **argv)
 	char err[1024];
 	int exit_code = EXIT_START;
 	fa_store *store = fa_store_new(f.seed);
+	if (store != NULL)
+		fa_store_set_history_max(store, (size_t)f.history_max);
 	fa_authz *authz = fa_authz_new();
 	fa_faults *faults = fa_faults_new();
 	fahttp_journal *journal = NULL;

@@ -215,9 +215,28 @@ static void history(fahttp_ctx *c, const fahttp_request *rq,
 		from = (size_t)v;
 	}
 	size_t len = fa_store_history_len(c->store);
+	size_t first = fa_store_history_first(c->store);
 	if (from > len)
 		from = len; /* past the end (a restarted server): new entries only */
+	if (since != NULL && from < first) {
+		char msg[200];
+		snprintf(msg, sizeof(msg),
+			 "since=%zu: history entries %zu..%zu were dropped (--history-max); "
+			 "the oldest kept is %zu", from, from, first - 1, first);
+		fahttp_reply_error(resp, 410, "Gone", msg);
+		return;
+	}
 	fahttp_buf b = {0};
+	if (from < first) {
+		/* no since: everything kept, after a line saying what is not */
+		char mark[200];
+		snprintf(mark, sizeof(mark),
+			 "{\"type\":\"DROPPED\",\"from\":0,\"to\":%zu,\"message\":"
+			 "\"history entries 0..%zu were dropped (--history-max)\"}\n",
+			 first, first - 1);
+		fahttp__buf_str(&b, mark);
+		from = first;
+	}
 	for (size_t i = from; i < len; i++) {
 		char *line = fa_store_history_json(c->store, i);
 		if (line == NULL) {
@@ -249,6 +268,8 @@ static void state(fahttp_ctx *c, fahttp_response *resp)
 	cJSON_AddStringToObject(o, "revision", rev);
 	cJSON_AddNumberToObject(o, "historyLength",
 				(double)fa_store_history_len(c->store));
+	cJSON_AddNumberToObject(o, "historyFirst",
+				(double)fa_store_history_first(c->store));
 	cJSON_AddBoolToObject(o, "down", fa_faults_down(c->faults));
 	cJSON_AddNumberToObject(o, "faultRules", (double)c->nrules);
 	fahttp__reply_json(resp, 200, o, FAHTTP_CT_JSON);

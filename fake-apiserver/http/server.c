@@ -619,7 +619,17 @@ static void on_request(struct evhttp_request *req, void *arg)
 static void stream_history(op *o)
 {
 	fa_store *st = fahttp_ctx_store(o->srv->ctx);
-	size_t len = fa_store_history_len(st);
+	size_t len = fa_store_history_len(st), first = fa_store_history_first(st);
+	if (o->follow_next < first) {
+		/* the follower fell behind a bounded history: say what it lost */
+		char mark[200];
+		int n = snprintf(mark, sizeof(mark),
+				 "{\"type\":\"DROPPED\",\"from\":%zu,\"to\":%zu,\"message\":"
+				 "\"history entries %zu..%zu were dropped (--history-max)\"}\n",
+				 o->follow_next, first, o->follow_next, first - 1);
+		send_chunk(o, mark, (size_t)n);
+		o->follow_next = first;
+	}
 	for (; o->follow_next < len; o->follow_next++) {
 		char *line = fa_store_history_json(st, o->follow_next);
 		if (line == NULL)

@@ -7,7 +7,8 @@
  * asked for as=Table (kubectl get -w). A watch that starts at a
  * resourceVersion (what client-go's reflector and kubectl do after a list)
  * gets every event after it from the store's history; a revision from
- * before the history began (a restart) is 410 Expired, as on a real
+ * before the history began (a restart) or from before the oldest entry a
+ * bounded history keeps (--history-max) is 410 Expired, as on a real
  * apiserver when its watch cache no longer reaches back. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,17 +97,20 @@ void fahttp_watch_spec_free(fahttp_watch_spec *w)
 
 bool fahttp_history_covers(const fa_store *s, uint64_t base_rev, uint64_t rv)
 {
+	size_t first = fa_store_history_first(s);
+	const fa_history_entry *e = fa_store_history_at(s, first);
+	if (first > 0) /* a bounded history (--history-max) dropped the older */
+		return e != NULL ? rv + 1 >= e->revision : rv >= fa_store_revision(s);
 	if (rv >= base_rev)
 		return true;
 	/* the history may reach further back than base_rev */
-	const fa_history_entry *first = fa_store_history_at(s, 0);
-	return first != NULL && rv + 1 >= first->revision;
+	return e != NULL && rv + 1 >= e->revision;
 }
 
 /* The first history index with revision > rv (revisions only grow). */
 static size_t first_after(const fa_store *s, uint64_t rv)
 {
-	size_t lo = 0, hi = fa_store_history_len(s);
+	size_t lo = fa_store_history_first(s), hi = fa_store_history_len(s);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (fa_store_history_at(s, mid)->revision > rv)

@@ -148,10 +148,19 @@ typedef struct fa_history_entry {
 	bool record_present;
 } fa_history_entry;
 
+/* Indices are absolute: entry i is the i-th write since the store began.
+ * fa_store_history_len is one past the newest; fa_store_history_first the
+ * oldest still kept (0 until a bound drops entries). Below it _at and
+ * _json return NULL: the entry was dropped. */
 size_t fa_store_history_len(const fa_store *s);
+size_t fa_store_history_first(const fa_store *s);
 const fa_history_entry *fa_store_history_at(const fa_store *s, size_t i);
+/* Keep at most max entries (0: unbounded, the default), dropping the
+ * oldest at once and on every later write: a ring, so a long run's memory
+ * stays flat. An entry pointer is valid until its entry is dropped. */
+void fa_store_set_history_max(fa_store *s, size_t max);
 /* One JSON line (no trailing newline) for entry i, including the whole
- * object as it was committed. malloc'd. */
+ * object as it was committed. malloc'd; NULL when i is not kept. */
 char *fa_store_history_json(const fa_store *s, size_t i);
 /* Stop keeping history (long simulations may keep their own). */
 void fa_store_set_history(fa_store *s, bool keep);

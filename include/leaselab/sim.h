@@ -350,6 +350,12 @@ typedef struct sim_history {
 	size_t npods, pods_cap;
 	char (*identities)[LE_ID_MAX];
 	size_t nidentities, identities_cap;
+	/* sim_history_identity's hash index over identities[0..id_indexed):
+	 * open addressing, id_index_cap slots (a power of two), each an
+	 * identity index + 1 (0: empty). Private; identities appended
+	 * directly are indexed on the next lookup. */
+	uint32_t *id_index;
+	size_t id_index_cap, id_indexed;
 	uint64_t seed;
 	int64_t end_ns;          /* true time the run ended */
 	uint64_t events_processed; /* simulator events (for benches) */

@@ -13,3 +13,9 @@ fa_load_LDLIBS := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson
 LIVE_HELPERS += syncshim.so
 syncshim.so_SRCS := tests/live/syncshim.c
 syncshim.so_LDLIBS := -shared -ldl
+
+# out/bench.json from the command line: make bench checks the file's shape
+# with it, test_bench_json.sh tests it (bench/bench_json.h has the format).
+LIVE_HELPERS += bench_json
+bench_json_SRCS := bench/bench_json.c bench/bench_json_cli.c
+bench_json_LDLIBS := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lm

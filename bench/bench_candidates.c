@@ -1,0 +1,96 @@
+/* bench_candidates — many candidates on one Lease: bin/sim runs
+ * scenarios/faults/thousand-candidates.yaml with 1,000, 3,000 and 10,000
+ * replicas for 600 simulated seconds (--set pods[0].replicas=N --set
+ * duration=600s), as a user would; each run is its own process, so its
+ * peak RSS (wait4) is its own. Prints, and writes to out/bench.json, the
+ * median wall time and peak RSS per candidate of RUNS runs for each N, and
+ * the time per candidate at 10,000 against that at 1,000 (1.0 = linear).
+ * Targets (issue 17): 10,000 candidates in <= 3 s and <= 2 KiB each. Run
+ * from the repository root (make bench). Figures are never asserted. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench_json.h"
+
+#define RUNS 3
+#define SCENARIO "scenarios/faults/thousand-candidates.yaml"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* One bin/sim run: wall seconds and peak RSS (KiB); -1 when it failed. */
+static int run_once(int n, double *wall, long *rss_kib)
+{
+	char set[64];
+	snprintf(set, sizeof set, "pods[0].replicas=%d", n);
+	fflush(stdout); /* else the child's freopen writes our buffer again */
+	double t0 = now_s();
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+			_exit(127);
+		execl("bin/sim", "bin/sim", "run", SCENARIO, "--set", set, "--set",
+		      "duration=600s", "--quiet", (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	struct rusage ru;
+	if (wait4(pid, &status, 0, &ru) != pid)
+		return -1;
+	*wall = now_s() - t0;
+	*rss_kib = ru.ru_maxrss;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	static const int ns[] = {1000, 3000, 10000};
+	double per_cand_us[3] = {0};
+	printf("candidates: %s, 600 s simulated, median of %d runs (bin/sim run ... "
+	       "--set pods[0].replicas=N --set duration=600s)\n", SCENARIO, RUNS);
+	for (int k = 0; k < 3; k++) {
+		double wall[RUNS], kib[RUNS];
+		for (int r = 0; r < RUNS; r++) {
+			long rss;
+			if (run_once(ns[k], &wall[r], &rss) != 0) {
+				fprintf(stderr, "bench_candidates: bin/sim failed with %d candidates "
+					"(run from the repository root after make all)\n", ns[k]);
+				return 1;
+			}
+			kib[r] = (double)rss / ns[k];
+		}
+		qsort(wall, RUNS, sizeof wall[0], cmp_double);
+		qsort(kib, RUNS, sizeof kib[0], cmp_double);
+		double w = wall[RUNS / 2], c = kib[RUNS / 2];
+		per_cand_us[k] = w / ns[k] * 1e6;
+		printf("  %6d candidates  %7.3f s wall  %6.1f KiB peak RSS per candidate  %6.1f us/candidate\n",
+		       ns[k], w, c, per_cand_us[k]);
+		char name[64];
+		snprintf(name, sizeof name, "candidates_%d_wall", ns[k]);
+		bench_figure("bench_candidates", name, w, "s", ns[k] == 10000 ? "target" : NULL, 3.0);
+		snprintf(name, sizeof name, "candidates_%d_rss_per_candidate", ns[k]);
+		bench_figure("bench_candidates", name, c, "KiB", ns[k] == 10000 ? "target" : NULL, 2.0);
+	}
+	printf("  time per candidate at 10000 vs 1000: %.2f (1.00 = linear)\n",
+	       per_cand_us[2] / per_cand_us[0]);
+	bench_figure("bench_candidates", "candidates_time_per_candidate_10000", per_cand_us[2],
+		     "us", "time per candidate at 1000", per_cand_us[0]);
+	return 0;
+}
