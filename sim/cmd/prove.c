@@ -328,6 +328,30 @@ static int schedule_of(const prove *p, uint64_t g, size_t *ix)
 	return -1;
 }
 
+/* Schedule number of atoms ix[0] < ix[1] (< ix[2]): schedule_of's inverse. */
+static uint64_t number_of(const prove *p, const size_t *ix, int nix)
+{
+	uint64_t n = p->natoms;
+	if (nix == 0)
+		return 0;
+	if (nix == 1)
+		return 1 + ix[0];
+	uint64_t base = 1 + n;
+	if (nix == 2) {
+		uint64_t i = ix[0], j = ix[1];
+		return base + i * (2 * n - i - 1) / 2 + (j - i - 1);
+	}
+	base += n * (n - 1) / 2;
+	uint64_t g = base;
+	for (uint64_t i = 0; i < ix[0]; i++) {
+		uint64_t m = n - 1 - i;
+		g += m * (m - 1) / 2;
+	}
+	for (uint64_t j = ix[0] + 1; j < ix[1]; j++)
+		g += n - 1 - j;
+	return g + (ix[2] - ix[1] - 1);
+}
+
 /* The case of schedule g: the base plus its faults (pods shared). */
 static int build_case(const prove *p, uint64_t g, sim_explore_case *c, size_t *ix, int *nix)
 {
@@ -542,6 +566,29 @@ static int run_workers(const prove *p, vhits *hs, uint64_t *done)
 	return rc;
 }
 
+static bool hit_at(const vhits *hs, uint64_t g)
+{
+	vhit key = {g, 0};
+	return bsearch(&key, hs->v, hs->n, sizeof *hs->v, cmp_hit) != NULL;
+}
+
+/* A violating schedule is minimal when no schedule made of a proper subset
+ * of its faults violates too (all of those are in the scope, so this is a
+ * lookup): the others are explained by a smaller one. */
+static bool minimal(const prove *p, const vhits *hs, const size_t *ix, int nix)
+{
+	for (int drop = 0; drop < nix && nix > 1; drop++) {
+		size_t sub[PROVE_K_MAX];
+		int ns = 0;
+		for (int i = 0; i < nix; i++)
+			if (i != drop)
+				sub[ns++] = ix[i];
+		if (hit_at(hs, number_of(p, sub, ns)) || !minimal(p, hs, sub, ns))
+			return false;
+	}
+	return true;
+}
+
 /* ---- findings -------------------------------------------------------------------- */
 
 /* What makes two counterexamples the same: the invariant and the kinds and
@@ -583,9 +630,26 @@ static void describe(const prove *p, const size_t *ix, int nix, char *out, size_
 	}
 }
 
-static int write_finding(const prove *p, uint64_t g, int inv, const char *shape,
-			 char *file, size_t filecap)
+/* The shrunk schedule's shape: invariant, then action and role of each
+ * fault left (the distinct-finding key, as explore's). */
+static void shrunk_shape(const sim_scenario *sc, size_t from, int inv, char *out, size_t cap)
 {
+	size_t len = (size_t)snprintf(out, cap, "%s:", sim_invariant_name((sim_invariant)inv));
+	for (size_t i = from; i < sc->nfaults && len < cap; i++) {
+		const sim_fault *f = &sc->faults[i];
+		const char *what = f->action == SIM_ACT_APISERVER ? "lost-answer"
+								  : sim_fault_action_name(f->action);
+		len += (size_t)snprintf(out + len, cap - len, "%s%s %s", i > from ? "; " : " ", what,
+					f->role == SIM_ROLE_LEADER ? "leader" : "follower");
+	}
+}
+
+/* Shrink schedule g; write it unless its shrunk shape is in seen[0..*nseen)
+ * (then *file is ""). */
+static int write_finding(const prove *p, uint64_t g, int inv, char (*seen)[256],
+			 size_t *nseen, char *file, size_t filecap)
+{
+	char shape[256];
 	sim_explore_case c;
 	size_t ix[PROVE_K_MAX];
 	int nix;
@@ -598,6 +662,14 @@ static int write_finding(const prove *p, uint64_t g, int inv, const char *shape,
 		sim_explore_case_free(&c);
 		return -1;
 	}
+	shrunk_shape(&c.sc, c.base_faults, inv, shape, sizeof shape);
+	file[0] = 0;
+	for (size_t k = 0; k < *nseen; k++)
+		if (!strcmp(seen[k], shape)) {
+			sim_explore_case_free(&c);
+			return 0;
+		}
+	snprintf(seen[(*nseen)++], 256, "%s", shape);
 	uint32_t h = (uint32_t)sim_explore_hash(shape, strlen(shape));
 	snprintf(c.sc.name, sizeof c.sc.name, "%.80s-%s-%08" PRIx32, p->base.name,
 		 sim_invariant_name((sim_invariant)inv), h);
@@ -615,8 +687,8 @@ static int write_finding(const prove *p, uint64_t g, int inv, const char *shape,
 	if (f) {
 		fprintf(f,
 			"# Found by: %s prove %s --scope '%s' (schedule %" PRIu64 ")\n"
-			"# Schedule: %s\n# Removed by shrinking: %s\n# Replay: %s run %s (expects a %s violation)\n",
-			p->argv0, p->base_path, p->scope_text, g, sched, removed, p->argv0, file,
+			"# Schedule: %s\n# Shrunk shape: %s\n# Removed by shrinking: %s\n# Replay: %s run %s (expects a %s violation)\n",
+			p->argv0, p->base_path, p->scope_text, g, sched, shape, removed, p->argv0, file,
 			sim_invariant_name((sim_invariant)inv));
 		rc = sim_scenario_write_yaml(&c.sc, f) == LE_OK ? 0 : -1;
 		if (fclose(f) != 0)
@@ -684,7 +756,7 @@ static void fmt_list(const int64_t *v, int n, char *out, size_t cap)
 }
 
 static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_t nviol,
-		     double wall, FILE *o)
+		     const size_t *per_min, size_t nmin, double wall, FILE *o)
 {
 	const scope *s = &p->s;
 	char kinds[256] = "", durs[256], rates[256] = "", lo[32], hi[32], grid[32];
@@ -718,6 +790,10 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 	for (int v = SIM_INV_SAFETY; v < SIM_INV_COUNT; v++)
 		if (p->eo.invariants & (1u << v))
 			fprintf(o, "; %s %zu", sim_invariant_name((sim_invariant)v), per_inv[v]);
+	fprintf(o, "\nminimal violations (no proper subset of the schedule violates): %zu", nmin);
+	for (int v = SIM_INV_SAFETY; v < SIM_INV_COUNT; v++)
+		if (p->eo.invariants & (1u << v))
+			fprintf(o, "; %s %zu", sim_invariant_name((sim_invariant)v), per_min[v]);
 	fprintf(o, "\nwall: %.1f s, %.0f schedules/s, %u job%s\n", wall,
 		wall > 0 ? (double)done / wall : 0.0, p->jobs, p->jobs == 1 ? "" : "s");
 }
@@ -877,7 +953,7 @@ int cmd_prove(int argc, char **argv)
 		goto out;
 	}
 	double wall = sim_cmd_now_s() - t0;
-	size_t per_inv[SIM_INV_COUNT] = {0};
+	size_t per_inv[SIM_INV_COUNT] = {0}, per_min[SIM_INV_COUNT] = {0}, nmin = 0;
 	snprintf(path, sizeof path, "%s/violations.tsv", p.out);
 	FILE *vf = fopen(path, "w");
 	if (!vf)
@@ -885,8 +961,11 @@ int cmd_prove(int argc, char **argv)
 	fprintf(vf, "# schedule\tinvariant\tfaults\n");
 	/* Distinct findings: the lowest-numbered schedule of each shape. */
 	char (*shapes)[256] = calloc(hs.n ? hs.n : 1, sizeof *shapes);
-	size_t nshapes = 0;
-	if (!shapes) {
+	char (*found)[256] = calloc(hs.n ? hs.n : 1, sizeof *found);
+	size_t nshapes = 0, nfound = 0;
+	if (!shapes || !found) {
+		free(shapes);
+		free(found);
 		fclose(vf);
 		goto out;
 	}
@@ -898,6 +977,10 @@ int cmd_prove(int argc, char **argv)
 		describe(&p, ix, nix, sched, sizeof sched);
 		fprintf(vf, "%" PRIu64 "\t%s\t%s\n", hs.v[i].g,
 			sim_invariant_name((sim_invariant)hs.v[i].inv), sched);
+		if (!minimal(&p, &hs, ix, nix))
+			continue;
+		per_min[hs.v[i].inv]++;
+		nmin++;
 		shape_of(&p, ix, nix, hs.v[i].inv, shape, sizeof shape);
 		bool seen = false;
 		for (size_t k = 0; k < nshapes && !seen; k++)
@@ -906,16 +989,23 @@ int cmd_prove(int argc, char **argv)
 			continue;
 		snprintf(shapes[nshapes++], sizeof *shapes, "%s", shape);
 		char file[128];
-		if (write_finding(&p, hs.v[i].g, hs.v[i].inv, shape, file, sizeof file) != 0) {
+		if (write_finding(&p, hs.v[i].g, hs.v[i].inv, found, &nfound, file,
+				  sizeof file) != 0) {
 			fprintf(stderr, "sim: prove: schedule %" PRIu64 ": could not shrink and write it\n",
 				hs.v[i].g);
 			free(shapes);
+			free(found);
 			fclose(vf);
 			goto out;
 		}
-		printf("finding: %s  (first: schedule %" PRIu64 ": %s)\n", file, hs.v[i].g, sched);
+		if (file[0])
+			printf("finding: %s  %s  (first: schedule %" PRIu64 ": %s)\n", file,
+			       found[nfound - 1], hs.v[i].g, sched);
 	}
 	free(shapes);
+	free(found);
+	size_t nshapes_raw = nshapes;
+	nshapes = nfound;
 	fclose(vf);
 	snprintf(path, sizeof path, "%s/safe-region.tsv", p.out);
 	FILE *sf = fopen(path, "w");
@@ -923,13 +1013,15 @@ int cmd_prove(int argc, char **argv)
 		safe_region(&p, &hs, sf);
 		fclose(sf);
 	}
-	coverage(&p, done, per_inv, hs.n, wall, stdout);
-	printf("distinct counterexamples: %zu (in %s/found/)\n", nshapes, p.out);
+	coverage(&p, done, per_inv, hs.n, per_min, nmin, wall, stdout);
+	printf("distinct counterexamples: %zu after shrinking (%zu shapes before; in %s/found/)\n",
+	       nshapes, nshapes_raw, p.out);
 	snprintf(path, sizeof path, "%s/coverage.txt", p.out);
 	FILE *cf = fopen(path, "w");
 	if (cf) {
-		coverage(&p, done, per_inv, hs.n, wall, cf);
-		fprintf(cf, "distinct counterexamples: %zu\n", nshapes);
+		coverage(&p, done, per_inv, hs.n, per_min, nmin, wall, cf);
+		fprintf(cf, "distinct counterexamples: %zu after shrinking (%zu shapes before)\n",
+			nshapes, nshapes_raw);
 		fclose(cf);
 	}
 	code = per_inv[SIM_INV_SAFETY] ? SIM_EXIT_SAFETY : hs.n ? SIM_EXIT_LIVENESS : SIM_EXIT_PASS;
