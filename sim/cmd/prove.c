@@ -27,6 +27,7 @@
  * the kinds/targets of its faults) from its lowest-numbered schedule,
  * shrunk with explore's shrinker.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -74,6 +75,7 @@ typedef struct prove {
 	const char *argv0, *base_path, *scope_text, *out;
 	unsigned jobs;
 	uint64_t shard_i, shard_n;
+	bool list;
 	scope s;
 	sim_scenario base;
 	atom *atoms;
@@ -703,7 +705,7 @@ static int write_finding(const prove *p, uint64_t g, int inv, char (*seen)[256],
 static const char prove_usage[] =
 	"usage: bin/sim prove BASE.yaml --scope 'faults<=K; kinds=pause,partition,pod-kill,clock-rate,lost-answer;\n"
 	"                     grid=250ms; window=20s..80s; durations=1s,5s; rates=0.8x,1.25x;\n"
-	"                     targets=leader,follower' [--jobs J] [--shard i/n] [--out DIR] [--count]\n";
+	"                     targets=leader,follower' [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
 
 static bool parse_u64(const char *s, uint64_t *out)
 {
@@ -856,6 +858,10 @@ static int parse_args(int argc, char **argv, prove *p)
 			p->base_path = a;
 			continue;
 		}
+		if (!strcmp(a, "--list")) {
+			p->list = true;
+			continue;
+		}
 		if (!strcmp(a, "--help")) {
 			fputs(prove_usage, stdout);
 			return -1;
@@ -935,6 +941,23 @@ int cmd_prove(int argc, char **argv)
 	}
 	if (make_atoms(&p) != 0)
 		goto out;
+	if (p.list) {
+		/* Every schedule of this shard, one a line, nothing run. */
+		for (uint64_t g = p.shard_i; g < p.total; g += p.shard_n) {
+			size_t ix[PROVE_K_MAX];
+			char sched[1024];
+			int nix = schedule_of(&p, g, ix);
+			if (number_of(&p, ix, nix) != g) {
+				fprintf(stderr, "sim: prove: internal error: schedule %" PRIu64 " numbered back as %" PRIu64 "\n",
+					g, number_of(&p, ix, nix));
+				goto out;
+			}
+			describe(&p, ix, nix, sched, sizeof sched);
+			printf("%" PRIu64 "\t%s\n", g, nix ? sched : "(no fault)");
+		}
+		code = SIM_EXIT_PASS;
+		goto out;
+	}
 	char path[SIM_PATH_MAX + 64];
 	snprintf(path, sizeof path, "%s/found", p.out);
 	if (mkdir_p(path) != 0) {
@@ -943,6 +966,18 @@ int cmd_prove(int argc, char **argv)
 		code = SIM_EXIT_BAD_INPUT;
 		goto out;
 	}
+	/* A previous run's findings would be read as this one's. */
+	DIR *d = opendir(path);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		size_t l = strlen(e->d_name);
+		char old[SIM_PATH_MAX + 600];
+		if (l > 5 && !strcmp(e->d_name + l - 5, ".yaml")) {
+			snprintf(old, sizeof old, "%s/%s", path, e->d_name);
+			unlink(old);
+		}
+	}
+	if (d)
+		closedir(d);
 	printf("# prove %s: %zu atoms, %" PRIu64 " schedules, shard %" PRIu64 "/%" PRIu64 ", %u job%s\n",
 	       p.base_path, p.natoms, p.total, p.shard_i, p.shard_n, p.jobs,
 	       p.jobs == 1 ? "" : "s");
@@ -959,6 +994,13 @@ int cmd_prove(int argc, char **argv)
 	if (!vf)
 		goto out;
 	fprintf(vf, "# schedule\tinvariant\tfaults\n");
+	snprintf(path, sizeof path, "%s/findings.tsv", p.out);
+	FILE *ff = fopen(path, "w");
+	if (!ff) {
+		fclose(vf);
+		goto out;
+	}
+	fprintf(ff, "# file\tfirst schedule\tshrunk shape (invariant: action target; ...)\tfirst schedule's faults\n");
 	/* Distinct findings: the lowest-numbered schedule of each shape. */
 	char (*shapes)[256] = calloc(hs.n ? hs.n : 1, sizeof *shapes);
 	char (*found)[256] = calloc(hs.n ? hs.n : 1, sizeof *found);
@@ -996,14 +1038,19 @@ int cmd_prove(int argc, char **argv)
 			free(shapes);
 			free(found);
 			fclose(vf);
+			fclose(ff);
 			goto out;
 		}
-		if (file[0])
+		if (file[0]) {
 			printf("finding: %s  %s  (first: schedule %" PRIu64 ": %s)\n", file,
 			       found[nfound - 1], hs.v[i].g, sched);
+			fprintf(ff, "%s\t%" PRIu64 "\t%s\t%s\n", file, hs.v[i].g, found[nfound - 1],
+				sched);
+		}
 	}
 	free(shapes);
 	free(found);
+	fclose(ff);
 	size_t nshapes_raw = nshapes;
 	nshapes = nfound;
 	fclose(vf);
