@@ -76,6 +76,7 @@ typedef struct prove {
 	unsigned jobs;
 	uint64_t shard_i, shard_n;
 	bool list;
+	uint64_t seeds;          /* timing draws per schedule: base seed .. +seeds-1 */
 	scope s;
 	sim_scenario base;
 	atom *atoms;
@@ -401,15 +402,20 @@ static int worker(const prove *p, unsigned w, FILE *out)
 			fprintf(out, "E out of memory\n");
 			return 1;
 		}
-		sim_invariant inv;
-		int rc = sim_explore_judge(&c.sc, p->base.seed, &p->eo, &inv, err, sizeof err);
-		sim_explore_case_free(&c);
-		if (rc != LE_OK) {
-			fprintf(out, "E schedule %" PRIu64 ": %s\n", g, err);
-			return 1;
+		sim_invariant inv = SIM_INV_NONE;
+		uint64_t seed = p->base.seed;
+		for (uint64_t k = 0; k < p->seeds && inv == SIM_INV_NONE; k++) {
+			seed = p->base.seed + k;
+			int rc = sim_explore_judge(&c.sc, seed, &p->eo, &inv, err, sizeof err);
+			if (rc != LE_OK) {
+				sim_explore_case_free(&c);
+				fprintf(out, "E schedule %" PRIu64 " seed %" PRIu64 ": %s\n", g, seed, err);
+				return 1;
+			}
 		}
+		sim_explore_case_free(&c);
 		if (inv != SIM_INV_NONE)
-			fprintf(out, "V %" PRIu64 " %d\n", g, (int)inv);
+			fprintf(out, "V %" PRIu64 " %d %" PRIu64 "\n", g, (int)inv, seed);
 		if (++n % 512 == 0) {
 			fprintf(out, "P %" PRIu64 "\n", n);
 			fflush(out);
@@ -423,6 +429,7 @@ static int worker(const prove *p, unsigned w, FILE *out)
 typedef struct vhit {
 	uint64_t g;
 	int inv;
+	uint64_t seed; /* the lowest timing draw that violates */
 } vhit;
 
 typedef struct vhits {
@@ -456,9 +463,9 @@ typedef struct wpipe {
 
 static int take_line(wpipe *w, const char *line, vhits *hs)
 {
-	uint64_t g;
+	uint64_t g, seed;
 	int inv;
-	if (sscanf(line, "V %" SCNu64 " %d", &g, &inv) == 2) {
+	if (sscanf(line, "V %" SCNu64 " %d %" SCNu64, &g, &inv, &seed) == 3) {
 		if (hs->n == hs->cap) {
 			size_t cap = hs->cap ? 2 * hs->cap : 64;
 			vhit *nv = realloc(hs->v, cap * sizeof *nv);
@@ -467,7 +474,7 @@ static int take_line(wpipe *w, const char *line, vhits *hs)
 			hs->v = nv;
 			hs->cap = cap;
 		}
-		hs->v[hs->n++] = (vhit){g, inv};
+		hs->v[hs->n++] = (vhit){g, inv, seed};
 	} else if (sscanf(line, "P %" SCNu64, &g) == 1) {
 		w->done = g;
 	} else if (line[0] == 'D') {
@@ -570,7 +577,7 @@ static int run_workers(const prove *p, vhits *hs, uint64_t *done)
 
 static bool hit_at(const vhits *hs, uint64_t g)
 {
-	vhit key = {g, 0};
+	vhit key = {g, 0, 0};
 	return bsearch(&key, hs->v, hs->n, sizeof *hs->v, cmp_hit) != NULL;
 }
 
@@ -648,7 +655,8 @@ static void shrunk_shape(const sim_scenario *sc, size_t from, int inv, char *out
 
 /* Shrink schedule g; write it unless its shrunk shape is in seen[0..*nseen)
  * (then *file is ""). */
-static int write_finding(const prove *p, uint64_t g, int inv, char (*seen)[256],
+static int write_finding(const prove *p, uint64_t g, int inv, uint64_t seed,
+			 char (*seen)[256],
 			 size_t *nseen, char *file, size_t filecap)
 {
 	char shape[256];
@@ -659,7 +667,8 @@ static int write_finding(const prove *p, uint64_t g, int inv, char (*seen)[256],
 	if (build_case(p, g, &c, ix, &nix) != 0)
 		return -1;
 	describe(p, ix, nix, sched, sizeof sched);
-	if (sim_explore_shrink(&c, p->base.seed, &p->eo, (sim_invariant)inv, removed,
+	c.sc.seed = seed;
+	if (sim_explore_shrink(&c, seed, &p->eo, (sim_invariant)inv, removed,
 			       sizeof removed) < 0) {
 		sim_explore_case_free(&c);
 		return -1;
@@ -688,9 +697,9 @@ static int write_finding(const prove *p, uint64_t g, int inv, char (*seen)[256],
 	int rc = -1;
 	if (f) {
 		fprintf(f,
-			"# Found by: %s prove %s --scope '%s' (schedule %" PRIu64 ")\n"
+			"# Found by: %s prove %s --scope '%s' (schedule %" PRIu64 ", seed %" PRIu64 ")\n"
 			"# Schedule: %s\n# Shrunk shape: %s\n# Removed by shrinking: %s\n# Replay: %s run %s (expects a %s violation)\n",
-			p->argv0, p->base_path, p->scope_text, g, sched, shape, removed, p->argv0, file,
+			p->argv0, p->base_path, p->scope_text, g, seed, sched, shape, removed, p->argv0, file,
 			sim_invariant_name((sim_invariant)inv));
 		rc = sim_scenario_write_yaml(&c.sc, f) == LE_OK ? 0 : -1;
 		if (fclose(f) != 0)
@@ -705,7 +714,7 @@ static int write_finding(const prove *p, uint64_t g, int inv, char (*seen)[256],
 static const char prove_usage[] =
 	"usage: bin/sim prove BASE.yaml --scope 'faults<=K; kinds=pause,partition,pod-kill,clock-rate,lost-answer;\n"
 	"                     grid=250ms; window=20s..80s; durations=1s,5s; rates=0.8x,1.25x;\n"
-	"                     targets=leader,follower' [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
+	"                     targets=leader,follower' [--seeds N] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
 
 static bool parse_u64(const char *s, uint64_t *out)
 {
@@ -786,8 +795,12 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 	fprintf(o, "atoms: %zu single faults; schedules in scope: %" PRIu64 "; run by this shard (%" PRIu64 "/%" PRIu64 "): %" PRIu64 "\n",
 		p->natoms, p->total, p->shard_i, p->shard_n, done);
 	fprintf(o, "reductions: pods are targeted by role at the fault's time (the leader, or one follower drawn by the fault stream), sound only because every pod shares its settings (checked)\n");
-	fprintf(o, "timing: one draw, the base's seed %" PRIu64 " (latency and jitter as that seed draws them); timing extremes and state hashing are not done\n",
-		p->base.seed);
+	if (p->seeds == 1)
+		fprintf(o, "timing: one draw, the base's seed %" PRIu64 " (latency and jitter as that seed draws them); timing extremes and state hashing are not done\n",
+			p->base.seed);
+	else
+		fprintf(o, "timing: %" PRIu64 " draws per schedule, seeds %" PRIu64 "..%" PRIu64 " (a schedule violates if any does); sampled, not extremes; no state hashing\n",
+			p->seeds, p->base.seed, p->base.seed + p->seeds - 1);
 	fprintf(o, "violations: %zu schedules", nviol);
 	for (int v = SIM_INV_SAFETY; v < SIM_INV_COUNT; v++)
 		if (p->eo.invariants & (1u << v))
@@ -820,7 +833,7 @@ static void safe_region(const prove *p, const vhits *hs, FILE *o)
 			snprintf(best, sizeof best, "none");
 			broken = false;
 			for (size_t k = i + (size_t)r; k < j; k += (size_t)nr) {
-				vhit key = {k + 1, 0};
+				vhit key = {k + 1, 0, 0};
 				bool failed = bsearch(&key, hs->v, hs->n, sizeof *hs->v, cmp_hit) != NULL;
 				if (failed)
 					broken = true;
@@ -848,6 +861,7 @@ static int parse_args(int argc, char **argv, prove *p)
 	p->argv0 = "bin/sim";
 	p->jobs = 1;
 	p->shard_n = 1;
+	p->seeds = 1;
 	p->out = DEFAULT_OUT;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -877,6 +891,9 @@ static int parse_args(int argc, char **argv, prove *p)
 			if (!parse_u64(v, &x) || x < 1 || x > PROVE_JOBS_MAX)
 				return bad("--jobs: expected 1..64, got \"%s\"", v);
 			p->jobs = (unsigned)x;
+		} else if (!strcmp(a, "--seeds")) {
+			if (!parse_u64(v, &p->seeds) || p->seeds < 1 || p->seeds > 1000000)
+				return bad("--seeds: expected 1..1000000 timing draws, got \"%s\"", v);
 		} else if (!strcmp(a, "--shard")) {
 			const char *sl = strchr(v, '/');
 			char n[32];
@@ -993,7 +1010,7 @@ int cmd_prove(int argc, char **argv)
 	FILE *vf = fopen(path, "w");
 	if (!vf)
 		goto out;
-	fprintf(vf, "# schedule\tinvariant\tfaults\n");
+	fprintf(vf, "# schedule\tinvariant\tfaults\tlowest violating seed\n");
 	snprintf(path, sizeof path, "%s/findings.tsv", p.out);
 	FILE *ff = fopen(path, "w");
 	if (!ff) {
@@ -1017,8 +1034,8 @@ int cmd_prove(int argc, char **argv)
 		char sched[1024], shape[256];
 		per_inv[hs.v[i].inv]++;
 		describe(&p, ix, nix, sched, sizeof sched);
-		fprintf(vf, "%" PRIu64 "\t%s\t%s\n", hs.v[i].g,
-			sim_invariant_name((sim_invariant)hs.v[i].inv), sched);
+		fprintf(vf, "%" PRIu64 "\t%s\t%s\t%" PRIu64 "\n", hs.v[i].g,
+			sim_invariant_name((sim_invariant)hs.v[i].inv), sched, hs.v[i].seed);
 		if (!minimal(&p, &hs, ix, nix))
 			continue;
 		per_min[hs.v[i].inv]++;
@@ -1031,7 +1048,7 @@ int cmd_prove(int argc, char **argv)
 			continue;
 		snprintf(shapes[nshapes++], sizeof *shapes, "%s", shape);
 		char file[128];
-		if (write_finding(&p, hs.v[i].g, hs.v[i].inv, found, &nfound, file,
+		if (write_finding(&p, hs.v[i].g, hs.v[i].inv, hs.v[i].seed, found, &nfound, file,
 				  sizeof file) != 0) {
 			fprintf(stderr, "sim: prove: schedule %" PRIu64 ": could not shrink and write it\n",
 				hs.v[i].g);
