@@ -28,7 +28,7 @@ leaselab-sim_PKGS := yaml-0.1
 PUBLIC_HEADERS += include/leaselab/sim.h include/leaselab/progress.h include/leaselab/explore.h
 
 BINS += sim
-sim_SRCS := sim/cmd/sim.c sim/cmd/explore.c
+sim_SRCS := sim/cmd/sim.c sim/cmd/explore.c sim/cmd/prove.c
 sim_LIBS := leaselab-live leaselab-rep leaselab-sim leaselab-fa leaselab-core
 
 # Unit tests: test_sim_*.c link the simulator, the store and the core.

@@ -5,6 +5,7 @@
 
 int cmd_explore(int argc, char **argv); /* sim/cmd/explore.c */
 int cmd_merge(int argc, char **argv);   /* sim/cmd/explore.c */
+int cmd_prove(int argc, char **argv);   /* sim/cmd/prove.c */
 
 /* The monotonic clock in seconds, for progress bars and wall figures
  * (bin/sim is a driver: it may read clocks; the simulator may not). */

@@ -53,6 +53,7 @@ static const char usage_text[] =
 	"       bin/sim explore BASE.yaml --seeds N [--seed FIRST] [--jobs J]\n"
 	"                   [--faults kind,...] [--out DIR] [--shard i/n] [--replay R]\n"
 	"       bin/sim merge DIR... [--out DIR]\n"
+	"       bin/sim prove BASE.yaml --scope SCOPE [--jobs J] [--shard i/n] [--out DIR]\n"
 	"       bin/sim --help\n"
 	"\n"
 	"Simulate each scenario file in virtual time and check the invariants:\n"
@@ -1047,6 +1048,7 @@ static const struct command {
 	{"live", cmd_live},
 	{"explore", cmd_explore},
 	{"merge", cmd_merge},
+	{"prove", cmd_prove},
 };
 
 int main(int argc, char **argv)
@@ -1063,5 +1065,5 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc, argv);
-	return bad_flag("unknown command '%s'%s; expected: run, check, live, explore, merge, sweep or advise", argv[1], "");
+	return bad_flag("unknown command '%s'%s; expected: run, check, live, explore, merge, prove, sweep or advise", argv[1], "");
 }

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# bin/sim prove (docs/prove.md): a small scope's exact coverage counts and
+# findings; every schedule listed exactly once; --jobs and --shard give the
+# same violations; the found files replay; client-go 15/10/2 is safe one
+# grid step inside the measured pause and clock-rate bounds and breaks one
+# step past them; the 2018 profile's hung renew is found; every finding
+# explore makes inside a scope's kinds and targets is one prove makes too;
+# bad input exits 3. Well under 30 s (the scopes are a few thousand runs).
+source "$(dirname "$0")/sim_lib.sh"
+export LC_ALL=C # sort order of the expected findings
+
+X=scenarios/explore
+S='faults<=2; kinds=pause,kill,lost-answer,partition,clock-rate; grid=5s; window=10s..40s; durations=4s,16s; rates=1.3x'
+
+# 1. the small scope: exact counts
+bin/sim prove $X/client-go-3.yaml --scope "$S" --out "$TMP/p1" >"$TMP/p1.out" 2>"$TMP/p1.err"
+[ $? -eq 1 ] || fail "prove of the small scope should exit 1 (safety findings): $(cat "$TMP/p1.err")"
+expect_line() {
+  grep -qxF "$2" "$1" || fail "$1: no line '$2' in: $(cat "$1")"
+}
+C="$TMP/p1/coverage.txt"
+expect_line "$C" "atoms: 126 single faults; schedules in scope: 8002; run by this shard (0/1): 8002"
+expect_line "$C" "violations: 466 schedules; safety 466; lease-history 0"
+expect_line "$C" "minimal violations (no proper subset of the schedule violates): 88; safety 88; lease-history 0"
+expect_line "$C" "distinct counterexamples: 9 after shrinking (9 shapes before)"
+grep -q '^covered: every set of at most 2 distinct faults .* at every 5s in \[10s, 40s\] (7 starts), durations {4s, 16s}, clock rates {1.3x}; 3 pods' "$C" ||
+  fail "coverage statement: $(cat "$C")"
+grep -q '^timing: one draw' "$C" || fail "the coverage statement does not say timing is one draw"
+shapes=$(awk -F'\t' '!/^#/ { print $3 }' "$TMP/p1/findings.tsv" | sort | tr '\n' '|')
+want='safety: pause leader|safety: pause leader; clock-rate follower|safety: pause leader; clock-rate leader|safety: pause leader; lost-answer follower|safety: pause leader; lost-answer leader|safety: pause leader; partition follower|safety: pause leader; partition leader|safety: pause leader; pause leader|safety: pause leader; pod-kill leader|'
+[ "$shapes" = "$want" ] || fail "findings: got '$shapes'"
+[ "$(ls "$TMP/p1/found" | wc -l)" -eq 9 ] || fail "expected 9 found files: $(ls "$TMP/p1/found")"
+for f in "$TMP"/p1/found/*.yaml; do
+  out=$(bin/sim run "$f") || fail "$f does not replay: $out"
+  grep -q 'BUG REPRODUCED (expected safety violation' <<<"$out" || fail "$f: $out"
+done
+grep -q '^progress: 8002/8002' "$TMP/p1.err" || fail "no final progress line: $(cat "$TMP/p1.err")"
+echo "ok: small scope: 8002 schedules, 466 violations, 88 minimal, 9 distinct findings, all replay"
+
+# 2. exactly once: the list has no duplicate and the total's length; shards
+# partition it; --jobs 2 and three shards find the same violations
+bin/sim prove $X/client-go-3.yaml --scope "$S" --list >"$TMP/list" || fail "--list failed"
+[ "$(wc -l <"$TMP/list")" -eq 8002 ] || fail "--list: $(wc -l <"$TMP/list") schedules, expected 8002"
+[ -z "$(cut -f2 "$TMP/list" | sort | uniq -d | head -1)" ] || fail "--list: a schedule listed twice"
+for i in 0 1 2; do
+  bin/sim prove $X/client-go-3.yaml --scope "$S" --list --shard $i/3
+done | sort -n | cmp -s - <(sort -n "$TMP/list") || fail "three shards do not list the schedules once each"
+bin/sim prove $X/client-go-3.yaml --scope "$S" --jobs 2 --out "$TMP/j2" >/dev/null 2>&1
+cmp -s "$TMP/p1/violations.tsv" "$TMP/j2/violations.tsv" || fail "--jobs 2 found other violations"
+cmp -s "$TMP/p1/findings.tsv" "$TMP/j2/findings.tsv" || fail "--jobs 2 kept other findings"
+for i in 0 1 2; do
+  bin/sim prove $X/client-go-3.yaml --scope "$S" --shard $i/3 --out "$TMP/s$i" >/dev/null 2>&1
+  grep -v '^#' "$TMP/s$i/violations.tsv"
+done | sort -n | cmp -s - <(grep -v '^#' "$TMP/p1/violations.tsv") ||
+  fail "three shards together found other violations"
+echo "ok: every schedule once; --jobs 2 and --shard i/3 agree"
+
+# 3. the bounds, client-go 15/10/2. With one timing draw (seed 1) a paused
+# leader is safe up to 13.75 s at every start on a 250 ms grid and breaks at
+# 14 s; with ten draws per schedule (--seeds 10) it breaks at 13.25 s and
+# 13 s is safe: election-spec.md 6.3's LD - RP = 13 s (the round trip, 1-3 ms,
+# is below the grid). A partitioned leader with a fast follower clock: safe
+# at 1.25x, broken at 1.3x with ten draws (6.3's LD / (RP + RD) = 1.25); one
+# draw alone misses 1.3x and 1.4x, which is why the coverage statement says
+# how many draws it covers.
+P='faults<=1; kinds=pause; grid=250ms; window=10s..40s; targets=leader'
+bin/sim prove $X/client-go-3.yaml --scope "$P; durations=13.25s,13.5s,13.75s" --out "$TMP/b1" >/dev/null 2>&1
+[ $? -eq 0 ] || fail "one draw: a leader pause of at most 13.75 s broke safety: $(head -3 "$TMP/b1/violations.tsv")"
+bin/sim prove $X/client-go-3.yaml --scope "$P; durations=14s" --out "$TMP/b2" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "one draw: a 14 s leader pause found no violation"
+expect_line "$TMP/b2/coverage.txt" "violations: 2 schedules; safety 2; lease-history 0"
+bin/sim prove $X/client-go-3.yaml --scope "$P; durations=12.5s,12.75s,13s" --seeds 10 --out "$TMP/b3" >/dev/null 2>&1
+[ $? -eq 0 ] || fail "ten draws: a leader pause of at most 13 s broke safety: $(head -3 "$TMP/b3/violations.tsv")"
+grep -q '^timing: 10 draws per schedule, seeds 1..10' "$TMP/b3/coverage.txt" || fail "timing line: $(cat "$TMP/b3/coverage.txt")"
+bin/sim prove $X/client-go-3.yaml --scope "$P; durations=13.25s" --seeds 10 --out "$TMP/b4" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "ten draws: a 13.25 s leader pause found no violation"
+expect_line "$TMP/b4/coverage.txt" "violations: 4 schedules; safety 4; lease-history 0"
+f=$(awk -F'\t' '!/^#/ { print $1; exit }' "$TMP/b4/findings.tsv")
+out=$(bin/sim run "$TMP/b4/$f") && grep -q 'BUG REPRODUCED (expected safety violation' <<<"$out" ||
+  fail "the 13.25 s finding does not replay at its own seed: $out"
+R='faults<=2; kinds=partition,clock-rate; grid=1s; window=10s..16s; durations=12s,25s'
+bin/sim prove $X/client-go-3.yaml --scope "$R; rates=1.25x" --seeds 10 --out "$TMP/r1" >/dev/null 2>&1
+[ $? -eq 0 ] || fail "clock rate 1.25x with a partition broke safety"
+bin/sim prove $X/client-go-3.yaml --scope "$R; rates=1.3x" --seeds 10 --out "$TMP/r2" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "clock rate 1.3x with a partition found no violation"
+grep -q 'safety: partition leader; clock-rate follower' "$TMP/r2/findings.tsv" ||
+  fail "1.3x: $(cat "$TMP/r2/findings.tsv")"
+bin/sim prove $X/client-go-3.yaml --scope "$R; rates=1.3x" --out "$TMP/r3" >/dev/null 2>&1
+[ $? -eq 0 ] || fail "one draw now finds 1.3x (update docs/prove.md's figures)"
+echo "ok: pause bound 13 s / 13.25 s and clock-rate bound 1.25x / 1.3x (ten draws), 13.75 s / 14 s (one draw)"
+
+# 4. the 2018 profile's hung renew: a partition of the leader alone
+bin/sim prove $X/client-go-1.11-3.yaml --scope 'faults<=1; kinds=partition; grid=5s; window=10s..40s; durations=4s,16s' \
+  --out "$TMP/hung" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "the hung renew was not found"
+grep -q 'safety: partition leader' "$TMP/hung/findings.tsv" || fail "hung: $(cat "$TMP/hung/findings.tsv")"
+echo "ok: hung renew found"
+
+# 5. consistency with explore: every explore finding on the same bases whose
+# faults prove's scope can express (leader/follower targets, no when:
+# trigger, partitions both ways blackhole) has its shrunk shape among prove's
+check_consistent() { # BASE EXPLORE_FAULTS PROVE_KINDS SEEDS
+  bin/sim explore "$1" --seeds "$4" --faults "$2" --out "$TMP/x" >/dev/null 2>&1
+  bin/sim prove "$1" --scope "faults<=2; kinds=$3; grid=5s; window=10s..40s; durations=4s,16s" \
+    --out "$TMP/y" >/dev/null 2>&1
+  local n=0 shape
+  while IFS= read -r shape; do
+    n=$((n + 1))
+    grep -qF "$shape" <(awk -F'\t' '!/^#/ { sub(/^[a-z-]+: /, "", $3); print $3 }' "$TMP/y/findings.tsv") ||
+      fail "$1: explore found '$shape', prove did not: $(cat "$TMP/y/findings.tsv")"
+  done < <(awk -F'\t' '!/^#/ && $7 !~ /any|when|from|to |refused/ {
+             s = $7; gsub(/ both blackhole/, "", s); print s }' "$TMP/x/findings.tsv")
+  [ "$n" -gt 0 ] || fail "$1: explore made no finding inside the scope to compare"
+  echo "ok: consistency on $1: $n explore finding(s) inside the scope, all found by prove"
+}
+check_consistent $X/client-go-3.yaml pause,pod-kill pause,kill 300
+check_consistent $X/client-go-1.11-3.yaml partition,pause partition,pause 200
+
+# 6. bad input
+expect_bad() { # MESSAGE-REGEX ARGS...
+  local re=$1 out
+  shift
+  out=$(bin/sim prove "$@" 2>&1)
+  [ $? -eq 3 ] || fail "prove $* should exit 3: $out"
+  grep -qE -- "$re" <<<"$out" || fail "prove $*: message '$out' does not match $re"
+}
+expect_bad 'faults<=K is missing' $X/client-go-3.yaml --scope 'kinds=pause; grid=1s; window=1s..2s; durations=1s'
+expect_bad 'unknown kind "nap"' $X/client-go-3.yaml --scope 'faults<=1; kinds=nap; grid=1s; window=1s..2s'
+expect_bad 'grid: "x" is not a positive duration' $X/client-go-3.yaml --scope 'faults<=1; kinds=pause; grid=x; window=1s..2s'
+expect_bad 'K must be 0..3' $X/client-go-3.yaml --scope 'faults<=9; kinds=pause; grid=1s; window=1s..2s; durations=1s'
+expect_bad 'window must end before the run' $X/client-go-3.yaml --scope 'faults<=1; kinds=pause; grid=1s; window=1s..90s; durations=1s'
+expect_bad 'rates= is required' $X/client-go-3.yaml --scope 'faults<=1; kinds=clock-rate; grid=1s; window=1s..2s; durations=1s'
+expect_bad '--scope is required' $X/client-go-3.yaml
+expect_bad 'no such file|cannot|No such' "$TMP/none.yaml" --scope 'faults<=1; kinds=pause; grid=1s; window=1s..2s; durations=1s'
+expect_bad '--jobs' $X/client-go-3.yaml --scope "$S" --jobs 0
+expect_bad '--shard' $X/client-go-3.yaml --scope "$S" --shard 3/3
+expect_bad '--seeds' $X/client-go-3.yaml --scope "$S" --seeds 0
+echo "ok: bad input exits 3"
