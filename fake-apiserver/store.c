@@ -501,6 +501,30 @@ void fa_store_lock_get(fa_store *s, fa_resource res, const char *ns,
 	lock_ok(o, 200, scratch, resp);
 }
 
+/* What the store keeps of a record written through the in-process path:
+ * the record as the HTTP path would have parsed it from its writer's text
+ * (election-spec.md 3.2, 3.4). A Lease spec carries MicroTime; an
+ * annotation carries client-go's whole seconds, or the Python client's
+ * microseconds. Keeping the writer's nanoseconds instead would let a reader
+ * that compares parsed records (sidecar-0.5) see two renewals within one
+ * wall second as a change, which no reader over HTTP can. */
+static int64_t floor_to(int64_t wall_ns, int64_t unit_ns)
+{
+	int64_t rest = wall_ns % unit_ns;
+	return rest < 0 ? wall_ns - rest - unit_ns : wall_ns - rest;
+}
+
+static void as_written(fa_resource res, const le_record *rec, le_record *out)
+{
+	*out = *rec;
+	int64_t unit = res == FA_RES_LEASES || rec->dialect == LE_DIALECT_PYTHON
+			       ? 1000 : 1000000000;
+	if (out->has_acquire_time)
+		out->acquire_wall_ns = floor_to(out->acquire_wall_ns, unit);
+	if (out->has_renew_time)
+		out->renew_wall_ns = floor_to(out->renew_wall_ns, unit);
+}
+
 /* Writes rec into a new object at key: the create half of both paths. */
 static fa_obj *lock_create_at(fa_store *s, fa_resource res, const char *ns,
 			      const char *name, const le_record *rec,
@@ -523,7 +547,7 @@ static fa_obj *lock_create_at(fa_store *s, fa_resource res, const char *ns,
 	o->live = true;
 	fa__uid_v4(&s->rng, o->uid);
 	o->created_wall_ns = now_wall_ns - now_wall_ns % 1000000000LL;
-	o->rec = *rec;
+	as_written(res, rec, &o->rec);
 	o->rec_present = true;
 	o->rec_bad = false;
 	o->base = NULL;
@@ -606,7 +630,7 @@ void fa_store_lock_update(fa_store *s, fa_resource res, const char *ns,
 		return;
 	}
 	fa_obj before = *o;
-	o->rec = *rec;
+	as_written(res, rec, &o->rec);
 	o->rec_present = true;
 	o->rec_bad = false;
 	o->rec_override = true;

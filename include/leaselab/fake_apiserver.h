@@ -70,7 +70,10 @@ uint64_t fa_store_revision(const fa_store *s);
  * the next call with the same scratch) exactly as an HTTP transport would:
  * 200/201 with record, resourceVersion and raw (le_record_key) on success;
  * 404/409/422 with reason and message otherwise. `identity` is the client,
- * recorded in the history. */
+ * recorded in the history. A written record keeps its times at the precision
+ * its writer's text would have (election-spec.md 3.4): whole seconds in an
+ * annotation, microseconds in a Lease spec or the Python client's
+ * annotation (LE_DIALECT_PYTHON), as the HTTP path parses them. */
 typedef struct fa_lock_scratch {
 	le_record record;
 	char rv[LE_RV_MAX];

@@ -153,12 +153,65 @@ static void test_lock_create_then_get_returns_the_record(void **state)
 	assert_string_equal(got.record->holder, "pod-a");
 	assert_int_equal(got.record->lease_duration_s, 15);
 	assert_int_equal(got.record->transitions, 3);
-	assert_int_equal(got.record->renew_wall_ns, NOW);
+	/* A Lease's MicroTime keeps microseconds: .504283999 reads back .504283. */
+	assert_int_equal(got.record->renew_wall_ns, NOW - 999);
 	unsigned char key[640];
 	size_t n = le_record_key(&r, key, sizeof(key));
 	assert_int_equal(got.raw_len, n);
 	assert_memory_equal(got.raw, key, n);
 	assert_int_equal(fa_store_revision(s), 1);
+}
+
+/* The in-process path hands a reader the record as the HTTP path would
+ * have parsed it from its writer's text (election-spec.md 3.2, 3.4):
+ * client-go's annotation keeps whole seconds, a Lease's MicroTime and the
+ * Python client's annotation microseconds. sidecar-0.5 compares parsed
+ * records, so with the writer's nanoseconds two renewals within one wall
+ * second read as a change in the simulator and as none live. */
+static void test_lock_path_keeps_the_times_the_wire_keeps(void **state)
+{
+	fa_store *s = *state;
+	static const struct {
+		fa_resource res;
+		unsigned dialect;
+		int64_t unit_ns;
+	} cases[] = {
+		{FA_RES_ENDPOINTS, 0, NS},
+		{FA_RES_CONFIGMAPS, 0, NS},
+		{FA_RES_CONFIGMAPS, LE_DIALECT_PYTHON, 1000},
+		{FA_RES_LEASES, 0, 1000},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "w%zu", i);
+		fa_lock_scratch sc;
+		le_response resp;
+		le_record r = rec_of("pod-a", 3, 0, NOW);
+		r.dialect = cases[i].dialect;
+		fa_store_lock_create(s, cases[i].res, "default", name, &r, "pod-a",
+				     NOW, &sc, &resp);
+		assert_int_equal(resp.status, 201);
+		fa_store_lock_get(s, cases[i].res, "default", name, &sc, &resp);
+		assert_int_equal(resp.status, 200);
+		le_record first = *resp.record;
+		char rv[LE_RV_MAX];
+		snprintf(rv, sizeof(rv), "%s", resp.resource_version);
+		int64_t want = NOW - NOW % cases[i].unit_ns;
+		assert_int_equal(first.acquire_wall_ns, want);
+		assert_int_equal(first.renew_wall_ns, want);
+
+		/* A renewal 0.3 s later, in the same wall second. */
+		r.renew_wall_ns = NOW + 300000000;
+		fa_store_lock_update(s, cases[i].res, "default", name, &r, rv,
+				     "pod-a", NOW, &sc, &resp);
+		assert_int_equal(resp.status, 200);
+		fa_store_lock_get(s, cases[i].res, "default", name, &sc, &resp);
+		int64_t want2 = NOW + 300000000 - (NOW + 300000000) % cases[i].unit_ns;
+		assert_int_equal(resp.record->renew_wall_ns, want2);
+		/* Whole seconds: the renewal reads as the record before it. */
+		assert_int_equal(resp.record->renew_wall_ns == first.renew_wall_ns,
+				 cases[i].unit_ns == NS);
+	}
 }
 
 static void test_lock_get_missing_is_404_in_the_apiservers_words(void **state)
@@ -1753,6 +1806,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_lock_create_then_get_returns_the_record),
+		T(test_lock_path_keeps_the_times_the_wire_keeps),
 		T(test_lock_get_missing_is_404_in_the_apiservers_words),
 		T(test_create_existing_is_409_already_exists),
 		T(test_stale_update_is_409_conflict),
