@@ -412,7 +412,11 @@ static int run_check(const char *addr, const char *file)
 	}
 	fclose(f);
 	conn_close(&c);
-	return bad == 0 && n > 0 ? 0 : 1;
+	/* A cycle killed before any write was answered (a slow start on a
+	 * loaded machine) has nothing to lose; the caller counts the load. */
+	if (n == 0)
+		printf("no acknowledged writes to check\n");
+	return bad == 0 ? 0 : 1;
 }
 
 static int usage(void)

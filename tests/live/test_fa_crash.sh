@@ -23,7 +23,7 @@ for cycle in $(seq 1 "$CYCLES"); do
 	n=$(sed -n 's/^writes acknowledged: //p' "$FA_TMP/writer.out")
 	total=$((total + ${n:-0}))
 	fa_start crash --state-file "$state"
-	"$FA_LOAD" check "$FA_ADDR" "$FA_TMP/acked" >"$FA_TMP/check.out" ||
+	"$FA_LOAD" check "$FA_ADDR" "$FA_TMP/acked" >"$FA_TMP/check.out" 2>&1 ||
 		fail "cycle $cycle: $(cat "$FA_TMP/check.out")"
 done
 fa_stop
