@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "search.h"
+#include "args.h"
 
 #define MAX_SETTINGS 8
 
@@ -607,22 +608,6 @@ static void print_json(const envelope *e, size_t n, uint64_t seeds)
 
 /* ---- arguments ---------------------------------------------------------------- */
 
-static const char *ad_value(int argc, char **argv, int *i, const char *flag)
-{
-	size_t n = strlen(flag);
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
-
-static bool ad_is(const char *a, const char *flag)
-{
-	size_t n = strlen(flag);
-	return strncmp(a, flag, n) == 0 && (a[n] == '\0' || a[n] == '=');
-}
-
 /* NAME or LD/RD/RP */
 static int add_setting(adv *a, const char *v)
 {
@@ -673,11 +658,11 @@ static int parse_advise(int argc, char **argv, adv *a)
 						     "--retry-period", "--request-timeout"};
 		bool done = false;
 		for (int k = 0; k < 4 && !done; k++) {
-			if (!ad_is(x, dflags[k]))
+			if (!sim__flag_is(x, dflags[k]))
 				continue;
 			done = true;
 			double d;
-			if (!(v = ad_value(argc, argv, &i, dflags[k])) || !parse_secs(v, &d))
+			if (!(v = sim__flag_value(argc, argv, &i, dflags[k])) || !parse_secs(v, &d))
 				return ad_bad("%s: expected a duration like 15s, got '%s'", dflags[k],
 					      v ? v : "");
 			if (k == 0)
@@ -696,36 +681,36 @@ static int parse_advise(int argc, char **argv, adv *a)
 		if (!strcmp(x, "--help") || !strcmp(x, "-h")) {
 			fputs(advise_usage, stdout);
 			return SIM_EXIT_PASS;
-		} else if (ad_is(x, "--profile")) {
-			if (!(v = ad_value(argc, argv, &i, "--profile")) || !le_profile_find(v))
+		} else if (sim__flag_is(x, "--profile")) {
+			if (!(v = sim__flag_value(argc, argv, &i, "--profile")) || !le_profile_find(v))
 				return ad_bad("--profile: unknown profile '%s'%s", v ? v : "", "");
 			a->profile = v;
-		} else if (ad_is(x, "--replicas")) {
+		} else if (sim__flag_is(x, "--replicas")) {
 			char *end;
 			long n = 0;
-			if ((v = ad_value(argc, argv, &i, "--replicas")))
+			if ((v = sim__flag_value(argc, argv, &i, "--replicas")))
 				n = strtol(v, &end, 10);
 			if (!v || *end || n < 2 || n > 100)
 				return ad_bad("--replicas: expected 2 to 100 pods, got '%s'%s",
 					      v ? v : "", "");
 			a->replicas = (int)n;
-		} else if (ad_is(x, "--seeds")) {
+		} else if (sim__flag_is(x, "--seeds")) {
 			char *end;
 			unsigned long long n = 0;
-			if ((v = ad_value(argc, argv, &i, "--seeds")))
+			if ((v = sim__flag_value(argc, argv, &i, "--seeds")))
 				n = strtoull(v, &end, 10);
 			if (!v || *v == '-' || *end || n == 0 || n > 100000)
 				return ad_bad("--seeds: expected 1 to 100000, got '%s'%s", v ? v : "", "");
 			a->seeds = n;
-		} else if (ad_is(x, "--format")) {
-			if (!(v = ad_value(argc, argv, &i, "--format")) ||
+		} else if (sim__flag_is(x, "--format")) {
+			if (!(v = sim__flag_value(argc, argv, &i, "--format")) ||
 			    (strcmp(v, "table") && strcmp(v, "markdown") && strcmp(v, "json")))
 				return ad_bad("--format: expected table, markdown or json, got '%s'%s",
 					      v ? v : "", "");
 			a->format = v;
-		} else if (ad_is(x, "--compare") || ad_is(x, "--preset")) {
-			const char *flag = ad_is(x, "--compare") ? "--compare" : "--preset";
-			if (!(v = ad_value(argc, argv, &i, flag)))
+		} else if (sim__flag_is(x, "--compare") || sim__flag_is(x, "--preset")) {
+			const char *flag = sim__flag_is(x, "--compare") ? "--compare" : "--preset";
+			if (!(v = sim__flag_value(argc, argv, &i, flag)))
 				return ad_bad("%s: missing value%s", flag, "");
 			if (!strcmp(flag, "--preset") && !find_preset(v))
 				return ad_bad("--preset: unknown preset '%s'%s", v, "");

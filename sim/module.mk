@@ -5,6 +5,7 @@ LIBS += leaselab-sim
 PUBLIC_LIBS += leaselab-sim
 leaselab-sim_SRCS := \
 	sim/advise.c \
+	sim/args.c \
 	sim/check.c \
 	sim/clock.c \
 	sim/explore.c \

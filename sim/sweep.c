@@ -30,6 +30,7 @@
 
 #include "search.h"
 #include "sim_engine.h"
+#include "args.h"
 
 #define MAX_POINTS 10000
 #define JITTER_STREAM 7000
@@ -270,22 +271,6 @@ static int sw_bad(const char *fmt, const char *a, const char *b)
 	fprintf(stderr, fmt, a, b);
 	fprintf(stderr, "\n(see bin/sim sweep --help)\n");
 	return SIM_EXIT_BAD_INPUT;
-}
-
-static const char *sw_value(int argc, char **argv, int *i, const char *flag)
-{
-	size_t n = strlen(flag);
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
-
-static bool sw_is(const char *a, const char *flag)
-{
-	size_t n = strlen(flag);
-	return strncmp(a, flag, n) == 0 && (a[n] == '\0' || a[n] == '=');
 }
 
 /* "PATH=LO..HI[:STEP]"; the ends and the step must share one unit. */
@@ -959,8 +944,8 @@ static int parse_sweep_args(int argc, char **argv, sweep *s)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(sweep_usage, stdout);
 			return SIM_EXIT_PASS;
-		} else if (sw_is(a, "--param")) {
-			if (!(v = sw_value(argc, argv, &i, "--param")))
+		} else if (sim__flag_is(a, "--param")) {
+			if (!(v = sim__flag_value(argc, argv, &i, "--param")))
 				return sw_bad("--param: missing PATH=LO..HI[:STEP]%s%s", "", "");
 			if (s->npar == 2)
 				return sw_bad("--param %s: at most two parameters%s", v, "");
@@ -971,8 +956,8 @@ static int parse_sweep_args(int argc, char **argv, sweep *s)
 				return rc;
 			p->arg = v;
 			s->npar++;
-		} else if (sw_is(a, "--jitter")) {
-			if (!(v = sw_value(argc, argv, &i, "--jitter")))
+		} else if (sim__flag_is(a, "--jitter")) {
+			if (!(v = sim__flag_value(argc, argv, &i, "--jitter")))
 				return sw_bad("--jitter: missing PATH=LO..HI%s%s", "", "");
 			if (s->njit == 8)
 				return sw_bad("--jitter %s: at most 8%s", v, "");
@@ -983,9 +968,9 @@ static int parse_sweep_args(int argc, char **argv, sweep *s)
 			if (rc >= 0)
 				return rc;
 			s->njit++;
-		} else if (sw_is(a, "--set")) {
+		} else if (sim__flag_is(a, "--set")) {
 			char err[LE_ERRMSG_MAX];
-			if (!(v = sw_value(argc, argv, &i, "--set")))
+			if (!(v = sim__flag_value(argc, argv, &i, "--set")))
 				return sw_bad("--set: missing PATH=VALUE%s%s", "", "");
 			if (s->nsets == MAX_SETS)
 				return sw_bad("--set %s: at most 32 overrides%s", v, "");
@@ -996,10 +981,10 @@ static int parse_sweep_args(int argc, char **argv, sweep *s)
 			if (sim_override_parse(v, &s->sets[s->nsets], err, sizeof err) != LE_OK)
 				return sw_bad("%s%s", err, "");
 			s->nsets++;
-		} else if (sw_is(a, "--seeds") || sw_is(a, "--seed") || sw_is(a, "--points")) {
-			const char *flag = sw_is(a, "--seeds") ? "--seeds" :
-					   sw_is(a, "--seed") ? "--seed" : "--points";
-			if (!(v = sw_value(argc, argv, &i, flag)))
+		} else if (sim__flag_is(a, "--seeds") || sim__flag_is(a, "--seed") || sim__flag_is(a, "--points")) {
+			const char *flag = sim__flag_is(a, "--seeds") ? "--seeds" :
+					   sim__flag_is(a, "--seed") ? "--seed" : "--points";
+			if (!(v = sim__flag_value(argc, argv, &i, flag)))
 				return sw_bad("%s: missing value%s", flag, "");
 			char *end;
 			errno = 0;
@@ -1016,8 +1001,8 @@ static int parse_sweep_args(int argc, char **argv, sweep *s)
 				s->seed = n;
 			else
 				s->points = (size_t)n;
-		} else if (sw_is(a, "--precision")) {
-			if (!(v = sw_value(argc, argv, &i, "--precision")))
+		} else if (sim__flag_is(a, "--precision")) {
+			if (!(v = sim__flag_value(argc, argv, &i, "--precision")))
 				return sw_bad("--precision: missing value%s%s", "", "");
 			char u[8];
 			if (!sim_number_unit(v, &s->precision, u, sizeof u) || !(s->precision > 0))
@@ -1028,8 +1013,8 @@ static int parse_sweep_args(int argc, char **argv, sweep *s)
 					      v, s->par[0].unit);
 		} else if (!strcmp(a, "--find-boundary")) {
 			s->find_boundary = true;
-		} else if (sw_is(a, "--out")) {
-			if (!(v = sw_value(argc, argv, &i, "--out")) || !*v)
+		} else if (sim__flag_is(a, "--out")) {
+			if (!(v = sim__flag_value(argc, argv, &i, "--out")) || !*v)
 				return sw_bad("--out: missing directory%s%s", "", "");
 			s->out_dir = v;
 		} else if (a[0] == '-' && a[1]) {

@@ -38,6 +38,7 @@
 #include "../fault_model.h"
 #include "leaselab/progress.h"
 #include "cmd.h"
+#include "../args.h"
 
 #define JOBS_MAX 256
 #define SHAPE_MAX 512
@@ -85,19 +86,6 @@ static int bad(const char *fmt, const char *a)
 	fprintf(stderr, fmt, a);
 	fprintf(stderr, "\n");
 	return SIM_EXIT_BAD_INPUT;
-}
-
-static bool parse_u64(const char *s, uint64_t *out)
-{
-	if (!s || !*s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return false;
-	*out = v;
-	return true;
 }
 
 static int mkdirs(const char *dir)
@@ -163,7 +151,7 @@ static int parse_shard(const char *v, uint64_t *i, uint64_t *n)
 		return -1;
 	memcpy(a, v, (size_t)(slash - v));
 	a[slash - v] = 0;
-	if (!parse_u64(a, i) || !parse_u64(slash + 1, n) || *n == 0 || *n > 100000 ||
+	if (!sim__parse_u64(a, i) || !sim__parse_u64(slash + 1, n) || *n == 0 || *n > 100000 ||
 	    *i >= *n)
 		return -1;
 	return 0;
@@ -200,20 +188,20 @@ static int parse_explore_args(int argc, char **argv, xopts *o)
 			return bad("explore: %s needs a value", a);
 		i++;
 		if (!strcmp(a, "--seeds")) {
-			if (!parse_u64(v, &x) || x == 0 || x > 100000000ULL)
+			if (!sim__parse_u64(v, &x) || x == 0 || x > 100000000ULL)
 				return bad("explore: --seeds: expected an integer from 1 to 100000000, got \"%s\"", v);
 			o->seeds = x;
 		} else if (!strcmp(a, "--seed")) {
-			if (!parse_u64(v, &x))
+			if (!sim__parse_u64(v, &x))
 				return bad("explore: --seed: expected a non-negative integer, got \"%s\"", v);
 			o->first = x;
 			o->first_given = true;
 		} else if (!strcmp(a, "--jobs")) {
-			if (!parse_u64(v, &x) || x == 0 || x > JOBS_MAX)
+			if (!sim__parse_u64(v, &x) || x == 0 || x > JOBS_MAX)
 				return bad("explore: --jobs: expected an integer from 1 to 256, got \"%s\"", v);
 			o->jobs = (unsigned)x;
 		} else if (!strcmp(a, "--replay")) {
-			if (!parse_u64(v, &x) || x > 100000)
+			if (!sim__parse_u64(v, &x) || x > 100000)
 				return bad("explore: --replay: expected an integer from 0 to 100000, got \"%s\"", v);
 			o->replay = x;
 		} else if (!strcmp(a, "--shard")) {
@@ -462,8 +450,8 @@ static int parse_hit(char *line, const char *sep, xhit *h)
 	f[5] = strtok_r(NULL, "\n", &save);
 	memset(h, 0, sizeof *h);
 	uint64_t nf0, nf1;
-	if (!parse_u64(f[0], &h->seed) || !(h->inv = inv_from_name(f[1])) ||
-	    !parse_u64(f[3], &nf0) || !parse_u64(f[4], &nf1))
+	if (!sim__parse_u64(f[0], &h->seed) || !(h->inv = inv_from_name(f[1])) ||
+	    !sim__parse_u64(f[3], &nf0) || !sim__parse_u64(f[4], &nf1))
 		return -1;
 	char *end;
 	h->hash = strtoull(f[2], &end, 16);

@@ -43,6 +43,7 @@
 #include "../fault_model.h"
 #include "../search.h"
 #include "cmd.h"
+#include "../args.h"
 
 #define PROVE_K_MAX 3
 #define PROVE_LIST_MAX 16
@@ -716,19 +717,6 @@ static const char prove_usage[] =
 	"                     grid=250ms; window=20s..80s; durations=1s,5s; rates=0.8x,1.25x;\n"
 	"                     targets=leader,follower' [--seeds N] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
 
-static bool parse_u64(const char *s, uint64_t *out)
-{
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return false;
-	*out = v;
-	return true;
-}
-
 static bool same_settings(const sim_pod_spec *a, const sim_pod_spec *b)
 {
 	return !memcmp(&a->election, &b->election, sizeof a->election) &&
@@ -888,11 +876,11 @@ static int parse_args(int argc, char **argv, prove *p)
 		} else if (!strcmp(a, "--out")) {
 			p->out = v;
 		} else if (!strcmp(a, "--jobs")) {
-			if (!parse_u64(v, &x) || x < 1 || x > PROVE_JOBS_MAX)
+			if (!sim__parse_u64(v, &x) || x < 1 || x > PROVE_JOBS_MAX)
 				return bad("--jobs: expected 1..64, got \"%s\"", v);
 			p->jobs = (unsigned)x;
 		} else if (!strcmp(a, "--seeds")) {
-			if (!parse_u64(v, &p->seeds) || p->seeds < 1 || p->seeds > 1000000)
+			if (!sim__parse_u64(v, &p->seeds) || p->seeds < 1 || p->seeds > 1000000)
 				return bad("--seeds: expected 1..1000000 timing draws, got \"%s\"", v);
 		} else if (!strcmp(a, "--shard")) {
 			const char *sl = strchr(v, '/');
@@ -901,7 +889,7 @@ static int parse_args(int argc, char **argv, prove *p)
 				return bad("--shard: expected i/n (0/4), got \"%s\"", v);
 			memcpy(n, v, (size_t)(sl - v));
 			n[sl - v] = 0;
-			if (!parse_u64(n, &p->shard_i) || !parse_u64(sl + 1, &p->shard_n) ||
+			if (!sim__parse_u64(n, &p->shard_i) || !sim__parse_u64(sl + 1, &p->shard_n) ||
 			    !p->shard_n || p->shard_i >= p->shard_n)
 				return bad("--shard: expected i/n with i < n, got \"%s\"", v);
 		} else {

@@ -33,6 +33,7 @@
 #include "leaselab/sim.h"
 #include "../search.h"
 #include "cmd.h"
+#include "../args.h"
 
 #define MAX_SEEDS 10000000ULL
 #define MAX_LISTED 10 /* violations listed per run before "... N more" */
@@ -170,19 +171,6 @@ double sim_cmd_now_s(void)
 
 static double now_s(void) { return sim_cmd_now_s(); }
 
-static bool parse_u64(const char *s, uint64_t *out)
-{
-	if (!s || !*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return false;
-	*out = v;
-	return true;
-}
-
 static int mkdirs(const char *dir)
 {
 	char path[SIM_PATH_MAX];
@@ -229,23 +217,6 @@ static int bad_flag(const char *fmt, const char *a, const char *b)
 	return SIM_EXIT_BAD_INPUT;
 }
 
-/* Value of a flag given as "--flag V" or "--flag=V". */
-static const char *flag_value(int argc, char **argv, int *i, const char *flag)
-{
-	size_t n = strlen(flag);
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
-
-static bool is_flag(const char *arg, const char *flag)
-{
-	size_t n = strlen(flag);
-	return strncmp(arg, flag, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
-}
-
 static bool parse_keep(const char *v, options *o)
 {
 	if (!strcmp(v, "failing"))
@@ -254,7 +225,7 @@ static bool parse_keep(const char *v, options *o)
 		o->keep = KEEP_ALL;
 	else if (!strcmp(v, "none"))
 		o->keep = KEEP_NONE;
-	else if (!strncmp(v, "sample:", 7) && parse_u64(v + 7, &o->keep_sample))
+	else if (!strncmp(v, "sample:", 7) && sim__parse_u64(v + 7, &o->keep_sample))
 		o->keep = KEEP_SAMPLE;
 	else
 		return false;
@@ -382,24 +353,24 @@ static int parse_args(int argc, char **argv, options *o)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage_text, stdout);
 			return SIM_EXIT_PASS;
-		} else if (is_flag(a, "--seeds")) {
-			if (!(v = flag_value(argc, argv, &i, "--seeds")))
+		} else if (sim__flag_is(a, "--seeds")) {
+			if (!(v = sim__flag_value(argc, argv, &i, "--seeds")))
 				return bad_flag("%s: missing value; expected a count of seeds%s", "--seeds", "");
-			if (!parse_u64(v, &o->seeds) || o->seeds == 0 || o->seeds > MAX_SEEDS)
+			if (!sim__parse_u64(v, &o->seeds) || o->seeds == 0 || o->seeds > MAX_SEEDS)
 				return bad_flag("--seeds: expected a count from 1 to 10000000, got '%s'%s", v, "");
-		} else if (is_flag(a, "--seed")) {
-			if (!(v = flag_value(argc, argv, &i, "--seed")))
+		} else if (sim__flag_is(a, "--seed")) {
+			if (!(v = sim__flag_value(argc, argv, &i, "--seed")))
 				return bad_flag("%s: missing value; expected a number%s", "--seed", "");
-			if (!parse_u64(v, &o->seed))
+			if (!sim__parse_u64(v, &o->seed))
 				return bad_flag("--seed: expected a non-negative integer, got '%s'%s", v, "");
 			o->seed_given = true;
-		} else if (is_flag(a, "--out")) {
-			if (!(v = flag_value(argc, argv, &i, "--out")) || !*v)
+		} else if (sim__flag_is(a, "--out")) {
+			if (!(v = sim__flag_value(argc, argv, &i, "--out")) || !*v)
 				return bad_flag("%s: missing value; expected a directory%s", "--out", "");
 			o->out_dir = v;
-		} else if (is_flag(a, "--set")) {
+		} else if (sim__flag_is(a, "--set")) {
 			char err[LE_ERRMSG_MAX];
-			if (!(v = flag_value(argc, argv, &i, "--set")))
+			if (!(v = sim__flag_value(argc, argv, &i, "--set")))
 				return bad_flag("%s: missing value; expected PATH=VALUE%s", "--set", "");
 			sim_override *ns = realloc(o->sets, (o->nsets + 1) * sizeof *ns);
 			if (!ns)
@@ -410,8 +381,8 @@ static int parse_args(int argc, char **argv, options *o)
 			o->nsets++;
 			size_t k = strlen(o->sets_text);
 			snprintf(o->sets_text + k, sizeof o->sets_text - k, " --set %s", v);
-		} else if (is_flag(a, "--keep")) {
-			if (!(v = flag_value(argc, argv, &i, "--keep")))
+		} else if (sim__flag_is(a, "--keep")) {
+			if (!(v = sim__flag_value(argc, argv, &i, "--keep")))
 				return bad_flag("%s: missing value; expected failing, all, none or sample:N%s",
 						"--keep", "");
 			if (!parse_keep(v, o))
@@ -923,13 +894,13 @@ static int parse_check_args(int argc, char **argv, check_options *o)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage_text, stdout);
 			return SIM_EXIT_PASS;
-		} else if (is_flag(a, "--scenario")) {
-			if (!(v = flag_value(argc, argv, &i, "--scenario")) || !*v)
+		} else if (sim__flag_is(a, "--scenario")) {
+			if (!(v = sim__flag_value(argc, argv, &i, "--scenario")) || !*v)
 				return bad_flag("%s: missing value; expected a scenario file%s",
 						"--scenario", "");
 			o->scenario = v;
-		} else if (is_flag(a, "--out")) {
-			if (!(v = flag_value(argc, argv, &i, "--out")) || !*v)
+		} else if (sim__flag_is(a, "--out")) {
+			if (!(v = sim__flag_value(argc, argv, &i, "--out")) || !*v)
 				return bad_flag("%s: missing value; expected a directory%s", "--out", "");
 			o->out_dir = v;
 		} else if (a[0] == '-' && a[1] != '\0') {

@@ -43,6 +43,7 @@
 #include "leaselab/internal/live.h"
 #include "leaselab/report.h"
 #include "live_int.h"
+#include "../args.h"
 
 #define MAX_RUNS 1000
 #define POLL_MAX_MS 10          /* how late a death or a due action may be seen */
@@ -1781,20 +1782,6 @@ static int bad(const char *fmt, const char *a)
 	return SIM_EXIT_BAD_INPUT;
 }
 
-static const char *value(int argc, char **argv, int *i, const char *flag)
-{
-	size_t n = strlen(flag);
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	return *i + 1 < argc ? argv[++*i] : NULL;
-}
-
-static bool is(const char *arg, const char *flag)
-{
-	size_t n = strlen(flag);
-	return strncmp(arg, flag, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
-}
-
 static int parse(int argc, char **argv, lv_opts *o)
 {
 	o->scale = 1.0;
@@ -1811,7 +1798,7 @@ static int parse(int argc, char **argv, lv_opts *o)
 			"--new-leader-regex", "--status-url", "--startup-timeout"};
 		const char *flag = NULL;
 		for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
-			if (is(a, with_value[k]))
+			if (sim__flag_is(a, with_value[k]))
 				flag = with_value[k];
 		if (!flag) {
 			if (a[0] == '-')
@@ -1821,7 +1808,7 @@ static int parse(int argc, char **argv, lv_opts *o)
 			o->file = a;
 			continue;
 		}
-		if (!(v = value(argc, argv, &i, flag)) || !*v)
+		if (!(v = sim__flag_value(argc, argv, &i, flag)) || !*v)
 			return bad("%s: missing value", flag);
 		char *end;
 		if (!strcmp(flag, "--elector")) {

@@ -1,0 +1,22 @@
+/* sim/args.h — the command-line helpers every bin/sim subcommand shares
+ * (run, check, sweep, advise, explore, merge, prove, live): one spelling of
+ * "--flag V" / "--flag=V" and of an unsigned count, so the subcommands agree
+ * on what a flag looks like. Private to the tree (not installed). */
+#ifndef LEASELAB_SIM_ARGS_H
+#define LEASELAB_SIM_ARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* arg is flag itself, or flag followed by "=value". */
+bool sim__flag_is(const char *arg, const char *flag);
+
+/* The value of the flag at argv[*i]: after its "=", or the next argument
+ * (then *i moves past it). NULL when the flag is last and has none. */
+const char *sim__flag_value(int argc, char **argv, int *i, const char *flag);
+
+/* A decimal unsigned integer, digits only (no sign, no space, no suffix),
+ * that fits in 64 bits. */
+bool sim__parse_u64(const char *s, uint64_t *out);
+
+#endif
