@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "leaselab/candidate.h"
+#include "leaselab/internal/names.h"
 
 #define NO_TIME INT64_MAX
 #define BACKOFF_BASE_NS (5 * LE_NS_PER_MS)
@@ -222,27 +223,6 @@ static bool qname_part_ok(const char *s, size_t n)
 	return true;
 }
 
-static bool lower_alnum(char ch) { return is_digit(ch) || (ch >= 'a' && ch <= 'z'); }
-
-static bool dns1123_subdomain_ok(const char *s, size_t n)
-{
-	if (n == 0 || n > 253)
-		return false;
-	size_t start = 0;
-	for (size_t i = 0; i <= n; i++) {
-		if (i < n && s[i] != '.')
-			continue;
-		size_t len = i - start;
-		if (len == 0 || !lower_alnum(s[start]) || !lower_alnum(s[i - 1]))
-			return false;
-		for (size_t j = start; j < i; j++)
-			if (!lower_alnum(s[j]) && s[j] != '-')
-				return false;
-		start = i + 1;
-	}
-	return true;
-}
-
 static int sinvalid(char *err, size_t errcap, const char *strategy, const char *msg)
 {
 	if (err && errcap)
@@ -273,7 +253,7 @@ int le_strategy_validate(const char *strategy, char *err, size_t errcap)
 	size_t nlen = strlen(name);
 	if (plen == 0)
 		return sinvalid(err, errcap, strategy, "prefix part must be non-empty");
-	if (!dns1123_subdomain_ok(strategy, plen))
+	if (!le_dns_subdomain_ok(strategy, plen))
 		return sinvalid(err, errcap, strategy,
 				plen > 253 ? "prefix part must be no more than 253 characters"
 					   : "prefix part " DNS1123_MSG);

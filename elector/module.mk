@@ -13,6 +13,7 @@ leaselab-core_SRCS := \
 	elector/elector.c \
 	elector/json_escape.c \
 	elector/log_format.c \
+	elector/names.c \
 	elector/profile.c \
 	elector/record.c \
 	elector/strerror.c \

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fa_internal.h"
+#include "leaselab/internal/names.h"
 
 static const struct {
 	const char *plural, *kind, *group, *qualified, *qualified_kind,
@@ -191,24 +192,9 @@ void fa_status_injected(fa_status *st, int code, int retry_after_s)
 
 /* ---- names -------------------------------------------------------------- */
 
-static bool is_alnum_lower(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-static bool is_label(const char *s, size_t n)
-{
-	if (n == 0 || n > 63 || !is_alnum_lower(s[0]) || !is_alnum_lower(s[n - 1]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!is_alnum_lower(s[i]) && s[i] != '-')
-			return false;
-	return true;
-}
-
 bool fa__is_dns_label(const char *s)
 {
-	return s != NULL && is_label(s, strlen(s));
+	return s != NULL && le_dns_label_ok(s, strlen(s));
 }
 
 /* A Go %q of a short string, good enough for names: quotes and backslashes
@@ -246,20 +232,7 @@ const char *fa__check_subdomain(const char *name, char *buf, size_t cap)
 		snprintf(buf, cap, "Invalid value: %s: must be no more than 253 characters", q);
 		return buf;
 	}
-	/* [a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)* */
-	bool ok = n > 0;
-	for (size_t i = 0; ok && i < n; i++) {
-		char c = name[i];
-		bool first = i == 0 || name[i - 1] == '.';
-		bool last = i + 1 == n || name[i + 1] == '.';
-		if (c == '.')
-			ok = !first && !last;
-		else if (c == '-')
-			ok = !first && !last;
-		else
-			ok = is_alnum_lower(c);
-	}
-	if (ok)
+	if (le_dns_subdomain_ok(name, n))
 		return NULL;
 	snprintf(buf, cap,
 		 "Invalid value: %s: a lowercase RFC 1123 subdomain must consist "

@@ -16,6 +16,7 @@
 
 #include "fault_model.h"
 #include "scenario_int.h"
+#include "leaselab/internal/names.h"
 
 #define SCENARIO_INPUT_MAX (4u << 20) /* bytes of YAML */
 #define SCENARIO_PODS_MAX 10000       /* after replicas expansion */
@@ -78,32 +79,14 @@ static void mark_set(elect_in *e, const sy_map *m, enum efield f,
 	sy_key_path(m, key, e->path[f], sizeof e->path[f]);
 }
 
-/* DNS-1123: lowercase letters, digits, '-' (and '.' for subdomains), starting
- * and ending with a letter or digit. */
-static bool dns_name_ok(const char *s, bool dots)
-{
-	size_t n = strlen(s);
-	if (n == 0)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
-		if (alnum)
-			continue;
-		if ((ch == '-' || (dots && ch == '.')) && i > 0 && i + 1 < n)
-			continue;
-		return false;
-	}
-	return true;
-}
-
 static int get_dns_name(const sy_map *m, const char *key, bool dots,
 			char *buf, size_t cap)
 {
 	int rc = sy_get_str(m, key, buf, cap);
 	if (rc <= 0)
 		return rc;
-	if (dns_name_ok(buf, dots))
+	if (dots ? le_dns_subdomain_ok(buf, strlen(buf))
+		 : le_dns_label_ok(buf, strlen(buf)))
 		return 1;
 	char kpath[SY_PATH_MAX];
 	sy_key_path(m, key, kpath, sizeof kpath);

@@ -7,6 +7,7 @@
 
 #include "io_internal.h"
 #include "sidecar.h"
+#include "leaselab/internal/names.h"
 
 /* The help text in paragraphs (ISO C caps one string literal at 4095). */
 static const char *const help_text[] = {
@@ -153,25 +154,6 @@ static bool looks_like_flag(const char *a)
 	const char *name = a + (a[1] == '-' ? 2 : 1);
 	const char *eq = strchr(name, '=');
 	return find_flag(name, eq ? (size_t)(eq - name) : strlen(name)) != NULL;
-}
-
-/* RFC 1123: a label ([a-z0-9]([-a-z0-9]*[a-z0-9])?), or with dots a
- * subdomain of such labels, at most max characters. */
-static bool dns_name_ok(const char *s, bool dots, size_t max)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-		bool edge = i == 0 || i + 1 == n || (dots && (s[i - 1] == '.' || s[i + 1] == '.'));
-		if (alnum)
-			continue;
-		if (edge || !(c == '-' || (dots && c == '.')))
-			return false;
-	}
-	return true;
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -382,7 +364,7 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 	}
 	/* Checked here, at start-up: the apiserver would refuse these names
 	 * (422 or 404) on every retry, forever. */
-	if (!dns_name_ok(o->election, true, 253)) {
+	if (!le_dns_subdomain_ok(o->election, strlen(o->election))) {
 		snprintf(err, errcap,
 			 "--election=\"%.300s\": not a valid lock name: a DNS subdomain "
 			 "(at most 253 lowercase letters, digits, '-' and '.', starting "
@@ -390,7 +372,7 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 			 o->election);
 		return LE_EINVAL;
 	}
-	if (!dns_name_ok(o->election_namespace, false, 63)) {
+	if (!le_dns_label_ok(o->election_namespace, strlen(o->election_namespace))) {
 		snprintf(err, errcap,
 			 "--election-namespace=\"%.300s\": not a valid namespace: a DNS "
 			 "label (at most 63 lowercase letters, digits and '-', starting "
