@@ -188,27 +188,30 @@ static void compose(const fa_faults *f, const char *identity, fa_fault_rule *c)
 	}
 }
 
-static int64_t latency_draw(const fa_latency *l, fa_rng *rng)
+/* Longest latency a draw gives when the distribution has no cap (a Pareto
+ * with b 0): an hour, so a tail index near 0 cannot overflow a deadline. */
+#define LATENCY_MAX_NS (INT64_C(3600) * LE_NS_PER_S)
+
+int64_t fa_latency_draw(const fa_latency *l, fa_rng *rng)
 {
 	switch (l->kind) {
+	case FA_LAT_NONE:
+		return 0;
 	case FA_LAT_FIXED:
 		return l->a_ns;
 	case FA_LAT_UNIFORM:
 		if (l->b_ns <= l->a_ns)
 			return l->a_ns;
-		return l->a_ns + (int64_t)(fa_rng_unit(rng) * (double)(l->b_ns - l->a_ns));
+		return l->a_ns + (int64_t)fa_rng_below(rng, (uint64_t)(l->b_ns - l->a_ns));
 	case FA_LAT_PARETO: {
 		/* Inverse CDF: a / U^(1/alpha), U in (0, 1]. */
 		double u = 1.0 - fa_rng_unit(rng);
 		double x = (double)l->a_ns / pow(u, 1.0 / l->alpha);
-		if (l->b_ns > 0 && (x > (double)l->b_ns || !isfinite(x)))
-			return l->b_ns;
-		if (!(x < 9.0e18))
-			return INT64_MAX / 2;
+		int64_t cap = l->b_ns > 0 ? l->b_ns : LATENCY_MAX_NS;
+		if (!(x < (double)cap)) /* NaN and infinity too */
+			return cap;
 		return (int64_t)x;
 	}
-	case FA_LAT_NONE:
-		break;
 	}
 	return 0;
 }
@@ -245,14 +248,14 @@ void fa_faults_decide(const fa_faults *f, const char *identity, fa_rng *rng,
 		out->drop_request = true;
 		return;
 	}
-	out->request_delay_ns = latency_draw(&c.request_latency, rng);
+	out->request_delay_ns = fa_latency_draw(&c.request_latency, rng);
 	if (c.error_code != 0 &&
 	    chance(rng, c.error_rate > 0.0 ? c.error_rate : 1.0)) {
 		out->error_code = c.error_code;
 		out->retry_after_s = c.error_code == 429
 					     ? (c.retry_after_s > 0 ? c.retry_after_s : 1)
 					     : 0;
-		out->response_delay_ns = latency_draw(&c.response_latency, rng);
+		out->response_delay_ns = fa_latency_draw(&c.response_latency, rng);
 		return;
 	}
 	out->commit_delay_ns = c.commit_delay_ns;
@@ -260,7 +263,7 @@ void fa_faults_decide(const fa_faults *f, const char *identity, fa_rng *rng,
 		out->drop_response = true;
 		return;
 	}
-	out->response_delay_ns = latency_draw(&c.response_latency, rng);
+	out->response_delay_ns = fa_latency_draw(&c.response_latency, rng);
 }
 /* Go's time.ParseDuration, without signs: "250ms", "1.5s", "1m30s", "0". */
 static bool parse_go_duration(const char *s, int64_t *out)

@@ -45,6 +45,17 @@ double fa_rng_unit(fa_rng *r)
 	return (double)(fa_rng_next(r) >> 11) * 0x1.0p-53;
 }
 
+uint64_t fa_rng_below(fa_rng *r, uint64_t n)
+{
+	/* Reject the few values that would make `x % n` biased. */
+	uint64_t threshold = (0 - n) % n;
+	for (;;) {
+		uint64_t x = fa_rng_next(r);
+		if (x >= threshold)
+			return x % n;
+	}
+}
+
 void fa__uid_v4(fa_rng *r, char out[LE_UID_MAX])
 {
 	uint64_t hi = fa_rng_next(r), lo = fa_rng_next(r);

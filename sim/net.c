@@ -3,37 +3,9 @@
  * latency and the scenario's network faults active on the pod (partition,
  * extra delay, loss). The store's own fault rules (fa_faults_decide) are
  * applied by the world on top. */
-#include <math.h>
 #include <stdio.h>
 
 #include "sim_engine.h"
-
-/* Longest latency a draw may produce (a Pareto without a cap): an hour. */
-#define LATENCY_MAX_NS (INT64_C(3600) * LE_NS_PER_S)
-
-int64_t sim_latency_sample(const fa_latency *l, fa_rng *r)
-{
-	switch (l->kind) {
-	case FA_LAT_NONE:
-		return 0;
-	case FA_LAT_FIXED:
-		return l->a_ns;
-	case FA_LAT_UNIFORM:
-		if (l->b_ns <= l->a_ns)
-			return l->a_ns;
-		return l->a_ns + (int64_t)sim_rng_below(r, (uint64_t)(l->b_ns - l->a_ns));
-	case FA_LAT_PARETO: {
-		/* Inverse CDF: scale / U^(1/alpha), U in (0, 1]. */
-		double u = 1.0 - fa_rng_unit(r);
-		double x = (double)l->a_ns / pow(u, 1.0 / l->alpha);
-		int64_t cap = l->b_ns > 0 ? l->b_ns : LATENCY_MAX_NS;
-		if (!(x < (double)cap))
-			return cap;
-		return (int64_t)x;
-	}
-	}
-	return 0;
-}
 
 int sim_latency_check(const fa_latency *l, const char *what, char *err,
 		      size_t errcap)
@@ -86,7 +58,7 @@ void sim_net_leg(const sim_scenario *sc, const int32_t *active, size_t nactive,
 {
 	out->lost = false;
 	out->refused = false;
-	out->delay_ns = sim_latency_sample(base, r);
+	out->delay_ns = fa_latency_draw(base, r);
 	for (size_t i = 0; i < nactive; i++) {
 		const sim_fault *f = &sc->faults[active[i]];
 		if (!applies(f->direction, leg))
@@ -102,7 +74,7 @@ void sim_net_leg(const sim_scenario *sc, const int32_t *active, size_t nactive,
 				out->lost = true;
 			break;
 		case SIM_ACT_DELAY:
-			out->delay_ns += sim_latency_sample(&f->latency, r);
+			out->delay_ns += fa_latency_draw(&f->latency, r);
 			break;
 		case SIM_ACT_LOSS:
 			if (f->loss > 0 && fa_rng_unit(r) < f->loss)

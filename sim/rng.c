@@ -28,14 +28,3 @@ void sim_rng_stream(fa_rng *r, uint64_t seed, sim_stream kind, uint64_t index)
 {
 	fa_rng_seed(r, sim_stream_seed(seed, kind, index));
 }
-
-uint64_t sim_rng_below(fa_rng *r, uint64_t n)
-{
-	/* Reject the few values that would make `x % n` biased. */
-	uint64_t threshold = (0 - n) % n;
-	for (;;) {
-		uint64_t x = fa_rng_next(r);
-		if (x >= threshold)
-			return x % n;
-	}
-}

@@ -64,13 +64,16 @@ typedef enum sim_stream {
 
 uint64_t sim_stream_seed(uint64_t seed, sim_stream kind, uint64_t index);
 void sim_rng_stream(fa_rng *r, uint64_t seed, sim_stream kind, uint64_t index);
-/* Uniform integer in [0, n), n > 0 (Lemire's multiply-shift, unbiased). */
-uint64_t sim_rng_below(fa_rng *r, uint64_t n);
+/* Uniform integer in [0, n), n > 0: the store's fa_rng_below, under the
+ * name the simulator's draws have always used. */
+static inline uint64_t sim_rng_below(fa_rng *r, uint64_t n)
+{
+	return fa_rng_below(r, n);
+}
 
 /* ---- latency -------------------------------------------------------------- */
-/* One draw from a latency distribution (ns, >= 0). Draws nothing for NONE
- * and FIXED. */
-int64_t sim_latency_sample(const fa_latency *l, fa_rng *r);
+/* Draws come from fa_latency_draw (fake_apiserver.h), the sampler the store's
+ * fault rules use too. */
 /* Validate a latency spec; "what" names it in the error. */
 int sim_latency_check(const fa_latency *l, const char *what, char *err,
 		      size_t errcap);

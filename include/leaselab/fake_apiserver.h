@@ -303,6 +303,16 @@ typedef struct fa_rng {
 void fa_rng_seed(fa_rng *r, uint64_t seed);
 uint64_t fa_rng_next(fa_rng *r);
 double fa_rng_unit(fa_rng *r); /* [0, 1) */
+/* Uniform integer in [0, n), n > 0, unbiased (rejects the few draws that
+ * would make x % n favour small values). */
+uint64_t fa_rng_below(fa_rng *r, uint64_t n);
+
+/* One draw from l in ns (>= 0 for a valid l): NONE 0 and FIXED a without a
+ * draw; UNIFORM a + fa_rng_below(b - a); PARETO a / U^(1/alpha), U in
+ * (0, 1], capped at b, or at an hour when b is 0. The one latency sampler:
+ * the fault rules here and the simulator's network model both draw with it,
+ * so a distribution means the same delays, draw for draw, in either. */
+int64_t fa_latency_draw(const fa_latency *l, fa_rng *r);
 
 void fa_faults_decide(const fa_faults *f, const char *identity, fa_rng *rng,
 		      fa_decision *out);

@@ -282,6 +282,40 @@ static void test_latency_bounds(void **state)
 	fa_faults_free(f);
 }
 
+/* A rule's delays are fa_latency_draw's, draw for draw, so a latency means
+ * the same in a store rule as in the simulator's network model (which calls
+ * fa_latency_draw directly). Uniform and an uncapped Pareto are the cases two
+ * samplers once disagreed on: a float-scaled uniform, and no cap at all. */
+static void test_rule_delays_are_the_shared_sampler(void **state)
+{
+	(void)state;
+	const fa_latency lats[] = {
+		{FA_LAT_UNIFORM, 1 * MS, 9 * MS, 0},
+		{FA_LAT_PARETO, 1 * MS, 0, 0.05}, /* tail so heavy most draws hit the cap */
+	};
+	for (size_t k = 0; k < sizeof(lats) / sizeof(lats[0]); k++) {
+		fa_faults *f = fa_faults_new();
+		fa_fault_rule r = rule_for("");
+		r.response_latency = lats[k];
+		assert_true(fa_faults_add(f, &r) >= 0);
+		fa_rng a, b;
+		fa_rng_seed(&a, 11);
+		fa_rng_seed(&b, 11);
+		int64_t max = 0;
+		for (int i = 0; i < 2000; i++) {
+			fa_decision d;
+			fa_faults_decide(f, "p", &a, &d);
+			int64_t want = fa_latency_draw(&lats[k], &b);
+			assert_int_equal(d.response_delay_ns, want);
+			if (want > max)
+				max = want;
+		}
+		if (lats[k].kind == FA_LAT_PARETO)
+			assert_int_equal(max, INT64_C(3600) * 1000 * MS); /* an hour */
+		fa_faults_free(f);
+	}
+}
+
 static void test_later_rules_override_and_identities_match(void **state)
 {
 	(void)state;
@@ -460,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_request_loss_commits_nothing_response_loss_commits),
 		cmocka_unit_test(test_error_injection_rate_and_statuses),
 		cmocka_unit_test(test_latency_bounds),
+		cmocka_unit_test(test_rule_delays_are_the_shared_sampler),
 		cmocka_unit_test(test_later_rules_override_and_identities_match),
 		cmocka_unit_test(test_same_seed_same_decisions),
 		cmocka_unit_test(test_rule_json_round_trip),

@@ -152,13 +152,13 @@ static void test_latency_samples_stay_in_their_distribution(void **state)
 	fa_latency fixed = {.kind = FA_LAT_FIXED, .a_ns = 1234};
 	fa_latency uni = {.kind = FA_LAT_UNIFORM, .a_ns = 1000, .b_ns = 2000};
 	fa_latency par = {.kind = FA_LAT_PARETO, .a_ns = 1000, .b_ns = 50000, .alpha = 1.5};
-	assert_int_equal(sim_latency_sample(&none, &r), 0);
-	assert_int_equal(sim_latency_sample(&fixed, &r), 1234);
+	assert_int_equal(fa_latency_draw(&none, &r), 0);
+	assert_int_equal(fa_latency_draw(&fixed, &r), 1234);
 	int64_t pmax = 0;
 	for (int i = 0; i < 10000; i++) {
-		int64_t u = sim_latency_sample(&uni, &r);
+		int64_t u = fa_latency_draw(&uni, &r);
 		assert_in_range(u, 1000, 1999);
-		int64_t p = sim_latency_sample(&par, &r);
+		int64_t p = fa_latency_draw(&par, &r);
 		assert_in_range(p, 1000, 50000);
 		if (p > pmax)
 			pmax = p;
