@@ -7,27 +7,34 @@
 
 #include "report_int.h"
 
+/* Fills err (if any) without disturbing errno for the caller. */
+static int mkdir_failed(const char *path, int rc, char *err, size_t errcap)
+{
+	int e = errno;
+	if (err != NULL && errcap > 0)
+		snprintf(err, errcap, "%s: %s", path,
+			 rc == LE_ERANGE ? "path too long" : strerror(e));
+	errno = e;
+	return rc;
+}
+
 int rep_mkdirs(const char *dir, char *err, size_t errcap)
 {
 	char path[SIM_PATH_MAX];
 	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-		snprintf(err, errcap, "%s: path too long", dir);
-		return LE_ERANGE;
+		errno = ENAMETOOLONG;
+		return mkdir_failed(dir, LE_ERANGE, err, errcap);
 	}
 	for (char *p = path + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-			snprintf(err, errcap, "%s: %s", path, strerror(errno));
-			return LE_EIO;
-		}
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return mkdir_failed(path, LE_EIO, err, errcap);
 		*p = '/';
 	}
-	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-		snprintf(err, errcap, "%s: %s", path, strerror(errno));
-		return LE_EIO;
-	}
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		return mkdir_failed(path, LE_EIO, err, errcap);
 	return LE_OK;
 }
 

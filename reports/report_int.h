@@ -16,8 +16,8 @@
 void rep_chart_hist(rbuf *b, const rep_series *s, size_t n, const rep_chart_opts *o);
 void rep_chart_cdf(rbuf *b, const rep_series *s, size_t n, const rep_chart_opts *o);
 
-/* files.c: mkdir -p, and buf written to dir/name (0 or LE_EIO + message). */
-int rep_mkdirs(const char *dir, char *err, size_t errcap);
+/* files.c: buf written to dir/name (0 or LE_EIO + message); rep_mkdirs,
+ * its directory maker, is public (leaselab/report.h). */
 int rep_write_buf(const rbuf *b, const char *dir, const char *name, char *err,
 		  size_t errcap);
 /* timeline.c (report.c renders it with the run's other files). */

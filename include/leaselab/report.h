@@ -47,6 +47,14 @@ int rep_write_run(const rep_run *run, char *err, size_t errcap);
 int rep_write_suite(const rep_run *runs, size_t nruns, const char *dir,
 		    char *err, size_t errcap);
 
+/* mkdir -p dir (mode 0755 before the umask): the one directory maker of the
+ * report writers and of bin/sim's run, explore and live output folders.
+ * LE_OK, or LE_EIO (LE_ERANGE: the path is too long) with err naming the
+ * part that could not be made and why; err may be NULL. errno is left as the
+ * failing mkdir set it (ENAMETOOLONG for a path too long), so a caller may
+ * word its own message. */
+int rep_mkdirs(const char *dir, char *err, size_t errcap);
+
 /* ---- verdicts in words that mean what they say --------------------------- */
 
 typedef enum rep_verdict {

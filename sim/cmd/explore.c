@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,30 +87,11 @@ static int bad(const char *fmt, const char *a)
 	return SIM_EXIT_BAD_INPUT;
 }
 
-static int mkdirs(const char *dir)
-{
-	char p[SIM_PATH_MAX];
-	if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = 0;
-			if (mkdir(p, 0777) != 0 && errno != EEXIST)
-				return -1;
-			*s = '/';
-		}
-	if (mkdir(p, 0777) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 /* The folder must exist (or be creatable) and take files. */
 static int usable_dir(const char *dir)
 {
 	char probe[SIM_PATH_MAX + 32];
-	if (mkdirs(dir) != 0)
+	if (rep_mkdirs(dir, NULL, 0) != LE_OK)
 		return -1;
 	snprintf(probe, sizeof probe, "%s/.probe", dir);
 	FILE *f = fopen(probe, "w");
@@ -677,7 +657,7 @@ static int replay(const xopts *o, const char *file, finding *f)
 				      .history = sim_world_history(w), .result = &res,
 				      .repro_command = repro, .sim_wall_seconds = 0,
 				      .dir = dir};
-			if (mkdirs(dir) == 0 && rep_write_run(&rr, err, sizeof err) == LE_OK)
+			if (rep_write_run(&rr, err, sizeof err) == LE_OK) /* makes dir */
 				rc = 0;
 			else
 				fprintf(stderr, "sim: explore: report for %s: %s\n", file, err);

@@ -171,26 +171,6 @@ double sim_cmd_now_s(void)
 
 static double now_s(void) { return sim_cmd_now_s(); }
 
-static int mkdirs(const char *dir)
-{
-	char path[SIM_PATH_MAX];
-	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(path, 0755) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 /* "scenarios/article/sidecar-demo.yaml" -> "sidecar-demo" */
 static void scenario_slug(const char *file, char *buf, size_t cap)
 {
@@ -588,7 +568,7 @@ static void print_result(const sim_history *h, const sim_check_result *r)
 static int write_history_file(const sim_history *h, const sim_scenario *sc,
 			      const char *dir)
 {
-	if (mkdirs(dir) != 0) {
+	if (rep_mkdirs(dir, NULL, 0) != LE_OK) {
 		fprintf(stderr, "sim: %s: %s\n", dir, strerror(errno));
 		return SIM_EXIT_INTERNAL;
 	}
@@ -986,7 +966,7 @@ static int cmd_check(int argc, char **argv)
 		snprintf(dir, sizeof dir, "%s", o.out_dir);
 		run.dir = dir;
 		int wc = SIM_EXIT_INTERNAL;
-		if (mkdirs(o.out_dir) != 0)
+		if (rep_mkdirs(o.out_dir, NULL, 0) != LE_OK)
 			fprintf(stderr, "sim: %s: %s\n", o.out_dir, strerror(errno));
 		else
 			wc = hand_to_reports(&sc, &h, &run);

@@ -1544,27 +1544,12 @@ static void print_result(const sim_history *h, const sim_check_result *res)
 	       res->max_leaders_seen, res->max_leaders_seen == 1 ? "" : "s");
 }
 
-static int mkdirs(const char *dir)
-{
-	char path[SIM_PATH_MAX];
-	snprintf(path, sizeof path, "%s", dir);
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(path, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 static int write_outputs(const lv_run *r, const sim_history *h, run_out *out,
 			 const char *repro)
 {
 	char dir[SIM_PATH_MAX], path[SIM_PATH_MAX + 32], err[LE_ERRMSG_MAX] = "";
 	snprintf(dir, sizeof dir, "%s/run-%d", r->o->out_dir, r->index + 1);
-	if (mkdirs(dir) != 0) {
+	if (rep_mkdirs(dir, NULL, 0) != LE_OK) {
 		fprintf(stderr, "sim live: %s: %s\n", dir, strerror(errno));
 		return SIM_EXIT_INTERNAL;
 	}

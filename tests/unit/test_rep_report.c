@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,6 +392,41 @@ static void test_unwritable_dir_is_a_clear_error(void **state)
 	assert_non_null(strstr(err, "/proc/leaselab-cannot-write-here"));
 }
 
+/* rep_mkdirs is mkdir -p: nested parts made, an existing folder fine; a
+ * part that is a file fails with err naming that part and errno kept for
+ * callers that word their own message (bin/sim run, explore, live). */
+static void test_mkdirs_makes_parents_and_names_what_failed(void **state)
+{
+	fixture *f = *state;
+	char path[600], file[300], err[700] = "";
+	snprintf(path, sizeof path, "%s/a/b/c", f->dir);
+	assert_int_equal(rep_mkdirs(path, err, sizeof err), LE_OK);
+	assert_int_equal(access(path, W_OK), 0);
+	assert_int_equal(rep_mkdirs(path, err, sizeof err), LE_OK); /* exists */
+
+	snprintf(file, sizeof file, "%s/a/plain", f->dir);
+	FILE *fp = fopen(file, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	snprintf(path, sizeof path, "%s/under/it", file);
+	errno = 0;
+	assert_int_equal(rep_mkdirs(path, err, sizeof err), LE_EIO);
+	assert_int_equal(errno, ENOTDIR);
+	char want[800];
+	snprintf(want, sizeof want, "%s/under: %s", file, strerror(ENOTDIR));
+	assert_string_equal(err, want);
+	assert_int_equal(rep_mkdirs(path, NULL, 0), LE_EIO); /* err optional */
+	remove(file);
+
+	char lng[SIM_PATH_MAX + 8];
+	memset(lng, 'x', sizeof lng - 1);
+	lng[sizeof lng - 1] = '\0';
+	char lerr[sizeof lng + 32];
+	assert_int_equal(rep_mkdirs(lng, lerr, sizeof lerr), LE_ERANGE);
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_non_null(strstr(lerr, ": path too long"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +435,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_junit_counts_and_structure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_runs_are_thinned_but_overlaps_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable_dir_is_a_clear_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mkdirs_makes_parents_and_names_what_failed, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("reports", tests, NULL, NULL);
 }
