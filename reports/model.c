@@ -269,24 +269,6 @@ void rep_segs_thin(rep_segs *s, int64_t min_ns, size_t max_segs)
 	s->n = w;
 }
 
-static const char *action_name(sim_action a)
-{
-	switch (a) {
-	case SIM_ACT_POD_KILL: return "pod-kill";
-	case SIM_ACT_POD_DELETE: return "pod-delete";
-	case SIM_ACT_POD_FAILURE: return "pod-failure";
-	case SIM_ACT_RESTART: return "restart";
-	case SIM_ACT_PAUSE: return "pause";
-	case SIM_ACT_PARTITION: return "partition";
-	case SIM_ACT_DELAY: return "delay";
-	case SIM_ACT_LOSS: return "loss";
-	case SIM_ACT_TIME_SKEW: return "time-skew";
-	case SIM_ACT_CLOCK_RATE: return "clock-rate";
-	case SIM_ACT_APISERVER: return "apiserver";
-	}
-	return "fault";
-}
-
 const char *rep_fault_label(const sim_scenario *sc, int32_t fault, char *buf,
 			    size_t cap)
 {
@@ -298,11 +280,16 @@ const char *rep_fault_label(const sim_scenario *sc, int32_t fault, char *buf,
 	if (f->label[0])
 		snprintf(buf, cap, "%s", f->label);
 	else
-		snprintf(buf, cap, "%s", action_name(f->action));
+		snprintf(buf, cap, "%s", sim_fault_action_name(f->action));
 	return buf;
 }
 
 /* ---- names and failover figures, shared by every writer ------------------ */
+
+const char *rep_profile_name(const le_profile *p)
+{
+	return p && p->name ? p->name : "client-go";
+}
 
 const char *rep_pod_name(const sim_history *h, int32_t pod)
 {

@@ -57,6 +57,8 @@ void rep_model_free(rep_model *m);
  * when a lane has more than max_segs; never touches other lanes' data. */
 void rep_segs_thin(rep_segs *s, int64_t min_ns, size_t max_segs);
 
+/* A profile's name, "client-go" (the core's default) when none is set. */
+const char *rep_profile_name(const le_profile *p);
 /* A pod's name / an identity from the history; "-" / "" when out of range. */
 const char *rep_pod_name(const sim_history *h, int32_t pod);
 const char *rep_identity(const sim_history *h, int32_t id);

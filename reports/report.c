@@ -11,15 +11,10 @@
 #include "rbuf.h"
 #include "report_int.h"
 
-static const char *profile_name(const le_profile *p)
-{
-	return p && p->name ? p->name : "client-go";
-}
-
 static void json_election(rbuf *b, const sim_election *e)
 {
 	rb_puts(b, "{\"profile\":");
-	rb_json_str(b, profile_name(e->profile));
+	rb_json_str(b, rep_profile_name(e->profile));
 	rb_puts(b, ",\"lock\":");
 	rb_json_str(b, le_lock_kind_name(e->lock_kind));
 	rb_puts(b, ",\"namespace\":");

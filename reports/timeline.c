@@ -207,7 +207,7 @@ static void tl_settings(rbuf *b, const sim_scenario *sc)
 	rb_puts(b, "<table class=\"settings\"><tr><th>profile</th><th>lock</th><th>lease duration</th>"
 		   "<th>renew deadline</th><th>retry period</th><th>request timeout</th>"
 		   "<th>release on cancel</th><th>pods</th><th>faults</th></tr><tr><td>");
-	rb_html(b, e->profile && e->profile->name ? e->profile->name : "client-go");
+	rb_html(b, rep_profile_name(e->profile));
 	rb_puts(b, "</td><td>");
 	rb_html(b, le_lock_kind_name(e->lock_kind));
 	rb_puts(b, " ");

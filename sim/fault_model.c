@@ -318,3 +318,11 @@ const char *sim_fault_action_name(sim_action a)
 	const sim_fault_model *m = sim_fault_model_of(a);
 	return m ? m->name : "unknown";
 }
+
+sim_action sim_fault_action_find(const char *name)
+{
+	for (size_t i = 0; i < sim_fault_nmodels; i++)
+		if (strcmp(sim_fault_models[i].name, name) == 0)
+			return sim_fault_models[i].action;
+	return (sim_action)0;
+}

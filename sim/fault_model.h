@@ -3,8 +3,10 @@
  * Every scenario action is one entry: its name (and aliases), the keys the
  * parser accepts for it, whether it lasts (has an end), explore's generator
  * for it and its shrinker. The parser (scenario.c), the world
- * (world_faults.c), the writer (scenario_write.c), the history header
- * (history.c) and explore (explore.c, cmd/explore.c) read it; adding a kind
+ * (world_faults.c), the writer (scenario_write.c), the history header and
+ * its reader (history.c, history_read.c), explore (explore.c,
+ * cmd/explore.c) and, through sim_fault_action_name, the reports read it;
+ * adding a kind
  * is one entry here plus its effect in world_faults.c
  * (docs/fault-model.md has the checklist).
  */
@@ -81,8 +83,9 @@ extern const size_t sim_fault_nmodels;
 
 /* The entry of an action (never NULL for a valid action). */
 const sim_fault_model *sim_fault_model_of(sim_action a);
-/* "pod-kill", ... ("unknown" out of range). */
-const char *sim_fault_action_name(sim_action a);
+/* sim_fault_action_name (leaselab/sim.h) names an action; this maps a
+ * canonical name back (no aliases: what the history header wrote), 0 if none. */
+sim_action sim_fault_action_find(const char *name);
 
 /* Parser tables: every name an action may be written with (aliases
  * included, "container-kill" for restart), NULL-terminated, and the action

@@ -211,16 +211,8 @@ static const char *identity_name(const sim_history *h, int32_t i)
 }
 
 /* Names of the scenario's enums in the header; the reader maps them back
- * (history_read.c). Index = enum value. */
-const char *const sim__action_names[] = {
-	[0] = "", /* none: the tables end at NULL */
-	[SIM_ACT_POD_KILL] = "pod-kill",       [SIM_ACT_POD_DELETE] = "pod-delete",
-	[SIM_ACT_POD_FAILURE] = "pod-failure", [SIM_ACT_RESTART] = "restart",
-	[SIM_ACT_PAUSE] = "pause",             [SIM_ACT_PARTITION] = "partition",
-	[SIM_ACT_DELAY] = "delay",             [SIM_ACT_LOSS] = "loss",
-	[SIM_ACT_TIME_SKEW] = "time-skew",     [SIM_ACT_CLOCK_RATE] = "clock-rate",
-	[SIM_ACT_APISERVER] = "apiserver",     NULL,
-};
+ * (history_read.c). Index = enum value. A fault's action is named by the
+ * fault-model table (sim_fault_action_name). */
 const char *const sim__direction_names[] = {"both", "to", "from", NULL};
 const char *const sim__partition_names[] = {"none", "refused", "blackhole", NULL};
 const char *const sim__latency_names[] = {"none", "fixed", "uniform", "pareto", NULL};
@@ -329,7 +321,7 @@ static void write_pod_spec(const sim_pod_spec *p, FILE *out)
 static void write_fault(const sim_fault *f, size_t i, FILE *out)
 {
 	fprintf(out, "{\"index\":%zu,\"action\":\"%s\",\"label\":", i,
-		ENUM_NAME(sim__action_names, f->action));
+		sim_fault_action_name(f->action));
 	put_json_string(out, f->label);
 	put_i64(out, "at_ns", f->at_ns);
 	put_i64(out, "duration_ns", f->duration_ns);

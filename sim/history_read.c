@@ -16,6 +16,7 @@
 
 #include <cJSON.h>
 
+#include "fault_model.h"
 #include "sim_engine.h"
 
 /* Longest line read: a header with a thousand pods is about 1 MB. */
@@ -468,6 +469,19 @@ static int j_enum(jctx *c, const cJSON *o, const char *key,
 	return LE_OK;
 }
 
+/* A fault's action by the fault-model table's name; "" is missing. */
+static int j_action(jctx *c, const cJSON *o, int *out)
+{
+	char buf[64];
+	int rc = j_str(c, o, "action", buf, sizeof buf);
+	if (rc)
+		return rc;
+	if (!buf[0])
+		return jfail(c, "action", "missing");
+	*out = (int)sim_fault_action_find(buf);
+	return *out ? LE_OK : jfail(c, "action", "unknown name");
+}
+
 /* A profile name; null = none (allowed only where allow_null). */
 static int j_profile(jctx *c, const cJSON *o, const char *key, bool allow_null,
 		     const le_profile **out)
@@ -561,10 +575,8 @@ static int j_fault(jctx *c, const cJSON *o, size_t i, sim_fault *f)
 		return rc;
 	if ((size_t)index != i)
 		return jfail(c, "index", "faults must be listed in index order");
-	if ((rc = j_enum(c, o, "action", sim__action_names, &action)))
+	if ((rc = j_action(c, o, &action)))
 		return rc;
-	if (action < SIM_ACT_POD_KILL)
-		return jfail(c, "action", "missing");
 	if ((rc = j_str(c, o, "label", f->label, sizeof f->label)) ||
 	    (rc = j_i64(c, o, "at_ns", 0, EXACT_MAX, &at)) ||
 	    (rc = j_i64(c, o, "duration_ns", 0, EXACT_MAX, &f->duration_ns)) ||

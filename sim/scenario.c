@@ -16,6 +16,7 @@
 
 #include "fault_model.h"
 #include "scenario_int.h"
+#include "leaselab/internal/assert.h"
 #include "leaselab/internal/names.h"
 
 #define SCENARIO_INPUT_MAX (4u << 20) /* bytes of YAML */
@@ -61,12 +62,25 @@ static const char *const election_keys[] = {
 	"leaseDuration", "renewDeadline", "retryPeriod",    "ttl",
 	"requestTimeout", "releaseOnCancel", "lockBuiltFrom", NULL};
 
-/* Release names first, then the aliases (election-spec.md 2.8): "client-go"
- * is the newest GA, the year names are the old spellings. */
-static const char *const profile_names[] = {
-	"client-go-head", "client-go-1.34", "client-go-1.31", "client-go-1.14",
-	"client-go-1.11", "sidecar-0.5",    "python-22.6",    "client-go",
-	"client-go-2024", "client-go-2018", NULL};
+/* What a scenario may name: the core's profiles (elector/profile.c), release
+ * names first, then the aliases (election-spec.md 2.8: "client-go" is the
+ * newest GA, the year names are the old spellings), NULL-terminated. */
+#define PROFILE_NAMES_MAX 32
+static void profile_names(const char *names[PROFILE_NAMES_MAX])
+{
+	size_t n = 0;
+	const le_profile *p, *target;
+	const char *alias;
+	for (size_t i = 0; (p = le_profile_at(i)) != NULL; i++) {
+		LE_ASSERT(n + 1 < PROFILE_NAMES_MAX);
+		names[n++] = p->name;
+	}
+	for (size_t i = 0; (alias = le_profile_alias_at(i, &target)) != NULL; i++) {
+		LE_ASSERT(n + 1 < PROFILE_NAMES_MAX);
+		names[n++] = alias;
+	}
+	names[n] = NULL;
+}
 static const char *const build_names[] = {"kubeconfig", "hand", NULL};
 static const char *const lock_names[] = {"leases", "endpoints", "configmaps",
 					 NULL};
@@ -106,17 +120,12 @@ static int parse_election(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
 	if ((rc = sy_map_open(c, d, &m, n, path, election_keys)) < 0)
 		return rc;
 
-	if ((rc = sy_get_enum(&m, "profile", profile_names, &idx)) < 0)
+	const char *pnames[PROFILE_NAMES_MAX];
+	profile_names(pnames);
+	if ((rc = sy_get_enum(&m, "profile", pnames, &idx)) < 0)
 		return rc;
 	if (rc) {
-		e->v.profile = le_profile_find(profile_names[idx]);
-		if (!e->v.profile) {
-			char kpath[SY_PATH_MAX];
-			sy_key_path(&m, "profile", kpath, sizeof kpath);
-			return sy_fail(c, sy_get(&m, "profile")->start_mark, kpath,
-				       "profile %s is not built into this binary",
-				       profile_names[idx]);
-		}
+		e->v.profile = le_profile_find(pnames[idx]);
 		mark_set(e, &m, EF_PROFILE, "profile");
 	}
 	if ((rc = sy_get_enum(&m, "lock", lock_names, &idx)) < 0)
@@ -1088,19 +1097,16 @@ static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 		if (f->action == SIM_ACT_POD_KILL)
 			f->grace_period_ns = 0;
 		int idx;
-		if ((rc = sy_get_enum(&m, "replacementProfile", profile_names,
-				      &idx)) < 0)
+		const char *pnames[PROFILE_NAMES_MAX];
+		profile_names(pnames);
+		if ((rc = sy_get_enum(&m, "replacementProfile", pnames, &idx)) < 0)
 			return rc;
 		if (rc) {
 			sy_key_path(&m, "replacementProfile", kpath, sizeof kpath);
 			if (!f->replace)
 				return sy_fail(c, sy_key_mark(&m, "replacementProfile"),
 					       kpath, "only used with replace: true");
-			f->replacement_profile = le_profile_find(profile_names[idx]);
-			if (!f->replacement_profile)
-				return sy_fail(c, sy_get(&m, "replacementProfile")->start_mark,
-					       kpath, "profile %s is not built into this binary",
-					       profile_names[idx]);
+			f->replacement_profile = le_profile_find(pnames[idx]);
 		}
 		break;
 	}

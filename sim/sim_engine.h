@@ -96,7 +96,6 @@ void sim_net_leg(const sim_scenario *sc, const int32_t *active, size_t nactive,
 
 /* ---- history text: enum names (sim/history.c), index = enum value,
  * NULL-terminated; shared by the writer and the reader. */
-extern const char *const sim__action_names[];
 extern const char *const sim__direction_names[];
 extern const char *const sim__partition_names[];
 extern const char *const sim__latency_names[];

@@ -131,6 +131,11 @@ typedef enum sim_action {
 	SIM_ACT_APISERVER,       /* store fault rule: errors, slow commit, down */
 } sim_action;
 
+/* The scenario's name of an action, "pod-kill", ... ("unknown" out of range),
+ * from the one fault-model table (sim/fault_model.c): what the scenario
+ * writer, the history header and the reports print. */
+const char *sim_fault_action_name(sim_action a);
+
 typedef enum sim_mode {
 	SIM_MODE_ONE = 0,        /* one matching pod (drawn from the fault stream) */
 	SIM_MODE_ALL,
