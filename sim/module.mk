@@ -44,7 +44,12 @@ leaselab-live_SRCS := \
 	sim/live/apiserver.c \
 	sim/live/faketime.c \
 	sim/live/live.c \
+	sim/live/live_faults.c \
 	sim/live/live_history.c \
+	sim/live/live_observers.c \
+	sim/live/live_pods.c \
+	sim/live/live_report.c \
+	sim/live/live_run.c \
 	sim/live/observe.c \
 	sim/live/proc.c
 leaselab-live_PKGS := libcurl

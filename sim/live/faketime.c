@@ -12,7 +12,7 @@
  *   TIMER_ABSTIME) return at once, a busy loop (measured).
  * - A rate change read from a timestamp file applies to the whole time
  *   since start, so the file gets the offset that keeps the clock
- *   continuous (live.c); FAKETIME_NO_CACHE=1 makes the change visible at
+ *   continuous (live_faults.c); FAKETIME_NO_CACHE=1 makes the change visible at
  *   the next clock read rather than after the default 10 s cache.
  * - Statically linked programs cannot be reached by a preload: refused. */
 #include <elf.h>

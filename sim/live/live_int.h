@@ -1,6 +1,8 @@
 /* sim/live: private interfaces of the live harness (docs/live.md).
  *
- *   live.c          the command line, one run's event loop, faults, --runs
+ *   live.c          the command line; live_run.c, live_pods.c,
+ *                   live_observers.c, live_faults.c, live_report.c carry
+ *                   out one run (their shared state: live_run.h)
  *   proc.c          spawn / signal / reap, one process group per pod
  *   faketime.c      libfaketime specs, timestamp files, the preload check
  *   apiserver.c     bin/fake-apiserver: start, admin API, committed writes
