@@ -1046,6 +1046,88 @@ static void test_key_equal_for_equal_wire_records(void **state)
 	free(text);
 }
 
+/* docs/record-formats.md, "What Go refuses": the strict decoder's column of
+ * its table, row by row (the known gaps included, so that closing one
+ * fails here and the table is updated with it). */
+static void test_strict_decoder_follows_go_as_documented(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json;
+		int rc;
+		const char *err; /* part of the message when refused */
+	} rows[] = {
+		{"{\"holderIdentity\":\"x\",\"leaseDurationSeconds\":\"4\"}", LE_EPARSE,
+		 "json: cannot unmarshal string into Go struct field "
+		 "LeaderElectionRecord.leaseDurationSeconds of type int"},
+		{"{\"holderIdentity\":\"x\",\"renewTime\":\"2026-11-23 19:20:19.872660\"}",
+		 LE_EPARSE, "parsing time as \"2006-01-02T15:04:05Z07:00\""},
+		{"{\"holderIdentity\":\"x\",\"renewTime\":\"2026-11-23T19:20:19\"}", LE_EPARSE,
+		 "(a time without a zone)"},
+		{"{\"holderIdentity\":\"x\",\"renewTime\":\"2026-11-23T19:20:19.5+02:00\"}",
+		 LE_OK, NULL},
+		{"{\"holderIdentity\":null,\"acquireTime\":null,\"future\":[1]}", LE_OK, NULL},
+		{"{}", LE_OK, NULL},
+		{"{\"holderIdentity\":\"x\",\"leaseDurationSeconds\":15.0}", LE_OK, NULL}, /* gap */
+		{"{\"holderIdentity\":\"x\",\"renewTime\":\"\"}", LE_OK, NULL},           /* gap */
+		{"{\"holderIdentity\":\"x\",\"leaderTransitions\":-1}", LE_EPARSE,
+		 "must not be negative"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		le_record r;
+		char err[LE_ERRMSG_MAX] = "";
+		int rc = le_record_decode_annotation_strict(rows[i].json, strlen(rows[i].json),
+							    &r, err, sizeof err);
+		if (rc != rows[i].rc || (rows[i].err && !strstr(err, rows[i].err)))
+			fail_msg("row %zu %s: rc %d, error \"%s\"", i, rows[i].json, rc, err);
+	}
+	le_record r;
+	char err[LE_ERRMSG_MAX];
+	const char *gap = "{\"leaseDurationSeconds\":15.0,\"renewTime\":\"\"}";
+	assert_int_equal(le_record_decode_annotation_strict(gap, strlen(gap), &r, err, sizeof err),
+			 LE_OK);
+	assert_int_equal(r.lease_duration_s, 15);
+	assert_false(r.has_renew_time);
+}
+
+/* docs/record-formats.md, "What the Python client writes": str() of a
+ * datetime drops a zero fraction, the keys keep the dict's order with
+ * json.dumps' separators, and there is no leaderTransitions. */
+static void test_python_encoder_writes_str_of_a_datetime(void **state)
+{
+	(void)state;
+	le_record r;
+	le_record_clear(&r);
+	snprintf(r.holder, sizeof r.holder, "py-a");
+	r.holder_set = true;
+	r.lease_duration_s = 4;
+	r.has_renew_time = true;
+	r.renew_wall_ns = INT64_C(1795461619) * NS; /* 2026-11-23 19:20:19 UTC */
+	r.transitions = 7;
+	r.dialect = LE_DIALECT_PYTHON;
+	char out[512];
+	assert_true(le_record_encode_annotation(&r, out, sizeof out) > 0);
+	assert_string_equal(out, "{\"holderIdentity\": \"py-a\", \"leaseDurationSeconds\": \"4\", "
+				 "\"acquireTime\": null, \"renewTime\": \"2026-11-23 19:20:19\"}");
+	/* and the fixture's annotation, byte for byte */
+	size_t len;
+	char *text = read_fixture("python-22.6-configmap-update.json", &len);
+	cJSON *obj = cJSON_Parse(text);
+	assert_non_null(obj);
+	const char *want = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(obj, "metadata"), "annotations"),
+		LE_LEADER_ANNOTATION)->valuestring;
+	char errbuf[LE_ERRMSG_MAX];
+	assert_int_equal(le_record_decode_annotation(want, strlen(want), &r, errbuf,
+						     sizeof errbuf), LE_OK);
+	assert_int_equal(r.dialect, LE_DIALECT_PYTHON);
+	assert_true(le_record_encode_annotation(&r, out, sizeof out) > 0);
+	assert_string_equal(out, want);
+	cJSON_Delete(obj);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1072,6 +1154,8 @@ int main(void)
 		cmocka_unit_test(test_key_ignores_what_a_reader_cannot_see),
 		cmocka_unit_test(test_key_is_bounded_and_truncates_deterministically),
 		cmocka_unit_test(test_key_equal_for_equal_wire_records),
+		cmocka_unit_test(test_strict_decoder_follows_go_as_documented),
+		cmocka_unit_test(test_python_encoder_writes_str_of_a_datetime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
