@@ -100,14 +100,6 @@ static const char advise_usage[] =
 	"\n"
 	"Exit: 0 done, 3 bad input (client-go's own validation text), 4 internal.\n";
 
-static int ad_bad(const char *fmt, const char *a, const char *b)
-{
-	fprintf(stderr, "sim advise: ");
-	fprintf(stderr, fmt, a, b);
-	fprintf(stderr, "\n(see bin/sim advise --help)\n");
-	return SIM_EXIT_BAD_INPUT;
-}
-
 static bool parse_secs(const char *v, double *out)
 {
 	int64_t ns;
@@ -612,7 +604,7 @@ static void print_json(const envelope *e, size_t n, uint64_t seeds)
 static int add_setting(adv *a, const char *v)
 {
 	if (a->nset == MAX_SETTINGS)
-		return ad_bad("at most %d settings%s", "8", "");
+		return sim__bad_flag("advise", "at most %d settings", MAX_SETTINGS);
 	setting *s = &a->set[a->nset];
 	memset(s, 0, sizeof *s);
 	const preset *p = find_preset(v);
@@ -629,15 +621,15 @@ static int add_setting(adv *a, const char *v)
 		parts[1] = strchr(buf, '/');
 		parts[2] = parts[1] ? strchr(parts[1] + 1, '/') : NULL;
 		if (!parts[1] || !parts[2])
-			return ad_bad("--compare '%s': expected a preset (client-go, "
+			return sim__bad_flag("advise", "--compare '%s': expected a preset (client-go, "
 				      "kube-controller-manager, kube-scheduler, openshift, "
-				      "sidecar-0.5) or LD/RD/RP like 30s/20s/5s%s", v, "");
+				      "sidecar-0.5) or LD/RD/RP like 30s/20s/5s", v);
 		*parts[1]++ = '\0';
 		*parts[2]++ = '\0';
 		if (!parse_secs(parts[0], &s->ld) || !parse_secs(parts[1], &s->rd) ||
 		    !parse_secs(parts[2], &s->rp))
-			return ad_bad("--compare '%s': LD/RD/RP must be durations like "
-				      "30s/20s/5s%s", v, "");
+			return sim__bad_flag("advise", "--compare '%s': LD/RD/RP must be durations like "
+				      "30s/20s/5s", v);
 		snprintf(s->label, sizeof s->label, "%.6g/%.6g/%.6g", s->ld, s->rd, s->rp);
 		s->profile = NULL;
 	}
@@ -663,7 +655,7 @@ static int parse_advise(int argc, char **argv, adv *a)
 			done = true;
 			double d;
 			if (!(v = sim__flag_value(argc, argv, &i, dflags[k])) || !parse_secs(v, &d))
-				return ad_bad("%s: expected a duration like 15s, got '%s'", dflags[k],
+				return sim__bad_flag("advise", "%s: expected a duration like 15s, got '%s'", dflags[k],
 					      v ? v : "");
 			if (k == 0)
 				ld = d;
@@ -683,7 +675,7 @@ static int parse_advise(int argc, char **argv, adv *a)
 			return SIM_EXIT_PASS;
 		} else if (sim__flag_is(x, "--profile")) {
 			if (!(v = sim__flag_value(argc, argv, &i, "--profile")) || !le_profile_find(v))
-				return ad_bad("--profile: unknown profile '%s'%s", v ? v : "", "");
+				return sim__bad_flag("advise", "--profile: unknown profile '%s'", v ? v : "");
 			a->profile = v;
 		} else if (sim__flag_is(x, "--replicas")) {
 			char *end;
@@ -691,8 +683,8 @@ static int parse_advise(int argc, char **argv, adv *a)
 			if ((v = sim__flag_value(argc, argv, &i, "--replicas")))
 				n = strtol(v, &end, 10);
 			if (!v || *end || n < 2 || n > 100)
-				return ad_bad("--replicas: expected 2 to 100 pods, got '%s'%s",
-					      v ? v : "", "");
+				return sim__bad_flag("advise", "--replicas: expected 2 to 100 pods, got '%s'",
+					      v ? v : "");
 			a->replicas = (int)n;
 		} else if (sim__flag_is(x, "--seeds")) {
 			char *end;
@@ -700,32 +692,32 @@ static int parse_advise(int argc, char **argv, adv *a)
 			if ((v = sim__flag_value(argc, argv, &i, "--seeds")))
 				n = strtoull(v, &end, 10);
 			if (!v || *v == '-' || *end || n == 0 || n > 100000)
-				return ad_bad("--seeds: expected 1 to 100000, got '%s'%s", v ? v : "", "");
+				return sim__bad_flag("advise", "--seeds: expected 1 to 100000, got '%s'", v ? v : "");
 			a->seeds = n;
 		} else if (sim__flag_is(x, "--format")) {
 			if (!(v = sim__flag_value(argc, argv, &i, "--format")) ||
 			    (strcmp(v, "table") && strcmp(v, "markdown") && strcmp(v, "json")))
-				return ad_bad("--format: expected table, markdown or json, got '%s'%s",
-					      v ? v : "", "");
+				return sim__bad_flag("advise", "--format: expected table, markdown or json, got '%s'",
+					      v ? v : "");
 			a->format = v;
 		} else if (sim__flag_is(x, "--compare") || sim__flag_is(x, "--preset")) {
 			const char *flag = sim__flag_is(x, "--compare") ? "--compare" : "--preset";
 			if (!(v = sim__flag_value(argc, argv, &i, flag)))
-				return ad_bad("%s: missing value%s", flag, "");
+				return sim__bad_flag("advise", "%s: missing value", flag);
 			if (!strcmp(flag, "--preset") && !find_preset(v))
-				return ad_bad("--preset: unknown preset '%s'%s", v, "");
+				return sim__bad_flag("advise", "--preset: unknown preset '%s'", v);
 			if ((rc = add_setting(a, v)) >= 0)
 				return rc;
 		} else {
-			return ad_bad("unknown argument '%s'%s", x, "");
+			return sim__bad_flag("advise", "unknown argument '%s'", x);
 		}
 	}
 	if (ld >= 0 || rd >= 0 || rp >= 0) {
 		if (ld < 0 || rd < 0 || rp < 0)
-			return ad_bad("give all three of --lease-duration, --renew-deadline and "
-				      "--retry-period%s%s", "", "");
+			return sim__bad_flag("advise", "give all three of --lease-duration, --renew-deadline and "
+				      "--retry-period");
 		if (a->nset == MAX_SETTINGS)
-			return ad_bad("too many settings%s%s", "", "");
+			return sim__bad_flag("advise", "too many settings");
 		memmove(&a->set[1], &a->set[0], a->nset * sizeof a->set[0]);
 		setting *s = &a->set[0];
 		memset(s, 0, sizeof *s);
@@ -736,8 +728,8 @@ static int parse_advise(int argc, char **argv, adv *a)
 		a->nset++;
 	}
 	if (a->nset == 0)
-		return ad_bad("no settings: give --lease-duration, --renew-deadline and "
-			      "--retry-period, or --preset NAME%s%s", "", "");
+		return sim__bad_flag("advise", "no settings: give --lease-duration, --renew-deadline and "
+			      "--retry-period, or --preset NAME");
 	for (size_t i = 0; i < a->nset; i++) {
 		setting *s = &a->set[i];
 		if (!s->profile)

@@ -1,9 +1,34 @@
 /* sim/args.c — see args.h. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "leaselab/sim.h"
 #include "args.h"
+
+int sim__bad_flag(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "sim%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n(see bin/sim%s%s --help)\n", cmd ? " " : "", cmd ? cmd : "");
+	va_end(ap);
+	return SIM_EXIT_BAD_INPUT;
+}
+
+int sim__exit_rank(int code)
+{
+	switch (code) {
+	case SIM_EXIT_PASS: return 0;
+	case SIM_EXIT_LIVENESS: return 1;
+	case SIM_EXIT_SAFETY: return 2;
+	case SIM_EXIT_BAD_INPUT: return 3;
+	default: return 4;
+	}
+}
 
 bool sim__flag_is(const char *arg, const char *flag)
 {

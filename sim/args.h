@@ -19,4 +19,14 @@ const char *sim__flag_value(int argc, char **argv, int *i, const char *flag);
  * that fits in 64 bits. */
 bool sim__parse_u64(const char *s, uint64_t *out);
 
+/* The one way a subcommand refuses its command line: "sim CMD: " ("sim: "
+ * when cmd is NULL), the message, then "(see bin/sim CMD --help)" on a line
+ * of its own, on stderr. Returns SIM_EXIT_BAD_INPUT. */
+int sim__bad_flag(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* bin/sim's order of severity when runs end differently, worst last:
+ * 0 pass, 2 (liveness class), 1 (safety class), 3 bad input, 4 internal. */
+int sim__exit_rank(int code);
+
 #endif

@@ -265,14 +265,6 @@ static const char sweep_usage[] =
 	"\n"
 	"Exit: 0 done, 3 bad input (named), 4 internal error.\n";
 
-static int sw_bad(const char *fmt, const char *a, const char *b)
-{
-	fprintf(stderr, "sim sweep: ");
-	fprintf(stderr, fmt, a, b);
-	fprintf(stderr, "\n(see bin/sim sweep --help)\n");
-	return SIM_EXIT_BAD_INPUT;
-}
-
 /* "PATH=LO..HI[:STEP]"; the ends and the step must share one unit. */
 static int parse_range(const char *arg, bool allow_step, char *path, size_t pathcap,
 		       double *lo, double *hi, double *step, char *unit,
@@ -283,7 +275,7 @@ static int parse_range(const char *arg, bool allow_step, char *path, size_t path
 	if (!eq || eq == arg || (size_t)(eq - arg) >= pathcap) {
 		snprintf(msg, sizeof msg, "%s '%s': expected PATH=LO..HI%s", flag, arg,
 			 allow_step ? "[:STEP]" : "");
-		return sw_bad("%s%s", msg, "");
+		return sim__bad_flag("sweep", "%s", msg);
 	}
 	memcpy(path, arg, (size_t)(eq - arg));
 	path[eq - arg] = '\0';
@@ -293,7 +285,7 @@ static int parse_range(const char *arg, bool allow_step, char *path, size_t path
 	if (!dots) {
 		snprintf(msg, sizeof msg, "%s %s: '%s' is not a range LO..HI", flag,
 			 path, eq + 1);
-		return sw_bad("%s%s", msg, "");
+		return sim__bad_flag("sweep", "%s", msg);
 	}
 	*dots = '\0';
 	char *hs = dots + 2, *ss = NULL;
@@ -303,7 +295,7 @@ static int parse_range(const char *arg, bool allow_step, char *path, size_t path
 		ss = colon + 1;
 		if (!allow_step) {
 			snprintf(msg, sizeof msg, "%s %s: no :STEP here", flag, path);
-			return sw_bad("%s%s", msg, "");
+			return sim__bad_flag("sweep", "%s", msg);
 		}
 	}
 	char u1[8], u2[8], u3[8];
@@ -311,23 +303,23 @@ static int parse_range(const char *arg, bool allow_step, char *path, size_t path
 	    (ss && !sim_number_unit(ss, step, u3, sizeof u3))) {
 		snprintf(msg, sizeof msg, "%s %s: '%s' is not NUMBER[UNIT]..NUMBER[UNIT]%s",
 			 flag, path, eq + 1, allow_step ? "[:STEP]" : "");
-		return sw_bad("%s%s", msg, "");
+		return sim__bad_flag("sweep", "%s", msg);
 	}
 	if (strcmp(u1, u2) || (ss && strcmp(u1, u3))) {
 		snprintf(msg, sizeof msg, "%s %s: the ends%s are in different units "
 			 "('%s', '%s'%s%s%s); write both in one unit", flag, path,
 			 ss ? " and the step" : "", u1, u2, ss ? ", '" : "",
 			 ss ? u3 : "", ss ? "'" : "");
-		return sw_bad("%s%s", msg, "");
+		return sim__bad_flag("sweep", "%s", msg);
 	}
 	if (!(*lo < *hi)) {
 		snprintf(msg, sizeof msg, "%s %s: LO %s is not below HI %s (swapped ends?)",
 			 flag, path, r, hs);
-		return sw_bad("%s%s", msg, "");
+		return sim__bad_flag("sweep", "%s", msg);
 	}
 	if (ss && !(*step > 0)) {
 		snprintf(msg, sizeof msg, "%s %s: STEP must be above 0", flag, path);
-		return sw_bad("%s%s", msg, "");
+		return sim__bad_flag("sweep", "%s", msg);
 	}
 	if (!ss)
 		*step = 0;
@@ -915,7 +907,7 @@ static int grid(sweep *s)
 	if (n0 * n1 > MAX_POINTS) {
 		char t[64];
 		snprintf(t, sizeof t, "%zu", n0 * n1);
-		return sw_bad("%s points: at most 10000; use a larger STEP%s", t, "");
+		return sim__bad_flag("sweep", "%s points: at most 10000; use a larger STEP", t);
 	}
 	for (size_t j = 0; j < n1; j++)
 		for (size_t i = 0; i < n0; i++) {
@@ -946,9 +938,9 @@ static int parse_sweep_args(int argc, char **argv, sweep *s)
 			return SIM_EXIT_PASS;
 		} else if (sim__flag_is(a, "--param")) {
 			if (!(v = sim__flag_value(argc, argv, &i, "--param")))
-				return sw_bad("--param: missing PATH=LO..HI[:STEP]%s%s", "", "");
+				return sim__bad_flag("sweep", "--param: missing PATH=LO..HI[:STEP]");
 			if (s->npar == 2)
-				return sw_bad("--param %s: at most two parameters%s", v, "");
+				return sim__bad_flag("sweep", "--param %s: at most two parameters", v);
 			param *p = &s->par[s->npar];
 			int rc = parse_range(v, true, p->path, sizeof p->path, &p->lo, &p->hi,
 					     &p->step, p->unit, "--param");
@@ -958,9 +950,9 @@ static int parse_sweep_args(int argc, char **argv, sweep *s)
 			s->npar++;
 		} else if (sim__flag_is(a, "--jitter")) {
 			if (!(v = sim__flag_value(argc, argv, &i, "--jitter")))
-				return sw_bad("--jitter: missing PATH=LO..HI%s%s", "", "");
+				return sim__bad_flag("sweep", "--jitter: missing PATH=LO..HI");
 			if (s->njit == 8)
-				return sw_bad("--jitter %s: at most 8%s", v, "");
+				return sim__bad_flag("sweep", "--jitter %s: at most 8", v);
 			sim_jitter *j = &s->jit[s->njit];
 			double step;
 			int rc = parse_range(v, false, j->path, sizeof j->path, &j->lo, &j->hi,
@@ -971,21 +963,21 @@ static int parse_sweep_args(int argc, char **argv, sweep *s)
 		} else if (sim__flag_is(a, "--set")) {
 			char err[LE_ERRMSG_MAX];
 			if (!(v = sim__flag_value(argc, argv, &i, "--set")))
-				return sw_bad("--set: missing PATH=VALUE%s%s", "", "");
+				return sim__bad_flag("sweep", "--set: missing PATH=VALUE");
 			if (s->nsets == MAX_SETS)
-				return sw_bad("--set %s: at most 32 overrides%s", v, "");
+				return sim__bad_flag("sweep", "--set %s: at most 32 overrides", v);
 			sim_override *ns = realloc(s->sets, (s->nsets + 1) * sizeof *ns);
 			if (!ns)
 				return SIM_EXIT_INTERNAL;
 			s->sets = ns;
 			if (sim_override_parse(v, &s->sets[s->nsets], err, sizeof err) != LE_OK)
-				return sw_bad("%s%s", err, "");
+				return sim__bad_flag("sweep", "%s", err);
 			s->nsets++;
 		} else if (sim__flag_is(a, "--seeds") || sim__flag_is(a, "--seed") || sim__flag_is(a, "--points")) {
 			const char *flag = sim__flag_is(a, "--seeds") ? "--seeds" :
 					   sim__flag_is(a, "--seed") ? "--seed" : "--points";
 			if (!(v = sim__flag_value(argc, argv, &i, flag)))
-				return sw_bad("%s: missing value%s", flag, "");
+				return sim__bad_flag("sweep", "%s: missing value", flag);
 			char *end;
 			errno = 0;
 			unsigned long long n = strtoull(v, &end, 10);
@@ -993,7 +985,7 @@ static int parse_sweep_args(int argc, char **argv, sweep *s)
 			if (!*v || *v == '-' || *end || errno || (!zero_ok && n == 0) ||
 			    (!zero_ok && n > 1000000)) {
 				snprintf(t, sizeof t, "%s", flag);
-				return sw_bad("%s: expected a count, got '%s'", t, v);
+				return sim__bad_flag("sweep", "%s: expected a count, got '%s'", t, v);
 			}
 			if (!strcmp(flag, "--seeds"))
 				s->seeds = n;
@@ -1003,34 +995,34 @@ static int parse_sweep_args(int argc, char **argv, sweep *s)
 				s->points = (size_t)n;
 		} else if (sim__flag_is(a, "--precision")) {
 			if (!(v = sim__flag_value(argc, argv, &i, "--precision")))
-				return sw_bad("--precision: missing value%s%s", "", "");
+				return sim__bad_flag("sweep", "--precision: missing value");
 			char u[8];
 			if (!sim_number_unit(v, &s->precision, u, sizeof u) || !(s->precision > 0))
-				return sw_bad("--precision: expected a positive number, got '%s'%s",
-					      v, "");
+				return sim__bad_flag("sweep", "--precision: expected a positive number, got '%s'",
+					      v);
 			if (s->npar && u[0] && strcmp(u, s->par[0].unit))
-				return sw_bad("--precision %s: not in the parameter's unit '%s'",
+				return sim__bad_flag("sweep", "--precision %s: not in the parameter's unit '%s'",
 					      v, s->par[0].unit);
 		} else if (!strcmp(a, "--find-boundary")) {
 			s->find_boundary = true;
 		} else if (sim__flag_is(a, "--out")) {
 			if (!(v = sim__flag_value(argc, argv, &i, "--out")) || !*v)
-				return sw_bad("--out: missing directory%s%s", "", "");
+				return sim__bad_flag("sweep", "--out: missing directory");
 			s->out_dir = v;
 		} else if (a[0] == '-' && a[1]) {
-			return sw_bad("unknown flag '%s'%s", a, "");
+			return sim__bad_flag("sweep", "unknown flag '%s'", a);
 		} else if (s->file) {
-			return sw_bad("one base scenario at a time ('%s' and '%s')", s->file, a);
+			return sim__bad_flag("sweep", "one base scenario at a time ('%s' and '%s')", s->file, a);
 		} else {
 			s->file = a;
 		}
 	}
 	if (!s->file)
-		return sw_bad("no base scenario given%s%s", "", "");
+		return sim__bad_flag("sweep", "no base scenario given");
 	if (s->npar == 0)
-		return sw_bad("no --param PATH=LO..HI[:STEP] given%s%s", "", "");
+		return sim__bad_flag("sweep", "no --param PATH=LO..HI[:STEP] given");
 	if (s->find_boundary && s->npar > 1)
-		return sw_bad("--find-boundary bisects one parameter; %s and %s given",
+		return sim__bad_flag("sweep", "--find-boundary bisects one parameter; %s and %s given",
 			      s->par[0].path, s->par[1].path);
 	if (s->precision == 0)
 		s->precision = s->par[0].step > 0 ? s->par[0].step :

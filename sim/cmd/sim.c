@@ -143,20 +143,9 @@ typedef struct session {
 
 /* ---- small helpers --------------------------------------------------------- */
 
-static int exit_rank(int code)
-{
-	switch (code) {
-	case SIM_EXIT_PASS: return 0;
-	case SIM_EXIT_LIVENESS: return 1;
-	case SIM_EXIT_SAFETY: return 2;
-	case SIM_EXIT_BAD_INPUT: return 3;
-	default: return 4;
-	}
-}
-
 static void note_exit(session *s, int code)
 {
-	if (exit_rank(code) > exit_rank(s->worst))
+	if (sim__exit_rank(code) > sim__exit_rank(s->worst))
 		s->worst = code;
 }
 
@@ -188,14 +177,6 @@ static const char *pod_name(const sim_history *h, int32_t pod)
 }
 
 /* ---- arguments --------------------------------------------------------------- */
-
-static int bad_flag(const char *fmt, const char *a, const char *b)
-{
-	fprintf(stderr, "sim: ");
-	fprintf(stderr, fmt, a, b);
-	fprintf(stderr, "\n(see bin/sim --help)\n");
-	return SIM_EXIT_BAD_INPUT;
-}
 
 static bool parse_keep(const char *v, options *o)
 {
@@ -335,39 +316,39 @@ static int parse_args(int argc, char **argv, options *o)
 			return SIM_EXIT_PASS;
 		} else if (sim__flag_is(a, "--seeds")) {
 			if (!(v = sim__flag_value(argc, argv, &i, "--seeds")))
-				return bad_flag("%s: missing value; expected a count of seeds%s", "--seeds", "");
+				return sim__bad_flag(NULL, "%s: missing value; expected a count of seeds", "--seeds");
 			if (!sim__parse_u64(v, &o->seeds) || o->seeds == 0 || o->seeds > MAX_SEEDS)
-				return bad_flag("--seeds: expected a count from 1 to 10000000, got '%s'%s", v, "");
+				return sim__bad_flag(NULL, "--seeds: expected a count from 1 to 10000000, got '%s'", v);
 		} else if (sim__flag_is(a, "--seed")) {
 			if (!(v = sim__flag_value(argc, argv, &i, "--seed")))
-				return bad_flag("%s: missing value; expected a number%s", "--seed", "");
+				return sim__bad_flag(NULL, "%s: missing value; expected a number", "--seed");
 			if (!sim__parse_u64(v, &o->seed))
-				return bad_flag("--seed: expected a non-negative integer, got '%s'%s", v, "");
+				return sim__bad_flag(NULL, "--seed: expected a non-negative integer, got '%s'", v);
 			o->seed_given = true;
 		} else if (sim__flag_is(a, "--out")) {
 			if (!(v = sim__flag_value(argc, argv, &i, "--out")) || !*v)
-				return bad_flag("%s: missing value; expected a directory%s", "--out", "");
+				return sim__bad_flag(NULL, "%s: missing value; expected a directory", "--out");
 			o->out_dir = v;
 		} else if (sim__flag_is(a, "--set")) {
 			char err[LE_ERRMSG_MAX];
 			if (!(v = sim__flag_value(argc, argv, &i, "--set")))
-				return bad_flag("%s: missing value; expected PATH=VALUE%s", "--set", "");
+				return sim__bad_flag(NULL, "%s: missing value; expected PATH=VALUE", "--set");
 			sim_override *ns = realloc(o->sets, (o->nsets + 1) * sizeof *ns);
 			if (!ns)
 				return SIM_EXIT_INTERNAL;
 			o->sets = ns;
 			if (sim_override_parse(v, &o->sets[o->nsets], err, sizeof err) != LE_OK)
-				return bad_flag("%s%s", err, "");
+				return sim__bad_flag(NULL, "%s", err);
 			o->nsets++;
 			size_t k = strlen(o->sets_text);
 			snprintf(o->sets_text + k, sizeof o->sets_text - k, " --set %s", v);
 		} else if (sim__flag_is(a, "--keep")) {
 			if (!(v = sim__flag_value(argc, argv, &i, "--keep")))
-				return bad_flag("%s: missing value; expected failing, all, none or sample:N%s",
-						"--keep", "");
+				return sim__bad_flag(NULL, "%s: missing value; expected failing, all, none or sample:N",
+						"--keep");
 			if (!parse_keep(v, o))
-				return bad_flag("--keep: expected failing, all, none or sample:N "
-						"(N from 0), got '%s'%s", v, "");
+				return sim__bad_flag(NULL, "--keep: expected failing, all, none or sample:N "
+						"(N from 0), got '%s'", v);
 		} else if (!strcmp(a, "--check-determinism")) {
 			o->check_determinism = true;
 		} else if (!strcmp(a, "--ignore-expectations")) {
@@ -375,15 +356,15 @@ static int parse_args(int argc, char **argv, options *o)
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o->quiet = true;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			return bad_flag("unknown flag '%s'%s", a, "");
+			return sim__bad_flag(NULL, "unknown flag '%s'", a);
 		} else {
 			o->files[o->nfiles++] = a;
 		}
 	}
 	if (o->nfiles == 0)
-		return bad_flag("run: no scenario file given%s%s", "", "");
+		return sim__bad_flag(NULL, "run: no scenario file given");
 	if (o->seed_given && o->seeds > 1 && o->seed > UINT64_MAX - o->seeds)
-		return bad_flag("--seed: %s plus --seeds overflows%s", "the seed", "");
+		return sim__bad_flag(NULL, "--seed: %s plus --seeds overflows", "the seed");
 	return expand_dirs(o);
 }
 
@@ -876,24 +857,24 @@ static int parse_check_args(int argc, char **argv, check_options *o)
 			return SIM_EXIT_PASS;
 		} else if (sim__flag_is(a, "--scenario")) {
 			if (!(v = sim__flag_value(argc, argv, &i, "--scenario")) || !*v)
-				return bad_flag("%s: missing value; expected a scenario file%s",
-						"--scenario", "");
+				return sim__bad_flag(NULL, "%s: missing value; expected a scenario file",
+						"--scenario");
 			o->scenario = v;
 		} else if (sim__flag_is(a, "--out")) {
 			if (!(v = sim__flag_value(argc, argv, &i, "--out")) || !*v)
-				return bad_flag("%s: missing value; expected a directory%s", "--out", "");
+				return sim__bad_flag(NULL, "%s: missing value; expected a directory", "--out");
 			o->out_dir = v;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			return bad_flag("unknown flag '%s'%s", a, "");
+			return sim__bad_flag(NULL, "unknown flag '%s'", a);
 		} else if (o->history) {
-			return bad_flag("check: one history at a time ('%s' and '%s')",
+			return sim__bad_flag(NULL, "check: one history at a time ('%s' and '%s')",
 					o->history, a);
 		} else {
 			o->history = a;
 		}
 	}
 	if (!o->history)
-		return bad_flag("check: no history file given%s%s", "", "");
+		return sim__bad_flag(NULL, "check: no history file given");
 	return -1;
 }
 
@@ -970,7 +951,7 @@ static int cmd_check(int argc, char **argv)
 			fprintf(stderr, "sim: %s: %s\n", o.out_dir, strerror(errno));
 		else
 			wc = hand_to_reports(&sc, &h, &run);
-		if (exit_rank(wc) > exit_rank(code))
+		if (sim__exit_rank(wc) > sim__exit_rank(code))
 			code = wc;
 	}
 	sim_check_result_free(&run.result);
@@ -1016,5 +997,5 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc, argv);
-	return bad_flag("unknown command '%s'%s; expected: run, check, live, explore, merge, prove, sweep or advise", argv[1], "");
+	return sim__bad_flag(NULL, "unknown command '%s'; expected: run, check, live, explore, merge, prove, sweep or advise", argv[1]);
 }

@@ -225,14 +225,6 @@ static int check_template(const char *tpl, const lv_opts *o, char *err, size_t e
 	return LE_OK;
 }
 
-static int bad(const char *fmt, const char *a)
-{
-	fprintf(stderr, "sim live: ");
-	fprintf(stderr, fmt, a);
-	fprintf(stderr, "\n(see bin/sim live --help)\n");
-	return SIM_EXIT_BAD_INPUT;
-}
-
 static int parse(int argc, char **argv, lv_opts *o)
 {
 	o->scale = 1.0;
@@ -253,25 +245,25 @@ static int parse(int argc, char **argv, lv_opts *o)
 				flag = with_value[k];
 		if (!flag) {
 			if (a[0] == '-')
-				return bad("unknown flag '%s'", a);
+				return sim__bad_flag("live", "unknown flag '%s'", a);
 			if (o->file)
-				return bad("one scenario file per live run; '%s' is a second", a);
+				return sim__bad_flag("live", "one scenario file per live run; '%s' is a second", a);
 			o->file = a;
 			continue;
 		}
 		if (!(v = sim__flag_value(argc, argv, &i, flag)) || !*v)
-			return bad("%s: missing value", flag);
+			return sim__bad_flag("live", "%s: missing value", flag);
 		char *end;
 		if (!strcmp(flag, "--elector")) {
 			o->elector_tpl = v;
 		} else if (!strcmp(flag, "--time-scale")) {
 			o->scale = strtod(v, &end);
 			if (*end || !(o->scale > 0 && o->scale <= 10))
-				return bad("--time-scale: expected a factor in (0, 10], got '%s'", v);
+				return sim__bad_flag("live", "--time-scale: expected a factor in (0, 10], got '%s'", v);
 		} else if (!strcmp(flag, "--runs")) {
 			long n = strtol(v, &end, 10);
 			if (*end || n < 1 || n > MAX_RUNS)
-				return bad("--runs: expected a count from 1 to 1000, got '%s'", v);
+				return sim__bad_flag("live", "--runs: expected a count from 1 to 1000, got '%s'", v);
 			o->runs = (int)n;
 		} else if (!strcmp(flag, "--out")) {
 			o->out_dir = v;
@@ -287,13 +279,13 @@ static int parse(int argc, char **argv, lv_opts *o)
 			char err[128];
 			if (le_parse_duration(v, &o->startup_timeout_ns, err, sizeof err) != LE_OK ||
 			    o->startup_timeout_ns <= 0)
-				return bad("--startup-timeout: expected a duration such as 10s, got '%s'", v);
+				return sim__bad_flag("live", "--startup-timeout: expected a duration such as 10s, got '%s'", v);
 		}
 	}
 	if (!o->file)
-		return bad("no scenario file given%s", "");
+		return sim__bad_flag("live", "no scenario file given");
 	if (!o->elector_tpl && (o->leader_re || o->follower_re || o->status_url))
-		return bad("%s needs --elector: bin/elector is observed through its JSON "
+		return sim__bad_flag("live", "%s needs --elector: bin/elector is observed through its JSON "
 			   "events", o->leader_re ? "--leader-regex" : o->follower_re
 			   ? "--follower-regex" : "--status-url");
 	return -1;
@@ -314,18 +306,6 @@ static void find_bindir(const char *argv0, char *out, size_t cap)
 	else
 		snprintf(self, sizeof self, ".");
 	snprintf(out, cap, "%s", self);
-}
-
-/* bin/sim's order of severity: 4 > 3 > 1 > 2 > 0. */
-static int exit_rank(int code)
-{
-	switch (code) {
-	case SIM_EXIT_PASS: return 0;
-	case SIM_EXIT_LIVENESS: return 1;
-	case SIM_EXIT_SAFETY: return 2;
-	case SIM_EXIT_BAD_INPUT: return 3;
-	default: return 4;
-	}
 }
 
 int sim_live_main(int argc, char **argv, const char *argv0)
@@ -391,7 +371,7 @@ int sim_live_main(int argc, char **argv, const char *argv0)
 		lv_run_once(&o, &sc, k, ftlib, &out);
 		if (out.code == SIM_EXIT_PASS)
 			passed++;
-		else if (exit_rank(out.code) > exit_rank(worst))
+		else if (sim__exit_rank(out.code) > sim__exit_rank(worst))
 			worst = out.code;
 		if (out.code == SIM_EXIT_PASS || out.code == SIM_EXIT_SAFETY ||
 		    out.code == SIM_EXIT_LIVENESS)

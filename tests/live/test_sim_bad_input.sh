@@ -122,6 +122,12 @@ flag_case "$TMP/missing.yaml" check "$hist" --scenario "$TMP/missing.yaml"
 bin/sim check "$TMP/noscen.jsonl" --scenario "$TMP/ok.yml" >/dev/null 2>&1 ||
   { echo "check --scenario of a header without a scenario failed"; bad=$((bad + 1)); }
 
+# Every subcommand's flag errors end with where help is (sim__bad_flag), and
+# the count in advise's limit is the limit (it once printed a pointer).
+flag_case "(see bin/sim --help)" run "$TMP/ok.yml" --bogus
+flag_case "(see bin/sim sweep --help)" sweep
+flag_case "(see bin/sim live --help)" live
+flag_case "sim advise: at most 8 settings" advise $(for i in 1 2 3 4 5 6 7 8 9; do printf -- '--compare client-go '; done)
 # The good file itself runs (so the failures above are about the input).
 bin/sim run "$TMP/ok.yml" >/dev/null 2>&1 || { echo "the good scenario failed"; bad=$((bad + 1)); }
 [ "$bad" -eq 0 ] || fail "$bad bad inputs not reported as exit 3 with a location"
