@@ -16,22 +16,10 @@
 #include <unistd.h>
 
 #include "bench_json.h"
+#include "bench_util.h"
 
 #define RUNS 3
 #define SCENARIO "scenarios/faults/thousand-candidates.yaml"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* One bin/sim run: wall seconds and peak RSS (KiB); -1 when it failed. */
 static int run_once(int n, double *wall, long *rss_kib)
@@ -39,7 +27,7 @@ static int run_once(int n, double *wall, long *rss_kib)
 	char set[64];
 	snprintf(set, sizeof set, "pods[0].replicas=%d", n);
 	fflush(stdout); /* else the child's freopen writes our buffer again */
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
@@ -54,7 +42,7 @@ static int run_once(int n, double *wall, long *rss_kib)
 	struct rusage ru;
 	if (wait4(pid, &status, 0, &ru) != pid)
 		return -1;
-	*wall = now_s() - t0;
+	*wall = bench_now_s() - t0;
 	*rss_kib = ru.ru_maxrss;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
@@ -76,8 +64,8 @@ int main(void)
 			}
 			kib[r] = (double)rss / ns[k];
 		}
-		qsort(wall, RUNS, sizeof wall[0], cmp_double);
-		qsort(kib, RUNS, sizeof kib[0], cmp_double);
+		qsort(wall, RUNS, sizeof wall[0], bench_cmp_double);
+		qsort(kib, RUNS, sizeof kib[0], bench_cmp_double);
 		double w = wall[RUNS / 2], c = kib[RUNS / 2];
 		per_cand_us[k] = w / ns[k] * 1e6;
 		printf("  %6d candidates  %7.3f s wall  %6.1f KiB peak RSS per candidate  %6.1f us/candidate\n",

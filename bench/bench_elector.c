@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "bench_json.h"
+#include "bench_util.h"
 #include "leaselab/elector.h"
 #include "leaselab/fake_apiserver.h"
 
@@ -29,12 +30,6 @@ static int64_t clock_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
 }
 
 /* The driver: a virtual clock and, optionally, a store. */
@@ -159,7 +154,7 @@ static void report(const char *name, const char *what, const le_profile *profile
 	double ns[RUNS];
 	for (int r = 0; r < RUNS; r++)
 		ns[r] = run_once(profile, with_store);
-	qsort(ns, RUNS, sizeof ns[0], cmp_double);
+	qsort(ns, RUNS, sizeof ns[0], bench_cmp_double);
 	printf("%-60s median %7.1f ns/step  (min %.1f, max %.1f; %d runs x %d steps)\n",
 	       what, ns[RUNS / 2], ns[0], ns[RUNS - 1], RUNS, STEPS);
 	bench_figure("bench_elector", name, ns[RUNS / 2], "ns/step", NULL, 0);

@@ -35,6 +35,7 @@
 #include <arpa/inet.h>
 
 #include "bench_json.h"
+#include "bench_util.h"
 
 #define RUNS 3
 #define SECONDS 2.0
@@ -43,13 +44,6 @@
 #define MAX_SAMPLES 4000000
 
 #define LEASES "/apis/coordination.k8s.io/v1/namespaces/default/leases"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- the client ------------------------------------------------------------- */
 
@@ -116,7 +110,7 @@ static void build_request(bench *b, bconn *c)
 	}
 	c->out_off = 0;
 	c->next_put = !c->next_put;
-	c->started = now_s();
+	c->started = bench_now_s();
 }
 
 static int flush_out(bconn *c)
@@ -181,7 +175,7 @@ static int on_readable(bench *b, bconn *c)
 		return (int)n;
 	if (b->measuring) {
 		if (b->nlat < MAX_SAMPLES)
-			b->lat[b->nlat++] = now_s() - c->started;
+			b->lat[b->nlat++] = bench_now_s() - c->started;
 		b->requests++;
 		if (code != 200)
 			b->errors++;
@@ -192,12 +186,6 @@ static int on_readable(bench *b, bconn *c)
 	c->in_len -= (size_t)n;
 	build_request(b, c);
 	return flush_out(c);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
 }
 
 typedef struct result {
@@ -224,11 +212,11 @@ static int run_once(bench *b, int nconns, result *out)
 	b->requests = 0;
 	b->errors = 0;
 	b->measuring = false;
-	double t0 = now_s(), start = 0;
+	double t0 = bench_now_s(), start = 0;
 	int failed = 0;
 	struct epoll_event evs[MAX_CONNS];
 	for (;;) {
-		double t = now_s();
+		double t = bench_now_s();
 		if (!b->measuring && t - t0 >= WARMUP_S) {
 			b->measuring = true;
 			start = t;
@@ -252,13 +240,13 @@ static int run_once(bench *b, int nconns, result *out)
 			}
 		}
 	}
-	double dt = now_s() - start;
+	double dt = bench_now_s() - start;
 	for (int i = 0; i < nconns; i++)
 		if (cs[i].fd >= 0)
 			close(cs[i].fd);
 	close(ep);
 	free(cs);
-	qsort(b->lat, b->nlat, sizeof(double), cmp_double);
+	qsort(b->lat, b->nlat, sizeof(double), bench_cmp_double);
 	out->rps = (double)b->requests / dt;
 	out->p50_us = b->nlat ? b->lat[b->nlat / 2] * 1e6 : 0;
 	out->p99_us = b->nlat ? b->lat[(size_t)((double)b->nlat * 0.99)] * 1e6 : 0;
@@ -266,14 +254,9 @@ static int run_once(bench *b, int nconns, result *out)
 	return 0;
 }
 
-static int cmp_double_v(const void *a, const void *b)
-{
-	return cmp_double(a, b);
-}
-
 static double median(double *v, int n)
 {
-	qsort(v, (size_t)n, sizeof(double), cmp_double_v);
+	qsort(v, (size_t)n, sizeof(double), bench_cmp_double);
 	return v[n / 2];
 }
 

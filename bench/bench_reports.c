@@ -8,22 +8,10 @@
 #include <time.h>
 
 #include "bench_json.h"
+#include "bench_util.h"
 #include "leaselab/report.h"
 
 #include "../reports/report_int.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 #define RUNS 15
 
@@ -39,17 +27,17 @@ int main(int argc, char **argv)
 	double t_sim[RUNS], t_check[RUNS], t_rep[RUNS], t_render[RUNS];
 	size_t events = 0;
 	for (int i = 0; i < RUNS; i++) {
-		double t0 = now_s();
+		double t0 = bench_now_s();
 		sim_world *w = sim_world_new(&sc, sc.seed, err, sizeof err);
 		if (!w || sim_world_run(w, err, sizeof err) != LE_OK) {
 			fprintf(stderr, "bench_reports: %s\n", err);
 			return 4;
 		}
-		double t1 = now_s();
+		double t1 = bench_now_s();
 		const sim_history *h = sim_world_history(w);
 		sim_check_result r;
 		sim_check(&sc, h, &r);
-		double t2 = now_s();
+		double t2 = bench_now_s();
 		rep_run run = {.scenario = &sc, .seed = sc.seed, .history = h,
 			       .result = &r, .repro_command = "bin/sim run scenarios/bench/article-1h.yaml --seed 1",
 			       .sim_wall_seconds = t1 - t0, .dir = "out/bench/reports/article-1h"};
@@ -57,16 +45,16 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_reports: %s\n", err);
 			return 4;
 		}
-		double t3 = now_s();
+		double t3 = bench_now_s();
 		rbuf out[REP_RUN_FILES];
 		for (int k = 0; k < REP_RUN_FILES; k++)
 			rb_init(&out[k], 16 * 1024);
-		double t4 = now_s();
+		double t4 = bench_now_s();
 		if (rep_render_run(&run, out, err, sizeof err) != LE_OK) {
 			fprintf(stderr, "bench_reports: %s\n", err);
 			return 4;
 		}
-		t_render[i] = now_s() - t4;
+		t_render[i] = bench_now_s() - t4;
 		for (int k = 0; k < REP_RUN_FILES; k++)
 			rb_free(&out[k]);
 		t_sim[i] = t1 - t0;
@@ -76,10 +64,10 @@ int main(int argc, char **argv)
 		sim_check_result_free(&r);
 		sim_world_free(w);
 	}
-	qsort(t_sim, RUNS, sizeof(double), cmp_d);
-	qsort(t_check, RUNS, sizeof(double), cmp_d);
-	qsort(t_rep, RUNS, sizeof(double), cmp_d);
-	qsort(t_render, RUNS, sizeof(double), cmp_d);
+	qsort(t_sim, RUNS, sizeof(double), bench_cmp_double);
+	qsort(t_check, RUNS, sizeof(double), bench_cmp_double);
+	qsort(t_rep, RUNS, sizeof(double), bench_cmp_double);
+	qsort(t_render, RUNS, sizeof(double), bench_cmp_double);
 	double ren = t_render[RUNS / 2];
 	double sim = t_sim[RUNS / 2], chk = t_check[RUNS / 2], rep = t_rep[RUNS / 2];
 	printf("reports: %s (%zu history events), median of %d runs\n", file, events, RUNS);

@@ -20,25 +20,13 @@
 #include "leaselab/sim.h"
 #include "../sim/sim_engine.h"
 #include "bench_json.h"
+#include "bench_util.h"
 #include "../tests/unit/sim_fixture.h"
 
 #define RUNS 9
 #define SIM_SECONDS 3600
 #define BARE_LIVE 8
 #define BARE_EVENTS 5000000
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* Events per second of the bare heap (median of RUNS). */
 static double bare_heap_rate(void)
@@ -51,17 +39,17 @@ static double bare_heap_rate(void)
 		uint64_t x = 0x9e3779b97f4a7c15ULL + (uint64_t)k;
 		for (uint32_t i = 0; i < BARE_LIVE; i++)
 			sim_heap_push(&h, (int64_t)i * 1000, 1, i, 0);
-		double t0 = now_s();
+		double t0 = bench_now_s();
 		sim_heap_ev ev;
 		for (long i = 0; i < BARE_EVENTS && sim_heap_pop(&h, &ev); i++) {
 			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 			sim_heap_push(&h, ev.t_ns + 1000000 + (int64_t)(x % 9000000), ev.kind,
 				      ev.node, ev.arg);
 		}
-		r[k] = BARE_EVENTS / (now_s() - t0);
+		r[k] = BARE_EVENTS / (bench_now_s() - t0);
 		sim_heap_free(&h);
 	}
-	qsort(r, RUNS, sizeof r[0], cmp_double);
+	qsort(r, RUNS, sizeof r[0], bench_cmp_double);
 	return r[RUNS / 2];
 }
 
@@ -79,20 +67,20 @@ int main(void)
 	size_t history = 0, writes = 0;
 	for (int r = 0; r < RUNS; r++) {
 		char err[512];
-		double t0 = now_s();
+		double t0 = bench_now_s();
 		sim_world *w = sim_world_new(sc, (uint64_t)r + 1, err, sizeof err);
 		if (!w || sim_world_run(w, err, sizeof err) != LE_OK) {
 			fprintf(stderr, "bench_sim: %s\n", err);
 			return 1;
 		}
-		wall[r] = now_s() - t0;
+		wall[r] = bench_now_s() - t0;
 		const sim_history *h = sim_world_history(w);
 		events = h->events_processed;
 		history = h->n;
 		writes = fx_count(h, SIM_EV_LEASE_WRITE, -2);
 		sim_world_free(w);
 	}
-	qsort(wall, RUNS, sizeof wall[0], cmp_double);
+	qsort(wall, RUNS, sizeof wall[0], bench_cmp_double);
 	double med = wall[RUNS / 2];
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);

@@ -11,18 +11,12 @@
 #include <time.h>
 
 #include "bench_json.h"
+#include "bench_util.h"
 #include "../sim/search.h"
 
 #define POINTS 20
 #define SEEDS 200
 #define BASE "scenarios/sweep/blackhole-leader.yaml"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int main(void)
 {
@@ -34,7 +28,7 @@ int main(void)
 		return 1;
 	}
 	sim_jitter jit = {.path = "faults[0].at", .lo = 30, .hi = 40, .unit = "s"};
-	double t0 = now_s(), last_fail = 0;
+	double t0 = bench_now_s(), last_fail = 0;
 	size_t runs = 0;
 	for (int i = 0; i < POINTS; i++) {
 		sim_override ov = {.path = "election.leaseDuration"};
@@ -50,7 +44,7 @@ int main(void)
 		if (st.failing)
 			last_fail = ld;
 	}
-	double wall = now_s() - t0;
+	double wall = bench_now_s() - t0;
 	printf("sweep %d points x %d seeds (%zu runs): %.3f s wall, %.0f runs/s; "
 	       "last failing LD %.1f s (RP + RD = 12 s)\n", POINTS, SEEDS, runs, wall,
 	       (double)runs / wall, last_fail);
