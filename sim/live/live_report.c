@@ -6,7 +6,6 @@
  * cut message is better than an unbounded one. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,12 +98,7 @@ void lv_dist_add_result(lv_dist *d, const sim_check_result *res)
 	}
 }
 
-static int64_t pct(const lv_dist *d, double q)
-{
-	size_t i = (size_t)ceil(q * (double)d->n) - 1;
-	return d->v[i < d->n ? i : d->n - 1];
-}
-
+/* Percentiles by the reports' one method (rep_percentile, nearest rank). */
 static void dist_line(const char *label, lv_dist *d, char *buf, size_t cap)
 {
 	if (d->n == 0) {
@@ -113,7 +107,8 @@ static void dist_line(const char *label, lv_dist *d, char *buf, size_t cap)
 	}
 	qsort(d->v, d->n, sizeof *d->v, cmp_i64);
 	snprintf(buf, cap, "%-22s min %.3f s  p50 %.3f s  p99 %.3f s  max %.3f s  (%zu failovers)",
-		 label, lv_secs(d->v[0]), lv_secs(pct(d, 0.5)), lv_secs(pct(d, 0.99)),
+		 label, lv_secs(d->v[0]), lv_secs(rep_percentile(d->v, d->n, 50)),
+		 lv_secs(rep_percentile(d->v, d->n, 99)),
 		 lv_secs(d->v[d->n - 1]), d->n);
 }
 
