@@ -319,6 +319,21 @@ const char *sim_fault_action_name(sim_action a)
 	return m ? m->name : "unknown";
 }
 
+bool sim_fault_lasts(const sim_fault *f)
+{
+	const sim_fault_model *m = sim_fault_model_of(f->action);
+	return f->duration_ns > 0 && m != NULL && m->lasts;
+}
+
+/* Store faults apply to the whole server unless a selector names pods; a
+ * server that is down is down for everyone. */
+bool sim_fault_pod_specific(const sim_fault *f)
+{
+	if (f->action != SIM_ACT_APISERVER)
+		return true;
+	return !f->apiserver_down && (f->nnames > 0 || f->role != SIM_ROLE_ANY);
+}
+
 sim_action sim_fault_action_find(const char *name)
 {
 	for (size_t i = 0; i < sim_fault_nmodels; i++)

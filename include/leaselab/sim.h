@@ -208,6 +208,15 @@ typedef struct sim_fault {
 	int line;                      /* where it was defined (for errors) */
 } sim_fault;
 
+/* What a fault means for any driver (the simulator's world, the live
+ * harness), from the one fault-model table (sim/fault_model.c):
+ * sim_fault_lasts: it has an end to undo (a lasting kind, duration > 0);
+ * sim_fault_pod_specific: it hits selected pods, not the whole store (every
+ * kind but an apiserver fault without a selector, or one that takes the
+ * server down). */
+bool sim_fault_lasts(const sim_fault *f);
+bool sim_fault_pod_specific(const sim_fault *f);
+
 typedef enum sim_invariant {
 	SIM_INV_NONE = 0,
 	SIM_INV_SAFETY,          /* at most maxLeaders at any instant */

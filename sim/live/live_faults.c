@@ -183,13 +183,6 @@ static void set_rate(lv_run *r, lv_pod *p, double rate)
 		lv_fail(r, SIM_EXIT_INTERNAL, "%s", err);
 }
 
-static bool pod_specific(const sim_fault *f)
-{
-	if (f->action != SIM_ACT_APISERVER)
-		return true;
-	return !f->apiserver_down && (f->nnames > 0 || f->role != SIM_ROLE_ANY);
-}
-
 static void apply_to_target(lv_run *r, int32_t fi, int32_t i)
 {
 	const sim_fault *f = &r->sc->faults[fi];
@@ -292,27 +285,13 @@ static void undo_on_target(lv_run *r, int32_t fi, int32_t i)
 	}
 }
 
-static bool fault_has_end(const sim_fault *f)
-{
-	if (f->duration_ns <= 0)
-		return false;
-	switch (f->action) {
-	case SIM_ACT_POD_KILL:
-	case SIM_ACT_POD_DELETE:
-	case SIM_ACT_RESTART:
-		return false;
-	default:
-		return true;
-	}
-}
-
 void lv_fault_start(lv_run *r, int32_t fi)
 {
 	const sim_fault *f = &r->sc->faults[fi];
 	lv_fault_state *fs = &r->fs[fi];
 	int64_t t = lv_now_ns(r);
 	char err[LV_ERR_MAX];
-	if (!pod_specific(f)) {
+	if (!sim_fault_pod_specific(f)) {
 		lv_record(r, t, SIM_EV_FAULT_START, -1, NULL, fi, 0, 0);
 		if (f->apiserver_down) {
 			if (lv_apiserver_set_down(&r->api, true, err, sizeof err) != LE_OK)
@@ -339,7 +318,7 @@ void lv_fault_start(lv_run *r, int32_t fi)
 			apply_to_target(r, fi, fs->targets[k]);
 		}
 	}
-	if (fault_has_end(f))
+	if (sim_fault_lasts(f))
 		lv_schedule(r, f->at_ns + f->duration_ns, LV_ACT_FAULT_END, fi, 0);
 }
 
@@ -353,7 +332,7 @@ void lv_fault_end(lv_run *r, int32_t fi)
 		if (lv_apiserver_remove_rule(&r->api, fs->rules[k], err, sizeof err) != LE_OK)
 			lv_fail(r, SIM_EXIT_INTERNAL, "%s", err);
 	fs->nrules = 0;
-	if (!pod_specific(f)) {
+	if (!sim_fault_pod_specific(f)) {
 		if (fs->went_down &&
 		    lv_apiserver_set_down(&r->api, false, err, sizeof err) != LE_OK)
 			lv_fail(r, SIM_EXIT_INTERNAL, "%s", err);

@@ -509,6 +509,32 @@ static void test_envelope_draws_no_lost_request_nor_backward_step(void **state)
 	sim_scenario_free(&base);
 }
 
+/* What both drivers (world_faults.c, sim/live/live_faults.c) ask of a
+ * fault: does it have an end to undo, and does it pick pods. */
+static void test_fault_lasts_and_pod_specific_for_every_driver(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sim_fault_nmodels; i++) {
+		sim_fault f = {.action = sim_fault_models[i].action, .duration_ns = 1};
+		assert_int_equal(sim_fault_lasts(&f), sim_fault_models[i].lasts);
+		f.duration_ns = 0;
+		assert_false(sim_fault_lasts(&f)); /* no duration, nothing to undo */
+	}
+	sim_fault kill = {.action = SIM_ACT_POD_KILL, .duration_ns = 5};
+	sim_fault pause = {.action = SIM_ACT_PAUSE, .duration_ns = 5};
+	assert_false(sim_fault_lasts(&kill));
+	assert_true(sim_fault_lasts(&pause));
+	sim_fault api = {.action = SIM_ACT_APISERVER, .role = SIM_ROLE_ANY};
+	assert_false(sim_fault_pod_specific(&api)); /* the whole store */
+	api.nnames = 1;
+	assert_true(sim_fault_pod_specific(&api));
+	api.apiserver_down = true;
+	assert_false(sim_fault_pod_specific(&api)); /* down is down for everyone */
+	api = (sim_fault){.action = SIM_ACT_APISERVER, .role = SIM_ROLE_LEADER};
+	assert_true(sim_fault_pod_specific(&api));
+	assert_true(sim_fault_pod_specific(&pause));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -522,6 +548,7 @@ int main(void)
 		cmocka_unit_test(test_when_faults_start_at_their_event),
 		cmocka_unit_test(test_when_errors_name_the_key),
 		cmocka_unit_test(test_fault_model_table_is_the_one_definition),
+		cmocka_unit_test(test_fault_lasts_and_pod_specific_for_every_driver),
 		cmocka_unit_test(test_overlapping_delays_bound_in_flight_writes),
 		cmocka_unit_test(test_envelope_draws_no_lost_request_nor_backward_step),
 	};
