@@ -545,8 +545,10 @@ static int read_time(record_src *src, const cJSON *obj,
 		return LE_OK;
 	if (!cJSON_IsString(v) || v->valuestring == NULL)
 		return field_error(src, field, "expected a time string", v);
-	if (v->valuestring[0] == '\0')
+	if (v->valuestring[0] == '\0') {
+		src->dialect |= LE_DIALECT_TIME_EMPTY;
 		return LE_OK;
+	}
 	if (le_parse_time(v->valuestring, wall_ns) != LE_OK)
 		return field_error(src, field,
 				   "expected an RFC 3339 time such as "
@@ -644,6 +646,12 @@ int le_record_go_strict_check(const le_record *r, char *err, size_t errcap)
 		set_err(err, errcap,
 			"parsing time as \"2006-01-02T15:04:05Z07:00\": cannot parse "
 			"as \"T\" (a time without a zone)");
+		return LE_EPARSE;
+	}
+	if (r->dialect & LE_DIALECT_TIME_EMPTY) {
+		set_err(err, errcap,
+			"parsing time \"\" as \"2006-01-02T15:04:05Z07:00\": cannot "
+			"parse \"\" as \"2006\"");
 		return LE_EPARSE;
 	}
 	return LE_OK;

@@ -98,6 +98,9 @@ typedef struct le_record {
 #define LE_DIALECT_COUNT_STRING 1u  /* "leaseDurationSeconds": "4" */
 #define LE_DIALECT_TIME_NO_ZONE 2u  /* "2026-11-23 19:20:19.872660": no T, no zone */
 #define LE_DIALECT_PYTHON (LE_DIALECT_COUNT_STRING | LE_DIALECT_TIME_NO_ZONE)
+/* "renewTime": "": read as absent; no client is known to write it, but Go's
+ * metav1.Time refuses it (time.Parse of ""). Not part of the comparison key. */
+#define LE_DIALECT_TIME_EMPTY 4u
 
 void le_record_clear(le_record *r);
 

@@ -1069,7 +1069,8 @@ static void test_strict_decoder_follows_go_as_documented(void **state)
 		{"{\"holderIdentity\":null,\"acquireTime\":null,\"future\":[1]}", LE_OK, NULL},
 		{"{}", LE_OK, NULL},
 		{"{\"holderIdentity\":\"x\",\"leaseDurationSeconds\":15.0}", LE_OK, NULL}, /* gap */
-		{"{\"holderIdentity\":\"x\",\"renewTime\":\"\"}", LE_OK, NULL},           /* gap */
+		{"{\"holderIdentity\":\"x\",\"renewTime\":\"\"}", LE_EPARSE,
+		 "parsing time \"\" as \"2006-01-02T15:04:05Z07:00\""},
 		{"{\"holderIdentity\":\"x\",\"leaderTransitions\":-1}", LE_EPARSE,
 		 "must not be negative"},
 	};
@@ -1083,10 +1084,14 @@ static void test_strict_decoder_follows_go_as_documented(void **state)
 	}
 	le_record r;
 	char err[LE_ERRMSG_MAX];
-	const char *gap = "{\"leaseDurationSeconds\":15.0,\"renewTime\":\"\"}";
+	const char *gap = "{\"leaseDurationSeconds\":15.0}";
 	assert_int_equal(le_record_decode_annotation_strict(gap, strlen(gap), &r, err, sizeof err),
 			 LE_OK);
 	assert_int_equal(r.lease_duration_s, 15);
+	/* the liberal reader still takes "" as absent */
+	const char *empty = "{\"renewTime\":\"\"}";
+	assert_int_equal(le_record_decode_annotation(empty, strlen(empty), &r, err, sizeof err),
+			 LE_OK);
 	assert_false(r.has_renew_time);
 }
 
