@@ -145,6 +145,36 @@ static conn *find_conn(le_httpguard *g, struct bufferevent *bev)
 	return NULL;
 }
 
+/* Closes c now, through evhttp (which frees its requests and state), and
+ * drops the guard's reference, so the socket is closed here and not on some
+ * later read. reset: with an RST (SO_LINGER 0) rather than a FIN, for a
+ * client that is still sending (a slow request, a flood behind an absurd
+ * Content-Length): a FIN alone reaches a client that is not reading, and
+ * a socket shut for reading stops opening its receive window, so a client
+ * stalled on a full window would only learn of the close from its next
+ * zero-window probe, seconds later on a loaded machine. Only for
+ * connections evhttp has not handed to the server (ready or reading), so
+ * no request callback of the server is pending on it. */
+static void close_now(le_httpguard *g, conn *c, bool reset)
+{
+	bufferevent_data_cb rcb = NULL;
+	bufferevent_event_cb ecb = NULL;
+	void *evcon = NULL;
+	bufferevent_getcb(c->bev, &rcb, NULL, &ecb, &evcon);
+	evutil_socket_t s = bufferevent_getfd(c->bev);
+	if (reset && s >= 0) {
+		struct linger lg = {1, 0};
+		setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
+	/* evhttp keeps its connection as the argument of its bufferevent
+	 * callbacks (evhttp_connection_base_bufferevent_new) */
+	if (ecb != NULL && evcon != NULL)
+		evhttp_connection_free(evcon);
+	else if (s >= 0)
+		shutdown(s, SHUT_RDWR);
+	conn_release(g, c);
+}
+
 /* Closes the connection idle longest (not skip), to make room for one that
  * wants to talk. Returns whether there was one. */
 static bool shed_oldest_idle(le_httpguard *g, const conn *skip)
@@ -157,9 +187,8 @@ static bool shed_oldest_idle(le_httpguard *g, const conn *skip)
 			oldest = c;
 	if (oldest == NULL)
 		return false;
-	shutdown(bufferevent_getfd(oldest->bev), SHUT_RDWR);
-	oldest->state = CONN_BUSY; /* closing */
 	g->stats.idle_closed++;
+	close_now(g, oldest, false);
 	return true;
 }
 
@@ -272,17 +301,14 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
 			continue;
 		if (now - c->since_ns < limit)
 			continue;
-		evutil_socket_t s = bufferevent_getfd(c->bev);
-		if (s < 0)
+		if (bufferevent_getfd(c->bev) < 0)
 			continue;
-		if (c->state == CONN_READY)
+		bool idle = c->state == CONN_READY;
+		if (idle)
 			g->stats.idle_closed++;
 		else
 			g->stats.slow_closed++;
-		/* evhttp sees EOF on its next read and frees the connection
-		 * the ordinary way; the filter's free tells us */
-		shutdown(s, SHUT_RDWR);
-		c->state = CONN_BUSY; /* once */
+		close_now(g, c, !idle);
 	}
 }
 
