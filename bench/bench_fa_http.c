@@ -38,7 +38,8 @@
 #include "bench_util.h"
 
 #define RUNS 3
-#define SECONDS 2.0
+/* seconds a run measures; --load-only S changes it */
+static double SECONDS = 2.0;
 #define WARMUP_S 0.3
 #define MAX_CONNS 64
 #define MAX_SAMPLES 4000000
@@ -71,6 +72,7 @@ typedef struct bench {
 	size_t nlat;
 	long requests, errors;
 	bool measuring;
+	pid_t server;   /* whose CPU is measured */
 } bench;
 
 static int dial(const char *host, int port)
@@ -188,8 +190,23 @@ static int on_readable(bench *b, bconn *c)
 	return flush_out(c);
 }
 
+/* user + system CPU seconds of pid so far */
+static double cpu_s(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	unsigned long ut = 0, st = 0;
+	int n = fscanf(f, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st);
+	fclose(f);
+	return n == 2 ? (double)(ut + st) / (double)sysconf(_SC_CLK_TCK) : 0;
+}
+
 typedef struct result {
 	double rps, p50_us, p99_us;
+	double cpu_us;  /* the server's CPU per request (user + system) */
 	long errors;
 } result;
 
@@ -212,7 +229,7 @@ static int run_once(bench *b, int nconns, result *out)
 	b->requests = 0;
 	b->errors = 0;
 	b->measuring = false;
-	double t0 = bench_now_s(), start = 0;
+	double t0 = bench_now_s(), start = 0, cpu0 = 0;
 	int failed = 0;
 	struct epoll_event evs[MAX_CONNS];
 	for (;;) {
@@ -220,6 +237,7 @@ static int run_once(bench *b, int nconns, result *out)
 		if (!b->measuring && t - t0 >= WARMUP_S) {
 			b->measuring = true;
 			start = t;
+			cpu0 = cpu_s(b->server);
 		}
 		if (b->measuring && t - start >= SECONDS)
 			break;
@@ -241,6 +259,7 @@ static int run_once(bench *b, int nconns, result *out)
 		}
 	}
 	double dt = bench_now_s() - start;
+	double cpu = cpu_s(b->server) - cpu0;
 	for (int i = 0; i < nconns; i++)
 		if (cs[i].fd >= 0)
 			close(cs[i].fd);
@@ -251,6 +270,7 @@ static int run_once(bench *b, int nconns, result *out)
 	out->p50_us = b->nlat ? b->lat[b->nlat / 2] * 1e6 : 0;
 	out->p99_us = b->nlat ? b->lat[(size_t)((double)b->nlat * 0.99)] * 1e6 : 0;
 	out->errors = b->errors + failed;
+	out->cpu_us = b->requests > 0 ? cpu * 1e6 / (double)b->requests : 0;
 	return 0;
 }
 
@@ -269,13 +289,16 @@ typedef struct config {
 	double rps[RUNS], p50[RUNS], p99[RUNS];
 	long errors;
 	bool on;
+	double cpu[RUNS];
 } config;
 
 static void report(config *c)
 {
-	double rps = median(c->rps, RUNS), p50 = median(c->p50, RUNS), p99 = median(c->p99, RUNS);
-	printf("%-44s %3d conn: %8.0f req/s  p50 %7.1f us  p99 %7.1f us%s\n", c->label,
-	       c->nconns, rps, p50, p99, c->errors ? "  ERRORS" : "");
+	double rps = median(c->rps, RUNS), p50 = median(c->p50, RUNS), p99 = median(c->p99, RUNS),
+	       cpu = median(c->cpu, RUNS);
+	printf("%-44s %3d conn: %8.0f req/s  p50 %7.1f us  p99 %7.1f us  server CPU %5.2f "
+	       "us/req%s\n",
+	       c->label, c->nconns, rps, p50, p99, cpu, c->errors ? "  ERRORS" : "");
 	if (c->errors)
 		printf("  %ld non-200 answers or failed connections\n", c->errors);
 }
@@ -439,9 +462,23 @@ static double wrk_rps(const char *wrk, const char *url)
 	return rps;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
+	/* --load-only S: only GET+PUT over 64 connections for S seconds, the
+	 * server's pid printed first, for a profiler to attach to */
+	double load_only = 0;
+	if (argc == 3 && strcmp(argv[1], "--load-only") == 0) {
+		load_only = strtod(argv[2], NULL);
+		if (load_only <= 0) {
+			fprintf(stderr, "bench_fa_http: --load-only: expected seconds > 0, got \"%s\"\n",
+				argv[2]);
+			return 3;
+		}
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: bench_fa_http [--load-only SECONDS]\n");
+		return 3;
+	}
 	char addr[64];
 	pid_t fa = start_fake_apiserver(addr, sizeof(addr));
 	if (fa < 0) {
@@ -479,14 +516,28 @@ int main(void)
 
 	double *lat = malloc(MAX_SAMPLES * sizeof(double));
 	bench fa_gp = {.host = host, .port = port, .get_path_fmt = LEASES "/bench-%d",
-		       .mode = MODE_GET_PUT, .lat = lat};
+		       .mode = MODE_GET_PUT, .lat = lat, .server = fa};
 	bench fa_get = fa_gp;
 	fa_get.mode = MODE_GET;
+	if (load_only > 0) {
+		printf("server pid %d\n", (int)fa);
+		fflush(stdout);
+		SECONDS = load_only;
+		result r;
+		int rc = run_once(&fa_gp, 64, &r);
+		/* CPU per request: steadier than req/s on a loaded machine */
+		printf("GET+PUT 64 conn: %.0f req/s, p50 %.1f us, p99 %.1f us, %ld errors; server "
+		       "CPU %.2f us a request\n",
+		       r.rps, r.p50_us, r.p99_us, r.errors, r.cpu_us);
+		stop(fa);
+		free(lat);
+		return rc == 0 && r.errors == 0 ? 0 : 1;
+	}
 	config cfgs[4] = {
-		{"fake-apiserver GET+PUT (every PUT commits)", 1, fa_gp, {0}, {0}, {0}, 0, true},
-		{"fake-apiserver GET+PUT (every PUT commits)", 64, fa_gp, {0}, {0}, {0}, 0, true},
-		{"fake-apiserver GET", 64, fa_get, {0}, {0}, {0}, 0, true},
-		{"nginx", 64, fa_get, {0}, {0}, {0}, 0, false},
+		{"fake-apiserver GET+PUT (every PUT commits)", 1, fa_gp, {0}, {0}, {0}, 0, true, {0}},
+		{"fake-apiserver GET+PUT (every PUT commits)", 64, fa_gp, {0}, {0}, {0}, 0, true, {0}},
+		{"fake-apiserver GET", 64, fa_get, {0}, {0}, {0}, 0, true, {0}},
+		{"nginx", 64, fa_get, {0}, {0}, {0}, 0, false, {0}},
 	};
 
 	char wrkbuf[256], nginxbuf[256], dir[] = "/tmp/bench_fa_http.XXXXXX", label[96];
@@ -521,6 +572,7 @@ int main(void)
 			cfgs[3].label = label;
 			cfgs[3].b.host = "127.0.0.1";
 			cfgs[3].b.port = nport;
+			cfgs[3].b.server = np;
 			cfgs[3].b.get_path_fmt = "/lease.json";
 			cfgs[3].on = true;
 		}
@@ -532,10 +584,11 @@ int main(void)
 				continue;
 			result r;
 			if (run_once(&cfgs[i].b, cfgs[i].nconns, &r) != 0)
-				r = (result){0, 0, 0, 1};
+				r = (result){.errors = 1};
 			cfgs[i].rps[run] = r.rps;
 			cfgs[i].p50[run] = r.p50_us;
 			cfgs[i].p99[run] = r.p99_us;
+			cfgs[i].cpu[run] = r.cpu_us;
 			cfgs[i].errors += r.errors;
 		}
 		if (cfgs[3].on) {

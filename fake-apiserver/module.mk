@@ -49,3 +49,10 @@ fuzz_fa_request_LIBS := leaselab-fahttp leaselab-io leaselab-fa leaselab-core
 # journal, authz).
 FUZZERS += fuzz_fa_http
 fuzz_fa_http_LIBS := leaselab-fahttp leaselab-io leaselab-fa leaselab-core
+
+# The soak: bin/fake-apiserver --history-max under hours of CAS writes and
+# watches, RSS sampled (short by default; --duration 3600 for the real one).
+# Also a live helper, for tests/live/test_fa_soak.sh (with --no-json).
+BENCHES += bench_fa_soak
+bench_fa_soak_SRCS := bench/bench_fa_soak.c bench/bench_json.c
+bench_fa_soak_LIBS :=

@@ -43,6 +43,7 @@ typedef struct conn {
 	conn_state state;
 	bool over_limit;
 	int64_t since_ns;          /* when the state began (monotonic) */
+	int slot;                  /* its index in by_fd, or -1 */
 } conn;
 
 struct le_httpguard {
@@ -50,6 +51,11 @@ struct le_httpguard {
 	struct evhttp *http;
 	le_httpguard_config cfg;
 	conn *conns;
+	/* conns by socket, filled on first lookup (evhttp sets the socket
+	 * after make_bev): a request's connection is found in O(1), twice a
+	 * request, instead of walking every open connection */
+	conn **by_fd;
+	size_t by_fd_cap;
 	struct event *sweep;
 	struct event *resume;      /* re-enables accepts after a pause */
 	struct evconnlistener *listener;
@@ -97,6 +103,8 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 
 static void conn_unlink(le_httpguard *g, conn *c)
 {
+	if (c->slot >= 0 && (size_t)c->slot < g->by_fd_cap && g->by_fd[c->slot] == c)
+		g->by_fd[c->slot] = NULL;
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -125,11 +133,37 @@ static bool released_by_evhttp(const conn *c)
 	return ecb == NULL;
 }
 
+static void remember_fd(le_httpguard *g, conn *c, evutil_socket_t fd)
+{
+	if (fd < 0 || fd > 1 << 20)
+		return;
+	if ((size_t)fd >= g->by_fd_cap) {
+		size_t cap = g->by_fd_cap ? g->by_fd_cap : 64;
+		while (cap <= (size_t)fd)
+			cap *= 2;
+		conn **n = realloc(g->by_fd, cap * sizeof(*n));
+		if (n == NULL)
+			return; /* the walk still finds it */
+		memset(n + g->by_fd_cap, 0, (cap - g->by_fd_cap) * sizeof(*n));
+		g->by_fd = n;
+		g->by_fd_cap = cap;
+	}
+	if (g->by_fd[fd] != NULL && g->by_fd[fd] != c)
+		g->by_fd[fd]->slot = -1; /* a stale entry: that socket was reused */
+	g->by_fd[fd] = c;
+	c->slot = (int)fd;
+}
+
 static conn *find_conn(le_httpguard *g, struct bufferevent *bev)
 {
+	evutil_socket_t fd = bufferevent_getfd(bev);
+	if (fd >= 0 && (size_t)fd < g->by_fd_cap && g->by_fd[fd] != NULL &&
+	    g->by_fd[fd]->bev == bev)
+		return g->by_fd[fd];
 	for (conn *c = g->conns; c != NULL; c = c->next) {
 		if (c->bev != bev)
 			continue;
+		remember_fd(g, c, fd);
 		/* move to the front: the next lookup is likely the same one */
 		if (c != g->conns) {
 			c->prev->next = c->next;
@@ -145,6 +179,36 @@ static conn *find_conn(le_httpguard *g, struct bufferevent *bev)
 	return NULL;
 }
 
+/* Closes c now, through evhttp (which frees its requests and state), and
+ * drops the guard's reference, so the socket is closed here and not on some
+ * later read. reset: with an RST (SO_LINGER 0) rather than a FIN, for a
+ * client that is still sending (a slow request, a flood behind an absurd
+ * Content-Length): a FIN alone reaches a client that is not reading, and
+ * a socket shut for reading stops opening its receive window, so a client
+ * stalled on a full window would only learn of the close from its next
+ * zero-window probe, seconds later on a loaded machine. Only for
+ * connections evhttp has not handed to the server (ready or reading), so
+ * no request callback of the server is pending on it. */
+static void close_now(le_httpguard *g, conn *c, bool reset)
+{
+	bufferevent_data_cb rcb = NULL;
+	bufferevent_event_cb ecb = NULL;
+	void *evcon = NULL;
+	bufferevent_getcb(c->bev, &rcb, NULL, &ecb, &evcon);
+	evutil_socket_t s = bufferevent_getfd(c->bev);
+	if (reset && s >= 0) {
+		struct linger lg = {1, 0};
+		setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
+	/* evhttp keeps its connection as the argument of its bufferevent
+	 * callbacks (evhttp_connection_base_bufferevent_new) */
+	if (ecb != NULL && evcon != NULL)
+		evhttp_connection_free(evcon);
+	else if (s >= 0)
+		shutdown(s, SHUT_RDWR);
+	conn_release(g, c);
+}
+
 /* Closes the connection idle longest (not skip), to make room for one that
  * wants to talk. Returns whether there was one. */
 static bool shed_oldest_idle(le_httpguard *g, const conn *skip)
@@ -157,9 +221,8 @@ static bool shed_oldest_idle(le_httpguard *g, const conn *skip)
 			oldest = c;
 	if (oldest == NULL)
 		return false;
-	shutdown(bufferevent_getfd(oldest->bev), SHUT_RDWR);
-	oldest->state = CONN_BUSY; /* closing */
 	g->stats.idle_closed++;
+	close_now(g, oldest, false);
 	return true;
 }
 
@@ -181,6 +244,7 @@ static struct bufferevent *make_bev(struct event_base *base, void *arg)
 	}
 	bufferevent_incref(bev);
 	c->bev = bev;
+	c->slot = -1;
 	set_state(c, CONN_READY);
 	/* at the limit an idle connection makes way; only when every one is
 	 * busy does the newcomer get the refusal */
@@ -272,17 +336,14 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
 			continue;
 		if (now - c->since_ns < limit)
 			continue;
-		evutil_socket_t s = bufferevent_getfd(c->bev);
-		if (s < 0)
+		if (bufferevent_getfd(c->bev) < 0)
 			continue;
-		if (c->state == CONN_READY)
+		bool idle = c->state == CONN_READY;
+		if (idle)
 			g->stats.idle_closed++;
 		else
 			g->stats.slow_closed++;
-		/* evhttp sees EOF on its next read and frees the connection
-		 * the ordinary way; the filter's free tells us */
-		shutdown(s, SHUT_RDWR);
-		c->state = CONN_BUSY; /* once */
+		close_now(g, c, !idle);
 	}
 }
 
@@ -452,5 +513,6 @@ void le_httpguard_free(le_httpguard *g)
 		event_free(g->sweep);
 	if (g->resume != NULL)
 		event_free(g->resume);
+	free(g->by_fd);
 	free(g);
 }

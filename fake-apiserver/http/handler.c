@@ -412,6 +412,22 @@ static void reply_store(fahttp_response *resp, cJSON *obj, const fa_status *st,
 	fahttp__reply_json(resp, code, obj, FAHTTP_CT_JSON);
 }
 
+/* As reply_store, with the store's text (fa_store_get_text) as the body. */
+static void reply_store_text(fahttp_response *resp, char *text, size_t len,
+			     const fa_status *st, const fahttp_route *r)
+{
+	if (text == NULL) {
+		fahttp_reply_status(resp, st, r->name, r->res);
+		return;
+	}
+	resp->action = FAHTTP_ACT_REPLY;
+	resp->code = st->code;
+	resp->content_type = FAHTTP_CT_JSON;
+	free(resp->body);
+	resp->body = text;
+	resp->body_len = len;
+}
+
 static bool dry_run_rejected(const fahttp_call *call, fahttp_response *resp)
 {
 	const char *dr = fahttp_uri_query(&call->uri, "dryRun");
@@ -685,8 +701,14 @@ static void do_get(fahttp_ctx *c, const fahttp_request *rq, fahttp_call *call,
 	if (!authorize(c, call, "get", resp))
 		return;
 	fa_status st;
+	if (!is_table(fmt)) {
+		size_t len = 0;
+		char *text = fa_store_get_text(c->store, r->res, r->ns, r->name, &len, &st);
+		reply_store_text(resp, text, len, &st, r);
+		return;
+	}
 	cJSON *obj = fa_store_get_json(c->store, r->res, r->ns, r->name, &st);
-	if (obj == NULL || !is_table(fmt)) {
+	if (obj == NULL) {
 		reply_store(resp, obj, &st, 200, r);
 		return;
 	}
@@ -741,17 +763,16 @@ static void do_update(fahttp_ctx *c, const fahttp_request *rq,
 	/* An update that would create (Leases and Endpoints allow it) is a
 	 * create to the authorizer, as in the apiserver: update alone must not
 	 * let a caller bring objects into being. */
-	cJSON *cur = fa_store_get_json(c->store, r->res, r->ns, r->name, &st);
-	bool creates = cur == NULL && st.code == 404;
-	cJSON_Delete(cur);
+	bool creates = !fa_store_exists(c->store, r->res, r->ns, r->name);
 	if (creates && !authorize(c, call, "create", resp)) {
 		cJSON_Delete(body);
 		return;
 	}
-	cJSON *obj = fa_store_update_json(c->store, r->res, r->ns, r->name, body,
-					  call->identity, rq->now_wall_ns, &st);
+	size_t len = 0;
+	char *text = fa_store_update_text(c->store, r->res, r->ns, r->name, body,
+					  call->identity, rq->now_wall_ns, &len, &st);
 	cJSON_Delete(body);
-	reply_store(resp, obj, &st, 200, r);
+	reply_store_text(resp, text, len, &st, r);
 }
 
 static void do_json_patch(fahttp_ctx *c, const fahttp_request *rq,

@@ -105,6 +105,15 @@ void fa_store_lock_do(fa_store *s, le_lock_kind kind, const char *ns,
  * bodies may lack kind/apiVersion, carry nulls and unknown fields. */
 void *fa_store_get_json(fa_store *s, fa_resource res, const char *ns,
 			const char *name, fa_status *st);
+/* The same object as its compact JSON text (cJSON_PrintUnformatted of
+ * what fa_store_get_json returns), malloc'd, *len its length. The store
+ * prints an object once per revision and hands out copies, so this is the
+ * cheap way to answer a GET. */
+char *fa_store_get_text(fa_store *s, fa_resource res, const char *ns,
+			const char *name, size_t *len, fa_status *st);
+/* Whether a live object has that key (no copy; bad arguments: false). */
+bool fa_store_exists(const fa_store *s, fa_resource res, const char *ns,
+		     const char *name);
 /* ns NULL = all namespaces. Returns a List object (kind "<Kind>List",
  * metadata.resourceVersion = current revision, items sorted by ns/name). */
 void *fa_store_list_json(fa_store *s, fa_resource res, const char *ns,
@@ -119,6 +128,11 @@ void *fa_store_update_json(fa_store *s, fa_resource res, const char *ns,
 			   const char *name, const void *body,
 			   const char *identity, int64_t now_wall_ns,
 			   fa_status *st);
+/* fa_store_update_json answering with text, as fa_store_get_text. */
+char *fa_store_update_text(fa_store *s, fa_resource res, const char *ns,
+			   const char *name, const void *body,
+			   const char *identity, int64_t now_wall_ns,
+			   size_t *len, fa_status *st);
 /* JSON merge patch (RFC 7386), also used for strategic-merge patches of the
  * fields these resources have. */
 void *fa_store_patch_json(fa_store *s, fa_resource res, const char *ns,

@@ -19,3 +19,9 @@ syncshim.so_LDLIBS := -shared -ldl
 LIVE_HELPERS += bench_json
 bench_json_SRCS := bench/bench_json.c bench/bench_json_cli.c
 bench_json_LDLIBS := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lm
+
+# bench/bench_fa_soak.c as a live helper: tests/live/test_fa_soak.sh runs a
+# short soak with --no-json --max-growth-kib.
+LIVE_HELPERS += fa_soak
+fa_soak_SRCS := bench/bench_fa_soak.c bench/bench_json.c
+fa_soak_LDLIBS := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lm

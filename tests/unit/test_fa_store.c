@@ -372,6 +372,80 @@ static void test_annotation_update_without_resource_version_is_unconditional(voi
 	}
 }
 
+/* fa_store_get_text / fa_store_update_text: the same bytes as printing
+ * the JSON path's object, and the cached text follows every write (an
+ * update over JSON, one over the lock path, a delete). */
+static void test_text_is_the_printed_object_at_every_revision(void **state)
+{
+	fa_store *s = *state;
+	fa_status st;
+	size_t len = 0;
+	assert_null(fa_store_get_text(s, FA_RES_LEASES, "default", "t", &len, &st));
+	assert_int_equal(st.code, 404);
+	assert_false(fa_store_exists(s, FA_RES_LEASES, "default", "t"));
+	cJSON *body = J("{\"metadata\":{\"name\":\"t\"},\"spec\":{\"holderIdentity\":\"a\"}}");
+	char *text = fa_store_update_text(s, FA_RES_LEASES, "default", "t", body, "c", NOW,
+					  &len, &st);
+	cJSON_Delete(body);
+	assert_non_null(text);
+	assert_int_equal(st.code, 201);
+	assert_int_equal(len, strlen(text));
+	assert_true(fa_store_exists(s, FA_RES_LEASES, "default", "t"));
+	for (int step = 0; step < 3; step++) {
+		/* twice: the second answer comes from the cache */
+		for (int k = 0; k < 2; k++) {
+			char *got = fa_store_get_text(s, FA_RES_LEASES, "default", "t", &len, &st);
+			cJSON *obj = fa_store_get_json(s, FA_RES_LEASES, "default", "t", &st);
+			char *want = cJSON_PrintUnformatted(obj);
+			assert_string_equal(got, want);
+			assert_int_equal(len, strlen(want));
+			if (step == 0 && k == 0)
+				assert_string_equal(got, text);
+			if (step == 1)
+				assert_non_null(strstr(got, "\"holderIdentity\":\"b\""));
+			if (step == 2)
+				assert_non_null(strstr(got, "\"holderIdentity\":\"d\""));
+			free(got);
+			free(want);
+			cJSON_Delete(obj);
+		}
+		if (step == 0) {
+			cJSON *cur = fa_store_get_json(s, FA_RES_LEASES, "default", "t", &st);
+			char b2[256];
+			snprintf(b2, sizeof(b2),
+				 "{\"metadata\":{\"name\":\"t\",\"resourceVersion\":\"%s\"},"
+				 "\"spec\":{\"holderIdentity\":\"b\"}}",
+				 jstr(cur, "metadata.resourceVersion"));
+			cJSON_Delete(cur);
+			body = J(b2);
+			char *t2 = fa_store_update_text(s, FA_RES_LEASES, "default", "t", body,
+							"c", NOW, &len, &st);
+			cJSON_Delete(body);
+			assert_int_equal(st.code, 200);
+			assert_non_null(strstr(t2, "\"holderIdentity\":\"b\""));
+			free(t2);
+		} else if (step == 1) {
+			fa_lock_scratch sc;
+			le_response resp;
+			le_record r = rec_of("d", 15, 1, NOW);
+			cJSON *cur = fa_store_get_json(s, FA_RES_LEASES, "default", "t", &st);
+			fa_store_lock_update(s, FA_RES_LEASES, "default", "t", &r,
+					     jstr(cur, "metadata.resourceVersion"), "d", NOW, &sc,
+					     &resp);
+			cJSON_Delete(cur);
+			assert_int_equal(resp.status, 200);
+		}
+	}
+	free(text);
+	cJSON *gone = fa_store_delete_json(s, FA_RES_LEASES, "default", "t", NULL, NULL, "c",
+					   NOW, &st);
+	assert_non_null(gone);
+	cJSON_Delete(gone);
+	assert_null(fa_store_get_text(s, FA_RES_LEASES, "default", "t", &len, &st));
+	assert_int_equal(st.code, 404);
+	assert_false(fa_store_exists(s, FA_RES_LEASES, "default", "t"));
+}
+
 static void test_create_on_update_per_resource(void **state)
 {
 	fa_store *s = *state;
@@ -1813,6 +1887,7 @@ int main(void)
 		T(test_lease_update_without_resource_version_is_422),
 		T(test_annotation_update_without_resource_version_is_unconditional),
 		T(test_create_on_update_per_resource),
+		T(test_text_is_the_printed_object_at_every_revision),
 		T(test_uid_precondition),
 		T(test_invalid_bodies_are_422_naming_the_field),
 		T(test_update_validates_after_the_cas),
