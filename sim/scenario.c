@@ -64,11 +64,13 @@ static const char *const election_keys[] = {
 /* Release names first, then the aliases (election-spec.md 2.8): "client-go"
  * is the newest GA, the year names are the old spellings. */
 static const char *const profile_names[] = {
-	"client-go-head", "client-go-1.34", "client-go-1.31", "client-go-1.14",
-	"client-go-1.11", "sidecar-0.5",    "python-22.6",    "client-go",
-	"client-go-2024", "client-go-2018", NULL};
+	"client-go-head", "client-go-1.34", "client-go-1.31", "client-go-1.27",
+	"client-go-1.14", "client-go-1.11", "sidecar-0.5",    "python-22.6",
+	"client-go",      "client-go-2024", "client-go-2018", NULL};
 static const char *const build_names[] = {"kubeconfig", "hand", NULL};
+/* le_lock_kind's order */
 static const char *const lock_names[] = {"leases", "endpoints", "configmaps",
+					 "endpointsleases", "configmapsleases",
 					 NULL};
 
 static void mark_set(elect_in *e, const sy_map *m, enum efield f,
