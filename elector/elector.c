@@ -101,10 +101,12 @@ typedef struct ml_state {
 	size_t prim_len;
 	uint64_t prim_hash;           /* FNV-1a state over all prim_len bytes */
 	unsigned char prim_head[RAW_KEEP];
-	/* the joined answer handed to the core (dispatch's `combined`) */
+	/* the answer ml_response built (joined records, or a local error);
+	 * dispatch takes it instead of the last response when `joined` */
 	le_response resp;
 	le_record out;
-	bool joined;                  /* resp carries the view below */
+	bool joined;
+	/* the joined raw record (resp.raw is view.head) */
 	raw_view view;
 	unsigned char head[RAW_KEEP];
 	char enc[RAW_KEEP];           /* json.Marshal(primary) when re-encoded */
