@@ -59,6 +59,59 @@ enum step {
 
 enum pass_end { PASS_DEADLINE, PASS_CANCELLED };
 
+/* The raw record as change detection sees it: its first bytes, its full
+ * length and, past RAW_KEEP bytes, the FNV-1a of all of it. */
+typedef struct raw_view {
+	const unsigned char *head; /* NULL: the driver passed no raw bytes */
+	size_t len;
+	uint64_t hash;             /* set when len > RAW_KEEP */
+} raw_view;
+
+/* ---- MultiLock state (election-spec.md 3.3) ---------------------------
+ * client-go's MultiLock runs two locks' calls one after another inside one
+ * Get, Create or Update (resourcelock/multilock.go at v0.27.0). The core
+ * keeps one request in flight, so each call is a sequence of requests and
+ * `stage` says which one is out. */
+enum ml_stage {
+	ML_GET_PRIMARY,       /* multilock.go:39 */
+	ML_GET_SECONDARY,     /* :44 */
+	ML_CREATE_PRIMARY,    /* :65 */
+	ML_CREATE_SECONDARY,  /* :69 */
+	ML_UPDATE_PRIMARY,    /* :74 */
+	ML_UPDATE_SEC_GET,    /* :78 */
+	ML_UPDATE_SECONDARY,  /* :82 */
+	ML_UPDATE_SEC_CREATE, /* :80 */
+};
+
+/* The LeaseLock's ll.lease: nil until a Get or Create, an empty object
+ * after a failed Create (the typed client returns one), or the object. */
+enum ml_cache { ML_CACHE_NIL, ML_CACHE_EMPTY, ML_CACHE_OBJECT };
+
+typedef struct ml_state {
+	le_lock_kind primary;
+	enum ml_stage stage;
+	le_record write;              /* the record of this Create / Update */
+	enum ml_cache sec_cache;
+	char sec_rv[LE_RV_MAX];
+	/* the primary's answer to this Get, until the secondary's comes */
+	le_record prim;
+	bool prim_present;
+	char prim_rv[LE_RV_MAX];
+	bool prim_has_raw;
+	size_t prim_len;
+	uint64_t prim_hash;           /* FNV-1a state over all prim_len bytes */
+	unsigned char prim_head[RAW_KEEP];
+	/* the answer ml_response built (joined records, or a local error);
+	 * dispatch takes it instead of the last response when `joined` */
+	le_response resp;
+	le_record out;
+	bool joined;
+	/* the joined raw record (resp.raw is view.head) */
+	raw_view view;
+	unsigned char head[RAW_KEEP];
+	char enc[RAW_KEEP];           /* json.Marshal(primary) when re-encoded */
+} ml_state;
+
 typedef struct out_slot {
 	le_output out;
 	char text[LE_ID_MAX]; /* identity / log argument (details truncated) */
@@ -120,6 +173,10 @@ struct le_elector {
 				   next request's construction */
 	int sends_this_input;
 	uint64_t input_first_id; /* ids from here on were sent by this input */
+	/* MultiLock kinds only (election-spec.md 3.3; NULL otherwise): the
+	 * secondary Lease's cached object and the lock operation's progress.
+	 * The primary's cached object is resource_version/cache_empty above. */
+	struct ml_state *ml;
 
 	/* loop timers (mono) */
 	int64_t wake_ns;      /* acquire wait / renew tick / gap between passes */
@@ -164,14 +221,17 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
-static uint64_t fnv1a(const void *p, size_t n)
+#define FNV_BASIS UINT64_C(14695981039346656037)
+
+static uint64_t fnv1a_more(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
-	uint64_t h = UINT64_C(14695981039346656037);
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ b[i]) * UINT64_C(1099511628211);
 	return h;
 }
+
+static uint64_t fnv1a(const void *p, size_t n) { return fnv1a_more(FNV_BASIS, p, n); }
 
 static bool is_2xx(int status) { return status >= 200 && status < 300; }
 
@@ -222,6 +282,8 @@ static void take_record(le_record *dst, const le_response *r)
 
 static void keep_resource_version(le_elector *e, const le_response *r)
 {
+	if (e->ml) /* the MultiLock layer keeps both objects (ml_response) */
+		return;
 	if (r->resource_version)
 		copy_str(e->resource_version, LE_RV_MAX, r->resource_version);
 	e->cache_empty = false;
@@ -415,8 +477,11 @@ static void own_write_check(le_elector *e, const le_record *fetched,
 
 /* ---- requests ---------------------------------------------------------- */
 
-static void send_request(le_elector *e, le_time now, enum step step, le_op op,
-			 const le_record *rec)
+/* One request to one object. `own` says whether it carries this elector's
+ * record to the object whose fate the duplicate-identity check follows. */
+static void send_one(le_elector *e, le_time now, enum step step, le_op op,
+		     const le_record *rec, le_lock_kind target, const char *rv,
+		     bool own)
 {
 	LE_ASSERT(!e->inflight);
 	e->sends_this_input++;
@@ -428,9 +493,10 @@ static void send_request(le_elector *e, le_time now, enum step step, le_op op,
 		q->record = *rec;
 	else
 		memset(&q->record, 0, sizeof q->record);
-	memcpy(q->resource_version, e->resource_version, LE_RV_MAX);
+	memcpy(q->resource_version, rv, LE_RV_MAX);
 	q->timeout_ns = e->request_timeout_ns;
 	q->no_record = step == ST_BOOT_CREATE;
+	q->target = target;
 	e->step = step;
 	e->inflight = true;
 	e->inflight_id = q->id;
@@ -439,9 +505,49 @@ static void send_request(le_elector *e, le_time now, enum step step, le_op op,
 					 : NO_TIME;
 	e->wake_ns = NO_TIME;
 	e->stats.requests++;
-	if (is_own_write_step(step))
+	if (own)
 		own_write_sent(e, &q->record);
 	push(e, LE_OUT_SEND)->out.u.request = q;
+}
+
+/* The lock's Get, Create and Update go through the MultiLock's sequence
+ * when the lock is one; the 0.5 program's own calls never do. */
+static bool ml_lock_step(enum step step)
+{
+	return step == ST_FAST_UPDATE || step == ST_GET || step == ST_CREATE ||
+	       step == ST_UPDATE || step == ST_REL_GET || step == ST_REL_UPDATE;
+}
+
+/* A call of the lock: the first request of the MultiLock's sequence for
+ * it, or the one request of a plain lock. */
+static void send_request(le_elector *e, le_time now, enum step step, le_op op,
+			 const le_record *rec)
+{
+	if (!e->ml || !ml_lock_step(step)) {
+		le_lock_kind target = e->ml ? e->ml->primary : e->cfg.lock_kind;
+		send_one(e, now, step, op, rec, target, e->resource_version,
+			 is_own_write_step(step) && op != LE_OP_GET);
+		return;
+	}
+	ml_state *m = e->ml;
+	m->joined = false;
+	if (rec)
+		m->write = *rec;
+	switch (op) {
+	case LE_OP_GET:
+		m->stage = ML_GET_PRIMARY;
+		break;
+	case LE_OP_CREATE:
+		m->stage = ML_CREATE_PRIMARY;
+		break;
+	case LE_OP_UPDATE:
+		m->stage = ML_UPDATE_PRIMARY;
+		break;
+	}
+	/* the primary's write is the one the record's readers see (Get
+	 * returns the primary's record): its fate is the own-write check's */
+	send_one(e, now, step, op, rec, m->primary, e->resource_version,
+		 is_own_write_step(step));
 }
 
 static const le_request *inflight_request(const le_elector *e)
@@ -691,18 +797,29 @@ static void set_observed(le_elector *e, const le_record *rec, le_time now)
  * which nil (nothing seen yet) equals empty; a driver that passes no raw
  * bytes gets parsed-record equality, which is also the old profiles'. */
 static bool record_changed(const le_elector *e, const le_record *fetched,
-			   const le_response *r)
+			   const raw_view *v)
 {
-	if (e->prof->change_detect_raw && r->raw) {
-		if (r->raw_len != e->raw_len)
+	if (e->prof->change_detect_raw && v->head) {
+		if (v->len != e->raw_len)
 			return true;
-		size_t kept = r->raw_len < RAW_KEEP ? r->raw_len : RAW_KEEP;
-		if (memcmp(r->raw, e->raw, kept) != 0)
+		size_t kept = v->len < RAW_KEEP ? v->len : RAW_KEEP;
+		if (memcmp(v->head, e->raw, kept) != 0)
 			return true;
-		return r->raw_len > RAW_KEEP &&
-		       fnv1a(r->raw, r->raw_len) != e->raw_hash;
+		return v->len > RAW_KEEP && v->hash != e->raw_hash;
 	}
 	return !record_equal(&e->observed, fetched);
+}
+
+/* The raw bytes of a response as change detection sees them; for the
+ * MultiLock's joined answer, the joined bytes ml_join built. */
+static raw_view raw_of(const le_elector *e, const le_response *r)
+{
+	if (e->ml && e->ml->joined && r == &e->ml->resp)
+		return e->ml->view;
+	raw_view v = {.head = r->raw, .len = r->raw ? r->raw_len : 0, .hash = 0};
+	if (v.head && v.len > RAW_KEEP)
+		v.hash = fnv1a(r->raw, r->raw_len);
+	return v;
 }
 
 /* observedTime after a Get is a clock reading taken when the Get has
@@ -710,16 +827,16 @@ static bool record_changed(const le_elector *e, const le_record *fetched,
  * the response came back at the same instant (zero simulated latency): a
  * record with leaseDurationSeconds 0 is then valid on first sighting. */
 static void observe(le_elector *e, const le_record *fetched,
-		    const le_response *r, le_time now)
+		    const raw_view *v, le_time now)
 {
 	set_observed(e, fetched, now);
 	int64_t floor_ns = add_sat(expiry_clock(e, e->attempt_now), 1);
 	if (e->observed_clock_ns < floor_ns)
 		e->observed_clock_ns = floor_ns;
-	if (e->prof->change_detect_raw && r->raw) {
-		e->raw_len = r->raw_len;
-		memcpy(e->raw, r->raw, r->raw_len < RAW_KEEP ? r->raw_len : RAW_KEEP);
-		e->raw_hash = r->raw_len > RAW_KEEP ? fnv1a(r->raw, r->raw_len) : 0;
+	if (e->prof->change_detect_raw && v->head) {
+		e->raw_len = v->len;
+		memcpy(e->raw, v->head, v->len < RAW_KEEP ? v->len : RAW_KEEP);
+		e->raw_hash = v->len > RAW_KEEP ? v->hash : 0;
 	}
 }
 
@@ -771,8 +888,9 @@ static void coordinated_renew(le_elector *e, le_time now,
 			      const le_record *fetched, const le_response *r,
 			      uint64_t rnd)
 {
-	if (record_changed(e, fetched, r))
-		observe(e, fetched, r, now);
+	raw_view v = raw_of(e, r);
+	if (record_changed(e, fetched, &v))
+		observe(e, fetched, &v, now);
 	/* Non-strict, with the fetched record's duration: expired when
 	 * observedTime + duration is before the attempt's now (Go's zero
 	 * observedTime is always expired). */
@@ -852,8 +970,9 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 	bool skip = !r->record_present && e->prof->missing_record_skips_checks;
 	if (!skip) {
 		/* 3. observe a change, stamped with the response's time */
-		if (record_changed(e, &fetched, r))
-			observe(e, &fetched, r, now);
+		raw_view v = raw_of(e, r);
+		if (record_changed(e, &fetched, &v))
+			observe(e, &fetched, &v, now);
 		/* 4. held by someone else and not expired at the attempt's now;
 		 * the holder tested for "" is the fetched one, as client-go's */
 		bool vacant = e->prof->empty_holder_is_free && !fetched.holder[0];
@@ -1057,18 +1176,252 @@ static void on_boot_response(le_elector *e, le_time now, const le_response *r)
 	}
 }
 
+/* ---- the MultiLock's sequences (election-spec.md 3.3) -----------------
+ * client-go resourcelock/multilock.go at v0.27.0 (the file was added by
+ * ba49d2a18 in 1.17 and removed by 27bbe7653 in 1.28). Line numbers below
+ * are that file's. The primary is the annotation lock (ConfigMap or
+ * Endpoints), the secondary the Lease of the same namespace and name. */
+
+static void ml_keep_primary(le_elector *e, const le_response *r)
+{
+	if (r->resource_version)
+		copy_str(e->resource_version, LE_RV_MAX, r->resource_version);
+	e->cache_empty = false;
+}
+
+static void ml_keep_secondary(ml_state *m, const le_response *r)
+{
+	if (r->resource_version)
+		copy_str(m->sec_rv, LE_RV_MAX, r->resource_version);
+	m->sec_cache = ML_CACHE_OBJECT;
+}
+
+/* The primary's Get answer, kept until the secondary's comes. */
+static void ml_save_primary(ml_state *m, const le_response *r)
+{
+	take_record(&m->prim, r);
+	m->prim_present = r->record_present;
+	copy_str(m->prim_rv, LE_RV_MAX, r->resource_version);
+	m->prim_has_raw = r->raw != NULL;
+	m->prim_len = r->raw ? r->raw_len : 0;
+	m->prim_hash = r->raw ? fnv1a(r->raw, r->raw_len) : FNV_BASIS;
+	memcpy(m->prim_head, r->raw ? r->raw : (const void *)"",
+	       m->prim_len < RAW_KEEP ? m->prim_len : RAW_KEEP);
+}
+
+/* Build the joined answer: the primary's record (with `holder` if given),
+ * its raw bytes, and with `sec` the secondary's raw joined with ","
+ * (ConcatRawRecord, :102). */
+static const le_response *ml_join(le_elector *e, const le_record *rec,
+				  const void *prim_raw, size_t prim_len,
+				  const le_response *sec)
+{
+	ml_state *m = e->ml;
+	m->out = *rec;
+	/* without the driver's raw bytes for both, records are compared */
+	bool have_raw = m->prim_has_raw && (!sec || sec->raw);
+	m->view.head = NULL;
+	m->view.len = 0;
+	m->view.hash = 0;
+	if (have_raw) {
+		const unsigned char *p = prim_raw ? prim_raw : m->prim_head;
+		size_t pl = prim_raw ? prim_len : m->prim_len;
+		uint64_t h = prim_raw ? fnv1a(prim_raw, prim_len) : m->prim_hash;
+		size_t n = pl < RAW_KEEP ? pl : RAW_KEEP;
+		memcpy(m->head, p, n);
+		size_t len = pl;
+		if (sec) {
+			if (n < RAW_KEEP)
+				m->head[n++] = ',';
+			size_t rest = RAW_KEEP - n;
+			size_t sl = sec->raw_len;
+			memcpy(m->head + n, sec->raw, sl < rest ? sl : rest);
+			h = fnv1a_more(fnv1a_more(h, ",", 1), sec->raw, sl);
+			len = pl + 1 + sl;
+		}
+		m->view.head = m->head;
+		m->view.len = len;
+		m->view.hash = len > RAW_KEEP ? h : 0;
+	}
+	memset(&m->resp, 0, sizeof m->resp);
+	m->resp.id = e->inflight_id;
+	m->resp.status = 200;
+	m->resp.record = &m->out;
+	m->resp.record_present = true;
+	m->resp.resource_version = m->prim_rv;
+	m->resp.raw = m->view.head;
+	m->resp.raw_len = m->view.len;
+	m->joined = true;
+	return &m->resp;
+}
+
+/* The error a client-go lock returns without sending anything. */
+static void ml_local_error(le_elector *e, const char *msg)
+{
+	ml_state *m = e->ml;
+	memset(&m->resp, 0, sizeof m->resp);
+	m->resp.id = e->inflight_id;
+	m->resp.status = 0;
+	m->resp.message = msg;
+	m->joined = true;
+	m->view.head = NULL;
+}
+
+static bool is_already_exists(const le_response *r)
+{
+	return r->status == 409 && r->reason &&
+	       strcmp(r->reason, "AlreadyExists") == 0;
+}
+
+/* The next request of the sequence, to the secondary (the Lease). */
+static void ml_send_secondary(le_elector *e, le_time now, le_op op,
+			      enum ml_stage stage)
+{
+	ml_state *m = e->ml;
+	m->stage = stage;
+	send_one(e, now, e->step, op, op == LE_OP_GET ? NULL : &m->write,
+		 LE_LOCK_LEASES, m->sec_rv, false);
+}
+
+/* A response to the MultiLock call in flight. Returns false when the call
+ * goes on (its next request is out), true when it has ended: dispatch then
+ * takes e->ml->resp if `joined`, else r itself, as the call's answer. */
+static bool ml_response(le_elector *e, le_time now, const le_response *r)
+{
+	ml_state *m = e->ml;
+	m->joined = false;
+	char strict_err[160];
+	switch (m->stage) {
+	case ML_GET_PRIMARY:
+		/* :39-42: the primary's error (NotFound included) is the Get's;
+		 * so is a record Go cannot decode (configmaplock.go Get keeps
+		 * the object, then fails) */
+		if (!is_2xx(r->status))
+			return true;
+		ml_keep_primary(e, r);
+		if (strict_rejects(e, r, strict_err, sizeof strict_err))
+			return true;
+		ml_save_primary(m, r);
+		ml_send_secondary(e, now, LE_OP_GET, ML_GET_SECONDARY);
+		return false;
+	case ML_GET_SECONDARY:
+		if (r->status == 404) {
+			/* :46-49: no Lease yet and the primary's holder is
+			 * someone else ("held by old client"): the primary alone;
+			 * held by me: NotFound, so the elector creates (both) */
+			if (holds(e, &m->prim))
+				return true;
+			ml_join(e, &m->prim, NULL, 0, NULL);
+			m->resp.record_present = m->prim_present;
+			return true;
+		}
+		if (!is_2xx(r->status))
+			return true; /* :50 */
+		ml_keep_secondary(m, r);
+		le_record sec;
+		take_record(&sec, r);
+		if (strcmp(m->prim.holder, sec.holder) == 0 &&
+		    m->prim.holder_truncated == sec.holder_truncated &&
+		    (!sec.holder_truncated || m->prim.holder_hash == sec.holder_hash)) {
+			ml_join(e, &m->prim, NULL, 0, r); /* :60 */
+			m->resp.record_present = m->prim_present;
+			return true;
+		}
+		/* :53-59: the holders differ: the holder reads UnknownLeader
+		 * and the primary's raw is json.Marshal of that record */
+		le_record unk = m->prim;
+		copy_str(unk.holder, LE_ID_MAX, LE_UNKNOWN_LEADER);
+		unk.holder_set = true;
+		unk.holder_truncated = false;
+		unk.holder_hash = 0;
+		le_record go = unk;
+		go.dialect = 0;
+		int n = le_record_encode_annotation(&go, m->enc, sizeof m->enc);
+		if (n < 0)
+			n = (int)le_record_key(&go, m->enc, sizeof m->enc);
+		ml_join(e, &unk, m->enc, (size_t)n, r);
+		return true;
+	case ML_CREATE_PRIMARY:
+		/* :65-68: AlreadyExists is not an error here; configMapLock's
+		 * cm becomes the empty object the typed client returns */
+		own_write_answered(e, r->status);
+		if (is_2xx(r->status)) {
+			ml_keep_primary(e, r);
+		} else {
+			e->resource_version[0] = '\0';
+			e->cache_empty = true;
+			if (!is_already_exists(r))
+				return true;
+		}
+		ml_send_secondary(e, now, LE_OP_CREATE, ML_CREATE_SECONDARY);
+		return false;
+	case ML_CREATE_SECONDARY: /* :69 */
+	case ML_UPDATE_SEC_CREATE: /* :80 */
+		if (is_2xx(r->status)) {
+			ml_keep_secondary(m, r);
+		} else {
+			m->sec_rv[0] = '\0';
+			m->sec_cache = ML_CACHE_EMPTY;
+		}
+		return true;
+	case ML_UPDATE_PRIMARY:
+		/* :74-77: an error of the primary's Update ends it; its cached
+		 * object stays (configMapLock.Update) */
+		own_write_answered(e, r->status);
+		if (!is_2xx(r->status))
+			return true;
+		ml_keep_primary(e, r);
+		ml_send_secondary(e, now, LE_OP_GET, ML_UPDATE_SEC_GET);
+		return false;
+	case ML_UPDATE_SEC_GET:
+		/* :78-82: NotFound creates the Lease; any other outcome goes on
+		 * to Update it, with whatever LeaseLock has cached */
+		if (r->status == 404) {
+			ml_send_secondary(e, now, LE_OP_CREATE, ML_UPDATE_SEC_CREATE);
+			return false;
+		}
+		if (is_2xx(r->status))
+			ml_keep_secondary(m, r);
+		if (m->sec_cache == ML_CACHE_NIL) { /* leaselock.go Update */
+			ml_local_error(e, "lease not initialized, call get or create first");
+			return true;
+		}
+		if (m->sec_cache == ML_CACHE_EMPTY) {
+			ml_local_error(e, EMPTY_OBJECT_ERROR);
+			return true;
+		}
+		ml_send_secondary(e, now, LE_OP_UPDATE, ML_UPDATE_SECONDARY);
+		return false;
+	case ML_UPDATE_SECONDARY:
+		if (is_2xx(r->status))
+			ml_keep_secondary(m, r);
+		return true;
+	}
+	return true;
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 /* The request in flight ended with r (a real response, or a synthesized
  * status-0 one after a client timeout). */
+static bool ml_response(le_elector *e, le_time now, const le_response *r);
+
 static void dispatch(le_elector *e, le_time now, const le_response *r,
 		     uint64_t rnd)
 {
+	/* A MultiLock call goes on with its next request, or ends with the
+	 * answer client-go's MultiLock would return. */
+	if (e->ml && ml_lock_step(e->step)) {
+		if (!ml_response(e, now, r))
+			return;
+		if (e->ml->joined)
+			r = &e->ml->resp;
+	}
 	bool not_found_ok = (e->step == ST_GET || e->step == ST_BOOT_GET) &&
 			    r->status == 404;
 	if (!is_2xx(r->status) && !not_found_ok)
 		e->stats.errors++;
-	if (is_own_write_step(e->step))
+	if (is_own_write_step(e->step) && !e->ml) /* ml: the primary's answer */
 		own_write_answered(e, r->status);
 
 	switch (e->step) {
@@ -1093,7 +1446,7 @@ static void dispatch(le_elector *e, le_time now, const le_response *r,
 			 e->step == ST_CREATE ? LE_MSG_CREATE_ERROR
 					      : LE_MSG_UPDATE_ERROR,
 			 response_detail(r), r->status);
-		if (e->step == ST_CREATE) {
+		if (e->step == ST_CREATE && !e->ml) {
 			/* ll.lease, err = Create(...): the typed client returns
 			 * an empty object with the error (2.4 step 2) */
 			e->resource_version[0] = '\0';
@@ -1230,6 +1583,17 @@ le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
 	else
 		e->request_timeout_ns = 0;
 
+	if (le_lock_kind_is_multi(c->lock_kind)) {
+		e->ml = calloc(1, sizeof *e->ml);
+		if (!e->ml) {
+			free(e);
+			if (err && errcap)
+				copy_str(err, errcap, "le_elector_new: out of memory");
+			return NULL;
+		}
+		e->ml->primary = le_lock_kind_primary(c->lock_kind);
+		e->ml->sec_cache = ML_CACHE_NIL;
+	}
 	e->phase = PH_IDLE;
 	e->next_id = 1;
 	e->raw_hash = 0;
@@ -1239,7 +1603,12 @@ le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
 	return e;
 }
 
-void le_elector_free(le_elector *e) { free(e); }
+void le_elector_free(le_elector *e)
+{
+	if (e)
+		free(e->ml);
+	free(e);
+}
 
 /* Every input starts here. Outputs not drained before it stay queued; it is
  * refused while the ring could not take a whole input's worth. A response

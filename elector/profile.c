@@ -46,6 +46,7 @@ const le_profile le_profile_client_go_head = {
 	.strict_annotation_records = true,
 	.writer_dialect = 0,
 	.logs_structured = true,
+	.multilock = LE_MULTILOCK_REMOVED,
 };
 
 /* client-go-1.34: GA 1.34, 1.35 and 1.36 (the newest GA, so also
@@ -80,6 +81,7 @@ const le_profile le_profile_client_go_1_34 = {
 	.strict_annotation_records = true,
 	.writer_dialect = 0,
 	.logs_structured = true,
+	.multilock = LE_MULTILOCK_REMOVED,
 };
 
 /* client-go-1.31: 1.31-1.33 (was "client-go-2024"). PR #124588 (2024-04,
@@ -115,6 +117,44 @@ const le_profile le_profile_client_go_1_31 = {
 	.strict_annotation_records = true,
 	.writer_dialect = 0,
 	.logs_structured = false,
+	.multilock = LE_MULTILOCK_REMOVED,
+};
+
+/* client-go-1.27: 1.27-1.29. b4217e149 (PR #114872, first in 1.27): expiry
+ * uses the record's leaseDurationSeconds. Against 1.31 it lacks the fast
+ * path (PR #122069, 1.30) and its release runs on context.TODO, unbounded
+ * (PR #124588 bounded it in 1.31). It has raw-byte change detection
+ * (ba49d2a18, 1.17), release writing duration 1 (710705cfe, 1.20) and the
+ * kubeconfig request timeout (5b14150b0, 2020-10). 1.27 is the last
+ * release with the MultiLock kinds (27bbe7653 removed them in 1.28; 1.28
+ * and 1.29 behave the same on the other locks). klog.Infof words. */
+const le_profile le_profile_client_go_1_27 = {
+	.name = "client-go-1.27",
+	.renew_first_attempt_immediate = true,
+	.renew_deadline_aborts_request = true,
+	.renew_pass_gap_is_rp = true,
+	.expiry_uses_record_duration = true,
+	.empty_holder_is_free = true,
+	.fast_path = false,
+	.change_detect_raw = true,
+	.release_supported = true,
+	.release_bounded_by_rd = false,
+	.release_get_first = false,
+	.release_retry_on_conflict = false,
+	.transitions_reset_on_renew = false,
+	.on_new_leader_wired = true,
+	.observed_time_uses_wall_clock = false,
+	.rerun_after_loss = false,
+	.default_request_timeout = true,
+	.renew_poll_waitfor = false,
+	.missing_record_skips_checks = false,
+	.logs_2016 = false,
+	.contrib_election_main = false,
+	.release_writes_zero_duration = false,
+	.strict_annotation_records = true,
+	.writer_dialect = 0,
+	.logs_structured = false,
+	.multilock = LE_MULTILOCK_SUPPORTED,
 };
 
 /* client-go-1.14: 1.14-1.19. PR #71490 (2018-11, first in 1.14):
@@ -153,6 +193,7 @@ const le_profile le_profile_client_go_1_14 = {
 	.strict_annotation_records = true,
 	.writer_dialect = 0,
 	.logs_structured = false,
+	.multilock = LE_MULTILOCK_NOT_YET,
 };
 
 /* client-go-1.11: k8s <= 1.11, before PR #65094 (was "client-go-2018").
@@ -186,6 +227,7 @@ const le_profile le_profile_client_go_1_11 = {
 	.strict_annotation_records = true,
 	.writer_dialect = 0,
 	.logs_structured = false,
+	.multilock = LE_MULTILOCK_NOT_YET,
 };
 
 /* kubernetes/contrib election/ leader-elector:0.5 (election-spec.md 5.2): the 2018 core as
@@ -220,6 +262,7 @@ const le_profile le_profile_sidecar_05 = {
 	.strict_annotation_records = true,
 	.writer_dialect = 0,
 	.logs_structured = false,
+	.multilock = LE_MULTILOCK_NOT_YET,
 };
 
 /* python-22.6: the kubernetes Python client's leaderelection (22.6), a
@@ -255,11 +298,13 @@ const le_profile le_profile_python_22_6 = {
 	.strict_annotation_records = false,
 	.writer_dialect = LE_DIALECT_PYTHON,
 	.logs_structured = false,
+	.multilock = LE_MULTILOCK_NOT_YET,
 };
 
 static const le_profile *const all_profiles[] = {
 	&le_profile_client_go_head, &le_profile_client_go_1_34,
-	&le_profile_client_go_1_31, &le_profile_client_go_1_14,
+	&le_profile_client_go_1_31, &le_profile_client_go_1_27,
+	&le_profile_client_go_1_14,
 	&le_profile_client_go_1_11, &le_profile_sidecar_05,
 	&le_profile_python_22_6,
 };
@@ -395,7 +440,26 @@ int le_config_validate(const le_config *c, char *err, size_t errcap)
 	    (rc = check_len(c->name, LE_NAME_MAX, "name", err, errcap)) != LE_OK)
 		return rc;
 	if ((int)c->lock_kind < LE_LOCK_LEASES ||
-	    (int)c->lock_kind > LE_LOCK_CONFIGMAPS)
-		return fail(err, errcap, "lock kind is not leases, endpoints or configmaps");
+	    (int)c->lock_kind > LE_LOCK_CONFIGMAPS_LEASES)
+		return fail(err, errcap,
+			    "lock kind is not leases, endpoints, configmaps, "
+			    "endpointsleases or configmapsleases");
+	/* resourcelock.New's words for a MultiLock kind the release does not
+	 * have (interface.go: v0.16 had no such case, v0.28 removed them). */
+	const le_profile *p = c->profile ? c->profile : &le_profile_client_go;
+	if (le_lock_kind_is_multi(c->lock_kind) &&
+	    p->multilock != LE_MULTILOCK_SUPPORTED) {
+		if (err && errcap) {
+			if (p->multilock == LE_MULTILOCK_REMOVED)
+				snprintf(err, errcap, "%s lock is removed, %s to leases",
+					 le_lock_kind_name(c->lock_kind),
+					 c->lock_kind == LE_LOCK_CONFIGMAPS_LEASES
+						 ? "migrated" : "migrate");
+			else
+				snprintf(err, errcap, "Invalid lock-type %s",
+					 le_lock_kind_name(c->lock_kind));
+		}
+		return LE_EINVAL;
+	}
 	return LE_OK;
 }

@@ -146,14 +146,36 @@ const char *le_lock_kind_name(le_lock_kind kind)
 		return "endpoints";
 	case LE_LOCK_CONFIGMAPS:
 		return "configmaps";
+	case LE_LOCK_ENDPOINTS_LEASES:
+		return "endpointsleases";
+	case LE_LOCK_CONFIGMAPS_LEASES:
+		return "configmapsleases";
 	}
 	return "unknown";
 }
 
+bool le_lock_kind_is_multi(le_lock_kind kind)
+{
+	return kind == LE_LOCK_ENDPOINTS_LEASES || kind == LE_LOCK_CONFIGMAPS_LEASES;
+}
+
+le_lock_kind le_lock_kind_primary(le_lock_kind kind)
+{
+	switch (kind) {
+	case LE_LOCK_ENDPOINTS_LEASES:
+		return LE_LOCK_ENDPOINTS;
+	case LE_LOCK_CONFIGMAPS_LEASES:
+		return LE_LOCK_CONFIGMAPS;
+	default:
+		return kind;
+	}
+}
+
 int le_lock_kind_parse(const char *s, le_lock_kind *out)
 {
-	static const le_lock_kind kinds[] = {LE_LOCK_LEASES, LE_LOCK_ENDPOINTS,
-					     LE_LOCK_CONFIGMAPS};
+	static const le_lock_kind kinds[] = {
+		LE_LOCK_LEASES, LE_LOCK_ENDPOINTS, LE_LOCK_CONFIGMAPS,
+		LE_LOCK_ENDPOINTS_LEASES, LE_LOCK_CONFIGMAPS_LEASES};
 	if (s == NULL)
 		return LE_EINVAL;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -176,6 +198,9 @@ static const char *object_kind_name(le_lock_kind kind)
 		return "Endpoints";
 	case LE_LOCK_CONFIGMAPS:
 		return "ConfigMap";
+	case LE_LOCK_ENDPOINTS_LEASES:
+	case LE_LOCK_CONFIGMAPS_LEASES:
+		break; /* two objects: read each with its own kind */
 	}
 	return NULL;
 }

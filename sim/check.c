@@ -1014,12 +1014,32 @@ typedef struct lease_prev {
 	int64_t acquire_wall_ns;
 } lease_prev;
 
-/* acquireTime as written differs from the previous write's (the first
- * write sets it). */
-static bool acquire_changed(const lease_prev *p, const sim_event *e)
+static int64_t whole_seconds(int64_t ns)
 {
-	return !p->have || e->has_acquire_time != p->has_acquire_time ||
-	       (e->has_acquire_time && e->acquire_wall_ns != p->acquire_wall_ns);
+	int64_t q = ns / LE_NS_PER_S;
+	return ns % LE_NS_PER_S < 0 ? q - 1 : q;
+}
+
+/* acquireTime as written differs from the previous write's (the first
+ * write sets it). A MultiLock's renewal copies acquireTime from its
+ * primary's record, whole seconds (election-spec.md 3.3), so its writes
+ * are compared at that precision: the Lease's fraction is lost at the
+ * first renewal, which is no change of term. */
+static bool acquire_changed(const lease_prev *p, const sim_event *e, bool coarse)
+{
+	if (!p->have || e->has_acquire_time != p->has_acquire_time)
+		return true;
+	if (!e->has_acquire_time)
+		return false;
+	if (coarse)
+		return whole_seconds(e->acquire_wall_ns) != whole_seconds(p->acquire_wall_ns);
+	return e->acquire_wall_ns != p->acquire_wall_ns;
+}
+
+static bool writer_is_multilock(const checker *c, int32_t pod)
+{
+	const sim_pod_spec *ps = pod_spec(c, pod);
+	return ps && le_lock_kind_is_multi(ps->election.lock_kind);
 }
 
 /* Transitions: a write by the holder already in the record keeps the value,
@@ -1028,7 +1048,7 @@ static bool acquire_changed(const lease_prev *p, const sim_event *e)
  * acquireTime may only change on a takeover or a release. */
 static int check_lease_write(checker *c, const sim_event *e, lease_prev *p)
 {
-	bool acquire = acquire_changed(p, e);
+	bool acquire = acquire_changed(p, e, writer_is_multilock(c, e->pod));
 	p->has_acquire_time = e->has_acquire_time;
 	p->acquire_wall_ns = e->acquire_wall_ns;
 	int32_t *prev_holder = &p->holder;
@@ -1076,22 +1096,35 @@ static int check_lease_write(checker *c, const sim_event *e, lease_prev *p)
  * history records commits, not sends, so a commit is flagged only when it
  * lands later after the death than any request can travel and commit
  * (inflight bound); with unbounded latency nothing is flagged. */
-/* The lease a pod's writes go to: the first scenario pod whose lock is the
- * same (kind, namespace, name); sc->npods when the pod has no spec. */
-static size_t lease_of(const checker *c, int32_t pod)
+/* The object a pod's write went to: one history per object (kind,
+ * namespace, name), numbered 2k + j for the first scenario pod k that has
+ * it as its j-th object (a MultiLock pod has two: its primary, then the
+ * Lease; election-spec.md 3.3); 2 npods when the pod has no spec. */
+static le_lock_kind pod_object(const sim_election *el, int j)
 {
-	const sim_pod_spec *ps = pod_spec(c, pod);
+	if (!le_lock_kind_is_multi(el->lock_kind))
+		return el->lock_kind;
+	return j == 0 ? le_lock_kind_primary(el->lock_kind) : LE_LOCK_LEASES;
+}
+
+static size_t lease_of(const checker *c, const sim_event *e)
+{
+	const sim_pod_spec *ps = pod_spec(c, e->pod);
 	if (!ps)
-		return c->sc->npods;
+		return 2 * c->sc->npods;
 	const sim_election *a = &ps->election;
+	le_lock_kind kind = e->object ? (le_lock_kind)(e->object - 1)
+				      : le_lock_kind_primary(a->lock_kind);
 	for (size_t k = 0; k < c->sc->npods; k++) {
 		const sim_election *b = &c->sc->pods[k].election;
-		if (a->lock_kind == b->lock_kind &&
-		    strcmp(a->lock_namespace, b->lock_namespace) == 0 &&
-		    strcmp(a->lock_name, b->lock_name) == 0)
-			return k;
+		if (strcmp(a->lock_namespace, b->lock_namespace) != 0 ||
+		    strcmp(a->lock_name, b->lock_name) != 0)
+			continue;
+		for (int j = 0; j < (le_lock_kind_is_multi(b->lock_kind) ? 2 : 1); j++)
+			if (pod_object(b, j) == kind)
+				return 2 * k + (size_t)j;
 	}
-	return c->sc->npods;
+	return 2 * c->sc->npods;
 }
 
 static int check_lease_history(checker *c)
@@ -1102,9 +1135,9 @@ static int check_lease_history(checker *c)
 		return LE_ENOMEM;
 	for (size_t p = 0; p < h->npods; p++)
 		dead_since[p] = -1;
-	/* One history per lease: pods whose specs name the same lock (kind,
-	 * namespace, name) share one; two lease names are two leases. */
-	size_t ns = c->sc->npods + 1;
+	/* One history per object: pods whose specs name the same object
+	 * (kind, namespace, name) share one; two names are two objects. */
+	size_t ns = 2 * c->sc->npods + 1;
 	lease_prev *prev = malloc(ns * sizeof *prev);
 	if (!prev) {
 		free(dead_since);
@@ -1123,7 +1156,7 @@ static int check_lease_history(checker *c)
 			dead_since[e->pod] = e->t_ns;
 		if (e->kind != SIM_EV_LEASE_WRITE)
 			continue;
-		rc = check_lease_write(c, e, &prev[lease_of(c, e->pod)]);
+		rc = check_lease_write(c, e, &prev[lease_of(c, e)]);
 		if (!rc && known && dead_since[e->pod] >= 0 &&
 		    e->t_ns > add_sat(dead_since[e->pod], c->b.inflight_ns))
 			rc = add_violation(c, SIM_INV_LEASE_HISTORY, e->t_ns,

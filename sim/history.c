@@ -216,7 +216,8 @@ static const char *identity_name(const sim_history *h, int32_t i)
 const char *const sim__direction_names[] = {"both", "to", "from", NULL};
 const char *const sim__partition_names[] = {"none", "refused", "blackhole", NULL};
 const char *const sim__latency_names[] = {"none", "fixed", "uniform", "pareto", NULL};
-const char *const sim__lock_names[] = {"leases", "endpoints", "configmaps", NULL};
+const char *const sim__lock_names[] = {"leases", "endpoints", "configmaps",
+				       "endpointsleases", "configmapsleases", NULL};
 
 static const char *enum_name(const char *const *names, size_t n, int v)
 {
@@ -439,6 +440,9 @@ static void write_kind_fields(const sim_event *e, FILE *out)
 			put_i64(out, "acquire_wall_ns", e->acquire_wall_ns);
 		if (e->has_renew_time)
 			put_i64(out, "renew_wall_ns", e->renew_wall_ns);
+		if (e->object)
+			fprintf(out, ",\"object\":\"%s\"",
+				ENUM_NAME(sim__lock_names, e->object - 1));
 		break;
 	case SIM_EV_CUT:
 	case SIM_EV_UNCUT:

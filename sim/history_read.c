@@ -925,6 +925,14 @@ static int read_event(reader *r, const jline *l, sim_history *h, sim_event *e)
 		return fail(r, LE_EPARSE, "partition", "unknown partition \"%s\"", word);
 	e->direction = (sim_direction)d;
 	e->partition = (fa_partition)p;
+	/* lease-write by a MultiLock pod: which of its two objects */
+	if ((rc = get_word(r, l, "object", false, word, sizeof word)))
+		return rc;
+	int o = word[0] ? enum_index(sim__lock_names, word) : -1;
+	if (word[0] && (o < 0 || o > LE_LOCK_CONFIGMAPS))
+		return fail(r, LE_EPARSE, "object",
+			    "expected leases, endpoints or configmaps, got \"%s\"", word);
+	e->object = (uint8_t)(o + 1);
 	return LE_OK;
 }
 

@@ -11,7 +11,8 @@
 #include "fault_model.h"
 #include "leaselab/explore.h"
 
-static const char *const lock_names[] = {"leases", "endpoints", "configmaps"};
+static const char *const lock_names[] = {"leases", "endpoints", "configmaps",
+					 "endpointsleases", "configmapsleases"};
 static const char *const role_names[] = {"any", "leader", "follower"};
 static const char *const mode_names[] = {"one", "all", "fixed", "fixed-percent"};
 static const char *const direction_names[] = {"both", "to", "from"};

@@ -249,6 +249,8 @@ static void record_lease_write(sim_world *w, const sim_node *n,
 	e.acquire_wall_ns = rec->has_acquire_time ? rec->acquire_wall_ns : 0;
 	e.has_renew_time = rec->has_renew_time;
 	e.renew_wall_ns = rec->has_renew_time ? rec->renew_wall_ns : 0;
+	if (le_lock_kind_is_multi(node_election(n)->lock_kind))
+		e.object = (uint8_t)(1 + r->req.target);
 	sim__record(w, &e);
 }
 
@@ -258,7 +260,9 @@ static void commit(sim_world *w, uint32_t i)
 	sim_node *n = w->nodes[r->node];
 	const sim_election *el = node_election(n);
 	le_response resp;
-	fa_store_lock_do(w->store, el->lock_kind, el->lock_namespace,
+	/* the object the request names: the lock's, or one of a MultiLock's
+	 * two (election-spec.md 3.3) */
+	fa_store_lock_do(w->store, r->req.target, el->lock_namespace,
 			 el->lock_name, &r->req, n->identity,
 			 SIM_WALL_EPOCH_NS + w->now, &w->scratch, &resp);
 	req_copy_response(r, &resp);

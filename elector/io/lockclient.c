@@ -16,7 +16,13 @@
 #define LC_RAW_MAX     1024
 
 struct le_lock_client {
-	le_lock_kind kind;
+	le_lock_kind kind; /* an object's kind; a MultiLock's primary */
+	/* A MultiLock (election-spec.md 3.3): the Lease's own client, and the
+	 * object the request built last was for (the core sends one at a
+	 * time; an answer to another id is read as the primary's). */
+	struct le_lock_client *sec;
+	uint64_t last_id;
+	bool last_to_sec;
 	char *ns;
 	char *name;
 	cJSON *cached; /* last object from the apiserver, or NULL */
@@ -60,10 +66,15 @@ le_lock_client *le_lock_client_new(le_lock_kind kind, const char *ns, const char
 	le_lock_client *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
-	c->kind = kind;
+	c->kind = le_lock_kind_primary(kind);
 	c->ns = strdup(ns);
 	c->name = strdup(name);
 	if (!c->ns || !c->name) {
+		le_lock_client_free(c);
+		return NULL;
+	}
+	if (le_lock_kind_is_multi(kind) &&
+	    !(c->sec = le_lock_client_new(LE_LOCK_LEASES, ns, name))) {
 		le_lock_client_free(c);
 		return NULL;
 	}
@@ -74,6 +85,7 @@ void le_lock_client_free(le_lock_client *c)
 {
 	if (!c)
 		return;
+	le_lock_client_free(c->sec);
 	cJSON_Delete(c->cached);
 	free(c->ns);
 	free(c->name);
@@ -165,6 +177,12 @@ int le_lock_client_build(le_lock_client *c, const le_request *req, int64_t timeo
 {
 	char path[1024], query[64] = "";
 	int rc;
+	if (c->sec) {
+		c->last_id = req->id;
+		c->last_to_sec = req->target == LE_LOCK_LEASES;
+		if (c->last_to_sec)
+			return le_lock_client_build(c->sec, req, timeout_ns, out, err, errcap);
+	}
 	if (timeout_ns > 0) {
 		char d[32];
 		/* client-go's ?timeout=; a sub-millisecond one is not worth
@@ -402,6 +420,11 @@ void le_lock_client_response(le_lock_client *c, uint64_t id, le_op op, int http_
 			     const char *body, size_t len, const char *transport_error,
 			     le_response *out)
 {
+	if (c->sec && c->last_to_sec && id == c->last_id) {
+		le_lock_client_response(c->sec, id, op, http_status, body, len, transport_error,
+					out);
+		return;
+	}
 	memset(out, 0, sizeof *out);
 	out->id = id;
 	out->status = http_status;

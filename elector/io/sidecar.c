@@ -36,10 +36,14 @@ static const char *const help_text[] = {
 	"                                  /metrics  Prometheus metrics\n"
 	"\n",
 	"Lock and timing:\n"
-	"  --lock=KIND                   leases | endpoints | configmaps (default leases,\n"
-	"                                endpoints under --profile=sidecar-0.5: 0.5 had no\n"
-	"                                other lock; Kubernetes removed it as a lock in\n"
-	"                                1.24: use it only to interoperate)\n"
+	"  --lock=KIND                   leases | endpoints | configmaps | endpointsleases |\n"
+	"                                configmapsleases (default leases, endpoints under\n"
+	"                                --profile=sidecar-0.5: 0.5 had no other lock;\n"
+	"                                Kubernetes removed endpoints and configmaps as locks\n"
+	"                                in 1.24: use them only to interoperate). The last\n"
+	"                                two are client-go's MultiLock for migrating to a\n"
+	"                                Lease (the annotation object, then the Lease of the\n"
+	"                                same name); only --profile=client-go-1.27 has them\n"
 	"  --lease-duration=DURATION     how long followers wait after the last change they\n"
 	"                                saw before taking over (default 15s)\n"
 	"  --renew-deadline=DURATION     how long the leader keeps retrying a renewal before\n"
@@ -228,7 +232,9 @@ static int set_flag(le_sidecar_opts *o, const flag_def *f, const char *v, char *
 	}
 	if (!strcmp(n, "lock")) {
 		if (le_lock_kind_parse(v, &o->lock) != LE_OK) {
-			snprintf(err, errcap, "--lock=%s: expected leases, endpoints or configmaps",
+			snprintf(err, errcap,
+				 "--lock=%s: expected leases, endpoints, configmaps, "
+				 "endpointsleases or configmapsleases",
 				 v);
 			return LE_EINVAL;
 		}
@@ -243,8 +249,8 @@ static int set_flag(le_sidecar_opts *o, const flag_def *f, const char *v, char *
 		if (!o->profile) {
 			snprintf(err, errcap,
 				 "--profile=%s: expected client-go, client-go-head, client-go-1.34, "
-				 "client-go-1.31, client-go-1.14, client-go-1.11, sidecar-0.5 or "
-				 "python-22.6 (see --profile=help)",
+				 "client-go-1.31, client-go-1.27, client-go-1.14, client-go-1.11, "
+				 "sidecar-0.5 or python-22.6 (see --profile=help)",
 				 v);
 			return LE_EINVAL;
 		}

@@ -143,13 +143,24 @@ typedef struct le_profile {
 	 * acquire leader lease..." lock="ns/name"; otherwise the klog.Infof
 	 * words of 2016-2025. */
 	bool logs_structured;
+	/* The MultiLock kinds (endpointsleases, configmapsleases) in this
+	 * release's resourcelock.New (election-spec.md 3.3): not yet (before
+	 * 1.17: "Invalid lock-type"), there (1.17-1.27), or removed (1.28+,
+	 * 27bbe7653: "configmapsleases lock is removed, migrated to leases"). */
+	enum le_multilock_era {
+		LE_MULTILOCK_NOT_YET = 0,
+		LE_MULTILOCK_SUPPORTED = 1,
+		LE_MULTILOCK_REMOVED = 2,
+	} multilock;
 } le_profile;
 
 /* The built-in profiles, named after the first release with their
  * behaviour (election-spec.md 2.8; docs/profiles.md): "client-go-head"
  * (1.37.0-alpha.1: release retries on 409), "client-go-1.34" (1.34-1.36:
  * release GETs first, no retry), "client-go-1.31" (1.31-1.33: release
- * bounded by RD, no GET first: #131867), "client-go-1.14" (1.14-1.19:
+ * bounded by RD, no GET first: #131867), "client-go-1.27" (1.27-1.29: the
+ * record's duration for expiry, no fast path, release unbounded; the last
+ * release with the MultiLock), "client-go-1.14" (1.14-1.19:
  * release writes duration 0, refused on a Lease), "client-go-1.11" (<= 1.11),
  * "sidecar-0.5", and the foreign writer "python-22.6". Aliases: "client-go"
  * is the newest GA (client-go-1.34); the old names "client-go-2024" and
@@ -162,6 +173,7 @@ const char *le_profile_alias_at(size_t i, const le_profile **target);
 extern const le_profile le_profile_client_go_head;
 extern const le_profile le_profile_client_go_1_34;
 extern const le_profile le_profile_client_go_1_31;
+extern const le_profile le_profile_client_go_1_27;
 extern const le_profile le_profile_client_go_1_14;
 extern const le_profile le_profile_client_go_1_11;
 extern const le_profile le_profile_sidecar_05;
@@ -234,7 +246,12 @@ typedef enum le_op {
 /* A request the driver must send. For CREATE/UPDATE, record is what to write;
  * UPDATE is a compare-and-swap on resource_version (the lock's cached
  * object). Annotation locks keep the rest of the cached object (and the
- * object's other annotations) unchanged: that is the transport's job. */
+ * object's other annotations) unchanged: that is the transport's job.
+ * `target` is the object the request is for (namespace and name are the
+ * lock's): the lock kind itself, or, for a MultiLock, its primary
+ * (endpoints / configmaps) or its secondary (leases); never a MultiLock
+ * kind. A MultiLock's Get, Create and Update are sequences of such
+ * requests, one at a time (election-spec.md 3.3). */
 typedef struct le_request {
 	uint64_t id;
 	le_op op;
@@ -244,6 +261,7 @@ typedef struct le_request {
 	/* CREATE only: create the object with no record at all (0.5's startup
 	 * POST of {metadata:{name}}; profile flag contrib_election_main). */
 	bool no_record;
+	le_lock_kind target;
 } le_request;
 
 /* What came back. status is the HTTP status code (200, 201, 404, 409, 403,

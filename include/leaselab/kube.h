@@ -121,6 +121,9 @@ typedef struct le_http_request {
 
 typedef struct le_lock_client le_lock_client;
 
+/* A MultiLock kind (configmapsleases, endpointsleases) makes a client for
+ * both objects: each request goes to the object its `target` names, and
+ * each keeps its own cached object. */
 le_lock_client *le_lock_client_new(le_lock_kind kind, const char *ns, const char *name);
 void le_lock_client_free(le_lock_client *c);
 
@@ -141,7 +144,7 @@ void le_lock_client_response(le_lock_client *c, uint64_t id, le_op op, int http_
 			     le_response *out);
 
 /* The cached object as JSON (NULL if none yet), for diagnostics and tests;
- * malloc'd. */
+ * malloc'd. A MultiLock's: its primary's. */
 char *le_lock_client_cached_json(const le_lock_client *c);
 
 #ifdef __cplusplus

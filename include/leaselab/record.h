@@ -55,17 +55,32 @@ enum le_err {
 };
 const char *le_strerror(int err);
 
-/* Which kind of object holds the record. */
+/* Which kind of object holds the record. The first three are objects; the
+ * last two are client-go's MultiLock (resourcelock/multilock.go, 1.17-1.27,
+ * election-spec.md 3.3): the primary is the annotation object and the
+ * secondary the Lease of the same namespace/name. A request the core sends
+ * always names one object (le_request.target), never a multilock kind. */
 typedef enum le_lock_kind {
 	LE_LOCK_LEASES = 0,     /* coordination.k8s.io/v1 Lease, record in .spec */
 	LE_LOCK_ENDPOINTS = 1,  /* v1 Endpoints, record in the leader annotation */
 	LE_LOCK_CONFIGMAPS = 2, /* v1 ConfigMap, record in the leader annotation */
+	LE_LOCK_ENDPOINTS_LEASES = 3,  /* "endpointsleases": Endpoints, then Lease */
+	LE_LOCK_CONFIGMAPS_LEASES = 4, /* "configmapsleases": ConfigMap, then Lease */
 } le_lock_kind;
 
-/* "leases" / "endpoints" / "configmaps" and back. parse returns LE_EINVAL for
- * anything else. */
+/* The holder a MultiLock reports when its two records name different
+ * holders (multilock.go UnknownLeader). */
+#define LE_UNKNOWN_LEADER "leaderelection.k8s.io/unknown"
+
+/* "leases" / "endpoints" / "configmaps" / "endpointsleases" /
+ * "configmapsleases" and back. parse returns LE_EINVAL for anything else. */
 const char *le_lock_kind_name(le_lock_kind kind);
 int le_lock_kind_parse(const char *s, le_lock_kind *out);
+/* A MultiLock kind (endpointsleases, configmapsleases)? */
+bool le_lock_kind_is_multi(le_lock_kind kind);
+/* The object a lock kind keeps its record in: the primary of a MultiLock
+ * (endpoints / configmaps), the kind itself otherwise. */
+le_lock_kind le_lock_kind_primary(le_lock_kind kind);
 
 /* client-go's LeaderElectionRecord. has_* say whether an optional time was
  * present (a zero time is written as null). holder_set distinguishes a

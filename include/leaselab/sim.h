@@ -345,6 +345,9 @@ typedef struct sim_event {
 	bool has_renew_time;
 	int64_t acquire_wall_ns;   /* acquireTime, wall ns as written */
 	int64_t renew_wall_ns;     /* renewTime, wall ns as written */
+	/* the object written: 0 = the pod's lock; for a MultiLock pod 1 + the
+	 * le_lock_kind of the object (its primary or LE_LOCK_LEASES) */
+	uint8_t object;
 	/* cut, uncut */
 	sim_direction direction;
 	fa_partition partition;

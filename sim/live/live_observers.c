@@ -174,7 +174,9 @@ static int32_t pod_by_user(const lv_run *r, const char *user)
 void lv_merge_writes(lv_run *r, const char *text)
 {
 	const sim_election *e = &r->sc->defaults;
-	const char *res = le_lock_kind_name(e->lock_kind);
+	/* a MultiLock's writes are followed on its primary only */
+	le_lock_kind kind = le_lock_kind_primary(e->lock_kind);
+	const char *res = le_lock_kind_name(kind);
 	for (const char *line = text; *line;) {
 		const char *nl = strchr(line, '\n');
 		size_t n = nl ? (size_t)(nl - line) : strlen(line);
@@ -200,7 +202,7 @@ void lv_merge_writes(lv_run *r, const char *text)
 		le_record rec;
 		bool present = false;
 		char rv[32], err[256];
-		int rc = ot ? le_record_from_object_json(e->lock_kind, ot, strlen(ot), &rec,
+		int rc = ot ? le_record_from_object_json(kind, ot, strlen(ot), &rec,
 							 &present, rv, sizeof rv, err, sizeof err)
 			    : LE_ENOMEM;
 		free(ot);

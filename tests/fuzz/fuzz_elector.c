@@ -386,13 +386,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	world w;
 	memset(&w, 0, sizeof w);
 	static const le_profile *const profiles[] = {
-		&le_profile_client_go, &le_profile_client_go_2018, &le_profile_sidecar_05};
+		&le_profile_client_go, &le_profile_client_go_2018, &le_profile_sidecar_05,
+		&le_profile_client_go_1_27 /* the MultiLock kinds */};
 	le_config c;
 	le_config_defaults(&c);
 	c.identity = "me";
 	c.lock_name = "lock";
 	c.name = "lock";
-	c.profile = w.prof = profiles[u8(&s) % 3];
+	c.profile = w.prof = profiles[u8(&s) % 4];
 	uint8_t t = u8(&s);
 	if (t < 200) {
 		const int64_t *tm = timing[t % 5];
@@ -408,7 +409,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.release_on_cancel = f & 1;
 	static const int64_t timeouts[] = {0, -1, 1 * MS, 3 * S, 20 * S};
 	c.request_timeout_ns = timeouts[(f >> 1) % 5];
-	c.lock_kind = (le_lock_kind)((f >> 4) % 3);
+	c.lock_kind = (le_lock_kind)((f >> 4) % 5); /* 3, 4: MultiLock */
 	char err[LE_ERRMSG_MAX];
 	w.e = le_elector_new(&c, err, sizeof err);
 	if (!w.e) {

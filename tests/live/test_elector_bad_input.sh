@@ -23,7 +23,7 @@ expect_bad() {
 expect_bad "--election cannot be empty"
 expect_bad "unknown flag: --electon" --electon=x
 expect_bad "--ttl=ten: invalid duration" --election=e --ttl=ten
-expect_bad "--lock=etcd: expected leases, endpoints or configmaps" --election=e --lock=etcd
+expect_bad "--lock=etcd: expected leases, endpoints, configmaps, endpointsleases or configmapsleases" --election=e --lock=etcd
 expect_bad "invalid timing: leaseDuration must be greater than renewDeadline (--lease-duration=10s, --renew-deadline=12s, --retry-period=2s)" \
   --election=e --lease-duration=10s --renew-deadline=12s --kubeconfig="$TMP/good.yaml"
 expect_bad "renewDeadline must be greater than retryPeriod*JitterFactor (--lease-duration=4s, --renew-deadline=2s, --retry-period=2s; derived from --ttl=4s)" \

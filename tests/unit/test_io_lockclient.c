@@ -440,6 +440,76 @@ static void test_error_responses(void **state)
 	le_lock_client_free(c);
 }
 
+/* A MultiLock client (election-spec.md 3.3): each request goes to the
+ * object its target names, and each object's PUT carries that object's
+ * cached fields. */
+static void test_multilock_two_objects_two_caches(void **state)
+{
+	(void)state;
+	le_lock_client *c = le_lock_client_new(LE_LOCK_CONFIGMAPS_LEASES, "kube-system", "kcm");
+	assert_non_null(c);
+	le_http_request h;
+	char err[256];
+	le_response resp;
+	le_request g = {.id = 1, .op = LE_OP_GET, .target = LE_LOCK_CONFIGMAPS};
+	assert_int_equal(le_lock_client_build(c, &g, 0, &h, err, sizeof err), LE_OK);
+	assert_string_equal(h.path, "/api/v1/namespaces/kube-system/configmaps/kcm");
+	const char *cm =
+		"{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"kcm\","
+		"\"namespace\":\"kube-system\",\"uid\":\"cm-uid\",\"resourceVersion\":\"10\","
+		"\"annotations\":{\"control-plane.alpha.kubernetes.io/leader\":"
+		"\"{\\\"holderIdentity\\\":\\\"a\\\",\\\"leaseDurationSeconds\\\":15,"
+		"\\\"acquireTime\\\":\\\"2024-03-03T14:39:09Z\\\","
+		"\\\"renewTime\\\":\\\"2024-03-03T14:47:23Z\\\",\\\"leaderTransitions\\\":2}\"}}}";
+	le_lock_client_response(c, 1, LE_OP_GET, 200, cm, strlen(cm), NULL, &resp);
+	assert_int_equal(resp.status, 200);
+	assert_string_equal(resp.record->holder, "a");
+	assert_string_equal(resp.resource_version, "10");
+
+	le_request gl = {.id = 2, .op = LE_OP_GET, .target = LE_LOCK_LEASES};
+	assert_int_equal(le_lock_client_build(c, &gl, 0, &h, err, sizeof err), LE_OK);
+	assert_string_equal(h.path, "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kcm");
+	const char *lease =
+		"{\"kind\":\"Lease\",\"apiVersion\":\"coordination.k8s.io/v1\",\"metadata\":{"
+		"\"name\":\"kcm\",\"namespace\":\"kube-system\",\"uid\":\"lease-uid\","
+		"\"resourceVersion\":\"11\"},\"spec\":{\"holderIdentity\":\"b\","
+		"\"leaseDurationSeconds\":15,\"leaseTransitions\":5}}";
+	le_lock_client_response(c, 2, LE_OP_GET, 200, lease, strlen(lease), NULL, &resp);
+	assert_int_equal(resp.status, 200);
+	assert_string_equal(resp.record->holder, "b");
+	assert_string_equal(resp.resource_version, "11");
+
+	le_request pc = {.id = 3, .op = LE_OP_UPDATE, .target = LE_LOCK_CONFIGMAPS,
+			 .record = record_of("me", 3)};
+	snprintf(pc.resource_version, sizeof pc.resource_version, "10");
+	assert_int_equal(le_lock_client_build(c, &pc, 0, &h, err, sizeof err), LE_OK);
+	assert_string_equal(h.method, "PUT");
+	assert_string_equal(h.path, "/api/v1/namespaces/kube-system/configmaps/kcm");
+	cJSON *o = cJSON_Parse(h.body);
+	assert_string_equal(str_at(o, "metadata", "uid", NULL), "cm-uid");
+	assert_non_null(str_at(o, "metadata", "annotations", LE_LEADER_ANNOTATION));
+	cJSON_Delete(o);
+
+	le_request pl = {.id = 4, .op = LE_OP_UPDATE, .target = LE_LOCK_LEASES,
+			 .record = record_of("me", 3)};
+	snprintf(pl.resource_version, sizeof pl.resource_version, "11");
+	assert_int_equal(le_lock_client_build(c, &pl, 0, &h, err, sizeof err), LE_OK);
+	assert_string_equal(h.path, "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kcm");
+	o = cJSON_Parse(h.body);
+	assert_string_equal(str_at(o, "metadata", "uid", NULL), "lease-uid");
+	assert_string_equal(str_at(o, "spec", "holderIdentity", NULL), "me");
+	cJSON_Delete(o);
+	/* an answer to the Lease's request is read as a Lease */
+	le_lock_client_response(c, 4, LE_OP_UPDATE, 200, lease, strlen(lease), NULL, &resp);
+	assert_int_equal(resp.status, 200);
+	assert_string_equal(resp.record->holder, "b");
+	/* the primary's cached object is still the ConfigMap */
+	char *cached = le_lock_client_cached_json(c);
+	assert_non_null(strstr(cached, "cm-uid"));
+	free(cached);
+	le_lock_client_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_update_lease_replaces_spec_and_raw_is_client_go_json),
 		cmocka_unit_test(test_update_null_annotations_and_no_cache),
 		cmocka_unit_test(test_error_responses),
+		cmocka_unit_test(test_multilock_two_objects_two_caches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

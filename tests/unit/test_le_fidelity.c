@@ -32,15 +32,15 @@ static void test_profiles_named_after_releases_with_aliases(void **state)
 {
 	(void)state;
 	const char *names[] = {"client-go-head", "client-go-1.34", "client-go-1.31",
-			       "client-go-1.14", "client-go-1.11", "sidecar-0.5",
-			       "python-22.6"};
+			       "client-go-1.27", "client-go-1.14", "client-go-1.11",
+			       "sidecar-0.5", "python-22.6"};
 	size_t n = 0;
 	for (; le_profile_at(n); n++) {
-		assert_true(n < 7);
+		assert_true(n < 8);
 		assert_string_equal(le_profile_at(n)->name, names[n]);
 		assert_ptr_equal(le_profile_find(names[n]), le_profile_at(n));
 	}
-	assert_int_equal(n, 7);
+	assert_int_equal(n, 8);
 	/* client-go is the newest GA (1.36 behaves as 1.34), not master */
 	assert_ptr_equal(le_profile_find("client-go"), &le_profile_client_go_1_34);
 	assert_ptr_equal(le_profile_find("client-go-2024"), &le_profile_client_go_1_31);
@@ -62,12 +62,22 @@ static void test_profiles_named_after_releases_with_aliases(void **state)
 	assert_true(h->release_retry_on_conflict && !p34->release_retry_on_conflict);
 	assert_true(p34->release_get_first && !p31->release_get_first);
 	assert_true(p31->release_bounded_by_rd && !p14->release_bounded_by_rd);
+	/* 1.27: no fast path (1.30) and an unbounded release (1.31), the
+	 * record's duration for expiry (1.27), the MultiLock (1.17-1.27) */
+	const le_profile *p27 = &le_profile_client_go_1_27;
+	assert_true(p31->fast_path && !p27->fast_path);
+	assert_true(p31->release_bounded_by_rd && !p27->release_bounded_by_rd);
+	assert_true(p27->expiry_uses_record_duration && !p14->expiry_uses_record_duration);
+	assert_true(p27->change_detect_raw && !p14->change_detect_raw);
+	assert_int_equal(p27->multilock, LE_MULTILOCK_SUPPORTED);
+	assert_int_equal(p31->multilock, LE_MULTILOCK_REMOVED);
+	assert_int_equal(p14->multilock, LE_MULTILOCK_NOT_YET);
 	assert_true(p14->release_writes_zero_duration && !p31->release_writes_zero_duration);
 	assert_true(p14->release_supported && !p11->release_supported);
 	assert_true(p14->empty_holder_is_free && !p11->empty_holder_is_free);
 	assert_true(p14->renew_deadline_aborts_request && !p11->renew_deadline_aborts_request);
 	assert_true(h->logs_structured && p34->logs_structured && !p31->logs_structured);
-	for (size_t i = 0; i < 6; i++) /* every Go profile is strict */
+	for (size_t i = 0; i < 7; i++) /* every Go profile is strict */
 		assert_true(le_profile_at(i)->strict_annotation_records);
 	assert_false(le_profile_python_22_6.strict_annotation_records);
 	assert_int_equal(le_profile_python_22_6.writer_dialect, LE_DIALECT_PYTHON);

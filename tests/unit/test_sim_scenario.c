@@ -625,7 +625,7 @@ static const struct bad_case {
 	/* enumerations */
 	{"duration: 60s\nelection: {profile: client-go-2019}\npods: [{name: a}]\n",
 	 "t.yaml:2:21: election.profile: ",
-	 "expected one of client-go-head | client-go-1.34 | client-go-1.31 | client-go-1.14 | client-go-1.11 | sidecar-0.5 | python-22.6 | client-go | client-go-2024 | client-go-2018, got \"client-go-2019\" (did you mean client-go-2018?)"},
+	 "expected one of client-go-head | client-go-1.34 | client-go-1.31 | client-go-1.27 | client-go-1.14 | client-go-1.11 | sidecar-0.5 | python-22.6 | client-go | client-go-2024 | client-go-2018, got \"client-go-2019\" (did you mean client-go-2018?)"},
 	{"duration: 60s\npods: [{name: a}]\nfaults:\n  - {action: pod-kil, selector: {role: leader}}\n",
 	 "t.yaml:4:14: faults[0].action: ", "(did you mean pod-kill?)"},
 	{"duration: 60s\npods: [{name: a}]\nfaults:\n  - {action: pod-kill, selector: {role: leader}, mode: some}\n",
