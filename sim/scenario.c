@@ -82,7 +82,9 @@ static void profile_names(const char *names[PROFILE_NAMES_MAX])
 	names[n] = NULL;
 }
 static const char *const build_names[] = {"kubeconfig", "hand", NULL};
+/* le_lock_kind's order */
 static const char *const lock_names[] = {"leases", "endpoints", "configmaps",
+					 "endpointsleases", "configmapsleases",
 					 NULL};
 
 static void mark_set(elect_in *e, const sy_map *m, enum efield f,
