@@ -305,38 +305,6 @@ static void report(config *c)
 
 /* ---- servers ---------------------------------------------------------------------- */
 
-static pid_t start_fake_apiserver(char *addr, size_t cap)
-{
-	int p[2];
-	if (pipe(p) != 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		int devnull = open("/dev/null", O_WRONLY);
-		dup2(devnull, 2);
-		execl("bin/fake-apiserver", "fake-apiserver", "--listen", "127.0.0.1:0",
-		      (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	FILE *f = fdopen(p[0], "r");
-	char line[256] = "";
-	if (f == NULL || fgets(line, sizeof(line), f) == NULL) {
-		if (f != NULL)
-			fclose(f);
-		return -1;
-	}
-	fclose(f);
-	const char *a = strstr(line, "://");
-	if (a == NULL)
-		return -1;
-	snprintf(addr, cap, "%s", a + 3);
-	addr[strcspn(addr, "\r\n")] = '\0';
-	return pid;
-}
-
 static int free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -480,7 +448,7 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	char addr[64];
-	pid_t fa = start_fake_apiserver(addr, sizeof(addr));
+	pid_t fa = bench_start_fake_apiserver("bin/fake-apiserver", NULL, addr, sizeof(addr));
 	if (fa < 0) {
 		fprintf(stderr, "bench_fa_http: cannot start bin/fake-apiserver (run from the "
 				"repository root after make all)\n");

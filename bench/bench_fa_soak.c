@@ -55,6 +55,7 @@
 #include <arpa/inet.h>
 
 #include "bench_json.h"
+#include "bench_util.h"
 
 #define LEASES "/apis/coordination.k8s.io/v1/namespaces/default/leases"
 #define MAX_CONNS 256
@@ -62,13 +63,6 @@
 #define MAX_SAMPLES 100000
 /* churners and the stalled watcher reconnect: a few descriptors come and go */
 #define FD_SLACK 8
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 typedef enum kind { K_WRITER, K_WATCHER, K_CHURNER, K_STALLED, K_FOLLOWER } kind;
 
@@ -170,7 +164,7 @@ static int open_conn(soak *s, sconn *c)
 	if (c->fd < 0)
 		return -1;
 	c->in_len = 0;
-	c->opened = now_s();
+	c->opened = bench_now_s();
 	c->draining = false;
 	uint32_t evs = EPOLLIN | EPOLLOUT | EPOLLET | EPOLLRDHUP;
 	if (c->kind == K_STALLED)
@@ -325,42 +319,6 @@ static long fd_count(pid_t pid)
 	return n;
 }
 
-static pid_t start_server(const char *bin, unsigned long history_max, char *addr, size_t cap)
-{
-	int p[2];
-	if (pipe(p) != 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		/* dies with us, however we end (a test killed on a timeout) */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(p[1], 1);
-		close(p[0]);
-		int devnull = open("/dev/null", O_WRONLY);
-		dup2(devnull, 2);
-		char hm[32];
-		snprintf(hm, sizeof(hm), "%lu", history_max);
-		execl(bin, "fake-apiserver", "--listen", "127.0.0.1:0", "--history-max", hm,
-		      (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	FILE *f = fdopen(p[0], "r");
-	char line[256] = "";
-	if (f == NULL || fgets(line, sizeof(line), f) == NULL) {
-		if (f != NULL)
-			fclose(f);
-		return -1;
-	}
-	fclose(f);
-	const char *a = strstr(line, "://");
-	if (a == NULL)
-		return -1;
-	snprintf(addr, cap, "%s", a + 3);
-	addr[strcspn(addr, "\r\n")] = '\0';
-	return pid;
-}
-
 /* Blocking one-shot request with Connection: close; the HTTP status or -1. */
 static int simple_request(soak *s, const char *req)
 {
@@ -461,7 +419,10 @@ int main(int argc, char **argv)
 
 	static soak s;
 	char addr[96];
-	pid_t pid = start_server(server, (unsigned long)history_max, addr, sizeof(addr));
+	char hm[32];
+	snprintf(hm, sizeof(hm), "%lu", (unsigned long)history_max);
+	const char *const flags[] = {"--history-max", hm, NULL};
+	pid_t pid = bench_start_fake_apiserver(server, flags, addr, sizeof(addr));
 	if (pid < 0) {
 		fprintf(stderr, "bench_fa_soak: cannot start %s (run from the repository root "
 				"after make all)\n", server);
@@ -517,7 +478,7 @@ int main(int argc, char **argv)
 	       history_max, addr, nw, (int)leases, nwa, duration, warmup);
 	fflush(stdout);
 
-	double t0 = now_s(), next_sample = t0 + 1, warm_end = t0 + warmup, end = t0 + duration;
+	double t0 = bench_now_s(), next_sample = t0 + 1, warm_end = t0 + warmup, end = t0 + duration;
 	long rss0 = rss_kib(pid), rss_warm = -1, rss_max = -1, rss_last = rss0;
 	static double samp_t[MAX_SAMPLES];
 	static long samp_rss[MAX_SAMPLES];
@@ -526,7 +487,7 @@ int main(int argc, char **argv)
 	double report_every = duration >= 600 ? 300 : duration, next_report = t0 + report_every;
 	struct epoll_event evs[64];
 	for (;;) {
-		double t = now_s();
+		double t = bench_now_s();
 		if (t >= end)
 			break;
 		if (t >= next_sample) {
@@ -617,7 +578,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	double measured = now_s() - warm_end;
+	double measured = bench_now_s() - warm_end;
 	for (int i = 0; i < s.nconns; i++)
 		close_conn(&s, &s.conns[i]);
 	close(s.ep);

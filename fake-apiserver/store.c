@@ -716,16 +716,24 @@ bool fa_store_exists(const fa_store *s, fa_resource res, const char *ns,
 	       find_live(s, res, ns, name) != NULL;
 }
 
-char *fa_store_get_text(fa_store *s, fa_resource res, const char *ns,
-			const char *name, size_t *len, fa_status *st)
+/* The live object a GET names, or NULL with st filled (bad arguments, 404). */
+static fa_obj *get_named(fa_store *s, fa_resource res, const char *ns, const char *name,
+			 fa_status *st)
 {
 	if (!check_args(res, ns, name != NULL ? name : "", st))
 		return NULL;
 	fa_obj *o = name != NULL ? find_live(s, res, ns, name) : NULL;
-	if (o == NULL) {
+	if (o == NULL)
 		fa__st_not_found(st, res, name != NULL ? name : "");
+	return o;
+}
+
+char *fa_store_get_text(fa_store *s, fa_resource res, const char *ns,
+			const char *name, size_t *len, fa_status *st)
+{
+	fa_obj *o = get_named(s, res, ns, name, st);
+	if (o == NULL)
 		return NULL;
-	}
 	char *out = text_copy(o, len, st);
 	if (out != NULL)
 		fa_status_ok(st, 200);
@@ -735,13 +743,9 @@ char *fa_store_get_text(fa_store *s, fa_resource res, const char *ns,
 void *fa_store_get_json(fa_store *s, fa_resource res, const char *ns,
 			const char *name, fa_status *st)
 {
-	if (!check_args(res, ns, name != NULL ? name : "", st))
+	fa_obj *o = get_named(s, res, ns, name, st);
+	if (o == NULL)
 		return NULL;
-	fa_obj *o = name != NULL ? find_live(s, res, ns, name) : NULL;
-	if (o == NULL) {
-		fa__st_not_found(st, res, name != NULL ? name : "");
-		return NULL;
-	}
 	void *out = view_copy(o, st);
 	if (out != NULL)
 		fa_status_ok(st, 200);
