@@ -177,6 +177,7 @@ static void route_resources(const char *const *s, size_t n, bool core,
 	}
 	fa_resource res;
 	bool in_group = fa_resource_parse(res_name, &res) == LE_OK &&
+			res != FA_RES_LEASECANDIDATES &&
 			(res == FA_RES_LEASES) != core;
 	if (!in_group) {
 		r->kind = FAHTTP_R_NOT_FOUND;
