@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -455,6 +456,380 @@ static void test_pending_candidate_event_is_ignored(void **state)
 	fa_election_free(e);
 }
 
+/* ---- a handover driven end to end --------------------------------------- */
+
+/* A small world in one test: the controller, one le_cand per pod (the core's
+ * candidate publisher) and a coordinated client per pod reduced to its
+ * rules (every RP a GET; the holder renews unless preferredHolder is set;
+ * a Lease counts as expired LD after the client last saw it change).
+ * Candidate writes take 1 ms, other requests none; informers have no lag,
+ * clocks agree: what is left is the controller's and the candidates' own
+ * timing. */
+#define HW_PODS 3
+#define HW_RP (2 * S)
+#define HW_LD_S 15
+
+typedef struct hw {
+	int64_t t;
+	fa_election *e;
+	bool lease_exists;
+	le_record lease;
+	uint64_t rv;
+	uint64_t lease_rv;
+	le_cand *cand[HW_PODS];
+	bool cand_present[HW_PODS];
+	le_lease_candidate cobj[HW_PODS];
+	char crv[HW_PODS][LE_RV_MAX];
+	const char *name[HW_PODS];
+	int64_t next_try[HW_PODS];
+	le_record seen[HW_PODS];
+	int64_t observed[HW_PODS];
+	/* what happened */
+	int64_t prefer_at, install_at, acquired_at;
+	char acquired_by[LE_NAME_MAX];
+} hw;
+
+static le_time hw_now(const hw *w)
+{
+	return at(w->t);
+}
+
+static int hw_pod(const hw *w, const char *name)
+{
+	for (int i = 0; i < HW_PODS; i++)
+		if (w->name[i] && !strcmp(w->name[i], name))
+			return i;
+	return -1;
+}
+
+static void hw_lease_written(hw *w)
+{
+	w->lease_rv = ++w->rv;
+	fa_election_on_lease_event(w->e, hw_now(w), "kube-system", "kcm");
+}
+
+static void hw_cand_written(hw *w, int p, le_cand_event ev)
+{
+	snprintf(w->crv[p], LE_RV_MAX, "%llu", (unsigned long long)++w->rv);
+	if (ev == LE_CAND_EV_DELETE) {
+		le_cand_on_observed(w->cand[p], hw_now(w), ev, NULL, NULL);
+		fa_election_on_candidate_event(w->e, hw_now(w), &w->cobj[p]);
+		return;
+	}
+	le_cand_on_observed(w->cand[p], hw_now(w), ev, &w->cobj[p], w->crv[p]);
+	fa_election_on_candidate_event(w->e, hw_now(w), &w->cobj[p]);
+}
+
+static void hw_cand_requests(hw *w)
+{
+	for (int p = 0; p < HW_PODS; p++) {
+		le_cand_request r;
+		while (w->cand[p] && le_cand_next_request(w->cand[p], &r)) {
+			/* the answer to a ping comes after it: a renewTime
+			 * equal to the pingTime would count as neither
+			 * (ping_outstanding) */
+			w->t += LE_NS_PER_MS;
+			r.object.renew_wall_ns = hw_now(w).wall_ns;
+			int status = 200;
+			if (r.op == LE_CAND_CREATE) {
+				if (w->cand_present[p]) {
+					status = 409;
+				} else {
+					w->cobj[p] = r.object;
+					w->cobj[p].creation_wall_ns =
+					    hw_now(w).wall_ns;
+					w->cand_present[p] = true;
+					status = 201;
+				}
+			} else if (!w->cand_present[p]) {
+				status = 404;
+			} else if (strcmp(r.resource_version, w->crv[p])) {
+				status = 409;
+			} else {
+				int64_t created = w->cobj[p].creation_wall_ns;
+				w->cobj[p] = r.object;
+				w->cobj[p].creation_wall_ns = created;
+			}
+			if (getenv("HW_TRACE"))
+				fprintf(stderr,
+					"%9.3f cand %s op %d rv %s -> %d\n",
+					(double)w->t / S, w->name[p], r.op,
+					r.resource_version, status);
+			le_cand_on_response(w->cand[p], hw_now(w), r.id,
+					    status);
+			if (status < 300)
+				hw_cand_written(w, p,
+						r.op == LE_CAND_CREATE
+						    ? LE_CAND_EV_ADD
+						    : LE_CAND_EV_UPDATE);
+		}
+	}
+}
+
+static void hw_ctl_requests(hw *w)
+{
+	fa_election_request r;
+	while (fa_election_next_request(w->e, &r)) {
+		le_time now = hw_now(w);
+		if (getenv("HW_TRACE"))
+			fprintf(stderr, "%9.3f op %d %s holder=%s pref=%s\n",
+				(double)w->t / S, r.op, r.candidate.name,
+				r.lease.holder, r.lease.preferred_holder);
+		if (r.op == FA_ELOP_VIEW) {
+			le_lease_candidate cs[HW_PODS];
+			char rvs[HW_PODS][LE_RV_MAX];
+			size_t n = 0;
+			for (int p = 0; p < HW_PODS; p++)
+				if (w->cand_present[p]) {
+					cs[n] = w->cobj[p];
+					memcpy(rvs[n++], w->crv[p], LE_RV_MAX);
+				}
+			fa_election_view v = {NULL,
+					      NULL,
+					      w->lease_exists ? &w->lease
+							      : NULL,
+					      cs,
+					      (const char(*)[LE_RV_MAX])rvs,
+					      n};
+			fa_election_on_view(w->e, now, r.id, &v);
+		} else if (r.op == FA_ELOP_PING) {
+			int p = hw_pod(w, r.candidate.name);
+			int status = p < 0 || !w->cand_present[p] ? 404
+				     : strcmp(r.resource_version, w->crv[p])
+					 ? 409
+					 : 200;
+			if (status == 200)
+				w->cobj[p] = r.candidate;
+			fa_election_on_response(w->e, now, r.id, status);
+			if (status == 200)
+				hw_cand_written(w, p, LE_CAND_EV_UPDATE);
+		} else if (r.op == FA_ELOP_LEASE_CREATE) {
+			int status = w->lease_exists ? 409 : 201;
+			if (status == 201) {
+				w->lease = r.lease;
+				w->lease_exists = true;
+				w->install_at = w->t;
+			}
+			fa_election_on_response(w->e, now, r.id, status);
+			if (status == 201)
+				hw_lease_written(w);
+		} else if (r.op == FA_ELOP_LEASE_GET) {
+			char rv[LE_RV_MAX];
+			snprintf(rv, sizeof rv, "%llu",
+				 (unsigned long long)w->lease_rv);
+			fa_election_on_lease(w->e, now, r.id, 200, &w->lease,
+					     rv);
+		} else if (r.op == FA_ELOP_LEASE_UPDATE) {
+			char rv[LE_RV_MAX];
+			snprintf(rv, sizeof rv, "%llu",
+				 (unsigned long long)w->lease_rv);
+			int status = strcmp(rv, r.resource_version) ? 409 : 200;
+			if (status == 200) {
+				w->lease = r.lease;
+				if (r.update_kind == FA_ELECT_UPD_PREFER &&
+				    w->prefer_at < 0)
+					w->prefer_at = w->t;
+				if (r.update_kind == FA_ELECT_UPD_INSTALL)
+					w->install_at = w->t;
+			}
+			fa_election_on_response(w->e, now, r.id, status);
+			if (status == 200)
+				hw_lease_written(w);
+		} else if (r.op == FA_ELOP_GC) {
+			fa_election_on_response(w->e, now, r.id, 200);
+		}
+	}
+}
+
+/* One coordinated client attempt (election-spec.md 8). */
+static void hw_client(hw *w, int p)
+{
+	w->next_try[p] = w->t + HW_RP;
+	if (!w->lease_exists)
+		return;
+	le_record *l = &w->lease;
+	if (memcmp(&w->seen[p], l, sizeof *l)) {
+		w->seen[p] = *l;
+		w->observed[p] = w->t;
+	}
+	if (!l->holder_set || strcmp(l->holder, w->name[p]) ||
+	    l->preferred_holder[0])
+		return;
+	if (w->observed[p] + (int64_t)l->lease_duration_s * S < w->t)
+		return; /* expired: a coordinated client never takes over */
+	bool first = l->lease_duration_s == FA_ELECTION_LEASE_DURATION_S;
+	l->renew_wall_ns = hw_now(w).wall_ns;
+	l->has_renew_time = true;
+	l->lease_duration_s = HW_LD_S;
+	if (first && w->install_at >= 0 && w->acquired_at < 0 &&
+	    w->prefer_at >= 0) {
+		w->acquired_at = w->t;
+		snprintf(w->acquired_by, sizeof w->acquired_by, "%s",
+			 w->name[p]);
+	}
+	w->seen[p] = *l;
+	w->observed[p] = w->t;
+	hw_lease_written(w);
+}
+
+static void hw_add_pod(hw *w, int p, const char *name, const char *ev)
+{
+	le_cand_config cc = {name, "kube-system", "kcm", ev, ev, NULL, 0};
+	char err[128];
+	w->name[p] = name;
+	w->cand[p] = le_cand_new(&cc, err, sizeof err);
+	assert_non_null(w->cand[p]);
+	le_cand_start(w->cand[p], hw_now(w));
+	w->next_try[p] = w->t + (int64_t)p * S / 3; /* out of phase */
+	hw_cand_requests(w);
+	hw_ctl_requests(w);
+}
+
+static void hw_run_until(hw *w, int64_t end)
+{
+	while (w->t < end) {
+		int64_t next = end;
+		int64_t d = fa_election_next_deadline(w->e);
+		if (d < next)
+			next = d;
+		for (int p = 0; p < HW_PODS; p++) {
+			if (!w->cand[p])
+				continue;
+			if (le_cand_next_deadline(w->cand[p]) < next)
+				next = le_cand_next_deadline(w->cand[p]);
+			if (w->next_try[p] < next)
+				next = w->next_try[p];
+		}
+		w->t = next > w->t ? next : w->t;
+		fa_election_on_timer(w->e, hw_now(w));
+		for (int p = 0; p < HW_PODS; p++) {
+			if (!w->cand[p])
+				continue;
+			le_cand_on_timer(w->cand[p], hw_now(w));
+			if (w->next_try[p] <= w->t)
+				hw_client(w, p);
+		}
+		for (int k = 0; k < 4; k++) {
+			hw_cand_requests(w);
+			hw_ctl_requests(w);
+		}
+	}
+}
+
+static void hw_init(hw *w)
+{
+	memset(w, 0, sizeof *w);
+	w->e = fa_election_new();
+	w->prefer_at = w->install_at = w->acquired_at = -1;
+	for (int p = 0; p < HW_PODS; p++)
+		w->next_try[p] = INT64_MAX;
+	assert_int_equal(fa_election_start(w->e, hw_now(w), NULL, 0), LE_OK);
+	hw_ctl_requests(w);
+}
+
+static void hw_free(hw *w)
+{
+	for (int p = 0; p < HW_PODS; p++)
+		le_cand_free(w->cand[p]);
+	fa_election_free(w->e);
+}
+
+/* "new" (1.32) leads alone; "old" (1.31) joins at 60 s + offset: the
+ * controller prefers it, "new" ends its term, the Lease expires, the
+ * controller installs "old", which renews. */
+static void hw_handover(hw *w, int64_t join_ns)
+{
+	hw_init(w);
+	hw_add_pod(w, 0, "new", "1.32.0");
+	hw_run_until(w, join_ns);
+	assert_true(w->lease_exists);
+	assert_string_equal(w->lease.holder, "new");
+	w->install_at = -1;
+	hw_add_pod(w, 1, "old", "1.31.0");
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* election-spec.md 8.1: a handover by preferredHolder takes between LD - RP
+ * and LD + 2 * 5 s + RP here (the clients' attempts are exactly RP apart and
+ * requests take no time). 100 phases of the join against the clients'
+ * attempts and the controller's requeues, drawn from a fixed LCG. */
+#define HW_RUNS 100
+static void test_handover_by_preferred_holder_within_bound(void **state)
+{
+	(void)state;
+	int64_t h[HW_RUNS];
+	uint64_t x = 18;
+	for (int k = 0; k < HW_RUNS; k++) {
+		x = x * 6364136223846793005u + 1442695040888963407u;
+		hw w;
+		hw_handover(&w, 60 * S + (int64_t)((x >> 33) % (10 * S)));
+		hw_run_until(&w, w.t + 120 * S);
+		assert_true(w.prefer_at >= 0);
+		assert_true(w.acquired_at >= 0);
+		assert_string_equal(w.acquired_by, "old");
+		assert_string_equal(w.lease.holder, "old");
+		assert_string_equal(w.lease.preferred_holder, "");
+		h[k] = w.acquired_at - w.prefer_at;
+		assert_true(h[k] >= HW_LD_S * S - HW_RP);
+		assert_true(h[k] <=
+			    HW_LD_S * S + 2 * FA_ELECTION_REQUEUE_NS + HW_RP);
+		hw_free(&w);
+	}
+	qsort(h, HW_RUNS, sizeof h[0], cmp_i64);
+	/* nearest rank */
+	printf("handover by preferredHolder, LD %d s, RP %lld s, %d phases: "
+	       "min %.3f s, "
+	       "p50 %.3f s, p99 %.3f s, max %.3f s\n",
+	       HW_LD_S, (long long)(HW_RP / S), HW_RUNS, (double)h[0] / S,
+	       (double)h[HW_RUNS / 2 - 1] / S,
+	       (double)h[HW_RUNS * 99 / 100 - 1] / S,
+	       (double)h[HW_RUNS - 1] / S);
+}
+
+/* kubernetes#138066: "old"'s candidate is deleted right after the controller
+ * names it preferredHolder (10 s later, mid-handover). "new" ends its term
+ * anyway; the controller keeps electing "new", which writes nothing; nobody
+ * leads until "old"'s le_cand re-creates its candidate at its next 5-minute
+ * renewal. */
+static void
+test_deleted_preferred_candidate_stalls_until_its_renewal(void **state)
+{
+	(void)state;
+	hw w;
+	hw_handover(&w, 60 * S);
+	int64_t old_start = w.t;
+	while (w.prefer_at < 0)
+		hw_run_until(&w, w.t + LE_NS_PER_MS);
+	/* mid-handover: "new" has stopped renewing, its Lease not yet expired
+	 */
+	hw_run_until(&w, w.prefer_at + 10 * S);
+	assert_string_equal(w.lease.holder, "new");
+	int64_t deleted = w.t;
+	w.cand_present[1] = false;
+	hw_cand_written(&w, 1, LE_CAND_EV_DELETE);
+	hw_run_until(&w, deleted + 400 * S);
+	assert_true(w.acquired_at >= 0);
+	assert_string_equal(w.acquired_by, "old");
+	/* the stall ends when the candidate is re-created: on its renewal
+	 * schedule, 300 s after it started (a ping's answer does not move it)
+	 */
+	assert_true(w.install_at >= old_start + LE_CAND_RENEW_INTERVAL_NS);
+	assert_true(w.install_at <= old_start + LE_CAND_RENEW_INTERVAL_NS +
+					FA_ELECTION_DURATION_NS);
+	printf("preferred candidate deleted at %.3f s after it started: "
+	       "leaderless until "
+	       "%.3f s (%.3f s after the deletion)\n",
+	       (double)(deleted - old_start) / S,
+	       (double)(w.install_at - old_start) / S,
+	       (double)(w.install_at - deleted) / S);
+	hw_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +856,9 @@ int main(void)
 	    cmocka_unit_test(test_controller_pings_then_elects_then_requeues),
 	    cmocka_unit_test(test_controller_updates_after_already_exists),
 	    cmocka_unit_test(test_pending_candidate_event_is_ignored),
+	    cmocka_unit_test(test_handover_by_preferred_holder_within_bound),
+	    cmocka_unit_test(
+		test_deleted_preferred_candidate_stalls_until_its_renewal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
