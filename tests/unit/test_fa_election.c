@@ -672,6 +672,17 @@ static void hw_client(hw *w, int p)
 	hw_lease_written(w);
 }
 
+/* hw_client with the controller down: its informer sees nothing. */
+static void hw_client_quiet(hw *w, int p)
+{
+	fa_election *e = w->e;
+	fa_election *off = fa_election_new();
+	w->e = off;
+	hw_client(w, p);
+	w->e = e;
+	fa_election_free(off);
+}
+
 static void hw_add_pod(hw *w, int p, const char *name, const char *ev)
 {
 	le_cand_config cc = {name, "kube-system", "kcm", ev, ev, NULL, 0};
@@ -830,6 +841,55 @@ test_deleted_preferred_candidate_stalls_until_its_renewal(void **state)
 	hw_free(&w);
 }
 
+/* The controller's apiserver restarts mid-election: the new controller keeps
+ * no memory of the old one's pings or preference; it lists the candidates
+ * (Run) and its Lease informer's initial ADD enqueues the Lease, and the
+ * election goes on from what the objects say. Down for 3 s right after
+ * preferredHolder was written, the handover still ends within the bound
+ * plus the time the controller was away. */
+static void test_controller_restart_mid_election_recovers(void **state)
+{
+	(void)state;
+	hw w;
+	hw_handover(&w, 60 * S);
+	while (w.prefer_at < 0)
+		hw_run_until(&w, w.t + LE_NS_PER_MS);
+	fa_election_free(w.e);
+	w.e = fa_election_new();
+	/* while it is down nothing runs it: start it 3 s later */
+	fa_election *down = w.e;
+	w.e = NULL;
+	int64_t back = w.t + 3 * S;
+	while (w.t < back) { /* the clients and candidates go on alone */
+		int64_t next = back;
+		for (int p = 0; p < HW_PODS; p++)
+			if (w.cand[p] && w.next_try[p] < next)
+				next = w.next_try[p];
+		w.t = next;
+		for (int p = 0; p < HW_PODS; p++)
+			if (w.cand[p] && w.next_try[p] <= w.t)
+				hw_client_quiet(&w, p);
+	}
+	w.e = down;
+	le_lease_candidate cs[HW_PODS];
+	size_t n = 0;
+	for (int p = 0; p < HW_PODS; p++)
+		if (w.cand_present[p])
+			cs[n++] = w.cobj[p];
+	assert_int_equal(fa_election_start(w.e, hw_now(&w), cs, n), LE_OK);
+	fa_election_on_lease_event(w.e, hw_now(&w), "kube-system", "kcm");
+	hw_ctl_requests(&w);
+	hw_run_until(&w, w.t + 120 * S);
+	assert_string_equal(w.acquired_by, "old");
+	assert_string_equal(w.lease.preferred_holder, "");
+	assert_true(w.acquired_at - w.prefer_at <=
+		    HW_LD_S * S + 2 * FA_ELECTION_REQUEUE_NS + HW_RP + 3 * S);
+	printf("controller restarted (3 s down) after preferredHolder: "
+	       "handover %.3f s\n",
+	       (double)(w.acquired_at - w.prefer_at) / S);
+	hw_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -859,6 +919,7 @@ int main(void)
 	    cmocka_unit_test(test_handover_by_preferred_holder_within_bound),
 	    cmocka_unit_test(
 		test_deleted_preferred_candidate_stalls_until_its_renewal),
+	    cmocka_unit_test(test_controller_restart_mid_election_recovers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
