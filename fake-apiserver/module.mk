@@ -8,6 +8,7 @@ LIBS += leaselab-fa leaselab-fahttp
 PUBLIC_LIBS += leaselab-fa
 leaselab-fa_SRCS := \
 	fake-apiserver/authz.c \
+	fake-apiserver/election.c \
 	fake-apiserver/faults.c \
 	fake-apiserver/object_json.c \
 	fake-apiserver/rng.c \
@@ -25,7 +26,7 @@ leaselab-fahttp_SRCS := \
 	fake-apiserver/http/table.c \
 	fake-apiserver/http/url.c \
 	fake-apiserver/http/watch.c
-PUBLIC_HEADERS += include/leaselab/fake_apiserver.h
+PUBLIC_HEADERS += include/leaselab/fake_apiserver.h include/leaselab/election.h
 
 BINS += fake-apiserver
 fake-apiserver_SRCS := fake-apiserver/cmd/fake-apiserver.c
