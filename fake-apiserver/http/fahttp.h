@@ -401,6 +401,15 @@ char *fahttp_journal_line(fa_resource res, const cJSON *obj, bool deleted);
 /* ---- the server ------------------------------------------------------------------ */
 
 struct event_base;
+/* --coordinated-leader-election (election_driver.c): the election
+ * controller against the store on base's loop. log gets one line per
+ * Lease write and candidate deletion (NULL: silent). */
+typedef struct fahttp_election fahttp_election;
+fahttp_election *fahttp_election_new(struct event_base *base, fa_store *store,
+				     void (*log)(void *ud, const char *line), void *log_ud,
+				     char *err, size_t errcap);
+void fahttp_election_free(fahttp_election *d);
+
 typedef struct fahttp_server fahttp_server;
 
 typedef struct fahttp_server_config {
