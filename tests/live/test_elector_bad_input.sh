@@ -35,6 +35,14 @@ expect_bad "$TMP/broken.yaml:6:" --election=e --kubeconfig="$TMP/broken.yaml"
 expect_bad "context \"staging\" not found (contexts: fake)" --election=e --kubeconfig="$TMP/good.yaml" --context=staging
 expect_bad "clusters[fake].cluster.certificate-authority: cannot read $TMP/missing-ca.crt" --election=e --kubeconfig="$TMP/bad-ca.yaml"
 expect_bad "--http=4444: expected HOST:PORT" --election=e --http=4444 --kubeconfig="$TMP/good.yaml"
+expect_bad "--binary-version=1.31.0 is below --emulation-version=1.32.0" --election=e --coordinated \
+  --binary-version=1.31.0 --emulation-version=1.32.0
+expect_bad "--emulation-version=v1.32.0: not a semantic version" --election=e --coordinated \
+  --binary-version=1.33.0 --emulation-version=v1.32.0
+expect_bad "--id=a b: with --coordinated the identity names the LeaseCandidate" --election=e --coordinated \
+  --id="a b" --binary-version=1.33.0 --emulation-version=1.33.0
+expect_bad "--candidate-api-version=v1alpha1: expected v1beta1" --election=e --coordinated \
+  --binary-version=1.33.0 --emulation-version=1.33.0 --candidate-api-version=v1alpha1
 KUBECONFIG= HOME="$TMP" KUBERNETES_SERVICE_HOST= expect_bad "no apiserver configuration" --election=e
 
 # A port that is taken: the second elector says so and starts nothing.
@@ -45,7 +53,8 @@ expect_bad "cannot listen on 127.0.0.1:$(port_of first)" --id=second --election=
 bin/elector --help >"$TMP/help" 2>&1 || fail "--help exited $?"
 for flag in --election= --id= --election-namespace= --ttl= --use-cluster-credentials --http= --lock= \
   --kubeconfig= --context= --lease-duration= --renew-deadline= --retry-period= --release-on-cancel= \
-  --profile= --healthz-tolerance= --log-format=; do
+  --profile= --healthz-tolerance= --log-format= --coordinated --binary-version= --emulation-version= \
+  --candidate-api-version=; do
   grep -qF -- "$flag" "$TMP/help" || fail "--help does not mention $flag"
 done
 echo "ok"
