@@ -452,6 +452,20 @@ typedef struct le_stats {
 } le_stats;
 void le_elector_stats(const le_elector *e, le_stats *out);
 
+/* For a driver that explores choices (bin/sim prove, docs/prove.md).
+ * le_elector_state_hash: a 64-bit hash of every field that affects what
+ * the core does next, its times taken relative to `now` (the clock
+ * readings an input at this instant would carry); stats and the log
+ * texts are left out. Equal states hash equal; reading it changes
+ * nothing. le_elector_draws_used: how many of the driver's draws reached
+ * a decision so far (a draw passed with an input the core did not need
+ * is not counted), so a driver can tell which draws mattered. */
+uint64_t le_elector_state_hash(const le_elector *e, le_time now);
+uint64_t le_elector_draws_used(const le_elector *e);
+/* Fold a record into hash h (its wall times relative to wall_now_ns). */
+uint64_t le_record_state_hash(uint64_t h, const le_record *r,
+			      int64_t wall_now_ns);
+
 #ifdef __cplusplus
 }
 #endif
