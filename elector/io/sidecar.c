@@ -456,7 +456,8 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 		o->lock = LE_LOCK_ENDPOINTS;
 	if (o->help || o->version || o->profile_help)
 		return LE_OK;
-	{
+	/* (--coordinated says its own words: it needs a Lease) */
+	if (!o->coordinated) {
 		const le_profile *p = o->profile ? o->profile : &le_profile_client_go;
 		char why[160];
 		if (le_profile_lock_check(p, o->lock, why, sizeof why) != LE_OK) {
