@@ -131,4 +131,15 @@ out=$(k -n kube-system get leasecandidate kcm-y -o jsonpath='{.spec.pingTime}') 
 out=$(k -n kube-system delete leasecandidate kcm-y) || fail "delete: $out"
 echo "$out" | grep -qF '"kcm-y" deleted' || fail "delete message: $out"
 fa_stop
+
+# ---- the journal keeps candidates across a restart ----
+fa_start journal --state-file "$FA_TMP/state.journal"
+curl_code 201 -X POST "${JSON[@]}" "$FA_URL/apis/coordination.k8s.io/v1beta1/namespaces/kube-system/leasecandidates" \
+	-d "$(cand kcm-j 1.33.0 1.33.0)"
+uid=$(sed -n 's/.*"uid":"\([^"]*\)".*/\1/p' "$FA_TMP/body")
+fa_stop
+fa_start journal2 --state-file "$FA_TMP/state.journal"
+curl_code 200 "$FA_URL/apis/coordination.k8s.io/v1alpha2/namespaces/kube-system/leasecandidates/kcm-j"
+body_has "\"uid\":\"$uid\"" '"binaryVersion":"1.33.0"' '"apiVersion":"coordination.k8s.io/v1alpha2"'
+fa_stop
 echo "leasecandidates: curl and kubectl $(kubectl version --client 2>/dev/null | head -n 1) checks passed"
