@@ -24,6 +24,7 @@ leaselab-sim_SRCS := \
 	sim/sweep.c \
 	sim/world.c \
 	sim/world_base.c \
+	sim/world_coord.c \
 	sim/world_faults.c \
 	sim/world_run.c
 leaselab-sim_PKGS := yaml-0.1

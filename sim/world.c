@@ -276,6 +276,7 @@ static void commit(sim_world *w, uint32_t i)
 	if (wrote) {
 		record_lease_write(w, n, r);
 		trigger(w, SIM_WHEN_LEASE_WRITE, n);
+		sim__coord_lease_written(w);
 	}
 	if (r->dec.drop_response) {
 		req_free(w, i);
@@ -482,6 +483,7 @@ static void clear_process(sim_world *w, sim_node *n)
 {
 	le_elector_free(n->e);
 	n->e = NULL;
+	sim__coord_node_stopped(w, n);
 	n->state = NODE_DEAD;
 	n->inc++;
 	n->paused = false;
@@ -571,6 +573,7 @@ static void fill_config(const sim_node *n, le_config *c)
 	c->has_stopped_leading_cb = true;
 	c->has_lock = true;
 	c->name = NULL;
+	c->coordinated = n->ps->coordinated;
 }
 
 void sim__node_start(sim_world *w, sim_node *n)
@@ -601,6 +604,7 @@ void sim__node_start(sim_world *w, sim_node *n)
 		    "start");
 	drain(w, n);
 	sim__arm(w, n);
+	sim__coord_node_started(w, n);
 }
 
 static void deliver_sigterm(sim_world *w, sim_node *n)
@@ -818,6 +822,7 @@ void sim__node_resume(sim_world *w, sim_node *n, int32_t fault)
 	free(hs);
 	if (timer_due > w->now)
 		sim__arm(w, n);
+	sim__coord_kick(w); /* its candidate's held timer */
 }
 
 /* ---- pods: creation, deletion, replacement ------------------------------------ */
@@ -945,6 +950,11 @@ void sim__node_event(sim_world *w, const sim_heap_ev *ev)
 		return;
 	case EV_RESPOND:
 		response_leg(w, (uint32_t)ev->arg);
+		return;
+	case EV_COORD:
+	case EV_COORD_PUMP:
+	case EV_COORD_WATCH:
+		sim__coord_event(w, ev);
 		return;
 	default:
 		break;
@@ -1196,7 +1206,7 @@ sim_world *sim_world_new(const sim_scenario *sc, uint64_t seed, char *err,
 		else
 			sim__push(w, at, EV_FAULT_START, 0, i);
 	}
-	if (w->rc != LE_OK)
+	if (w->rc != LE_OK || sim__coord_init(w) != LE_OK)
 		goto oom;
 	return w;
 oom:
@@ -1212,6 +1222,7 @@ void sim_world_free(sim_world *w)
 	for (size_t i = 0; i < w->nnodes; i++) {
 		sim_node *n = w->nodes[i];
 		le_elector_free(n->e);
+		le_cand_free(n->cand);
 		free(n->pend);
 		free(n->netf);
 		free(n);
@@ -1229,6 +1240,7 @@ void sim_world_free(sim_world *w)
 		}
 	free(w->fr);
 	fa_faults_free(w->faults);
+	sim__coord_free(w);
 	fa_store_free(w->store);
 	sim_heap_free(&w->heap);
 	sim_history_free(&w->h);
