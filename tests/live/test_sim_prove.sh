@@ -89,6 +89,27 @@ bin/sim prove $X/client-go-3.yaml --scope "$R; rates=1.3x" --out "$TMP/r3" >/dev
 [ $? -eq 0 ] || fail "one draw now finds 1.3x (update docs/prove.md's figures)"
 echo "ok: pause bound 13 s / 13.25 s and clock-rate bound 1.25x / 1.3x (ten draws), 13.75 s / 14 s (one draw)"
 
+# 3b. --timing extremes: jitter, latency and loss draws within --budget's
+# window of each fault at their minimum and maximum, at most DEPTH per
+# schedule; equal states reached by other choices explored once. The exact
+# counts of a 12-schedule scope, and state hashing cuts runs but not
+# violations (docs/prove.md, "Timing at its extremes").
+E='faults<=1; kinds=pause; grid=1s; window=10s..20s; durations=14s; targets=leader'
+bin/sim prove $X/client-go-3.yaml --scope "$E" --timing extremes --out "$TMP/e1" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "extremes: a 14 s leader pause found no violation"
+grep -q '^timing: extremes: .* within 2s of a fault.s start or end .* at most 8 choice points per schedule .*; 1532 runs, 1176 of them hit that cap; most choice points in one run: 8$' \
+  "$TMP/e1/coverage.txt" || fail "extremes timing line: $(cat "$TMP/e1/coverage.txt")"
+expect_line "$TMP/e1/coverage.txt" "states: 40383 distinct states hashed; 675 runs stopped at a state an earlier run of the schedule had reached (its subtree not expanded again)"
+expect_line "$TMP/e1/coverage.txt" "violations: 2 schedules; safety 2; lease-history 0"
+bin/sim prove $X/client-go-3.yaml --scope "$E" --timing extremes --no-state-hash --out "$TMP/e2" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "extremes without state hashing: no violation"
+grep -q '; 2315 runs, ' "$TMP/e2/coverage.txt" || fail "no-state-hash runs: $(cat "$TMP/e2/coverage.txt")"
+cmp -s "$TMP/e1/violations.tsv" "$TMP/e2/violations.tsv" || fail "state hashing changed the violations"
+f=$(awk -F'\t' '!/^#/ { print $1; exit }' "$TMP/e1/findings.tsv")
+out=$(bin/sim run "$TMP/e1/$f") && grep -q 'BUG REPRODUCED (expected safety violation' <<<"$out" ||
+  fail "the extremes finding does not replay: $out"
+echo "ok: timing extremes: 1532 runs (2315 without state hashing), 40383 states, same 2 violations"
+
 # 4. the 2018 profile's hung renew: a partition of the leader alone
 bin/sim prove $X/client-go-1.11-3.yaml --scope 'faults<=1; kinds=partition; grid=5s; window=10s..40s; durations=4s,16s' \
   --out "$TMP/hung" >/dev/null 2>&1
@@ -135,4 +156,7 @@ expect_bad 'no such file|cannot|No such' "$TMP/none.yaml" --scope 'faults<=1; ki
 expect_bad '--jobs' $X/client-go-3.yaml --scope "$S" --jobs 0
 expect_bad '--shard' $X/client-go-3.yaml --scope "$S" --shard 3/3
 expect_bad '--seeds' $X/client-go-3.yaml --scope "$S" --seeds 0
+expect_bad '--timing: expected seeds, extremes or extremes\+N' $X/client-go-3.yaml --scope "$S" --timing max
+expect_bad '--budget: WINDOW must be a duration' $X/client-go-3.yaml --scope "$S" --timing extremes --budget soon
+expect_bad '--budget: DEPTH must be 1..32' $X/client-go-3.yaml --scope "$S" --timing extremes --budget 2s,99
 echo "ok: bad input exits 3"
