@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@
 #define PROVE_LIST_MAX 16
 #define PROVE_JOBS_MAX 64
 #define DEFAULT_OUT "out/prove"
+#define PROVE_EXIT_INTERRUPTED 130 /* 128 + SIGINT, as a shell reports it */
 #define PROVE_REPLAY_SEEDS 1000 /* seeds tried to replay a choice path's finding */
 
 enum pkind { PK_PAUSE, PK_PARTITION, PK_KILL, PK_CLOCK_RATE, PK_LOST_ANSWER, PK_COUNT };
@@ -90,6 +92,16 @@ typedef struct prove {
 	sim_chooser_opts co;     /* ... their points, window (--budget), state hash */
 	sim_chooser_stats cs;    /* summed over the workers */
 } prove;
+
+/* SIGINT/SIGTERM: workers finish the schedule in hand and report; the
+ * parent writes what was run, marked partial, and exits 130. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
 
 static int bad(const char *fmt, const char *a)
 {
@@ -403,7 +415,7 @@ static int worker(const prove *p, unsigned w, FILE *out)
 		fprintf(out, "E out of memory\n");
 		return 1;
 	}
-	for (uint64_t g = 0; g < p->total; g++) {
+	for (uint64_t g = 0; g < p->total && !stop_requested; g++) {
 		if (!mine(p, g, w))
 			continue;
 		sim_explore_case c;
@@ -574,7 +586,14 @@ static int run_workers(prove *p, vhits *hs, uint64_t *done)
 					      ? atof(getenv("SIM_PROGRESS_EVERY"))
 					      : 10);
 	unsigned open = nw;
+	bool forwarded = false;
 	while (open) {
+		/* a kill -INT names only the parent: pass it on, once */
+		if (stop_requested && !forwarded) {
+			for (unsigned w = 0; w < nw; w++)
+				kill(ws[w].pid, SIGINT);
+			forwarded = true;
+		}
 		struct pollfd pf[PROVE_JOBS_MAX];
 		for (unsigned w = 0; w < nw; w++) {
 			pf[w].fd = ws[w].ended ? -1 : ws[w].fd;
@@ -815,6 +834,9 @@ static void fmt_list(const int64_t *v, int n, char *out, size_t cap)
 static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_t nviol,
 		     const size_t *per_min, size_t nmin, double wall, FILE *o)
 {
+	if (stop_requested)
+		fprintf(o, "PARTIAL: interrupted after %" PRIu64 " of this shard's schedules; every count below covers only the schedules run, and minimality is judged against the subsets among them\n",
+			done);
 	const scope *s = &p->s;
 	char kinds[256] = "", durs[256], rates[256] = "", lo[32], hi[32], grid[32];
 	size_t len = 0;
@@ -873,7 +895,7 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 		fprintf(o, "timing choices not made: store fault rules' "
 			   "latency and loss draws stay seeded\n");
 	} else if (p->seeds == 1)
-		fprintf(o, "timing: one draw, the base's seed %" PRIu64 " (latency and jitter as that seed draws them); timing extremes and state hashing are not done\n",
+		fprintf(o, "timing: one draw, the base's seed %" PRIu64 " (latency and jitter as that seed draws them), not at its extremes (--timing extremes)\n",
 			p->base.seed);
 	else
 		fprintf(o, "timing: %" PRIu64 " draws per schedule, seeds %" PRIu64 "..%" PRIu64 " (a schedule violates if any does); sampled, not extremes; no state hashing\n",
@@ -1125,6 +1147,10 @@ int cmd_prove(int argc, char **argv)
 	printf("# prove %s: %zu atoms, %" PRIu64 " schedules, shard %" PRIu64 "/%" PRIu64 ", %u job%s\n",
 	       p.base_path, p.natoms, p.total, p.shard_i, p.shard_n, p.jobs,
 	       p.jobs == 1 ? "" : "s");
+	struct sigaction sa = {.sa_handler = on_stop, .sa_flags = SA_RESTART};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	double t0 = sim_cmd_now_s();
 	uint64_t done = 0;
 	if (run_workers(&p, &hs, &done) != 0) {
@@ -1223,6 +1249,11 @@ int cmd_prove(int argc, char **argv)
 		fclose(cf);
 	}
 	code = per_inv[SIM_INV_SAFETY] ? SIM_EXIT_SAFETY : hs.n ? SIM_EXIT_LIVENESS : SIM_EXIT_PASS;
+	if (stop_requested) {
+		printf("interrupted: %" PRIu64 " of %" PRIu64 " schedules run; the outputs are partial\n",
+		       done, my_count(&p));
+		code = PROVE_EXIT_INTERRUPTED;
+	}
 out:
 	free(hs.v);
 	free(p.atoms);

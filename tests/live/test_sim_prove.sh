@@ -137,6 +137,20 @@ check_consistent() { # BASE EXPLORE_FAULTS PROVE_KINDS SEEDS
 check_consistent $X/client-go-3.yaml pause,pod-kill pause,kill 300
 check_consistent $X/client-go-1.11-3.yaml partition,pause partition,pause 200
 
+# 5b. SIGINT: the workers stop, the outputs say they are partial, exit 130
+bin/sim prove $X/client-go-3.yaml --scope 'faults<=2; kinds=pause,partition; grid=250ms; window=10s..40s; durations=4s,16s' \
+  --out "$TMP/int" >"$TMP/int.out" 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ] || fail "SIGINT: exit $rc, expected 130: $(cat "$TMP/int.out")"
+grep -q '^PARTIAL: interrupted after [0-9]* of this shard.s schedules' "$TMP/int/coverage.txt" ||
+  fail "SIGINT: coverage.txt does not say it is partial: $(cat "$TMP/int/coverage.txt")"
+grep -q '^interrupted: [0-9]* of 468997 schedules run' "$TMP/int.out" || fail "SIGINT: $(cat "$TMP/int.out")"
+echo "ok: SIGINT stops prove with partial outputs, exit 130"
+
 # 6. bad input
 expect_bad() { # MESSAGE-REGEX ARGS...
   local re=$1 out
