@@ -91,6 +91,8 @@ typedef struct prove {
 	bool extremes;           /* --timing extremes[+N]: draws as choices */
 	sim_chooser_opts co;     /* ... their points, window (--budget), state hash */
 	sim_chooser_stats cs;    /* summed over the workers */
+	bool merge;              /* bin/sim prove merge */
+	const char *merge_from;  /* prove merge: shard output dirs, comma-separated */
 } prove;
 
 /* SIGINT/SIGTERM: workers finish the schedule in hand and report; the
@@ -657,6 +659,108 @@ static bool minimal(const prove *p, const vhits *hs, const size_t *ix, int nix)
 	return true;
 }
 
+/* ---- prove merge: the shards' outputs as one run's ---------------------------------- */
+
+/* counts.tsv: what a run covered, for merge (one line: schedules run,
+ * chooser runs, states, merged runs, capped runs, deepest run, wall s). */
+static void write_counts(const prove *p, uint64_t done, double wall)
+{
+	char path[SIM_PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/counts.tsv", p->out);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%u\t%.3f\t%d\n", done,
+		p->cs.runs, p->cs.states, p->cs.merged, p->cs.capped, p->cs.depth, wall,
+		stop_requested ? 1 : 0);
+	fclose(f);
+}
+
+/* Read every shard's counts.tsv and violations.tsv; -1 with the reason
+ * on stderr. *partial: some shard was interrupted. */
+static int read_shards(prove *p, vhits *hs, uint64_t *done, double *wall, bool *partial)
+{
+	char list[SIM_PATH_MAX * 4];
+	snprintf(list, sizeof list, "%s", p->merge_from);
+	for (char *save = NULL, *dir = strtok_r(list, ",", &save); dir;
+	     dir = strtok_r(NULL, ",", &save)) {
+		char path[SIM_PATH_MAX + 64], line[4096];
+		snprintf(path, sizeof path, "%s/counts.tsv", dir);
+		FILE *f = fopen(path, "r");
+		uint64_t n, r, st, m, c;
+		unsigned d;
+		double w;
+		int part;
+		if (!f || !fgets(line, sizeof line, f) ||
+		    sscanf(line, "%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%u\t%lf\t%d",
+			   &n, &r, &st, &m, &c, &d, &w, &part) != 8) {
+			fprintf(stderr, "sim: prove merge: %s: not a prove output (no readable counts.tsv)\n", dir);
+			if (f)
+				fclose(f);
+			return -1;
+		}
+		fclose(f);
+		*done += n;
+		p->cs.runs += r;
+		p->cs.states += st;
+		p->cs.merged += m;
+		p->cs.capped += c;
+		if (d > p->cs.depth)
+			p->cs.depth = d;
+		if (w > *wall)
+			*wall = w;
+		*partial |= part != 0;
+		snprintf(path, sizeof path, "%s/violations.tsv", dir);
+		if (!(f = fopen(path, "r"))) {
+			fprintf(stderr, "sim: prove merge: %s: no violations.tsv\n", dir);
+			return -1;
+		}
+		while (fgets(line, sizeof line, f)) {
+			if (line[0] == '#')
+				continue;
+			char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+			char *t3 = t2 ? strchr(t2 + 1, '\t') : NULL;
+			if (!t3) {
+				fprintf(stderr, "sim: prove merge: %s: a line is not schedule, invariant, faults, seed\n", path);
+				fclose(f);
+				return -1;
+			}
+			*t2 = 0;
+			int inv = -1;
+			for (int v = 0; v < SIM_INV_COUNT; v++)
+				if (!strcmp(t1 + 1, sim_invariant_name((sim_invariant)v)))
+					inv = v;
+			uint64_t g = strtoull(line, NULL, 10), seed = strtoull(t3 + 1, NULL, 10);
+			if (inv < 0 || g >= p->total) {
+				fprintf(stderr, "sim: prove merge: %s: schedule %" PRIu64 " (%s) is not of this scope\n",
+					path, g, t1 + 1);
+				fclose(f);
+				return -1;
+			}
+			if (hs->n == hs->cap) {
+				size_t cap = hs->cap ? 2 * hs->cap : 64;
+				vhit *nv = realloc(hs->v, cap * sizeof *nv);
+				if (!nv) {
+					fclose(f);
+					return -1;
+				}
+				hs->v = nv;
+				hs->cap = cap;
+			}
+			hs->v[hs->n++] = (vhit){g, inv, seed};
+		}
+		fclose(f);
+	}
+	qsort(hs->v, hs->n, sizeof *hs->v, cmp_hit);
+	for (size_t i = 1; i < hs->n; i++)
+		if (hs->v[i].g == hs->v[i - 1].g) {
+			fprintf(stderr, "sim: prove merge: schedule %" PRIu64 " is in two shards' outputs (the same shard twice?)\n",
+				hs->v[i].g);
+			return -1;
+		}
+	return 0;
+}
+
 /* ---- findings -------------------------------------------------------------------- */
 
 /* What makes two counterexamples the same: the invariant and the kinds and
@@ -835,8 +939,9 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 		     const size_t *per_min, size_t nmin, double wall, FILE *o)
 {
 	if (stop_requested)
-		fprintf(o, "PARTIAL: interrupted after %" PRIu64 " of this shard's schedules; every count below covers only the schedules run, and minimality is judged against the subsets among them\n",
-			done);
+		fprintf(o, "PARTIAL: %" PRIu64 " of the %" PRIu64 " schedules run (%s); every count below covers only the schedules run, and minimality is judged against the subsets among them\n",
+			done, p->merge ? p->total : my_count(p),
+			p->merge ? "a shard interrupted or missing" : "interrupted");
 	const scope *s = &p->s;
 	char kinds[256] = "", durs[256], rates[256] = "", lo[32], hi[32], grid[32];
 	size_t len = 0;
@@ -962,6 +1067,11 @@ static int parse_args(int argc, char **argv, prove *p)
 	p->shard_n = 1;
 	p->seeds = 1;
 	p->out = DEFAULT_OUT;
+	if (argc > 2 && !strcmp(argv[2], "merge")) {
+		p->merge = true;
+		argc--;
+		argv++;
+	}
 	p->co = (sim_chooser_opts){.points = 2,
 				   .window_ns = 2 * LE_NS_PER_S,
 				   .depth_max = 8,
@@ -998,6 +1108,8 @@ static int parse_args(int argc, char **argv, prove *p)
 			if (!sim__parse_u64(v, &x) || x < 1 || x > PROVE_JOBS_MAX)
 				return bad("--jobs: expected 1..64, got \"%s\"", v);
 			p->jobs = (unsigned)x;
+		} else if (!strcmp(a, "--from")) {
+			p->merge_from = v;
 		} else if (!strcmp(a, "--timing")) {
 			if (!strcmp(v, "seeds")) {
 				p->extremes = false;
@@ -1060,6 +1172,10 @@ static int parse_args(int argc, char **argv, prove *p)
 	}
 	if (!p->base_path)
 		return bad("no base scenario given%s", "");
+	if (p->merge && !p->merge_from)
+		return bad("merge: --from DIR,DIR,... (the shards' --out directories) is required%s", "");
+	if (!p->merge && p->merge_from)
+		return bad("--from is for bin/sim prove merge%s", "");
 	if (!p->scope_text)
 		return bad("--scope is required%s", "");
 	return parse_scope(p->scope_text, &p->s);
@@ -1151,13 +1267,26 @@ int cmd_prove(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	double t0 = sim_cmd_now_s();
+	double t0 = sim_cmd_now_s(), wall = 0;
 	uint64_t done = 0;
-	if (run_workers(&p, &hs, &done) != 0) {
-		fprintf(stderr, "sim: prove: a worker failed\n");
-		goto out;
+	bool merged_partial = false;
+	if (p.merge) {
+		if (read_shards(&p, &hs, &done, &wall, &merged_partial) != 0) {
+			code = SIM_EXIT_BAD_INPUT;
+			goto out;
+		}
+		if (done != p.total)
+			merged_partial = true;
+	} else {
+		if (run_workers(&p, &hs, &done) != 0) {
+			fprintf(stderr, "sim: prove: a worker failed\n");
+			goto out;
+		}
+		wall = sim_cmd_now_s() - t0;
+		write_counts(&p, done, wall);
 	}
-	double wall = sim_cmd_now_s() - t0;
+	if (merged_partial)
+		stop_requested = 1; /* the merged outputs are partial too */
 	size_t per_inv[SIM_INV_COUNT] = {0}, per_min[SIM_INV_COUNT] = {0}, nmin = 0;
 	snprintf(path, sizeof path, "%s/violations.tsv", p.out);
 	FILE *vf = fopen(path, "w");
@@ -1249,7 +1378,10 @@ int cmd_prove(int argc, char **argv)
 		fclose(cf);
 	}
 	code = per_inv[SIM_INV_SAFETY] ? SIM_EXIT_SAFETY : hs.n ? SIM_EXIT_LIVENESS : SIM_EXIT_PASS;
-	if (stop_requested) {
+	if (stop_requested && p.merge) {
+		printf("partial: %" PRIu64 " of %" PRIu64 " schedules in the shards merged\n", done,
+		       p.total);
+	} else if (stop_requested) {
 		printf("interrupted: %" PRIu64 " of %" PRIu64 " schedules run; the outputs are partial\n",
 		       done, my_count(&p));
 		code = PROVE_EXIT_INTERRUPTED;

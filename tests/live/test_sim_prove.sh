@@ -53,7 +53,15 @@ for i in 0 1 2; do
   grep -v '^#' "$TMP/s$i/violations.tsv"
 done | sort -n | cmp -s - <(grep -v '^#' "$TMP/p1/violations.tsv") ||
   fail "three shards together found other violations"
-echo "ok: every schedule once; --jobs 2 and --shard i/3 agree"
+bin/sim prove merge $X/client-go-3.yaml --scope "$S" --from "$TMP/s0,$TMP/s1,$TMP/s2" --out "$TMP/m" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "prove merge of three shards should exit 1"
+cmp -s <(grep -v '^wall' "$TMP/p1/coverage.txt") <(grep -v '^wall' "$TMP/m/coverage.txt") ||
+  fail "prove merge: the coverage differs from one run's: $(diff "$TMP/p1/coverage.txt" "$TMP/m/coverage.txt")"
+cmp -s "$TMP/p1/findings.tsv" "$TMP/m/findings.tsv" || fail "prove merge kept other findings"
+bin/sim prove merge $X/client-go-3.yaml --scope "$S" --from "$TMP/s0,$TMP/s1" --out "$TMP/m2" >/dev/null 2>&1
+grep -q '^PARTIAL: [0-9]* of the 8002 schedules run (a shard interrupted or missing)' "$TMP/m2/coverage.txt" ||
+  fail "prove merge of two of three shards does not say it is partial: $(head -2 "$TMP/m2/coverage.txt")"
+echo "ok: every schedule once; --jobs 2 and --shard i/3 agree; prove merge of the shards is one run's coverage"
 
 # 3. the bounds, client-go 15/10/2. With one timing draw (seed 1) a paused
 # leader is safe up to 13.75 s at every start on a 250 ms grid and breaks at
@@ -146,7 +154,7 @@ kill -INT $pid
 wait $pid
 rc=$?
 [ $rc -eq 130 ] || fail "SIGINT: exit $rc, expected 130: $(cat "$TMP/int.out")"
-grep -q '^PARTIAL: interrupted after [0-9]* of this shard.s schedules' "$TMP/int/coverage.txt" ||
+grep -q '^PARTIAL: [0-9]* of the 468997 schedules run (interrupted)' "$TMP/int/coverage.txt" ||
   fail "SIGINT: coverage.txt does not say it is partial: $(cat "$TMP/int/coverage.txt")"
 grep -q '^interrupted: [0-9]* of 468997 schedules run' "$TMP/int.out" || fail "SIGINT: $(cat "$TMP/int.out")"
 echo "ok: SIGINT stops prove with partial outputs, exit 130"
@@ -170,6 +178,8 @@ expect_bad 'no such file|cannot|No such' "$TMP/none.yaml" --scope 'faults<=1; ki
 expect_bad '--jobs' $X/client-go-3.yaml --scope "$S" --jobs 0
 expect_bad '--shard' $X/client-go-3.yaml --scope "$S" --shard 3/3
 expect_bad '--seeds' $X/client-go-3.yaml --scope "$S" --seeds 0
+expect_bad 'not a prove output' merge $X/client-go-3.yaml --scope "$S" --from "$TMP/none"
+expect_bad 'merge: --from' merge $X/client-go-3.yaml --scope "$S"
 expect_bad '--timing: expected seeds, extremes or extremes\+N' $X/client-go-3.yaml --scope "$S" --timing max
 expect_bad '--budget: WINDOW must be a duration' $X/client-go-3.yaml --scope "$S" --timing extremes --budget soon
 expect_bad '--budget: DEPTH must be 1..32' $X/client-go-3.yaml --scope "$S" --timing extremes --budget 2s,99
