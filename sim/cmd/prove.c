@@ -92,6 +92,14 @@ typedef struct prove {
 	sim_chooser_opts co;     /* ... their points, window (--budget), state hash */
 	sim_chooser_stats cs;    /* summed over the workers */
 	bool merge;              /* bin/sim prove merge */
+	/* interaction pruning (pairs, one seeded draw): the state hash of
+	 * the fault-free run and of each single atom's run at every start of
+	 * the grid, and each single atom's verdict */
+	bool prune, want_prune; /* --prune */
+	size_t nstarts;
+	uint64_t *h_none, *h_atom; /* [nstarts], [natoms * nstarts] */
+	int8_t *v_atom;            /* [natoms]: sim_invariant */
+	uint64_t inferred;         /* pairs not run (summed over the workers) */
 	const char *merge_from;  /* prove merge: shard output dirs, comma-separated */
 } prove;
 
@@ -399,6 +407,91 @@ static int build_case(const prove *p, uint64_t g, sim_explore_case *c, size_t *i
 	return 0;
 }
 
+/* ---- interaction pruning --------------------------------------------------------
+ * A pair whose earlier fault x ends before the later one y starts, and
+ * whose x-only run is, at y's start, in the very state the fault-free run
+ * is in (state hash, sim/chooser.c), cannot interact: up to y's start the
+ * pair's run is x's, from there on it is y's (same state, same remaining
+ * faults, a deterministic simulator), so it violates exactly when x alone
+ * or y alone does. Such pairs are not run; their verdict is the lower of
+ * the two (docs/prove.md, "Interaction pruning"). */
+
+static size_t start_index(const prove *p, int64_t at)
+{
+	return (size_t)((at - p->s.win_lo) / p->s.grid);
+}
+
+/* The pair's verdict (a sim_invariant) when it can be inferred, else -1. */
+static int infer_pair(const prove *p, const size_t *ix, int nix)
+{
+	if (!p->prune || nix != 2)
+		return -1;
+	const atom *x = &p->atoms[ix[0]], *y = &p->atoms[ix[1]];
+	size_t xi = ix[0];
+	if (y->at < x->at) {
+		const atom *t = x;
+		x = y;
+		y = t;
+		xi = ix[1];
+	}
+	if (x->kind == PK_KILL || x->at + x->dur >= y->at)
+		return -1;
+	size_t k = start_index(p, y->at);
+	uint64_t h = p->h_atom[xi * p->nstarts + k];
+	if (h == 0 || h != p->h_none[k])
+		return -1;
+	int va = p->v_atom[ix[0]], vb = p->v_atom[ix[1]];
+	if (va == SIM_INV_NONE)
+		return vb;
+	if (vb == SIM_INV_NONE)
+		return va;
+	return va < vb ? va : vb;
+}
+
+/* The hashes and single verdicts infer_pair needs, computed once. */
+static int prepare_pruning(prove *p)
+{
+	p->nstarts = (size_t)((p->s.win_hi - p->s.win_lo) / p->s.grid) + 1;
+	int64_t *t = malloc(p->nstarts * sizeof *t);
+	p->h_none = calloc(p->nstarts, sizeof *p->h_none);
+	p->h_atom = calloc(p->natoms * p->nstarts, sizeof *p->h_atom);
+	p->v_atom = calloc(p->natoms, 1);
+	char err[512];
+	if (!t || !p->h_none || !p->h_atom || !p->v_atom) {
+		free(t);
+		return -1;
+	}
+	for (size_t k = 0; k < p->nstarts; k++)
+		t[k] = p->s.win_lo + (int64_t)k * p->s.grid;
+	if (sim_world_probe_hashes(&p->base, p->base.seed, t, p->nstarts, p->h_none, err,
+				   sizeof err) != LE_OK) {
+		free(t);
+		return -1;
+	}
+	for (size_t i = 0; i < p->natoms; i++) {
+		sim_explore_case c;
+		size_t ix[PROVE_K_MAX];
+		int nix;
+		sim_invariant inv;
+		if (build_case(p, 1 + i, &c, ix, &nix) != 0) {
+			free(t);
+			return -1;
+		}
+		int rc = sim_world_probe_hashes(&c.sc, p->base.seed, t, p->nstarts,
+						&p->h_atom[i * p->nstarts], err, sizeof err);
+		if (rc == LE_OK)
+			rc = sim_explore_judge(&c.sc, p->base.seed, &p->eo, &inv, err, sizeof err);
+		sim_explore_case_free(&c);
+		if (rc != LE_OK) {
+			free(t);
+			return -1;
+		}
+		p->v_atom[i] = (int8_t)inv;
+	}
+	free(t);
+	return 0;
+}
+
 /* ---- workers ------------------------------------------------------------------- */
 
 static bool mine(const prove *p, uint64_t g, unsigned w)
@@ -410,7 +503,7 @@ static bool mine(const prove *p, uint64_t g, unsigned w)
  * runs, "E message" on an internal error, "D" at the end. */
 static int worker(const prove *p, unsigned w, FILE *out)
 {
-	uint64_t n = 0;
+	uint64_t n = 0, inferred = 0;
 	sim_chooser_stats cs = {0};
 	sim_chooser *ch = p->extremes ? sim_chooser_new(&p->co) : NULL;
 	if (p->extremes && !ch) {
@@ -430,6 +523,18 @@ static int worker(const prove *p, unsigned w, FILE *out)
 		}
 		sim_invariant inv = SIM_INV_NONE;
 		uint64_t seed = p->base.seed;
+		int inf = infer_pair(p, ix, nix);
+		if (inf >= 0) {
+			sim_explore_case_free(&c);
+			inferred++;
+			if (inf != SIM_INV_NONE)
+				fprintf(out, "V %" PRIu64 " %d %" PRIu64 "\n", g, inf, seed);
+			if (++n % 512 == 0) {
+				fprintf(out, "P %" PRIu64 "\n", n);
+				fflush(out);
+			}
+			continue;
+		}
 		if (ch) {
 			int rc =
 			    sim_chooser_judge(ch, &c.sc, seed, &p->eo, true,
@@ -463,8 +568,8 @@ static int worker(const prove *p, unsigned w, FILE *out)
 	sim_chooser_free(ch);
 	fprintf(out,
 		"P %" PRIu64 "\nD %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
-		" %u\n",
-		n, cs.runs, cs.states, cs.merged, cs.capped, cs.depth);
+		" %u %" PRIu64 "\n",
+		n, cs.runs, cs.states, cs.merged, cs.capped, cs.depth, inferred);
 	fflush(out);
 	return 0;
 }
@@ -503,6 +608,7 @@ typedef struct wpipe {
 	uint64_t done;
 	bool ended, finished;
 	sim_chooser_stats cs;
+	uint64_t inferred;
 } wpipe;
 
 static int take_line(wpipe *w, const char *line, vhits *hs)
@@ -523,10 +629,9 @@ static int take_line(wpipe *w, const char *line, vhits *hs)
 		w->done = g;
 	} else if (line[0] == 'D') {
 		w->finished = true;
-		sscanf(line,
-		       "D %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %u",
-		       &w->cs.runs, &w->cs.states, &w->cs.merged, &w->cs.capped,
-		       &w->cs.depth);
+		sscanf(line, "D %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %u %" SCNu64,
+		       &w->cs.runs, &w->cs.states, &w->cs.merged, &w->cs.capped, &w->cs.depth,
+		       &w->inferred);
 	} else {
 		fprintf(stderr, "sim: prove: %s\n", line[0] == 'E' ? line + 2 : line);
 		return -1;
@@ -629,6 +734,7 @@ static int run_workers(prove *p, vhits *hs, uint64_t *done)
 		p->cs.states += ws[w].cs.states;
 		p->cs.merged += ws[w].cs.merged;
 		p->cs.capped += ws[w].cs.capped;
+		p->inferred += ws[w].inferred;
 		if (ws[w].cs.depth > p->cs.depth)
 			p->cs.depth = ws[w].cs.depth;
 	}
@@ -896,7 +1002,7 @@ static const char prove_usage[] =
 	"usage: bin/sim prove BASE.yaml --scope 'faults<=K; kinds=pause,partition,pod-kill,clock-rate,lost-answer;\n"
 	"                     grid=250ms; window=20s..80s; durations=1s,5s; rates=0.8x,1.25x;\n"
 	"                     targets=leader,follower' [--seeds N | --timing extremes[+N]\n"
-	"                     [--budget WINDOW[,DEPTH]] [--no-state-hash]] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
+	"                     [--budget WINDOW[,DEPTH]] [--no-state-hash]] [--prune] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
 
 static bool same_settings(const sim_pod_spec *a, const sim_pod_spec *b)
 {
@@ -1005,6 +1111,11 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 	else
 		fprintf(o, "timing: %" PRIu64 " draws per schedule, seeds %" PRIu64 "..%" PRIu64 " (a schedule violates if any does); sampled, not extremes; no state hashing\n",
 			p->seeds, p->base.seed, p->base.seed + p->seeds - 1);
+	if (p->prune)
+		fprintf(o, "interaction pruning: %" PRIu64 " pairs not run: the earlier fault ends before the later starts and leaves the state (hash) of the fault-free run, so the pair violates exactly when one of its faults alone does\n",
+			p->inferred);
+	else if (p->s.k >= 2 && p->want_prune)
+		fprintf(o, "interaction pruning: off (it needs one seeded draw: not with --seeds N or --timing extremes)\n");
 	fprintf(o, "violations: %zu schedules", nviol);
 	for (int v = SIM_INV_SAFETY; v < SIM_INV_COUNT; v++)
 		if (p->eo.invariants & (1u << v))
@@ -1087,6 +1198,10 @@ static int parse_args(int argc, char **argv, prove *p)
 		}
 		if (!strcmp(a, "--list")) {
 			p->list = true;
+			continue;
+		}
+		if (!strcmp(a, "--prune")) {
+			p->want_prune = true;
 			continue;
 		}
 		if (!strcmp(a, "--no-state-hash")) {
@@ -1278,6 +1393,11 @@ int cmd_prove(int argc, char **argv)
 		if (done != p.total)
 			merged_partial = true;
 	} else {
+		p.prune = p.want_prune && p.s.k >= 2 && p.seeds == 1 && !p.extremes;
+		if (p.prune && prepare_pruning(&p) != 0) {
+			fprintf(stderr, "sim: prove: could not prepare interaction pruning\n");
+			goto out;
+		}
 		if (run_workers(&p, &hs, &done) != 0) {
 			fprintf(stderr, "sim: prove: a worker failed\n");
 			goto out;
@@ -1388,6 +1508,9 @@ int cmd_prove(int argc, char **argv)
 	}
 out:
 	free(hs.v);
+	free(p.h_none);
+	free(p.h_atom);
+	free(p.v_atom);
 	free(p.atoms);
 	sim_scenario_free(&p.base);
 	return code;
