@@ -105,6 +105,15 @@ grep -q 'safety: partition leader; clock-rate follower' "$TMP/r2/findings.tsv" |
 bin/sim prove $X/client-go-3.yaml --scope "$R; rates=1.3x" --out "$TMP/r3" >/dev/null 2>&1
 [ $? -eq 0 ] || fail "one draw now finds 1.3x (update docs/prove.md's figures)"
 echo "ok: pause bound 13 s / 13.25 s and clock-rate bound 1.25x / 1.3x (ten draws), 13.75 s / 14 s (one draw)"
+# cut-offs: RP + RD + request timeout (2 + 10 + 5 = 17 s) is not below LD
+# = 15 s, but a partition cuts the answer and the request alike, so the
+# leader's last success is before the cut: a partitioned leader alone, 5 to
+# 25 s at every 250 ms start in [10 s, 30 s], never breaks safety (ten draws),
+# and neither does a lost answer alone (the rU term needs more: docs/prove.md)
+bin/sim prove $X/client-go-3.yaml --scope 'faults<=1; kinds=partition,lost-answer; grid=250ms; window=10s..30s; durations=5s,10s,15s,20s,25s; targets=leader' \
+  --seeds 10 --out "$TMP/cut" >/dev/null 2>&1
+[ $? -eq 0 ] || fail "cut-offs: a partitioned leader or a lost answer alone broke safety: $(head -3 "$TMP/cut/violations.tsv")"
+echo "ok: cut-offs: 811 single partitions and lost answers of the leader, ten draws each, all safe"
 
 # 3b. --timing extremes: jitter, latency and loss draws within --budget's
 # window of each fault at their minimum and maximum, at most DEPTH per
