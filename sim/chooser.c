@@ -34,6 +34,10 @@ struct sim_chooser {
 	uint64_t *set;
 	size_t set_n, set_cap;
 	sim_chooser_stats *st;
+	/* probe mode (sim_world_probe_hashes): the state at given instants */
+	const int64_t *probe_t;
+	uint64_t *probe_h;
+	size_t probe_n, probe_k;
 };
 
 sim_chooser *sim_chooser_new(const sim_chooser_opts *o)
@@ -201,8 +205,27 @@ static int seen_insert(sim_chooser *ch, uint64_t h)
 	return 0;
 }
 
+/* The world's state hash as of instant t >= now with nothing due before
+ * t: the same state seen at t (clocks read at t, times relative to t). */
+static uint64_t hash_at(sim_world *w, int64_t t)
+{
+	int64_t now = w->now;
+	w->now = t;
+	uint64_t h = sim_world_state_hash(w);
+	w->now = now;
+	return h;
+}
+
 bool sim__choose_boundary(sim_chooser *ch)
 {
+	if (ch->probe_t) {
+		const sim_heap_ev *top = sim_heap_peek(&ch->w->heap);
+		while (ch->probe_k < ch->probe_n && top && top->t_ns >= ch->probe_t[ch->probe_k]) {
+			ch->probe_h[ch->probe_k] = hash_at(ch->w, ch->probe_t[ch->probe_k]);
+			ch->probe_k++;
+		}
+		return false;
+	}
 	/* Only states past a new pick: on the replayed prefix every state was
 	 * inserted by the run that first went there. The picks made so far
 	 * are part of the key, since they decide how many points are left. */
@@ -419,7 +442,8 @@ uint64_t sim_world_state_hash(const sim_world *w)
 	for (int i = 0; i < 4; i++)
 		h = mix(h, w->fault_rng.s[i]);
 	for (size_t i = 0; i < w->sc->nfaults; i++)
-		h = mix(mix(h, w->fr[i].fired), (uint64_t)w->fr[i].writes_seen);
+		if (w->fr[i].fired || w->fr[i].writes_seen) /* an ended fault leaves none */
+			h = mix(mix(mix(h, i), w->fr[i].fired), (uint64_t)w->fr[i].writes_seen);
 	for (size_t i = 0; i < w->nnodes; i++) {
 		h = mix(h, node_hash(w, w->nodes[i]));
 		if (i == 0 || w->nodes[i]->ps != w->nodes[i - 1]->ps)
@@ -446,4 +470,30 @@ uint64_t sim_world_state_hash(const sim_world *w)
 		evs += e;
 	}
 	return mix(h, evs);
+}
+
+int sim_world_probe_hashes(const sim_scenario *sc, uint64_t seed, const int64_t *t, size_t n,
+			   uint64_t *out, char *err, size_t errcap)
+{
+	sim_chooser_opts o = {.points = 2, .window_ns = 0, .depth_max = 0, .state_hash = false};
+	sim_chooser *ch = sim_chooser_new(&o);
+	if (!ch)
+		return LE_ENOMEM;
+	sim_chooser_stats st = {0};
+	ch->st = &st;
+	ch->probe_t = t;
+	ch->probe_h = out;
+	ch->probe_n = n;
+	for (size_t i = 0; i < n; i++)
+		out[i] = 0;
+	sim_world *w = sim_world_new(sc, seed, err, errcap);
+	if (!w) {
+		sim_chooser_free(ch);
+		return LE_EINVAL;
+	}
+	sim_world_set_chooser(w, ch);
+	int rc = sim_world_run(w, err, errcap);
+	sim_world_free(w);
+	sim_chooser_free(ch);
+	return rc;
 }
