@@ -130,6 +130,8 @@ struct sim_world {
 	uint32_t nrepl;
 	bool any_trigger;     /* some fault has a when: */
 	int64_t now;
+	struct sim_chooser
+	    *ch; /* timing draws as choices (sim/chooser.h); NULL: seeded */
 	bool ran;
 	/* first error of the run (sticky) */
 	int rc;

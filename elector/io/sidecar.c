@@ -43,7 +43,9 @@ static const char *const help_text[] = {
 	"                                in 1.24: use them only to interoperate). The last\n"
 	"                                two are client-go's MultiLock for migrating to a\n"
 	"                                Lease (the annotation object, then the Lease of the\n"
-	"                                same name); only --profile=client-go-1.27 has them\n"
+	"                                same name); only --profile=client-go-1.27 and\n"
+	"                                client-go-1.23 have them; endpoints and configmaps\n"
+	"                                need --profile=client-go-1.23 or older\n"
 	"  --lease-duration=DURATION     how long followers wait after the last change they\n"
 	"                                saw before taking over (default 15s)\n"
 	"  --renew-deadline=DURATION     how long the leader keeps retrying a renewal before\n"
@@ -263,7 +265,7 @@ static int set_flag(le_sidecar_opts *o, const flag_def *f, const char *v, char *
 		if (!o->profile) {
 			snprintf(err, errcap,
 				 "--profile=%s: expected client-go, client-go-head, client-go-1.34, "
-				 "client-go-1.31, client-go-1.27, client-go-1.14, client-go-1.11, "
+				 "client-go-1.31, client-go-1.27, client-go-1.23, client-go-1.14, client-go-1.11, "
 				 "sidecar-0.5 or python-22.6 (see --profile=help)",
 				 v);
 			return LE_EINVAL;
@@ -454,6 +456,19 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 		o->lock = LE_LOCK_ENDPOINTS;
 	if (o->help || o->version || o->profile_help)
 		return LE_OK;
+	{
+		const le_profile *p = o->profile ? o->profile : &le_profile_client_go;
+		char why[160];
+		if (le_profile_lock_check(p, o->lock, why, sizeof why) != LE_OK) {
+			snprintf(err, errcap,
+				 "--lock=%s: %s (--profile=%s; %s has it: see "
+				 "--profile=help)",
+				 le_lock_kind_name(o->lock), why, p->name,
+				 le_lock_kind_is_multi(o->lock) ? "client-go-1.27 or client-go-1.23"
+				 : "client-go-1.23 or older");
+			return LE_EINVAL;
+		}
+	}
 	if (!o->election || !*o->election) {
 		snprintf(err, errcap,
 			 "--election cannot be empty (the name of the lock object, e.g. "

@@ -24,6 +24,8 @@ expect_bad "--election cannot be empty"
 expect_bad "unknown flag: --electon" --electon=x
 expect_bad "--ttl=ten: invalid duration" --election=e --ttl=ten
 expect_bad "--lock=etcd: expected leases, endpoints, configmaps, endpointsleases or configmapsleases" --election=e --lock=etcd
+# 1.24 removed the plain annotation locks: under the default profile, its words and where to go
+expect_bad "--lock=configmaps: configmaps lock is removed, migrate to configmapsleases (using version v0.27.x) (--profile=client-go-1.34; client-go-1.23 or older has it: see --profile=help)" --election=e --lock=configmaps
 expect_bad "invalid timing: leaseDuration must be greater than renewDeadline (--lease-duration=10s, --renew-deadline=12s, --retry-period=2s)" \
   --election=e --lease-duration=10s --renew-deadline=12s --kubeconfig="$TMP/good.yaml"
 expect_bad "renewDeadline must be greater than retryPeriod*JitterFactor (--lease-duration=4s, --renew-deadline=2s, --retry-period=2s; derived from --ttl=4s)" \

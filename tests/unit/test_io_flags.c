@@ -265,7 +265,7 @@ static void test_bad_flags_name_the_flag(void **state)
 		{{"--election=e", "--lock=etcd"},
 		 "--lock=etcd: expected leases, endpoints, configmaps, endpointsleases or configmapsleases"},
 		{{"--election=e", "--profile=k8s"},
-		 "--profile=k8s: expected client-go, client-go-head, client-go-1.34, client-go-1.31, client-go-1.27, client-go-1.14, client-go-1.11, sidecar-0.5 or python-22.6 (see --profile=help)"},
+		 "--profile=k8s: expected client-go, client-go-head, client-go-1.34, client-go-1.31, client-go-1.27, client-go-1.23, client-go-1.14, client-go-1.11, sidecar-0.5 or python-22.6 (see --profile=help)"},
 		{{"--election=e", "--release-on-cancel=maybe"},
 		 "--release-on-cancel=maybe: expected true or false"},
 		{{"--election=e", "--log-format=xml"}, "--log-format=xml: expected text or json"},
