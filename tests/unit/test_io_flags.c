@@ -303,7 +303,7 @@ static void test_bad_flags_name_the_flag(void **state)
 		{{"--election=e", "--coordinated", "--binary-version=1.31.0",
 		  "--emulation-version=1.32.0"},
 		 "--binary-version=1.31.0 is below --emulation-version=1.32.0"},
-		{{"--election=e", "--coordinated", "--lock=endpoints", "--binary-version=1.3.0"},
+		{{"--election=e", "--coordinated", "--lock=endpoints", "--profile=client-go-1.23"},
 		 "--coordinated: needs --lock=leases"},
 	};
 	(void)state;
