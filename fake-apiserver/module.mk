@@ -18,6 +18,7 @@ leaselab-fa_PKGS := libcjson
 leaselab-fahttp_SRCS := \
 	fake-apiserver/http/admin.c \
 	fake-apiserver/http/discovery.c \
+	fake-apiserver/http/election_driver.c \
 	fake-apiserver/http/handler.c \
 	fake-apiserver/http/journal.c \
 	fake-apiserver/http/patch.c \

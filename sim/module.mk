@@ -7,6 +7,7 @@ leaselab-sim_SRCS := \
 	sim/advise.c \
 	sim/args.c \
 	sim/check.c \
+	sim/chooser.c \
 	sim/clock.c \
 	sim/explore.c \
 	sim/fault_model.c \

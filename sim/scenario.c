@@ -295,6 +295,18 @@ static int election_validate(sy_ctx *c, const elect_in *e,
 			       e->set[EF_LOCK] ? e->path[EF_LOCK] : pod_path,
 			       "profile sidecar-0.5 knows only the endpoints lock "
 			       "(election-spec.md 5.1; pod %s)", pod_name);
+	/* A lock kind the release's resourcelock.New refuses, with its words. */
+	if (le_profile_lock_check(e->v.profile ? e->v.profile : &le_profile_client_go,
+				  e->v.lock_kind, msg, sizeof msg) != LE_OK) {
+		bool lset = e->set[EF_LOCK];
+		enum efield f = lset ? EF_LOCK : EF_PROFILE;
+		return sy_fail(c, e->set[f] ? e->mark[f] : pod_mark,
+			       e->set[f] ? e->path[f] : pod_path,
+			       "%s (pod %s, profile %s; election-spec.md 3.3: "
+			       "docs/profiles.md says which profiles have which locks)",
+			       msg, pod_name,
+			       (e->v.profile ? e->v.profile : &le_profile_client_go)->name);
+	}
 	le_config_defaults(&cfg);
 	cfg.identity = identity;
 	cfg.lock_kind = e->v.lock_kind;

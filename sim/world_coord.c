@@ -114,7 +114,7 @@ static void cand_changed(sim_world *w, const char *name, bool deleted)
 	if (n && n->cand) {
 		sim_leg leg;
 		sim_net_leg(w->sc, n->netf, n->nnetf, SIM_DIR_FROM,
-			    &w->sc->latency_from, &n->net_rng, &leg);
+			    &w->sc->latency_from, &n->net_rng, w->ch, &leg);
 		sim__push(w, w->now + leg.delay_ns, EV_COORD_WATCH,
 			  (uint32_t)n->pod, n->inc);
 	}

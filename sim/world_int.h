@@ -134,6 +134,8 @@ struct sim_world {
 	uint32_t nrepl;
 	bool any_trigger;     /* some fault has a when: */
 	int64_t now;
+	struct sim_chooser
+	    *ch; /* timing draws as choices (sim/chooser.h); NULL: seeded */
 	bool ran;
 	struct sim_coord *coord; /* the election controller; NULL = none */
 	/* first error of the run (sticky) */

@@ -40,6 +40,7 @@
 
 #include "leaselab/explore.h"
 #include "leaselab/progress.h"
+#include "../chooser.h"
 #include "../fault_model.h"
 #include "../search.h"
 #include "cmd.h"
@@ -49,6 +50,7 @@
 #define PROVE_LIST_MAX 16
 #define PROVE_JOBS_MAX 64
 #define DEFAULT_OUT "out/prove"
+#define PROVE_REPLAY_SEEDS 1000 /* seeds tried to replay a choice path's finding */
 
 enum pkind { PK_PAUSE, PK_PARTITION, PK_KILL, PK_CLOCK_RATE, PK_LOST_ANSWER, PK_COUNT };
 static const char *const pk_names[PK_COUNT] = {"pause", "partition", "pod-kill",
@@ -84,6 +86,9 @@ typedef struct prove {
 	size_t natoms;
 	uint64_t total;
 	sim_explore_opts eo;
+	bool extremes;           /* --timing extremes[+N]: draws as choices */
+	sim_chooser_opts co;     /* ... their points, window (--budget), state hash */
+	sim_chooser_stats cs;    /* summed over the workers */
 } prove;
 
 static int bad(const char *fmt, const char *a)
@@ -392,6 +397,12 @@ static bool mine(const prove *p, uint64_t g, unsigned w)
 static int worker(const prove *p, unsigned w, FILE *out)
 {
 	uint64_t n = 0;
+	sim_chooser_stats cs = {0};
+	sim_chooser *ch = p->extremes ? sim_chooser_new(&p->co) : NULL;
+	if (p->extremes && !ch) {
+		fprintf(out, "E out of memory\n");
+		return 1;
+	}
 	for (uint64_t g = 0; g < p->total; g++) {
 		if (!mine(p, g, w))
 			continue;
@@ -405,7 +416,20 @@ static int worker(const prove *p, unsigned w, FILE *out)
 		}
 		sim_invariant inv = SIM_INV_NONE;
 		uint64_t seed = p->base.seed;
-		for (uint64_t k = 0; k < p->seeds && inv == SIM_INV_NONE; k++) {
+		if (ch) {
+			int rc =
+			    sim_chooser_judge(ch, &c.sc, seed, &p->eo, true,
+					      &inv, &cs, err, sizeof err);
+			if (rc != LE_OK) {
+				sim_explore_case_free(&c);
+				sim_chooser_free(ch);
+				fprintf(out, "E schedule %" PRIu64 ": %s\n", g,
+					err);
+				return 1;
+			}
+		}
+		for (uint64_t k = 0; !ch && k < p->seeds && inv == SIM_INV_NONE;
+		     k++) {
 			seed = p->base.seed + k;
 			int rc = sim_explore_judge(&c.sc, seed, &p->eo, &inv, err, sizeof err);
 			if (rc != LE_OK) {
@@ -422,7 +446,11 @@ static int worker(const prove *p, unsigned w, FILE *out)
 			fflush(out);
 		}
 	}
-	fprintf(out, "P %" PRIu64 "\nD\n", n);
+	sim_chooser_free(ch);
+	fprintf(out,
+		"P %" PRIu64 "\nD %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+		" %u\n",
+		n, cs.runs, cs.states, cs.merged, cs.capped, cs.depth);
 	fflush(out);
 	return 0;
 }
@@ -460,6 +488,7 @@ typedef struct wpipe {
 	size_t len;
 	uint64_t done;
 	bool ended, finished;
+	sim_chooser_stats cs;
 } wpipe;
 
 static int take_line(wpipe *w, const char *line, vhits *hs)
@@ -480,6 +509,10 @@ static int take_line(wpipe *w, const char *line, vhits *hs)
 		w->done = g;
 	} else if (line[0] == 'D') {
 		w->finished = true;
+		sscanf(line,
+		       "D %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %u",
+		       &w->cs.runs, &w->cs.states, &w->cs.merged, &w->cs.capped,
+		       &w->cs.depth);
 	} else {
 		fprintf(stderr, "sim: prove: %s\n", line[0] == 'E' ? line + 2 : line);
 		return -1;
@@ -511,7 +544,7 @@ static int read_pipe(wpipe *w, vhits *hs)
 	return rc;
 }
 
-static int run_workers(const prove *p, vhits *hs, uint64_t *done)
+static int run_workers(prove *p, vhits *hs, uint64_t *done)
 {
 	unsigned nw = p->jobs;
 	wpipe ws[PROVE_JOBS_MAX];
@@ -571,6 +604,12 @@ static int run_workers(const prove *p, vhits *hs, uint64_t *done)
 			;
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !ws[w].finished)
 			rc = -1;
+		p->cs.runs += ws[w].cs.runs;
+		p->cs.states += ws[w].cs.states;
+		p->cs.merged += ws[w].cs.merged;
+		p->cs.capped += ws[w].cs.capped;
+		if (ws[w].cs.depth > p->cs.depth)
+			p->cs.depth = ws[w].cs.depth;
 	}
 	qsort(hs->v, hs->n, sizeof *hs->v, cmp_hit);
 	return rc;
@@ -668,6 +707,24 @@ static int write_finding(const prove *p, uint64_t g, int inv, uint64_t seed,
 	if (build_case(p, g, &c, ix, &nix) != 0)
 		return -1;
 	describe(p, ix, nix, sched, sizeof sched);
+	file[0] = 0;
+	if (p->extremes) {
+		/* A scenario file replays seeded draws, not choices: the
+		 * finding is the first seed from the base's on that shows it
+		 * too (PROVE_REPLAY_SEEDS of them), or none. */
+		sim_invariant got = SIM_INV_NONE;
+		char err[512];
+		uint64_t k;
+		for (k = 0; k < PROVE_REPLAY_SEEDS && got != (sim_invariant)inv; k++)
+			if (sim_explore_judge(&c.sc, p->base.seed + k, &p->eo, &got, err,
+					      sizeof err) != LE_OK)
+				got = SIM_INV_NONE;
+		if (got != (sim_invariant)inv) {
+			sim_explore_case_free(&c);
+			return 1;
+		}
+		seed = p->base.seed + k - 1;
+	}
 	c.sc.seed = seed;
 	if (sim_explore_shrink(&c, seed, &p->eo, (sim_invariant)inv, removed,
 			       sizeof removed) < 0) {
@@ -715,7 +772,8 @@ static int write_finding(const prove *p, uint64_t g, int inv, uint64_t seed,
 static const char prove_usage[] =
 	"usage: bin/sim prove BASE.yaml --scope 'faults<=K; kinds=pause,partition,pod-kill,clock-rate,lost-answer;\n"
 	"                     grid=250ms; window=20s..80s; durations=1s,5s; rates=0.8x,1.25x;\n"
-	"                     targets=leader,follower' [--seeds N] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
+	"                     targets=leader,follower' [--seeds N | --timing extremes[+N]\n"
+	"                     [--budget WINDOW[,DEPTH]] [--no-state-hash]] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
 
 static bool same_settings(const sim_pod_spec *a, const sim_pod_spec *b)
 {
@@ -783,7 +841,38 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 	fprintf(o, "atoms: %zu single faults; schedules in scope: %" PRIu64 "; run by this shard (%" PRIu64 "/%" PRIu64 "): %" PRIu64 "\n",
 		p->natoms, p->total, p->shard_i, p->shard_n, done);
 	fprintf(o, "reductions: pods are targeted by role at the fault's time (the leader, or one follower drawn by the fault stream), sound only because every pod shares its settings (checked)\n");
-	if (p->seeds == 1)
+	if (p->extremes) {
+		char wd[32];
+		le_format_duration(p->co.window_ns, wd, sizeof wd);
+		fprintf(o,
+			"timing: extremes: every acquire jitter, latency and "
+			"loss draw within %s of a fault's start or end is a "
+			"choice point taking its minimum and maximum",
+			wd);
+		if (p->co.points > 2)
+			fprintf(o, " and %u interior values", p->co.points - 2);
+		fprintf(o,
+			", at most %u choice points per schedule (the rest, "
+			"and every draw outside those windows, as seed %" PRIu64
+			" draws it); %" PRIu64 " runs, %" PRIu64
+			" of them hit that cap; most choice points in one run: "
+			"%u\n",
+			p->co.depth_max, p->base.seed, p->cs.runs, p->cs.capped,
+			p->cs.depth);
+		if (p->co.state_hash)
+			fprintf(o,
+				"states: %" PRIu64
+				" distinct states hashed; %" PRIu64
+				" runs stopped at a state an earlier run of "
+				"the schedule had reached (its subtree not "
+				"expanded again)\n",
+				p->cs.states, p->cs.merged);
+		else
+			fprintf(o, "states: not hashed (--no-state-hash): "
+				   "every leaf of the choice tree run\n");
+		fprintf(o, "timing choices not made: store fault rules' "
+			   "latency and loss draws stay seeded\n");
+	} else if (p->seeds == 1)
 		fprintf(o, "timing: one draw, the base's seed %" PRIu64 " (latency and jitter as that seed draws them); timing extremes and state hashing are not done\n",
 			p->base.seed);
 	else
@@ -851,6 +940,10 @@ static int parse_args(int argc, char **argv, prove *p)
 	p->shard_n = 1;
 	p->seeds = 1;
 	p->out = DEFAULT_OUT;
+	p->co = (sim_chooser_opts){.points = 2,
+				   .window_ns = 2 * LE_NS_PER_S,
+				   .depth_max = 8,
+				   .state_hash = true};
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		uint64_t x;
@@ -862,6 +955,10 @@ static int parse_args(int argc, char **argv, prove *p)
 		}
 		if (!strcmp(a, "--list")) {
 			p->list = true;
+			continue;
+		}
+		if (!strcmp(a, "--no-state-hash")) {
+			p->co.state_hash = false;
 			continue;
 		}
 		if (!strcmp(a, "--help")) {
@@ -879,6 +976,48 @@ static int parse_args(int argc, char **argv, prove *p)
 			if (!sim__parse_u64(v, &x) || x < 1 || x > PROVE_JOBS_MAX)
 				return bad("--jobs: expected 1..64, got \"%s\"", v);
 			p->jobs = (unsigned)x;
+		} else if (!strcmp(a, "--timing")) {
+			if (!strcmp(v, "seeds")) {
+				p->extremes = false;
+			} else if (!strcmp(v, "extremes")) {
+				p->extremes = true;
+			} else if (!strncmp(v, "extremes+", 9) &&
+				   sim__parse_u64(v + 9, &x) &&
+				   x <= SIM_CHOOSER_POINTS_MAX - 2) {
+				p->extremes = true;
+				p->co.points = 2 + (unsigned)x;
+			} else {
+				return bad(
+				    "--timing: expected seeds, extremes or "
+				    "extremes+N (N <= 14), got \"%s\"",
+				    v);
+			}
+		} else if (!strcmp(a, "--budget")) {
+			/* WINDOW[,DEPTH]: choices within WINDOW of a fault's
+			 * start or end, at most DEPTH of them per schedule */
+			char wbuf[64];
+			const char *comma = strchr(v, ',');
+			size_t wl = comma ? (size_t)(comma - v) : strlen(v);
+			if (wl >= sizeof wbuf)
+				return bad("--budget: expected WINDOW[,DEPTH] "
+					   "(2s,8), got \"%s\"",
+					   v);
+			memcpy(wbuf, v, wl);
+			wbuf[wl] = 0;
+			char derr[128];
+			if (le_parse_duration(wbuf, &p->co.window_ns, derr,
+					      sizeof derr) != LE_OK ||
+			    p->co.window_ns < 0)
+				return bad("--budget: WINDOW must be a "
+					   "duration (2s), got \"%s\"",
+					   v);
+			if (comma && (!sim__parse_u64(comma + 1, &x) || x < 1 ||
+				      x > SIM_CHOOSER_DEPTH_MAX))
+				return bad("--budget: DEPTH must be 1..32 "
+					   "choice points, got \"%s\"",
+					   v);
+			if (comma)
+				p->co.depth_max = (unsigned)x;
 		} else if (!strcmp(a, "--seeds")) {
 			if (!sim__parse_u64(v, &p->seeds) || p->seeds < 1 || p->seeds > 1000000)
 				return bad("--seeds: expected 1..1000000 timing draws, got \"%s\"", v);
@@ -1036,8 +1175,15 @@ int cmd_prove(int argc, char **argv)
 			continue;
 		snprintf(shapes[nshapes++], sizeof *shapes, "%s", shape);
 		char file[128];
-		if (write_finding(&p, hs.v[i].g, hs.v[i].inv, hs.v[i].seed, found, &nfound, file,
-				  sizeof file) != 0) {
+		int wr = write_finding(&p, hs.v[i].g, hs.v[i].inv, hs.v[i].seed, found, &nfound,
+				       file, sizeof file);
+		if (wr == 1) {
+			printf("finding: (no file) %s  (schedule %" PRIu64 ": %s): violates only on a choice path; no seed of %d replays it\n",
+			       shape, hs.v[i].g, sched, PROVE_REPLAY_SEEDS);
+			fprintf(ff, "-\t%" PRIu64 "\t%s (choice path only)\t%s\n", hs.v[i].g, shape, sched);
+			continue;
+		}
+		if (wr != 0) {
 			fprintf(stderr, "sim: prove: schedule %" PRIu64 ": could not shrink and write it\n",
 				hs.v[i].g);
 			free(shapes);
