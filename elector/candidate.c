@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "leaselab/candidate.h"
 #include "leaselab/internal/names.h"
 
@@ -93,6 +95,95 @@ int le_semver_parse(const char *s, le_semver *v, char *err, size_t errcap)
 		v->pre[n] = '\0';
 	}
 	return LE_OK;
+}
+
+static bool all_digits_n(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!is_digit(s[i]))
+			return false;
+	return true;
+}
+
+/* One strict number: digits only, "0" or no leading zero. */
+static const char *strict_num(const char *p, uint64_t *out, bool *leading_zero)
+{
+	const char *q = p;
+	while (is_digit(*q))
+		q++;
+	*leading_zero = q - p > 1 && p[0] == '0';
+	return q > p && !*leading_zero ? parse_num(p, out) : NULL;
+}
+
+static bool ident_char(char ch)
+{
+	return is_digit(ch) || ch == '-' || (ch >= 'a' && ch <= 'z') ||
+	       (ch >= 'A' && ch <= 'Z');
+}
+
+/* Dot-separated identifiers in s[0..n): non-empty, [0-9A-Za-z-]; with
+ * numeric set, an all-digit one must not have a leading zero. */
+static const char *idents_error(const char *s, size_t n, bool numeric)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != '.') {
+			if (!ident_char(s[i]))
+				return "invalid character";
+			continue;
+		}
+		size_t len = i - start;
+		if (len == 0)
+			return "empty identifier";
+		if (numeric && len > 1 && s[start] == '0' && all_digits_n(s + start, len))
+			return "numeric identifier with a leading zero";
+		start = i + 1;
+	}
+	return NULL;
+}
+
+int le_semver_parse_strict(const char *s, le_semver *v, char *err, size_t errcap)
+{
+	if (!s || !v)
+		return perr(err, errcap, s ? s : "(null)", "missing");
+	static const char *const names[3] = {"major", "minor", "patch"};
+	char what[96];
+	const char *p = s;
+	uint64_t part[3];
+	for (int i = 0; i < 3; i++) {
+		bool lz;
+		const char *q = strict_num(p, &part[i], &lz);
+		if (!q) {
+			snprintf(what, sizeof what, "the %s number %s", names[i],
+				 lz ? "has a leading zero" : "is missing or not a number");
+			return perr(err, errcap, s, what);
+		}
+		p = q;
+		if (i < 2) {
+			if (*p != '.')
+				return perr(err, errcap, s,
+					    "not of the form MAJOR.MINOR.PATCH");
+			p++;
+		}
+	}
+	const char *plus = strchr(p, '+');
+	size_t main_end = plus ? (size_t)(plus - p) : strlen(p);
+	if (main_end > 0 && p[0] != '-')
+		return perr(err, errcap, s, "unexpected text after the patch number");
+	const char *bad;
+	if (main_end > 0) {
+		if (main_end - 1 >= sizeof v->pre)
+			return perr(err, errcap, s, "pre-release too long");
+		if ((bad = idents_error(p + 1, main_end - 1, true)) != NULL) {
+			snprintf(what, sizeof what, "pre-release: %s", bad);
+			return perr(err, errcap, s, what);
+		}
+	}
+	if (plus && (bad = idents_error(plus + 1, strlen(plus + 1), false)) != NULL) {
+		snprintf(what, sizeof what, "build metadata: %s", bad);
+		return perr(err, errcap, s, what);
+	}
+	return le_semver_parse(s, v, err, errcap);
 }
 
 static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
@@ -264,6 +355,120 @@ int le_strategy_validate(const char *strategy, char *err, size_t errcap)
 				"name part must be no more than 63 characters");
 	if (!qname_part_ok(name, nlen))
 		return sinvalid(err, errcap, strategy, "name part " QNAME_FMT);
+	return LE_OK;
+}
+
+/* ---- the object as JSON ---------------------------------------------- */
+
+static bool add_nonempty(cJSON *o, const char *key, const char *v)
+{
+	return v[0] == '\0' || cJSON_AddStringToObject(o, key, v) != NULL;
+}
+
+static bool add_micro(cJSON *o, const char *key, bool has, int64_t wall_ns)
+{
+	char buf[40];
+	if (!has)
+		return true;
+	if (le_format_micro_time(wall_ns, buf, sizeof buf) < 0)
+		return false;
+	return cJSON_AddStringToObject(o, key, buf) != NULL;
+}
+
+void *le_lease_candidate_to_json(const le_lease_candidate *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *m = o ? cJSON_AddObjectToObject(o, "metadata") : NULL;
+	cJSON *spec = o ? cJSON_AddObjectToObject(o, "spec") : NULL;
+	bool ok = m && spec &&
+		  cJSON_AddStringToObject(o, "kind", "LeaseCandidate") &&
+		  cJSON_AddStringToObject(o, "apiVersion", "coordination.k8s.io/v1beta1") &&
+		  add_nonempty(m, "name", c->name) &&
+		  add_nonempty(m, "namespace", c->namespace_) &&
+		  add_nonempty(spec, "leaseName", c->lease_name) &&
+		  add_nonempty(spec, "binaryVersion", c->binary_version) &&
+		  add_nonempty(spec, "emulationVersion", c->emulation_version) &&
+		  add_nonempty(spec, "strategy", c->strategy) &&
+		  add_micro(spec, "renewTime", c->has_renew_time, c->renew_wall_ns) &&
+		  add_micro(spec, "pingTime", c->has_ping_time, c->ping_wall_ns);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int get_str(const cJSON *obj, const char *key, const char *where,
+		   char *dst, size_t cap, char *err, size_t errcap)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	dst[0] = '\0';
+	if (v == NULL || cJSON_IsNull(v))
+		return LE_OK;
+	if (!cJSON_IsString(v)) {
+		snprintf(err, errcap, "%s.%s: not a string", where, key);
+		return LE_EPARSE;
+	}
+	if (strlen(v->valuestring) >= cap) {
+		snprintf(err, errcap, "%s.%s: longer than %zu bytes", where, key, cap - 1);
+		return LE_EPARSE;
+	}
+	memcpy(dst, v->valuestring, strlen(v->valuestring) + 1);
+	return LE_OK;
+}
+
+static int get_time(const cJSON *obj, const char *key, const char *where,
+		    bool *has, int64_t *wall_ns, char *err, size_t errcap)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	*has = false;
+	*wall_ns = 0;
+	if (v == NULL || cJSON_IsNull(v))
+		return LE_OK;
+	if (!cJSON_IsString(v) || le_parse_time(v->valuestring, wall_ns) != LE_OK) {
+		snprintf(err, errcap, "%s.%s: not a time", where, key);
+		return LE_EPARSE;
+	}
+	*has = true;
+	return LE_OK;
+}
+
+int le_lease_candidate_from_json(const void *obj, le_lease_candidate *out,
+				 char *err, size_t errcap)
+{
+	const cJSON *o = obj;
+	memset(out, 0, sizeof *out);
+	if (!cJSON_IsObject(o)) {
+		snprintf(err, errcap, "a LeaseCandidate must be a JSON object");
+		return LE_EPARSE;
+	}
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "metadata");
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(o, "spec");
+	bool has_created;
+	if ((m != NULL && !cJSON_IsObject(m)) || (spec != NULL && !cJSON_IsObject(spec))) {
+		snprintf(err, errcap, "%s: not an object",
+			 m != NULL && !cJSON_IsObject(m) ? "metadata" : "spec");
+		return LE_EPARSE;
+	}
+	int rc;
+	if ((rc = get_str(m, "name", "metadata", out->name, sizeof out->name, err, errcap)) ||
+	    (rc = get_str(m, "namespace", "metadata", out->namespace_,
+			  sizeof out->namespace_, err, errcap)) ||
+	    (rc = get_time(m, "creationTimestamp", "metadata", &has_created,
+			   &out->creation_wall_ns, err, errcap)) ||
+	    (rc = get_str(spec, "leaseName", "spec", out->lease_name,
+			  sizeof out->lease_name, err, errcap)) ||
+	    (rc = get_str(spec, "binaryVersion", "spec", out->binary_version,
+			  sizeof out->binary_version, err, errcap)) ||
+	    (rc = get_str(spec, "emulationVersion", "spec", out->emulation_version,
+			  sizeof out->emulation_version, err, errcap)) ||
+	    (rc = get_str(spec, "strategy", "spec", out->strategy,
+			  sizeof out->strategy, err, errcap)) ||
+	    (rc = get_time(spec, "renewTime", "spec", &out->has_renew_time,
+			   &out->renew_wall_ns, err, errcap)) ||
+	    (rc = get_time(spec, "pingTime", "spec", &out->has_ping_time,
+			   &out->ping_wall_ns, err, errcap)))
+		return rc;
 	return LE_OK;
 }
 

@@ -205,6 +205,11 @@ struct le_elector {
 	bool pass_closed;     /* waitfor: the deadline closed the poll */
 	bool final_attempt;   /* waitfor: the attempt after the close */
 	int64_t release_deadline_ns;
+	/* driver draws that reached a decision (the acquire wait's jitter):
+	 * a draw the core ignored cannot have changed what follows, which is
+	 * how a driver that chooses draws (sim/chooser.c) tells the two apart
+	 */
+	uint64_t draws_used;
 
 	/* Pending outputs: ring[(ring_head + i) % RING_CAP] for i from 0 to
 	 * ring_count - 1, oldest first. A slot with SLOT_HAS_TEXT has its text
@@ -745,6 +750,7 @@ static void acquire_attempt_done(le_elector *e, le_time now, bool ok,
 	if (!ok) {
 		emit_log(e, 4, false, LE_MSG_FAILED_ACQUIRE, NULL, 0);
 		e->wake_ns = add_sat(now.mono_ns, acquire_wait_ns(e, rnd));
+		e->draws_used++;
 		return;
 	}
 	e->master_on = true; /* metrics.leaderOn */
@@ -1921,4 +1927,107 @@ void le_elector_stats(const le_elector *e, le_stats *out)
 	}
 	*out = e->stats;
 	out->master_status = e->master_on ? 1 : 0;
+}
+
+/* ---- state hash (bin/sim prove) ---------------------------------------
+ * Every field that affects what the core does next, with its times taken
+ * relative to `now` (two cores in the same state at different instants
+ * hash equal), and nothing that only reports: stats, the log ring's texts.
+ * Strings are hashed up to their terminator, never the bytes after it. */
+
+static uint64_t h_u64(uint64_t h, uint64_t v)
+{
+	return fnv1a_more(h, &v, sizeof v);
+}
+
+static uint64_t h_str(uint64_t h, const char *s)
+{
+	return fnv1a_more(h, s, strlen(s) + 1);
+}
+
+/* 0 is "never set" (no clock of a real host reads 0; the simulator's
+ * boot at 1000 s keeps it so), NO_TIME "none" */
+static uint64_t h_rel(uint64_t h, int64_t t, int64_t now)
+{
+	if (t == 0 || t == NO_TIME)
+		return h_u64(h, t == 0 ? 0 : UINT64_MAX);
+	return h_u64(h, (uint64_t)sub_sat(t, now));
+}
+
+uint64_t le_record_state_hash(uint64_t h, const le_record *r, int64_t wall_now)
+{
+	h = h_str(h, r->holder);
+	h = h_u64(h, (uint64_t)r->holder_set << 3 |
+			 (uint64_t)r->has_acquire_time << 2 |
+			 (uint64_t)r->has_renew_time << 1 |
+			 r->holder_truncated);
+	h = h_u64(h, (uint64_t)(uint32_t)r->lease_duration_s << 32 |
+			 (uint32_t)r->transitions);
+	/* record times are wall times another client judges by */
+	h = h_rel(h, r->has_acquire_time ? r->acquire_wall_ns : 0,
+		  r->has_acquire_time ? wall_now : 0);
+	h = h_rel(h, r->has_renew_time ? r->renew_wall_ns : 0,
+		  r->has_renew_time ? wall_now : 0);
+	h = h_str(h_str(h, r->strategy), r->preferred_holder);
+	return h_u64(h_u64(h, r->holder_hash), r->dialect);
+}
+
+uint64_t le_elector_draws_used(const le_elector *e)
+{
+	return e ? e->draws_used : 0;
+}
+
+uint64_t le_elector_state_hash(const le_elector *e, le_time now)
+{
+	if (!e)
+		return 0;
+	int64_t m = now.mono_ns, oc = expiry_clock(e, now);
+	uint64_t h = FNV_BASIS;
+	h = h_u64(h, (uint64_t)e->phase << 8 | (uint64_t)e->step);
+	h = h_u64(h, (uint64_t)e->cancelled << 6 | (uint64_t)e->leading << 5 |
+			 (uint64_t)e->fatal << 4 |
+			 (uint64_t)e->has_observed_time << 3 |
+			 (uint64_t)e->cache_empty << 2 |
+			 (uint64_t)e->master_on << 1 | e->inflight);
+	h = le_record_state_hash(h, &e->observed, now.wall_ns);
+	h = h_rel(h, e->observed_clock_ns, e->has_observed_time ? oc : 0);
+	h = h_rel(h, e->observed_mono_ns, e->has_observed_time ? m : 0);
+	h = h_u64(h_u64(h, e->raw_len), e->raw_hash);
+	h = fnv1a_more(h, e->raw,
+		       e->raw_len < RAW_KEEP ? e->raw_len : RAW_KEEP);
+	h = h_str(h_str(h, e->reported_leader), e->resource_version);
+	h = h_u64(h, (uint64_t)e->has_own_key << 1 | e->has_flagged_key);
+	/* the own-write keys are renewTimes at the lock's precision */
+	int64_t k = renew_key(e, now.wall_ns);
+	h = h_u64(h, e->has_own_key ? (uint64_t)(e->own_key - k) : 0);
+	h = h_u64(h, e->has_flagged_key ? (uint64_t)(e->flagged_key - k) : 0);
+	h = h_u64(h, e->nuncertain);
+	for (unsigned i = 0; i < e->nuncertain && i < OWN_WRITES_MAX; i++)
+		h = h_u64(h, (uint64_t)(e->uncertain[i] - k));
+	h = h_rel(h, e->attempt_now.mono_ns, m);
+	h = h_rel(h, e->attempt_now.wall_ns, now.wall_ns);
+	h = le_record_state_hash(h, &e->candidate, now.wall_ns);
+	/* ids relative to the next one: the count of requests sent before
+	 * does not change what follows */
+	h = h_u64(h, e->next_id - e->inflight_id);
+	h = h_u64(h, e->next_id - e->input_first_id);
+	h = h_rel(h, e->request_deadline_ns, m);
+	if (e->ml) {
+		const ml_state *ml = e->ml;
+		h = h_u64(h,
+			  (uint64_t)ml->stage << 8 | (uint64_t)ml->sec_cache);
+		h = le_record_state_hash(h, &ml->write, now.wall_ns);
+		h = h_str(h, ml->sec_rv);
+		h = le_record_state_hash(h, &ml->prim, now.wall_ns);
+		h = h_str(h_u64(h, ml->prim_present), ml->prim_rv);
+		h = h_u64(h_u64(h, ml->prim_len), ml->prim_hash);
+	}
+	h = h_rel(h, e->wake_ns, m);
+	h = h_u64(h, (uint64_t)e->in_pass << 2 | (uint64_t)e->pass_closed << 1 |
+			 e->final_attempt);
+	h = h_rel(h, e->pass_start_ns, m);
+	h = h_rel(h, e->pass_deadline_ns, m);
+	h = h_rel(h, e->release_deadline_ns, m);
+	h = h_u64(h, e->ring_count);
+	return h_u64(h, e->draws_used);
 }

@@ -47,6 +47,7 @@ const le_profile le_profile_client_go_head = {
 	.writer_dialect = 0,
 	.logs_structured = true,
 	.multilock = LE_MULTILOCK_REMOVED,
+	.annotation_locks = LE_ANNOTATION_LOCKS_REMOVED_V027,
 };
 
 /* client-go-1.34: GA 1.34, 1.35 and 1.36 (the newest GA, so also
@@ -82,6 +83,7 @@ const le_profile le_profile_client_go_1_34 = {
 	.writer_dialect = 0,
 	.logs_structured = true,
 	.multilock = LE_MULTILOCK_REMOVED,
+	.annotation_locks = LE_ANNOTATION_LOCKS_REMOVED_V027,
 };
 
 /* client-go-1.31: 1.31-1.33 (was "client-go-2024"). PR #124588 (2024-04,
@@ -118,6 +120,7 @@ const le_profile le_profile_client_go_1_31 = {
 	.writer_dialect = 0,
 	.logs_structured = false,
 	.multilock = LE_MULTILOCK_REMOVED,
+	.annotation_locks = LE_ANNOTATION_LOCKS_REMOVED_V027,
 };
 
 /* client-go-1.27: 1.27-1.29. b4217e149 (PR #114872, first in 1.27): expiry
@@ -155,6 +158,44 @@ const le_profile le_profile_client_go_1_27 = {
 	.writer_dialect = 0,
 	.logs_structured = false,
 	.multilock = LE_MULTILOCK_SUPPORTED,
+	.annotation_locks = LE_ANNOTATION_LOCKS_REMOVED,
+};
+
+/* client-go-1.23: 1.20-1.23. 710705cfe (first in 1.20): release writes
+ * leaseDurationSeconds 1 and the times, so a Lease accepts it; 5b14150b0
+ * (2020-10, first in 1.20): the kubeconfig request timeout. Against 1.27 it
+ * uses the local LD for expiry (PR #114872 came in 1.27). 1.23 is the last
+ * release with the plain annotation kinds endpoints and configmaps (1.24's
+ * resourcelock.New refuses them); it has the MultiLock. 1.24-1.26 behave
+ * the same on the other locks. klog.Infof words. */
+const le_profile le_profile_client_go_1_23 = {
+	.name = "client-go-1.23",
+	.renew_first_attempt_immediate = true,
+	.renew_deadline_aborts_request = true,
+	.renew_pass_gap_is_rp = true,
+	.expiry_uses_record_duration = false,
+	.empty_holder_is_free = true,
+	.fast_path = false,
+	.change_detect_raw = true,
+	.release_supported = true,
+	.release_bounded_by_rd = false,
+	.release_get_first = false,
+	.release_retry_on_conflict = false,
+	.transitions_reset_on_renew = false,
+	.on_new_leader_wired = true,
+	.observed_time_uses_wall_clock = false,
+	.rerun_after_loss = false,
+	.default_request_timeout = true,
+	.renew_poll_waitfor = false,
+	.missing_record_skips_checks = false,
+	.logs_2016 = false,
+	.contrib_election_main = false,
+	.release_writes_zero_duration = false,
+	.strict_annotation_records = true,
+	.writer_dialect = 0,
+	.logs_structured = false,
+	.multilock = LE_MULTILOCK_SUPPORTED,
+	.annotation_locks = LE_ANNOTATION_LOCKS_SUPPORTED,
 };
 
 /* client-go-1.14: 1.14-1.19. PR #71490 (2018-11, first in 1.14):
@@ -194,6 +235,7 @@ const le_profile le_profile_client_go_1_14 = {
 	.writer_dialect = 0,
 	.logs_structured = false,
 	.multilock = LE_MULTILOCK_NOT_YET,
+	.annotation_locks = LE_ANNOTATION_LOCKS_SUPPORTED,
 };
 
 /* client-go-1.11: k8s <= 1.11, before PR #65094 (was "client-go-2018").
@@ -228,6 +270,7 @@ const le_profile le_profile_client_go_1_11 = {
 	.writer_dialect = 0,
 	.logs_structured = false,
 	.multilock = LE_MULTILOCK_NOT_YET,
+	.annotation_locks = LE_ANNOTATION_LOCKS_SUPPORTED,
 };
 
 /* kubernetes/contrib election/ leader-elector:0.5 (election-spec.md 5.2): the 2018 core as
@@ -263,6 +306,7 @@ const le_profile le_profile_sidecar_05 = {
 	.writer_dialect = 0,
 	.logs_structured = false,
 	.multilock = LE_MULTILOCK_NOT_YET,
+	.annotation_locks = LE_ANNOTATION_LOCKS_SUPPORTED,
 };
 
 /* python-22.6: the kubernetes Python client's leaderelection (22.6), a
@@ -299,12 +343,13 @@ const le_profile le_profile_python_22_6 = {
 	.writer_dialect = LE_DIALECT_PYTHON,
 	.logs_structured = false,
 	.multilock = LE_MULTILOCK_NOT_YET,
+	.annotation_locks = LE_ANNOTATION_LOCKS_SUPPORTED,
 };
 
 static const le_profile *const all_profiles[] = {
 	&le_profile_client_go_head, &le_profile_client_go_1_34,
 	&le_profile_client_go_1_31, &le_profile_client_go_1_27,
-	&le_profile_client_go_1_14,
+	&le_profile_client_go_1_23, &le_profile_client_go_1_14,
 	&le_profile_client_go_1_11, &le_profile_sidecar_05,
 	&le_profile_python_22_6,
 };
@@ -444,21 +489,44 @@ int le_config_validate(const le_config *c, char *err, size_t errcap)
 		return fail(err, errcap,
 			    "lock kind is not leases, endpoints, configmaps, "
 			    "endpointsleases or configmapsleases");
+	const le_profile *p = c->profile ? c->profile : &le_profile_client_go;
+	return le_profile_lock_check(p, c->lock_kind, err, errcap);
+}
+
+/* Whether release p's resourcelock.New makes a lock of this kind, and its
+ * error words when it does not (LE_EINVAL). */
+int le_profile_lock_check(const le_profile *p, le_lock_kind kind, char *err,
+			  size_t errcap)
+{
 	/* resourcelock.New's words for a MultiLock kind the release does not
 	 * have (interface.go: v0.16 had no such case, v0.28 removed them). */
-	const le_profile *p = c->profile ? c->profile : &le_profile_client_go;
-	if (le_lock_kind_is_multi(c->lock_kind) &&
+	if (le_lock_kind_is_multi(kind) &&
 	    p->multilock != LE_MULTILOCK_SUPPORTED) {
 		if (err && errcap) {
 			if (p->multilock == LE_MULTILOCK_REMOVED)
 				snprintf(err, errcap, "%s lock is removed, %s to leases",
-					 le_lock_kind_name(c->lock_kind),
-					 c->lock_kind == LE_LOCK_CONFIGMAPS_LEASES
+					 le_lock_kind_name(kind),
+					 kind == LE_LOCK_CONFIGMAPS_LEASES
 						 ? "migrated" : "migrate");
 			else
 				snprintf(err, errcap, "Invalid lock-type %s",
-					 le_lock_kind_name(c->lock_kind));
+					 le_lock_kind_name(kind));
 		}
+		return LE_EINVAL;
+	}
+	/* The same function's words for endpoints and configmaps, removed in
+	 * 1.24 (interface.go v0.24.0) and reworded in 1.28 (v0.28.0). */
+	if ((kind == LE_LOCK_ENDPOINTS ||
+	     kind == LE_LOCK_CONFIGMAPS) &&
+	    p->annotation_locks != LE_ANNOTATION_LOCKS_SUPPORTED) {
+		if (err && errcap)
+			snprintf(err, errcap, "%s lock is removed, migrate to %s%s",
+				 le_lock_kind_name(kind),
+				 kind == LE_LOCK_ENDPOINTS
+					 ? "endpointsleases" : "configmapsleases",
+				 p->annotation_locks ==
+						 LE_ANNOTATION_LOCKS_REMOVED_V027
+					 ? " (using version v0.27.x)" : "");
 		return LE_EINVAL;
 	}
 	return LE_OK;

@@ -91,6 +91,8 @@ typedef struct fa_body {
 	const char *annotation;     /* the leader annotation, or NULL */
 	const cJSON *data;          /* ConfigMap .data / .binaryData, or NULL */
 	const cJSON *binary_data;
+	/* LeaseCandidate .spec (strategy above); "" when absent */
+	const char *lease_name, *binary_version, *emulation_version;
 } fa_body;
 
 /* ValidateConfigMap's limit on data plus binaryData (keys and values). */
@@ -101,6 +103,10 @@ int fa__body_decode(fa_resource res, const cJSON *body, fa_body *b, fa_status *s
 /* Field validation: 422 Invalid. creating adds the name checks. */
 int fa__body_validate(fa_resource res, const char *ns, const char *name,
 		      const fa_body *b, bool creating, fa_status *st);
+/* ValidateLeaseCandidateSpecUpdate: spec.leaseName is immutable (old is
+ * the stored object's base). */
+int fa__body_validate_update(fa_resource res, const char *name,
+			     const fa_body *b, const cJSON *old, fa_status *st);
 /* The lock record a validated body carries. An annotation that does not
  * decode leaves *bad set (the apiserver stores it anyway). */
 int fa__body_record(fa_resource res, const fa_body *b, le_record *rec,

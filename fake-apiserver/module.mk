@@ -8,6 +8,7 @@ LIBS += leaselab-fa leaselab-fahttp
 PUBLIC_LIBS += leaselab-fa
 leaselab-fa_SRCS := \
 	fake-apiserver/authz.c \
+	fake-apiserver/election.c \
 	fake-apiserver/faults.c \
 	fake-apiserver/object_json.c \
 	fake-apiserver/rng.c \
@@ -17,6 +18,7 @@ leaselab-fa_PKGS := libcjson
 leaselab-fahttp_SRCS := \
 	fake-apiserver/http/admin.c \
 	fake-apiserver/http/discovery.c \
+	fake-apiserver/http/election_driver.c \
 	fake-apiserver/http/handler.c \
 	fake-apiserver/http/journal.c \
 	fake-apiserver/http/patch.c \
@@ -25,7 +27,7 @@ leaselab-fahttp_SRCS := \
 	fake-apiserver/http/table.c \
 	fake-apiserver/http/url.c \
 	fake-apiserver/http/watch.c
-PUBLIC_HEADERS += include/leaselab/fake_apiserver.h
+PUBLIC_HEADERS += include/leaselab/fake_apiserver.h include/leaselab/election.h
 
 BINS += fake-apiserver
 fake-apiserver_SRCS := fake-apiserver/cmd/fake-apiserver.c

@@ -43,7 +43,7 @@ void fa__base_unref(fa_base *b)
 
 static const char *api_version(fa_resource res)
 {
-	return res == FA_RES_LEASES ? "coordination.k8s.io/v1" : "v1";
+	return fa_resource_api_version(res);
 }
 
 /* ---- decoding (400) ------------------------------------------------------- */
@@ -71,9 +71,10 @@ static int cannot_unmarshal(fa_resource res, const cJSON *v, const char *field,
 	if (cJSON_IsNumber(v))
 		snprintf(num, sizeof(num), " %.17g", v->valuedouble);
 	fa__st_bad_request(st,
-			   "%s in version \"v1\" cannot be handled as a %s: json: "
+			   "%s in version \"%s\" cannot be handled as a %s: json: "
 			   "cannot unmarshal %s%s into Go struct field %s of type %s",
-			   k, k, json_type(v), num, field, go_type);
+			   k, fa_resource_version(res), k, json_type(v), num, field,
+			   go_type);
 	return LE_EPARSE;
 }
 
@@ -150,9 +151,9 @@ static int micro_time_error(fa_resource res, const char *field, const char *v,
 		}
 	}
 	fa__st_bad_request(st,
-			   "%s in version \"v1\" cannot be handled as a %s: parsing "
+			   "%s in version \"%s\" cannot be handled as a %s: parsing "
 			   "time \"%s\" as \"%s\": cannot parse \"%s\" as \"%s\"",
-			   k, k, v, MICRO_LAYOUT, rest, part);
+			   k, fa_resource_version(res), k, v, MICRO_LAYOUT, rest, part);
 	snprintf(st->field, sizeof(st->field), "spec.%s", field);
 	return LE_EPARSE;
 }
@@ -162,7 +163,8 @@ static int micro_time(fa_resource res, const cJSON *spec, const char *key,
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, key);
 	char go_field[64];
-	snprintf(go_field, sizeof(go_field), "LeaseSpec.spec.%s", key);
+	snprintf(go_field, sizeof(go_field), "%sSpec.spec.%s",
+		 fa_resource_kind(res), key);
 	if (v == NULL || cJSON_IsNull(v))
 		return LE_OK;
 	if (!cJSON_IsString(v) || v->valuestring == NULL)
@@ -199,6 +201,26 @@ static int decode_lease_spec(fa_resource res, const cJSON *spec, fa_body *b,
 				   LE_ID_MAX - 1);
 		return LE_ERANGE;
 	}
+	return LE_OK;
+}
+
+static int decode_candidate_spec(fa_resource res, const cJSON *spec,
+				 fa_body *b, fa_status *st)
+{
+	int rc;
+	if ((rc = opt_string(res, spec, "leaseName",
+			     "LeaseCandidateSpec.spec.leaseName", &b->lease_name, st)) ||
+	    (rc = micro_time(res, spec, "pingTime", st)) ||
+	    (rc = micro_time(res, spec, "renewTime", st)) ||
+	    (rc = opt_string(res, spec, "binaryVersion",
+			     "LeaseCandidateSpec.spec.binaryVersion",
+			     &b->binary_version, st)) ||
+	    (rc = opt_string(res, spec, "emulationVersion",
+			     "LeaseCandidateSpec.spec.emulationVersion",
+			     &b->emulation_version, st)) ||
+	    (rc = opt_string(res, spec, "strategy",
+			     "LeaseCandidateSpec.spec.strategy", &b->strategy, st)))
+		return rc;
 	return LE_OK;
 }
 
@@ -276,11 +298,14 @@ int fa__body_decode(fa_resource res, const cJSON *body, fa_body *b, fa_status *s
 	const char *k = fa_resource_kind(res);
 	memset(b, 0, sizeof(*b));
 	b->name = b->generate_name = b->ns = b->uid = b->rv = "";
+	b->lease_name = b->binary_version = b->emulation_version = "";
 	if (body == NULL || !cJSON_IsObject(body)) {
 		fa__st_bad_request(st,
-				   "%s in version \"v1\" cannot be handled as a %s: "
-				   "json: cannot unmarshal %s into Go value of type v1.%s",
-				   k, k, body == NULL ? "null" : json_type(body), k);
+				   "%s in version \"%s\" cannot be handled as a %s: "
+				   "json: cannot unmarshal %s into Go value of type %s.%s",
+				   k, fa_resource_version(res), k,
+				   body == NULL ? "null" : json_type(body),
+				   fa_resource_version(res), k);
 		return LE_EPARSE;
 	}
 	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(body, "kind");
@@ -325,19 +350,25 @@ int fa__body_decode(fa_resource res, const cJSON *body, fa_body *b, fa_status *s
 			return rc;
 		const cJSON *ann = cJSON_GetObjectItemCaseSensitive(meta, "annotations");
 		const cJSON *lead = cJSON_GetObjectItemCaseSensitive(ann, LE_LEADER_ANNOTATION);
-		if (res != FA_RES_LEASES && cJSON_IsString(lead))
+		if ((res == FA_RES_ENDPOINTS || res == FA_RES_CONFIGMAPS) &&
+		    cJSON_IsString(lead))
 			b->annotation = lead->valuestring;
 	}
 	if (res == FA_RES_CONFIGMAPS)
 		return decode_configmap(res, body, b, st);
-	if (res == FA_RES_LEASES) {
+	if (res == FA_RES_LEASES || res == FA_RES_LEASECANDIDATES) {
 		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(body, "spec");
 		if (spec != NULL && !cJSON_IsNull(spec)) {
+			char go_field[32], go_type[48];
+			snprintf(go_field, sizeof(go_field), "%s.spec", k);
+			snprintf(go_type, sizeof(go_type), "%s.%sSpec",
+				 fa_resource_version(res), k);
 			if (!cJSON_IsObject(spec))
-				return cannot_unmarshal(res, spec, "Lease.spec",
-							"v1.LeaseSpec", st);
+				return cannot_unmarshal(res, spec, go_field, go_type, st);
 			b->spec = spec;
-			return decode_lease_spec(res, spec, b, st);
+			return res == FA_RES_LEASES
+				       ? decode_lease_spec(res, spec, b, st)
+				       : decode_candidate_spec(res, spec, b, st);
 		}
 	}
 	return LE_OK;
@@ -362,12 +393,45 @@ int fa__ns_validate(fa_resource res, const char *ns, const char *name,
 	return LE_EINVAL;
 }
 
+static bool config_key_ok(const char *k);
+
+/* ValidLeaseCandidateName is IsConfigMapKey, not a DNS subdomain: upper
+ * case and '_' are allowed. */
+static const char *check_config_key(const char *k, char *buf, size_t cap)
+{
+	if (strlen(k) > 253)
+		snprintf(buf, cap, "Invalid value: \"%.253s...\": must be no more "
+			 "than 253 characters", k);
+	else if (strcmp(k, ".") == 0)
+		snprintf(buf, cap, "Invalid value: \".\": must not be '.'");
+	else if (strcmp(k, "..") == 0)
+		snprintf(buf, cap, "Invalid value: \"..\": must not be '..'");
+	else if (strncmp(k, "..", 2) == 0)
+		snprintf(buf, cap, "Invalid value: \"%s\": must not start with '..'", k);
+	else if (!config_key_ok(k))
+		snprintf(buf, cap,
+			 "Invalid value: \"%s\": a valid config key must consist of "
+			 "alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  "
+			 "or 'KEY_NAME',  or 'key-name', regex used for validation is "
+			 "'[-._a-zA-Z0-9]+')",
+			 k);
+	else
+		return NULL;
+	return buf;
+}
+
 static int name_validate(fa_resource res, const char *name, fa_status *st)
 {
 	char body[600];
 	if (name[0] == '\0') {
 		fa__st_invalid(st, res, NULL, name, "metadata.name",
 			       "Required value: name or generateName is required");
+		return LE_EINVAL;
+	}
+	if (res == FA_RES_LEASECANDIDATES) {
+		if (check_config_key(name, body, sizeof(body)) == NULL)
+			return LE_OK;
+		fa__st_invalid(st, res, NULL, name, "metadata.name", body);
 		return LE_EINVAL;
 	}
 	if (fa__check_subdomain(name, body, sizeof(body)) != NULL) {
@@ -478,6 +542,72 @@ static int configmap_validate(fa_resource res, const char *name, const fa_body *
 	return LE_OK;
 }
 
+/* ValidateLeaseCandidateSpec, in its order; the first error is reported
+ * (the apiserver lists them all). */
+static int candidate_spec_validate(fa_resource res, const char *name,
+				   const fa_body *b, fa_status *st)
+{
+	char body[900], err[LE_ERRMSG_MAX];
+	le_semver ev = {0}, bv = {0};
+	const char *evs = b->emulation_version, *bvs = b->binary_version;
+	const char *field = NULL;
+	if (b->lease_name[0] == '\0') {
+		field = "spec.leaseName";
+		snprintf(body, sizeof(body), "Required value");
+	} else if (evs[0] != '\0' &&
+		   le_semver_parse_strict(evs, &ev, err, sizeof(err)) != LE_OK) {
+		field = "spec.emulationVersion";
+		snprintf(body, sizeof(body),
+			 "Invalid value: \"%.64s\": must be a valid semantic version", evs);
+	} else if (bvs[0] == '\0') {
+		field = "spec.binaryVersion";
+		snprintf(body, sizeof(body), "Required value");
+	} else if (le_semver_parse_strict(bvs, &bv, err, sizeof(err)) != LE_OK) {
+		field = "spec.binaryVersion";
+		snprintf(body, sizeof(body),
+			 "Invalid value: \"%.64s\": must be a valid semantic version", bvs);
+	} else if (evs[0] != '\0' && le_semver_compare(&bv, &ev) < 0) {
+		field = "spec.binaryVersion";
+		snprintf(body, sizeof(body),
+			 "Invalid value: \"%.64s\": must be greater than or equal "
+			 "to `emulationVersion`", bvs);
+	} else if (b->strategy == NULL || b->strategy[0] == '\0') {
+		field = "spec.strategy";
+		snprintf(body, sizeof(body), "Required value");
+	} else if (strcmp(b->strategy, LE_STRATEGY_OEV) == 0 &&
+		   (evs[0] == '\0' || (ev.major == 0 && ev.minor == 0 &&
+					 ev.patch == 0 && ev.pre[0] == '\0'))) {
+		field = "spec.emulationVersion";
+		snprintf(body, sizeof(body), "Required value: must be specified "
+			 "when `strategy` is 'OldestEmulationVersion'");
+	} else if (le_strategy_validate(b->strategy, body, sizeof(body)) != LE_OK) {
+		/* ValidateCoordinatedLeaseStrategy is handed spec.strategy and
+		 * appends "strategy" again: the apiserver says spec.strategy.strategy */
+		field = "spec.strategy.strategy";
+	}
+	if (field == NULL)
+		return LE_OK;
+	fa__st_invalid(st, res, NULL, name, field, body);
+	return LE_EINVAL;
+}
+
+int fa__body_validate_update(fa_resource res, const char *name,
+			     const fa_body *b, const cJSON *old, fa_status *st)
+{
+	if (res != FA_RES_LEASECANDIDATES)
+		return LE_OK;
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(old, "spec");
+	const cJSON *ln = cJSON_GetObjectItemCaseSensitive(spec, "leaseName");
+	const char *was = cJSON_IsString(ln) ? ln->valuestring : "";
+	if (strcmp(was, b->lease_name) == 0)
+		return LE_OK;
+	char body[400];
+	snprintf(body, sizeof(body), "Invalid value: \"%.253s\": field is immutable",
+		 b->lease_name);
+	fa__st_invalid(st, res, NULL, name, "spec.leaseName", body);
+	return LE_EINVAL;
+}
+
 int fa__body_validate(fa_resource res, const char *ns, const char *name,
 		      const fa_body *b, bool creating, fa_status *st)
 {
@@ -489,6 +619,8 @@ int fa__body_validate(fa_resource res, const char *ns, const char *name,
 	}
 	if (res == FA_RES_CONFIGMAPS && b != NULL)
 		return configmap_validate(res, name, b, st);
+	if (res == FA_RES_LEASECANDIDATES && b != NULL)
+		return candidate_spec_validate(res, name, b, st);
 	if (res != FA_RES_LEASES || b == NULL)
 		return LE_OK;
 	return lease_spec_validate(res, name, b->has_duration, b->duration,
@@ -511,6 +643,12 @@ int fa__body_record(fa_resource res, const fa_body *b, le_record *rec,
 {
 	char err[LE_ERRMSG_MAX];
 	*bad = false;
+	if (res == FA_RES_LEASECANDIDATES) {
+		/* no lock record: the object is all base */
+		*present = false;
+		le_record_clear(rec);
+		return LE_OK;
+	}
 	if (res == FA_RES_LEASES) {
 		*present = true;
 		if (le_record_from_lease_spec(b->spec, rec, err, sizeof(err)) != LE_OK) {
@@ -609,9 +747,12 @@ cJSON *fa__normalize(fa_resource res, const cJSON *body)
 		cJSON_AddItemToObject(out, c->string, c);
 	}
 	cJSON_Delete(copy);
+	cJSON *spec = cJSON_GetObjectItemCaseSensitive(out, "spec");
 	if (res == FA_RES_LEASES) {
-		cJSON *spec = cJSON_GetObjectItemCaseSensitive(out, "spec");
 		normalize_micro_time(spec, "acquireTime");
+		normalize_micro_time(spec, "renewTime");
+	} else if (res == FA_RES_LEASECANDIDATES) {
+		normalize_micro_time(spec, "pingTime");
 		normalize_micro_time(spec, "renewTime");
 	}
 	return out;
@@ -718,7 +859,8 @@ cJSON *fa__materialize(const fa_view_src *v)
 		  set_string(meta, "uid", v->uid) &&
 		  set_string(meta, "resourceVersion", rv) &&
 		  set_string(meta, "creationTimestamp", created);
-	if (ok && (v->rec_override || v->base == NULL)) {
+	if (ok && v->res != FA_RES_LEASECANDIDATES &&
+	    (v->rec_override || v->base == NULL)) {
 		if (v->res == FA_RES_LEASES)
 			ok = put_lease_record(o, v->rec);
 		else

@@ -10,15 +10,23 @@
 
 static const struct {
 	const char *plural, *kind, *group, *qualified, *qualified_kind,
-		*registry;
+		*registry, *version, *api_version;
 } resources[FA_RES_COUNT] = {
 	[FA_RES_LEASES] = {"leases", "Lease", "coordination.k8s.io",
 			   "leases.coordination.k8s.io",
-			   "Lease.coordination.k8s.io", "/registry/leases"},
+			   "Lease.coordination.k8s.io", "/registry/leases", "v1",
+			   "coordination.k8s.io/v1"},
 	[FA_RES_ENDPOINTS] = {"endpoints", "Endpoints", "", "endpoints",
-			      "Endpoints", "/registry/services/endpoints"},
+			      "Endpoints", "/registry/services/endpoints", "v1",
+			      "v1"},
 	[FA_RES_CONFIGMAPS] = {"configmaps", "ConfigMap", "", "configmaps",
-			       "ConfigMap", "/registry/configmaps"},
+			       "ConfigMap", "/registry/configmaps", "v1", "v1"},
+	[FA_RES_LEASECANDIDATES] = {"leasecandidates", "LeaseCandidate",
+				    "coordination.k8s.io",
+				    "leasecandidates.coordination.k8s.io",
+				    "LeaseCandidate.coordination.k8s.io",
+				    "/registry/leasecandidates", "v1beta1",
+				    "coordination.k8s.io/v1beta1"},
 };
 
 static bool res_ok(fa_resource r)
@@ -43,8 +51,12 @@ const char *fa_resource_group(fa_resource r)
 
 const char *fa_resource_version(fa_resource r)
 {
-	(void)r;
-	return "v1";
+	return res_ok(r) ? resources[r].version : "v1";
+}
+
+const char *fa_resource_api_version(fa_resource r)
+{
+	return res_ok(r) ? resources[r].api_version : "v1";
 }
 
 const char *fa__qualified_resource(fa_resource r)

@@ -248,6 +248,18 @@ static bool check_args(fa_resource res, const char *ns, const char *name,
 	return true;
 }
 
+/* check_args for the in-process lock path: only the three lock objects. */
+static bool check_lock_args(fa_resource res, const char *ns, const char *name,
+			    fa_status *st)
+{
+	if (res == FA_RES_LEASECANDIDATES) {
+		fa__st_bad_request(st, "%s hold no lock record: use the JSON path",
+				   fa_resource_name(res));
+		return false;
+	}
+	return check_args(res, ns, name, st);
+}
+
 /* Decimal resourceVersion, written by hand: the in-process lock path does
  * this on every request, and snprintf was ~5% of the simulator's time. */
 static size_t format_rv(uint64_t rv, char *buf, size_t cap)
@@ -515,7 +527,7 @@ void fa_store_lock_get(fa_store *s, fa_resource res, const char *ns,
 {
 	if (name == NULL)
 		name = "";
-	if (!check_args(res, ns, name, &scratch->status)) {
+	if (!check_lock_args(res, ns, name, &scratch->status)) {
 		lock_fail(scratch, resp);
 		return;
 	}
@@ -602,7 +614,7 @@ void fa_store_lock_create(fa_store *s, fa_resource res, const char *ns,
 			  fa_lock_scratch *scratch, le_response *resp)
 {
 	fa_status *st = &scratch->status;
-	if (!check_args(res, ns, name != NULL ? name : "", st)) {
+	if (!check_lock_args(res, ns, name != NULL ? name : "", st)) {
 		lock_fail(scratch, resp);
 		return;
 	}
@@ -624,7 +636,7 @@ void fa_store_lock_update(fa_store *s, fa_resource res, const char *ns,
 	const char *rv = resource_version != NULL ? resource_version : "";
 	if (name == NULL)
 		name = "";
-	if (!check_args(res, ns, name, st)) {
+	if (!check_lock_args(res, ns, name, st)) {
 		lock_fail(scratch, resp);
 		return;
 	}
@@ -781,8 +793,7 @@ void *fa_store_list_json(fa_store *s, fa_resource res, const char *ns,
 	snprintf(kind, sizeof(kind), "%sList", fa_resource_kind(res));
 	format_rv(s->revision, rv, sizeof(rv));
 	cJSON_AddStringToObject(list, "kind", kind);
-	cJSON_AddStringToObject(list, "apiVersion",
-				res == FA_RES_LEASES ? "coordination.k8s.io/v1" : "v1");
+	cJSON_AddStringToObject(list, "apiVersion", fa_resource_api_version(res));
 	cJSON *meta = cJSON_AddObjectToObject(list, "metadata");
 	cJSON *arr = cJSON_AddArrayToObject(list, "items");
 	if (meta == NULL || arr == NULL ||
@@ -947,7 +958,9 @@ static fa_obj *update_obj(fa_store *s, fa_resource res, const char *ns,
 		return create_named(s, res, ns, name, body, &b, identity,
 				    now_wall_ns, st);
 	}
-	if (b.rv[0] == '\0' && res == FA_RES_LEASES) {
+	/* AllowUnconditionalUpdate is false for leases and leasecandidates */
+	if (b.rv[0] == '\0' &&
+	    (res == FA_RES_LEASES || res == FA_RES_LEASECANDIDATES)) {
 		fa__st_invalid(st, res, fa__qualified_resource(res), name,
 			       "metadata.resourceVersion",
 			       "Invalid value: 0x0: must be specified for an update");
@@ -958,6 +971,8 @@ static fa_obj *update_obj(fa_store *s, fa_resource res, const char *ns,
 		return NULL;
 	}
 	if (fa__body_validate(res, ns, name, &b, false, st) != LE_OK ||
+	    fa__body_validate_update(res, name, &b,
+				     o->base != NULL ? o->base->obj : NULL, st) != LE_OK ||
 	    !json_write(s, o, body, &b, FA_WRITE_UPDATE, identity, now_wall_ns, st))
 		return NULL;
 	fa_status_ok(st, 200);

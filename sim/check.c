@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leaselab/election.h"
 #include "leaselab/internal/assert.h"
 #include "leaselab/sim.h"
 
@@ -70,6 +71,7 @@ const char *sim_invariant_name(sim_invariant inv)
 	case SIM_INV_LIVENESS: return "liveness";
 	case SIM_INV_STABILITY: return "stability";
 	case SIM_INV_LEADERLESS: return "leaderless";
+	case SIM_INV_COORDINATION: return "coordination";
 	case SIM_INV_COUNT: break;
 	}
 	return "unknown";
@@ -784,6 +786,14 @@ static bool pod_alive_at(const checker *c, int32_t pod, int64_t t_ns)
 	return alive;
 }
 
+static bool coordinated(const checker *c)
+{
+	for (size_t i = 0; i < c->sc->npods; i++)
+		if (c->sc->pods[i].coordinated)
+			return true;
+	return false;
+}
+
 /* A pod other than `except` that could take over at t_ns: alive then. When
  * none is, the first (re)start after t_ns is where the failover clock
  * really starts; NEVER when nothing starts again. */
@@ -962,6 +972,11 @@ static int check_term_failover(checker *c, size_t i)
 	int64_t base = f.cause == SIM_FO_RELEASE ? c->b.release_ns : c->b.crash_ns;
 	if (f.cause == SIM_FO_OTHER && takeover != NEVER && !c->b.explicit_max)
 		base = add_sat(base, add_sat(c->b.rp_max_ns, c->b.request_ns));
+	/* Under coordination the next holder waits for the election
+	 * controller: its requeue (Q) to see the Lease expired and a ping's
+	 * wait (E) before it installs anyone (election-spec.md 8.1). */
+	if (coordinated(c) && !c->b.explicit_max)
+		base = add_sat(base, FA_ELECTION_REQUEUE_NS + FA_ELECTION_DURATION_NS);
 	int64_t start = candidate_from(c, t->pod, f.cause_ns);
 	int64_t deadline = start == NEVER ? NEVER : add_sat(start, base);
 	deadline = fault_allowance_deadline(c, t->pod, f.cause_ns, deadline);
@@ -1061,8 +1076,12 @@ static int check_lease_write(checker *c, const sim_event *e, lease_prev *p)
 	}
 	int rc = LE_OK;
 	bool takeover = e->holder != *prev_holder;
-	if (e->holder < 0) {
+	/* The election controller installs holders without counting them
+	 * (election-spec.md 8.1), and a coordinated client's renew keeps what
+	 * it installed. */
+	if (e->holder < 0 || e->pod < 0) {
 		*prev_holder = e->holder;
+		*prev_trans = e->transitions;
 		return LE_OK;
 	}
 	int64_t want = takeover ? *prev_trans + 1 : *prev_trans;
@@ -1110,9 +1129,9 @@ static le_lock_kind pod_object(const sim_election *el, int j)
 static size_t lease_of(const checker *c, const sim_event *e)
 {
 	const sim_pod_spec *ps = pod_spec(c, e->pod);
-	if (!ps)
-		return 2 * c->sc->npods;
-	const sim_election *a = &ps->election;
+	/* a write by no pod is the election controller's, on the scenario's
+	 * lock (docs/coordinated.md) */
+	const sim_election *a = ps ? &ps->election : &c->sc->defaults;
 	le_lock_kind kind = e->object ? (le_lock_kind)(e->object - 1)
 				      : le_lock_kind_primary(a->lock_kind);
 	for (size_t k = 0; k < c->sc->npods; k++) {
@@ -1169,6 +1188,96 @@ static int check_lease_history(checker *c)
 	free(dead_since);
 	free(prev);
 	return rc;
+}
+
+/* ---- coordinated election: the holder's version ----------------------------- */
+
+/* The versions pod `pod` publishes at t_ns: its spec's, or the upgrade's
+ * when its last start was at or after the upgrade time. */
+static void versions_at(const checker *c, int32_t pod, int64_t t_ns, le_semver *ev,
+			le_semver *bv)
+{
+	const sim_pod_spec *ps = pod_spec(c, pod);
+	int64_t started = -1;
+	for (size_t i = 0; i < c->h->n && c->h->ev[i].t_ns <= t_ns; i++)
+		if (c->h->ev[i].kind == SIM_EV_POD_START && c->h->ev[i].pod == pod)
+			started = c->h->ev[i].t_ns;
+	bool up = started >= ps->upgrade_at_ns;
+	memset(ev, 0, sizeof *ev);
+	memset(bv, 0, sizeof *bv);
+	le_semver_parse(up ? ps->upgrade_emulation_version : ps->emulation_version, ev,
+			NULL, 0);
+	le_semver_parse(up ? ps->upgrade_binary_version : ps->binary_version, bv, NULL,
+			0);
+}
+
+/* Once nothing has started or died for a coordinated failover's bound
+ * (the controller has settled), the pod leading runs no newer
+ * emulationVersion than any available candidate, and at the same
+ * emulationVersion no newer binaryVersion (the controller's order,
+ * election-spec.md 8). Checked at each such settled instant. */
+static int check_coordination(checker *c)
+{
+	if (!coordinated(c))
+		return LE_OK;
+	int64_t settle = add_sat(c->b.crash_ns,
+				 FA_ELECTION_REQUEUE_NS + FA_ELECTION_DURATION_NS);
+	const sim_history *h = c->h;
+	for (size_t i = 0; i < h->n; i++) {
+		const sim_event *x = &h->ev[i];
+		if (x->kind != SIM_EV_POD_START && x->kind != SIM_EV_POD_DEATH &&
+		    x->kind != SIM_EV_POD_EXIT)
+			continue;
+		int64_t y = add_sat(x->t_ns, settle);
+		if (y >= h->end_ns)
+			continue;
+		bool quiet = true;
+		for (size_t j = i + 1; j < h->n && h->ev[j].t_ns <= y && quiet; j++)
+			quiet = h->ev[j].kind != SIM_EV_POD_START &&
+				h->ev[j].kind != SIM_EV_POD_DEATH &&
+				h->ev[j].kind != SIM_EV_POD_EXIT;
+		if (!quiet)
+			continue;
+		int32_t leader = -1;
+		for (size_t k = 0; k < c->nterms; k++)
+			if (c->terms[k].start_ns <= y && c->terms[k].end_ns > y)
+				leader = c->terms[k].pod;
+		const sim_pod_spec *lps = pod_spec(c, leader);
+		if (!lps || !lps->coordinated)
+			continue;
+		le_semver lev, lbv;
+		versions_at(c, leader, y, &lev, &lbv);
+		for (size_t p = 0; p < h->npods; p++) {
+			const sim_pod_spec *ps = pod_spec(c, (int32_t)p);
+			if ((int32_t)p == leader || !ps || !ps->coordinated ||
+			    !pod_alive_at(c, (int32_t)p, y))
+				continue;
+			le_semver ev, bv;
+			versions_at(c, (int32_t)p, y, &ev, &bv);
+			int e = le_semver_compare(&lev, &ev);
+			if (e > 0 || (e == 0 && le_semver_compare(&lbv, &bv) > 0))
+				return add_violation(c, SIM_INV_COORDINATION, y,
+						     "at %.3f s, settled, %s leads at emulation "
+						     "%llu.%llu.%llu binary %llu.%llu.%llu while "
+						     "%s, available, runs emulation %llu.%llu.%llu "
+						     "binary %llu.%llu.%llu",
+						     secs(y), pod_name(c, leader),
+						     (unsigned long long)lev.major,
+						     (unsigned long long)lev.minor,
+						     (unsigned long long)lev.patch,
+						     (unsigned long long)lbv.major,
+						     (unsigned long long)lbv.minor,
+						     (unsigned long long)lbv.patch,
+						     pod_name(c, (int32_t)p),
+						     (unsigned long long)ev.major,
+						     (unsigned long long)ev.minor,
+						     (unsigned long long)ev.patch,
+						     (unsigned long long)bv.major,
+						     (unsigned long long)bv.minor,
+						     (unsigned long long)bv.patch);
+		}
+	}
+	return LE_OK;
 }
 
 /* ---- 7. liveness, stability, leaderless ------------------------------------- */
@@ -1547,6 +1656,8 @@ int sim_check(const sim_scenario *sc, const sim_history *h, sim_check_result *ou
 		rc = check_change_rate(&c);
 	if (!rc)
 		rc = check_leaderless(&c);
+	if (!rc)
+		rc = check_coordination(&c);
 	if (!rc)
 		rc = collect_probe_restarts(&c);
 	for (size_t i = 0; c.stale && i < h->n; i++)

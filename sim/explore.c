@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chooser.h"
 #include "fault_model.h"
 #include "leaselab/explore.h"
 
@@ -257,6 +258,13 @@ int sim_explore_judge(const sim_scenario *sc, uint64_t seed,
 		      const sim_explore_opts *o, sim_invariant *inv, char *err,
 		      size_t errcap)
 {
+	return sim_explore_judge_chosen(sc, seed, o, NULL, inv, err, errcap);
+}
+
+int sim_explore_judge_chosen(const sim_scenario *sc, uint64_t seed,
+			     const sim_explore_opts *o, sim_chooser *ch,
+			     sim_invariant *inv, char *err, size_t errcap)
+{
 	*inv = SIM_INV_NONE;
 	sim_scenario plain = *sc;
 	plain.expect.expect_violation = false;
@@ -264,6 +272,7 @@ int sim_explore_judge(const sim_scenario *sc, uint64_t seed,
 	sim_world *w = sim_world_new(&plain, seed, err, errcap);
 	if (!w)
 		return LE_EINVAL;
+	sim_world_set_chooser(w, ch);
 	int rc = sim_world_run(w, err, errcap);
 	if (rc != LE_OK) {
 		sim_world_free(w);

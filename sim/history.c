@@ -308,6 +308,20 @@ static void write_pod_spec(const sim_pod_spec *p, FILE *out)
 		put_bool(out, "wait_for_drain", true);
 	if (p->shutdown_starts_work)
 		put_bool(out, "shutdown_starts_work", true);
+	if (p->coordinated) {
+		put_bool(out, "coordinated", true);
+		fputs(",\"binary_version\":", out);
+		put_json_string(out, p->binary_version);
+		fputs(",\"emulation_version\":", out);
+		put_json_string(out, p->emulation_version);
+		if (p->upgrade_at_ns != INT64_MAX) {
+			put_i64(out, "upgrade_at_ns", p->upgrade_at_ns);
+			fputs(",\"upgrade_binary_version\":", out);
+			put_json_string(out, p->upgrade_binary_version);
+			fputs(",\"upgrade_emulation_version\":", out);
+			put_json_string(out, p->upgrade_emulation_version);
+		}
+	}
 	if (p->probe_period_ns) {
 		put_i64(out, "probe_period_ns", p->probe_period_ns);
 		put_i64(out, "probe_failure_threshold", p->probe_failure_threshold);

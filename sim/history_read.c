@@ -561,7 +561,20 @@ static int j_pod_spec(jctx *c, const cJSON *o, sim_pod_spec *p)
 	    (rc = j_i64(c, o, "probe_failure_threshold", 0, 1000,
 			&p->probe_failure_threshold)) ||
 	    (rc = j_i64(c, o, "healthz_tolerance_ns", 0, EXACT_MAX,
-			&p->healthz_tolerance_ns)))
+			&p->healthz_tolerance_ns)) ||
+	    (rc = j_bool(c, o, "coordinated", &p->coordinated)) ||
+	    (rc = j_str(c, o, "binary_version", p->binary_version,
+			sizeof p->binary_version)) ||
+	    (rc = j_str(c, o, "emulation_version", p->emulation_version,
+			sizeof p->emulation_version)) ||
+	    (rc = j_str(c, o, "upgrade_binary_version", p->upgrade_binary_version,
+			sizeof p->upgrade_binary_version)) ||
+	    (rc = j_str(c, o, "upgrade_emulation_version", p->upgrade_emulation_version,
+			sizeof p->upgrade_emulation_version)))
+		return rc;
+	p->upgrade_at_ns = INT64_MAX;
+	if (jget(o, "upgrade_at_ns") &&
+	    (rc = j_i64(c, o, "upgrade_at_ns", 0, EXACT_MAX, &p->upgrade_at_ns)))
 		return rc;
 	p->clock_rate_ppm = (int32_t)ppm;
 	return LE_OK;

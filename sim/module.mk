@@ -7,6 +7,7 @@ leaselab-sim_SRCS := \
 	sim/advise.c \
 	sim/args.c \
 	sim/check.c \
+	sim/chooser.c \
 	sim/clock.c \
 	sim/explore.c \
 	sim/fault_model.c \
@@ -23,6 +24,7 @@ leaselab-sim_SRCS := \
 	sim/sweep.c \
 	sim/world.c \
 	sim/world_base.c \
+	sim/world_coord.c \
 	sim/world_faults.c \
 	sim/world_run.c
 leaselab-sim_PKGS := yaml-0.1

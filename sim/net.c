@@ -5,6 +5,7 @@
  * applied by the world on top. */
 #include <stdio.h>
 
+#include "chooser.h"
 #include "sim_engine.h"
 
 int sim_latency_check(const fa_latency *l, const char *what, char *err,
@@ -54,11 +55,11 @@ static bool applies(sim_direction fault_dir, sim_direction leg)
 
 void sim_net_leg(const sim_scenario *sc, const int32_t *active, size_t nactive,
 		 sim_direction leg, const fa_latency *base, fa_rng *r,
-		 sim_leg *out)
+		 struct sim_chooser *ch, sim_leg *out)
 {
 	out->lost = false;
 	out->refused = false;
-	out->delay_ns = fa_latency_draw(base, r);
+	out->delay_ns = sim_choose_latency(ch, base, r);
 	for (size_t i = 0; i < nactive; i++) {
 		const sim_fault *f = &sc->faults[active[i]];
 		if (!applies(f->direction, leg))
@@ -74,10 +75,10 @@ void sim_net_leg(const sim_scenario *sc, const int32_t *active, size_t nactive,
 				out->lost = true;
 			break;
 		case SIM_ACT_DELAY:
-			out->delay_ns += fa_latency_draw(&f->latency, r);
+			out->delay_ns += sim_choose_latency(ch, &f->latency, r);
 			break;
 		case SIM_ACT_LOSS:
-			if (f->loss > 0 && fa_rng_unit(r) < f->loss)
+			if (f->loss > 0 && sim_choose_loss(ch, f->loss, r))
 				out->lost = true;
 			break;
 		default:

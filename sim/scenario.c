@@ -295,6 +295,18 @@ static int election_validate(sy_ctx *c, const elect_in *e,
 			       e->set[EF_LOCK] ? e->path[EF_LOCK] : pod_path,
 			       "profile sidecar-0.5 knows only the endpoints lock "
 			       "(election-spec.md 5.1; pod %s)", pod_name);
+	/* A lock kind the release's resourcelock.New refuses, with its words. */
+	if (le_profile_lock_check(e->v.profile ? e->v.profile : &le_profile_client_go,
+				  e->v.lock_kind, msg, sizeof msg) != LE_OK) {
+		bool lset = e->set[EF_LOCK];
+		enum efield f = lset ? EF_LOCK : EF_PROFILE;
+		return sy_fail(c, e->set[f] ? e->mark[f] : pod_mark,
+			       e->set[f] ? e->path[f] : pod_path,
+			       "%s (pod %s, profile %s; election-spec.md 3.3: "
+			       "docs/profiles.md says which profiles have which locks)",
+			       msg, pod_name,
+			       (e->v.profile ? e->v.profile : &le_profile_client_go)->name);
+	}
 	le_config_defaults(&cfg);
 	cfg.identity = identity;
 	cfg.lock_kind = e->v.lock_kind;
@@ -357,7 +369,11 @@ static const char *const pod_keys[] = {
 	"clock",       "election",      "gracePeriod",      "ignoreSigterm",
 	"replacementStart", "workPeriod", "stopDelay",      "livenessProbe",
 	"onLost",      "releaseAfterDrain", "waitForDrain", "shutdownStartsWork",
-	NULL};
+	"coordinated", NULL};
+static const char *const coord_keys[] = {"binaryVersion", "emulationVersion",
+					 "upgrade", NULL};
+static const char *const upgrade_keys[] = {"at", "binaryVersion",
+					   "emulationVersion", NULL};
 static const char *const on_lost_names[] = {"exit", "rejoin", NULL};
 static const char *const clock_keys[] = {"offset", "rate", NULL};
 static const char *const probe_keys[] = {"period", "failureThreshold",
@@ -380,6 +396,61 @@ static int parse_probe(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
 			     &p->probe_failure_threshold)) < 0 ||
 	    (rc = sy_get_dur(&m, "healthzTolerance", SY_DUR_ZERO_OK,
 			     &p->healthz_tolerance_ns)) < 0)
+		return rc;
+	return LE_OK;
+}
+
+/* binaryVersion and emulationVersion: both strict semantic versions (as
+ * the apiserver validates a LeaseCandidate), emulation <= binary. */
+static int parse_versions(sy_map *m, const char *path, char *bv, char *ev)
+{
+	int rc;
+	char kpath[SY_PATH_MAX], why[128];
+	if ((rc = sy_require(m, "binaryVersion", "the binary version")) < 0 ||
+	    (rc = sy_get_str(m, "binaryVersion", bv, LE_VERSION_MAX)) < 0)
+		return rc;
+	snprintf(ev, LE_VERSION_MAX, "%s", bv);
+	if ((rc = sy_get_str(m, "emulationVersion", ev, LE_VERSION_MAX)) < 0)
+		return rc;
+	le_semver b, e;
+	const char *bad = NULL;
+	if (le_semver_parse_strict(bv, &b, why, sizeof why) != LE_OK)
+		bad = "binaryVersion";
+	else if (le_semver_parse_strict(ev, &e, why, sizeof why) != LE_OK)
+		bad = "emulationVersion";
+	else if (le_semver_compare(&e, &b) > 0) {
+		bad = "emulationVersion";
+		snprintf(why, sizeof why, "emulationVersion %s is newer than binaryVersion %s",
+			 ev, bv);
+	}
+	(void)path;
+	if (!bad)
+		return LE_OK;
+	sy_key_path(m, bad, kpath, sizeof kpath);
+	return sy_fail(m->c, sy_get(m, bad) ? sy_get(m, bad)->start_mark : sy_key_mark(m, bad),
+		       kpath, "expected a semantic version such as 1.31.0: %s", why);
+}
+
+/* coordinated: {binaryVersion, emulationVersion, upgrade: {at, ...}} */
+static int parse_coordinated(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
+			     const char *path, sim_pod_spec *p)
+{
+	sy_map m, u;
+	int rc;
+	char kpath[SY_PATH_MAX];
+	if ((rc = sy_map_open(c, d, &m, n, path, coord_keys)) < 0 ||
+	    (rc = parse_versions(&m, path, p->binary_version, p->emulation_version)) < 0)
+		return rc;
+	p->coordinated = true;
+	p->upgrade_at_ns = INT64_MAX;
+	if (!sy_get(&m, "upgrade"))
+		return LE_OK;
+	sy_key_path(&m, "upgrade", kpath, sizeof kpath);
+	if ((rc = sy_map_open(c, d, &u, sy_get(&m, "upgrade"), kpath, upgrade_keys)) < 0 ||
+	    (rc = sy_require(&u, "at", "when the upgraded versions apply")) < 0 ||
+	    (rc = sy_get_dur(&u, "at", SY_DUR_ZERO_OK, &p->upgrade_at_ns)) < 0 ||
+	    (rc = parse_versions(&u, kpath, p->upgrade_binary_version,
+				 p->upgrade_emulation_version)) < 0)
 		return rc;
 	return LE_OK;
 }
@@ -522,6 +593,12 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 	    (rc = sy_get_bool(&m, "shutdownStartsWork",
 			      &p.shutdown_starts_work)) < 0)
 		return rc;
+	if (sy_get(&m, "coordinated")) {
+		sy_key_path(&m, "coordinated", kpath, sizeof kpath);
+		if ((rc = parse_coordinated(c, ps->doc, sy_get(&m, "coordinated"),
+					    kpath, &p)) < 0)
+			return rc;
+	}
 	if (sy_get(&m, "livenessProbe")) {
 		sy_key_path(&m, "livenessProbe", kpath, sizeof kpath);
 		if ((rc = parse_probe(c, ps->doc, sy_get(&m, "livenessProbe"),

@@ -90,9 +90,12 @@ typedef struct sim_leg {
 
 /* One leg of a request: base latency plus the scenario's network faults
  * active on the pod (active = indexes into sc->faults). */
+struct sim_chooser;
+/* ch (NULL: seeded draws) makes latency and loss draws choices
+ * (sim/chooser.h). */
 void sim_net_leg(const sim_scenario *sc, const int32_t *active, size_t nactive,
 		 sim_direction leg, const fa_latency *base, fa_rng *r,
-		 sim_leg *out);
+		 struct sim_chooser *ch, sim_leg *out);
 
 /* ---- history text: enum names (sim/history.c), index = enum value,
  * NULL-terminated; shared by the writer and the reader. */

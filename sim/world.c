@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chooser.h"
 #include "world_int.h"
 
 /* A process whose core returned by itself (client-go: leadership lost, Run
@@ -50,9 +51,11 @@ static int64_t node_after(const sim_world *w, const sim_node *n, int64_t d_ns)
 	return t < w->now ? w->now : t;
 }
 
-static inline uint64_t draw(sim_node *n)
+static inline uint64_t draw(sim_world *w, sim_node *n)
 {
 	uint64_t v = fa_rng_next(&n->rng);
+	if (w->ch)
+		v = sim__choose_jitter(w->ch, n, v);
 	if (n->trace_n) {
 		if (*n->trace_n < n->trace_cap)
 			n->trace[*n->trace_n] = v;
@@ -137,6 +140,8 @@ static void drain(sim_world *w, sim_node *n);
 static void check_input(sim_world *w, const sim_node *n, int rc,
 			const char *what)
 {
+	if (w->ch)
+		sim__choose_settle(w->ch);
 	if (rc != LE_OK)
 		sim__fail(w, LE_ESTATE, "pod %s: the elector refused %s at t=%lld ns: %s",
 			  n->name, what, (long long)w->now, le_strerror(rc));
@@ -195,7 +200,7 @@ static void send_request(sim_world *w, sim_node *n, const le_request *req)
 	r->triggered = false;
 	sim_leg leg;
 	sim_net_leg(w->sc, n->netf, n->nnetf, SIM_DIR_TO, &w->sc->latency_to,
-		    &n->net_rng, &leg);
+		    &n->net_rng, w->ch, &leg);
 	fa_faults_decide(w->faults, n->identity, &n->net_rng, &r->dec);
 	if (leg.refused || r->dec.refused || w->down_count > 0) {
 		req_set_status(r, 0, NULL);
@@ -220,7 +225,7 @@ static void response_leg(sim_world *w, uint32_t i)
 	}
 	sim_leg leg;
 	sim_net_leg(w->sc, n->netf, n->nnetf, SIM_DIR_FROM,
-		    &w->sc->latency_from, &n->net_rng, &leg);
+		    &w->sc->latency_from, &n->net_rng, w->ch, &leg);
 	if (leg.lost || leg.refused) {
 		req_free(w, i);
 		return;
@@ -271,6 +276,7 @@ static void commit(sim_world *w, uint32_t i)
 	if (wrote) {
 		record_lease_write(w, n, r);
 		trigger(w, SIM_WHEN_LEASE_WRITE, n);
+		sim__coord_lease_written(w);
 	}
 	if (r->dec.drop_response) {
 		req_free(w, i);
@@ -375,7 +381,7 @@ static void on_deliver(sim_world *w, uint32_t i)
 		.raw_len = r->raw_len,
 	};
 	int rc = le_elector_on_response(n->e, node_time(n, w->now), &resp,
-					draw(n));
+					draw(w, n));
 	req_free(w, i);
 	check_input(w, n, rc, "a response");
 	drain(w, n);
@@ -464,7 +470,7 @@ static void on_acting_end(sim_world *w, sim_node *n, uint64_t arg)
 	}
 	if (n->cancel_after_drain && n->state == NODE_TERMINATING && n->e) {
 		n->cancel_after_drain = false;
-		check_input(w, n, le_elector_cancel(n->e, node_time(n, w->now), draw(n)),
+		check_input(w, n, le_elector_cancel(n->e, node_time(n, w->now), draw(w, n)),
 			    "cancel");
 		drain(w, n);
 		sim__arm(w, n);
@@ -477,6 +483,7 @@ static void clear_process(sim_world *w, sim_node *n)
 {
 	le_elector_free(n->e);
 	n->e = NULL;
+	sim__coord_node_stopped(w, n);
 	n->state = NODE_DEAD;
 	n->inc++;
 	n->paused = false;
@@ -509,7 +516,7 @@ static bool node_rejoin(sim_world *w, sim_node *n)
 	n->core++; /* answers to the old core's requests are dropped */
 	n->timer_gen++;
 	n->timer_at = n->timer_want = NO_TIME;
-	check_input(w, n, le_elector_start(n->e, node_time(n, w->now), draw(n)),
+	check_input(w, n, le_elector_start(n->e, node_time(n, w->now), draw(w, n)),
 		    "rejoin");
 	drain(w, n);
 	sim__arm(w, n);
@@ -566,6 +573,7 @@ static void fill_config(const sim_node *n, le_config *c)
 	c->has_stopped_leading_cb = true;
 	c->has_lock = true;
 	c->name = NULL;
+	c->coordinated = n->ps->coordinated;
 }
 
 void sim__node_start(sim_world *w, sim_node *n)
@@ -592,10 +600,11 @@ void sim__node_start(sim_world *w, sim_node *n)
 	if (n->ps->probe_period_ns > 0)
 		sim__push(w, w->now + n->ps->probe_period_ns, EV_PROBE,
 			  (uint32_t)n->pod, n->inc);
-	check_input(w, n, le_elector_start(n->e, node_time(n, w->now), draw(n)),
+	check_input(w, n, le_elector_start(n->e, node_time(n, w->now), draw(w, n)),
 		    "start");
 	drain(w, n);
 	sim__arm(w, n);
+	sim__coord_node_started(w, n);
 }
 
 static void deliver_sigterm(sim_world *w, sim_node *n)
@@ -630,7 +639,7 @@ static void deliver_sigterm(sim_world *w, sim_node *n)
 		acting_end(w, n);
 	}
 	n->cancel_after_drain = false;
-	check_input(w, n, le_elector_cancel(n->e, node_time(n, w->now), draw(n)),
+	check_input(w, n, le_elector_cancel(n->e, node_time(n, w->now), draw(w, n)),
 		    "cancel");
 	drain(w, n);
 	sim__arm(w, n);
@@ -716,7 +725,7 @@ static void on_timer(sim_world *w, sim_node *n, uint64_t gen)
 		sim__push(w, n->timer_want, EV_TIMER, (uint32_t)n->pod, gen);
 		return;
 	}
-	check_input(w, n, le_elector_on_timer(n->e, node_time(n, w->now), draw(n)),
+	check_input(w, n, le_elector_on_timer(n->e, node_time(n, w->now), draw(w, n)),
 		    "a timer");
 	drain(w, n);
 	sim__arm(w, n);
@@ -813,6 +822,7 @@ void sim__node_resume(sim_world *w, sim_node *n, int32_t fault)
 	free(hs);
 	if (timer_due > w->now)
 		sim__arm(w, n);
+	sim__coord_kick(w); /* its candidate's held timer */
 }
 
 /* ---- pods: creation, deletion, replacement ------------------------------------ */
@@ -940,6 +950,11 @@ void sim__node_event(sim_world *w, const sim_heap_ev *ev)
 		return;
 	case EV_RESPOND:
 		response_leg(w, (uint32_t)ev->arg);
+		return;
+	case EV_COORD:
+	case EV_COORD_PUMP:
+	case EV_COORD_WATCH:
+		sim__coord_event(w, ev);
 		return;
 	default:
 		break;
@@ -1191,7 +1206,7 @@ sim_world *sim_world_new(const sim_scenario *sc, uint64_t seed, char *err,
 		else
 			sim__push(w, at, EV_FAULT_START, 0, i);
 	}
-	if (w->rc != LE_OK)
+	if (w->rc != LE_OK || sim__coord_init(w) != LE_OK)
 		goto oom;
 	return w;
 oom:
@@ -1207,6 +1222,7 @@ void sim_world_free(sim_world *w)
 	for (size_t i = 0; i < w->nnodes; i++) {
 		sim_node *n = w->nodes[i];
 		le_elector_free(n->e);
+		le_cand_free(n->cand);
 		free(n->pend);
 		free(n->netf);
 		free(n);
@@ -1224,6 +1240,7 @@ void sim_world_free(sim_world *w)
 		}
 	free(w->fr);
 	fa_faults_free(w->faults);
+	sim__coord_free(w);
 	fa_store_free(w->store);
 	sim_heap_free(&w->heap);
 	sim_history_free(&w->h);

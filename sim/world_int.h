@@ -27,6 +27,9 @@ enum ev_kind {
 	EV_TRIGGER_ARRIVE, /* arg = request slot: arrives after a when: fault */
 	EV_RESPOND,       /* arg = request slot: answer leaves after a when: fault */
 	EV_PROBE,         /* node; arg = incarnation: the kubelet probes */
+	EV_COORD,         /* arg = generation: the controller's or a candidate's timer */
+	EV_COORD_PUMP,    /* run the controller and the candidates at now */
+	EV_COORD_WATCH,   /* node; arg = incarnation: its candidate informer */
 };
 
 typedef enum node_state {
@@ -48,6 +51,7 @@ typedef struct sim_node {
 	fa_rng rng;     /* the core's draws */
 	fa_rng net_rng; /* this pod's network legs and store fault rules */
 	le_elector *e;
+	struct le_cand *cand; /* coordinated pods: the LeaseCandidate publisher */
 	node_state state;
 	bool paused;
 	bool deleted;   /* SIGTERM sent by a delete: never restarted */
@@ -130,7 +134,10 @@ struct sim_world {
 	uint32_t nrepl;
 	bool any_trigger;     /* some fault has a when: */
 	int64_t now;
+	struct sim_chooser
+	    *ch; /* timing draws as choices (sim/chooser.h); NULL: seeded */
 	bool ran;
+	struct sim_coord *coord; /* the election controller; NULL = none */
 	/* first error of the run (sticky) */
 	int rc;
 	char err[512];
@@ -169,6 +176,16 @@ void sim__node_delete(sim_world *w, sim_node *n, const sim_fault *f,
 		      int32_t fault);
 void sim__node_pause(sim_world *w, sim_node *n, int32_t fault);
 void sim__node_resume(sim_world *w, sim_node *n, int32_t fault);
+
+/* world_coord.c: coordinated election (docs/coordinated.md) */
+bool sim__coord_enabled(const sim_scenario *sc);
+int sim__coord_init(sim_world *w);
+void sim__coord_free(sim_world *w);
+void sim__coord_lease_written(sim_world *w);
+void sim__coord_node_started(sim_world *w, sim_node *n);
+void sim__coord_node_stopped(sim_world *w, sim_node *n);
+void sim__coord_kick(sim_world *w);
+void sim__coord_event(sim_world *w, const sim_heap_ev *ev);
 
 /* world_faults.c */
 void sim__fault_start(sim_world *w, int32_t fault);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "leaselab/internal/assert.h"
+#include "chooser.h"
 #include "world_int.h"
 
 /* More events than this at one instant means the run no longer advances. */
@@ -34,7 +35,7 @@ int sim_world_run(sim_world *w, char *err, size_t errcap)
 		return LE_ESTATE;
 	}
 	w->ran = true;
-	const int64_t end = w->sc->duration_ns;
+	int64_t end = w->sc->duration_ns;
 	int64_t last_t = -1;
 	uint64_t same = 0;
 	sim_heap_ev ev;
@@ -42,6 +43,11 @@ int sim_world_run(sim_world *w, char *err, size_t errcap)
 		const sim_heap_ev *top = sim_heap_peek(&w->heap);
 		if (!top || top->t_ns > end)
 			break;
+		if (w->ch && sim__choose_boundary(w->ch)) {
+			end = w->now; /* explored from here before: a partial
+					 run */
+			break;
+		}
 		sim_heap_pop(&w->heap, &ev);
 		/* Handlers only schedule at now or later: simulated time never
 		 * goes backwards, and the history relies on it. */

@@ -93,6 +93,12 @@ int main(int argc, char **argv)
 	rc.verbosity = o.verbosity;
 	rc.callbacks.on_event = on_event;
 	rc.callbacks.user = &s;
+	le_cand_config cand;
+	if (o.coordinated) {
+		le_sidecar_candidate(&o, &cand);
+		rc.candidate = &cand;
+		rc.candidate_api_version = o.candidate_api_version;
+	}
 
 	le_runner *r = le_runner_new(&rc, err, sizeof err);
 	le_kube_config_free(&kube);

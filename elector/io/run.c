@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <event2/event.h>
 #include <event2/http.h>
 
@@ -355,6 +356,10 @@ static void finish(le_runner *r)
 {
 	r->finished = true;
 	le_curl_abort_all(r->curl);
+	if (r->cand_curl)
+		le_curl_abort_all(r->cand_curl);
+	if (r->cand_timer)
+		evtimer_del(r->cand_timer);
 	event_base_loopbreak(r->base);
 }
 
@@ -491,6 +496,207 @@ void le_runner_cancel(le_runner *r)
 	errno = saved;
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* ---- the LeaseCandidate publisher (coordinated election) ------------------ */
+
+#define CAND_TAG_REQ 1
+#define CAND_TAG_GET 2
+#define CAND_GET_ID_BASE (UINT64_C(1) << 62) /* apart from le_cand's ids */
+#define CAND_TIMEOUT_NS (10 * LE_NS_PER_S)
+
+static void cand_path(le_runner *r, bool object, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "/apis/coordination.k8s.io/%s/namespaces/%s/leasecandidates%s%s",
+		 r->cand_av, r->ns, object ? "/" : "", object ? r->cand_name : "");
+}
+
+static void cand_get(le_runner *r)
+{
+	char path[LE_NAME_MAX * 2 + 128], err[LE_ERRMSG_MAX];
+	cand_path(r, true, path, sizeof path);
+	le_http_request h = {"GET", path, NULL, 0};
+	r->cand_get_inflight = true;
+	if (le_curl_send(r->cand_curl, CAND_GET_ID_BASE + ++r->cand_get_seq, CAND_TAG_GET, &h,
+			 CAND_TIMEOUT_NS, err, sizeof err) != LE_OK) {
+		r->cand_get_inflight = false;
+		io_emitf(r, true, "lease candidate %s/%s: cannot send the GET: %s", r->ns,
+			 r->cand_name, err);
+	}
+}
+
+static void cand_send(le_runner *r, const le_cand_request *q)
+{
+	char path[LE_NAME_MAX * 2 + 128], err[LE_ERRMSG_MAX] = "out of memory";
+	char av[64];
+	le_lease_candidate obj = q->object;
+	snprintf(obj.name, sizeof obj.name, "%s", r->cand_name);
+	snprintf(obj.namespace_, sizeof obj.namespace_, "%s", r->ns);
+	cJSON *j = le_lease_candidate_to_json(&obj);
+	snprintf(av, sizeof av, "coordination.k8s.io/%s", r->cand_av);
+	cJSON *meta = cJSON_GetObjectItemCaseSensitive(j, "metadata");
+	char *body = NULL;
+	if (j && cJSON_ReplaceItemInObjectCaseSensitive(j, "apiVersion", cJSON_CreateString(av)) &&
+	    (q->op != LE_CAND_UPDATE ||
+	     cJSON_AddStringToObject(meta, "resourceVersion", q->resource_version)))
+		body = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	cand_path(r, q->op == LE_CAND_UPDATE, path, sizeof path);
+	le_http_request h = {q->op == LE_CAND_UPDATE ? "PUT" : "POST", path, body,
+			     body ? strlen(body) : 0};
+	/* libcurl reads the body while the request runs: keep it until the
+	 * next one (le_cand has one request in flight at most) */
+	free(r->cand_body);
+	r->cand_body = body;
+	int rc = body ? le_curl_send(r->cand_curl, q->id, CAND_TAG_REQ, &h, CAND_TIMEOUT_NS, err,
+				     sizeof err)
+		      : LE_ENOMEM;
+	if (rc != LE_OK) {
+		io_emitf(r, true, "lease candidate %s/%s: cannot send: %s", r->ns, r->cand_name,
+			 err);
+		le_cand_on_response(r->cand, now_time(), q->id, 0);
+	}
+}
+
+static void cand_after_input(le_runner *r)
+{
+	le_cand_request q;
+	while (le_cand_next_request(r->cand, &q))
+		cand_send(r, &q);
+	if (r->finished) {
+		evtimer_del(r->cand_timer);
+		return;
+	}
+	int64_t deadline = le_cand_next_deadline(r->cand);
+	if (!r->cand_get_inflight && r->cand_poll_mono_ns < deadline)
+		deadline = r->cand_poll_mono_ns;
+	if (deadline == INT64_MAX) {
+		evtimer_del(r->cand_timer);
+		return;
+	}
+	int64_t delay = deadline - io_mono_ns();
+	if (delay < 0)
+		delay = 0;
+	delay += 999;
+	struct timeval tv = {(time_t)(delay / LE_NS_PER_S),
+			     (suseconds_t)(delay % LE_NS_PER_S / 1000)};
+	evtimer_add(r->cand_timer, &tv);
+}
+
+/* The object a 2xx answer carries, as the informer would see it. */
+static bool cand_parse(const char *body, size_t len, le_lease_candidate *obj, char *rv,
+		       size_t rvcap)
+{
+	char err[LE_ERRMSG_MAX];
+	cJSON *j = cJSON_ParseWithLength(body ? body : "", len);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(j, "metadata"), "resourceVersion");
+	bool ok = j && cJSON_IsString(v) &&
+		  le_lease_candidate_from_json(j, obj, err, sizeof err) == LE_OK;
+	if (ok)
+		snprintf(rv, rvcap, "%s", v->valuestring);
+	cJSON_Delete(j);
+	return ok;
+}
+
+static void on_cand_http_done(void *ud, uint64_t id, int tag, int status, const char *body,
+			      size_t len, const char *error)
+{
+	le_runner *r = ud;
+	le_time now = now_time();
+	le_lease_candidate obj;
+	char rv[LE_RV_MAX];
+	bool ok = status >= 200 && status < 300;
+	bool parsed = ok && cand_parse(body, len, &obj, rv, sizeof rv);
+	if (tag == CAND_TAG_GET) {
+		r->cand_get_inflight = false;
+		r->cand_poll_mono_ns = io_mono_ns() + r->cfg.elector.retry_period_ns;
+		if (parsed)
+			le_cand_on_observed(r->cand, now,
+					    r->cand_synced ? LE_CAND_EV_UPDATE : LE_CAND_EV_ADD, &obj,
+					    rv);
+		else if (status == 404 && r->cand_synced)
+			le_cand_on_observed(r->cand, now, LE_CAND_EV_DELETE, NULL, NULL);
+		else if (status != 404)
+			io_emitf(r, true, "lease candidate %s/%s: GET failed: %s", r->ns,
+				 r->cand_name, status ? "HTTP error" : (error ? error : "no answer"));
+		if (!r->cand_synced && (parsed || status == 404)) {
+			r->cand_synced = true;
+			le_cand_start(r->cand, now);
+		}
+	} else {
+		le_cand_on_response(r->cand, now, id, status);
+		if (parsed) {
+			le_cand_on_observed(r->cand, now,
+					    status == 201 ? LE_CAND_EV_ADD : LE_CAND_EV_UPDATE, &obj,
+					    rv);
+			if (!r->cand_published) {
+				r->cand_published = true;
+				io_emitf(r, false,
+					 "lease candidate %s/%s published for lease %s: "
+					 "binaryVersion %s, emulationVersion %s",
+					 r->ns, r->cand_name, r->cand_lease, obj.binary_version,
+					 obj.emulation_version);
+			}
+		} else if (!ok) {
+			io_emitf(r, true, "lease candidate %s/%s: write failed: %s%.*s", r->ns,
+				 r->cand_name, status ? "" : (error ? error : "no answer"),
+				 status ? (int)(len < 300 ? len : 300) : 0, body ? body : "");
+		}
+	}
+	cand_after_input(r);
+}
+
+static void on_cand_timer(evutil_socket_t fd, short what, void *arg)
+{
+	le_runner *r = arg;
+	(void)fd, (void)what;
+	if (!r->cand_get_inflight && io_mono_ns() >= r->cand_poll_mono_ns)
+		cand_get(r);
+	if (r->cand_synced)
+		le_cand_on_timer(r->cand, now_time());
+	cand_after_input(r);
+}
+
+static int cand_setup(le_runner *r, const le_run_config *c, const char *ua, char *err,
+		      size_t errcap)
+{
+	const le_cand_config *cc = c->candidate;
+	const char *av = c->candidate_api_version ? c->candidate_api_version : "v1beta1";
+	if (strcmp(av, "v1beta1") && strcmp(av, "v1alpha2")) {
+		snprintf(err, errcap, "candidate API version \"%.32s\": expected v1beta1 or v1alpha2",
+			 av);
+		return LE_EINVAL;
+	}
+	snprintf(r->cand_av, sizeof r->cand_av, "%s", av);
+	r->cand_name = dup_or_null(cc->name ? cc->name : r->identity);
+	r->cand_lease = dup_or_null(cc->lease_name ? cc->lease_name : r->name);
+	r->cand_bv = dup_or_null(cc->binary_version);
+	r->cand_ev = dup_or_null(cc->emulation_version);
+	r->cand_strategy = dup_or_null(cc->strategy);
+	le_cand_config k = *cc;
+	k.name = r->cand_name;
+	k.namespace_ = r->ns;
+	k.lease_name = r->cand_lease;
+	k.binary_version = r->cand_bv;
+	k.emulation_version = r->cand_ev;
+	k.strategy = r->cand_strategy;
+	r->cand = le_cand_new(&k, err, errcap);
+	if (!r->cand)
+		return LE_EINVAL;
+	r->cand_timer = evtimer_new(r->base, on_cand_timer, r);
+	if (!r->cand_timer) {
+		snprintf(err, errcap, "cannot set up the event loop");
+		return LE_ENOMEM;
+	}
+	r->cand_curl =
+		le_curl_new(r->base, c->kube, ua, r->identity, on_cand_http_done, r, err, errcap);
+	return r->cand_curl ? LE_OK : LE_EINVAL;
+}
+
 /* ---- construction -------------------------------------------------------- */
 
 void le_run_config_defaults(le_run_config *c)
@@ -502,11 +708,6 @@ void le_run_config_defaults(le_run_config *c)
 	 * does the same). */
 	c->elector.release_on_cancel = true;
 	c->healthz_tolerance_ns = 20 * LE_NS_PER_S;
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
 }
 
 le_runner *le_runner_new(const le_run_config *c, char *err, size_t errcap)
@@ -577,6 +778,8 @@ le_runner *le_runner_new(const le_run_config *c, char *err, size_t errcap)
 	r->curl = le_curl_new(r->base, c->kube, ua, r->identity, on_http_done, r, err, errcap);
 	if (!r->curl)
 		goto fail;
+	if (c->candidate && cand_setup(r, c, ua, err, errcap) != LE_OK)
+		goto fail;
 	r->kube_source = dup_or_null(c->kube->source);
 	r->kube_server = dup_or_null(c->kube->server);
 	if (c->http_addr && io_status_http_start(r, c->http_addr, err, errcap) != LE_OK)
@@ -630,11 +833,17 @@ int le_runner_run(le_runner *r, char *err, size_t errcap)
 
 	le_elector_start(r->e, now_time(), random_draw(r));
 	after_input(r);
+	if (r->cand) {
+		cand_get(r);
+		cand_after_input(r);
+	}
 	if (!r->finished && event_base_dispatch(r->base) < 0) {
 		snprintf(err, errcap, "the event loop failed");
 		return LE_EIO;
 	}
 	le_curl_abort_all(r->curl);
+	if (r->cand_curl)
+		le_curl_abort_all(r->cand_curl);
 	if (r->live) { /* the loop broke with a leader still live: end it */
 		ctx_cancel(r->live);
 		r->live = NULL;
@@ -682,6 +891,16 @@ void le_runner_free(le_runner *r)
 	if (r->sigint)
 		event_free(r->sigint);
 	le_curl_free(r->curl);
+	le_curl_free(r->cand_curl);
+	if (r->cand_timer)
+		event_free(r->cand_timer);
+	le_cand_free(r->cand);
+	free(r->cand_name);
+	free(r->cand_lease);
+	free(r->cand_bv);
+	free(r->cand_ev);
+	free(r->cand_strategy);
+	free(r->cand_body);
 	le_lock_client_free(r->lock);
 	if (r->core_timer)
 		event_free(r->core_timer);

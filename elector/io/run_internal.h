@@ -70,6 +70,19 @@ struct le_runner {
 	char http_host[256];
 	int http_port;
 
+	/* the LeaseCandidate publisher (cfg.candidate), NULL without one */
+	le_cand *cand;
+	struct le_curl *cand_curl;
+	struct event *cand_timer;
+	char *cand_name, *cand_lease, *cand_bv, *cand_ev, *cand_strategy;
+	char cand_av[16];       /* v1beta1 | v1alpha2 */
+	char *cand_body;        /* the request body libcurl is sending */
+	bool cand_synced;       /* the informer's first GET answered */
+	bool cand_get_inflight;
+	bool cand_published;    /* logged once */
+	uint64_t cand_get_seq;
+	int64_t cand_poll_mono_ns; /* next informer GET */
+
 	/* read by other threads */
 	pthread_mutex_t snap_mu;
 	char snap_leader[LE_ID_MAX];

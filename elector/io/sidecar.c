@@ -43,7 +43,9 @@ static const char *const help_text[] = {
 	"                                in 1.24: use them only to interoperate). The last\n"
 	"                                two are client-go's MultiLock for migrating to a\n"
 	"                                Lease (the annotation object, then the Lease of the\n"
-	"                                same name); only --profile=client-go-1.27 has them\n"
+	"                                same name); only --profile=client-go-1.27 and\n"
+	"                                client-go-1.23 have them; endpoints and configmaps\n"
+	"                                need --profile=client-go-1.23 or older\n"
 	"  --lease-duration=DURATION     how long followers wait after the last change they\n"
 	"                                saw before taking over (default 15s)\n"
 	"  --renew-deadline=DURATION     how long the leader keeps retrying a renewal before\n"
@@ -71,6 +73,14 @@ static const char *const help_text[] = {
 	"  duration, or two pods can lead at once.\n"
 	"\n",
 	"Connecting to the apiserver (as kubectl finds it):\n"
+	"  --coordinated                 coordinated leader election (KEP-4355): publish a\n"
+	"                                LeaseCandidate named --id and take the lease only\n"
+	"                                when the apiserver's election controller names this\n"
+	"                                candidate holder (docs/coordinated.md)\n"
+	"  --binary-version=V            with --coordinated: this binary's version, e.g. 1.33.0\n"
+	"  --emulation-version=V         with --coordinated: the version it behaves as\n"
+	"                                (<= --binary-version); the lowest one leads\n"
+	"  --candidate-api-version=V     v1beta1 (default, Kubernetes 1.33+) or v1alpha2 (1.32)\n"
 	"  --kubeconfig=PATH             use this kubeconfig file only\n"
 	"  --context=NAME                kubeconfig context (default: current-context)\n"
 	"  Without --kubeconfig: $KUBECONFIG (colon-separated list, merged as kubectl\n"
@@ -139,6 +149,10 @@ static const flag_def flags[] = {
 	{"help", F_BOOL},
 	{"h", F_BOOL},
 	{"version", F_BOOL},
+	{"coordinated", F_BOOL},
+	{"binary-version", F_STRING},
+	{"emulation-version", F_STRING},
+	{"candidate-api-version", F_SPECIAL},
 };
 
 static const flag_def *find_flag(const char *name, size_t len)
@@ -189,6 +203,8 @@ static int set_flag(le_sidecar_opts *o, const flag_def *f, const char *v, char *
 			o->release_on_cancel = b;
 		else if (!strcmp(n, "liberal-records"))
 			o->liberal_records = b;
+		else if (!strcmp(n, "coordinated"))
+			o->coordinated = b;
 		else if (!strcmp(n, "version"))
 			o->version = b;
 		else
@@ -249,11 +265,22 @@ static int set_flag(le_sidecar_opts *o, const flag_def *f, const char *v, char *
 		if (!o->profile) {
 			snprintf(err, errcap,
 				 "--profile=%s: expected client-go, client-go-head, client-go-1.34, "
-				 "client-go-1.31, client-go-1.27, client-go-1.14, client-go-1.11, "
+				 "client-go-1.31, client-go-1.27, client-go-1.23, client-go-1.14, client-go-1.11, "
 				 "sidecar-0.5 or python-22.6 (see --profile=help)",
 				 v);
 			return LE_EINVAL;
 		}
+		return LE_OK;
+	}
+	if (!strcmp(n, "candidate-api-version")) {
+		if (strcmp(v, "v1beta1") && strcmp(v, "v1alpha2")) {
+			snprintf(err, errcap,
+				 "--candidate-api-version=%s: expected v1beta1 (Kubernetes 1.33+) "
+				 "or v1alpha2 (1.32)",
+				 v);
+			return LE_EINVAL;
+		}
+		o->candidate_api_version = v;
 		return LE_OK;
 	}
 	if (!strcmp(n, "log-format")) {
@@ -292,8 +319,79 @@ static int set_flag(le_sidecar_opts *o, const flag_def *f, const char *v, char *
 		o->http = v;
 	} else if (!strcmp(n, "kubeconfig")) {
 		o->kubeconfig = v;
+	} else if (!strcmp(n, "binary-version")) {
+		o->binary_version = v;
+	} else if (!strcmp(n, "emulation-version")) {
+		o->emulation_version = v;
 	} else {
 		o->context = v;
+	}
+	return LE_OK;
+}
+
+/* --coordinated and its versions, checked as the apiserver's
+ * ValidateLeaseCandidate would check the candidate (election-spec.md 8):
+ * a candidate it refuses would be retried forever. */
+static int coordinated_check(const le_sidecar_opts *o, char *err, size_t errcap)
+{
+	static const char *const names[] = {"binary-version", "emulation-version"};
+	const char *vals[] = {o->binary_version, o->emulation_version};
+	le_semver sv[2];
+	char verr[LE_ERRMSG_MAX];
+	if (!o->coordinated) {
+		for (int i = 0; i < 2; i++)
+			if (vals[i]) {
+				snprintf(err, errcap, "--%s: only with --coordinated", names[i]);
+				return LE_EINVAL;
+			}
+		if (o->candidate_api_version) {
+			snprintf(err, errcap, "--candidate-api-version: only with --coordinated");
+			return LE_EINVAL;
+		}
+		return LE_OK;
+	}
+	if (o->lock != LE_LOCK_LEASES) {
+		snprintf(err, errcap, "--coordinated: needs --lock=leases (the controller "
+				      "writes a Lease), not --lock=%s",
+			 le_lock_kind_name(o->lock));
+		return LE_EINVAL;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (!vals[i] || !*vals[i]) {
+			snprintf(err, errcap, "--coordinated needs --%s=MAJOR.MINOR.PATCH, e.g. --%s=1.33.0",
+				 names[i], names[i]);
+			return LE_EINVAL;
+		}
+		if (le_semver_parse_strict(vals[i], &sv[i], verr, sizeof verr) != LE_OK) {
+			snprintf(err, errcap,
+				 "--%s=%s: not a semantic version MAJOR.MINOR.PATCH (the apiserver "
+				 "refuses it): %s",
+				 names[i], vals[i], verr);
+			return LE_EINVAL;
+		}
+	}
+	if (le_semver_compare(&sv[0], &sv[1]) < 0) {
+		snprintf(err, errcap,
+			 "--binary-version=%s is below --emulation-version=%s (a binary emulates "
+			 "its own or an older version)",
+			 vals[0], vals[1]);
+		return LE_EINVAL;
+	}
+	char kerr[512];
+	size_t n = strlen(o->id);
+	bool key_ok = n > 0 && n <= 253 && strcmp(o->id, ".") && strncmp(o->id, "..", 2);
+	for (size_t i = 0; key_ok && i < n; i++) {
+		char ch = o->id[i];
+		key_ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			 (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+	}
+	if (!key_ok) {
+		snprintf(kerr, sizeof kerr,
+			 "--id=%.253s: with --coordinated the identity names the LeaseCandidate: "
+			 "letters, digits, '-', '_' and '.' only",
+			 o->id);
+		snprintf(err, errcap, "%s", kerr);
+		return LE_EINVAL;
 	}
 	return LE_OK;
 }
@@ -358,6 +456,20 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 		o->lock = LE_LOCK_ENDPOINTS;
 	if (o->help || o->version || o->profile_help)
 		return LE_OK;
+	/* (--coordinated says its own words: it needs a Lease) */
+	if (!o->coordinated) {
+		const le_profile *p = o->profile ? o->profile : &le_profile_client_go;
+		char why[160];
+		if (le_profile_lock_check(p, o->lock, why, sizeof why) != LE_OK) {
+			snprintf(err, errcap,
+				 "--lock=%s: %s (--profile=%s; %s has it: see "
+				 "--profile=help)",
+				 le_lock_kind_name(o->lock), why, p->name,
+				 le_lock_kind_is_multi(o->lock) ? "client-go-1.27 or client-go-1.23"
+				 : "client-go-1.23 or older");
+			return LE_EINVAL;
+		}
+	}
 	if (!o->election || !*o->election) {
 		snprintf(err, errcap,
 			 "--election cannot be empty (the name of the lock object, e.g. "
@@ -399,7 +511,7 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
 		snprintf(o->id, sizeof o->id, "%s", host);
 		o->id_from_hostname = true;
 	}
-	return LE_OK;
+	return coordinated_check(o, err, errcap);
 }
 
 int le_sidecar_config(const le_sidecar_opts *o, le_config *c, char *err, size_t errcap)
@@ -415,6 +527,7 @@ int le_sidecar_config(const le_sidecar_opts *o, le_config *c, char *err, size_t 
 	c->release_on_cancel = o->release_on_cancel;
 	c->request_timeout_ns = o->request_timeout_ns;
 	c->liberal_records = o->liberal_records;
+	c->coordinated = o->coordinated;
 
 	int64_t ttl = o->ttl_ns;
 	if (!ttl && o->profile == &le_profile_sidecar_05)
@@ -454,6 +567,17 @@ int le_sidecar_config(const le_sidecar_opts *o, le_config *c, char *err, size_t 
 		return LE_EINVAL;
 	}
 	return LE_OK;
+}
+
+void le_sidecar_candidate(const le_sidecar_opts *o, le_cand_config *cc)
+{
+	memset(cc, 0, sizeof *cc);
+	cc->name = o->id;
+	cc->namespace_ = o->election_namespace;
+	cc->lease_name = o->election;
+	cc->binary_version = o->binary_version;
+	cc->emulation_version = o->emulation_version;
+	cc->strategy = LE_STRATEGY_OEV;
 }
 
 void le_sidecar_timing_warning(const le_config *c, char *buf, size_t cap)

@@ -44,6 +44,11 @@ typedef struct le_sidecar_opts {
 	bool profile_help;	      /* --profile=help: list the profiles */
 	bool liberal_records;	      /* --liberal-records: read other clients'
 					 annotation records (not what Go does) */
+	/* coordinated leader election (docs/coordinated.md) */
+	bool coordinated;		    /* --coordinated */
+	const char *binary_version;	    /* --binary-version (with --coordinated) */
+	const char *emulation_version;	    /* --emulation-version (with --coordinated) */
+	const char *candidate_api_version; /* --candidate-api-version, default v1beta1 */
 } le_sidecar_opts;
 
 /* Parse argv (argv[0] is skipped). On error returns LE_EINVAL with a
@@ -57,6 +62,9 @@ int le_sidecar_parse(int argc, char *const *argv, const char *hostname, le_sidec
  * --lease-duration/--renew-deadline/--retry-period, then le_config_validate
  * with the values in the message. LE_EINVAL with err on failure. */
 int le_sidecar_config(const le_sidecar_opts *o, le_config *c, char *err, size_t errcap);
+/* The LeaseCandidate --coordinated publishes: named by --id, for the
+ * --election lease, OldestEmulationVersion. */
+void le_sidecar_candidate(const le_sidecar_opts *o, le_cand_config *cc);
 
 /* A warning when the timing allows two leaders at once (election-spec.md
  * 6.3: RP + RD must stay below LD with room for a request); "" if none. */

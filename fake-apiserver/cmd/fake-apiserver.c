@@ -51,6 +51,11 @@ static const char usage[] =
 	"                         history (0: all, the default); a watch or a\n"
 	"                         history read from before them gets 410 Gone\n"
 	"  --log-requests         one line per request on stderr\n"
+	"  --coordinated-leader-election\n"
+	"                         run the coordinated leader election controller\n"
+	"                         (KEP-4355): elect among LeaseCandidates and write\n"
+	"                         their Leases, as kube-apiserver does with its\n"
+	"                         CoordinatedLeaderElection feature gate\n"
 	"  --help                 this text\n"
 	"\n"
 	"With no --tokens and no --client-ca every client is \"system:admin\", or\n"
@@ -71,6 +76,7 @@ typedef struct flags {
 	int64_t idle_timeout_ns;
 	int64_t request_timeout_ns;
 	bool log_requests;
+	bool coordinated;
 } flags;
 
 static int bad_flag(const char *fmt, const char *a, const char *b)
@@ -127,10 +133,14 @@ static int parse_flags(int argc, char **argv, flags *f)
 		}
 		if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
 			return -1;
-		if (strcmp(name, "--log-requests") == 0) {
+		if (strcmp(name, "--log-requests") == 0 ||
+		    strcmp(name, "--coordinated-leader-election") == 0) {
 			if (val != NULL)
 				return bad_flag("%s takes no value%s", name, "");
-			f->log_requests = true;
+			if (name[2] == 'l')
+				f->log_requests = true;
+			else
+				f->coordinated = true;
 			continue;
 		}
 		static const char *const numeric[] = {"--seed", "--max-connections",
@@ -242,6 +252,7 @@ int main(int argc, char **argv)
 	fahttp_journal *journal = NULL;
 	fahttp_ctx *ctx = NULL;
 	fahttp_server *srv = NULL;
+	fahttp_election *election = NULL;
 	struct event_base *base = NULL;
 	struct event *sigterm = NULL, *sigint = NULL;
 	if (store == NULL || authz == NULL || faults == NULL) {
@@ -325,18 +336,26 @@ int main(int argc, char **argv)
 		exit_code = EXIT_START;
 		goto out;
 	}
+	if (f.coordinated &&
+	    (election = fahttp_election_new(base, store, log_line, NULL, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "fake-apiserver: %s\n", err);
+		exit_code = EXIT_START;
+		goto out;
+	}
 	printf("listening on %s://%s\n", fahttp_server_tls(srv) ? "https" : "http",
 	       fahttp_server_address(srv));
 	fflush(stdout);
-	fprintf(stderr, "fake-apiserver: seed %llu%s%s%s\n", (unsigned long long)f.seed,
+	fprintf(stderr, "fake-apiserver: seed %llu%s%s%s%s\n", (unsigned long long)f.seed,
 		f.tokens != NULL ? ", tokens" : "", f.client_ca != NULL ? ", client certs" : "",
-		f.policy != NULL ? ", policy" : "");
+		f.policy != NULL ? ", policy" : "",
+		f.coordinated ? ", coordinated leader election" : "");
 	exit_code = event_base_dispatch(base) < 0 ? EXIT_START : 0;
 out:
 	if (sigterm != NULL)
 		event_free(sigterm);
 	if (sigint != NULL)
 		event_free(sigint);
+	fahttp_election_free(election);
 	fahttp_server_free(srv);
 	fahttp_ctx_free(ctx);
 	if (base != NULL)

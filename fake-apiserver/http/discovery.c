@@ -3,7 +3,9 @@
  *
  * The legacy documents (/api APIVersions, /apis APIGroupList, per-version
  * APIResourceList) and the aggregated apidiscovery.k8s.io/v2 form describe
- * the same four resources; one table below feeds both. */
+ * the same resources; one table below feeds both. coordination.k8s.io has
+ * three versions: v1 (leases, preferred), v1beta1 and v1alpha2
+ * (leasecandidates: 1.33 and 1.32 clients ask for these). */
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +25,13 @@ static const res_info core_resources[] = {
 static const res_info coord_resources[] = {
 	{"leases", "lease", "Lease", "coordination.k8s.io", NULL, true, true},
 };
+static const res_info cand_resources[] = {
+	{"leasecandidates", "leasecandidate", "LeaseCandidate", "coordination.k8s.io",
+	 NULL, true, true},
+};
+/* in order of preference, as the apiserver lists them */
+static const char *const coord_versions[] = {"v1", "v1beta1", "v1alpha2"};
+#define N_COORD_VERSIONS 3
 
 #define COORD_GROUP "coordination.k8s.io"
 #define COORD_GV "coordination.k8s.io/v1"
@@ -75,6 +84,14 @@ cJSON *fahttp_resource_list_coordination(void)
 			     sizeof(coord_resources) / sizeof(coord_resources[0]));
 }
 
+cJSON *fahttp_resource_list_candidates(const char *version)
+{
+	char gv[64];
+	snprintf(gv, sizeof(gv), "%s/%s", COORD_GROUP, version);
+	return resource_list(gv, cand_resources,
+			     sizeof(cand_resources) / sizeof(cand_resources[0]));
+}
+
 cJSON *fahttp_api_versions(const char *server_address)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -91,11 +108,13 @@ cJSON *fahttp_api_versions(const char *server_address)
 	return o;
 }
 
-static cJSON *group_version(void)
+static cJSON *group_version(const char *version)
 {
+	char gvs[64];
+	snprintf(gvs, sizeof(gvs), "%s/%s", COORD_GROUP, version);
 	cJSON *gv = cJSON_CreateObject();
-	cJSON_AddStringToObject(gv, "groupVersion", COORD_GV);
-	cJSON_AddStringToObject(gv, "version", "v1");
+	cJSON_AddStringToObject(gv, "groupVersion", gvs);
+	cJSON_AddStringToObject(gv, "version", version);
 	return gv;
 }
 
@@ -103,8 +122,9 @@ static cJSON *group_body(cJSON *o)
 {
 	cJSON_AddStringToObject(o, "name", COORD_GROUP);
 	cJSON *vs = cJSON_AddArrayToObject(o, "versions");
-	cJSON_AddItemToArray(vs, group_version());
-	cJSON_AddItemToObject(o, "preferredVersion", group_version());
+	for (int i = 0; i < N_COORD_VERSIONS; i++)
+		cJSON_AddItemToArray(vs, group_version(coord_versions[i]));
+	cJSON_AddItemToObject(o, "preferredVersion", group_version("v1"));
 	return o;
 }
 
@@ -128,23 +148,18 @@ cJSON *fahttp_api_group_list(void)
 
 /* ---- aggregated discovery (apidiscovery.k8s.io/v2) ------------------------------ */
 
-static cJSON *discovery_group(const char *group, const res_info *rs, size_t n)
+static cJSON *discovery_version(const char *version, const res_info *rs,
+				size_t n)
 {
-	cJSON *item = cJSON_CreateObject();
-	cJSON *meta = cJSON_AddObjectToObject(item, "metadata");
-	if (group[0] != '\0')
-		cJSON_AddStringToObject(meta, "name", group);
-	cJSON_AddNullToObject(meta, "creationTimestamp");
-	cJSON *versions = cJSON_AddArrayToObject(item, "versions");
 	cJSON *v = cJSON_CreateObject();
-	cJSON_AddStringToObject(v, "version", "v1");
+	cJSON_AddStringToObject(v, "version", version);
 	cJSON *arr = cJSON_AddArrayToObject(v, "resources");
 	for (size_t i = 0; i < n; i++) {
 		cJSON *r = cJSON_CreateObject();
 		cJSON_AddStringToObject(r, "resource", rs[i].name);
 		cJSON *rk = cJSON_AddObjectToObject(r, "responseKind");
 		cJSON_AddStringToObject(rk, "group", rs[i].group);
-		cJSON_AddStringToObject(rk, "version", "v1");
+		cJSON_AddStringToObject(rk, "version", version);
 		cJSON_AddStringToObject(rk, "kind", rs[i].kind);
 		cJSON_AddStringToObject(r, "scope",
 					rs[i].namespaced ? "Namespaced" : "Cluster");
@@ -154,7 +169,17 @@ static cJSON *discovery_group(const char *group, const res_info *rs, size_t n)
 		cJSON_AddItemToArray(arr, r);
 	}
 	cJSON_AddStringToObject(v, "freshness", "Current");
-	cJSON_AddItemToArray(versions, v);
+	return v;
+}
+
+static cJSON *discovery_item(const char *group)
+{
+	cJSON *item = cJSON_CreateObject();
+	cJSON *meta = cJSON_AddObjectToObject(item, "metadata");
+	if (group[0] != '\0')
+		cJSON_AddStringToObject(meta, "name", group);
+	cJSON_AddNullToObject(meta, "creationTimestamp");
+	cJSON_AddArrayToObject(item, "versions");
 	return item;
 }
 
@@ -171,15 +196,27 @@ static cJSON *discovery_list(cJSON *item)
 
 cJSON *fahttp_discovery_v2_core(void)
 {
-	return discovery_list(discovery_group(
-		"", core_resources, sizeof(core_resources) / sizeof(core_resources[0])));
+	cJSON *item = discovery_item("");
+	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(item, "versions"),
+			     discovery_version("v1", core_resources,
+					       sizeof(core_resources) /
+						       sizeof(core_resources[0])));
+	return discovery_list(item);
 }
 
 cJSON *fahttp_discovery_v2_groups(void)
 {
-	return discovery_list(discovery_group(
-		COORD_GROUP, coord_resources,
-		sizeof(coord_resources) / sizeof(coord_resources[0])));
+	cJSON *item = discovery_item(COORD_GROUP);
+	cJSON *vs = cJSON_GetObjectItemCaseSensitive(item, "versions");
+	for (int i = 0; i < N_COORD_VERSIONS; i++) {
+		bool v1 = i == 0;
+		cJSON_AddItemToArray(
+			vs, discovery_version(coord_versions[i],
+					      v1 ? coord_resources : cand_resources,
+					      v1 ? sizeof(coord_resources) / sizeof(coord_resources[0])
+						 : sizeof(cand_resources) / sizeof(cand_resources[0])));
+	}
+	return discovery_list(item);
 }
 
 /* ---- /version and namespaces ------------------------------------------------------ */

@@ -182,6 +182,8 @@ cJSON *fahttp_api_group_list(void);
 cJSON *fahttp_api_group(void);
 cJSON *fahttp_resource_list_core(void);
 cJSON *fahttp_resource_list_coordination(void);
+/* /apis/coordination.k8s.io/v1beta1 and /v1alpha2: leasecandidates. */
+cJSON *fahttp_resource_list_candidates(const char *version);
 cJSON *fahttp_discovery_v2_core(void);
 cJSON *fahttp_discovery_v2_groups(void);
 cJSON *fahttp_version_info(void);
@@ -259,6 +261,7 @@ typedef struct fahttp_watch_spec {
 	fahttp_format format;         /* JSON or a Table version */
 	fahttp_include include;
 	int64_t timeout_s;            /* 0 = open until the client leaves */
+	bool alpha2;                  /* events as coordination.k8s.io/v1alpha2 */
 } fahttp_watch_spec;
 
 typedef struct fahttp_response {
@@ -286,6 +289,7 @@ typedef enum fahttp_route_kind {
 	FAHTTP_R_GROUP,           /* /apis/coordination.k8s.io */
 	FAHTTP_R_CORE_V1,         /* /api/v1 */
 	FAHTTP_R_COORD_V1,        /* /apis/coordination.k8s.io/v1 */
+	FAHTTP_R_COORD_CAND,      /* /apis/coordination.k8s.io/v1beta1, /v1alpha2 */
 	FAHTTP_R_NAMESPACES,      /* /api/v1/namespaces */
 	FAHTTP_R_NAMESPACE,       /* /api/v1/namespaces/NAME */
 	FAHTTP_R_COLLECTION,      /* .../[namespaces/NS/]RES */
@@ -303,6 +307,9 @@ typedef struct fahttp_route {
 	char ns[FAHTTP_NS_MAX];
 	char name[LE_NAME_MAX];
 	size_t admin_seg;         /* first segment after /leaselab/v1 */
+	/* coordination.k8s.io/v1alpha2 in the path: leasecandidates are
+	 * stored as v1beta1 (the same schema) and answered as v1alpha2 */
+	bool alpha2;
 } fahttp_route;
 
 /* Routes a parsed URI. Never fails: unknown paths are FAHTTP_R_NOT_FOUND. */
@@ -394,6 +401,15 @@ char *fahttp_journal_line(fa_resource res, const cJSON *obj, bool deleted);
 /* ---- the server ------------------------------------------------------------------ */
 
 struct event_base;
+/* --coordinated-leader-election (election_driver.c): the election
+ * controller against the store on base's loop. log gets one line per
+ * Lease write and candidate deletion (NULL: silent). */
+typedef struct fahttp_election fahttp_election;
+fahttp_election *fahttp_election_new(struct event_base *base, fa_store *store,
+				     void (*log)(void *ud, const char *line), void *log_ud,
+				     char *err, size_t errcap);
+void fahttp_election_free(fahttp_election *d);
+
 typedef struct fahttp_server fahttp_server;
 
 typedef struct fahttp_server_config {
@@ -449,6 +465,10 @@ void fahttp__buf_str(fahttp_buf *b, const char *s);
 void fahttp__buf_to_body(fahttp_buf *b, fahttp_response *resp);
 /* Replaces resp's body with body (owned; NULL = empty). */
 void fahttp__set_body(fahttp_response *resp, char *body);
+/* Rewrites every "apiVersion":"coordination.k8s.io/v1beta1" in the
+ * malloc'd text *body (length *len) to v1alpha2, reallocating. false on
+ * OOM (the text is then unchanged). */
+bool fahttp__as_alpha2(char **body, size_t *len);
 
 typedef struct fahttp_admin_rule {
 	int id;

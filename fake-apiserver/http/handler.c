@@ -138,10 +138,30 @@ static bool copy_name(char *dst, size_t cap, const char *src)
 	return true;
 }
 
-/* segs after /api/v1 or /apis/coordination.k8s.io/v1. */
-static void route_resources(const char *const *s, size_t n, bool core,
+/* Which resources a group version serves. */
+typedef enum group_version {
+	GV_CORE_V1,     /* /api/v1: endpoints, configmaps */
+	GV_COORD_V1,    /* leases */
+	GV_COORD_CAND,  /* v1beta1, v1alpha2: leasecandidates */
+} group_version;
+
+static bool gv_serves(group_version gv, fa_resource res)
+{
+	switch (gv) {
+	case GV_CORE_V1:
+		return res == FA_RES_ENDPOINTS || res == FA_RES_CONFIGMAPS;
+	case GV_COORD_V1:
+		return res == FA_RES_LEASES;
+	default:
+		return res == FA_RES_LEASECANDIDATES;
+	}
+}
+
+/* segs after /api/v1 or /apis/coordination.k8s.io/VERSION. */
+static void route_resources(const char *const *s, size_t n, group_version gv,
 			    fahttp_route *r)
 {
+	bool core = gv == GV_CORE_V1;
 	r->kind = FAHTTP_R_NOT_FOUND;
 	if (n > 0 && strcmp(s[0], "watch") == 0) {
 		r->watch_path = true;
@@ -177,7 +197,7 @@ static void route_resources(const char *const *s, size_t n, bool core,
 	}
 	fa_resource res;
 	bool in_group = fa_resource_parse(res_name, &res) == LE_OK &&
-			(res == FA_RES_LEASES) != core;
+			gv_serves(gv, res);
 	if (!in_group) {
 		r->kind = FAHTTP_R_NOT_FOUND;
 		return;
@@ -208,19 +228,24 @@ void fahttp_route_parse(const fahttp_uri *u, fahttp_route *r)
 		else if (n == 2)
 			r->kind = FAHTTP_R_CORE_V1;
 		else
-			route_resources(s + 2, n - 2, true, r);
+			route_resources(s + 2, n - 2, GV_CORE_V1, r);
 	} else if (strcmp(s[0], "apis") == 0) {
 		if (n == 1) {
 			r->kind = FAHTTP_R_APIS;
 		} else if (strcmp(s[1], "coordination.k8s.io") == 0) {
+			bool v1 = n > 2 && strcmp(s[2], "v1") == 0;
+			bool cand = n > 2 && (strcmp(s[2], "v1beta1") == 0 ||
+					      strcmp(s[2], "v1alpha2") == 0);
+			r->alpha2 = cand && strcmp(s[2], "v1alpha2") == 0;
 			if (n == 2)
 				r->kind = FAHTTP_R_GROUP;
-			else if (strcmp(s[2], "v1") != 0)
+			else if (!v1 && !cand)
 				r->kind = FAHTTP_R_NOT_FOUND;
 			else if (n == 3)
-				r->kind = FAHTTP_R_COORD_V1;
+				r->kind = v1 ? FAHTTP_R_COORD_V1 : FAHTTP_R_COORD_CAND;
 			else
-				route_resources(s + 3, n - 3, false, r);
+				route_resources(s + 3, n - 3,
+						v1 ? GV_COORD_V1 : GV_COORD_CAND, r);
 		} else if (n == 4 && strcmp(s[1], "authentication.k8s.io") == 0 &&
 			   strcmp(s[2], "v1") == 0 &&
 			   strcmp(s[3], "selfsubjectreviews") == 0) {
@@ -340,6 +365,16 @@ cJSON *fahttp__parse_body(const fahttp_request *rq, fahttp_response *resp)
 		return NULL;
 	}
 	return o;
+}
+
+/* A body sent to a v1alpha2 URL names v1alpha2; the store keeps the
+ * same schema as v1beta1. */
+static void body_from_alpha2(const fahttp_route *r, cJSON *body)
+{
+	cJSON *av = cJSON_GetObjectItemCaseSensitive(body, "apiVersion");
+	if (r->alpha2 && cJSON_IsString(av) &&
+	    strcmp(av->valuestring, "coordination.k8s.io/v1alpha2") == 0)
+		cJSON_SetValuestring(av, "coordination.k8s.io/v1beta1");
 }
 
 static bool body_blank(const fahttp_request *rq)
@@ -628,8 +663,7 @@ static void add_bookmark(fa_resource res, uint64_t rev, fahttp_buf *b)
 		 "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"%s\",\"apiVersion\":"
 		 "\"%s\",\"metadata\":{\"resourceVersion\":\"%llu\",\"annotations\":"
 		 "{\"k8s.io/initial-events-end\":\"true\"}}}}\n",
-		 fa_resource_kind(res),
-		 res == FA_RES_LEASES ? "coordination.k8s.io/v1" : "v1",
+		 fa_resource_kind(res), fa_resource_api_version(res),
 		 (unsigned long long)rev);
 	fahttp__buf_str(b, line);
 }
@@ -661,6 +695,7 @@ static void do_watch(fahttp_ctx *c, const fahttp_request *rq, fahttp_call *call,
 	resp->watch.format = fmt;
 	resp->watch.include = parse_include(u);
 	resp->watch.timeout_s = (int64_t)timeout_s;
+	resp->watch.alpha2 = r->alpha2;
 	if (rv == 0) {
 		/* "start at the most recent": ADDED for what exists now */
 		fa_status st;
@@ -734,6 +769,7 @@ static void do_create(fahttp_ctx *c, const fahttp_request *rq,
 	cJSON *body = fahttp__parse_body(rq, resp);
 	if (body == NULL)
 		return;
+	body_from_alpha2(r, body);
 	fa_status st;
 	cJSON *obj = fa_store_create_json(c->store, r->res, r->ns, body,
 					  call->identity, rq->now_wall_ns, &st);
@@ -759,6 +795,7 @@ static void do_update(fahttp_ctx *c, const fahttp_request *rq,
 	cJSON *body = fahttp__parse_body(rq, resp);
 	if (body == NULL)
 		return;
+	body_from_alpha2(r, body);
 	fa_status st;
 	/* An update that would create (Leases and Endpoints allow it) is a
 	 * create to the authorizer, as in the apiserver: update alone must not
@@ -837,6 +874,7 @@ static void do_patch(fahttp_ctx *c, const fahttp_request *rq, fahttp_call *call,
 	cJSON *patch = fahttp__parse_body(rq, resp);
 	if (patch == NULL)
 		return;
+	body_from_alpha2(r, patch);
 	char err[300];
 	if (strategic && !fahttp__strip_strategic(patch, err, sizeof(err))) {
 		cJSON_Delete(patch);
@@ -981,10 +1019,12 @@ static void do_root(fahttp_response *resp)
 {
 	static const char *const paths[] = {
 		"/api", "/api/v1", "/apis", "/apis/coordination.k8s.io",
-		"/apis/coordination.k8s.io/v1", "/healthz", "/leaselab/v1",
+		"/apis/coordination.k8s.io/v1", "/apis/coordination.k8s.io/v1alpha2",
+		"/apis/coordination.k8s.io/v1beta1", "/healthz", "/leaselab/v1",
 		"/livez", "/readyz", "/version"};
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "paths", cJSON_CreateStringArray(paths, 10));
+	cJSON_AddItemToObject(o, "paths",
+			      cJSON_CreateStringArray(paths, sizeof(paths) / sizeof(paths[0])));
 	fahttp__reply_json(resp, 200, o, FAHTTP_CT_JSON);
 }
 
@@ -1041,6 +1081,12 @@ static void do_document(fahttp_ctx *c, const fahttp_request *rq,
 		return;
 	case FAHTTP_R_COORD_V1:
 		fahttp__reply_json(resp, 200, fahttp_resource_list_coordination(), ct);
+		return;
+	case FAHTTP_R_COORD_CAND:
+		fahttp__reply_json(resp, 200,
+				   fahttp_resource_list_candidates(r->alpha2 ? "v1alpha2"
+									     : "v1beta1"),
+				   ct);
 		return;
 	case FAHTTP_R_NAMESPACES:
 		do_namespaces(c, call, resp);
@@ -1149,10 +1195,16 @@ void fahttp_execute(fahttp_ctx *c, const fahttp_request *rq, fahttp_call *call,
 	method m = parse_method(rq->method);
 	switch (r->kind) {
 	case FAHTTP_R_COLLECTION:
-		do_collection(c, rq, call, m, resp);
-		return;
 	case FAHTTP_R_OBJECT:
-		do_object(c, rq, call, m, resp);
+		if (r->kind == FAHTTP_R_COLLECTION)
+			do_collection(c, rq, call, m, resp);
+		else
+			do_object(c, rq, call, m, resp);
+		if (r->alpha2 && !fahttp__as_alpha2(&resp->body, &resp->body_len)) {
+			fahttp_response_free(resp);
+			memset(resp, 0, sizeof(*resp));
+			fahttp_reply_error(resp, 500, "InternalError", "out of memory");
+		}
 		return;
 	case FAHTTP_R_SELF_REVIEW:
 		if (m != M_POST)

@@ -63,6 +63,39 @@ void fahttp_response_free(fahttp_response *resp)
 	fahttp_watch_spec_free(&resp->watch);
 }
 
+bool fahttp__as_alpha2(char **body, size_t *len)
+{
+	static const char from[] = "\"apiVersion\":\"coordination.k8s.io/v1beta1\"";
+	static const char to[] = "\"apiVersion\":\"coordination.k8s.io/v1alpha2\"";
+	size_t fl = sizeof(from) - 1, tl = sizeof(to) - 1, n = 0;
+	if (*body == NULL)
+		return true;
+	for (const char *p = *body; (p = strstr(p, from)) != NULL; p += fl)
+		n++;
+	if (n == 0)
+		return true;
+	char *out = malloc(*len + n * (tl - fl) + 1);
+	if (out == NULL)
+		return false;
+	size_t o = 0;
+	const char *p = *body, *q;
+	while ((q = strstr(p, from)) != NULL) {
+		memcpy(out + o, p, (size_t)(q - p));
+		o += (size_t)(q - p);
+		memcpy(out + o, to, tl);
+		o += tl;
+		p = q + fl;
+	}
+	size_t rest = *len - (size_t)(p - *body);
+	memcpy(out + o, p, rest);
+	o += rest;
+	out[o] = '\0';
+	free(*body);
+	*body = out;
+	*len = o;
+	return true;
+}
+
 void fahttp__set_body(fahttp_response *resp, char *body)
 {
 	free(resp->body);

@@ -66,6 +66,13 @@ static const column col_holder = {
 static const column col_endpoints = {
 	"Endpoints", "string", "",
 	"Endpoints is the list of addresses and ports of the service."};
+static const column col_lease_name = {
+	"LeaseName", "string", "",
+	"LeaseName is the name of the lease for which this candidate is contending."};
+/* upstream's printer takes these two descriptions from ObjectMeta's
+ * swagger docs, which have no such fields: they are empty */
+static const column col_binary_version = {"BinaryVersion", "string", "", ""};
+static const column col_emulation_version = {"EmulationVersion", "string", "", ""};
 static const column col_data = {
 	"Data", "integer", "",
 	"Data contains the configuration data (data and binaryData entries)."};
@@ -165,9 +172,7 @@ static cJSON *row_object(fa_resource res, const cJSON *obj,
 			/* list items carry no kind/apiVersion; a row's object does */
 			cJSON_AddStringToObject(c, "kind", fa_resource_kind(res));
 			cJSON_AddStringToObject(c, "apiVersion",
-						res == FA_RES_LEASES
-							? "coordination.k8s.io/v1"
-							: "v1");
+						fa_resource_api_version(res));
 		}
 		return c;
 	}
@@ -199,6 +204,17 @@ static cJSON *row(fa_resource res, const cJSON *obj, const fahttp_table_opts *o,
 		endpoints_cell(obj, buf, sizeof(buf));
 		cJSON_AddItemToArray(cells, cJSON_CreateString(buf));
 		break;
+	case FA_RES_LEASECANDIDATES: {
+		/* printLeaseCandidate: Name, LeaseName, BinaryVersion,
+		 * EmulationVersion, Age */
+		const cJSON *spec = member(obj, "spec");
+		cJSON_AddItemToArray(cells, cJSON_CreateString(str_member(spec, "leaseName")));
+		cJSON_AddItemToArray(cells,
+				     cJSON_CreateString(str_member(spec, "binaryVersion")));
+		cJSON_AddItemToArray(cells,
+				     cJSON_CreateString(str_member(spec, "emulationVersion")));
+		break;
+	}
 	default:
 		cJSON_AddItemToArray(cells, cJSON_CreateNumber(data_count(obj)));
 		break;
@@ -232,7 +248,13 @@ cJSON *fahttp_table(fa_resource res, const cJSON *const *objs, size_t n,
 	} else {
 		cJSON *cols = cJSON_AddArrayToObject(t, "columnDefinitions");
 		add_column(cols, &col_name);
-		add_column(cols, middle_column(res));
+		if (res == FA_RES_LEASECANDIDATES) {
+			add_column(cols, &col_lease_name);
+			add_column(cols, &col_binary_version);
+			add_column(cols, &col_emulation_version);
+		} else {
+			add_column(cols, middle_column(res));
+		}
 		add_column(cols, &col_age);
 	}
 	cJSON *rows = cJSON_AddArrayToObject(t, "rows");

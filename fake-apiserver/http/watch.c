@@ -20,7 +20,7 @@
 
 static const char *api_version(fa_resource res)
 {
-	return res == FA_RES_LEASES ? "coordination.k8s.io/v1" : "v1";
+	return fa_resource_api_version(res);
 }
 
 static char *wrap_event(const char *type, const char *obj_json, size_t *len)
@@ -82,6 +82,11 @@ char *fahttp_watch_event(const fahttp_watch_spec *w, const char *type,
 	cJSON_Delete(tmp);
 	if (js == NULL)
 		return NULL;
+	size_t jl = strlen(js);
+	if (w->alpha2 && !fahttp__as_alpha2(&js, &jl)) {
+		free(js);
+		return NULL;
+	}
 	char *ev = wrap_event(type, js, len);
 	free(js);
 	return ev;

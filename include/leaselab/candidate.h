@@ -66,6 +66,12 @@ typedef struct le_semver {
 
 /* LE_OK, or LE_EPARSE with what is wrong and where in err. */
 int le_semver_parse(const char *s, le_semver *v, char *err, size_t errcap);
+/* blang/semver's strict Parse, which the apiserver's LeaseCandidate
+ * validation uses: exactly MAJOR.MINOR.PATCH, no "v", no spaces, no
+ * leading zeros in a number or a numeric pre-release identifier, build
+ * metadata of [0-9A-Za-z-] identifiers. LE_OK with *v filled, or
+ * LE_EPARSE with what is wrong in err. */
+int le_semver_parse_strict(const char *s, le_semver *v, char *err, size_t errcap);
 /* Semantic Versioning 2.0 precedence: < 0, 0, > 0. */
 int le_semver_compare(const le_semver *a, const le_semver *b);
 
@@ -88,6 +94,21 @@ long le_candidate_pick(const le_lease_candidate *cs, size_t n);
  * ("Unsupported value: ..." or "Invalid value: ...") in err. "" is
  * invalid here: callers test for an absent strategy first. */
 int le_strategy_validate(const char *strategy, char *err, size_t errcap);
+
+/* ---- the object as JSON ------------------------------------------------- */
+
+/* A coordination.k8s.io/v1beta1 LeaseCandidate (a cJSON object, returned
+ * as void *; the caller cJSON_Deletes it): kind, apiVersion, metadata
+ * name and namespace, spec leaseName, binaryVersion, emulationVersion,
+ * strategy, and renewTime / pingTime as MicroTime when set. Empty strings
+ * are left out. NULL on OOM. */
+void *le_lease_candidate_to_json(const le_lease_candidate *c);
+/* Reads metadata.name, .namespace, .creationTimestamp and the spec from
+ * an object (cJSON *) of any of the versions (v1alpha2 and v1beta1 share
+ * the spec). Absent fields are empty / unset. LE_OK, or LE_EPARSE with the
+ * field at fault in err (a wrong type, a bad time, too long). */
+int le_lease_candidate_from_json(const void *obj, le_lease_candidate *out,
+				 char *err, size_t errcap);
 
 /* ---- the candidate side of a coordinated client ------------------------- */
 

@@ -152,6 +152,15 @@ typedef struct le_profile {
 		LE_MULTILOCK_SUPPORTED = 1,
 		LE_MULTILOCK_REMOVED = 2,
 	} multilock;
+	/* The plain annotation kinds (endpoints, configmaps) in resourcelock.New
+	 * (election-spec.md 3.3): there (<= 1.23), removed in 1.24 ("endpoints
+	 * lock is removed, migrate to endpointsleases"), and from 1.28 the
+	 * same words with " (using version v0.27.x)" after them. */
+	enum le_annotation_lock_era {
+		LE_ANNOTATION_LOCKS_SUPPORTED = 0,
+		LE_ANNOTATION_LOCKS_REMOVED = 1,
+		LE_ANNOTATION_LOCKS_REMOVED_V027 = 2,
+	} annotation_locks;
 } le_profile;
 
 /* The built-in profiles, named after the first release with their
@@ -160,7 +169,8 @@ typedef struct le_profile {
  * release GETs first, no retry), "client-go-1.31" (1.31-1.33: release
  * bounded by RD, no GET first: #131867), "client-go-1.27" (1.27-1.29: the
  * record's duration for expiry, no fast path, release unbounded; the last
- * release with the MultiLock), "client-go-1.14" (1.14-1.19:
+ * release with the MultiLock), "client-go-1.23" (1.20-1.23: the local LD
+ * for expiry; the last release with plain annotation locks), "client-go-1.14" (1.14-1.19:
  * release writes duration 0, refused on a Lease), "client-go-1.11" (<= 1.11),
  * "sidecar-0.5", and the foreign writer "python-22.6". Aliases: "client-go"
  * is the newest GA (client-go-1.34); the old names "client-go-2024" and
@@ -169,11 +179,18 @@ const le_profile *le_profile_find(const char *name);
 /* The i-th built-in profile / alias (for --profile help), NULL past the
  * end; *target receives what the alias names. */
 const le_profile *le_profile_at(size_t i);
+/* LE_OK when release p's resourcelock.New makes a lock of this kind;
+ * otherwise LE_EINVAL and client-go's words in err ("endpoints lock is
+ * removed, migrate to endpointsleases", "Invalid lock-type
+ * configmapsleases"; election-spec.md 3.3). le_config_validate calls it. */
+int le_profile_lock_check(const le_profile *p, le_lock_kind kind, char *err,
+			  size_t errcap);
 const char *le_profile_alias_at(size_t i, const le_profile **target);
 extern const le_profile le_profile_client_go_head;
 extern const le_profile le_profile_client_go_1_34;
 extern const le_profile le_profile_client_go_1_31;
 extern const le_profile le_profile_client_go_1_27;
+extern const le_profile le_profile_client_go_1_23;
 extern const le_profile le_profile_client_go_1_14;
 extern const le_profile le_profile_client_go_1_11;
 extern const le_profile le_profile_sidecar_05;
@@ -434,6 +451,20 @@ typedef struct le_stats {
 	uint64_t master_status;
 } le_stats;
 void le_elector_stats(const le_elector *e, le_stats *out);
+
+/* For a driver that explores choices (bin/sim prove, docs/prove.md).
+ * le_elector_state_hash: a 64-bit hash of every field that affects what
+ * the core does next, its times taken relative to `now` (the clock
+ * readings an input at this instant would carry); stats and the log
+ * texts are left out. Equal states hash equal; reading it changes
+ * nothing. le_elector_draws_used: how many of the driver's draws reached
+ * a decision so far (a draw passed with an input the core did not need
+ * is not counted), so a driver can tell which draws mattered. */
+uint64_t le_elector_state_hash(const le_elector *e, le_time now);
+uint64_t le_elector_draws_used(const le_elector *e);
+/* Fold a record into hash h (its wall times relative to wall_now_ns). */
+uint64_t le_record_state_hash(uint64_t h, const le_record *r,
+			      int64_t wall_now_ns);
 
 #ifdef __cplusplus
 }

@@ -28,18 +28,26 @@
 extern "C" {
 #endif
 
-/* Same numbering as le_lock_kind. */
+/* The three lock objects have le_lock_kind's numbers. LeaseCandidates
+ * (coordinated leader election, KEP-4355) hold no lock record: the
+ * in-process lock path refuses them (400) and only the JSON path stores
+ * them. */
 typedef enum fa_resource {
 	FA_RES_LEASES = 0,
 	FA_RES_ENDPOINTS = 1,
 	FA_RES_CONFIGMAPS = 2,
+	FA_RES_LEASECANDIDATES = 3,
 	FA_RES_COUNT
 } fa_resource;
 
 const char *fa_resource_name(fa_resource r);   /* "leases", ... */
 const char *fa_resource_kind(fa_resource r);   /* "Lease", ... */
 const char *fa_resource_group(fa_resource r);  /* "coordination.k8s.io" or "" */
-const char *fa_resource_version(fa_resource r);/* "v1" */
+/* The version the store keeps and answers with: "v1", "v1beta1" for
+ * leasecandidates (the HTTP front end also serves them as v1alpha2). */
+const char *fa_resource_version(fa_resource r);
+/* group/version as in apiVersion: "coordination.k8s.io/v1", "v1". */
+const char *fa_resource_api_version(fa_resource r);
 int fa_resource_parse(const char *plural, fa_resource *out);
 
 /* A Kubernetes Status: every failure the store reports. code 0 = success. */

@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "leaselab/candidate.h"
 #include "leaselab/elector.h"
 #include "leaselab/kube.h"
 
@@ -136,6 +137,14 @@ typedef struct le_run_config {
 	/* Log verbosity passed to on_event (klog -v): LOG events above it are
 	 * not delivered. */
 	int verbosity;
+	/* Coordinated leader election (docs/coordinated.md): with
+	 * elector.coordinated set, also publish this LeaseCandidate (le_cand,
+	 * candidate.h; its strings are copied) and keep it renewed. NULL = no
+	 * candidate. The candidate's informer is a GET of its own object every
+	 * retry period (client-go watches it), which is how pings are seen. */
+	const le_cand_config *candidate;
+	/* "v1beta1" (NULL: the default, 1.33+) or "v1alpha2" (1.32). */
+	const char *candidate_api_version;
 } le_run_config;
 
 /* le_config_defaults() plus: release on cancel (client-go's default is off;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "leaselab/candidate.h"
 #include "leaselab/elector.h"
 #include "leaselab/fake_apiserver.h"
 #include "leaselab/record.h"
@@ -113,6 +114,17 @@ typedef struct sim_pod_spec {
 	 * comes starts its leader-only work anyway (for stop_delay_ns, with
 	 * the fencing token it last had, 0 if it never led). */
 	bool shutdown_starts_work;
+	/* Coordinated leader election (docs/coordinated.md): the elector runs
+	 * with le_config.coordinated and the pod publishes a LeaseCandidate
+	 * (le_cand) with these versions; a start at or after upgrade_at_ns (a
+	 * restart, the upgrade) publishes the upgrade_* versions. The
+	 * election controller runs when any pod is coordinated. */
+	bool coordinated;
+	char binary_version[LE_VERSION_MAX];
+	char emulation_version[LE_VERSION_MAX];
+	int64_t upgrade_at_ns;            /* NO upgrade: INT64_MAX */
+	char upgrade_binary_version[LE_VERSION_MAX];
+	char upgrade_emulation_version[LE_VERSION_MAX];
 } sim_pod_spec;
 
 typedef enum sim_action {
@@ -225,6 +237,9 @@ typedef enum sim_invariant {
 	SIM_INV_LIVENESS,        /* some pod leads after faults heal */
 	SIM_INV_STABILITY,       /* no change of leader without a fault */
 	SIM_INV_LEADERLESS,      /* leaderless time bounded */
+	SIM_INV_COORDINATION,    /* coordinated election: once the controller
+				    has settled, no available candidate runs
+				    an older version than the holder */
 	SIM_INV_COUNT
 } sim_invariant;
 

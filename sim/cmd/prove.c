@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@
 
 #include "leaselab/explore.h"
 #include "leaselab/progress.h"
+#include "../chooser.h"
 #include "../fault_model.h"
 #include "../search.h"
 #include "cmd.h"
@@ -49,6 +51,8 @@
 #define PROVE_LIST_MAX 16
 #define PROVE_JOBS_MAX 64
 #define DEFAULT_OUT "out/prove"
+#define PROVE_EXIT_INTERRUPTED 130 /* 128 + SIGINT, as a shell reports it */
+#define PROVE_REPLAY_SEEDS 1000 /* seeds tried to replay a choice path's finding */
 
 enum pkind { PK_PAUSE, PK_PARTITION, PK_KILL, PK_CLOCK_RATE, PK_LOST_ANSWER, PK_COUNT };
 static const char *const pk_names[PK_COUNT] = {"pause", "partition", "pod-kill",
@@ -84,7 +88,30 @@ typedef struct prove {
 	size_t natoms;
 	uint64_t total;
 	sim_explore_opts eo;
+	bool extremes;           /* --timing extremes[+N]: draws as choices */
+	sim_chooser_opts co;     /* ... their points, window (--budget), state hash */
+	sim_chooser_stats cs;    /* summed over the workers */
+	bool merge;              /* bin/sim prove merge */
+	/* interaction pruning (pairs, one seeded draw): the state hash of
+	 * the fault-free run and of each single atom's run at every start of
+	 * the grid, and each single atom's verdict */
+	bool prune, want_prune; /* --prune */
+	size_t nstarts;
+	uint64_t *h_none, *h_atom; /* [nstarts], [natoms * nstarts] */
+	int8_t *v_atom;            /* [natoms]: sim_invariant */
+	uint64_t inferred;         /* pairs not run (summed over the workers) */
+	const char *merge_from;  /* prove merge: shard output dirs, comma-separated */
 } prove;
+
+/* SIGINT/SIGTERM: workers finish the schedule in hand and report; the
+ * parent writes what was run, marked partial, and exits 130. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
 
 static int bad(const char *fmt, const char *a)
 {
@@ -380,6 +407,91 @@ static int build_case(const prove *p, uint64_t g, sim_explore_case *c, size_t *i
 	return 0;
 }
 
+/* ---- interaction pruning --------------------------------------------------------
+ * A pair whose earlier fault x ends before the later one y starts, and
+ * whose x-only run is, at y's start, in the very state the fault-free run
+ * is in (state hash, sim/chooser.c), cannot interact: up to y's start the
+ * pair's run is x's, from there on it is y's (same state, same remaining
+ * faults, a deterministic simulator), so it violates exactly when x alone
+ * or y alone does. Such pairs are not run; their verdict is the lower of
+ * the two (docs/prove.md, "Interaction pruning"). */
+
+static size_t start_index(const prove *p, int64_t at)
+{
+	return (size_t)((at - p->s.win_lo) / p->s.grid);
+}
+
+/* The pair's verdict (a sim_invariant) when it can be inferred, else -1. */
+static int infer_pair(const prove *p, const size_t *ix, int nix)
+{
+	if (!p->prune || nix != 2)
+		return -1;
+	const atom *x = &p->atoms[ix[0]], *y = &p->atoms[ix[1]];
+	size_t xi = ix[0];
+	if (y->at < x->at) {
+		const atom *t = x;
+		x = y;
+		y = t;
+		xi = ix[1];
+	}
+	if (x->kind == PK_KILL || x->at + x->dur >= y->at)
+		return -1;
+	size_t k = start_index(p, y->at);
+	uint64_t h = p->h_atom[xi * p->nstarts + k];
+	if (h == 0 || h != p->h_none[k])
+		return -1;
+	int va = p->v_atom[ix[0]], vb = p->v_atom[ix[1]];
+	if (va == SIM_INV_NONE)
+		return vb;
+	if (vb == SIM_INV_NONE)
+		return va;
+	return va < vb ? va : vb;
+}
+
+/* The hashes and single verdicts infer_pair needs, computed once. */
+static int prepare_pruning(prove *p)
+{
+	p->nstarts = (size_t)((p->s.win_hi - p->s.win_lo) / p->s.grid) + 1;
+	int64_t *t = malloc(p->nstarts * sizeof *t);
+	p->h_none = calloc(p->nstarts, sizeof *p->h_none);
+	p->h_atom = calloc(p->natoms * p->nstarts, sizeof *p->h_atom);
+	p->v_atom = calloc(p->natoms, 1);
+	char err[512];
+	if (!t || !p->h_none || !p->h_atom || !p->v_atom) {
+		free(t);
+		return -1;
+	}
+	for (size_t k = 0; k < p->nstarts; k++)
+		t[k] = p->s.win_lo + (int64_t)k * p->s.grid;
+	if (sim_world_probe_hashes(&p->base, p->base.seed, t, p->nstarts, p->h_none, err,
+				   sizeof err) != LE_OK) {
+		free(t);
+		return -1;
+	}
+	for (size_t i = 0; i < p->natoms; i++) {
+		sim_explore_case c;
+		size_t ix[PROVE_K_MAX];
+		int nix;
+		sim_invariant inv;
+		if (build_case(p, 1 + i, &c, ix, &nix) != 0) {
+			free(t);
+			return -1;
+		}
+		int rc = sim_world_probe_hashes(&c.sc, p->base.seed, t, p->nstarts,
+						&p->h_atom[i * p->nstarts], err, sizeof err);
+		if (rc == LE_OK)
+			rc = sim_explore_judge(&c.sc, p->base.seed, &p->eo, &inv, err, sizeof err);
+		sim_explore_case_free(&c);
+		if (rc != LE_OK) {
+			free(t);
+			return -1;
+		}
+		p->v_atom[i] = (int8_t)inv;
+	}
+	free(t);
+	return 0;
+}
+
 /* ---- workers ------------------------------------------------------------------- */
 
 static bool mine(const prove *p, uint64_t g, unsigned w)
@@ -391,8 +503,14 @@ static bool mine(const prove *p, uint64_t g, unsigned w)
  * runs, "E message" on an internal error, "D" at the end. */
 static int worker(const prove *p, unsigned w, FILE *out)
 {
-	uint64_t n = 0;
-	for (uint64_t g = 0; g < p->total; g++) {
+	uint64_t n = 0, inferred = 0;
+	sim_chooser_stats cs = {0};
+	sim_chooser *ch = p->extremes ? sim_chooser_new(&p->co) : NULL;
+	if (p->extremes && !ch) {
+		fprintf(out, "E out of memory\n");
+		return 1;
+	}
+	for (uint64_t g = 0; g < p->total && !stop_requested; g++) {
 		if (!mine(p, g, w))
 			continue;
 		sim_explore_case c;
@@ -405,7 +523,32 @@ static int worker(const prove *p, unsigned w, FILE *out)
 		}
 		sim_invariant inv = SIM_INV_NONE;
 		uint64_t seed = p->base.seed;
-		for (uint64_t k = 0; k < p->seeds && inv == SIM_INV_NONE; k++) {
+		int inf = infer_pair(p, ix, nix);
+		if (inf >= 0) {
+			sim_explore_case_free(&c);
+			inferred++;
+			if (inf != SIM_INV_NONE)
+				fprintf(out, "V %" PRIu64 " %d %" PRIu64 "\n", g, inf, seed);
+			if (++n % 512 == 0) {
+				fprintf(out, "P %" PRIu64 "\n", n);
+				fflush(out);
+			}
+			continue;
+		}
+		if (ch) {
+			int rc =
+			    sim_chooser_judge(ch, &c.sc, seed, &p->eo, true,
+					      &inv, &cs, err, sizeof err);
+			if (rc != LE_OK) {
+				sim_explore_case_free(&c);
+				sim_chooser_free(ch);
+				fprintf(out, "E schedule %" PRIu64 ": %s\n", g,
+					err);
+				return 1;
+			}
+		}
+		for (uint64_t k = 0; !ch && k < p->seeds && inv == SIM_INV_NONE;
+		     k++) {
 			seed = p->base.seed + k;
 			int rc = sim_explore_judge(&c.sc, seed, &p->eo, &inv, err, sizeof err);
 			if (rc != LE_OK) {
@@ -422,7 +565,11 @@ static int worker(const prove *p, unsigned w, FILE *out)
 			fflush(out);
 		}
 	}
-	fprintf(out, "P %" PRIu64 "\nD\n", n);
+	sim_chooser_free(ch);
+	fprintf(out,
+		"P %" PRIu64 "\nD %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+		" %u %" PRIu64 "\n",
+		n, cs.runs, cs.states, cs.merged, cs.capped, cs.depth, inferred);
 	fflush(out);
 	return 0;
 }
@@ -460,6 +607,8 @@ typedef struct wpipe {
 	size_t len;
 	uint64_t done;
 	bool ended, finished;
+	sim_chooser_stats cs;
+	uint64_t inferred;
 } wpipe;
 
 static int take_line(wpipe *w, const char *line, vhits *hs)
@@ -480,6 +629,9 @@ static int take_line(wpipe *w, const char *line, vhits *hs)
 		w->done = g;
 	} else if (line[0] == 'D') {
 		w->finished = true;
+		sscanf(line, "D %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %u %" SCNu64,
+		       &w->cs.runs, &w->cs.states, &w->cs.merged, &w->cs.capped, &w->cs.depth,
+		       &w->inferred);
 	} else {
 		fprintf(stderr, "sim: prove: %s\n", line[0] == 'E' ? line + 2 : line);
 		return -1;
@@ -511,7 +663,7 @@ static int read_pipe(wpipe *w, vhits *hs)
 	return rc;
 }
 
-static int run_workers(const prove *p, vhits *hs, uint64_t *done)
+static int run_workers(prove *p, vhits *hs, uint64_t *done)
 {
 	unsigned nw = p->jobs;
 	wpipe ws[PROVE_JOBS_MAX];
@@ -541,7 +693,14 @@ static int run_workers(const prove *p, vhits *hs, uint64_t *done)
 					      ? atof(getenv("SIM_PROGRESS_EVERY"))
 					      : 10);
 	unsigned open = nw;
+	bool forwarded = false;
 	while (open) {
+		/* a kill -INT names only the parent: pass it on, once */
+		if (stop_requested && !forwarded) {
+			for (unsigned w = 0; w < nw; w++)
+				kill(ws[w].pid, SIGINT);
+			forwarded = true;
+		}
 		struct pollfd pf[PROVE_JOBS_MAX];
 		for (unsigned w = 0; w < nw; w++) {
 			pf[w].fd = ws[w].ended ? -1 : ws[w].fd;
@@ -571,6 +730,13 @@ static int run_workers(const prove *p, vhits *hs, uint64_t *done)
 			;
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !ws[w].finished)
 			rc = -1;
+		p->cs.runs += ws[w].cs.runs;
+		p->cs.states += ws[w].cs.states;
+		p->cs.merged += ws[w].cs.merged;
+		p->cs.capped += ws[w].cs.capped;
+		p->inferred += ws[w].inferred;
+		if (ws[w].cs.depth > p->cs.depth)
+			p->cs.depth = ws[w].cs.depth;
 	}
 	qsort(hs->v, hs->n, sizeof *hs->v, cmp_hit);
 	return rc;
@@ -597,6 +763,108 @@ static bool minimal(const prove *p, const vhits *hs, const size_t *ix, int nix)
 			return false;
 	}
 	return true;
+}
+
+/* ---- prove merge: the shards' outputs as one run's ---------------------------------- */
+
+/* counts.tsv: what a run covered, for merge (one line: schedules run,
+ * chooser runs, states, merged runs, capped runs, deepest run, wall s). */
+static void write_counts(const prove *p, uint64_t done, double wall)
+{
+	char path[SIM_PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/counts.tsv", p->out);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%u\t%.3f\t%d\n", done,
+		p->cs.runs, p->cs.states, p->cs.merged, p->cs.capped, p->cs.depth, wall,
+		stop_requested ? 1 : 0);
+	fclose(f);
+}
+
+/* Read every shard's counts.tsv and violations.tsv; -1 with the reason
+ * on stderr. *partial: some shard was interrupted. */
+static int read_shards(prove *p, vhits *hs, uint64_t *done, double *wall, bool *partial)
+{
+	char list[SIM_PATH_MAX * 4];
+	snprintf(list, sizeof list, "%s", p->merge_from);
+	for (char *save = NULL, *dir = strtok_r(list, ",", &save); dir;
+	     dir = strtok_r(NULL, ",", &save)) {
+		char path[SIM_PATH_MAX + 64], line[4096];
+		snprintf(path, sizeof path, "%s/counts.tsv", dir);
+		FILE *f = fopen(path, "r");
+		uint64_t n, r, st, m, c;
+		unsigned d;
+		double w;
+		int part;
+		if (!f || !fgets(line, sizeof line, f) ||
+		    sscanf(line, "%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%u\t%lf\t%d",
+			   &n, &r, &st, &m, &c, &d, &w, &part) != 8) {
+			fprintf(stderr, "sim: prove merge: %s: not a prove output (no readable counts.tsv)\n", dir);
+			if (f)
+				fclose(f);
+			return -1;
+		}
+		fclose(f);
+		*done += n;
+		p->cs.runs += r;
+		p->cs.states += st;
+		p->cs.merged += m;
+		p->cs.capped += c;
+		if (d > p->cs.depth)
+			p->cs.depth = d;
+		if (w > *wall)
+			*wall = w;
+		*partial |= part != 0;
+		snprintf(path, sizeof path, "%s/violations.tsv", dir);
+		if (!(f = fopen(path, "r"))) {
+			fprintf(stderr, "sim: prove merge: %s: no violations.tsv\n", dir);
+			return -1;
+		}
+		while (fgets(line, sizeof line, f)) {
+			if (line[0] == '#')
+				continue;
+			char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+			char *t3 = t2 ? strchr(t2 + 1, '\t') : NULL;
+			if (!t3) {
+				fprintf(stderr, "sim: prove merge: %s: a line is not schedule, invariant, faults, seed\n", path);
+				fclose(f);
+				return -1;
+			}
+			*t2 = 0;
+			int inv = -1;
+			for (int v = 0; v < SIM_INV_COUNT; v++)
+				if (!strcmp(t1 + 1, sim_invariant_name((sim_invariant)v)))
+					inv = v;
+			uint64_t g = strtoull(line, NULL, 10), seed = strtoull(t3 + 1, NULL, 10);
+			if (inv < 0 || g >= p->total) {
+				fprintf(stderr, "sim: prove merge: %s: schedule %" PRIu64 " (%s) is not of this scope\n",
+					path, g, t1 + 1);
+				fclose(f);
+				return -1;
+			}
+			if (hs->n == hs->cap) {
+				size_t cap = hs->cap ? 2 * hs->cap : 64;
+				vhit *nv = realloc(hs->v, cap * sizeof *nv);
+				if (!nv) {
+					fclose(f);
+					return -1;
+				}
+				hs->v = nv;
+				hs->cap = cap;
+			}
+			hs->v[hs->n++] = (vhit){g, inv, seed};
+		}
+		fclose(f);
+	}
+	qsort(hs->v, hs->n, sizeof *hs->v, cmp_hit);
+	for (size_t i = 1; i < hs->n; i++)
+		if (hs->v[i].g == hs->v[i - 1].g) {
+			fprintf(stderr, "sim: prove merge: schedule %" PRIu64 " is in two shards' outputs (the same shard twice?)\n",
+				hs->v[i].g);
+			return -1;
+		}
+	return 0;
 }
 
 /* ---- findings -------------------------------------------------------------------- */
@@ -668,6 +936,24 @@ static int write_finding(const prove *p, uint64_t g, int inv, uint64_t seed,
 	if (build_case(p, g, &c, ix, &nix) != 0)
 		return -1;
 	describe(p, ix, nix, sched, sizeof sched);
+	file[0] = 0;
+	if (p->extremes) {
+		/* A scenario file replays seeded draws, not choices: the
+		 * finding is the first seed from the base's on that shows it
+		 * too (PROVE_REPLAY_SEEDS of them), or none. */
+		sim_invariant got = SIM_INV_NONE;
+		char err[512];
+		uint64_t k;
+		for (k = 0; k < PROVE_REPLAY_SEEDS && got != (sim_invariant)inv; k++)
+			if (sim_explore_judge(&c.sc, p->base.seed + k, &p->eo, &got, err,
+					      sizeof err) != LE_OK)
+				got = SIM_INV_NONE;
+		if (got != (sim_invariant)inv) {
+			sim_explore_case_free(&c);
+			return 1;
+		}
+		seed = p->base.seed + k - 1;
+	}
 	c.sc.seed = seed;
 	if (sim_explore_shrink(&c, seed, &p->eo, (sim_invariant)inv, removed,
 			       sizeof removed) < 0) {
@@ -715,7 +1001,8 @@ static int write_finding(const prove *p, uint64_t g, int inv, uint64_t seed,
 static const char prove_usage[] =
 	"usage: bin/sim prove BASE.yaml --scope 'faults<=K; kinds=pause,partition,pod-kill,clock-rate,lost-answer;\n"
 	"                     grid=250ms; window=20s..80s; durations=1s,5s; rates=0.8x,1.25x;\n"
-	"                     targets=leader,follower' [--seeds N] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
+	"                     targets=leader,follower' [--seeds N | --timing extremes[+N]\n"
+	"                     [--budget WINDOW[,DEPTH]] [--no-state-hash]] [--prune] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
 
 static bool same_settings(const sim_pod_spec *a, const sim_pod_spec *b)
 {
@@ -757,6 +1044,10 @@ static void fmt_list(const int64_t *v, int n, char *out, size_t cap)
 static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_t nviol,
 		     const size_t *per_min, size_t nmin, double wall, FILE *o)
 {
+	if (stop_requested)
+		fprintf(o, "PARTIAL: %" PRIu64 " of the %" PRIu64 " schedules run (%s); every count below covers only the schedules run, and minimality is judged against the subsets among them\n",
+			done, p->merge ? p->total : my_count(p),
+			p->merge ? "a shard interrupted or missing" : "interrupted");
 	const scope *s = &p->s;
 	char kinds[256] = "", durs[256], rates[256] = "", lo[32], hi[32], grid[32];
 	size_t len = 0;
@@ -783,12 +1074,48 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 	fprintf(o, "atoms: %zu single faults; schedules in scope: %" PRIu64 "; run by this shard (%" PRIu64 "/%" PRIu64 "): %" PRIu64 "\n",
 		p->natoms, p->total, p->shard_i, p->shard_n, done);
 	fprintf(o, "reductions: pods are targeted by role at the fault's time (the leader, or one follower drawn by the fault stream), sound only because every pod shares its settings (checked)\n");
-	if (p->seeds == 1)
-		fprintf(o, "timing: one draw, the base's seed %" PRIu64 " (latency and jitter as that seed draws them); timing extremes and state hashing are not done\n",
+	if (p->extremes) {
+		char wd[32];
+		le_format_duration(p->co.window_ns, wd, sizeof wd);
+		fprintf(o,
+			"timing: extremes: every acquire jitter, latency and "
+			"loss draw within %s of a fault's start or end is a "
+			"choice point taking its minimum and maximum",
+			wd);
+		if (p->co.points > 2)
+			fprintf(o, " and %u interior values", p->co.points - 2);
+		fprintf(o,
+			", at most %u choice points per schedule (the rest, "
+			"and every draw outside those windows, as seed %" PRIu64
+			" draws it); %" PRIu64 " runs, %" PRIu64
+			" of them hit that cap; most choice points in one run: "
+			"%u\n",
+			p->co.depth_max, p->base.seed, p->cs.runs, p->cs.capped,
+			p->cs.depth);
+		if (p->co.state_hash)
+			fprintf(o,
+				"states: %" PRIu64
+				" distinct states hashed; %" PRIu64
+				" runs stopped at a state an earlier run of "
+				"the schedule had reached (its subtree not "
+				"expanded again)\n",
+				p->cs.states, p->cs.merged);
+		else
+			fprintf(o, "states: not hashed (--no-state-hash): "
+				   "every leaf of the choice tree run\n");
+		fprintf(o, "timing choices not made: store fault rules' "
+			   "latency and loss draws stay seeded\n");
+	} else if (p->seeds == 1)
+		fprintf(o, "timing: one draw, the base's seed %" PRIu64 " (latency and jitter as that seed draws them), not at its extremes (--timing extremes)\n",
 			p->base.seed);
 	else
 		fprintf(o, "timing: %" PRIu64 " draws per schedule, seeds %" PRIu64 "..%" PRIu64 " (a schedule violates if any does); sampled, not extremes; no state hashing\n",
 			p->seeds, p->base.seed, p->base.seed + p->seeds - 1);
+	if (p->prune)
+		fprintf(o, "interaction pruning: %" PRIu64 " pairs not run: the earlier fault ends before the later starts and leaves the state (hash) of the fault-free run, so the pair violates exactly when one of its faults alone does\n",
+			p->inferred);
+	else if (p->s.k >= 2 && p->want_prune)
+		fprintf(o, "interaction pruning: off (it needs one seeded draw: not with --seeds N or --timing extremes)\n");
 	fprintf(o, "violations: %zu schedules", nviol);
 	for (int v = SIM_INV_SAFETY; v < SIM_INV_COUNT; v++)
 		if (p->eo.invariants & (1u << v))
@@ -851,6 +1178,15 @@ static int parse_args(int argc, char **argv, prove *p)
 	p->shard_n = 1;
 	p->seeds = 1;
 	p->out = DEFAULT_OUT;
+	if (argc > 2 && !strcmp(argv[2], "merge")) {
+		p->merge = true;
+		argc--;
+		argv++;
+	}
+	p->co = (sim_chooser_opts){.points = 2,
+				   .window_ns = 2 * LE_NS_PER_S,
+				   .depth_max = 8,
+				   .state_hash = true};
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		uint64_t x;
@@ -862,6 +1198,14 @@ static int parse_args(int argc, char **argv, prove *p)
 		}
 		if (!strcmp(a, "--list")) {
 			p->list = true;
+			continue;
+		}
+		if (!strcmp(a, "--prune")) {
+			p->want_prune = true;
+			continue;
+		}
+		if (!strcmp(a, "--no-state-hash")) {
+			p->co.state_hash = false;
 			continue;
 		}
 		if (!strcmp(a, "--help")) {
@@ -879,6 +1223,50 @@ static int parse_args(int argc, char **argv, prove *p)
 			if (!sim__parse_u64(v, &x) || x < 1 || x > PROVE_JOBS_MAX)
 				return bad("--jobs: expected 1..64, got \"%s\"", v);
 			p->jobs = (unsigned)x;
+		} else if (!strcmp(a, "--from")) {
+			p->merge_from = v;
+		} else if (!strcmp(a, "--timing")) {
+			if (!strcmp(v, "seeds")) {
+				p->extremes = false;
+			} else if (!strcmp(v, "extremes")) {
+				p->extremes = true;
+			} else if (!strncmp(v, "extremes+", 9) &&
+				   sim__parse_u64(v + 9, &x) &&
+				   x <= SIM_CHOOSER_POINTS_MAX - 2) {
+				p->extremes = true;
+				p->co.points = 2 + (unsigned)x;
+			} else {
+				return bad(
+				    "--timing: expected seeds, extremes or "
+				    "extremes+N (N <= 14), got \"%s\"",
+				    v);
+			}
+		} else if (!strcmp(a, "--budget")) {
+			/* WINDOW[,DEPTH]: choices within WINDOW of a fault's
+			 * start or end, at most DEPTH of them per schedule */
+			char wbuf[64];
+			const char *comma = strchr(v, ',');
+			size_t wl = comma ? (size_t)(comma - v) : strlen(v);
+			if (wl >= sizeof wbuf)
+				return bad("--budget: expected WINDOW[,DEPTH] "
+					   "(2s,8), got \"%s\"",
+					   v);
+			memcpy(wbuf, v, wl);
+			wbuf[wl] = 0;
+			char derr[128];
+			if (le_parse_duration(wbuf, &p->co.window_ns, derr,
+					      sizeof derr) != LE_OK ||
+			    p->co.window_ns < 0)
+				return bad("--budget: WINDOW must be a "
+					   "duration (2s), got \"%s\"",
+					   v);
+			if (comma && (!sim__parse_u64(comma + 1, &x) || x < 1 ||
+				      x > SIM_CHOOSER_DEPTH_MAX))
+				return bad("--budget: DEPTH must be 1..32 "
+					   "choice points, got \"%s\"",
+					   v);
+			if (comma)
+				p->co.depth_max = (unsigned)x;
 		} else if (!strcmp(a, "--seeds")) {
 			if (!sim__parse_u64(v, &p->seeds) || p->seeds < 1 || p->seeds > 1000000)
 				return bad("--seeds: expected 1..1000000 timing draws, got \"%s\"", v);
@@ -899,6 +1287,10 @@ static int parse_args(int argc, char **argv, prove *p)
 	}
 	if (!p->base_path)
 		return bad("no base scenario given%s", "");
+	if (p->merge && !p->merge_from)
+		return bad("merge: --from DIR,DIR,... (the shards' --out directories) is required%s", "");
+	if (!p->merge && p->merge_from)
+		return bad("--from is for bin/sim prove merge%s", "");
 	if (!p->scope_text)
 		return bad("--scope is required%s", "");
 	return parse_scope(p->scope_text, &p->s);
@@ -986,13 +1378,35 @@ int cmd_prove(int argc, char **argv)
 	printf("# prove %s: %zu atoms, %" PRIu64 " schedules, shard %" PRIu64 "/%" PRIu64 ", %u job%s\n",
 	       p.base_path, p.natoms, p.total, p.shard_i, p.shard_n, p.jobs,
 	       p.jobs == 1 ? "" : "s");
-	double t0 = sim_cmd_now_s();
+	struct sigaction sa = {.sa_handler = on_stop, .sa_flags = SA_RESTART};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	double t0 = sim_cmd_now_s(), wall = 0;
 	uint64_t done = 0;
-	if (run_workers(&p, &hs, &done) != 0) {
-		fprintf(stderr, "sim: prove: a worker failed\n");
-		goto out;
+	bool merged_partial = false;
+	if (p.merge) {
+		if (read_shards(&p, &hs, &done, &wall, &merged_partial) != 0) {
+			code = SIM_EXIT_BAD_INPUT;
+			goto out;
+		}
+		if (done != p.total)
+			merged_partial = true;
+	} else {
+		p.prune = p.want_prune && p.s.k >= 2 && p.seeds == 1 && !p.extremes;
+		if (p.prune && prepare_pruning(&p) != 0) {
+			fprintf(stderr, "sim: prove: could not prepare interaction pruning\n");
+			goto out;
+		}
+		if (run_workers(&p, &hs, &done) != 0) {
+			fprintf(stderr, "sim: prove: a worker failed\n");
+			goto out;
+		}
+		wall = sim_cmd_now_s() - t0;
+		write_counts(&p, done, wall);
 	}
-	double wall = sim_cmd_now_s() - t0;
+	if (merged_partial)
+		stop_requested = 1; /* the merged outputs are partial too */
 	size_t per_inv[SIM_INV_COUNT] = {0}, per_min[SIM_INV_COUNT] = {0}, nmin = 0;
 	snprintf(path, sizeof path, "%s/violations.tsv", p.out);
 	FILE *vf = fopen(path, "w");
@@ -1036,8 +1450,15 @@ int cmd_prove(int argc, char **argv)
 			continue;
 		snprintf(shapes[nshapes++], sizeof *shapes, "%s", shape);
 		char file[128];
-		if (write_finding(&p, hs.v[i].g, hs.v[i].inv, hs.v[i].seed, found, &nfound, file,
-				  sizeof file) != 0) {
+		int wr = write_finding(&p, hs.v[i].g, hs.v[i].inv, hs.v[i].seed, found, &nfound,
+				       file, sizeof file);
+		if (wr == 1) {
+			printf("finding: (no file) %s  (schedule %" PRIu64 ": %s): violates only on a choice path; no seed of %d replays it\n",
+			       shape, hs.v[i].g, sched, PROVE_REPLAY_SEEDS);
+			fprintf(ff, "-\t%" PRIu64 "\t%s (choice path only)\t%s\n", hs.v[i].g, shape, sched);
+			continue;
+		}
+		if (wr != 0) {
 			fprintf(stderr, "sim: prove: schedule %" PRIu64 ": could not shrink and write it\n",
 				hs.v[i].g);
 			free(shapes);
@@ -1077,8 +1498,19 @@ int cmd_prove(int argc, char **argv)
 		fclose(cf);
 	}
 	code = per_inv[SIM_INV_SAFETY] ? SIM_EXIT_SAFETY : hs.n ? SIM_EXIT_LIVENESS : SIM_EXIT_PASS;
+	if (stop_requested && p.merge) {
+		printf("partial: %" PRIu64 " of %" PRIu64 " schedules in the shards merged\n", done,
+		       p.total);
+	} else if (stop_requested) {
+		printf("interrupted: %" PRIu64 " of %" PRIu64 " schedules run; the outputs are partial\n",
+		       done, my_count(&p));
+		code = PROVE_EXIT_INTERRUPTED;
+	}
 out:
 	free(hs.v);
+	free(p.h_none);
+	free(p.h_atom);
+	free(p.v_atom);
 	free(p.atoms);
 	sim_scenario_free(&p.base);
 	return code;

@@ -10,10 +10,10 @@ fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# Every scenario the suite must pass: scenarios/{article,bugs,faults}/*.yaml.
+# Every scenario the suite must pass: scenarios/{article,bugs,faults,coordinated}/*.yaml.
 suite_scenarios() {
   local d f
-  for d in article bugs faults; do
+  for d in article bugs faults coordinated; do
     for f in scenarios/$d/*.yaml; do
       [ -f "$f" ] && echo "$f"
     done

@@ -23,6 +23,17 @@ run_cycles() {
 		python3 "$CHURN" load "$FA_ADDR" "$log" --threads 4 --cycle "$cycle" 2>>"$FA_TMP/load.err" &
 		local lpid=$!
 		FA_PIDS+=("$lpid")
+		# the kill lands 150-350 ms into the load, counted from its first
+		# acknowledged write: python3's start-up alone can take longer
+		# than that (0.3 s through a pyenv shim), and a kill before the
+		# first write tests nothing
+		local before i
+		before=$(wc -l <"$log")
+		for i in $(seq 1 500); do
+			[ "$(wc -l <"$log")" -gt "$before" ] && break
+			kill -0 "$lpid" 2>/dev/null || break
+			sleep 0.01
+		done
 		sleep "$(printf '0.%03d' $((150 + RANDOM % 200)))"
 		kill -9 "$FA_PID"
 		wait "$FA_PID" 2>/dev/null

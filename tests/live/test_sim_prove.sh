@@ -37,6 +37,15 @@ done
 grep -q '^progress: 8002/8002' "$TMP/p1.err" || fail "no final progress line: $(cat "$TMP/p1.err")"
 echo "ok: small scope: 8002 schedules, 466 violations, 88 minimal, 9 distinct findings, all replay"
 
+# 1b. --prune: pairs whose first fault leaves the fault-free state before the
+# second starts are inferred, not run; on this scope no pair qualifies (a
+# fault shifts a pod's timers and PRNG positions for good), and the verdicts
+# are the same (docs/prove.md, "Interaction pruning")
+bin/sim prove $X/client-go-3.yaml --scope "$S" --prune --out "$TMP/pr" >/dev/null 2>&1
+expect_line "$TMP/pr/coverage.txt" "interaction pruning: 0 pairs not run: the earlier fault ends before the later starts and leaves the state (hash) of the fault-free run, so the pair violates exactly when one of its faults alone does"
+cmp -s "$TMP/p1/violations.tsv" "$TMP/pr/violations.tsv" || fail "--prune changed the violations"
+echo "ok: --prune: 0 of the pairs inferred, same violations"
+
 # 2. exactly once: the list has no duplicate and the total's length; shards
 # partition it; --jobs 2 and three shards find the same violations
 bin/sim prove $X/client-go-3.yaml --scope "$S" --list >"$TMP/list" || fail "--list failed"
@@ -53,7 +62,15 @@ for i in 0 1 2; do
   grep -v '^#' "$TMP/s$i/violations.tsv"
 done | sort -n | cmp -s - <(grep -v '^#' "$TMP/p1/violations.tsv") ||
   fail "three shards together found other violations"
-echo "ok: every schedule once; --jobs 2 and --shard i/3 agree"
+bin/sim prove merge $X/client-go-3.yaml --scope "$S" --from "$TMP/s0,$TMP/s1,$TMP/s2" --out "$TMP/m" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "prove merge of three shards should exit 1"
+cmp -s <(grep -v '^wall' "$TMP/p1/coverage.txt") <(grep -v '^wall' "$TMP/m/coverage.txt") ||
+  fail "prove merge: the coverage differs from one run's: $(diff "$TMP/p1/coverage.txt" "$TMP/m/coverage.txt")"
+cmp -s "$TMP/p1/findings.tsv" "$TMP/m/findings.tsv" || fail "prove merge kept other findings"
+bin/sim prove merge $X/client-go-3.yaml --scope "$S" --from "$TMP/s0,$TMP/s1" --out "$TMP/m2" >/dev/null 2>&1
+grep -q '^PARTIAL: [0-9]* of the 8002 schedules run (a shard interrupted or missing)' "$TMP/m2/coverage.txt" ||
+  fail "prove merge of two of three shards does not say it is partial: $(head -2 "$TMP/m2/coverage.txt")"
+echo "ok: every schedule once; --jobs 2 and --shard i/3 agree; prove merge of the shards is one run's coverage"
 
 # 3. the bounds, client-go 15/10/2. With one timing draw (seed 1) a paused
 # leader is safe up to 13.75 s at every start on a 250 ms grid and breaks at
@@ -88,6 +105,36 @@ grep -q 'safety: partition leader; clock-rate follower' "$TMP/r2/findings.tsv" |
 bin/sim prove $X/client-go-3.yaml --scope "$R; rates=1.3x" --out "$TMP/r3" >/dev/null 2>&1
 [ $? -eq 0 ] || fail "one draw now finds 1.3x (update docs/prove.md's figures)"
 echo "ok: pause bound 13 s / 13.25 s and clock-rate bound 1.25x / 1.3x (ten draws), 13.75 s / 14 s (one draw)"
+# cut-offs: RP + RD + request timeout (2 + 10 + 5 = 17 s) is not below LD
+# = 15 s, but a partition cuts the answer and the request alike, so the
+# leader's last success is before the cut: a partitioned leader alone, 5 to
+# 25 s at every 250 ms start in [10 s, 30 s], never breaks safety (ten draws),
+# and neither does a lost answer alone (the rU term needs more: docs/prove.md)
+bin/sim prove $X/client-go-3.yaml --scope 'faults<=1; kinds=partition,lost-answer; grid=250ms; window=10s..30s; durations=5s,10s,15s,20s,25s; targets=leader' \
+  --seeds 10 --out "$TMP/cut" >/dev/null 2>&1
+[ $? -eq 0 ] || fail "cut-offs: a partitioned leader or a lost answer alone broke safety: $(head -3 "$TMP/cut/violations.tsv")"
+echo "ok: cut-offs: 811 single partitions and lost answers of the leader, ten draws each, all safe"
+
+# 3b. --timing extremes: jitter, latency and loss draws within --budget's
+# window of each fault at their minimum and maximum, at most DEPTH per
+# schedule; equal states reached by other choices explored once. The exact
+# counts of a 12-schedule scope, and state hashing cuts runs but not
+# violations (docs/prove.md, "Timing at its extremes").
+E='faults<=1; kinds=pause; grid=1s; window=10s..20s; durations=14s; targets=leader'
+bin/sim prove $X/client-go-3.yaml --scope "$E" --timing extremes --out "$TMP/e1" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "extremes: a 14 s leader pause found no violation"
+grep -q '^timing: extremes: .* within 2s of a fault.s start or end .* at most 8 choice points per schedule .*; 1532 runs, 1176 of them hit that cap; most choice points in one run: 8$' \
+  "$TMP/e1/coverage.txt" || fail "extremes timing line: $(cat "$TMP/e1/coverage.txt")"
+expect_line "$TMP/e1/coverage.txt" "states: 40383 distinct states hashed; 675 runs stopped at a state an earlier run of the schedule had reached (its subtree not expanded again)"
+expect_line "$TMP/e1/coverage.txt" "violations: 2 schedules; safety 2; lease-history 0"
+bin/sim prove $X/client-go-3.yaml --scope "$E" --timing extremes --no-state-hash --out "$TMP/e2" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "extremes without state hashing: no violation"
+grep -q '; 2315 runs, ' "$TMP/e2/coverage.txt" || fail "no-state-hash runs: $(cat "$TMP/e2/coverage.txt")"
+cmp -s "$TMP/e1/violations.tsv" "$TMP/e2/violations.tsv" || fail "state hashing changed the violations"
+f=$(awk -F'\t' '!/^#/ { print $1; exit }' "$TMP/e1/findings.tsv")
+out=$(bin/sim run "$TMP/e1/$f") && grep -q 'BUG REPRODUCED (expected safety violation' <<<"$out" ||
+  fail "the extremes finding does not replay: $out"
+echo "ok: timing extremes: 1532 runs (2315 without state hashing), 40383 states, same 2 violations"
 
 # 4. the 2018 profile's hung renew: a partition of the leader alone
 bin/sim prove $X/client-go-1.11-3.yaml --scope 'faults<=1; kinds=partition; grid=5s; window=10s..40s; durations=4s,16s' \
@@ -116,6 +163,20 @@ check_consistent() { # BASE EXPLORE_FAULTS PROVE_KINDS SEEDS
 check_consistent $X/client-go-3.yaml pause,pod-kill pause,kill 300
 check_consistent $X/client-go-1.11-3.yaml partition,pause partition,pause 200
 
+# 5b. SIGINT: the workers stop, the outputs say they are partial, exit 130
+bin/sim prove $X/client-go-3.yaml --scope 'faults<=2; kinds=pause,partition; grid=250ms; window=10s..40s; durations=4s,16s' \
+  --out "$TMP/int" >"$TMP/int.out" 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ] || fail "SIGINT: exit $rc, expected 130: $(cat "$TMP/int.out")"
+grep -q '^PARTIAL: [0-9]* of the 468997 schedules run (interrupted)' "$TMP/int/coverage.txt" ||
+  fail "SIGINT: coverage.txt does not say it is partial: $(cat "$TMP/int/coverage.txt")"
+grep -q '^interrupted: [0-9]* of 468997 schedules run' "$TMP/int.out" || fail "SIGINT: $(cat "$TMP/int.out")"
+echo "ok: SIGINT stops prove with partial outputs, exit 130"
+
 # 6. bad input
 expect_bad() { # MESSAGE-REGEX ARGS...
   local re=$1 out
@@ -135,4 +196,9 @@ expect_bad 'no such file|cannot|No such' "$TMP/none.yaml" --scope 'faults<=1; ki
 expect_bad '--jobs' $X/client-go-3.yaml --scope "$S" --jobs 0
 expect_bad '--shard' $X/client-go-3.yaml --scope "$S" --shard 3/3
 expect_bad '--seeds' $X/client-go-3.yaml --scope "$S" --seeds 0
+expect_bad 'not a prove output' merge $X/client-go-3.yaml --scope "$S" --from "$TMP/none"
+expect_bad 'merge: --from' merge $X/client-go-3.yaml --scope "$S"
+expect_bad '--timing: expected seeds, extremes or extremes\+N' $X/client-go-3.yaml --scope "$S" --timing max
+expect_bad '--budget: WINDOW must be a duration' $X/client-go-3.yaml --scope "$S" --timing extremes --budget soon
+expect_bad '--budget: DEPTH must be 1..32' $X/client-go-3.yaml --scope "$S" --timing extremes --budget 2s,99
 echo "ok: bad input exits 3"

@@ -877,7 +877,8 @@ static void test_revision_is_global_and_monotonic(void **state)
 	uint64_t last = 0;
 	fa_status st;
 	for (int round = 0; round < 5; round++) {
-		for (fa_resource res = 0; res < FA_RES_COUNT; res++) {
+		/* the three lock objects (leasecandidates hold no record) */
+		for (fa_resource res = 0; res <= FA_RES_CONFIGMAPS; res++) {
 			char name[16], rv[LE_RV_MAX];
 			snprintf(name, sizeof(name), "o%d", round);
 			lock_create(s, res, name, "a", rv);

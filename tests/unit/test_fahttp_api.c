@@ -1014,6 +1014,93 @@ static void test_fault_losses_and_partitions(void **state)
 	expect_code(r, 200);
 }
 
+#define CANDS_B "/apis/coordination.k8s.io/v1beta1/namespaces/kube-system/leasecandidates"
+#define CANDS_A "/apis/coordination.k8s.io/v1alpha2/namespaces/kube-system/leasecandidates"
+
+static bool body_has(const fahttp_response *r, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; r->body != NULL && i + n <= r->body_len; i++)
+		if (memcmp(r->body + i, needle, n) == 0)
+			return true;
+	return false;
+}
+
+/* One stored LeaseCandidate, answered in the version of the path: a body
+ * sent to v1alpha2 is read as v1beta1, and every apiVersion that goes out
+ * on a v1alpha2 path says v1alpha2. */
+static void test_leasecandidates_in_both_versions(void **state)
+{
+	fx *x = *state;
+	fahttp_response r = do_req(x, "POST", CANDS_A,
+				   "{\"apiVersion\":\"coordination.k8s.io/v1alpha2\","
+				   "\"kind\":\"LeaseCandidate\",\"metadata\":{\"name\":\"c1\"},"
+				   "\"spec\":{\"leaseName\":\"kcm\",\"binaryVersion\":\"1.32.0\","
+				   "\"emulationVersion\":\"1.31.0\",\"strategy\":"
+				   "\"OldestEmulationVersion\"}}",
+				   NULL);
+	assert_int_equal(r.code, 201);
+	cJSON *j = parse(&r);
+	assert_string_equal(str_at(j, "apiVersion"), "coordination.k8s.io/v1alpha2");
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+	r = do_req(x, "GET", CANDS_B "/c1", NULL, NULL);
+	assert_int_equal(r.code, 200);
+	j = parse(&r);
+	assert_string_equal(str_at(j, "apiVersion"), "coordination.k8s.io/v1beta1");
+	assert_string_equal(str_at(j, "spec.emulationVersion"), "1.31.0");
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+	r = do_req(x, "GET", CANDS_A, NULL, NULL);
+	assert_int_equal(r.code, 200);
+	assert_false(body_has(&r, "v1beta1"));
+	j = parse(&r);
+	assert_string_equal(str_at(j, "kind"), "LeaseCandidateList");
+	assert_string_equal(str_at(j, "apiVersion"), "coordination.k8s.io/v1alpha2");
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+	/* the watch's ADDED event too */
+	r = do_req(x, "GET", CANDS_A "?watch=1", NULL, NULL);
+	assert_int_equal(r.action, FAHTTP_ACT_WATCH);
+	assert_true(body_has(&r, "\"apiVersion\":\"coordination.k8s.io/v1alpha2\""));
+	assert_true(r.watch.alpha2);
+	fahttp_response_free(&r);
+	/* leases are not served at v1beta1 */
+	r = do_req(x, "GET", "/apis/coordination.k8s.io/v1beta1/namespaces/default/leases",
+		   NULL, NULL);
+	assert_int_equal(r.code, 404);
+	fahttp_response_free(&r);
+}
+
+static void test_leasecandidate_table_columns(void **state)
+{
+	fx *x = *state;
+	fahttp_response r = do_req(x, "POST", CANDS_B,
+				   "{\"metadata\":{\"name\":\"c1\"},\"spec\":{\"leaseName\":"
+				   "\"kcm\",\"binaryVersion\":\"1.33.0\",\"emulationVersion\":"
+				   "\"1.32.0\",\"strategy\":\"OldestEmulationVersion\"}}",
+				   NULL);
+	assert_int_equal(r.code, 201);
+	fahttp_response_free(&r);
+	req_opts o = {.accept = TABLE_ACCEPT};
+	r = do_req(x, "GET", CANDS_A, NULL, &o);
+	assert_int_equal(r.code, 200);
+	cJSON *j = parse(&r);
+	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(j, "columnDefinitions");
+	static const char *const want[] = {"Name", "LeaseName", "BinaryVersion",
+					   "EmulationVersion", "Age"};
+	assert_int_equal(cJSON_GetArraySize(cols), 5);
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(str_at(cJSON_GetArrayItem(cols, i), "name"), want[i]);
+	const cJSON *cells = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "rows"), 0), "cells");
+	assert_string_equal(cJSON_GetArrayItem(cells, 1)->valuestring, "kcm");
+	assert_string_equal(cJSON_GetArrayItem(cells, 2)->valuestring, "1.33.0");
+	assert_string_equal(cJSON_GetArrayItem(cells, 3)->valuestring, "1.32.0");
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1045,6 +1132,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_watch_too_old_is_410_error_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_injected_429_has_retry_after, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_losses_and_partitions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leasecandidates_in_both_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leasecandidate_table_columns, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

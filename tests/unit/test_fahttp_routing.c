@@ -88,6 +88,12 @@ static void test_routes(void **state)
 	assert_string_equal(r.name, "kube-system");
 	route_of("/api/v1/namespaces", &r);
 	assert_int_equal(r.kind, FAHTTP_R_NAMESPACES);
+	route_of("/apis/coordination.k8s.io/v1alpha2/namespaces/k/leasecandidates/c", &r);
+	assert_int_equal(r.kind, FAHTTP_R_OBJECT);
+	assert_int_equal(r.res, FA_RES_LEASECANDIDATES);
+	assert_true(r.alpha2);
+	route_of("/apis/coordination.k8s.io/v1beta1/namespaces/k/leasecandidates/c", &r);
+	assert_false(r.alpha2);
 
 	static const struct {
 		const char *target;
@@ -110,6 +116,16 @@ static void test_routes(void **state)
 		{"/api/v1/configmaps/c", FAHTTP_R_NOT_FOUND},
 		{"/api/v1/watch/namespaces", FAHTTP_R_NOT_FOUND},
 		{"/apis/coordination.k8s.io/v2/leases", FAHTTP_R_NOT_FOUND},
+		/* leasecandidates only at v1beta1 and v1alpha2, leases only at v1 */
+		{"/apis/coordination.k8s.io/v1beta1", FAHTTP_R_COORD_CAND},
+		{"/apis/coordination.k8s.io/v1alpha2", FAHTTP_R_COORD_CAND},
+		{"/apis/coordination.k8s.io/v1beta1/namespaces/a/leasecandidates",
+		 FAHTTP_R_COLLECTION},
+		{"/apis/coordination.k8s.io/v1alpha2/leasecandidates", FAHTTP_R_COLLECTION},
+		{"/apis/coordination.k8s.io/v1/namespaces/a/leasecandidates", FAHTTP_R_NOT_FOUND},
+		{"/apis/coordination.k8s.io/v1beta1/namespaces/a/leases", FAHTTP_R_NOT_FOUND},
+		{"/api/v1/namespaces/a/leasecandidates", FAHTTP_R_NOT_FOUND},
+		{"/apis/coordination.k8s.io/v1alpha1/leasecandidates", FAHTTP_R_NOT_FOUND},
 		{"/metrics", FAHTTP_R_NOT_FOUND},
 	};
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {

@@ -265,7 +265,7 @@ static void test_bad_flags_name_the_flag(void **state)
 		{{"--election=e", "--lock=etcd"},
 		 "--lock=etcd: expected leases, endpoints, configmaps, endpointsleases or configmapsleases"},
 		{{"--election=e", "--profile=k8s"},
-		 "--profile=k8s: expected client-go, client-go-head, client-go-1.34, client-go-1.31, client-go-1.27, client-go-1.14, client-go-1.11, sidecar-0.5 or python-22.6 (see --profile=help)"},
+		 "--profile=k8s: expected client-go, client-go-head, client-go-1.34, client-go-1.31, client-go-1.27, client-go-1.23, client-go-1.14, client-go-1.11, sidecar-0.5 or python-22.6 (see --profile=help)"},
 		{{"--election=e", "--release-on-cancel=maybe"},
 		 "--release-on-cancel=maybe: expected true or false"},
 		{{"--election=e", "--log-format=xml"}, "--log-format=xml: expected text or json"},
@@ -288,6 +288,23 @@ static void test_bad_flags_name_the_flag(void **state)
 		 "flag needs an argument: --election (the next argument, \"--id=x\", is a flag"},
 		{{"--election=e", "--election-namespace", "--http=127.0.0.1:1"},
 		 "flag needs an argument: --election-namespace"},
+		/* --coordinated: what the apiserver's LeaseCandidate validation
+		 * would refuse on every retry */
+		{{"--election=e", "--binary-version=1.33.0"},
+		 "--binary-version: only with --coordinated"},
+		{{"--election=e", "--candidate-api-version=v1"},
+		 "--candidate-api-version=v1: expected v1beta1 (Kubernetes 1.33+) or v1alpha2 (1.32)"},
+		{{"--election=e", "--coordinated", "--emulation-version=1.32.0"},
+		 "--coordinated needs --binary-version=MAJOR.MINOR.PATCH"},
+		{{"--election=e", "--coordinated", "--binary-version=1.33.0"},
+		 "--coordinated needs --emulation-version=MAJOR.MINOR.PATCH"},
+		{{"--election=e", "--coordinated", "--binary-version=1.33", "--emulation-version=1.32.0"},
+		 "--binary-version=1.33: not a semantic version MAJOR.MINOR.PATCH"},
+		{{"--election=e", "--coordinated", "--binary-version=1.31.0",
+		  "--emulation-version=1.32.0"},
+		 "--binary-version=1.31.0 is below --emulation-version=1.32.0"},
+		{{"--election=e", "--coordinated", "--lock=endpoints", "--binary-version=1.3.0"},
+		 "--coordinated: needs --lock=leases"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -484,9 +484,10 @@ static void test_forbidden_message_reaches_log_verbatim(void **state)
 	(void)state;
 	api *a = api_start();
 	atomic_store(&a->deny, true);
-	/* client-go-1.31's klog.Infof words print the message unquoted */
+	/* client-go-1.23's klog.Infof words print the message unquoted (and
+	 * 1.23 is the last release with an Endpoints lock) */
 	node_opts o = {.kind = LE_LOCK_ENDPOINTS, .name = "elect-nginx-deploy",
-		       .profile = &le_profile_client_go_1_31};
+		       .profile = &le_profile_client_go_1_23};
 	node *n = node_start(a, "pod-a", &o);
 	int64_t end = mono_ns() + 4 * S;
 	while (mono_ns() < end && atomic_load(&a->requests) < 3)

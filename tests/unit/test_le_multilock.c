@@ -167,6 +167,46 @@ static void m_init(ms *m, le_lock_kind kind)
 
 /* ---- which releases have the MultiLock (interface.go) ------------------- */
 
+/* interface.go: v0.23.0 makes endpoints and configmaps locks; v0.24.0
+ * refuses them ("migrate to endpointsleases"); v0.28.0 adds "(using version
+ * v0.27.x)". */
+static void test_annotation_kinds_only_until_1_23(void **state)
+{
+	(void)state;
+	char err[256];
+	const le_profile *has[] = {&le_profile_client_go_1_23, &le_profile_client_go_1_14,
+				   &le_profile_client_go_1_11, &le_profile_sidecar_05,
+				   &le_profile_python_22_6};
+	for (size_t i = 0; i < sizeof has / sizeof has[0]; i++) {
+		assert_int_equal(le_profile_lock_check(has[i], LE_LOCK_ENDPOINTS, err,
+						       sizeof err), LE_OK);
+		assert_int_equal(le_profile_lock_check(has[i], LE_LOCK_CONFIGMAPS, err,
+						       sizeof err), LE_OK);
+	}
+	le_config c = cfg_ml(LE_LOCK_CONFIGMAPS);
+	c.profile = &le_profile_client_go_1_27;
+	assert_int_equal(le_config_validate(&c, err, sizeof err), LE_EINVAL);
+	assert_string_equal(err, "configmaps lock is removed, migrate to configmapsleases");
+	c.lock_kind = LE_LOCK_ENDPOINTS;
+	assert_int_equal(le_config_validate(&c, err, sizeof err), LE_EINVAL);
+	assert_string_equal(err, "endpoints lock is removed, migrate to endpointsleases");
+	const le_profile *v28[] = {&le_profile_client_go_1_31, &le_profile_client_go_1_34,
+				   &le_profile_client_go_head};
+	for (size_t i = 0; i < sizeof v28 / sizeof v28[0]; i++) {
+		c.profile = v28[i];
+		assert_int_equal(le_config_validate(&c, err, sizeof err), LE_EINVAL);
+		assert_string_equal(err, "endpoints lock is removed, migrate to "
+					 "endpointsleases (using version v0.27.x)");
+	}
+	/* the Lease is always there */
+	c.lock_kind = LE_LOCK_LEASES;
+	assert_int_equal(le_config_validate(&c, err, sizeof err), LE_OK);
+	/* 1.23 still has the MultiLock */
+	c.profile = &le_profile_client_go_1_23;
+	c.lock_kind = LE_LOCK_ENDPOINTS_LEASES;
+	assert_int_equal(le_config_validate(&c, err, sizeof err), LE_OK);
+}
+
 static void test_multilock_kinds_only_in_releases_that_had_them(void **state)
 {
 	(void)state;
@@ -357,7 +397,7 @@ static void test_joined_raw_record_sees_a_lease_only_change(void **state)
 
 	/* the same store on a plain ConfigMap lock: taken after T0 + 15 s */
 	drv p;
-	le_config c = cfg_with(&le_profile_client_go_1_27);
+	le_config c = cfg_with(&le_profile_client_go_1_23); /* 1.24 removed it */
 	c.lock_kind = LE_LOCK_CONFIGMAPS;
 	drv_init(&p, &c);
 	p.st = b;
@@ -659,6 +699,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_multilock_kinds_only_in_releases_that_had_them),
+		cmocka_unit_test(test_annotation_kinds_only_until_1_23),
 		cmocka_unit_test(test_empty_store_creates_both_then_renews_both),
 		cmocka_unit_test(test_endpointsleases_primary_is_endpoints),
 		cmocka_unit_test(test_primary_only_held_by_old_client_then_taken_lease_created),

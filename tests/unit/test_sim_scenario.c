@@ -283,10 +283,10 @@ static void test_mixed_fleet_is_one_line_and_shares_the_lock(void **state)
 		 "pods:\n"
 		 "  - name: old\n"
 		 "  - name: new\n"
-		 "    election: {profile: client-go}\n",
+		 "    election: {profile: client-go-1.23}\n",
 		 &s);
 	const sim_pod_spec *old = &s.pods[0], *nw = &s.pods[1];
-	assert_ptr_equal(nw->election.profile, &le_profile_client_go);
+	assert_ptr_equal(nw->election.profile, &le_profile_client_go_1_23);
 	assert_int_equal(nw->election.lock_kind, old->election.lock_kind);
 	assert_int_equal(nw->election.lock_kind, LE_LOCK_ENDPOINTS);
 	assert_string_equal(nw->election.lock_name, "elect-nginx-deploy");
@@ -625,7 +625,7 @@ static const struct bad_case {
 	/* enumerations */
 	{"duration: 60s\nelection: {profile: client-go-2019}\npods: [{name: a}]\n",
 	 "t.yaml:2:21: election.profile: ",
-	 "expected one of client-go-head | client-go-1.34 | client-go-1.31 | client-go-1.27 | client-go-1.14 | client-go-1.11 | sidecar-0.5 | python-22.6 | client-go | client-go-2024 | client-go-2018, got \"client-go-2019\" (did you mean client-go-2018?)"},
+	 "expected one of client-go-head | client-go-1.34 | client-go-1.31 | client-go-1.27 | client-go-1.23 | client-go-1.14 | client-go-1.11 | sidecar-0.5 | python-22.6 | client-go | client-go-2024 | client-go-2018, got \"client-go-2019\" (did you mean client-go-2018?)"},
 	{"duration: 60s\npods: [{name: a}]\nfaults:\n  - {action: pod-kil, selector: {role: leader}}\n",
 	 "t.yaml:4:14: faults[0].action: ", "(did you mean pod-kill?)"},
 	{"duration: 60s\npods: [{name: a}]\nfaults:\n  - {action: pod-kill, selector: {role: leader}, mode: some}\n",

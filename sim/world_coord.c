@@ -1,0 +1,470 @@
+/* sim/world_coord.c — coordinated leader election in the simulated world
+ * (docs/coordinated.md): the election controller as an actor on the
+ * store's side, and each coordinated pod's LeaseCandidate publisher
+ * (le_cand). Both are the sans-IO machines the real drivers use; this file
+ * carries out their requests against the world's store.
+ *
+ * Modelled: the controller's own timing (its workqueue's requeues, the
+ * ping wait, the GC) and the candidates' (5-minute renewals, ping answers,
+ * back-off). Not modelled yet: network latency and faults on these
+ * requests (they commit at the instant they are made), informer lag (the
+ * controller and the candidates see each write at once), a controller
+ * clock of its own (it reads the world's true time as wall time).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "leaselab/election.h"
+#include "world_int.h"
+
+#define COORD_ROUNDS_MAX 64 /* request/event rounds at one instant */
+
+struct sim_coord {
+	fa_election *e;
+	uint32_t gen;	  /* the live EV_COORD entry's generation */
+	int64_t timer_at; /* its time, NO_TIME if none */
+	bool pump_queued; /* an EV_COORD_PUMP at now is queued */
+	le_lease_candidate *view;
+	char (*view_rv)[LE_RV_MAX];
+	size_t view_cap;
+};
+
+static le_time ctl_time(const sim_world *w)
+{
+	return (le_time){w->now, SIM_WALL_EPOCH_NS + w->now};
+}
+
+static le_time pod_time(const sim_node *n, int64_t t)
+{
+	return (le_time){sim_clock_mono_ns(&n->clock, t),
+			 sim_clock_wall_ns(&n->clock, t)};
+}
+
+static const char *lock_ns(const sim_world *w)
+{
+	return w->sc->defaults.lock_namespace;
+}
+static const char *lock_name(const sim_world *w)
+{
+	return w->sc->defaults.lock_name;
+}
+
+bool sim__coord_enabled(const sim_scenario *sc)
+{
+	for (size_t i = 0; i < sc->npods; i++)
+		if (sc->pods[i].coordinated)
+			return true;
+	return false;
+}
+
+/* ---- the store ------------------------------------------------------------
+ */
+
+/* The candidate's object as the store holds it, and its rv. */
+static bool cand_get(sim_world *w, const char *name, le_lease_candidate *out,
+		     char *rv)
+{
+	fa_status st;
+	cJSON *o = fa_store_get_json(w->store, FA_RES_LEASECANDIDATES,
+				     lock_ns(w), name, &st);
+	if (!o)
+		return false;
+	char err[128];
+	bool ok =
+	    le_lease_candidate_from_json(o, out, err, sizeof err) == LE_OK;
+	const cJSON *md = cJSON_GetObjectItemCaseSensitive(o, "metadata");
+	const cJSON *r =
+	    cJSON_GetObjectItemCaseSensitive(md, "resourceVersion");
+	snprintf(rv, LE_RV_MAX, "%s", cJSON_IsString(r) ? r->valuestring : "");
+	cJSON_Delete(o);
+	return ok;
+}
+
+static sim_node *node_named(sim_world *w, const char *name)
+{
+	for (size_t i = 0; i < w->nnodes; i++)
+		if (!strcmp(w->nodes[i]->identity, name))
+			return w->nodes[i];
+	return NULL;
+}
+
+static void cand_requests(sim_world *w, sim_node *n);
+
+static void schedule_pump(sim_world *w)
+{
+	if (w->coord->pump_queued)
+		return;
+	w->coord->pump_queued = true;
+	sim__push(w, w->now, EV_COORD_PUMP, 0, 0);
+}
+
+/* A candidate object changed: its informers (the controller's, its own
+ * pod's) see it at once. */
+static void cand_changed(sim_world *w, const char *name, bool deleted)
+{
+	le_lease_candidate c;
+	char rv[LE_RV_MAX];
+	sim_node *n = node_named(w, name);
+	if (!deleted && cand_get(w, name, &c, rv))
+		fa_election_on_candidate_event(w->coord->e, ctl_time(w), &c);
+	/* the pod's own informer sees it one network leg later (a renewTime
+	 * written in answer to a ping is then later than the pingTime) */
+	if (n && n->cand) {
+		sim_leg leg;
+		sim_net_leg(w->sc, n->netf, n->nnetf, SIM_DIR_FROM,
+			    &w->sc->latency_from, &n->net_rng, w->ch, &leg);
+		sim__push(w, w->now + leg.delay_ns, EV_COORD_WATCH,
+			  (uint32_t)n->pod, n->inc);
+	}
+	schedule_pump(w);
+}
+
+/* The pod's candidate informer catches up with the store. */
+static void cand_watch(sim_world *w, sim_node *n, uint64_t inc)
+{
+	if (!n->cand || n->inc != inc)
+		return;
+	le_lease_candidate c;
+	char rv[LE_RV_MAX];
+	le_time t = pod_time(n, w->now);
+	if (cand_get(w, n->identity, &c, rv))
+		le_cand_on_observed(n->cand, t, LE_CAND_EV_UPDATE, &c, rv);
+	else
+		le_cand_on_observed(n->cand, t, LE_CAND_EV_DELETE, NULL, NULL);
+	cand_requests(w, n);
+	schedule_pump(w);
+}
+
+static int cand_write(sim_world *w, const le_lease_candidate *c, const char *rv,
+		      bool create, const char *who, int64_t wall_ns)
+{
+	cJSON *body = le_lease_candidate_to_json(c);
+	if (!body) {
+		sim__fail(w, LE_ENOMEM, "out of memory for a LeaseCandidate");
+		return 0;
+	}
+	if (!create) {
+		cJSON *md = cJSON_GetObjectItemCaseSensitive(body, "metadata");
+		cJSON_AddStringToObject(md, "resourceVersion", rv);
+	}
+	fa_status st;
+	cJSON *res =
+	    create ? fa_store_create_json(w->store, FA_RES_LEASECANDIDATES,
+					  lock_ns(w), body, who, wall_ns, &st)
+		   : fa_store_update_json(w->store, FA_RES_LEASECANDIDATES,
+					  lock_ns(w), c->name, body, who,
+					  wall_ns, &st);
+	cJSON_Delete(body);
+	int status = res ? (create ? 201 : 200) : st.code;
+	cJSON_Delete(res);
+	return status;
+}
+
+/* ---- the controller ---------------------------------------------------------
+ */
+
+static void record_controller_write(sim_world *w, const le_record *rec)
+{
+	int32_t holder = rec->holder_set && rec->holder[0]
+			     ? sim_history_identity(&w->h, rec->holder)
+			     : -1;
+	if (holder < -1) {
+		sim__fail(w, LE_ENOMEM, "out of memory for an identity");
+		return;
+	}
+	sim_event e = sim_event_make(w->now, SIM_EV_LEASE_WRITE, -1);
+	e.holder = holder;
+	e.transitions = rec->transitions;
+	e.resource_version = (int64_t)fa_store_revision(w->store);
+	e.lease_duration_s = rec->lease_duration_s;
+	e.has_acquire_time = rec->has_acquire_time;
+	e.acquire_wall_ns = rec->has_acquire_time ? rec->acquire_wall_ns : 0;
+	e.has_renew_time = rec->has_renew_time;
+	e.renew_wall_ns = rec->has_renew_time ? rec->renew_wall_ns : 0;
+	sim__record(w, &e);
+}
+
+static void ctl_view(sim_world *w, uint64_t id)
+{
+	struct sim_coord *co = w->coord;
+	fa_lock_scratch scratch;
+	le_response resp;
+	fa_store_lock_get(w->store, FA_RES_LEASES, lock_ns(w), lock_name(w),
+			  &scratch, &resp);
+	const le_record *lease =
+	    resp.status == 200 && resp.record_present ? resp.record : NULL;
+	if (w->nnodes > co->view_cap) { /* replacements are new pods */
+		size_t cap = w->nnodes * 2;
+		le_lease_candidate *v = realloc(co->view, cap * sizeof *v);
+		if (v)
+			co->view = v;
+		char(*rv)[LE_RV_MAX] = realloc(co->view_rv, cap * sizeof *rv);
+		if (rv)
+			co->view_rv = rv;
+		if (!v || !rv) {
+			sim__fail(w, LE_ENOMEM,
+				  "out of memory for the controller's view");
+			return;
+		}
+		co->view_cap = cap;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < w->nnodes && n < co->view_cap; i++) {
+		if (cand_get(w, w->nodes[i]->identity, &co->view[n],
+			     co->view_rv[n]))
+			n++;
+	}
+	fa_election_view v = {lock_ns(w),
+			      lock_name(w),
+			      lease,
+			      co->view,
+			      (const char(*)[LE_RV_MAX])co->view_rv,
+			      n};
+	fa_election_on_view(co->e, ctl_time(w), id, &v);
+}
+
+static void ctl_request(sim_world *w, const fa_election_request *r)
+{
+	fa_election *e = w->coord->e;
+	le_time now = ctl_time(w);
+	fa_lock_scratch scratch;
+	le_response resp;
+	switch (r->op) {
+	case FA_ELOP_VIEW: ctl_view(w, r->id); break;
+	case FA_ELOP_PING: {
+		int status =
+		    cand_write(w, &r->candidate, r->resource_version, false,
+			       "leader-election-controller", now.wall_ns);
+		fa_election_on_response(e, now, r->id, status);
+		if (status == 200)
+			cand_changed(w, r->candidate.name, false);
+		break;
+	}
+	case FA_ELOP_LEASE_CREATE:
+	case FA_ELOP_LEASE_UPDATE:
+		if (r->op == FA_ELOP_LEASE_CREATE)
+			fa_store_lock_create(w->store, FA_RES_LEASES,
+					     r->namespace_, r->name, &r->lease,
+					     "leader-election-controller",
+					     now.wall_ns, &scratch, &resp);
+		else
+			fa_store_lock_update(w->store, FA_RES_LEASES,
+					     r->namespace_, r->name, &r->lease,
+					     r->resource_version,
+					     "leader-election-controller",
+					     now.wall_ns, &scratch, &resp);
+		if ((resp.status == 200 || resp.status == 201) && resp.record)
+			record_controller_write(w, resp.record);
+		fa_election_on_response(e, now, r->id, resp.status);
+		if (resp.status == 200 || resp.status == 201)
+			fa_election_on_lease_event(e, now, r->namespace_,
+						   r->name);
+		break;
+	case FA_ELOP_LEASE_GET:
+		fa_store_lock_get(w->store, FA_RES_LEASES, r->namespace_,
+				  r->name, &scratch, &resp);
+		fa_election_on_lease(e, now, r->id, resp.status,
+				     resp.record_present ? resp.record : NULL,
+				     resp.resource_version);
+		break;
+	case FA_ELOP_GC:
+		for (size_t i = 0; i < w->nnodes; i++) {
+			le_lease_candidate c;
+			char rv[LE_RV_MAX];
+			const char *name = w->nodes[i]->identity;
+			if (!cand_get(w, name, &c, rv) ||
+			    !fa_election_candidate_expired(&c, now.wall_ns))
+				continue;
+			fa_status st;
+			cJSON *gone = fa_store_delete_json(
+			    w->store, FA_RES_LEASECANDIDATES, lock_ns(w), name,
+			    NULL, NULL, "leader-election-controller",
+			    now.wall_ns, &st);
+			if (gone)
+				cand_changed(w, name, true);
+			cJSON_Delete(gone);
+		}
+		fa_election_on_response(e, now, r->id, 200);
+		break;
+	}
+}
+
+/* ---- the candidates
+ * ---------------------------------------------------------- */
+
+static void cand_requests(sim_world *w, sim_node *n)
+{
+	le_cand_request r;
+	while (n->cand && !n->paused && le_cand_next_request(n->cand, &r)) {
+		le_time t = pod_time(n, w->now);
+		int status =
+		    cand_write(w, &r.object, r.resource_version,
+			       r.op == LE_CAND_CREATE, n->identity, t.wall_ns);
+		le_cand_on_response(n->cand, t, r.id, status);
+		if (status == 200 || status == 201)
+			cand_changed(w, r.object.name, false);
+	}
+}
+
+/* Everything due at now, until nothing more comes; then one timer. */
+static void pump(sim_world *w)
+{
+	struct sim_coord *co = w->coord;
+	co->pump_queued = false;
+	for (int round = 0; round < COORD_ROUNDS_MAX && w->rc == LE_OK;
+	     round++) {
+		bool any = false;
+		fa_election_request r;
+		fa_election_on_timer(co->e, ctl_time(w));
+		while (fa_election_next_request(co->e, &r)) {
+			ctl_request(w, &r);
+			any = true;
+		}
+		for (size_t i = 0; i < w->nnodes; i++) {
+			sim_node *n = w->nodes[i];
+			if (!n->cand || n->paused)
+				continue;
+			le_cand_on_timer(n->cand, pod_time(n, w->now));
+			cand_requests(w, n);
+		}
+		if (!any && !co->pump_queued)
+			break;
+		co->pump_queued = false;
+	}
+	/* the next timer: the controller's, and every running candidate's (a
+	 * candidate's monotonic deadline read on its node's clock) */
+	int64_t at = fa_election_next_deadline(co->e);
+	for (size_t i = 0; i < w->nnodes; i++) {
+		sim_node *n = w->nodes[i];
+		if (!n->cand || n->paused)
+			continue;
+		int64_t d = le_cand_next_deadline(n->cand);
+		if (d == INT64_MAX)
+			continue;
+		int64_t t = sim_clock_true_at_mono(&n->clock, d);
+		if (t < at)
+			at = t;
+	}
+	if (at < w->now)
+		at = w->now;
+	if (at != co->timer_at) {
+		co->gen++;
+		co->timer_at = at;
+		if (at != NO_TIME && at != INT64_MAX)
+			sim__push(w, at, EV_COORD, 0, co->gen);
+	}
+}
+
+/* ---- hooks for world.c
+ * ----------------------------------------------------------- */
+
+int sim__coord_init(sim_world *w)
+{
+	if (!sim__coord_enabled(w->sc))
+		return LE_OK;
+	struct sim_coord *co = calloc(1, sizeof *co);
+	if (!co)
+		return LE_ENOMEM;
+	w->coord = co;
+	co->e = fa_election_new();
+	co->view_cap = w->sc->npods < FA_ELECTION_CANDIDATES_MAX
+			   ? w->sc->npods
+			   : FA_ELECTION_CANDIDATES_MAX;
+	co->view = calloc(co->view_cap ? co->view_cap : 1, sizeof *co->view);
+	co->view_rv =
+	    calloc(co->view_cap ? co->view_cap : 1, sizeof *co->view_rv);
+	co->timer_at = NO_TIME;
+	if (!co->e || !co->view || !co->view_rv)
+		return LE_ENOMEM;
+	/* kube-apiserver is up from the start: nothing to list yet */
+	fa_election_start(co->e, ctl_time(w), NULL, 0);
+	schedule_pump(w);
+	return LE_OK;
+}
+
+void sim__coord_free(sim_world *w)
+{
+	struct sim_coord *co = w->coord;
+	if (!co)
+		return;
+	fa_election_free(co->e);
+	free(co->view);
+	free(co->view_rv);
+	free(co);
+	w->coord = NULL;
+}
+
+void sim__coord_lease_written(sim_world *w)
+{
+	if (!w->coord)
+		return;
+	fa_election_on_lease_event(w->coord->e, ctl_time(w), lock_ns(w),
+				   lock_name(w));
+	schedule_pump(w);
+}
+
+void sim__coord_node_started(sim_world *w, sim_node *n)
+{
+	if (!w->coord || !n->ps->coordinated)
+		return;
+	const sim_pod_spec *ps = n->ps;
+	bool up = w->now >= ps->upgrade_at_ns;
+	le_cand_config cc = {
+	    .name = n->identity,
+	    .namespace_ = lock_ns(w),
+	    .lease_name = lock_name(w),
+	    .binary_version =
+		up ? ps->upgrade_binary_version : ps->binary_version,
+	    .emulation_version =
+		up ? ps->upgrade_emulation_version : ps->emulation_version,
+	};
+	char err[LE_ERRMSG_MAX];
+	le_cand_free(n->cand);
+	n->cand = le_cand_new(&cc, err, sizeof err);
+	if (!n->cand) {
+		sim__fail(w, LE_EINVAL,
+			  "pod %s: cannot start its candidate: %s", n->name,
+			  err);
+		return;
+	}
+	/* its informer's initial list: the object a previous run left */
+	le_lease_candidate c;
+	char rv[LE_RV_MAX];
+	le_time t = pod_time(n, w->now);
+	if (cand_get(w, n->identity, &c, rv))
+		le_cand_on_observed(n->cand, t, LE_CAND_EV_ADD, &c, rv);
+	le_cand_start(n->cand, t);
+	schedule_pump(w);
+}
+
+void sim__coord_node_stopped(sim_world *w, sim_node *n)
+{
+	le_cand_free(n->cand);
+	n->cand = NULL;
+	if (w->coord)
+		schedule_pump(w);
+}
+
+void sim__coord_kick(sim_world *w)
+{
+	if (w->coord)
+		schedule_pump(w);
+}
+
+void sim__coord_event(sim_world *w, const sim_heap_ev *ev)
+{
+	if (!w->coord)
+		return;
+	if (ev->kind == EV_COORD_WATCH) {
+		cand_watch(w, w->nodes[ev->node], ev->arg);
+		return;
+	}
+	if (ev->kind == EV_COORD) {
+		if (ev->arg != w->coord->gen)
+			return; /* superseded */
+		w->coord->timer_at = NO_TIME;
+	}
+	pump(w);
+}
