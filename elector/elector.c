@@ -1972,6 +1972,37 @@ uint64_t le_record_state_hash(uint64_t h, const le_record *r, int64_t wall_now)
 	return h_u64(h_u64(h, r->holder_hash), r->dialect);
 }
 
+bool le_elector_expiry_mono(const le_elector *e, le_time now, int64_t *mono_ns)
+{
+	if (!e || !e->has_observed_time)
+		return false;
+	int64_t dur_ns = (int64_t)e->observed.lease_duration_s * LE_NS_PER_S;
+	int64_t at = add_sat(e->observed_clock_ns, dur_ns);
+	*mono_ns = e->prof->observed_time_uses_wall_clock ? add_sat(now.mono_ns, at - now.wall_ns)
+							  : at;
+	return true;
+}
+
+bool le_elector_draw_after(const le_elector *e, int64_t now_mono_ns, int64_t at_mono_ns,
+			   uint64_t *draw)
+{
+	int64_t rp = e->cfg.retry_period_ns;
+	int64_t j = at_mono_ns - now_mono_ns - rp; /* the jitter wanted */
+	if (j < 0 || (double)j >= 1.2 * (double)rp)
+		return false;
+	/* aim half a microsecond past it, so the float rounding of the
+	 * fraction (far below a nanosecond) keeps it in [j, j + 1 us] */
+	double u = (double)(j + 500) / (1.2 * (double)rp) * 0x1p53;
+	if (u >= 0x1p53)
+		return false;
+	uint64_t d = (uint64_t)u << 11;
+	int64_t w = acquire_wait_ns(e, d);
+	if (w < j + rp || w > j + rp + 1000)
+		return false;
+	*draw = d;
+	return true;
+}
+
 uint64_t le_elector_draws_used(const le_elector *e)
 {
 	return e ? e->draws_used : 0;

@@ -103,11 +103,54 @@ static double frac(const sim_chooser *ch, int p)
 	return (double)p / (double)(ch->o.points - 1);
 }
 
+static int64_t leg_max(const fa_latency *l)
+{
+	return l->b_ns > l->a_ns ? l->b_ns : l->a_ns;
+}
+
+/* --timing critical, the second instant: a draw that starts n's next
+ * attempt just after another pod's next renewal reaches the store, so n
+ * observes it as early as it can. The leader's next renewal is predicted
+ * from its pending timer (true time), each later one RP and a slowest
+ * round trip after it; the attempt starts a slowest request leg after
+ * that, so its read arrives after the write. A prediction off by a few
+ * milliseconds only delays the observation by that much. */
+static bool observe_draw(const sim_chooser *ch, const sim_node *n, le_time t, uint64_t *d)
+{
+	const sim_world *w = ch->w;
+	int64_t to = leg_max(&w->sc->latency_to), from = leg_max(&w->sc->latency_from);
+	for (size_t i = 0; i < w->nnodes; i++) {
+		const sim_node *l = w->nodes[i];
+		if (l == n || !l->e || l->paused || !sim__alive(l) || !le_elector_is_leader(l->e) ||
+		    l->timer_at == NO_TIME || l->timer_at < w->now)
+			continue;
+		int64_t cycle = l->ps->election.retry_period_ns + to + from;
+		for (int k = 0; k < 4; k++) {
+			int64_t at = l->timer_at + k * cycle + to + 1000;
+			if (le_elector_draw_after(n->e, t.mono_ns, sim_clock_mono_ns(&n->clock, at), d))
+				return true;
+		}
+	}
+	return false;
+}
+
 uint64_t sim__choose_jitter(sim_chooser *ch, const sim_node *n, uint64_t seeded)
 {
 	ch->jit_pending = false;
 	if (!n->e)
 		return seeded;
+	if (ch->o.critical) {
+		le_time t = {sim_clock_mono_ns(&n->clock, ch->w->now),
+			     sim_clock_wall_ns(&n->clock, ch->w->now)};
+		int64_t exp;
+		uint64_t d;
+		if ((le_elector_expiry_mono(n->e, t, &exp) &&
+		     le_elector_draw_after(n->e, t.mono_ns, exp + 1, &d)) ||
+		    observe_draw(ch, n, t, &d)) {
+			return d;
+		}
+		return seeded;
+	}
 	ch->jit_capped_before = ch->capped;
 	int p = choose(ch, ch->o.points);
 	ch->jit_node = n;
@@ -142,7 +185,7 @@ void sim__choose_settle(sim_chooser *ch)
 int64_t sim_choose_latency(sim_chooser *ch, const fa_latency *l, fa_rng *r)
 {
 	int64_t seeded = fa_latency_draw(l, r);
-	if (!ch || (l->kind != FA_LAT_UNIFORM && l->kind != FA_LAT_PARETO))
+	if (!ch || ch->o.critical || (l->kind != FA_LAT_UNIFORM && l->kind != FA_LAT_PARETO))
 		return seeded;
 	int64_t lo = l->a_ns, hi;
 	if (l->kind == FA_LAT_UNIFORM) {
@@ -163,7 +206,7 @@ int64_t sim_choose_latency(sim_chooser *ch, const fa_latency *l, fa_rng *r)
 bool sim_choose_loss(sim_chooser *ch, double p, fa_rng *r)
 {
 	bool seeded = fa_rng_unit(r) < p;
-	if (!ch || p <= 0.0 || p >= 1.0)
+	if (!ch || ch->o.critical || p <= 0.0 || p >= 1.0)
 		return seeded;
 	int k = choose(ch, 2);
 	return k < 0 ? seeded : k == 1;

@@ -34,6 +34,11 @@ typedef struct sim_chooser_opts {
 	int64_t window_ns;  /* choices branch within this of a fault's start or end */
 	unsigned depth_max; /* branching points per run, at most */
 	bool state_hash;    /* merge equal states (false: --no-state-hash) */
+	/* --timing critical: no branching; a core's acquire jitter that can
+	 * make its next attempt start just after its observed lease expires
+	 * (at most 1 us after) takes that value, every other draw stays the
+	 * seeded one */
+	bool critical;
 } sim_chooser_opts;
 
 typedef struct sim_chooser_stats {

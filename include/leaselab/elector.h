@@ -462,6 +462,16 @@ void le_elector_stats(const le_elector *e, le_stats *out);
  * is not counted), so a driver can tell which draws mattered. */
 uint64_t le_elector_state_hash(const le_elector *e, le_time now);
 uint64_t le_elector_draws_used(const le_elector *e);
+/* le_elector_expiry_mono: the instant on the monotonic clock of `now` at
+ * which the observed lease expires (observedTime + the observed record's
+ * duration, converted from the wall clock for profiles whose observedTime
+ * is wall); false when nothing has been observed. le_elector_draw_after:
+ * a driver draw that makes a failed acquire attempt's wait, taken at
+ * now_mono_ns, end at or within a microsecond after at_mono_ns; false when
+ * at_mono_ns is outside [now + RP, now + 2.2 RP). */
+bool le_elector_expiry_mono(const le_elector *e, le_time now, int64_t *mono_ns);
+bool le_elector_draw_after(const le_elector *e, int64_t now_mono_ns, int64_t at_mono_ns,
+			   uint64_t *draw);
 /* Fold a record into hash h (its wall times relative to wall_now_ns). */
 uint64_t le_record_state_hash(uint64_t h, const le_record *r,
 			      int64_t wall_now_ns);

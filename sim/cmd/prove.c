@@ -535,7 +535,10 @@ static int worker(const prove *p, unsigned w, FILE *out)
 			}
 			continue;
 		}
-		if (ch) {
+		/* --timing critical makes one run per seed, --seeds of them */
+		uint64_t nch = ch ? (p->co.critical ? p->seeds : 1) : 0;
+		for (uint64_t k = 0; k < nch && inv == SIM_INV_NONE; k++) {
+			seed = p->base.seed + k;
 			int rc =
 			    sim_chooser_judge(ch, &c.sc, seed, &p->eo, true,
 					      &inv, &cs, err, sizeof err);
@@ -1001,7 +1004,7 @@ static int write_finding(const prove *p, uint64_t g, int inv, uint64_t seed,
 static const char prove_usage[] =
 	"usage: bin/sim prove BASE.yaml --scope 'faults<=K; kinds=pause,partition,pod-kill,clock-rate,lost-answer;\n"
 	"                     grid=250ms; window=20s..80s; durations=1s,5s; rates=0.8x,1.25x;\n"
-	"                     targets=leader,follower' [--seeds N | --timing extremes[+N]\n"
+	"                     targets=leader,follower' [--seeds N] [--timing critical | --timing extremes[+N]\n"
 	"                     [--budget WINDOW[,DEPTH]] [--no-state-hash]] [--prune] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
 
 static bool same_settings(const sim_pod_spec *a, const sim_pod_spec *b)
@@ -1074,7 +1077,22 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 	fprintf(o, "atoms: %zu single faults; schedules in scope: %" PRIu64 "; run by this shard (%" PRIu64 "/%" PRIu64 "): %" PRIu64 "\n",
 		p->natoms, p->total, p->shard_i, p->shard_n, done);
 	fprintf(o, "reductions: pods are targeted by role at the fault's time (the leader, or one follower drawn by the fault stream), sound only because every pod shares its settings (checked)\n");
-	if (p->extremes) {
+	if (p->co.critical) {
+		fprintf(o,
+			"timing: critical: every acquire jitter that can start "
+			"the pod's next attempt just after its observed lease "
+			"expires takes that value, else one that starts it just "
+			"after the leader's next renewal (predicted from its "
+			"timer) reaches the store; every other draw as seeds "
+			"%" PRIu64 "..%" PRIu64 " draw it (a schedule violates "
+			"if any does); %" PRIu64 " runs\n",
+			p->base.seed, p->base.seed + p->seeds - 1, p->cs.runs);
+		fprintf(o, "timing is not exhaustive: a draw's continuous range "
+			   "is covered only at the values above, and a value "
+			   "between them can break what they all pass\n");
+		fprintf(o, "states: not hashed (critical timing makes one run "
+			   "per seed)\n");
+	} else if (p->extremes) {
 		char wd[32];
 		le_format_duration(p->co.window_ns, wd, sizeof wd);
 		fprintf(o,
@@ -1235,6 +1253,10 @@ static int parse_args(int argc, char **argv, prove *p)
 				p->extremes = false;
 			} else if (!strcmp(v, "extremes")) {
 				p->extremes = true;
+			} else if (!strcmp(v, "critical")) {
+				p->extremes = true;
+				p->co.critical = true;
+				p->co.state_hash = false; /* no branching */
 			} else if (!strncmp(v, "extremes+", 9) &&
 				   sim__parse_u64(v + 9, &x) &&
 				   x <= SIM_CHOOSER_POINTS_MAX - 2) {
@@ -1242,8 +1264,9 @@ static int parse_args(int argc, char **argv, prove *p)
 				p->co.points = 2 + (unsigned)x;
 			} else {
 				return bad(
-				    "--timing: expected seeds, extremes or "
-				    "extremes+N (N <= 14), got \"%s\"",
+				    "--timing: expected seeds, extremes, "
+				    "extremes+N (N <= 14) or critical, got "
+				    "\"%s\"",
 				    v);
 			}
 		} else if (!strcmp(a, "--budget")) {

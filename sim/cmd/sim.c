@@ -54,7 +54,7 @@ static const char usage_text[] =
 	"       bin/sim explore BASE.yaml --seeds N [--seed FIRST] [--jobs J]\n"
 	"                   [--faults kind,...] [--out DIR] [--shard i/n] [--replay R]\n"
 	"       bin/sim merge DIR... [--out DIR]\n"
-	"       bin/sim prove BASE.yaml --scope SCOPE [--timing extremes] [--jobs J] [--shard i/n] [--out DIR]\n"
+	"       bin/sim prove BASE.yaml --scope SCOPE [--timing critical|extremes[+N]] [--jobs J] [--shard i/n] [--out DIR]\n"
 	"       bin/sim prove merge BASE.yaml --scope SCOPE --from DIR,DIR,... [--out DIR]\n"
 	"       bin/sim --help\n"
 	"\n"

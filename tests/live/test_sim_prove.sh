@@ -166,7 +166,7 @@ echo "ok: timing extremes: 1532 runs (2315 without state hashing), 40383 states,
 # extremes are not exhaustive over a draw's continuous range, and the
 # coverage statement says so: the 13.25 s leader pause at 16 s that ten
 # sampled draws break (seed 3, above) passes at the extremes and with one
-# or two interior values (167, 3856 and 36011 runs): the choice-point cap
+# interior value (167 and 3856 runs): the choice-point cap
 # is spent on the round trips at the window's start, and the draws that
 # decide it (the follower observing the last renewal just after it
 # committed, then trying again just after its lease expired) need values
@@ -174,13 +174,40 @@ echo "ok: timing extremes: 1532 runs (2315 without state hashing), 40383 states,
 grep -q '^25	safety	pause leader at 16s for 13.25s	3$' "$TMP/b4/violations.tsv" ||
   fail "ten draws: the 13.25 s pause at 16 s no longer breaks at seed 3: $(cat "$TMP/b4/violations.tsv")"
 G='faults<=1; kinds=pause; grid=250ms; window=16s..16s; targets=leader; durations=13.25s'
-for t in extremes:167 extremes+1:3856 extremes+2:36011; do
+for t in extremes:167 extremes+1:3856; do
   bin/sim prove $X/client-go-3.yaml --scope "$G" --timing "${t%%:*}" --out "$TMP/g" >/dev/null 2>&1
   [ $? -eq 0 ] || fail "--timing ${t%%:*} now finds the 13.25 s pause at 16 s (update docs/prove.md)"
   grep -q "; ${t##*:} runs, " "$TMP/g/coverage.txt" || fail "--timing ${t%%:*}: $(grep '^timing' "$TMP/g/coverage.txt")"
   expect_line "$TMP/g/coverage.txt" "timing is not exhaustive: a draw's continuous range is covered only at the values above, and a value between them can break what they all pass (a 13.25 s leader pause of client-go 15/10/2: docs/prove.md)"
 done
-echo "ok: extremes, extremes+1 and extremes+2 miss the 13.25 s pause ten draws break, and say they are not exhaustive"
+echo "ok: extremes and extremes+1 miss the 13.25 s pause ten draws break, and say they are not exhaustive"
+
+# 3c. --timing critical: one run per schedule, each acquire jitter set to
+# start the next attempt just after the pod's lease expiry, else just after
+# the leader's next renewal reaches the store (the two instants the bounds
+# turn on), the other draws seeded. It puts each bound at the grid step
+# ten or a hundred sampled draws find, with one run: pause 13 s safe and
+# 13.25 s broken (8 starts), a partitioned leader with a fast follower
+# clock 1.25x safe and 1.3x broken, the cut-off LD 12 s safe and 11.75 s
+# broken; each counterexample found, shrunk and replayed (docs/prove.md)
+crit() { # NAME BASE SCOPE WANT_RC WANT_VIOLATIONS [SHAPE]
+  bin/sim prove "$2" --scope "$3" --timing critical --out "$TMP/c-$1" >/dev/null 2>&1
+  local rc=$?
+  [ $rc -eq "$4" ] || fail "critical $1: exit $rc, expected $4: $(head -3 "$TMP/c-$1/violations.tsv")"
+  expect_line "$TMP/c-$1/coverage.txt" "violations: $5 schedules; safety $5; lease-history 0"
+  [ -z "${6:-}" ] || replays_shrunk "$TMP/c-$1" "$6"
+}
+crit pause13 $X/client-go-3.yaml "$P; durations=12.75s,13s" 0 0
+crit pause1325 $X/client-go-3.yaml "$P; durations=13.25s" 1 8 'safety: pause leader'
+grep -q '^timing: critical: .*; every other draw as seeds 1\.\.1 draw it (a schedule violates if any does); 122 runs$' "$TMP/c-pause1325/coverage.txt" ||
+  fail "critical timing line: $(grep '^timing' "$TMP/c-pause1325/coverage.txt")"
+grep -q '^timing is not exhaustive: ' "$TMP/c-pause1325/coverage.txt" || fail "critical: no 'not exhaustive' line"
+crit rate125 $X/client-go-3.yaml "$R; rates=1.25x" 0 0
+crit rate13 $X/client-go-3.yaml "$R; rates=1.3x" 1 16
+grep -q 'safety: partition leader; clock-rate follower' "$TMP/c-rate13/findings.tsv" || fail "critical 1.3x: $(cat "$TMP/c-rate13/findings.tsv")"
+crit ld12 "$TMP/ld-12s.yaml" "$C" 0 0
+crit ld1175 "$TMP/ld-11.75s.yaml" "$C" 1 164 'safety: partition leader'
+echo "ok: timing critical, one run per schedule: pause 13 s / 13.25 s (8 starts), clock 1.25x / 1.3x, cut-off LD 12 s / 11.75 s, found and shrunk"
 
 # 4. the 2018 profile's hung renew: a partition of the leader alone
 bin/sim prove $X/client-go-1.11-3.yaml --scope 'faults<=1; kinds=partition; grid=5s; window=10s..40s; durations=4s,16s' \
@@ -244,7 +271,7 @@ expect_bad '--shard' $X/client-go-3.yaml --scope "$S" --shard 3/3
 expect_bad '--seeds' $X/client-go-3.yaml --scope "$S" --seeds 0
 expect_bad 'not a prove output' merge $X/client-go-3.yaml --scope "$S" --from "$TMP/none"
 expect_bad 'merge: --from' merge $X/client-go-3.yaml --scope "$S"
-expect_bad '--timing: expected seeds, extremes or extremes\+N' $X/client-go-3.yaml --scope "$S" --timing max
+expect_bad '--timing: expected seeds, extremes, extremes\+N \(N <= 14\) or critical' $X/client-go-3.yaml --scope "$S" --timing max
 expect_bad '--budget: WINDOW must be a duration' $X/client-go-3.yaml --scope "$S" --timing extremes --budget soon
 expect_bad '--budget: DEPTH must be 1..32' $X/client-go-3.yaml --scope "$S" --timing extremes --budget 2s,99
 echo "ok: bad input exits 3"

@@ -576,6 +576,38 @@ static void test_validation_of_huge_retry_periods(void **state)
 	assert_string_equal(err, "retryPeriod must be greater than zero");
 }
 
+/* bin/sim prove --timing critical: a lease held by another pod, observed
+ * now, expires LD later on the monotonic clock; the draw asked for an
+ * instant in [RP, 2.2 RP) from now makes the failed attempt's acquire wait
+ * end within a microsecond after it; outside that range there is none. */
+static void test_a_critical_draw_ends_the_acquire_wait_just_after_the_instant(void **state)
+{
+	(void)state;
+	le_config c = cfg_with(NULL);
+	le_elector *e = le_elector_new(&c, NULL, 0);
+	le_time now = {.mono_ns = T0, .wall_ns = WALL0 + T0};
+	int64_t exp = 0;
+	uint64_t d = 0;
+	assert_int_equal(le_elector_start(e, now, 0), LE_OK);
+	assert_false(le_elector_expiry_mono(e, now, &exp)); /* nothing observed */
+	int64_t rp = c.retry_period_ns;
+	assert_false(le_elector_draw_after(e, T0, T0 + rp - 1, &d));
+	assert_false(le_elector_draw_after(e, T0, T0 + rp + 6 * rp / 5, &d));
+	assert_true(le_elector_draw_after(e, T0, T0 + rp, &d));
+	int64_t at = T0 + rp + 987654321;
+	assert_true(le_elector_draw_after(e, T0, at, &d));
+	le_record b = rec_make("pod-b", 15, wall_at(T0), wall_at(T0), 0);
+	le_response r = {.id = 1, .status = 200, .record = &b, .record_present = true,
+			 .resource_version = "7"};
+	assert_int_equal(le_elector_on_response(e, now, &r, d), LE_OK);
+	int64_t wake = le_elector_next_deadline(e);
+	assert_true(wake >= at && wake <= at + 1000);
+	assert_true(le_elector_expiry_mono(e, now, &exp));
+	/* observedTime as the core records it (here a nanosecond past now) */
+	assert_true(exp >= T0 + 15 * S && exp <= T0 + 15 * S + 1000);
+	le_elector_free(e);
+}
+
 /* A driver that never drains: inputs are refused before the queue could
  * overflow, nothing already queued is lost, and draining lets it go on. */
 static void test_undrained_outputs_refuse_inputs_instead_of_overflowing(void **state)
@@ -953,6 +985,7 @@ int main(void)
 		cmocka_unit_test(test_extreme_clock_readings_do_not_overflow),
 		cmocka_unit_test(test_validation_of_huge_retry_periods),
 		cmocka_unit_test(test_undrained_outputs_refuse_inputs_instead_of_overflowing),
+		cmocka_unit_test(test_a_critical_draw_ends_the_acquire_wait_just_after_the_instant),
 		cmocka_unit_test(test_queued_output_texts_survive_later_inputs),
 		cmocka_unit_test(test_null_arguments_are_refused),
 		cmocka_unit_test(test_crash_failover_within_6_1),
