@@ -1088,12 +1088,18 @@ static int check_fault(const sim_scenario *sc, size_t i, char *err, size_t errca
 	const sim_fault *f = &sc->faults[i];
 	char what[SIM_NAME_MAX + 48];
 	snprintf(what, sizeof what, "faults[%zu] (%s, line %d)", i, f->label, f->line);
-	if (f->action < SIM_ACT_POD_KILL || f->action > SIM_ACT_APISERVER) {
+	if (f->action < SIM_ACT_POD_KILL || f->action > SIM_ACT_LAST) {
 		snprintf(err, errcap, "%s: unknown action %d", what, (int)f->action);
 		return LE_EINVAL;
 	}
 	if (f->at_ns < 0 || f->duration_ns < 0) {
 		snprintf(err, errcap, "%s: at and duration must not be negative", what);
+		return LE_EINVAL;
+	}
+	if (f->action >= SIM_ACT_DELETE_CANDIDATE && !sim__coord_enabled(sc)) {
+		snprintf(err, errcap,
+			 "%s: %s needs a coordinated pod (no election controller runs)",
+			 what, sim_fault_action_name(f->action));
 		return LE_EINVAL;
 	}
 	if ((f->mode == SIM_MODE_FIXED || f->mode == SIM_MODE_FIXED_PERCENT) &&

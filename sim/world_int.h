@@ -111,6 +111,7 @@ typedef struct fault_run {
 	size_t ntargets;
 	int *rule_ids;
 	size_t nrules;
+	bool hit; /* delete-candidate: some object was deleted */
 	/* when: faults */
 	bool fired;
 	int64_t writes_seen;
@@ -187,6 +188,12 @@ void sim__coord_node_started(sim_world *w, sim_node *n);
 void sim__coord_node_stopped(sim_world *w, sim_node *n);
 void sim__coord_kick(sim_world *w);
 void sim__coord_event(sim_world *w, const sim_heap_ev *ev);
+/* Faults on it: DELETE the pod's LeaseCandidate (false: it has none);
+ * stop / start the controller (restart); pause or resume it. */
+bool sim__coord_delete_candidate(sim_world *w, sim_node *n);
+void sim__coord_controller_stop(sim_world *w);
+void sim__coord_controller_start(sim_world *w);
+void sim__coord_controller_pause(sim_world *w, bool paused);
 
 /* world_faults.c */
 void sim__fault_start(sim_world *w, int32_t fault);
