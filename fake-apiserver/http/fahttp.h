@@ -431,6 +431,10 @@ typedef struct fahttp_server_config {
 	int64_t idle_timeout_ns;
 	int64_t request_timeout_ns;
 	int64_t write_stall_timeout_ns;
+	/* What all watch and history streams together may have queued for
+	 * clients that do not read (each is cut off past 2 MiB on its own);
+	 * past it the largest backlogs are cut off first. 0 = 64 MiB. */
+	size_t watch_backlog_total_max;
 } fahttp_server_config;
 
 /* Binds and starts serving ctx on base. Errors (bind, TLS files) in err. */
@@ -492,6 +496,11 @@ struct fahttp_ctx {
 	void *event_ud;
 	fahttp_admin_rule *rules;   /* mirror of the fault rules, for listing */
 	size_t nrules, rules_cap;
+	/* The server's stream backlog bound (server.c), for the admin state:
+	 * the bound, the largest total seen once it was enforced, and how many
+	 * streams it cut off. */
+	size_t stream_backlog_max, stream_backlog_peak;
+	uint64_t stream_backlog_closed;
 };
 
 /* The admin API (admin.c). */
