@@ -27,7 +27,12 @@
 				     most (fuzz_elector checks <= 24); an
 				     input is refused while fewer slots are
 				     free, so the ring never overflows */
-#define RAW_KEEP 1024             /* raw record bytes kept verbatim ... */
+#define TEXT_CAP 2048             /* bytes for the pending outputs' texts */
+#define INPUT_TEXT_MAX 1024       /* one input's texts, at most (four of
+				     LE_ID_MAX; fuzz_elector checks it): an
+				     input is refused while fewer are free */
+#define RAW_KEEP 256              /* raw record bytes kept verbatim ... */
+#define ML_ENC_MAX 1024           /* a MultiLock's re-encoded primary */
 #define OWN_WRITES_MAX 16        /* writes of uncertain outcome remembered
 				     for the duplicate-identity check */
 #define NO_TIME INT64_MAX
@@ -109,21 +114,35 @@ typedef struct ml_state {
 	/* the joined raw record (resp.raw is view.head) */
 	raw_view view;
 	unsigned char head[RAW_KEEP];
-	char enc[RAW_KEEP];           /* json.Marshal(primary) when re-encoded */
+	char enc[ML_ENC_MAX];         /* json.Marshal(primary) when re-encoded */
 } ml_state;
 
+/* A pending output, packed (24 bytes; le_elector_next_output unpacks it
+ * into an le_output). Its text, if any, is in the elector's text arena. */
+enum {
+	SLOT_HAS_TEXT = 1,   /* text_off names a NUL-terminated text */
+	SLOT_IS_ERROR = 2,   /* LOG: is_error */
+	SLOT_WAS_LEADER = 4, /* STOPPED_LEADING: was_leader */
+};
+
 typedef struct out_slot {
-	le_output out;
-	char text[LE_ID_MAX]; /* identity / log argument (details truncated) */
+	union {
+		const le_request *request; /* SEND */
+		uint64_t request_id;       /* ABORT */
+	} u;
+	int32_t status;    /* LOG */
+	uint16_t text_off; /* LOG arg / NEW_LEADER identity, in e->text */
+	uint8_t kind;      /* le_output_kind */
+	uint8_t msg;       /* LOG: le_msg */
+	uint8_t verbosity; /* LOG */
+	uint8_t flags;     /* SLOT_* */
 } out_slot;
 
 struct le_elector {
-	le_config cfg; /* strings point at the copies below */
+	le_config cfg; /* strings point at the copies in `strings` */
 	const le_profile *prof;
-	char identity[LE_ID_MAX];
-	char lock_namespace[LE_NAME_MAX];
-	char lock_name[LE_NAME_MAX];
-	char name[LE_NAME_MAX];
+	const char *identity;       /* == cfg.identity */
+	const char *name;           /* == cfg.name, "" for none */
 	int64_t request_timeout_ns; /* 0 = none */
 	int32_t lease_duration_s;   /* int(LD / 1s), what we write */
 
@@ -192,11 +211,21 @@ struct le_elector {
 	 */
 	uint64_t draws_used;
 
+	/* Pending outputs: ring[(ring_head + i) % RING_CAP] for i from 0 to
+	 * ring_count - 1, oldest first. A slot with SLOT_HAS_TEXT has its text
+	 * at text + text_off; texts are appended in slot order to text[0,
+	 * text_used) and moved down by input_begin, when those of drained
+	 * outputs are no longer valid. */
 	out_slot ring[RING_CAP];
 	unsigned ring_head;
 	unsigned ring_count;
+	char text[TEXT_CAP];
+	unsigned text_used;
 
 	le_stats stats;
+	/* identity, lock namespace, lock name and name, each NUL-terminated,
+	 * as long as they are (le_elector_new sizes the allocation) */
+	char strings[];
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -334,28 +363,38 @@ static out_slot *push(le_elector *e, le_output_kind kind)
 	LE_ASSERT(e->ring_count < RING_CAP); /* output ring overflow */
 	out_slot *s = &e->ring[(e->ring_head + e->ring_count) % RING_CAP];
 	e->ring_count++;
-	memset(&s->out, 0, sizeof s->out);
-	s->out.kind = kind;
+	memset(s, 0, sizeof *s);
+	s->kind = (uint8_t)kind;
 	return s;
 }
 
-static const char *keep_text(out_slot *s, const char *text)
+/* A text goes into the arena as the old 256-byte slot kept it: its first
+ * LE_ID_MAX-1 bytes. input_begin leaves INPUT_TEXT_MAX bytes free, more
+ * than one input writes; were that ever exceeded, the text would be cut
+ * to what is left rather than overflow. */
+static void keep_text(le_elector *e, out_slot *s, const char *text)
 {
 	if (!text)
-		return NULL;
-	copy_str(s->text, sizeof s->text, text);
-	return s->text;
+		return;
+	size_t room = TEXT_CAP - e->text_used;
+	LE_ASSERT(room > 0); /* input_begin keeps INPUT_TEXT_MAX free */
+	size_t cap = room < LE_ID_MAX ? room : LE_ID_MAX;
+	copy_str(e->text + e->text_used, cap, text);
+	s->text_off = (uint16_t)e->text_used;
+	s->flags |= SLOT_HAS_TEXT;
+	e->text_used += (unsigned)strlen(e->text + e->text_used) + 1;
 }
 
 static void emit_log(le_elector *e, int verbosity, bool is_error, le_msg msg,
 		     const char *arg, int status)
 {
+	LE_ASSERT(verbosity >= 0 && verbosity <= UINT8_MAX && msg <= UINT8_MAX);
 	out_slot *s = push(e, LE_OUT_LOG);
-	s->out.u.log.verbosity = verbosity;
-	s->out.u.log.is_error = is_error;
-	s->out.u.log.msg = msg;
-	s->out.u.log.arg = keep_text(s, arg);
-	s->out.u.log.status = status;
+	s->verbosity = (uint8_t)verbosity;
+	s->flags = is_error ? SLOT_IS_ERROR : 0;
+	s->msg = (uint8_t)msg;
+	keep_text(e, s, arg);
+	s->status = status;
 }
 
 static void emit_new_leader(le_elector *e, const char *holder)
@@ -363,7 +402,7 @@ static void emit_new_leader(le_elector *e, const char *holder)
 	if (holder != e->reported_leader) /* 0.5's callback: what it was told */
 		copy_str(e->reported_leader, LE_ID_MAX, holder);
 	out_slot *s = push(e, LE_OUT_NEW_LEADER);
-	s->out.u.identity = keep_text(s, holder);
+	keep_text(e, s, holder);
 }
 
 /* maybeReportTransition (2.6): fires for self and for "", never for a lease
@@ -512,7 +551,7 @@ static void send_one(le_elector *e, le_time now, enum step step, le_op op,
 	e->stats.requests++;
 	if (own)
 		own_write_sent(e, &q->record);
-	push(e, LE_OUT_SEND)->out.u.request = q;
+	push(e, LE_OUT_SEND)->u.request = q;
 }
 
 /* The lock's Get, Create and Update go through the MultiLock's sequence
@@ -566,7 +605,7 @@ static void abort_inflight(le_elector *e, const char *why)
 {
 	if (!e->inflight)
 		return;
-	push(e, LE_OUT_ABORT)->out.u.request_id = e->inflight_id;
+	push(e, LE_OUT_ABORT)->u.request_id = e->inflight_id;
 	emit_log(e, 4, false, LE_MSG_REQUEST_ABORTED, why, 0);
 	e->stats.aborted++;
 	e->inflight = false;
@@ -695,7 +734,7 @@ static void stop_leading(le_elector *e, le_time now)
 	e->in_pass = false;
 	e->wake_ns = NO_TIME;
 	e->release_deadline_ns = NO_TIME;
-	push(e, LE_OUT_STOPPED_LEADING)->out.u.was_leader = was_leader;
+	push(e, LE_OUT_STOPPED_LEADING)->flags = was_leader ? SLOT_WAS_LEADER : 0;
 	if (e->prof->contrib_election_main && !e->cancelled) {
 		e->phase = PH_VIEW;
 		send_request(e, now, ST_VIEW_GET, LE_OP_GET, NULL);
@@ -1558,7 +1597,16 @@ le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
 {
 	if (le_config_validate(c, err, errcap) != LE_OK)
 		return NULL;
-	le_elector *e = calloc(1, sizeof *e);
+	/* the strings as long as they are, truncated as before to LE_ID_MAX-1
+	 * (identity) and LE_NAME_MAX-1 bytes */
+	const char *src[4] = {c->identity, c->lock_namespace, c->lock_name, c->name};
+	const size_t cap[4] = {LE_ID_MAX, LE_NAME_MAX, LE_NAME_MAX, LE_NAME_MAX};
+	size_t len[4], total = 0;
+	for (int i = 0; i < 4; i++) {
+		len[i] = src[i] ? strnlen(src[i], cap[i] - 1) : 0;
+		total += len[i] + 1;
+	}
+	le_elector *e = calloc(1, sizeof *e + total);
 	if (!e) {
 		if (err && errcap)
 			copy_str(err, errcap, "le_elector_new: out of memory");
@@ -1567,14 +1615,17 @@ le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
 	e->cfg = *c;
 	e->prof = c->profile ? c->profile : &le_profile_client_go;
 	e->cfg.profile = e->prof;
-	copy_str(e->identity, sizeof e->identity, c->identity);
-	copy_str(e->lock_namespace, sizeof e->lock_namespace, c->lock_namespace);
-	copy_str(e->lock_name, sizeof e->lock_name, c->lock_name);
-	copy_str(e->name, sizeof e->name, c->name);
-	e->cfg.identity = e->identity;
-	e->cfg.lock_namespace = e->lock_namespace;
-	e->cfg.lock_name = e->lock_name;
-	e->cfg.name = e->name;
+	const char *copy[4];
+	char *at = e->strings;
+	for (int i = 0; i < 4; i++) {
+		copy_str(at, len[i] + 1, src[i]);
+		copy[i] = at;
+		at += len[i] + 1;
+	}
+	e->identity = e->cfg.identity = copy[0];
+	e->cfg.lock_namespace = copy[1];
+	e->cfg.lock_name = copy[2];
+	e->name = e->cfg.name = copy[3];
 
 	int64_t ld_s = c->lease_duration_ns / LE_NS_PER_S;
 	e->lease_duration_s = ld_s > INT32_MAX ? INT32_MAX : (int32_t)ld_s;
@@ -1624,6 +1675,28 @@ static int input_begin(le_elector *e)
 {
 	if (e->ring_count > RING_CAP - INPUT_OUTPUTS_MAX)
 		return LE_ESTATE;
+	/* The texts still pending start at the first pending slot that has
+	 * one (texts are in slot order); those before it were drained by the
+	 * last input's driver and are free now. */
+	unsigned live = e->text_used;
+	for (unsigned i = 0; i < e->ring_count; i++) {
+		const out_slot *s = &e->ring[(e->ring_head + i) % RING_CAP];
+		if (s->flags & SLOT_HAS_TEXT) {
+			live = s->text_off;
+			break;
+		}
+	}
+	if (e->text_used - live > TEXT_CAP - INPUT_TEXT_MAX)
+		return LE_ESTATE;
+	if (live > 0) {
+		memmove(e->text, e->text + live, e->text_used - live);
+		e->text_used -= live;
+		for (unsigned i = 0; i < e->ring_count; i++) {
+			out_slot *s = &e->ring[(e->ring_head + i) % RING_CAP];
+			if (s->flags & SLOT_HAS_TEXT)
+				s->text_off = (uint16_t)(s->text_off - live);
+		}
+	}
 	e->sends_this_input = 0;
 	e->input_first_id = e->next_id;
 	return LE_OK;
@@ -1701,7 +1774,7 @@ int le_elector_cancel(le_elector *e, le_time now, uint64_t rnd)
 		e->cancelled = true;
 		if (!e->prof->contrib_election_main) {
 			emit_log(e, 0, false, LE_MSG_ATTEMPTING_ACQUIRE, NULL, 0);
-			push(e, LE_OUT_STOPPED_LEADING)->out.u.was_leader = false;
+			push(e, LE_OUT_STOPPED_LEADING);
 		}
 		finish(e);
 		return LE_OK;
@@ -1770,7 +1843,34 @@ bool le_elector_next_output(le_elector *e, le_output *out)
 {
 	if (!e || !out || e->ring_count == 0)
 		return false;
-	*out = e->ring[e->ring_head].out;
+	const out_slot *s = &e->ring[e->ring_head];
+	const char *text = s->flags & SLOT_HAS_TEXT ? e->text + s->text_off : NULL;
+	memset(out, 0, sizeof *out);
+	out->kind = (le_output_kind)s->kind;
+	switch (out->kind) {
+	case LE_OUT_SEND:
+		out->u.request = s->u.request;
+		break;
+	case LE_OUT_ABORT:
+		out->u.request_id = s->u.request_id;
+		break;
+	case LE_OUT_NEW_LEADER:
+		out->u.identity = text;
+		break;
+	case LE_OUT_STOPPED_LEADING:
+		out->u.was_leader = (s->flags & SLOT_WAS_LEADER) != 0;
+		break;
+	case LE_OUT_LOG:
+		out->u.log.verbosity = s->verbosity;
+		out->u.log.is_error = (s->flags & SLOT_IS_ERROR) != 0;
+		out->u.log.msg = (le_msg)s->msg;
+		out->u.log.arg = text;
+		out->u.log.status = s->status;
+		break;
+	case LE_OUT_STARTED_LEADING:
+	case LE_OUT_DONE:
+		break;
+	}
 	e->ring_head = (e->ring_head + 1) % RING_CAP;
 	e->ring_count--;
 	return true;

@@ -20,7 +20,7 @@
 #include "leaselab/internal/names.h"
 
 #define SCENARIO_INPUT_MAX (4u << 20) /* bytes of YAML */
-#define SCENARIO_PODS_MAX 10000       /* after replicas expansion */
+#define SCENARIO_PODS_MAX 100000      /* after replicas expansion */
 #define SCENARIO_FAULTS_MAX 10000
 
 #define DEFAULT_LOCK_NAME "leaselab"

@@ -15,7 +15,8 @@
  *   - at most one request in flight: a SEND only when the last one was
  *     answered or aborted, ABORT only for the request in flight, ids rise;
  *   - le_elector_leading() agrees with the stream;
- *   - one input queues at most 24 outputs (the ring's reserve);
+ *   - one input queues at most 24 outputs (the ring's reserve), with at
+ *     most 1024 bytes of texts, NULs included (the text arena's reserve);
  *   - with a clock that only moves forward, the next deadline after an
  *     input it took is later than that input's time (no timer left
  *     overdue, so a driver that fires on time always makes progress).
@@ -35,6 +36,9 @@
 #define S INT64_C(1000000000)
 #define MS INT64_C(1000000)
 #define OUTPUTS_PER_INPUT_MAX 24
+#define TEXT_BYTES_PER_INPUT_MAX 1024
+
+static size_t text_bytes; /* texts of the outputs take_outputs last read */
 
 static void check(int cond, const char *what)
 {
@@ -115,8 +119,13 @@ static size_t take_outputs(world *w, uint64_t answered, bool burst)
 	size_t n = 0;
 	uint64_t pending_answer = answered;
 	const le_request *newest = NULL;
+	text_bytes = 0;
 	while (le_elector_next_output(w->e, &o)) {
 		n++;
+		if (o.kind == LE_OUT_NEW_LEADER && o.u.identity)
+			text_bytes += strlen(o.u.identity) + 1;
+		if (o.kind == LE_OUT_LOG && o.u.log.arg)
+			text_bytes += strlen(o.u.log.arg) + 1;
 		check(!w->done, "an output after DONE");
 		switch (o.kind) {
 		case LE_OUT_SEND:
@@ -212,6 +221,7 @@ static void after_input(world *w, int rc, uint64_t answered)
 	check(rc == LE_OK || rc == LE_ESTATE, "unexpected return code");
 	size_t n = take_outputs(w, rc == LE_OK ? answered : 0, false);
 	check(n <= OUTPUTS_PER_INPUT_MAX, "one input queued too many outputs");
+	check(text_bytes <= TEXT_BYTES_PER_INPUT_MAX, "one input queued too many text bytes");
 	if (rc == LE_OK && !w->wild && w->mono >= w->high_mono) {
 		int64_t t = le_elector_next_deadline(w->e);
 		check(t == INT64_MAX || t > w->mono, "a timer left overdue");

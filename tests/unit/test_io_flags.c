@@ -251,7 +251,7 @@ static void test_05_profile_defaults_to_endpoints_lock(void **state)
 static void test_bad_flags_name_the_flag(void **state)
 {
 	static const struct {
-		const char *args[4];
+		const char *args[5];
 		const char *msg;
 	} cases[] = {
 		{{NULL}, "--election cannot be empty"},
@@ -303,13 +303,13 @@ static void test_bad_flags_name_the_flag(void **state)
 		{{"--election=e", "--coordinated", "--binary-version=1.31.0",
 		  "--emulation-version=1.32.0"},
 		 "--binary-version=1.31.0 is below --emulation-version=1.32.0"},
-		{{"--election=e", "--coordinated", "--lock=endpoints", "--binary-version=1.3.0"},
+		{{"--election=e", "--coordinated", "--lock=endpoints", "--profile=client-go-1.23"},
 		 "--coordinated: needs --lock=leases"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		parsed p = parse(cases[i].args[0], cases[i].args[1], cases[i].args[2],
-				 cases[i].args[3], NULL);
+				 cases[i].args[3], cases[i].args[4], NULL);
 		if (p.rc == LE_OK)
 			fail_msg("case %zu (%s) was accepted", i, cases[i].msg);
 		assert_int_equal(p.rc, LE_EINVAL);

@@ -625,6 +625,58 @@ static void test_undrained_outputs_refuse_inputs_instead_of_overflowing(void **s
 	le_elector_free(e);
 }
 
+/* Holder i: "pod-i-" and 9*i x's, so the texts differ in length too. */
+static void queued_holder(char *buf, size_t cap, int i)
+{
+	int n = snprintf(buf, cap, "pod-%d-", i);
+	for (int k = 0; k < 9 * i && (size_t)n + 1 < cap; k++)
+		buf[n++] = 'x';
+	buf[n] = '\0';
+}
+
+/* Count the "held by" logs among the next `take` outputs, checking that
+ * each names holder number *seen, in order. */
+static void drain_held_by(le_elector *e, int take, int *seen)
+{
+	le_output o;
+	char want[160];
+	for (int k = 0; k < take && le_elector_next_output(e, &o); k++) {
+		if (o.kind != LE_OUT_LOG || o.u.log.msg != LE_MSG_HELD_BY)
+			continue;
+		queued_holder(want, sizeof want, *seen);
+		assert_string_equal(o.u.log.arg, want);
+		(*seen)++;
+	}
+}
+
+/* The texts of queued outputs survive later inputs, whether the driver
+ * drained none, some or all of what came before: each "held by" log names
+ * the holder of the response it answered, in order. */
+static void test_queued_output_texts_survive_later_inputs(void **state)
+{
+	(void)state;
+	le_config c = cfg_with(NULL);
+	le_elector *e = le_elector_new(&c, NULL, 0);
+	le_time now = {.mono_ns = T0, .wall_ns = WALL0 + T0};
+	assert_int_equal(le_elector_start(e, now, 0), LE_OK);
+	int seen = 0;
+	for (int i = 0; i < 12; i++) {
+		char holder[160];
+		queued_holder(holder, sizeof holder, i);
+		le_record b = rec_make(holder, 15, WALL0, WALL0, 0);
+		le_response r = {.id = (uint64_t)i + 1, .status = 200, .record = &b,
+				 .record_present = true, .resource_version = "7"};
+		assert_int_equal(le_elector_on_response(e, now, &r, 0), LE_OK);
+		now.mono_ns = le_elector_next_deadline(e);
+		assert_int_equal(le_elector_on_timer(e, now, 0), LE_OK);
+		/* drain nothing, two outputs, or everything */
+		drain_held_by(e, i % 3 == 0 ? 0 : i % 3 == 1 ? 2 : 1000, &seen);
+	}
+	drain_held_by(e, 1000, &seen);
+	assert_int_equal(seen, 12);
+	le_elector_free(e);
+}
+
 static void test_null_arguments_are_refused(void **state)
 {
 	(void)state;
@@ -901,6 +953,7 @@ int main(void)
 		cmocka_unit_test(test_extreme_clock_readings_do_not_overflow),
 		cmocka_unit_test(test_validation_of_huge_retry_periods),
 		cmocka_unit_test(test_undrained_outputs_refuse_inputs_instead_of_overflowing),
+		cmocka_unit_test(test_queued_output_texts_survive_later_inputs),
 		cmocka_unit_test(test_null_arguments_are_refused),
 		cmocka_unit_test(test_crash_failover_within_6_1),
 		cmocka_unit_test(test_crash_failover_sidecar_05_within_6_1),

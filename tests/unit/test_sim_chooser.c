@@ -72,9 +72,16 @@ static void test_equal_elector_states_hash_equal_at_any_instant(void **state)
 	 * its deadlines are nearer */
 	assert_true(ha != le_elector_state_hash(a, (le_time){FX_S(1000) + FX_MS(6),
 							      W0 + FX_MS(6)}));
+	/* started, its GET in flight: only deadlines and the attempt's time
+	 * tell two instants apart, and a shift of both clocks does not */
+	le_elector *d = elector_at(INT64_C(7777) * LE_NS_PER_S, W1, 0);
+	uint64_t hd = le_elector_state_hash(d, (le_time){INT64_C(7777) * LE_NS_PER_S + FX_MS(5), W1 + FX_MS(5)});
+	assert_true(hc == hd);
+	assert_true(hc != le_elector_state_hash(c, (le_time){FX_S(1000) + FX_MS(6), W0 + FX_MS(6)}));
 	le_elector_free(a);
 	le_elector_free(b);
 	le_elector_free(c);
+	le_elector_free(d);
 }
 
 static sim_scenario *three_pods(void)
