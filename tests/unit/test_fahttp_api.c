@@ -1220,6 +1220,101 @@ static void test_leasecandidates_in_both_versions(void **state)
 	fahttp_response_free(&r);
 }
 
+#define CANDS_1 "/apis/coordination.k8s.io/v1alpha1/namespaces/kube-system/leasecandidates"
+
+/* v1alpha1 (1.31) has preferredStrategies, a list, where v1beta1 has
+ * strategy: a body sent there is stored as v1beta1 with the first entry as
+ * the strategy, and every answer on a v1alpha1 path (object, list, watch
+ * event, discovery) says v1alpha1 with the strategy as a one-entry list. */
+static void test_leasecandidates_v1alpha1_preferred_strategies(void **state)
+{
+	fx *x = *state;
+	fahttp_response r = do_req(x, "POST", CANDS_1,
+				   "{\"apiVersion\":\"coordination.k8s.io/v1alpha1\","
+				   "\"kind\":\"LeaseCandidate\",\"metadata\":{\"name\":\"c1\"},"
+				   "\"spec\":{\"leaseName\":\"kcm\",\"binaryVersion\":\"1.31.0\","
+				   "\"emulationVersion\":\"1.31.0\",\"preferredStrategies\":"
+				   "[\"OldestEmulationVersion\",\"example.com/other\"]}}",
+				   NULL);
+	assert_int_equal(r.code, 201);
+	cJSON *j = parse(&r);
+	assert_string_equal(str_at(j, "apiVersion"), "coordination.k8s.io/v1alpha1");
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(j, "spec");
+	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(spec, "preferredStrategies");
+	assert_int_equal(cJSON_GetArraySize(ps), 1);
+	assert_string_equal(cJSON_GetArrayItem(ps, 0)->valuestring, "OldestEmulationVersion");
+	assert_null(cJSON_GetObjectItemCaseSensitive(spec, "strategy"));
+	char rv[32];
+	snprintf(rv, sizeof(rv), "%s", str_at(j, "metadata.resourceVersion"));
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+
+	/* stored as v1beta1 with a strategy */
+	r = do_req(x, "GET", CANDS_B "/c1", NULL, NULL);
+	j = parse(&r);
+	assert_string_equal(str_at(j, "spec.strategy"), "OldestEmulationVersion");
+	assert_false(body_has(&r, "preferredStrategies"));
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+
+	/* a list, and a watch's initial events */
+	r = do_req(x, "GET", CANDS_1, NULL, NULL);
+	assert_int_equal(r.code, 200);
+	assert_false(body_has(&r, "v1beta1"));
+	assert_false(body_has(&r, "\"strategy\""));
+	j = parse(&r);
+	assert_string_equal(str_at(j, "kind"), "LeaseCandidateList");
+	assert_string_equal(str_at(j, "apiVersion"), "coordination.k8s.io/v1alpha1");
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+	r = do_req(x, "GET", CANDS_1 "?watch=1", NULL, NULL);
+	assert_int_equal(r.action, FAHTTP_ACT_WATCH);
+	assert_true(r.watch.alpha1);
+	assert_true(body_has(&r, "\"apiVersion\":\"coordination.k8s.io/v1alpha1\""));
+	assert_true(body_has(&r, "\"preferredStrategies\":[\"OldestEmulationVersion\"]"));
+	/* and an event as it commits */
+	cJSON *obj = cJSON_Parse("{\"metadata\":{\"name\":\"c1\"},\"spec\":{\"leaseName\":"
+				 "\"kcm\",\"binaryVersion\":\"1.31.0\",\"strategy\":"
+				 "\"OldestEmulationVersion\"}}");
+	size_t len;
+	char *ev = fahttp_watch_event(&r.watch, "MODIFIED", obj, false, NOW, &len);
+	assert_non_null(ev);
+	assert_non_null(strstr(ev, "\"apiVersion\":\"coordination.k8s.io/v1alpha1\""));
+	assert_non_null(strstr(ev, "\"preferredStrategies\":[\"OldestEmulationVersion\"]"));
+	assert_null(strstr(ev, "\"strategy\""));
+	assert_int_equal(ev[len - 1], '\n');
+	free(ev);
+	cJSON_Delete(obj);
+	fahttp_response_free(&r);
+
+	/* a merge patch in v1alpha1's terms */
+	r = do_req(x, "PATCH", CANDS_1 "/c1",
+		   "{\"spec\":{\"preferredStrategies\":[\"example.com/mine\"]}}",
+		   &(req_opts){.content_type = "application/merge-patch+json"});
+	assert_int_equal(r.code, 200);
+	assert_true(body_has(&r, "\"preferredStrategies\":[\"example.com/mine\"]"));
+	fahttp_response_free(&r);
+
+	/* not a list of strings: 400 naming the v1alpha1 field */
+	r = do_req(x, "POST", CANDS_1,
+		   "{\"metadata\":{\"name\":\"c2\"},\"spec\":{\"leaseName\":\"kcm\","
+		   "\"binaryVersion\":\"1.31.0\",\"preferredStrategies\":\"OldestEmulationVersion\"}}",
+		   NULL);
+	assert_status(&r, 400, "BadRequest", "spec.preferredStrategies");
+
+	/* discovery */
+	r = do_req(x, "GET", "/apis/coordination.k8s.io/v1alpha1", NULL, NULL);
+	assert_int_equal(r.code, 200);
+	j = parse(&r);
+	assert_string_equal(str_at(j, "groupVersion"), "coordination.k8s.io/v1alpha1");
+	assert_true(body_has(&r, "\"name\":\"leasecandidates\""));
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+	r = do_req(x, "GET", "/apis/coordination.k8s.io", NULL, NULL);
+	assert_true(body_has(&r, "\"groupVersion\":\"coordination.k8s.io/v1alpha1\""));
+	fahttp_response_free(&r);
+}
+
 static void test_leasecandidate_table_columns(void **state)
 {
 	fx *x = *state;
@@ -1283,6 +1378,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_injected_429_has_retry_after, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_losses_and_partitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leasecandidates_in_both_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leasecandidates_v1alpha1_preferred_strategies, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_leasecandidate_table_columns, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
