@@ -476,7 +476,10 @@ static int collect_windows(checker *c)
 			continue;
 		sim_action a = c->sc->faults[x->fault].action;
 		if (a == SIM_ACT_POD_KILL || a == SIM_ACT_POD_DELETE ||
-		    a == SIM_ACT_RESTART || a == SIM_ACT_TIME_SKEW)
+		    a == SIM_ACT_RESTART || a == SIM_ACT_TIME_SKEW ||
+		    a == SIM_ACT_DELETE_CANDIDATE ||
+		    (a == SIM_ACT_CONTROLLER_RESTART &&
+		     c->sc->faults[x->fault].duration_ns == 0))
 			x->end_ns = x->start_ns;
 	}
 	return LE_OK;

@@ -31,6 +31,10 @@ static const char *const k_apiserver[] = {
 	COMMON,        "duration",    "error",          "errorRate",
 	"retryAfter",  "down",        "commitDelay",    "requestLatency",
 	"responseLatency", "requestLoss", "responseLoss", NULL};
+/* the controller is no pod: no selector, mode or value */
+static const char *const k_delete_candidate[] = {COMMON, NULL};
+static const char *const k_controller[] = {"action", "label", "at", "duration",
+					   NULL};
 #undef COMMON
 
 /* ---- shrinking helpers ------------------------------------------------------- */
@@ -291,6 +295,12 @@ const sim_fault_model sim_fault_models[] = {
 	 clamp_clock_rate, NULL},
 	{SIM_ACT_APISERVER, "apiserver", k_apiserver, true, 9, draw_apiserver,
 	 clamp_apiserver, shrink_apiserver},
+	{SIM_ACT_DELETE_CANDIDATE, "delete-candidate", k_delete_candidate, false, -1,
+	 NULL, NULL, NULL},
+	{SIM_ACT_CONTROLLER_RESTART, "controller-restart", k_controller, true, -1,
+	 NULL, NULL, NULL},
+	{SIM_ACT_CONTROLLER_PAUSE, "controller-pause", k_controller, true, -1, NULL,
+	 NULL, NULL},
 };
 const size_t sim_fault_nmodels = sizeof sim_fault_models / sizeof sim_fault_models[0];
 
@@ -298,12 +308,14 @@ const size_t sim_fault_nmodels = sizeof sim_fault_models / sizeof sim_fault_mode
 const char *const sim_fault_action_names[] = {
 	"pod-kill",  "pod-delete", "pod-failure", "restart", "pause",
 	"partition", "delay",      "loss",        "time-skew", "clock-rate",
-	"apiserver", "container-kill", NULL};
+	"apiserver", "delete-candidate", "controller-restart",
+	"controller-pause", "container-kill", NULL};
 const sim_action sim_fault_action_values[] = {
 	SIM_ACT_POD_KILL,  SIM_ACT_POD_DELETE, SIM_ACT_POD_FAILURE,
 	SIM_ACT_RESTART,   SIM_ACT_PAUSE,      SIM_ACT_PARTITION,
 	SIM_ACT_DELAY,     SIM_ACT_LOSS,       SIM_ACT_TIME_SKEW,
-	SIM_ACT_CLOCK_RATE, SIM_ACT_APISERVER, SIM_ACT_RESTART};
+	SIM_ACT_CLOCK_RATE, SIM_ACT_APISERVER, SIM_ACT_DELETE_CANDIDATE,
+	SIM_ACT_CONTROLLER_RESTART, SIM_ACT_CONTROLLER_PAUSE, SIM_ACT_RESTART};
 
 const sim_fault_model *sim_fault_model_of(sim_action a)
 {
@@ -329,9 +341,17 @@ bool sim_fault_lasts(const sim_fault *f)
  * server that is down is down for everyone. */
 bool sim_fault_pod_specific(const sim_fault *f)
 {
+	if (sim_fault_on_controller(f))
+		return false;
 	if (f->action != SIM_ACT_APISERVER)
 		return true;
 	return !f->apiserver_down && (f->nnames > 0 || f->role != SIM_ROLE_ANY);
+}
+
+bool sim_fault_on_controller(const sim_fault *f)
+{
+	return f->action == SIM_ACT_CONTROLLER_RESTART ||
+	       f->action == SIM_ACT_CONTROLLER_PAUSE;
 }
 
 sim_action sim_fault_action_find(const char *name)

@@ -1095,6 +1095,52 @@ static int parse_at_uniform(parse_state *ps, yaml_node_t *n, const char *path,
 	return LE_OK;
 }
 
+static bool any_coordinated(const parse_state *ps)
+{
+	for (size_t i = 0; i < ps->s->npods; i++)
+		if (ps->s->pods[i].coordinated)
+			return true;
+	return false;
+}
+
+/* delete-candidate: a named pod must publish a LeaseCandidate. */
+static int selected_are_coordinated(parse_state *ps, yaml_node_t *sel,
+				    const char *path, const sim_fault *f)
+{
+	yaml_node_t *pods = NULL;
+	for (yaml_node_pair_t *p = sel->data.mapping.pairs.start;
+	     sel->type == YAML_MAPPING_NODE && p < sel->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(ps->doc, p->key);
+		if (k && k->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)k->data.scalar.value, "pods"))
+			pods = yaml_document_get_node(ps->doc, p->value);
+	}
+	for (int k = 0; k < f->nnames; k++) {
+		const sim_pod_spec *spec = NULL;
+		for (size_t i = 0; i < ps->s->npods; i++)
+			if (!strcmp(ps->s->pods[i].name, f->names[k]))
+				spec = &ps->s->pods[i];
+		if (!spec || spec->coordinated)
+			continue;
+		char ipath[SY_PATH_MAX], base[SY_PATH_MAX];
+		snprintf(base, sizeof base, "%.*s.pods", SY_PATH_MAX - 8, path);
+		yaml_node_t *item = pods;
+		if (pods && pods->type == YAML_SEQUENCE_NODE) {
+			sy_index(ipath, sizeof ipath, base, (size_t)k);
+			item = sy_seq_at(ps->doc, pods, (size_t)k);
+		} else {
+			snprintf(ipath, sizeof ipath, "%s", base);
+		}
+		return sy_fail(ps->c, item ? item->start_mark : sel->start_mark,
+			       ipath,
+			       "pod \"%s\" is not coordinated (no coordinated: key): "
+			       "it has no LeaseCandidate to delete",
+			       f->names[k]);
+	}
+	return LE_OK;
+}
+
 static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 {
 	sy_ctx *c = ps->c;
@@ -1108,7 +1154,7 @@ static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 	sy_index(path, sizeof path, "faults", i);
 	if ((rc = sy_map_open(c, ps->doc, &m, n, path, fault_keys)) < 0 ||
 	    (rc = sy_require(&m, "action",
-			     "one of pod-kill | pod-delete | pod-failure | restart | pause | partition | delay | loss | time-skew | clock-rate | apiserver")) < 0 ||
+			     "one of pod-kill | pod-delete | pod-failure | restart | pause | partition | delay | loss | time-skew | clock-rate | apiserver | delete-candidate | controller-restart | controller-pause")) < 0 ||
 	    (rc = sy_get_enum(&m, "action", action_names, &act)) < 0)
 		return rc;
 	f->action = action_values[act];
@@ -1152,14 +1198,25 @@ static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 			return rc;
 	}
 
+	if (f->action >= SIM_ACT_DELETE_CANDIDATE && !any_coordinated(ps)) {
+		sy_key_path(&m, "action", kpath, sizeof kpath);
+		return sy_fail(c, sy_get(&m, "action")->start_mark, kpath,
+			       "%s needs a coordinated pod (pods[].coordinated): "
+			       "without one there is no election controller and "
+			       "no LeaseCandidate, so the fault would hit nothing",
+			       action_names[act]);
+	}
 	yaml_node_t *sel = sy_get(&m, "selector");
-	if (f->action != SIM_ACT_APISERVER &&
+	if (f->action != SIM_ACT_APISERVER && !sim_fault_on_controller(f) &&
 	    (rc = sy_require(&m, "selector",
 			     "which pods: {pods: [name, ...]} and/or {role: leader | follower}")) < 0)
 		return rc;
 	if (sel) {
 		sy_key_path(&m, "selector", kpath, sizeof kpath);
 		if ((rc = parse_selector(ps, sel, kpath, f)) < 0)
+			return rc;
+		if (f->action == SIM_ACT_DELETE_CANDIDATE &&
+		    (rc = selected_are_coordinated(ps, sel, kpath, f)) < 0)
 			return rc;
 	}
 	if ((rc = parse_mode(ps, &m, f)) < 0)
@@ -1198,6 +1255,14 @@ static int parse_fault(parse_state *ps, yaml_node_t *n, size_t i, sim_fault *f)
 					       "how long the process is stopped (SIGSTOP)");
 		break;
 	case SIM_ACT_RESTART:
+	case SIM_ACT_DELETE_CANDIDATE:
+		break;
+	case SIM_ACT_CONTROLLER_RESTART:
+		rc = require_positive_duration(ps, &m, f, false, "");
+		break;
+	case SIM_ACT_CONTROLLER_PAUSE:
+		rc = require_positive_duration(ps, &m, f, true,
+					       "how long the election controller runs nothing");
 		break;
 	case SIM_ACT_PARTITION:
 	case SIM_ACT_DELAY:

@@ -152,6 +152,8 @@ static void put_apiserver(FILE *o, const sim_fault *f)
 
 static bool has_selector(const sim_fault *f)
 {
+	if (sim_fault_on_controller(f))
+		return false;
 	return f->nnames > 0 || f->role != SIM_ROLE_ANY || f->action != SIM_ACT_APISERVER;
 }
 
@@ -200,7 +202,8 @@ static void put_fault(FILE *o, const sim_fault *f)
 		}
 		fprintf(o, "role: %s}", role_names[f->role]);
 	}
-	fprintf(o, "\n    mode: %s", mode_names[f->mode]);
+	if (!sim_fault_on_controller(f))
+		fprintf(o, "\n    mode: %s", mode_names[f->mode]);
 	if (f->mode == SIM_MODE_FIXED || f->mode == SIM_MODE_FIXED_PERCENT)
 		fprintf(o, "\n    value: %d", f->value);
 	switch (f->action) {

@@ -22,7 +22,8 @@
 #define COORD_ROUNDS_MAX 64 /* request/event rounds at one instant */
 
 struct sim_coord {
-	fa_election *e;
+	fa_election *e;	  /* NULL while a controller-restart has it down */
+	bool paused;	  /* controller-pause: runs nothing, events queue */
 	uint32_t gen;	  /* the live EV_COORD entry's generation */
 	int64_t timer_at; /* its time, NO_TIME if none */
 	bool pump_queued; /* an EV_COORD_PUMP at now is queued */
@@ -101,14 +102,19 @@ static void schedule_pump(sim_world *w)
 }
 
 /* A candidate object changed: its informers (the controller's, its own
- * pod's) see it at once. */
-static void cand_changed(sim_world *w, const char *name, bool deleted)
+ * pod's) see it at once. `gone`: the object a DELETE removed (NULL for the
+ * GC's, whose own pass the controller needs no event for). */
+static void cand_changed(sim_world *w, const char *name, bool deleted,
+			 const le_lease_candidate *gone)
 {
 	le_lease_candidate c;
 	char rv[LE_RV_MAX];
 	sim_node *n = node_named(w, name);
-	if (!deleted && cand_get(w, name, &c, rv))
-		fa_election_on_candidate_event(w->coord->e, ctl_time(w), &c);
+	fa_election *e = w->coord->e;
+	if (e && !deleted && cand_get(w, name, &c, rv))
+		fa_election_on_candidate_event(e, ctl_time(w), &c);
+	if (e && deleted && gone)
+		fa_election_on_candidate_event(e, ctl_time(w), gone);
 	/* the pod's own informer sees it one network leg later (a renewTime
 	 * written in answer to a ping is then later than the pingTime) */
 	if (n && n->cand) {
@@ -239,7 +245,7 @@ static void ctl_request(sim_world *w, const fa_election_request *r)
 			       "leader-election-controller", now.wall_ns);
 		fa_election_on_response(e, now, r->id, status);
 		if (status == 200)
-			cand_changed(w, r->candidate.name, false);
+			cand_changed(w, r->candidate.name, false, NULL);
 		break;
 	}
 	case FA_ELOP_LEASE_CREATE:
@@ -283,7 +289,7 @@ static void ctl_request(sim_world *w, const fa_election_request *r)
 			    NULL, NULL, "leader-election-controller",
 			    now.wall_ns, &st);
 			if (gone)
-				cand_changed(w, name, true);
+				cand_changed(w, name, true, NULL);
 			cJSON_Delete(gone);
 		}
 		fa_election_on_response(e, now, r->id, 200);
@@ -304,7 +310,7 @@ static void cand_requests(sim_world *w, sim_node *n)
 			       r.op == LE_CAND_CREATE, n->identity, t.wall_ns);
 		le_cand_on_response(n->cand, t, r.id, status);
 		if (status == 200 || status == 201)
-			cand_changed(w, r.object.name, false);
+			cand_changed(w, r.object.name, false, NULL);
 	}
 }
 
@@ -317,10 +323,12 @@ static void pump(sim_world *w)
 	     round++) {
 		bool any = false;
 		fa_election_request r;
-		fa_election_on_timer(co->e, ctl_time(w));
-		while (fa_election_next_request(co->e, &r)) {
-			ctl_request(w, &r);
-			any = true;
+		if (co->e && !co->paused) {
+			fa_election_on_timer(co->e, ctl_time(w));
+			while (co->e && fa_election_next_request(co->e, &r)) {
+				ctl_request(w, &r);
+				any = true;
+			}
 		}
 		for (size_t i = 0; i < w->nnodes; i++) {
 			sim_node *n = w->nodes[i];
@@ -335,7 +343,8 @@ static void pump(sim_world *w)
 	}
 	/* the next timer: the controller's, and every running candidate's (a
 	 * candidate's monotonic deadline read on its node's clock) */
-	int64_t at = fa_election_next_deadline(co->e);
+	int64_t at = co->e && !co->paused ? fa_election_next_deadline(co->e)
+					  : INT64_MAX;
 	for (size_t i = 0; i < w->nnodes; i++) {
 		sim_node *n = w->nodes[i];
 		if (!n->cand || n->paused)
@@ -400,8 +409,9 @@ void sim__coord_lease_written(sim_world *w)
 {
 	if (!w->coord)
 		return;
-	fa_election_on_lease_event(w->coord->e, ctl_time(w), lock_ns(w),
-				   lock_name(w));
+	if (w->coord->e)
+		fa_election_on_lease_event(w->coord->e, ctl_time(w), lock_ns(w),
+					   lock_name(w));
 	schedule_pump(w);
 }
 
@@ -467,4 +477,80 @@ void sim__coord_event(sim_world *w, const sim_heap_ev *ev)
 		w->coord->timer_at = NO_TIME;
 	}
 	pump(w);
+}
+
+/* ---- faults (world_faults.c) ------------------------------------------------
+ */
+
+bool sim__coord_delete_candidate(sim_world *w, sim_node *n)
+{
+	le_lease_candidate c;
+	char rv[LE_RV_MAX];
+	if (!w->coord || !cand_get(w, n->identity, &c, rv))
+		return false;
+	fa_status st;
+	cJSON *gone = fa_store_delete_json(w->store, FA_RES_LEASECANDIDATES,
+					   lock_ns(w), n->identity, NULL, NULL,
+					   "kubectl", ctl_time(w).wall_ns, &st);
+	if (!gone)
+		return false;
+	cJSON_Delete(gone);
+	cand_changed(w, n->identity, true, &c);
+	return true;
+}
+
+void sim__coord_controller_stop(sim_world *w)
+{
+	struct sim_coord *co = w->coord;
+	if (!co || !co->e)
+		return;
+	fa_election_free(co->e); /* its queue, pings and timers are lost */
+	co->e = NULL;
+	co->gen++;
+	co->timer_at = NO_TIME;
+	schedule_pump(w);
+}
+
+/* A fresh controller, as kube-apiserver starts it: the candidate informer's
+ * list, then the Lease informer's initial ADD. */
+void sim__coord_controller_start(sim_world *w)
+{
+	struct sim_coord *co = w->coord;
+	if (!co || co->e)
+		return;
+	co->e = fa_election_new();
+	le_lease_candidate *list =
+	    calloc(w->nnodes ? w->nnodes : 1, sizeof *list);
+	if (!co->e || !list) {
+		free(list);
+		sim__fail(w, LE_ENOMEM, "out of memory restarting the controller");
+		return;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < w->nnodes && n < FA_ELECTION_CANDIDATES_MAX;
+	     i++) {
+		char rv[LE_RV_MAX];
+		if (cand_get(w, w->nodes[i]->identity, &list[n], rv))
+			n++;
+	}
+	le_time now = ctl_time(w);
+	int rc = fa_election_start(co->e, now, list, n);
+	free(list);
+	if (rc != LE_OK) {
+		sim__fail(w, rc, "the restarted controller does not start: %s",
+			  le_strerror(rc));
+		return;
+	}
+	fa_election_on_lease_event(co->e, now, lock_ns(w), lock_name(w));
+	schedule_pump(w);
+}
+
+void sim__coord_controller_pause(sim_world *w, bool paused)
+{
+	if (!w->coord)
+		return;
+	w->coord->paused = paused;
+	w->coord->gen++;
+	w->coord->timer_at = NO_TIME;
+	schedule_pump(w);
 }

@@ -197,7 +197,28 @@ static void apply_to_target(sim_world *w, const sim_fault *f, int32_t fault,
 		apiserver_rule(w, fr, &rule);
 		break;
 	}
+	case SIM_ACT_DELETE_CANDIDATE:
+		if (sim__coord_delete_candidate(w, n))
+			fr->hit = true;
+		break;
+	case SIM_ACT_CONTROLLER_RESTART:
+	case SIM_ACT_CONTROLLER_PAUSE:
+		break; /* not pod-specific: sim__fault_start */
 	}
+}
+
+/* The controller's faults: a restart stops it (and starts the new one at
+ * once when it has no down time); a pause holds it. */
+static void controller_fault(sim_world *w, const sim_fault *f, bool start)
+{
+	if (f->action == SIM_ACT_CONTROLLER_PAUSE) {
+		sim__coord_controller_pause(w, start);
+		return;
+	}
+	if (start)
+		sim__coord_controller_stop(w);
+	if (!start || f->duration_ns == 0)
+		sim__coord_controller_start(w);
 }
 
 static void undo_on_target(sim_world *w, const sim_fault *f, int32_t fault,
@@ -239,9 +260,7 @@ static void undo_on_target(sim_world *w, const sim_fault *f, int32_t fault,
  * server that is down is down for everyone. */
 static bool pod_specific(const sim_fault *f)
 {
-	if (f->action != SIM_ACT_APISERVER)
-		return true;
-	return !f->apiserver_down && (f->nnames > 0 || f->role != SIM_ROLE_ANY);
+	return sim_fault_pod_specific(f);
 }
 
 void sim__fault_start(sim_world *w, int32_t fault)
@@ -250,7 +269,9 @@ void sim__fault_start(sim_world *w, int32_t fault)
 	fault_run *fr = &w->fr[fault];
 	if (!pod_specific(f)) {
 		sim__note(w, SIM_EV_FAULT_START, -1, fault);
-		if (f->apiserver_down) {
+		if (sim_fault_on_controller(f)) {
+			controller_fault(w, f, true);
+		} else if (f->apiserver_down) {
 			if (w->down_count++ == 0)
 				fa_faults_set_down(w->faults, true);
 		} else {
@@ -267,6 +288,13 @@ void sim__fault_start(sim_world *w, int32_t fault)
 			sim__note(w, SIM_EV_FAULT_START, fr->targets[k], fault);
 			apply_to_target(w, f, fault, fr, k);
 		}
+		/* a fault that hits nothing shows nothing: the scenario is
+		 * wrong (docs/scenario-format.md) */
+		if (f->action == SIM_ACT_DELETE_CANDIDATE && !fr->hit)
+			sim__fail(w, LE_EINVAL,
+				  "faults[%d] (%s) at %.3f s: no selected live pod "
+				  "has a LeaseCandidate to delete",
+				  (int)fault, f->label, (double)w->now / 1e9);
 	}
 	if (fault_has_end(f))
 		sim__push(w, w->now + f->duration_ns, EV_FAULT_END, 0, (uint64_t)fault);
@@ -280,7 +308,9 @@ void sim__fault_end(sim_world *w, int32_t fault)
 		fa_faults_remove(w->faults, fr->rule_ids[k]);
 	fr->nrules = 0;
 	if (!pod_specific(f)) {
-		if (f->apiserver_down && --w->down_count == 0)
+		if (sim_fault_on_controller(f))
+			controller_fault(w, f, false);
+		else if (f->apiserver_down && --w->down_count == 0)
 			fa_faults_set_down(w->faults, false);
 		sim__note(w, SIM_EV_FAULT_END, -1, fault);
 		return;

@@ -141,7 +141,15 @@ typedef enum sim_action {
 				    except profiles whose observedTime is wall) */
 	SIM_ACT_CLOCK_RATE,      /* node clock rate (ppm) for `duration` */
 	SIM_ACT_APISERVER,       /* store fault rule: errors, slow commit, down */
+	/* coordinated election (docs/coordinated.md): need a coordinated pod */
+	SIM_ACT_DELETE_CANDIDATE,   /* DELETE the selected pods' LeaseCandidates */
+	SIM_ACT_CONTROLLER_RESTART, /* the election controller's apiserver
+				       restarts: down for `duration` (0: at
+				       once), then a fresh controller */
+	SIM_ACT_CONTROLLER_PAUSE,   /* the controller runs nothing for
+				       `duration`; informer events queue up */
 } sim_action;
+#define SIM_ACT_LAST SIM_ACT_CONTROLLER_PAUSE
 
 /* The scenario's name of an action, "pod-kill", ... ("unknown" out of range),
  * from the one fault-model table (sim/fault_model.c): what the scenario
@@ -228,6 +236,9 @@ typedef struct sim_fault {
  * server down). */
 bool sim_fault_lasts(const sim_fault *f);
 bool sim_fault_pod_specific(const sim_fault *f);
+/* controller-restart / controller-pause: they hit the election controller,
+ * no pod. */
+bool sim_fault_on_controller(const sim_fault *f);
 
 typedef enum sim_invariant {
 	SIM_INV_NONE = 0,

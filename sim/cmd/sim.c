@@ -394,10 +394,13 @@ static sim_world *simulate(const sim_scenario *sc, uint64_t seed, int *code)
 	}
 	int rc = sim_world_run(w, err, sizeof err);
 	if (rc != LE_OK) {
-		fprintf(stderr, "%s: seed %" PRIu64 ": internal error: %s\n", sc->file,
-			seed, err[0] ? err : le_strerror(rc));
+		/* LE_EINVAL: the scenario asked for what cannot happen (a
+		 * fault that would hit nothing): the input is at fault */
+		fprintf(stderr, "%s: seed %" PRIu64 ": %s%s\n", sc->file, seed,
+			rc == LE_EINVAL ? "" : "internal error: ",
+			err[0] ? err : le_strerror(rc));
 		sim_world_free(w);
-		*code = SIM_EXIT_INTERNAL;
+		*code = rc == LE_EINVAL ? SIM_EXIT_BAD_INPUT : SIM_EXIT_INTERNAL;
 		return NULL;
 	}
 	return w;

@@ -63,6 +63,29 @@ duration: 60s
 pods: [ {name: pod-a
 '
 w empty ''
+# the coordinated faults (docs/scenario-format.md): each must be able to bite
+w delete-candidate-no-controller "$good"'faults:
+  - {action: delete-candidate, at: 10s, selector: {pods: [pod-a]}}
+'
+coord='name: c
+duration: 60s
+pods:
+  - name: pod-a
+    coordinated: {binaryVersion: 1.31.0}
+  - name: pod-b
+'
+w delete-candidate-uncoordinated-pod "$coord"'faults:
+  - {action: delete-candidate, at: 10s, selector: {pods: [pod-a, pod-b]}}
+'
+w controller-restart-selector "$coord"'faults:
+  - {action: controller-restart, at: 10s, selector: {pods: [pod-a]}}
+'
+w controller-restart-no-controller "$good"'faults:
+  - {action: controller-restart, at: 10s, duration: 3s}
+'
+w controller-pause-no-duration "$coord"'faults:
+  - {action: controller-pause, at: 10s}
+'
 w sidecar-05-on-a-lease 'name: x
 duration: 60s
 election: {profile: sidecar-0.5, lock: leases}
@@ -80,6 +103,19 @@ for f in "$TMP"/*.yaml; do
     echo "$(basename "$f"): exit 3: ${err#"$TMP/"}"
   fi
 done
+
+# a delete-candidate whose pods have no LeaseCandidate yet hits nothing:
+# exit 3 naming the fault (the run finds it; no line to point at)
+printf '%s' "$coord"'faults:
+  - {action: delete-candidate, at: 0s, selector: {pods: [pod-a]}}
+' > "$TMP/nothing.yml"
+err=$(bin/sim run "$TMP/nothing.yml" 2>&1 >/dev/null); rc=$?
+if [ "$rc" -ne 3 ] || ! printf '%s\n' "$err" | grep -qF "faults[0] (delete-candidate pod-a) at 0.000 s: no selected live pod has a LeaseCandidate"; then
+  echo "delete-candidate of nothing: exit $rc, expected 3 naming faults[0]; got: $err"
+  bad=$((bad + 1))
+else
+  echo "delete-candidate of nothing: exit 3: ${err#"$TMP/"}"
+fi
 
 printf '%s' "$good" > "$TMP/ok.yml"
 flag_case() { # expected-text args...

@@ -389,14 +389,14 @@ static void test_when_errors_name_the_key(void **state)
 static void test_fault_model_table_is_the_one_definition(void **state)
 {
 	(void)state;
-	for (int a = SIM_ACT_POD_KILL; a <= SIM_ACT_APISERVER; a++) {
+	for (int a = SIM_ACT_POD_KILL; a <= SIM_ACT_LAST; a++) {
 		const sim_fault_model *m = sim_fault_model_of((sim_action)a);
 		assert_non_null(m);
 		assert_int_equal(m->action, a);
 		assert_non_null(m->keys);
 		assert_string_equal(m->keys[0], "action");
 	}
-	assert_int_equal(sim_fault_nmodels, SIM_ACT_APISERVER);
+	assert_int_equal(sim_fault_nmodels, SIM_ACT_LAST);
 	for (size_t i = 0; i < sim_fault_nmodels; i++) {
 		assert_string_equal(sim_fault_action_names[i], sim_fault_models[i].name);
 		assert_int_equal(sim_fault_action_values[i], sim_fault_models[i].action);

@@ -330,7 +330,7 @@ static void test_fault_actions_round_trip_by_their_model_names(void **state)
 	pods[0].election.profile = &le_profile_client_go;
 	sim_history h;
 	build(&h);
-	for (int a = SIM_ACT_POD_KILL; a <= SIM_ACT_APISERVER; a++) {
+	for (int a = SIM_ACT_POD_KILL; a <= SIM_ACT_LAST; a++) {
 		sim_fault f = {.action = (sim_action)a, .at_ns = S(1)};
 		sim_scenario sc = {.pods = pods, .npods = 1, .faults = &f, .nfaults = 1,
 				   .duration_ns = S(60), .expect = {.max_leaders = 1},
