@@ -840,15 +840,20 @@ static sim_node *node_new(sim_world *w, const sim_pod_spec *ps, int32_t spec,
 		w->nodes = v;
 		w->nodes_cap = cap;
 	}
-	sim_node *n = calloc(1, sizeof *n);
+	/* name and identity stored at their length, cut to LE_ID_MAX-1 */
+	const char *id = ps->identity[0] ? ps->identity : name;
+	size_t name_len = strnlen(name, LE_ID_MAX - 1);
+	size_t id_len = strnlen(id, LE_ID_MAX - 1);
+	sim_node *n = calloc(1, sizeof *n + name_len + id_len + 2);
 	if (!n)
 		return NULL;
 	n->ps = ps;
 	n->spec = spec;
 	n->profile = profile ? profile : &le_profile_client_go;
-	snprintf(n->name, sizeof n->name, "%s", name);
-	snprintf(n->identity, sizeof n->identity, "%s",
-		 ps->identity[0] ? ps->identity : name);
+	memcpy(n->strings, name, name_len);
+	memcpy(n->strings + name_len + 1, id, id_len);
+	n->name = n->strings;
+	n->identity = n->strings + name_len + 1;
 	n->identity_idx = sim_history_identity(&w->h, n->identity);
 	int32_t pod = n->identity_idx < 0
 			      ? n->identity_idx
@@ -1066,8 +1071,9 @@ static int check_pod(const sim_scenario *sc, size_t i, size_t dup_i, size_t dup_
 	}
 	le_config c;
 	sim_node tmp = {.ps = p, .profile = p->election.profile};
-	snprintf(tmp.identity, sizeof tmp.identity, "%s",
-		 p->identity[0] ? p->identity : p->name);
+	char id[LE_ID_MAX];
+	snprintf(id, sizeof id, "%s", p->identity[0] ? p->identity : p->name);
+	tmp.identity = id;
 	fill_config(&tmp, &c);
 	char e[LE_ERRMSG_MAX];
 	if (le_config_validate(&c, e, sizeof e) != LE_OK) {

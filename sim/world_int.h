@@ -44,8 +44,8 @@ typedef struct sim_node {
 	int32_t spec;
 	const sim_pod_spec *ps;
 	const le_profile *profile;
-	char name[LE_ID_MAX];
-	char identity[LE_ID_MAX];
+	const char *name;     /* in `strings`, at most LE_ID_MAX-1 bytes */
+	const char *identity; /* likewise */
 	int32_t identity_idx;
 	sim_clock clock;
 	fa_rng rng;     /* the core's draws */
@@ -82,6 +82,7 @@ typedef struct sim_node {
 	uint64_t *trace;
 	size_t trace_cap;
 	size_t *trace_n;
+	char strings[]; /* name and identity, each NUL-terminated */
 } sim_node;
 
 /* A request in flight, from SEND to its response's delivery (or loss). */
