@@ -32,6 +32,22 @@ void fa__st_precondition(fa_status *st, fa_resource r, const char *ns,
  * the resource's GroupKind. */
 void fa__st_invalid(fa_status *st, fa_resource r, const char *kind,
 		    const char *name, const char *field, const char *body);
+
+/* Field errors gathered by a validation, in the apiserver's order, so one
+ * 422 lists them all (field.ErrorList). Past FA_STATUS_CAUSES_MAX the rest
+ * are dropped. */
+typedef struct fa_field_errs {
+	size_t n;
+	char field[FA_STATUS_CAUSES_MAX][300];
+	char body[FA_STATUS_CAUSES_MAX][900];
+} fa_field_errs;
+void fa__errs_add(fa_field_errs *e, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* LE_OK when e is empty; else the 422 errors.NewInvalid builds (one error:
+ * `... is invalid: f: b`; several: `... is invalid: [f1: b1, f2: b2]`,
+ * repeated texts said once, every one a cause) and LE_EINVAL. */
+int fa__st_invalid_errs(fa_status *st, fa_resource r, const char *kind,
+			const char *name, const fa_field_errs *e);
 void fa__st_bad_request(fa_status *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void fa__st_internal(fa_status *st, const char *fmt, ...)
@@ -100,20 +116,21 @@ typedef struct fa_body {
 
 /* Type checks as decoding into the Go types does: 400 BadRequest. */
 int fa__body_decode(fa_resource res, const cJSON *body, fa_body *b, fa_status *st);
-/* Field validation: 422 Invalid. creating adds the name checks. */
+/* Field validation: 422 Invalid listing every error. creating adds the
+ * name and namespace checks; old (the stored object's base on an update,
+ * else NULL) adds ValidateLeaseCandidateSpecUpdate: spec.leaseName is
+ * immutable. */
 int fa__body_validate(fa_resource res, const char *ns, const char *name,
-		      const fa_body *b, bool creating, fa_status *st);
-/* ValidateLeaseCandidateSpecUpdate: spec.leaseName is immutable (old is
- * the stored object's base). */
-int fa__body_validate_update(fa_resource res, const char *name,
-			     const fa_body *b, const cJSON *old, fa_status *st);
+		      const fa_body *b, bool creating, const cJSON *old,
+		      fa_status *st);
 /* The lock record a validated body carries. An annotation that does not
  * decode leaves *bad set (the apiserver stores it anyway). */
 int fa__body_record(fa_resource res, const fa_body *b, le_record *rec,
 		    bool *present, bool *bad, fa_status *st);
-/* The in-process path's checks of a record it is asked to write (422). */
-int fa__record_validate(fa_resource res, const char *name, const le_record *rec,
-			fa_status *st);
+/* The in-process path's checks of a record it is asked to write (422);
+ * creating adds the name and namespace checks, in one list. */
+int fa__record_validate(fa_resource res, const char *ns, const char *name,
+			const le_record *rec, bool creating, fa_status *st);
 /* Path namespace check (422 on metadata.namespace). */
 int fa__ns_validate(fa_resource res, const char *ns, const char *name,
 		    fa_status *st);

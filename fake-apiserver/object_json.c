@@ -376,21 +376,26 @@ int fa__body_decode(fa_resource res, const cJSON *body, fa_body *b, fa_status *s
 
 /* ---- validation (422) ----------------------------------------------------- */
 
+static void ns_check(const char *ns, fa_field_errs *e)
+{
+	if (fa__is_dns_label(ns))
+		return;
+	fa__errs_add(e, "metadata.namespace",
+		     "Invalid value: \"%.64s\": a lowercase RFC 1123 label must "
+		     "consist of lower case alphanumeric characters or '-', and must "
+		     "start and end with an alphanumeric character (e.g. 'my-name',  "
+		     "or '123-abc', regex used for validation is "
+		     "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+		     ns);
+}
+
 int fa__ns_validate(fa_resource res, const char *ns, const char *name,
 		    fa_status *st)
 {
-	if (fa__is_dns_label(ns))
-		return LE_OK;
-	char body[512];
-	snprintf(body, sizeof(body),
-		 "Invalid value: \"%.64s\": a lowercase RFC 1123 label must "
-		 "consist of lower case alphanumeric characters or '-', and must "
-		 "start and end with an alphanumeric character (e.g. 'my-name',  "
-		 "or '123-abc', regex used for validation is "
-		 "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-		 ns);
-	fa__st_invalid(st, res, NULL, name, "metadata.namespace", body);
-	return LE_EINVAL;
+	fa_field_errs e;
+	e.n = 0;
+	ns_check(ns, &e);
+	return fa__st_invalid_errs(st, res, NULL, name, &e);
 }
 
 static bool config_key_ok(const char *k);
@@ -420,63 +425,44 @@ static const char *check_config_key(const char *k, char *buf, size_t cap)
 	return buf;
 }
 
-static int name_validate(fa_resource res, const char *name, fa_status *st)
+/* ValidateObjectMeta's name and namespace checks, in its order. */
+static void meta_check(fa_resource res, const char *ns, const char *name,
+		       fa_field_errs *e)
 {
 	char body[600];
-	if (name[0] == '\0') {
-		fa__st_invalid(st, res, NULL, name, "metadata.name",
-			       "Required value: name or generateName is required");
-		return LE_EINVAL;
-	}
-	if (res == FA_RES_LEASECANDIDATES) {
-		if (check_config_key(name, body, sizeof(body)) == NULL)
-			return LE_OK;
-		fa__st_invalid(st, res, NULL, name, "metadata.name", body);
-		return LE_EINVAL;
-	}
-	if (fa__check_subdomain(name, body, sizeof(body)) != NULL) {
-		fa__st_invalid(st, res, NULL, name, "metadata.name", body);
-		return LE_EINVAL;
-	}
-	return LE_OK;
+	if (name[0] == '\0')
+		fa__errs_add(e, "metadata.name",
+			     "Required value: name or generateName is required");
+	else if (res == FA_RES_LEASECANDIDATES
+			 ? check_config_key(name, body, sizeof(body)) != NULL
+			 : fa__check_subdomain(name, body, sizeof(body)) != NULL)
+		fa__errs_add(e, "metadata.name", "%s", body);
+	ns_check(ns, e);
 }
 
-/* ValidateLeaseSpec's checks, on values from either path. */
-static int lease_spec_validate(fa_resource res, const char *name,
-			       bool has_duration, double duration,
-			       bool has_transitions, double transitions,
-			       const char *strategy, const char *preferred,
-			       fa_status *st)
+/* ValidateLeaseSpec's checks, on values from either path; all of them. */
+static void lease_spec_check(bool has_duration, double duration,
+			     bool has_transitions, double transitions,
+			     const char *strategy, const char *preferred,
+			     fa_field_errs *e)
 {
-	char body[256];
-	if (has_duration && duration <= 0) {
-		snprintf(body, sizeof(body),
-			 "Invalid value: %.0f: must be greater than 0", duration);
-		fa__st_invalid(st, res, NULL, name, "spec.leaseDurationSeconds", body);
-		return LE_EINVAL;
-	}
-	if (has_transitions && transitions < 0) {
-		snprintf(body, sizeof(body),
-			 "Invalid value: %.0f: must be greater than or equal to 0",
-			 transitions);
-		fa__st_invalid(st, res, NULL, name, "spec.leaseTransitions", body);
-		return LE_EINVAL;
-	}
+	if (has_duration && duration <= 0)
+		fa__errs_add(e, "spec.leaseDurationSeconds",
+			     "Invalid value: %.0f: must be greater than 0", duration);
+	if (has_transitions && transitions < 0)
+		fa__errs_add(e, "spec.leaseTransitions",
+			     "Invalid value: %.0f: must be greater than or equal to 0",
+			     transitions);
 	/* OldestEmulationVersion or a custom qualified name with a "/"
 	 * (ValidateCoordinatedLeaseStrategy; election-spec.md 8) */
 	char sbody[768];
 	if (strategy != NULL && strategy[0] != '\0' &&
-	    le_strategy_validate(strategy, sbody, sizeof sbody) != LE_OK) {
-		fa__st_invalid(st, res, NULL, name, "spec.strategy", sbody);
-		return LE_EINVAL;
-	}
+	    le_strategy_validate(strategy, sbody, sizeof sbody) != LE_OK)
+		fa__errs_add(e, "spec.strategy", "%s", sbody);
 	if (preferred != NULL && preferred[0] != '\0' &&
-	    (strategy == NULL || strategy[0] == '\0')) {
-		fa__st_invalid(st, res, NULL, name, "spec.preferredHolder",
-			       "Forbidden: may only be specified if `strategy` is defined");
-		return LE_EINVAL;
-	}
-	return LE_OK;
+	    (strategy == NULL || strategy[0] == '\0'))
+		fa__errs_add(e, "spec.preferredHolder",
+			     "Forbidden: may only be specified if `strategy` is defined");
 }
 
 static bool config_key_ok(const char *k)
@@ -496,10 +482,9 @@ static bool config_key_ok(const char *k)
 
 /* ValidateConfigMap: keys are config keys, not in both maps, and keys plus
  * values stay within FA_CONFIGMAP_MAX_BYTES. */
-static int configmap_validate(fa_resource res, const char *name, const fa_body *b,
-			      fa_status *st)
+static void configmap_check(const fa_body *b, fa_field_errs *e)
 {
-	char field[300], body[600];
+	char field[300];
 	size_t total = 0;
 	const cJSON *maps[2] = {b->data, b->binary_data};
 	static const char *const which[2] = {"data", "binaryData"};
@@ -509,23 +494,17 @@ static int configmap_validate(fa_resource res, const char *name, const fa_body *
 		{
 			const char *k = v->string != NULL ? v->string : "";
 			snprintf(field, sizeof(field), "%s[%.253s]", which[m], k);
-			if (!config_key_ok(k)) {
-				snprintf(body, sizeof(body),
-					 "Invalid value: \"%.253s\": a valid config key must "
-					 "consist of alphanumeric characters, '-', '_' or '.' "
-					 "(e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', "
-					 "regex used for validation is '[-._a-zA-Z0-9]+')",
-					 k);
-				fa__st_invalid(st, res, NULL, name, field, body);
-				return LE_EINVAL;
-			}
-			if (m == 1 && cJSON_GetObjectItemCaseSensitive(b->data, k) != NULL) {
-				snprintf(body, sizeof(body),
-					 "Invalid value: \"%.253s\": duplicate of key present "
-					 "in data", k);
-				fa__st_invalid(st, res, NULL, name, field, body);
-				return LE_EINVAL;
-			}
+			if (!config_key_ok(k))
+				fa__errs_add(e, field,
+					     "Invalid value: \"%.253s\": a valid config key must "
+					     "consist of alphanumeric characters, '-', '_' or '.' "
+					     "(e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', "
+					     "regex used for validation is '[-._a-zA-Z0-9]+')",
+					     k);
+			if (m == 1 && cJSON_GetObjectItemCaseSensitive(b->data, k) != NULL)
+				fa__errs_add(e, field,
+					     "Invalid value: \"%.253s\": duplicate of key present "
+					     "in data", k);
 			size_t at = 0;
 			long vl = !cJSON_IsString(v) ? 0
 				  : m == 0 ? (long)strlen(v->valuestring)
@@ -533,109 +512,96 @@ static int configmap_validate(fa_resource res, const char *name, const fa_body *
 			total += strlen(k) + (vl > 0 ? (size_t)vl : 0);
 		}
 	}
-	if (total > FA_CONFIGMAP_MAX_BYTES) {
-		snprintf(body, sizeof(body), "Too long: must have at most %zu bytes",
-			 FA_CONFIGMAP_MAX_BYTES);
-		fa__st_invalid(st, res, NULL, name, "", body);
-		return LE_EINVAL;
-	}
-	return LE_OK;
+	if (total > FA_CONFIGMAP_MAX_BYTES)
+		fa__errs_add(e, "", "Too long: must have at most %zu bytes",
+			     FA_CONFIGMAP_MAX_BYTES);
 }
 
-/* ValidateLeaseCandidateSpec, in its order; the first error is reported
- * (the apiserver lists them all). */
-static int candidate_spec_validate(fa_resource res, const char *name,
-				   const fa_body *b, fa_status *st)
+/* ValidateLeaseCandidateSpec, in its order, every error. A version that
+ * does not parse counts as 0.0.0 in the later checks, as semver.Parse's
+ * zero Version does. */
+static void candidate_spec_check(const fa_body *b, fa_field_errs *e)
 {
 	char body[900], err[LE_ERRMSG_MAX];
 	le_semver ev = {0}, bv = {0};
 	const char *evs = b->emulation_version, *bvs = b->binary_version;
-	const char *field = NULL;
-	if (b->lease_name[0] == '\0') {
-		field = "spec.leaseName";
-		snprintf(body, sizeof(body), "Required value");
-	} else if (evs[0] != '\0' &&
-		   le_semver_parse_strict(evs, &ev, err, sizeof(err)) != LE_OK) {
-		field = "spec.emulationVersion";
-		snprintf(body, sizeof(body),
-			 "Invalid value: \"%.64s\": must be a valid semantic version", evs);
-	} else if (bvs[0] == '\0') {
-		field = "spec.binaryVersion";
-		snprintf(body, sizeof(body), "Required value");
-	} else if (le_semver_parse_strict(bvs, &bv, err, sizeof(err)) != LE_OK) {
-		field = "spec.binaryVersion";
-		snprintf(body, sizeof(body),
-			 "Invalid value: \"%.64s\": must be a valid semantic version", bvs);
-	} else if (evs[0] != '\0' && le_semver_compare(&bv, &ev) < 0) {
-		field = "spec.binaryVersion";
-		snprintf(body, sizeof(body),
-			 "Invalid value: \"%.64s\": must be greater than or equal "
-			 "to `emulationVersion`", bvs);
-	} else if (b->strategy == NULL || b->strategy[0] == '\0') {
-		field = "spec.strategy";
-		snprintf(body, sizeof(body), "Required value");
-	} else if (strcmp(b->strategy, LE_STRATEGY_OEV) == 0 &&
-		   (evs[0] == '\0' || (ev.major == 0 && ev.minor == 0 &&
-					 ev.patch == 0 && ev.pre[0] == '\0'))) {
-		field = "spec.emulationVersion";
-		snprintf(body, sizeof(body), "Required value: must be specified "
-			 "when `strategy` is 'OldestEmulationVersion'");
-	} else if (le_strategy_validate(b->strategy, body, sizeof(body)) != LE_OK) {
-		/* ValidateCoordinatedLeaseStrategy is handed spec.strategy and
-		 * appends "strategy" again: the apiserver says spec.strategy.strategy */
-		field = "spec.strategy.strategy";
+	if (b->lease_name[0] == '\0')
+		fa__errs_add(e, "spec.leaseName", "Required value");
+	if (evs[0] != '\0' && le_semver_parse_strict(evs, &ev, err, sizeof(err)) != LE_OK) {
+		memset(&ev, 0, sizeof(ev));
+		fa__errs_add(e, "spec.emulationVersion",
+			     "Invalid value: \"%.64s\": must be a valid semantic version", evs);
 	}
-	if (field == NULL)
-		return LE_OK;
-	fa__st_invalid(st, res, NULL, name, field, body);
-	return LE_EINVAL;
+	if (bvs[0] == '\0') {
+		fa__errs_add(e, "spec.binaryVersion", "Required value");
+	} else if (le_semver_parse_strict(bvs, &bv, err, sizeof(err)) != LE_OK) {
+		memset(&bv, 0, sizeof(bv));
+		fa__errs_add(e, "spec.binaryVersion",
+			     "Invalid value: \"%.64s\": must be a valid semantic version", bvs);
+	}
+	if (bvs[0] != '\0' && evs[0] != '\0' && le_semver_compare(&bv, &ev) < 0)
+		fa__errs_add(e, "spec.binaryVersion",
+			     "Invalid value: \"%.64s\": must be greater than or equal "
+			     "to `emulationVersion`", bvs);
+	if (b->strategy == NULL || b->strategy[0] == '\0') {
+		fa__errs_add(e, "spec.strategy", "Required value");
+		return;
+	}
+	if (strcmp(b->strategy, LE_STRATEGY_OEV) == 0 && ev.major == 0 && ev.minor == 0 &&
+	    ev.patch == 0 && ev.pre[0] == '\0')
+		fa__errs_add(e, "spec.emulationVersion",
+			     "Required value: must be specified when `strategy` is "
+			     "'OldestEmulationVersion'");
+	/* ValidateCoordinatedLeaseStrategy is handed spec.strategy and appends
+	 * "strategy" again: the apiserver says spec.strategy.strategy */
+	if (le_strategy_validate(b->strategy, body, sizeof(body)) != LE_OK)
+		fa__errs_add(e, "spec.strategy.strategy", "%s", body);
 }
 
-int fa__body_validate_update(fa_resource res, const char *name,
-			     const fa_body *b, const cJSON *old, fa_status *st)
+/* ValidateLeaseCandidateSpecUpdate: spec.leaseName is immutable. */
+static void candidate_update_check(const fa_body *b, const cJSON *old,
+				   fa_field_errs *e)
 {
-	if (res != FA_RES_LEASECANDIDATES)
-		return LE_OK;
 	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(old, "spec");
 	const cJSON *ln = cJSON_GetObjectItemCaseSensitive(spec, "leaseName");
 	const char *was = cJSON_IsString(ln) ? ln->valuestring : "";
-	if (strcmp(was, b->lease_name) == 0)
-		return LE_OK;
-	char body[400];
-	snprintf(body, sizeof(body), "Invalid value: \"%.253s\": field is immutable",
-		 b->lease_name);
-	fa__st_invalid(st, res, NULL, name, "spec.leaseName", body);
-	return LE_EINVAL;
+	if (strcmp(was, b->lease_name) != 0)
+		fa__errs_add(e, "spec.leaseName",
+			     "Invalid value: \"%.253s\": field is immutable", b->lease_name);
 }
 
 int fa__body_validate(fa_resource res, const char *ns, const char *name,
-		      const fa_body *b, bool creating, fa_status *st)
+		      const fa_body *b, bool creating, const cJSON *old,
+		      fa_status *st)
 {
-	if (creating) {
-		if (name_validate(res, name, st) != LE_OK)
-			return LE_EINVAL;
-		if (fa__ns_validate(res, ns, name, st) != LE_OK)
-			return LE_EINVAL;
-	}
+	fa_field_errs e;
+	e.n = 0;
+	if (creating)
+		meta_check(res, ns, name, &e);
 	if (res == FA_RES_CONFIGMAPS && b != NULL)
-		return configmap_validate(res, name, b, st);
-	if (res == FA_RES_LEASECANDIDATES && b != NULL)
-		return candidate_spec_validate(res, name, b, st);
-	if (res != FA_RES_LEASES || b == NULL)
-		return LE_OK;
-	return lease_spec_validate(res, name, b->has_duration, b->duration,
-				   b->has_transitions, b->transitions,
-				   b->strategy, b->preferred, st);
+		configmap_check(b, &e);
+	if (res == FA_RES_LEASECANDIDATES && b != NULL) {
+		candidate_spec_check(b, &e);
+		if (old != NULL)
+			candidate_update_check(b, old, &e);
+	}
+	if (res == FA_RES_LEASES && b != NULL)
+		lease_spec_check(b->has_duration, b->duration, b->has_transitions,
+				 b->transitions, b->strategy, b->preferred, &e);
+	return fa__st_invalid_errs(st, res, NULL, name, &e);
 }
 
-int fa__record_validate(fa_resource res, const char *name, const le_record *rec,
-			fa_status *st)
+int fa__record_validate(fa_resource res, const char *ns, const char *name,
+			const le_record *rec, bool creating, fa_status *st)
 {
-	if (res != FA_RES_LEASES)
-		return LE_OK;
-	return lease_spec_validate(res, name, true, rec->lease_duration_s, true,
-				   rec->transitions, rec->strategy,
-				   rec->preferred_holder, st);
+	fa_field_errs e;
+	e.n = 0;
+	if (creating)
+		meta_check(res, ns, name, &e);
+	if (res == FA_RES_LEASES)
+		lease_spec_check(true, rec->lease_duration_s, true, rec->transitions,
+				 rec->strategy, rec->preferred_holder, &e);
+	return fa__st_invalid_errs(st, res, NULL, name, &e);
 }
 
 int fa__body_record(fa_resource res, const fa_body *b, le_record *rec,

@@ -91,15 +91,20 @@ int fa_resource_parse(const char *plural, fa_resource *out)
 
 void fa_status_ok(fa_status *st, int code)
 {
-	memset(st, 0, sizeof(*st));
+	/* not a memset: the status is on every store call's path, and the
+	 * message buffer is 2 KiB that nothing reads past its NUL */
 	st->code = code;
+	st->reason[0] = '\0';
+	st->message[0] = '\0';
+	st->field[0] = '\0';
+	st->retry_after_s = 0;
+	st->ncauses = 0;
 }
 
 static void st_vset(fa_status *st, int code, const char *reason,
 		    const char *fmt, va_list ap)
 {
-	memset(st, 0, sizeof(*st));
-	st->code = code;
+	fa_status_ok(st, code);
 	snprintf(st->reason, sizeof(st->reason), "%s", reason);
 	vsnprintf(st->message, sizeof(st->message), fmt, ap);
 }
@@ -148,13 +153,99 @@ void fa__st_precondition(fa_status *st, fa_resource r, const char *ns,
 		   name, what, want, what, have);
 }
 
+void fa__errs_add(fa_field_errs *e, const char *field, const char *fmt, ...)
+{
+	if (e->n >= FA_STATUS_CAUSES_MAX)
+		return;
+	snprintf(e->field[e->n], sizeof(e->field[e->n]), "%s", field);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->body[e->n], sizeof(e->body[e->n]), fmt, ap);
+	va_end(ap);
+	e->n++;
+}
+
+/* Appends "field: body" to st->message at *len; false when it does not
+ * fit (the message is then cut there). */
+static bool append_error(fa_status *st, size_t *len, const char *field,
+			 const char *body)
+{
+	size_t cap = sizeof(st->message);
+	int w = snprintf(st->message + *len, cap - *len, "%s: %s", field, body);
+	if (w < 0 || (size_t)w >= cap - *len) {
+		st->message[*len] = '\0';
+		return false;
+	}
+	*len += (size_t)w;
+	return true;
+}
+
+static bool append_text(fa_status *st, size_t *len, const char *text)
+{
+	size_t n = strlen(text);
+	if (*len + n >= sizeof(st->message))
+		return false;
+	memcpy(st->message + *len, text, n + 1);
+	*len += n;
+	return true;
+}
+
+/* The index of an earlier error with the same text, or i. */
+static size_t first_same(const fa_field_errs *e, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(e->field[j], e->field[i]) == 0 &&
+		    strcmp(e->body[j], e->body[i]) == 0)
+			return j;
+	return i;
+}
+
+int fa__st_invalid_errs(fa_status *st, fa_resource r, const char *kind,
+			const char *name, const fa_field_errs *e)
+{
+	if (e->n == 0)
+		return LE_OK;
+	fa__st_set(st, 422, "Invalid", "%s \"%s\" is invalid: ",
+		   kind != NULL ? kind : fa__qualified_kind(r), name);
+	snprintf(st->field, sizeof(st->field), "%.63s", e->field[0]);
+	size_t len = strlen(st->message);
+	size_t distinct = 0;
+	for (size_t i = 0; i < e->n; i++)
+		distinct += first_same(e, i) == i;
+	bool listed = distinct > 1, ok = true;
+	if (listed)
+		ok = append_text(st, &len, "[");
+	for (size_t i = 0; i < e->n && ok; i++) {
+		size_t j = first_same(e, i);
+		if (j < i) { /* said once (aggregate.Error), a cause each time */
+			st->cause_at[i] = st->cause_at[j];
+			st->cause_field_len[i] = st->cause_field_len[j];
+			st->cause_end[i] = st->cause_end[j];
+			st->ncauses = (unsigned)i + 1;
+			continue;
+		}
+		if (st->ncauses > 0 && listed)
+			ok = append_text(st, &len, ", ");
+		size_t at = len;
+		if (!ok || !append_error(st, &len, e->field[i], e->body[i]))
+			break;
+		st->cause_at[i] = (uint16_t)at;
+		st->cause_field_len[i] = (uint16_t)strlen(e->field[i]);
+		st->cause_end[i] = (uint16_t)len;
+		st->ncauses = (unsigned)i + 1;
+	}
+	if (listed && st->ncauses == e->n)
+		append_text(st, &len, "]");
+	return LE_EINVAL;
+}
+
 void fa__st_invalid(fa_status *st, fa_resource r, const char *kind,
 		    const char *name, const char *field, const char *body)
 {
-	fa__st_set(st, 422, "Invalid", "%s \"%s\" is invalid: %s: %s",
-		   kind != NULL ? kind : fa__qualified_kind(r), name, field,
-		   body);
-	snprintf(st->field, sizeof(st->field), "%s", field);
+	fa_field_errs e;
+	e.n = 0;
+	fa__errs_add(&e, field, "%s", body);
+	fa__st_invalid_errs(st, r, kind, name, &e);
 }
 
 void fa__st_bad_request(fa_status *st, const char *fmt, ...)
@@ -296,6 +387,27 @@ static void add_invalid_details(cJSON *details, const fa_status *st,
 	else
 		snprintf(kind, sizeof(kind), "%.*s", (int)n, st->message);
 	cJSON_AddStringToObject(details, "kind", kind);
+	if (st->ncauses > 0) {
+		cJSON *causes = cJSON_AddArrayToObject(details, "causes");
+		for (unsigned i = 0; i < st->ncauses; i++) {
+			const char *f = st->message + st->cause_at[i];
+			size_t fl = st->cause_field_len[i];
+			const char *body = f + fl + 2;
+			size_t bl = (size_t)(st->message + st->cause_end[i] - body);
+			char fbuf[300], bbuf[900];
+			snprintf(fbuf, sizeof(fbuf), "%.*s", (int)fl, f);
+			snprintf(bbuf, sizeof(bbuf), "%.*s", (int)bl, body);
+			cJSON *c = cJSON_CreateObject();
+			cJSON_AddStringToObject(c, "reason", cause_reason(bbuf));
+			cJSON_AddStringToObject(c, "message", bbuf);
+			/* an error on the object as a whole has no field
+			 * (omitempty) */
+			if (fl > 0)
+				cJSON_AddStringToObject(c, "field", fbuf);
+			cJSON_AddItemToArray(causes, c);
+		}
+		return;
+	}
 	if (st->field[0] == '\0')
 		return;
 	char key[80];

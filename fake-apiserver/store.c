@@ -580,8 +580,7 @@ static fa_obj *lock_create_at(fa_store *s, fa_resource res, const char *ns,
 			      const char *identity, int64_t now_wall_ns,
 			      fa_status *st)
 {
-	if (fa__body_validate(res, ns, name, NULL, true, st) != LE_OK ||
-	    fa__record_validate(res, name, rec, st) != LE_OK)
+	if (fa__record_validate(res, ns, name, rec, true, st) != LE_OK)
 		return NULL;
 	fa_obj *o = find_or_insert(s, res, ns, name);
 	if (o == NULL || !reserve_history(s)) {
@@ -671,7 +670,7 @@ void fa_store_lock_update(fa_store *s, fa_resource res, const char *ns,
 		lock_fail(scratch, resp);
 		return;
 	}
-	if (fa__record_validate(res, name, rec, st) != LE_OK ||
+	if (fa__record_validate(res, ns, name, rec, false, st) != LE_OK ||
 	    !reserve_history(s)) {
 		if (st->code == 0)
 			fa__st_internal(st, "out of memory");
@@ -872,7 +871,7 @@ static fa_obj *create_named(fa_store *s, fa_resource res, const char *ns,
 			    const char *identity, int64_t now_wall_ns,
 			    fa_status *st)
 {
-	if (fa__body_validate(res, ns, name, b, true, st) != LE_OK)
+	if (fa__body_validate(res, ns, name, b, true, NULL, st) != LE_OK)
 		return NULL;
 	fa_obj *o = find_or_insert(s, res, ns, name);
 	if (o == NULL) {
@@ -970,9 +969,8 @@ static fa_obj *update_obj(fa_store *s, fa_resource res, const char *ns,
 		fa__st_conflict(st, res, name);
 		return NULL;
 	}
-	if (fa__body_validate(res, ns, name, &b, false, st) != LE_OK ||
-	    fa__body_validate_update(res, name, &b,
-				     o->base != NULL ? o->base->obj : NULL, st) != LE_OK ||
+	if (fa__body_validate(res, ns, name, &b, false,
+			      o->base != NULL ? o->base->obj : NULL, st) != LE_OK ||
 	    !json_write(s, o, body, &b, FA_WRITE_UPDATE, identity, now_wall_ns, st))
 		return NULL;
 	fa_status_ok(st, 200);

@@ -371,9 +371,10 @@ static uint64_t req_hash(const sim_world *w, const sim_req *r, bool answered)
 		h = le_record_state_hash(h, &r->record, wall);
 	if (r->has_rv)
 		h = mix_str(h, r->rv);
-	if (r->has_raw)
-		h = mix(h, sim_explore_hash(r->raw, r->raw_len < sizeof r->raw ? r->raw_len
-										: sizeof r->raw));
+	if (r->has_raw) {
+		unsigned char raw[SIM_RAW_MAX];
+		h = mix(h, sim_explore_hash(raw, sim__req_raw(r, raw, sizeof raw)));
+	}
 	return h;
 }
 

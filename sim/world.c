@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leaselab/internal/assert.h"
 #include "chooser.h"
 #include "world_int.h"
 
@@ -115,7 +116,18 @@ static void req_set_status(sim_req *r, int status, const char *reason)
 	copy_str(r->reason, sizeof r->reason, reason);
 }
 
-static void req_copy_response(sim_req *r, const le_response *resp)
+size_t sim__req_raw(const sim_req *r, unsigned char *buf, size_t cap)
+{
+	if (r->raw_len == 0 || !r->has_record)
+		return 0;
+	size_t n = le_record_key(&r->record, buf, cap);
+	LE_ASSERT(n == r->raw_len); /* what req_copy_response checked */
+	return n;
+}
+
+/* false when the response's raw record is not the key of its record, which
+ * sim_req cannot hold (see raw_len) */
+static bool req_copy_response(sim_req *r, const le_response *resp)
 {
 	req_set_status(r, resp->status, resp->reason);
 	if (resp->record) {
@@ -127,11 +139,18 @@ static void req_copy_response(sim_req *r, const le_response *resp)
 		copy_str(r->rv, sizeof r->rv, resp->resource_version);
 		r->has_rv = true;
 	}
-	if (resp->raw && resp->raw_len <= sizeof r->raw) {
-		memcpy(r->raw, resp->raw, resp->raw_len);
+	if (resp->raw && resp->raw_len <= SIM_RAW_MAX) {
+		if (resp->raw_len > 0) {
+			unsigned char key[SIM_RAW_MAX];
+			if (!resp->record ||
+			    le_record_key(resp->record, key, sizeof key) != resp->raw_len ||
+			    memcmp(key, resp->raw, resp->raw_len) != 0)
+				return false;
+		}
 		r->raw_len = resp->raw_len;
 		r->has_raw = true;
 	}
+	return true;
 }
 
 /* ---- the core's inputs and outputs --------------------------------------- */
@@ -270,7 +289,12 @@ static void commit(sim_world *w, uint32_t i)
 	fa_store_lock_do(w->store, r->req.target, el->lock_namespace,
 			 el->lock_name, &r->req, n->identity,
 			 SIM_WALL_EPOCH_NS + w->now, &w->scratch, &resp);
-	req_copy_response(r, &resp);
+	if (!req_copy_response(r, &resp)) {
+		sim__fail(w, LE_EINVAL, "pod %s: the store's raw record at t=%lld ns "
+			  "is not the key of its record", n->name, (long long)w->now);
+		req_free(w, i);
+		return;
+	}
 	bool wrote = r->req.op != LE_OP_GET && (r->status == 200 || r->status == 201) &&
 		     r->has_record;
 	if (wrote) {
@@ -369,6 +393,8 @@ static void on_deliver(sim_world *w, uint32_t i)
 		pend_push(w, n, i);
 		return;
 	}
+	unsigned char raw[SIM_RAW_MAX];
+	size_t raw_len = sim__req_raw(r, raw, sizeof raw);
 	le_response resp = {
 		.id = r->req.id,
 		.status = r->status,
@@ -377,8 +403,8 @@ static void on_deliver(sim_world *w, uint32_t i)
 		.record = r->has_record ? &r->record : NULL,
 		.record_present = r->record_present,
 		.resource_version = r->has_rv ? r->rv : NULL,
-		.raw = r->has_raw ? r->raw : NULL,
-		.raw_len = r->raw_len,
+		.raw = r->has_raw ? raw : NULL,
+		.raw_len = raw_len,
 	};
 	int rc = le_elector_on_response(n->e, node_time(n, w->now), &resp,
 					draw(w, n));
@@ -840,15 +866,20 @@ static sim_node *node_new(sim_world *w, const sim_pod_spec *ps, int32_t spec,
 		w->nodes = v;
 		w->nodes_cap = cap;
 	}
-	sim_node *n = calloc(1, sizeof *n);
+	/* name and identity stored at their length, cut to LE_ID_MAX-1 */
+	const char *id = ps->identity[0] ? ps->identity : name;
+	size_t name_len = strnlen(name, LE_ID_MAX - 1);
+	size_t id_len = strnlen(id, LE_ID_MAX - 1);
+	sim_node *n = calloc(1, sizeof *n + name_len + id_len + 2);
 	if (!n)
 		return NULL;
 	n->ps = ps;
 	n->spec = spec;
 	n->profile = profile ? profile : &le_profile_client_go;
-	snprintf(n->name, sizeof n->name, "%s", name);
-	snprintf(n->identity, sizeof n->identity, "%s",
-		 ps->identity[0] ? ps->identity : name);
+	memcpy(n->strings, name, name_len);
+	memcpy(n->strings + name_len + 1, id, id_len);
+	n->name = n->strings;
+	n->identity = n->strings + name_len + 1;
 	n->identity_idx = sim_history_identity(&w->h, n->identity);
 	int32_t pod = n->identity_idx < 0
 			      ? n->identity_idx
@@ -1066,8 +1097,9 @@ static int check_pod(const sim_scenario *sc, size_t i, size_t dup_i, size_t dup_
 	}
 	le_config c;
 	sim_node tmp = {.ps = p, .profile = p->election.profile};
-	snprintf(tmp.identity, sizeof tmp.identity, "%s",
-		 p->identity[0] ? p->identity : p->name);
+	char id[LE_ID_MAX];
+	snprintf(id, sizeof id, "%s", p->identity[0] ? p->identity : p->name);
+	tmp.identity = id;
 	fill_config(&tmp, &c);
 	char e[LE_ERRMSG_MAX];
 	if (le_config_validate(&c, e, sizeof e) != LE_OK) {

@@ -44,8 +44,8 @@ typedef struct sim_node {
 	int32_t spec;
 	const sim_pod_spec *ps;
 	const le_profile *profile;
-	char name[LE_ID_MAX];
-	char identity[LE_ID_MAX];
+	const char *name;     /* in `strings`, at most LE_ID_MAX-1 bytes */
+	const char *identity; /* likewise */
 	int32_t identity_idx;
 	sim_clock clock;
 	fa_rng rng;     /* the core's draws */
@@ -82,7 +82,10 @@ typedef struct sim_node {
 	uint64_t *trace;
 	size_t trace_cap;
 	size_t *trace_n;
+	char strings[]; /* name and identity, each NUL-terminated */
 } sim_node;
+
+#define SIM_RAW_MAX 640 /* the store's raw buffer (fa_lock_scratch.raw) */
 
 /* A request in flight, from SEND to its response's delivery (or loss). */
 typedef struct sim_req {
@@ -98,9 +101,17 @@ typedef struct sim_req {
 	char reason[32];
 	char rv[LE_RV_MAX];
 	le_record record;
+	/* The raw record the in-process store answered with is
+	 * le_record_key(&record) (fa_store_lock_do; commit checks it), so
+	 * only its length is kept and sim__req_raw rebuilds the bytes: 640
+	 * bytes less a request, and every candidate has one in flight at
+	 * once when they all start together. */
 	size_t raw_len;
-	unsigned char raw[640];
 } sim_req;
+
+/* A delivered response's raw record: writes r->raw_len bytes (at most cap)
+ * into buf and returns how many. */
+size_t sim__req_raw(const sim_req *r, unsigned char *buf, size_t cap);
 
 /* What a started fault did, so that its end can undo it. */
 typedef struct fault_run {

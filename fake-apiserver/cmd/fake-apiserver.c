@@ -47,6 +47,10 @@ static const char usage[] =
 	"  --idle-timeout D       close a connection idle this long (60s)\n"
 	"  --request-timeout D    close a connection that takes longer to send a\n"
 	"                         whole request (30s), or makes no write progress\n"
+	"  --watch-backlog-max SIZE\n"
+	"                         bytes all watches together may have queued for\n"
+	"                         clients that stopped reading (64Mi; suffix Ki,\n"
+	"                         Mi, Gi); past it the largest backlogs are cut off\n"
 	"  --history-max N        keep only the newest N writes of the store's\n"
 	"                         history (0: all, the default); a watch or a\n"
 	"                         history read from before them gets 410 Gone\n"
@@ -73,6 +77,7 @@ typedef struct flags {
 	uint64_t seed;
 	uint64_t max_connections;
 	uint64_t history_max;
+	uint64_t watch_backlog_max;
 	int64_t idle_timeout_ns;
 	int64_t request_timeout_ns;
 	bool log_requests;
@@ -97,6 +102,32 @@ static int parse_u64(const char *s, uint64_t *out)
 	if (errno != 0 || end == NULL || *end != '\0')
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* N, NKi, NMi or NGi (binary units, as Kubernetes quantities write them). */
+static int parse_size(const char *s, uint64_t *out)
+{
+	static const struct {
+		const char *suffix;
+		unsigned shift;
+	} units[] = {{"Ki", 10}, {"Mi", 20}, {"Gi", 30}};
+	char num[32];
+	size_t n = strlen(s);
+	unsigned shift = 0;
+	for (size_t k = 0; k < sizeof(units) / sizeof(units[0]); k++)
+		if (n > 2 && strcmp(s + n - 2, units[k].suffix) == 0) {
+			shift = units[k].shift;
+			n -= 2;
+		}
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	uint64_t v;
+	if (parse_u64(num, &v) != 0 || v > (UINT64_MAX >> shift))
+		return -1;
+	*out = v << shift;
 	return 0;
 }
 
@@ -145,7 +176,7 @@ static int parse_flags(int argc, char **argv, flags *f)
 		}
 		static const char *const numeric[] = {"--seed", "--max-connections",
 						      "--idle-timeout", "--request-timeout",
-						      "--history-max"};
+						      "--history-max", "--watch-backlog-max"};
 		bool known = false;
 		for (size_t k = 0; k < sizeof(numeric) / sizeof(numeric[0]); k++)
 			known = known || strcmp(name, numeric[k]) == 0;
@@ -168,6 +199,14 @@ static int parse_flags(int argc, char **argv, flags *f)
 			if (parse_u64(val, &f->history_max) != 0 || f->history_max > 100000000)
 				return bad_flag("--history-max: expected 0..100000000 (0: keep all), "
 						"got \"%s\"%s", val, "");
+			continue;
+		}
+		if (strcmp(name, "--watch-backlog-max") == 0) {
+			if (parse_size(val, &f->watch_backlog_max) != 0 ||
+			    f->watch_backlog_max < ((uint64_t)64 << 10) ||
+			    f->watch_backlog_max > ((uint64_t)1 << 40))
+				return bad_flag("--watch-backlog-max: expected bytes from 64Ki to "
+						"1Ti (suffix Ki, Mi, Gi), got \"%s\"%s", val, "");
 			continue;
 		}
 		if (strcmp(name, "--max-connections") == 0) {
@@ -320,6 +359,7 @@ int main(int argc, char **argv)
 		.idle_timeout_ns = f.idle_timeout_ns,
 		.request_timeout_ns = f.request_timeout_ns,
 		.write_stall_timeout_ns = f.request_timeout_ns,
+		.watch_backlog_total_max = (size_t)f.watch_backlog_max,
 	};
 	srv = fahttp_server_new(base, ctx, &cfg, err, sizeof(err));
 	if (srv == NULL) {

@@ -272,6 +272,10 @@ static void state(fahttp_ctx *c, fahttp_response *resp)
 				(double)fa_store_history_first(c->store));
 	cJSON_AddBoolToObject(o, "down", fa_faults_down(c->faults));
 	cJSON_AddNumberToObject(o, "faultRules", (double)c->nrules);
+	cJSON_AddNumberToObject(o, "watchBacklogMax", (double)c->stream_backlog_max);
+	cJSON_AddNumberToObject(o, "watchBacklogPeak", (double)c->stream_backlog_peak);
+	cJSON_AddNumberToObject(o, "watchBacklogClosed",
+				(double)c->stream_backlog_closed);
 	fahttp__reply_json(resp, 200, o, FAHTTP_CT_JSON);
 }
 

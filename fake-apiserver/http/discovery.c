@@ -4,8 +4,8 @@
  * The legacy documents (/api APIVersions, /apis APIGroupList, per-version
  * APIResourceList) and the aggregated apidiscovery.k8s.io/v2 form describe
  * the same resources; one table below feeds both. coordination.k8s.io has
- * three versions: v1 (leases, preferred), v1beta1 and v1alpha2
- * (leasecandidates: 1.33 and 1.32 clients ask for these). */
+ * four versions: v1 (leases, preferred), v1beta1, v1alpha2 and v1alpha1
+ * (leasecandidates: 1.33, 1.32 and 1.31 clients ask for these). */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,8 +30,8 @@ static const res_info cand_resources[] = {
 	 NULL, true, true},
 };
 /* in order of preference, as the apiserver lists them */
-static const char *const coord_versions[] = {"v1", "v1beta1", "v1alpha2"};
-#define N_COORD_VERSIONS 3
+static const char *const coord_versions[] = {"v1", "v1beta1", "v1alpha2", "v1alpha1"};
+#define N_COORD_VERSIONS 4
 
 #define COORD_GROUP "coordination.k8s.io"
 #define COORD_GV "coordination.k8s.io/v1"

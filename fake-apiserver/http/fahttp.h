@@ -182,7 +182,8 @@ cJSON *fahttp_api_group_list(void);
 cJSON *fahttp_api_group(void);
 cJSON *fahttp_resource_list_core(void);
 cJSON *fahttp_resource_list_coordination(void);
-/* /apis/coordination.k8s.io/v1beta1 and /v1alpha2: leasecandidates. */
+/* /apis/coordination.k8s.io/v1beta1, /v1alpha2 and /v1alpha1:
+ * leasecandidates. */
 cJSON *fahttp_resource_list_candidates(const char *version);
 cJSON *fahttp_discovery_v2_core(void);
 cJSON *fahttp_discovery_v2_groups(void);
@@ -262,6 +263,7 @@ typedef struct fahttp_watch_spec {
 	fahttp_include include;
 	int64_t timeout_s;            /* 0 = open until the client leaves */
 	bool alpha2;                  /* events as coordination.k8s.io/v1alpha2 */
+	bool alpha1;                  /* events as coordination.k8s.io/v1alpha1 */
 } fahttp_watch_spec;
 
 typedef struct fahttp_response {
@@ -289,7 +291,7 @@ typedef enum fahttp_route_kind {
 	FAHTTP_R_GROUP,           /* /apis/coordination.k8s.io */
 	FAHTTP_R_CORE_V1,         /* /api/v1 */
 	FAHTTP_R_COORD_V1,        /* /apis/coordination.k8s.io/v1 */
-	FAHTTP_R_COORD_CAND,      /* /apis/coordination.k8s.io/v1beta1, /v1alpha2 */
+	FAHTTP_R_COORD_CAND,      /* /apis/coordination.k8s.io/v1beta1, /v1alpha2, /v1alpha1 */
 	FAHTTP_R_NAMESPACES,      /* /api/v1/namespaces */
 	FAHTTP_R_NAMESPACE,       /* /api/v1/namespaces/NAME */
 	FAHTTP_R_COLLECTION,      /* .../[namespaces/NS/]RES */
@@ -310,6 +312,9 @@ typedef struct fahttp_route {
 	/* coordination.k8s.io/v1alpha2 in the path: leasecandidates are
 	 * stored as v1beta1 (the same schema) and answered as v1alpha2 */
 	bool alpha2;
+	/* coordination.k8s.io/v1alpha1 (Kubernetes 1.31): stored as v1beta1
+	 * too, spec.preferredStrategies[0] <-> spec.strategy */
+	bool alpha1;
 } fahttp_route;
 
 /* Routes a parsed URI. Never fails: unknown paths are FAHTTP_R_NOT_FOUND. */
@@ -431,6 +436,10 @@ typedef struct fahttp_server_config {
 	int64_t idle_timeout_ns;
 	int64_t request_timeout_ns;
 	int64_t write_stall_timeout_ns;
+	/* What all watch and history streams together may have queued for
+	 * clients that do not read (each is cut off past 2 MiB on its own);
+	 * past it the largest backlogs are cut off first. 0 = 64 MiB. */
+	size_t watch_backlog_total_max;
 } fahttp_server_config;
 
 /* Binds and starts serving ctx on base. Errors (bind, TLS files) in err. */
@@ -469,6 +478,16 @@ void fahttp__set_body(fahttp_response *resp, char *body);
  * malloc'd text *body (length *len) to v1alpha2, reallocating. false on
  * OOM (the text is then unchanged). */
 bool fahttp__as_alpha2(char **body, size_t *len);
+/* The same for coordination.k8s.io/v1alpha1, line by line (a body or
+ * watch events): every v1beta1 apiVersion says v1alpha1, and a
+ * LeaseCandidate spec's "strategy":S becomes "preferredStrategies":[S].
+ * Text that is not JSON is left as it is. false on OOM. */
+bool fahttp__as_alpha1(char **body, size_t *len);
+/* A body sent to a v1alpha1 path, read as v1beta1 in place: apiVersion,
+ * and spec.preferredStrategies (its first entry; null or [] clears) as
+ * spec.strategy. false with a 400 in resp when preferredStrategies is not
+ * a list of strings. */
+bool fahttp__from_alpha1(cJSON *body, fahttp_response *resp);
 
 typedef struct fahttp_admin_rule {
 	int id;
@@ -492,6 +511,11 @@ struct fahttp_ctx {
 	void *event_ud;
 	fahttp_admin_rule *rules;   /* mirror of the fault rules, for listing */
 	size_t nrules, rules_cap;
+	/* The server's stream backlog bound (server.c), for the admin state:
+	 * the bound, the largest total seen once it was enforced, and how many
+	 * streams it cut off. */
+	size_t stream_backlog_max, stream_backlog_peak;
+	uint64_t stream_backlog_closed;
 };
 
 /* The admin API (admin.c). */

@@ -235,8 +235,10 @@ void fahttp_route_parse(const fahttp_uri *u, fahttp_route *r)
 		} else if (strcmp(s[1], "coordination.k8s.io") == 0) {
 			bool v1 = n > 2 && strcmp(s[2], "v1") == 0;
 			bool cand = n > 2 && (strcmp(s[2], "v1beta1") == 0 ||
-					      strcmp(s[2], "v1alpha2") == 0);
+					      strcmp(s[2], "v1alpha2") == 0 ||
+					      strcmp(s[2], "v1alpha1") == 0);
 			r->alpha2 = cand && strcmp(s[2], "v1alpha2") == 0;
+			r->alpha1 = cand && strcmp(s[2], "v1alpha1") == 0;
 			if (n == 2)
 				r->kind = FAHTTP_R_GROUP;
 			else if (!v1 && !cand)
@@ -368,13 +370,18 @@ cJSON *fahttp__parse_body(const fahttp_request *rq, fahttp_response *resp)
 }
 
 /* A body sent to a v1alpha2 URL names v1alpha2; the store keeps the
- * same schema as v1beta1. */
-static void body_from_alpha2(const fahttp_route *r, cJSON *body)
+ * same schema as v1beta1. One sent to v1alpha1 is translated
+ * (fahttp__from_alpha1). false: resp has the 400; body is the caller's. */
+static bool body_from_alpha(const fahttp_route *r, cJSON *body,
+			    fahttp_response *resp)
 {
+	if (r->alpha1)
+		return fahttp__from_alpha1(body, resp);
 	cJSON *av = cJSON_GetObjectItemCaseSensitive(body, "apiVersion");
 	if (r->alpha2 && cJSON_IsString(av) &&
 	    strcmp(av->valuestring, "coordination.k8s.io/v1alpha2") == 0)
 		cJSON_SetValuestring(av, "coordination.k8s.io/v1beta1");
+	return true;
 }
 
 static bool body_blank(const fahttp_request *rq)
@@ -696,6 +703,7 @@ static void do_watch(fahttp_ctx *c, const fahttp_request *rq, fahttp_call *call,
 	resp->watch.include = parse_include(u);
 	resp->watch.timeout_s = (int64_t)timeout_s;
 	resp->watch.alpha2 = r->alpha2;
+	resp->watch.alpha1 = r->alpha1;
 	if (rv == 0) {
 		/* "start at the most recent": ADDED for what exists now */
 		fa_status st;
@@ -769,7 +777,10 @@ static void do_create(fahttp_ctx *c, const fahttp_request *rq,
 	cJSON *body = fahttp__parse_body(rq, resp);
 	if (body == NULL)
 		return;
-	body_from_alpha2(r, body);
+	if (!body_from_alpha(r, body, resp)) {
+		cJSON_Delete(body);
+		return;
+	}
 	fa_status st;
 	cJSON *obj = fa_store_create_json(c->store, r->res, r->ns, body,
 					  call->identity, rq->now_wall_ns, &st);
@@ -795,7 +806,10 @@ static void do_update(fahttp_ctx *c, const fahttp_request *rq,
 	cJSON *body = fahttp__parse_body(rq, resp);
 	if (body == NULL)
 		return;
-	body_from_alpha2(r, body);
+	if (!body_from_alpha(r, body, resp)) {
+		cJSON_Delete(body);
+		return;
+	}
 	fa_status st;
 	/* An update that would create (Leases and Endpoints allow it) is a
 	 * create to the authorizer, as in the apiserver: update alone must not
@@ -874,7 +888,10 @@ static void do_patch(fahttp_ctx *c, const fahttp_request *rq, fahttp_call *call,
 	cJSON *patch = fahttp__parse_body(rq, resp);
 	if (patch == NULL)
 		return;
-	body_from_alpha2(r, patch);
+	if (!body_from_alpha(r, patch, resp)) {
+		cJSON_Delete(patch);
+		return;
+	}
 	char err[300];
 	if (strategic && !fahttp__strip_strategic(patch, err, sizeof(err))) {
 		cJSON_Delete(patch);
@@ -1019,7 +1036,8 @@ static void do_root(fahttp_response *resp)
 {
 	static const char *const paths[] = {
 		"/api", "/api/v1", "/apis", "/apis/coordination.k8s.io",
-		"/apis/coordination.k8s.io/v1", "/apis/coordination.k8s.io/v1alpha2",
+		"/apis/coordination.k8s.io/v1", "/apis/coordination.k8s.io/v1alpha1",
+		"/apis/coordination.k8s.io/v1alpha2",
 		"/apis/coordination.k8s.io/v1beta1", "/healthz", "/leaselab/v1",
 		"/livez", "/readyz", "/version"};
 	cJSON *o = cJSON_CreateObject();
@@ -1084,8 +1102,9 @@ static void do_document(fahttp_ctx *c, const fahttp_request *rq,
 		return;
 	case FAHTTP_R_COORD_CAND:
 		fahttp__reply_json(resp, 200,
-				   fahttp_resource_list_candidates(r->alpha2 ? "v1alpha2"
-									     : "v1beta1"),
+				   fahttp_resource_list_candidates(r->alpha2   ? "v1alpha2"
+								   : r->alpha1 ? "v1alpha1"
+									       : "v1beta1"),
 				   ct);
 		return;
 	case FAHTTP_R_NAMESPACES:
@@ -1200,7 +1219,8 @@ void fahttp_execute(fahttp_ctx *c, const fahttp_request *rq, fahttp_call *call,
 			do_collection(c, rq, call, m, resp);
 		else
 			do_object(c, rq, call, m, resp);
-		if (r->alpha2 && !fahttp__as_alpha2(&resp->body, &resp->body_len)) {
+		if ((r->alpha2 && !fahttp__as_alpha2(&resp->body, &resp->body_len)) ||
+		    (r->alpha1 && !fahttp__as_alpha1(&resp->body, &resp->body_len))) {
 			fahttp_response_free(resp);
 			memset(resp, 0, sizeof(*resp));
 			fahttp_reply_error(resp, 500, "InternalError", "out of memory");

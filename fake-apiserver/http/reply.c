@@ -96,6 +96,128 @@ bool fahttp__as_alpha2(char **body, size_t *len)
 	return true;
 }
 
+#define V1BETA1 "coordination.k8s.io/v1beta1"
+#define V1ALPHA1 "coordination.k8s.io/v1alpha1"
+
+/* spec.strategy -> spec.preferredStrategies: [strategy] (last, where
+ * v1alpha1's field order has it; omitted when empty, as omitempty). */
+static bool spec_to_alpha1(cJSON *spec)
+{
+	cJSON *st = cJSON_GetObjectItemCaseSensitive(spec, "strategy");
+	if (st == NULL)
+		return true;
+	cJSON *item = cJSON_DetachItemViaPointer(spec, st);
+	bool ok = true;
+	if (cJSON_IsString(item) && item->valuestring[0] != '\0') {
+		const char *one[1] = {item->valuestring};
+		cJSON *list = cJSON_CreateStringArray(one, 1);
+		ok = list != NULL && cJSON_AddItemToObject(spec, "preferredStrategies", list);
+	}
+	cJSON_Delete(item);
+	return ok;
+}
+
+static bool walk_alpha1(cJSON *node)
+{
+	if (cJSON_IsObject(node)) {
+		cJSON *av = cJSON_GetObjectItemCaseSensitive(node, "apiVersion");
+		if (cJSON_IsString(av) && strcmp(av->valuestring, V1BETA1) == 0 &&
+		    cJSON_SetValuestring(av, V1ALPHA1) == NULL)
+			return false;
+		cJSON *spec = cJSON_GetObjectItemCaseSensitive(node, "spec");
+		/* only leasecandidates are served on this path: a spec with a
+		 * binaryVersion or a leaseName is one */
+		if (cJSON_IsObject(spec) &&
+		    (cJSON_GetObjectItemCaseSensitive(spec, "binaryVersion") != NULL ||
+		     cJSON_GetObjectItemCaseSensitive(spec, "leaseName") != NULL) &&
+		    !spec_to_alpha1(spec))
+			return false;
+	}
+	for (cJSON *c = node->child; c != NULL; c = c->next)
+		if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && !walk_alpha1(c))
+			return false;
+	return true;
+}
+
+bool fahttp__as_alpha1(char **body, size_t *len)
+{
+	if (*body == NULL || *len == 0)
+		return true;
+	fahttp_buf b = {0};
+	const char *p = *body, *end = *body + *len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		cJSON *j = n > 0 ? cJSON_ParseWithLength(p, n) : NULL;
+		if (j != NULL) {
+			char *out = walk_alpha1(j) ? cJSON_PrintUnformatted(j) : NULL;
+			cJSON_Delete(j);
+			if (out == NULL) {
+				free(b.p);
+				return false;
+			}
+			fahttp__buf_str(&b, out);
+			free(out);
+		} else {
+			fahttp__buf_add(&b, p, n);
+		}
+		if (nl != NULL)
+			fahttp__buf_add(&b, "\n", 1);
+		p += n + (nl != NULL);
+	}
+	if (b.oom) {
+		free(b.p);
+		return false;
+	}
+	fahttp__buf_add(&b, "", 1); /* the NUL, not counted */
+	if (b.oom) {
+		free(b.p);
+		return false;
+	}
+	free(*body);
+	*body = b.p;
+	*len = b.len - 1;
+	return true;
+}
+
+bool fahttp__from_alpha1(cJSON *body, fahttp_response *resp)
+{
+	cJSON *av = cJSON_GetObjectItemCaseSensitive(body, "apiVersion");
+	if (cJSON_IsString(av) && strcmp(av->valuestring, V1ALPHA1) == 0)
+		cJSON_SetValuestring(av, V1BETA1);
+	cJSON *spec = cJSON_GetObjectItemCaseSensitive(body, "spec");
+	cJSON *ps = cJSON_GetObjectItemCaseSensitive(spec, "preferredStrategies");
+	if (ps == NULL)
+		return true;
+	const cJSON *first = NULL;
+	bool ok = cJSON_IsNull(ps) || cJSON_IsArray(ps);
+	const cJSON *list = cJSON_IsArray(ps) ? ps : NULL, *e;
+	cJSON_ArrayForEach(e, list)
+	{
+		ok = ok && cJSON_IsString(e);
+		if (first == NULL)
+			first = e;
+	}
+	if (!ok) {
+		fahttp_reply_error(resp, 400, "BadRequest",
+				   "LeaseCandidate in version \"v1alpha1\" cannot be handled "
+				   "as a LeaseCandidate: json: cannot unmarshal into Go struct "
+				   "field LeaseCandidateSpec.spec.preferredStrategies of type "
+				   "[]v1.CoordinatedLeaseStrategy");
+		return false;
+	}
+	cJSON *strategy = first != NULL ? cJSON_CreateString(first->valuestring)
+					: cJSON_CreateNull();
+	cJSON_DeleteItemFromObjectCaseSensitive(spec, "preferredStrategies");
+	cJSON_DeleteItemFromObjectCaseSensitive(spec, "strategy");
+	if (strategy == NULL || !cJSON_AddItemToObject(spec, "strategy", strategy)) {
+		cJSON_Delete(strategy);
+		fahttp_reply_error(resp, 500, "InternalError", "out of memory");
+		return false;
+	}
+	return true;
+}
+
 void fahttp__set_body(fahttp_response *resp, char *body)
 {
 	free(resp->body);

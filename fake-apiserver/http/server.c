@@ -36,6 +36,10 @@
 /* A watch whose client stops reading is cut off past this much backlog
  * (or after the write-stall timeout, whichever comes first). */
 #define STREAM_BACKLOG_MAX ((size_t)2 << 20)
+/* What all streams together may have queued (--watch-backlog-max): 32
+ * watchers at the per-stream cap. Past it the largest backlogs are cut
+ * off first, so one burst of events cannot pin 1024 x 2 MiB. */
+#define STREAM_BACKLOG_TOTAL_DEFAULT ((size_t)64 << 20)
 #define MAX_HEADERS_SIZE 65536
 /* evhttp's own body limit, enforced while reading (a Content-Length above
  * it is refused before the body is read). The handler answers 413 with a
@@ -87,6 +91,7 @@ struct fahttp_server {
 	void (*log)(void *ud, const char *line);
 	void *log_ud;
 	le_httpguard *guard;
+	size_t backlog_total_max;  /* bytes all streams may have queued */
 };
 
 /* Ops are a few KiB; allocating one per request made glibc consolidate its
@@ -350,7 +355,13 @@ static void send_chunk(op *o, const char *data, size_t len)
 	evbuffer_free(b);
 }
 
-static bool backlogged(const op *o)
+static bool is_stream(const op *o)
+{
+	return (o->state == OP_WATCH || o->state == OP_FOLLOW) && o->evcon != NULL;
+}
+
+/* Bytes queued for a stream's client that the kernel has not taken yet. */
+static size_t backlog_bytes(const op *o)
 {
 	/* the guard's filter passes output straight down: count both */
 	struct bufferevent *bev = evhttp_connection_get_bufferevent(o->evcon);
@@ -358,7 +369,31 @@ static bool backlogged(const op *o)
 	size_t n = evbuffer_get_length(bufferevent_get_output(bev));
 	if (inner != bev)
 		n += evbuffer_get_length(bufferevent_get_output(inner));
-	return n > STREAM_BACKLOG_MAX;
+	return n;
+}
+
+static size_t streams_backlog(const fahttp_server *s)
+{
+	size_t total = 0;
+	for (const op *o = s->ops; o != NULL; o = o->next)
+		if (is_stream(o))
+			total += backlog_bytes(o);
+	return total;
+}
+
+/* The stream with the most queued, NULL when none has anything queued. */
+static op *largest_backlog(fahttp_server *s)
+{
+	op *worst = NULL;
+	size_t worst_n = 0;
+	for (op *o = s->ops; o != NULL; o = o->next) {
+		size_t n = is_stream(o) ? backlog_bytes(o) : 0;
+		if (n > worst_n) {
+			worst = o;
+			worst_n = n;
+		}
+	}
+	return worst;
 }
 
 static void on_stream_timeout(evutil_socket_t fd, short what, void *arg)
@@ -641,14 +676,38 @@ static void stream_history(op *o)
 	}
 }
 
+/* Cuts off the streams with the largest backlogs until all of them
+ * together hold at most backlog_total_max; *total is kept up to date.
+ * *next is the caller's iterator: moved on when its op is the one cut.
+ * O(streams) per stream cut, and nothing when under the bound. */
+static void bound_total_backlog(fahttp_server *s, size_t *total, op **next)
+{
+	fahttp_ctx *c = s->ctx;
+	while (*total > s->backlog_total_max) {
+		op *worst = largest_backlog(s);
+		if (worst == NULL)
+			break;
+		size_t n = backlog_bytes(worst);
+		*total = *total > n ? *total - n : 0;
+		if (worst == *next)
+			*next = worst->next;
+		c->stream_backlog_closed++;
+		drop_connection(worst);
+	}
+	if (*total > c->stream_backlog_peak)
+		c->stream_backlog_peak = *total;
+}
+
 static void on_event(void *ud, fa_resource res, const char *type,
 		     const cJSON *obj)
 {
 	fahttp_server *s = ud;
 	int64_t now = 0;
+	size_t total = streams_backlog(s);
 	op *o = s->ops;
 	while (o != NULL) {
 		op *next = o->next;
+		size_t before = is_stream(o) ? backlog_bytes(o) : 0;
 		if (o->state == OP_WATCH &&
 		    fahttp_filter_matches(&o->resp.watch.filter, res, obj)) {
 			if (now == 0)
@@ -664,8 +723,15 @@ static void on_event(void *ud, fa_resource res, const char *type,
 		} else if (o->state == OP_FOLLOW) {
 			stream_history(o);
 		}
-		if ((o->state == OP_WATCH || o->state == OP_FOLLOW) && backlogged(o))
-			drop_connection(o);
+		if (is_stream(o)) {
+			size_t after = backlog_bytes(o);
+			total = total + after >= before ? total + after - before : 0;
+			if (after > STREAM_BACKLOG_MAX) {
+				total = total > after ? total - after : 0;
+				drop_connection(o);
+			}
+		}
+		bound_total_backlog(s, &total, &next);
 		o = next;
 	}
 }
@@ -770,6 +836,10 @@ fahttp_server *fahttp_server_new(struct event_base *base, fahttp_ctx *ctx,
 	s->ctx = ctx;
 	s->log = cfg->log;
 	s->log_ud = cfg->log_ud;
+	s->backlog_total_max = cfg->watch_backlog_total_max > 0
+				       ? cfg->watch_backlog_total_max
+				       : STREAM_BACKLOG_TOTAL_DEFAULT;
+	ctx->stream_backlog_max = s->backlog_total_max;
 	char host[64];
 	unsigned port;
 	if (parse_listen(cfg->listen != NULL ? cfg->listen : "127.0.0.1:0", host,

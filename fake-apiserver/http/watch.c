@@ -83,7 +83,8 @@ char *fahttp_watch_event(const fahttp_watch_spec *w, const char *type,
 	if (js == NULL)
 		return NULL;
 	size_t jl = strlen(js);
-	if (w->alpha2 && !fahttp__as_alpha2(&js, &jl)) {
+	if ((w->alpha2 && !fahttp__as_alpha2(&js, &jl)) ||
+	    (w->alpha1 && !fahttp__as_alpha1(&js, &jl))) {
 		free(js);
 		return NULL;
 	}

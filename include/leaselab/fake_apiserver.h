@@ -50,13 +50,25 @@ const char *fa_resource_version(fa_resource r);
 const char *fa_resource_api_version(fa_resource r);
 int fa_resource_parse(const char *plural, fa_resource *out);
 
+/* The most field errors one 422 lists (the apiserver lists them all; ours
+ * stop at this many, in its order). */
+#define FA_STATUS_CAUSES_MAX 8
+
 /* A Kubernetes Status: every failure the store reports. code 0 = success. */
 typedef struct fa_status {
 	int code;            /* 200, 201, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503, 504 */
 	char reason[32];     /* "NotFound", "AlreadyExists", "Conflict", "Invalid", "Forbidden", ... */
-	char message[768];   /* the apiserver's own words */
-	char field[64];      /* for 422: the offending field path, e.g. "spec.leaseDurationSeconds" */
+	char message[2048];  /* the apiserver's own words */
+	char field[64];      /* for 422: the (first) offending field path, e.g. "spec.leaseDurationSeconds" */
 	int retry_after_s;   /* for 429 */
+	/* For 422: every field error (details.causes), each a span of message
+	 * reading "FIELD: BODY": it starts at message[cause_at[i]], FIELD is
+	 * its first cause_field_len[i] bytes, BODY runs from after the ": " to
+	 * message[cause_end[i]]. */
+	unsigned ncauses;
+	uint16_t cause_at[FA_STATUS_CAUSES_MAX];
+	uint16_t cause_field_len[FA_STATUS_CAUSES_MAX];
+	uint16_t cause_end[FA_STATUS_CAUSES_MAX];
 } fa_status;
 
 void fa_status_ok(fa_status *st, int code);

@@ -1092,6 +1092,11 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 			"%u\n",
 			p->co.depth_max, p->base.seed, p->cs.runs, p->cs.capped,
 			p->cs.depth);
+		fprintf(o, "timing is not exhaustive: a draw's continuous range "
+			   "is covered only at the values above, and a value "
+			   "between them can break what they all pass (a "
+			   "13.25 s leader pause of client-go 15/10/2: "
+			   "docs/prove.md)\n");
 		if (p->co.state_hash)
 			fprintf(o,
 				"states: %" PRIu64

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bin/fake-apiserver's leasecandidates (coordinated leader election,
 # docs/coordinated.md): curl at coordination.k8s.io/v1beta1 and v1alpha2
-# (one object, answered in the version asked), the validation's 422, the
+# (one object, answered in the version asked) and v1alpha1 (1.31's
+# preferredStrategies list for the strategy), the validation's 422, the
 # discovery documents, a watch; then kubectl (a 1.32 client asks for
 # v1alpha2) with get -A (upstream's columns), -o yaml, create -f, patch and
 # delete. kubectl is optional: without it that part is skipped.
@@ -68,6 +69,26 @@ curl_code 200 "$URL/apis/coordination.k8s.io/v1alpha2"
 body_has '"groupVersion":"coordination.k8s.io/v1alpha2"' '"name":"leasecandidates"' '"kind":"LeaseCandidate"'
 curl_code 200 -H 'Accept: application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' "$URL/apis"
 body_has '"version":"v1beta1"' '"resource":"leasecandidates"'
+
+# ---- v1alpha1 (1.31): preferredStrategies, stored as v1beta1's strategy ----
+P=$URL/apis/coordination.k8s.io/v1alpha1/namespaces/kube-system/leasecandidates
+curl_code 201 -X POST "${JSON[@]}" "$P" -d '{"apiVersion":"coordination.k8s.io/v1alpha1","kind":"LeaseCandidate","metadata":{"name":"kcm-old"},"spec":{"leaseName":"kcm","binaryVersion":"1.31.0","emulationVersion":"1.31.0","preferredStrategies":["OldestEmulationVersion"]}}'
+body_has '"apiVersion":"coordination.k8s.io/v1alpha1"' '"preferredStrategies":["OldestEmulationVersion"]'
+body_lacks '"strategy"'
+curl_code 200 "$B/kcm-old"
+body_has '"strategy":"OldestEmulationVersion"'
+body_lacks 'preferredStrategies'
+curl_code 200 "$P"
+body_has '"kind":"LeaseCandidateList"' '"name":"kcm-a"' '"preferredStrategies":["OldestEmulationVersion"]'
+body_lacks 'v1beta1'
+curl_code 200 "$URL/apis/coordination.k8s.io"
+body_has '"groupVersion":"coordination.k8s.io/v1alpha1"'
+curl_code 200 "$URL/apis/coordination.k8s.io/v1alpha1"
+body_has '"groupVersion":"coordination.k8s.io/v1alpha1"' '"name":"leasecandidates"'
+curl -sN "$P?watch=1&timeoutSeconds=1" >"$FA_TMP/watch1.out" || fail "v1alpha1 watch: curl failed"
+grep -q '"apiVersion":"coordination.k8s.io/v1alpha1".*"preferredStrategies":\["OldestEmulationVersion"\]' \
+	"$FA_TMP/watch1.out" || fail "v1alpha1 watch: $(head -c 400 "$FA_TMP/watch1.out")"
+curl_code 200 -X DELETE "$P/kcm-old"
 
 # ---- watch, in the version asked ----
 curl -sN "$A?watch=1&timeoutSeconds=1" >"$FA_TMP/watch.out" || fail "watch: curl failed"

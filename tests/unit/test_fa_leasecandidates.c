@@ -258,43 +258,55 @@ typedef struct vcase {
 	const char *name, *lease, *bv, *ev, *strategy;
 	const char *field;   /* NULL: accepted */
 	const char *body;    /* the message after "<field>: " */
+	/* the errors after the first, ", F: B" each, when there are more
+	 * (the message then lists them all in brackets) */
+	const char *more;
 } vcase;
 
+/* An emulationVersion that does not parse is 0.0.0 to the later checks,
+ * so OldestEmulationVersion finds it missing as well. */
+#define OEV_NEEDS_EV                                             \
+	", spec.emulationVersion: Required value: must be specified " \
+	"when `strategy` is 'OldestEmulationVersion'"
+
 static const vcase vcases[] = {
-	{"ok", "l", "1.32.0", "1.31.0", LE_STRATEGY_OEV, NULL, NULL},
-	{"Upper_Case.ok", "l", "1.32.0", "1.32.0", LE_STRATEGY_OEV, NULL, NULL},
-	{"custom", "l", "1.32.0", "", "example.com/mine", NULL, NULL},
-	{"pre", "l", "1.32.0", "1.32.0-alpha.1+build.5", LE_STRATEGY_OEV, NULL, NULL},
+	{"ok", "l", "1.32.0", "1.31.0", LE_STRATEGY_OEV, NULL, NULL, NULL},
+	{"Upper_Case.ok", "l", "1.32.0", "1.32.0", LE_STRATEGY_OEV, NULL, NULL, NULL},
+	{"custom", "l", "1.32.0", "", "example.com/mine", NULL, NULL, NULL},
+	{"pre", "l", "1.32.0", "1.32.0-alpha.1+build.5", LE_STRATEGY_OEV, NULL, NULL, NULL},
 	{"no-lease", "", "1.32.0", "1.32.0", LE_STRATEGY_OEV, "spec.leaseName",
-	 "Required value"},
+	 "Required value", NULL},
 	{"bad-ev", "l", "1.32.0", "1.31", LE_STRATEGY_OEV, "spec.emulationVersion",
-	 "Invalid value: \"1.31\": must be a valid semantic version"},
+	 "Invalid value: \"1.31\": must be a valid semantic version", OEV_NEEDS_EV},
 	{"v-ev", "l", "1.32.0", "v1.31.0", LE_STRATEGY_OEV, "spec.emulationVersion",
-	 "Invalid value: \"v1.31.0\": must be a valid semantic version"},
+	 "Invalid value: \"v1.31.0\": must be a valid semantic version", OEV_NEEDS_EV},
 	{"lz-ev", "l", "1.32.0", "1.031.0", LE_STRATEGY_OEV, "spec.emulationVersion",
-	 "Invalid value: \"1.031.0\": must be a valid semantic version"},
+	 "Invalid value: \"1.031.0\": must be a valid semantic version", OEV_NEEDS_EV},
 	{"no-bv", "l", "", "1.32.0", LE_STRATEGY_OEV, "spec.binaryVersion",
-	 "Required value"},
+	 "Required value", NULL},
 	{"bad-bv", "l", "1.32.x", "1.32.0", LE_STRATEGY_OEV, "spec.binaryVersion",
-	 "Invalid value: \"1.32.x\": must be a valid semantic version"},
+	 "Invalid value: \"1.32.x\": must be a valid semantic version",
+	 /* and, as 0.0.0, below the emulationVersion */
+	 ", spec.binaryVersion: Invalid value: \"1.32.x\": must be greater than or "
+	 "equal to `emulationVersion`"},
 	{"bv-lt-ev", "l", "1.31.0", "1.32.0", LE_STRATEGY_OEV, "spec.binaryVersion",
-	 "Invalid value: \"1.31.0\": must be greater than or equal to `emulationVersion`"},
+	 "Invalid value: \"1.31.0\": must be greater than or equal to `emulationVersion`", NULL},
 	{"pre-lt", "l", "1.32.0-rc.1", "1.32.0", LE_STRATEGY_OEV, "spec.binaryVersion",
-	 "Invalid value: \"1.32.0-rc.1\": must be greater than or equal to `emulationVersion`"},
-	{"no-strategy", "l", "1.32.0", "1.32.0", "", "spec.strategy", "Required value"},
+	 "Invalid value: \"1.32.0-rc.1\": must be greater than or equal to `emulationVersion`", NULL},
+	{"no-strategy", "l", "1.32.0", "1.32.0", "", "spec.strategy", "Required value", NULL},
 	{"oev-no-ev", "l", "1.32.0", "", LE_STRATEGY_OEV, "spec.emulationVersion",
-	 "Required value: must be specified when `strategy` is 'OldestEmulationVersion'"},
+	 "Required value: must be specified when `strategy` is 'OldestEmulationVersion'", NULL},
 	{"oev-zero-ev", "l", "1.32.0", "0.0.0", LE_STRATEGY_OEV, "spec.emulationVersion",
-	 "Required value: must be specified when `strategy` is 'OldestEmulationVersion'"},
+	 "Required value: must be specified when `strategy` is 'OldestEmulationVersion'", NULL},
 	{"unknown", "l", "1.32.0", "1.32.0", "Newest", "spec.strategy.strategy",
-	 "Unsupported value: \"Newest\": supported values: \"OldestEmulationVersion\""},
-	{"bad-name_", "l", "1.32.0", "1.32.0", LE_STRATEGY_OEV, NULL, NULL},
+	 "Unsupported value: \"Newest\": supported values: \"OldestEmulationVersion\"", NULL},
+	{"bad-name_", "l", "1.32.0", "1.32.0", LE_STRATEGY_OEV, NULL, NULL, NULL},
 	{"bad name", "l", "1.32.0", "1.32.0", LE_STRATEGY_OEV, "metadata.name",
 	 "Invalid value: \"bad name\": a valid config key must consist of alphanumeric "
 	 "characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', "
-	 "regex used for validation is '[-._a-zA-Z0-9]+')"},
+	 "regex used for validation is '[-._a-zA-Z0-9]+')", NULL},
 	{"..x", "l", "1.32.0", "1.32.0", LE_STRATEGY_OEV, "metadata.name",
-	 "Invalid value: \"..x\": must not start with '..'"},
+	 "Invalid value: \"..x\": must not start with '..'", NULL},
 };
 
 static void test_validation_table(void **state)
@@ -314,9 +326,15 @@ static void test_validation_table(void **state)
 			continue;
 		}
 		char want[1024];
-		snprintf(want, sizeof want,
-			 "LeaseCandidate.coordination.k8s.io \"%s\" is invalid: %s: %s",
-			 c->name, c->field, c->body);
+		if (c->more == NULL)
+			snprintf(want, sizeof want,
+				 "LeaseCandidate.coordination.k8s.io \"%s\" is invalid: %s: %s",
+				 c->name, c->field, c->body);
+		else
+			snprintf(want, sizeof want,
+				 "LeaseCandidate.coordination.k8s.io \"%s\" is invalid: "
+				 "[%s: %s%s]",
+				 c->name, c->field, c->body, c->more);
 		if (o != NULL)
 			fail_msg("case %s: accepted", c->name);
 		assert_int_equal(st.code, 422);

@@ -15,6 +15,7 @@
 
 #define NOW INT64_C(1700000000000000000)
 #define LEASES "/apis/coordination.k8s.io/v1/namespaces/default/leases"
+#define CANDS_B_EARLY "/apis/coordination.k8s.io/v1beta1/namespaces/kube-system/leasecandidates"
 #define TABLE_ACCEPT                                                         \
 	"application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;" \
 	"v=v1beta1;g=meta.k8s.io,application/json"
@@ -450,6 +451,153 @@ static void test_invalid_object_422_names_field(void **state)
 		   "{\"metadata\":{\"name\":\"neg\"},\"spec\":{\"leaseDurationSeconds\":-1}}",
 		   NULL);
 	assert_status(&r, 422, "Invalid", "spec.leaseDurationSeconds");
+}
+
+/* The causes of a 422 as "field|reason|message" lines, in order. */
+static void causes_text(const cJSON *status, char *buf, size_t cap)
+{
+	const cJSON *causes = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(status, "details"), "causes");
+	size_t o = 0;
+	buf[0] = '\0';
+	const cJSON *c;
+	cJSON_ArrayForEach(c, causes)
+	{
+		const char *f = str_at(c, "field");
+		o += (size_t)snprintf(buf + o, cap - o, "%s|%s|%s\n", f != NULL ? f : "",
+				      str_at(c, "reason"), str_at(c, "message"));
+	}
+}
+
+/* errors.NewInvalid: one cause per field error, the message lists them
+ * all as "[a, b]" when there are several (ValidateObjectMeta's, then
+ * ValidateLeaseSpec's, in upstream's order). */
+static void test_invalid_lease_lists_every_field_error(void **state)
+{
+	fx *x = *state;
+	fahttp_response r = do_req(x, "POST", LEASES,
+				   "{\"metadata\":{\"name\":\"Bad_Name\"},\"spec\":{"
+				   "\"leaseDurationSeconds\":0,\"leaseTransitions\":-1,"
+				   "\"preferredHolder\":\"pod-b\"}}",
+				   NULL);
+	assert_int_equal(r.code, 422);
+	cJSON *j = parse(&r);
+	const char *msg = str_at(j, "message");
+	const char *head = "Lease.coordination.k8s.io \"Bad_Name\" is invalid: "
+			   "[metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 "
+			   "subdomain must consist of";
+	const char *tail = "*'), spec.leaseDurationSeconds: Invalid value: 0: must be greater "
+			   "than 0, spec.leaseTransitions: Invalid value: -1: must be greater "
+			   "than or equal to 0, spec.preferredHolder: Forbidden: may only be "
+			   "specified if `strategy` is defined]";
+	if (strncmp(msg, head, strlen(head)) != 0 || strlen(msg) < strlen(tail) ||
+	    strcmp(msg + strlen(msg) - strlen(tail), tail) != 0)
+		fail_msg("message: %s", msg);
+	char causes[4096];
+	causes_text(j, causes, sizeof(causes));
+	const char *want_tail =
+		"spec.leaseDurationSeconds|FieldValueInvalid|Invalid value: 0: must be greater than 0\n"
+		"spec.leaseTransitions|FieldValueInvalid|Invalid value: -1: must be greater than "
+		"or equal to 0\n"
+		"spec.preferredHolder|FieldValueForbidden|Forbidden: may only be specified if "
+		"`strategy` is defined\n";
+	if (strncmp(causes, "metadata.name|FieldValueInvalid|Invalid value: \"Bad_Name\": a "
+			    "lowercase RFC 1123 subdomain",
+		    60) != 0 ||
+	    strcmp(causes + strlen(causes) - strlen(want_tail), want_tail) != 0)
+		fail_msg("causes:\n%s", causes);
+	assert_string_equal(str_at(j, "details.kind"), "Lease");
+	assert_string_equal(str_at(j, "details.name"), "Bad_Name");
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+
+	/* one error: no brackets, as upstream's aggregate of one */
+	r = do_req(x, "POST", LEASES,
+		   "{\"metadata\":{\"name\":\"neg\"},\"spec\":{\"leaseDurationSeconds\":-1}}",
+		   NULL);
+	j = parse(&r);
+	assert_string_equal(str_at(j, "message"),
+			    "Lease.coordination.k8s.io \"neg\" is invalid: "
+			    "spec.leaseDurationSeconds: Invalid value: -1: must be greater than 0");
+	causes_text(j, causes, sizeof(causes));
+	assert_string_equal(causes, "spec.leaseDurationSeconds|FieldValueInvalid|Invalid "
+				    "value: -1: must be greater than 0\n");
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+}
+
+/* ValidateLeaseCandidateSpec reports every error too, the update's
+ * immutable leaseName after the spec's. */
+static void test_invalid_leasecandidate_lists_every_field_error(void **state)
+{
+	static const struct {
+		const char *body;
+		const char *message;
+		const char *causes;
+	} cases[] = {
+		{"{\"metadata\":{\"name\":\"c\"},\"spec\":{}}",
+		 "LeaseCandidate.coordination.k8s.io \"c\" is invalid: [spec.leaseName: "
+		 "Required value, spec.binaryVersion: Required value, spec.strategy: "
+		 "Required value]",
+		 "spec.leaseName|FieldValueRequired|Required value\n"
+		 "spec.binaryVersion|FieldValueRequired|Required value\n"
+		 "spec.strategy|FieldValueRequired|Required value\n"},
+		/* a binaryVersion that does not parse is 0.0.0 below the
+		 * emulationVersion as well */
+		{"{\"metadata\":{\"name\":\"c\"},\"spec\":{\"leaseName\":\"kcm\","
+		 "\"emulationVersion\":\"1.31.0\",\"binaryVersion\":\"bad\","
+		 "\"strategy\":\"NoSuchStrategy\"}}",
+		 "LeaseCandidate.coordination.k8s.io \"c\" is invalid: [spec.binaryVersion: "
+		 "Invalid value: \"bad\": must be a valid semantic version, "
+		 "spec.binaryVersion: Invalid value: \"bad\": must be greater than or equal "
+		 "to `emulationVersion`, spec.strategy.strategy: Unsupported value: "
+		 "\"NoSuchStrategy\": supported values: \"OldestEmulationVersion\"]",
+		 "spec.binaryVersion|FieldValueInvalid|Invalid value: \"bad\": must be a valid "
+		 "semantic version\n"
+		 "spec.binaryVersion|FieldValueInvalid|Invalid value: \"bad\": must be greater "
+		 "than or equal to `emulationVersion`\n"
+		 "spec.strategy.strategy|FieldValueNotSupported|Unsupported value: "
+		 "\"NoSuchStrategy\": supported values: \"OldestEmulationVersion\"\n"},
+	};
+	fx *x = *state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fahttp_response r = do_req(x, "POST", CANDS_B_EARLY, cases[i].body, NULL);
+		if (r.code != 422)
+			fail_msg("case %zu: got %d: %.*s", i, r.code, (int)r.body_len, r.body);
+		cJSON *j = parse(&r);
+		assert_string_equal(str_at(j, "message"), cases[i].message);
+		char causes[4096];
+		causes_text(j, causes, sizeof(causes));
+		assert_string_equal(causes, cases[i].causes);
+		cJSON_Delete(j);
+		fahttp_response_free(&r);
+	}
+	/* an update: the spec's errors, then the immutable leaseName */
+	fahttp_response r = do_req(x, "POST", CANDS_B_EARLY,
+				   "{\"metadata\":{\"name\":\"u\"},\"spec\":{\"leaseName\":"
+				   "\"kcm\",\"binaryVersion\":\"1.32.0\",\"strategy\":"
+				   "\"OldestEmulationVersion\",\"emulationVersion\":\"1.31.0\"}}",
+				   NULL);
+	assert_int_equal(r.code, 201);
+	cJSON *j = parse(&r);
+	char body[512];
+	snprintf(body, sizeof(body),
+		 "{\"metadata\":{\"name\":\"u\",\"resourceVersion\":\"%s\"},\"spec\":{"
+		 "\"leaseName\":\"other\",\"binaryVersion\":\"1.32.0\",\"strategy\":"
+		 "\"OldestEmulationVersion\"}}",
+		 str_at(j, "metadata.resourceVersion"));
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+	r = do_req(x, "PUT", CANDS_B_EARLY "/u", body, NULL);
+	assert_int_equal(r.code, 422);
+	j = parse(&r);
+	assert_string_equal(str_at(j, "message"),
+			    "LeaseCandidate.coordination.k8s.io \"u\" is invalid: "
+			    "[spec.emulationVersion: Required value: must be specified when "
+			    "`strategy` is 'OldestEmulationVersion', spec.leaseName: Invalid "
+			    "value: \"other\": field is immutable]");
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
 }
 
 static void test_not_acceptable_406(void **state)
@@ -1072,6 +1220,101 @@ static void test_leasecandidates_in_both_versions(void **state)
 	fahttp_response_free(&r);
 }
 
+#define CANDS_1 "/apis/coordination.k8s.io/v1alpha1/namespaces/kube-system/leasecandidates"
+
+/* v1alpha1 (1.31) has preferredStrategies, a list, where v1beta1 has
+ * strategy: a body sent there is stored as v1beta1 with the first entry as
+ * the strategy, and every answer on a v1alpha1 path (object, list, watch
+ * event, discovery) says v1alpha1 with the strategy as a one-entry list. */
+static void test_leasecandidates_v1alpha1_preferred_strategies(void **state)
+{
+	fx *x = *state;
+	fahttp_response r = do_req(x, "POST", CANDS_1,
+				   "{\"apiVersion\":\"coordination.k8s.io/v1alpha1\","
+				   "\"kind\":\"LeaseCandidate\",\"metadata\":{\"name\":\"c1\"},"
+				   "\"spec\":{\"leaseName\":\"kcm\",\"binaryVersion\":\"1.31.0\","
+				   "\"emulationVersion\":\"1.31.0\",\"preferredStrategies\":"
+				   "[\"OldestEmulationVersion\",\"example.com/other\"]}}",
+				   NULL);
+	assert_int_equal(r.code, 201);
+	cJSON *j = parse(&r);
+	assert_string_equal(str_at(j, "apiVersion"), "coordination.k8s.io/v1alpha1");
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(j, "spec");
+	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(spec, "preferredStrategies");
+	assert_int_equal(cJSON_GetArraySize(ps), 1);
+	assert_string_equal(cJSON_GetArrayItem(ps, 0)->valuestring, "OldestEmulationVersion");
+	assert_null(cJSON_GetObjectItemCaseSensitive(spec, "strategy"));
+	char rv[32];
+	snprintf(rv, sizeof(rv), "%s", str_at(j, "metadata.resourceVersion"));
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+
+	/* stored as v1beta1 with a strategy */
+	r = do_req(x, "GET", CANDS_B "/c1", NULL, NULL);
+	j = parse(&r);
+	assert_string_equal(str_at(j, "spec.strategy"), "OldestEmulationVersion");
+	assert_false(body_has(&r, "preferredStrategies"));
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+
+	/* a list, and a watch's initial events */
+	r = do_req(x, "GET", CANDS_1, NULL, NULL);
+	assert_int_equal(r.code, 200);
+	assert_false(body_has(&r, "v1beta1"));
+	assert_false(body_has(&r, "\"strategy\""));
+	j = parse(&r);
+	assert_string_equal(str_at(j, "kind"), "LeaseCandidateList");
+	assert_string_equal(str_at(j, "apiVersion"), "coordination.k8s.io/v1alpha1");
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+	r = do_req(x, "GET", CANDS_1 "?watch=1", NULL, NULL);
+	assert_int_equal(r.action, FAHTTP_ACT_WATCH);
+	assert_true(r.watch.alpha1);
+	assert_true(body_has(&r, "\"apiVersion\":\"coordination.k8s.io/v1alpha1\""));
+	assert_true(body_has(&r, "\"preferredStrategies\":[\"OldestEmulationVersion\"]"));
+	/* and an event as it commits */
+	cJSON *obj = cJSON_Parse("{\"metadata\":{\"name\":\"c1\"},\"spec\":{\"leaseName\":"
+				 "\"kcm\",\"binaryVersion\":\"1.31.0\",\"strategy\":"
+				 "\"OldestEmulationVersion\"}}");
+	size_t len;
+	char *ev = fahttp_watch_event(&r.watch, "MODIFIED", obj, false, NOW, &len);
+	assert_non_null(ev);
+	assert_non_null(strstr(ev, "\"apiVersion\":\"coordination.k8s.io/v1alpha1\""));
+	assert_non_null(strstr(ev, "\"preferredStrategies\":[\"OldestEmulationVersion\"]"));
+	assert_null(strstr(ev, "\"strategy\""));
+	assert_int_equal(ev[len - 1], '\n');
+	free(ev);
+	cJSON_Delete(obj);
+	fahttp_response_free(&r);
+
+	/* a merge patch in v1alpha1's terms */
+	r = do_req(x, "PATCH", CANDS_1 "/c1",
+		   "{\"spec\":{\"preferredStrategies\":[\"example.com/mine\"]}}",
+		   &(req_opts){.content_type = "application/merge-patch+json"});
+	assert_int_equal(r.code, 200);
+	assert_true(body_has(&r, "\"preferredStrategies\":[\"example.com/mine\"]"));
+	fahttp_response_free(&r);
+
+	/* not a list of strings: 400 naming the v1alpha1 field */
+	r = do_req(x, "POST", CANDS_1,
+		   "{\"metadata\":{\"name\":\"c2\"},\"spec\":{\"leaseName\":\"kcm\","
+		   "\"binaryVersion\":\"1.31.0\",\"preferredStrategies\":\"OldestEmulationVersion\"}}",
+		   NULL);
+	assert_status(&r, 400, "BadRequest", "spec.preferredStrategies");
+
+	/* discovery */
+	r = do_req(x, "GET", "/apis/coordination.k8s.io/v1alpha1", NULL, NULL);
+	assert_int_equal(r.code, 200);
+	j = parse(&r);
+	assert_string_equal(str_at(j, "groupVersion"), "coordination.k8s.io/v1alpha1");
+	assert_true(body_has(&r, "\"name\":\"leasecandidates\""));
+	cJSON_Delete(j);
+	fahttp_response_free(&r);
+	r = do_req(x, "GET", "/apis/coordination.k8s.io", NULL, NULL);
+	assert_true(body_has(&r, "\"groupVersion\":\"coordination.k8s.io/v1alpha1\""));
+	fahttp_response_free(&r);
+}
+
 static void test_leasecandidate_table_columns(void **state)
 {
 	fx *x = *state;
@@ -1117,6 +1360,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_body_over_3mib_413, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsupported_content_type_415, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_object_422_names_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_lease_lists_every_field_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_leasecandidate_lists_every_field_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_acceptable_406, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tokens_401_and_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity_header_without_auth, setup, teardown),
@@ -1133,6 +1378,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_injected_429_has_retry_after, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_losses_and_partitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leasecandidates_in_both_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leasecandidates_v1alpha1_preferred_strategies, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_leasecandidate_table_columns, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

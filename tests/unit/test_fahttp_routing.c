@@ -116,7 +116,7 @@ static void test_routes(void **state)
 		{"/api/v1/configmaps/c", FAHTTP_R_NOT_FOUND},
 		{"/api/v1/watch/namespaces", FAHTTP_R_NOT_FOUND},
 		{"/apis/coordination.k8s.io/v2/leases", FAHTTP_R_NOT_FOUND},
-		/* leasecandidates only at v1beta1 and v1alpha2, leases only at v1 */
+		/* leasecandidates only at v1beta1, v1alpha2 and v1alpha1, leases only at v1 */
 		{"/apis/coordination.k8s.io/v1beta1", FAHTTP_R_COORD_CAND},
 		{"/apis/coordination.k8s.io/v1alpha2", FAHTTP_R_COORD_CAND},
 		{"/apis/coordination.k8s.io/v1beta1/namespaces/a/leasecandidates",
@@ -125,7 +125,10 @@ static void test_routes(void **state)
 		{"/apis/coordination.k8s.io/v1/namespaces/a/leasecandidates", FAHTTP_R_NOT_FOUND},
 		{"/apis/coordination.k8s.io/v1beta1/namespaces/a/leases", FAHTTP_R_NOT_FOUND},
 		{"/api/v1/namespaces/a/leasecandidates", FAHTTP_R_NOT_FOUND},
-		{"/apis/coordination.k8s.io/v1alpha1/leasecandidates", FAHTTP_R_NOT_FOUND},
+		{"/apis/coordination.k8s.io/v1alpha1/leasecandidates", FAHTTP_R_COLLECTION},
+		{"/apis/coordination.k8s.io/v1alpha1", FAHTTP_R_COORD_CAND},
+		{"/apis/coordination.k8s.io/v1alpha1/namespaces/a/leases", FAHTTP_R_NOT_FOUND},
+		{"/apis/coordination.k8s.io/v1alpha3/leasecandidates", FAHTTP_R_NOT_FOUND},
 		{"/metrics", FAHTTP_R_NOT_FOUND},
 	};
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
