@@ -189,6 +189,15 @@ static void record_controller_write(sim_world *w, const le_record *rec)
 	e.acquire_wall_ns = rec->has_acquire_time ? rec->acquire_wall_ns : 0;
 	e.has_renew_time = rec->has_renew_time;
 	e.renew_wall_ns = rec->has_renew_time ? rec->renew_wall_ns : 0;
+	if (rec->preferred_holder[0]) {
+		int32_t p = sim_history_identity(&w->h, rec->preferred_holder);
+		if (p < 0) {
+			sim__fail(w, LE_ENOMEM, "out of memory for an identity");
+			return;
+		}
+		e.has_preferred = true;
+		e.preferred = p;
+	}
 	sim__record(w, &e);
 }
 
