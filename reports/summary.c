@@ -92,6 +92,10 @@ static void add_run(rep_summary *s, const rep_run *r)
 			s->overlap_max_seed = r->seed;
 		}
 	}
+	for (size_t k = 0; k < res->nhandovers; k++)
+		if (res->handovers[k].leader_ns >= 0)
+			s->handover_ns[s->handovers++] =
+			    res->handovers[k].leader_ns - res->handovers[k].named_ns;
 	if (res->leaderless_max_ns > s->leaderless_max_ns) {
 		s->leaderless_max_ns = res->leaderless_max_ns;
 		s->leaderless_max_seed = r->seed;
@@ -113,6 +117,12 @@ static void finish(rep_summary *s)
 	s->failover_max_ns = any ? s->failover_ns[s->failovers - 1] : -1;
 	if (s->overlaps == 0)
 		s->overlap_max_ns = -1;
+	qsort(s->handover_ns, s->handovers, sizeof *s->handover_ns, cmp_i64);
+	bool ho = s->handovers > 0;
+	s->handover_min_ns = ho ? s->handover_ns[0] : -1;
+	s->handover_p50_ns = ho ? rep_percentile(s->handover_ns, s->handovers, 50) : -1;
+	s->handover_p99_ns = ho ? rep_percentile(s->handover_ns, s->handovers, 99) : -1;
+	s->handover_max_ns = ho ? s->handover_ns[s->handovers - 1] : -1;
 }
 
 int rep_summarize(const rep_run *runs, size_t n, rep_summary **out,
@@ -123,15 +133,17 @@ int rep_summarize(const rep_run *runs, size_t n, rep_summary **out,
 	size_t *slot = malloc((n ? n : 1) * sizeof *slot);
 	size_t *first = malloc((n ? n : 1) * sizeof *first);
 	size_t *nfo = calloc(n ? n : 1, sizeof *nfo),
-	       *nov = calloc(n ? n : 1, sizeof *nov);
+	       *nov = calloc(n ? n : 1, sizeof *nov),
+	       *nho = calloc(n ? n : 1, sizeof *nho);
 	rep_summary *s = NULL;
 	size_t ng = 0;
-	if (!slot || !first || !nfo || !nov)
+	if (!slot || !first || !nfo || !nov || !nho)
 		goto oom;
 	ng = group(runs, n, slot, first);
 	for (size_t i = 0; i < n; i++) {
 		nfo[slot[i]] += runs[i].result->nfailovers;
 		nov[slot[i]] += runs[i].result->noverlaps;
+		nho[slot[i]] += runs[i].result->nhandovers;
 	}
 	s = calloc(ng ? ng : 1, sizeof *s);
 	if (!s)
@@ -144,7 +156,9 @@ int rep_summarize(const rep_run *runs, size_t n, rep_summary **out,
 		    malloc((nfo[g] ? nfo[g] : 1) * sizeof(int64_t));
 		s[g].overlap_ns =
 		    malloc((nov[g] ? nov[g] : 1) * sizeof(int64_t));
-		if (!s[g].failover_ns || !s[g].overlap_ns) {
+		s[g].handover_ns =
+		    malloc((nho[g] ? nho[g] : 1) * sizeof(int64_t));
+		if (!s[g].failover_ns || !s[g].overlap_ns || !s[g].handover_ns) {
 			rep_summaries_free(s, g + 1);
 			s = NULL;
 			goto oom;
@@ -158,6 +172,7 @@ int rep_summarize(const rep_run *runs, size_t n, rep_summary **out,
 	free(first);
 	free(nfo);
 	free(nov);
+	free(nho);
 	*out = s;
 	*nout = ng;
 	return LE_OK;
@@ -166,6 +181,7 @@ oom:
 	free(first);
 	free(nfo);
 	free(nov);
+	free(nho);
 	return LE_ENOMEM;
 }
 
@@ -176,6 +192,7 @@ void rep_summaries_free(rep_summary *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(s[i].failover_ns);
 		free(s[i].overlap_ns);
+		free(s[i].handover_ns);
 	}
 	free(s);
 }
@@ -220,6 +237,13 @@ void rep_summary_line(const rep_summary *s, char *buf, size_t cap)
 		ADD("; no failover found a leader");
 	if (s->failovers_no_leader)
 		ADD(", %zu without a new leader", s->failovers_no_leader);
+	if (s->handovers)
+		ADD("; handover by preferredHolder min %.3f s, p50 %.3f s, "
+		    "p99 %.3f s, max %.3f s (%zu)",
+		    (double)s->handover_min_ns / 1e9,
+		    (double)s->handover_p50_ns / 1e9,
+		    (double)s->handover_p99_ns / 1e9,
+		    (double)s->handover_max_ns / 1e9, s->handovers);
 	if (s->overlaps)
 		ADD("; largest overlap %.3f s (seed %llu)",
 		    (double)s->overlap_max_ns / 1e9,

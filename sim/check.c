@@ -72,6 +72,7 @@ const char *sim_invariant_name(sim_invariant inv)
 	case SIM_INV_STABILITY: return "stability";
 	case SIM_INV_LEADERLESS: return "leaderless";
 	case SIM_INV_COORDINATION: return "coordination";
+	case SIM_INV_HANDOVER: return "handover";
 	case SIM_INV_COUNT: break;
 	}
 	return "unknown";
@@ -166,7 +167,7 @@ typedef struct checker {
 	interval *terms;   size_t nterms, terms_cap;
 	interval *acting;  size_t nacting, acting_cap;
 	window *windows;   size_t nwindows, windows_cap;
-	size_t fo_cap, ov_cap, vi_cap;
+	size_t fo_cap, ov_cap, vi_cap, ho_cap;
 	bounds b;
 	int64_t transitions_resets; /* sidecar-0.5 renews writing 0 (not flagged) */
 	bool *stale;                /* per event: a WORK event that was stale */
@@ -1193,6 +1194,124 @@ static int check_lease_history(checker *c)
 	return rc;
 }
 
+/* ---- coordinated election: the handover by preferredHolder ------------------ */
+
+/* election-spec.md 8.1: LD + Q + E + J with J = 2.2 RP (the coordinated
+ * client's jittered acquire loop), plus two requests (the named pod's GET
+ * and renewing PUT) and the largest wall clock offset of any pod (the
+ * controller compares the holder's renewTime with its own clock). LD and
+ * RP are the largest any pod uses. No allowance for faults: a fault that
+ * holds a handover up past the bound is what this rule reports. */
+static int64_t handover_bound(const checker *c)
+{
+	int64_t ld = 0, rp = 0, skew = 0;
+	for (size_t i = 0; i < c->sc->npods; i++) {
+		const sim_pod_spec *ps = &c->sc->pods[i];
+		ld = max64(ld, ps->election.lease_duration_ns);
+		rp = max64(rp, ps->election.retry_period_ns);
+		int64_t off = ps->clock_offset_ns < 0 ? -ps->clock_offset_ns
+						      : ps->clock_offset_ns;
+		skew = max64(skew, off);
+	}
+	int64_t b = add_sat(ld, FA_ELECTION_REQUEUE_NS + FA_ELECTION_DURATION_NS);
+	b = add_sat(b, rp * 22 / 10);
+	b = add_sat(b, add_sat(c->b.request_ns, c->b.request_ns));
+	return add_sat(b, skew);
+}
+
+static bool identity_coordinated(const checker *c, int32_t id)
+{
+	for (size_t p = 0; p < c->h->npods; p++) {
+		const sim_pod_spec *ps = pod_spec(c, (int32_t)p);
+		if (c->h->pods[p].identity == id && ps && ps->coordinated)
+			return true;
+	}
+	return false;
+}
+
+/* Each time the controller names a new preferredHolder B on a Lease held
+ * by a coordinated A, B starts leading within handover_bound. A handover
+ * is dropped (not judged) when it is overtaken: the controller names
+ * someone else or a third holder is written, or B's pod dies or is deleted
+ * before it leads (the failover rule judges what follows; A's exit after
+ * its term ends is the handover's normal course). A holder
+ * that is no coordinated client ignores preferredHolder (its renewals
+ * erase it: scenarios/coordinated/mixed-clients.yaml), so its Lease is not
+ * judged either. */
+static int check_handover(checker *c)
+{
+	if (!coordinated(c))
+		return LE_OK;
+	const sim_history *h = c->h;
+	int64_t bound = handover_bound(c);
+	bool prev_pref = false;
+	int32_t prev_who = -1;
+	for (size_t i = 0; i < h->n; i++) {
+		const sim_event *x = &h->ev[i];
+		if (x->kind != SIM_EV_LEASE_WRITE || x->object)
+			continue;
+		bool fresh = x->pod == -1 && x->has_preferred &&
+			     (!prev_pref || prev_who != x->preferred);
+		prev_pref = x->has_preferred;
+		prev_who = x->preferred;
+		if (!fresh || x->holder < 0 || !identity_coordinated(c, x->holder))
+			continue;
+		int32_t a = x->holder, b = x->preferred;
+		int64_t deadline = add_sat(x->t_ns, bound);
+		int64_t led = -1;
+		bool dropped = false;
+		for (size_t j = i + 1; j < h->n && led < 0 && !dropped; j++) {
+			const sim_event *y = &h->ev[j];
+			if (y->t_ns > deadline)
+				break;
+			int32_t who = pod_identity(c, y->pod);
+			switch (y->kind) {
+			case SIM_EV_STARTED_LEADING:
+				if (who == b)
+					led = y->t_ns;
+				break;
+			case SIM_EV_LEASE_WRITE:
+				if (y->object)
+					break;
+				if ((y->holder >= 0 && y->holder != a && y->holder != b) ||
+				    (y->has_preferred && y->preferred != b))
+					dropped = true;
+				break;
+			case SIM_EV_POD_DEATH:
+			case SIM_EV_POD_EXIT:
+			case SIM_EV_POD_SIGTERM:
+				if (who == b) /* A's exit ends its term as usual */
+					dropped = true;
+				break;
+			default:
+				break;
+			}
+		}
+		if (dropped)
+			continue;
+		if (led < 0 && deadline >= h->end_ns)
+			continue; /* the run ended first */
+		sim_check_result *r = c->r;
+		if (grow((void **)&r->handovers, &c->ho_cap, r->nhandovers,
+			 sizeof *r->handovers))
+			return LE_ENOMEM;
+		sim_handover *ho = &r->handovers[r->nhandovers++];
+		*ho = (sim_handover){a, b, x->t_ns, led, bound, led >= 0};
+		if (led >= 0)
+			continue;
+		int rc = add_violation(c, SIM_INV_HANDOVER, deadline,
+				       "handover by preferredHolder from %s to %s, "
+				       "named at %.3f s: %s does not lead within "
+				       "%.3f s (election-spec.md 8.1)",
+				       identity_name(c, a), identity_name(c, b),
+				       secs(x->t_ns), identity_name(c, b),
+				       secs(bound));
+		if (rc)
+			return rc;
+	}
+	return LE_OK;
+}
+
 /* ---- coordinated election: the holder's version ----------------------------- */
 
 /* The versions pod `pod` publishes at t_ns: its spec's, or the upgrade's
@@ -1662,6 +1781,8 @@ int sim_check(const sim_scenario *sc, const sim_history *h, sim_check_result *ou
 	if (!rc)
 		rc = check_coordination(&c);
 	if (!rc)
+		rc = check_handover(&c);
+	if (!rc)
 		rc = collect_probe_restarts(&c);
 	for (size_t i = 0; c.stale && i < h->n; i++)
 		out->stale_writes += c.stale[i];
@@ -1697,6 +1818,9 @@ void sim_check_result_free(sim_check_result *r)
 		return;
 	free(r->overlaps);
 	free(r->failovers);
+	free(r->handovers);
+	r->handovers = NULL;
+	r->nhandovers = 0;
 	free(r->violations);
 	free(r->leading);
 	free(r->probe_restarts);

@@ -457,6 +457,8 @@ static void write_kind_fields(const sim_event *e, FILE *out)
 		if (e->object)
 			fprintf(out, ",\"object\":\"%s\"",
 				ENUM_NAME(sim__lock_names, e->object - 1));
+		if (e->has_preferred)
+			put_i64(out, "preferred", e->preferred);
 		break;
 	case SIM_EV_CUT:
 	case SIM_EV_UNCUT:

@@ -946,6 +946,13 @@ static int read_event(reader *r, const jline *l, sim_history *h, sim_event *e)
 		return fail(r, LE_EPARSE, "object",
 			    "expected leases, endpoints or configmaps, got \"%s\"", word);
 	e->object = (uint8_t)(o + 1);
+	/* lease-write by the election controller: preferredHolder */
+	int64_t pref;
+	if ((rc = get_i64(r, l, "preferred", false, -1, 0,
+			  (int64_t)h->nidentities - 1, &pref)))
+		return rc;
+	e->has_preferred = field(l, "preferred") != NULL;
+	e->preferred = e->has_preferred ? (int32_t)pref : 0;
 	return LE_OK;
 }
 

@@ -117,6 +117,22 @@ static void put_pod(FILE *o, const sim_pod_spec *p)
 	put_dur(o, p->work_period_ns);
 	fputs("\n    stopDelay: ", o);
 	put_dur(o, p->stop_delay_ns);
+	if (p->coordinated) {
+		fputs("\n    coordinated: {binaryVersion: ", o);
+		put_str(o, p->binary_version);
+		fputs(", emulationVersion: ", o);
+		put_str(o, p->emulation_version);
+		if (p->upgrade_at_ns != INT64_MAX) {
+			fputs(", upgrade: {at: ", o);
+			put_dur(o, p->upgrade_at_ns);
+			fputs(", binaryVersion: ", o);
+			put_str(o, p->upgrade_binary_version);
+			fputs(", emulationVersion: ", o);
+			put_str(o, p->upgrade_emulation_version);
+			fputc('}', o);
+		}
+		fputc('}', o);
+	}
 	fputc('\n', o);
 }
 

@@ -252,6 +252,24 @@ static void response_leg(sim_world *w, uint32_t i)
 	sim__push(w, w->now + leg.delay_ns + r->dec.response_delay_ns, EV_DELIVER, 0, i);
 }
 
+/* A lease-write event for the record just committed by pod (-1: the
+ * election controller), whose holder is history identity holder: the
+ * write took the store's newest revision. */
+sim_event sim__lease_write_event(const sim_world *w, int32_t pod,
+				 int32_t holder, const le_record *rec)
+{
+	sim_event e = sim_event_make(w->now, SIM_EV_LEASE_WRITE, pod);
+	e.holder = holder;
+	e.transitions = rec->transitions;
+	e.resource_version = (int64_t)fa_store_revision(w->store);
+	e.lease_duration_s = rec->lease_duration_s;
+	e.has_acquire_time = rec->has_acquire_time;
+	e.acquire_wall_ns = rec->has_acquire_time ? rec->acquire_wall_ns : 0;
+	e.has_renew_time = rec->has_renew_time;
+	e.renew_wall_ns = rec->has_renew_time ? rec->renew_wall_ns : 0;
+	return e;
+}
+
 static void record_lease_write(sim_world *w, const sim_node *n,
 			       const sim_req *r)
 {
@@ -263,16 +281,7 @@ static void record_lease_write(sim_world *w, const sim_node *n,
 		sim__fail(w, LE_ENOMEM, "out of memory for an identity");
 		return;
 	}
-	/* The write just committed took the store's newest revision. */
-	sim_event e = sim_event_make(w->now, SIM_EV_LEASE_WRITE, n->pod);
-	e.holder = holder;
-	e.transitions = rec->transitions;
-	e.resource_version = (int64_t)fa_store_revision(w->store);
-	e.lease_duration_s = rec->lease_duration_s;
-	e.has_acquire_time = rec->has_acquire_time;
-	e.acquire_wall_ns = rec->has_acquire_time ? rec->acquire_wall_ns : 0;
-	e.has_renew_time = rec->has_renew_time;
-	e.renew_wall_ns = rec->has_renew_time ? rec->renew_wall_ns : 0;
+	sim_event e = sim__lease_write_event(w, n->pod, holder, rec);
 	if (le_lock_kind_is_multi(node_election(n)->lock_kind))
 		e.object = (uint8_t)(1 + r->req.target);
 	sim__record(w, &e);

@@ -180,15 +180,16 @@ static void record_controller_write(sim_world *w, const le_record *rec)
 		sim__fail(w, LE_ENOMEM, "out of memory for an identity");
 		return;
 	}
-	sim_event e = sim_event_make(w->now, SIM_EV_LEASE_WRITE, -1);
-	e.holder = holder;
-	e.transitions = rec->transitions;
-	e.resource_version = (int64_t)fa_store_revision(w->store);
-	e.lease_duration_s = rec->lease_duration_s;
-	e.has_acquire_time = rec->has_acquire_time;
-	e.acquire_wall_ns = rec->has_acquire_time ? rec->acquire_wall_ns : 0;
-	e.has_renew_time = rec->has_renew_time;
-	e.renew_wall_ns = rec->has_renew_time ? rec->renew_wall_ns : 0;
+	sim_event e = sim__lease_write_event(w, -1, holder, rec);
+	if (rec->preferred_holder[0]) {
+		int32_t p = sim_history_identity(&w->h, rec->preferred_holder);
+		if (p < 0) {
+			sim__fail(w, LE_ENOMEM, "out of memory for an identity");
+			return;
+		}
+		e.has_preferred = true;
+		e.preferred = p;
+	}
 	sim__record(w, &e);
 }
 

@@ -175,6 +175,8 @@ void sim__push(sim_world *w, int64_t t_ns, uint32_t kind, uint32_t node,
 	       uint64_t arg);
 /* Append an event to the run's history (e->t_ns is the world's now). */
 void sim__record(sim_world *w, const sim_event *e);
+sim_event sim__lease_write_event(const sim_world *w, int32_t pod,
+				 int32_t holder, const le_record *rec);
 /* An event with no fields of its own: fault-start/-end, pause, resume... */
 void sim__note(sim_world *w, sim_ev_kind kind, int32_t pod, int32_t fault);
 

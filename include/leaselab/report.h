@@ -100,6 +100,10 @@ typedef struct rep_summary {
 	uint64_t leaderless_max_seed;
 	int64_t *failover_ns;       /* every failover time, sorted (owned) */
 	int64_t *overlap_ns;        /* every overlap length, sorted (owned) */
+	/* handovers by preferredHolder that ended (coordinated election) */
+	size_t handovers;
+	int64_t handover_min_ns, handover_p50_ns, handover_p99_ns, handover_max_ns;
+	int64_t *handover_ns;       /* sorted (owned) */
 } rep_summary;
 
 /* Group runs by scenario (file, in first-appearance order) and aggregate.

@@ -251,6 +251,8 @@ typedef enum sim_invariant {
 	SIM_INV_COORDINATION,    /* coordinated election: once the controller
 				    has settled, no available candidate runs
 				    an older version than the holder */
+	SIM_INV_HANDOVER,        /* coordinated election: the preferredHolder
+				    leads within election-spec.md 8.1's bound */
 	SIM_INV_COUNT
 } sim_invariant;
 
@@ -371,6 +373,9 @@ typedef struct sim_event {
 	bool has_renew_time;
 	int64_t acquire_wall_ns;   /* acquireTime, wall ns as written */
 	int64_t renew_wall_ns;     /* renewTime, wall ns as written */
+	/* preferredHolder (coordinated election: the controller's writes) */
+	bool has_preferred;
+	int32_t preferred;         /* identity index */
 	/* the object written: 0 = the pod's lock; for a MultiLock pod 1 + the
 	 * le_lock_kind of the object (its primary or LE_LOCK_LEASES) */
 	uint8_t object;
@@ -482,6 +487,16 @@ typedef struct sim_failover {
 	bool within_bound;
 } sim_failover;
 
+/* A handover by preferredHolder (election-spec.md 8.1): the controller
+ * named `to` preferredHolder on a Lease held by the coordinated `from`. */
+typedef struct sim_handover {
+	int32_t from_identity, to_identity;
+	int64_t named_ns;            /* the controller's write */
+	int64_t leader_ns;           /* `to` started leading; -1 = not by the end */
+	int64_t bound_ns;
+	bool within_bound;
+} sim_handover;
+
 typedef struct sim_violation {
 	sim_invariant inv;
 	int64_t t_ns;
@@ -516,6 +531,7 @@ typedef struct sim_check_result {
 	int max_leaders_seen;
 	sim_overlap *overlaps;       size_t noverlaps;
 	sim_failover *failovers;     size_t nfailovers;
+	sim_handover *handovers;     size_t nhandovers; /* ended ones */
 	sim_violation *violations;   size_t nviolations;
 	int64_t leaderless_total_ns;
 	int64_t leaderless_max_ns;

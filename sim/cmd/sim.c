@@ -513,6 +513,20 @@ static void print_result(const sim_history *h, const sim_check_result *r)
 			       "%.3f s from the delete to the new leader)\n",
 			       secs(term), secs(f->leader_ns - term));
 	}
+	for (size_t i = 0; i < r->nhandovers; i++) {
+		const sim_handover *x = &r->handovers[i];
+		const char *from = x->from_identity >= 0 ? h->identities[x->from_identity] : "";
+		const char *to = x->to_identity >= 0 ? h->identities[x->to_identity] : "";
+		if (x->leader_ns >= 0)
+			printf("  handover (preferredHolder) from %s to %s named at %.3f s "
+			       "-> %s leads at %.3f s: %.3f s (bound %.3f s)\n",
+			       from, to, secs(x->named_ns), to, secs(x->leader_ns),
+			       secs(x->leader_ns - x->named_ns), secs(x->bound_ns));
+		else
+			printf("  handover (preferredHolder) from %s to %s named at %.3f s "
+			       "-> %s does not lead within the bound %.3f s  EXCEEDED\n",
+			       from, to, secs(x->named_ns), to, secs(x->bound_ns));
+	}
 	for (size_t i = 0; i < r->noverlaps; i++) {
 		const sim_overlap *o = &r->overlaps[i];
 		printf("  overlap: %s and %s both leading from %.3f s to %.3f s "

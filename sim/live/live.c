@@ -157,6 +157,15 @@ static int check_feasible(const sim_scenario *sc, const lv_opts *o, char *err,
 				 sc->file, f->line, f->label);
 			return LE_EINVAL;
 		}
+		if (f->action >= SIM_ACT_DELETE_CANDIDATE) {
+			snprintf(err, errcap, "%s:%d: fault '%s': %s cannot be done "
+				 "live yet: the live driver has no hook into the fake "
+				 "apiserver's election controller or its LeaseCandidates "
+				 "(docs/coordinated.md, \"Not built yet\")",
+				 sc->file, f->line, f->label,
+				 sim_fault_action_name(f->action));
+			return LE_EINVAL;
+		}
 	}
 	for (size_t i = 0; i < sc->npods; i++) {
 		const sim_pod_spec *p = &sc->pods[i];

@@ -49,6 +49,9 @@ fi
 live skew scenarios/bugs/h5-wall-clock-step-client-go.yaml
 expect_rc 3; expect_out "time-skew cannot be done live"
 
+live ctlrestart scenarios/coordinated/controller-restart.yaml
+expect_rc 3; expect_out "controller-restart cannot be done live yet"
+
 live badbin "$K" --time-scale 0.05
 expect_rc 3; expect_out 'pod nginx-deploy-5ff9c9d8c7-hcbct: its elector exited with status 3 at'
 expect_out 'lease'

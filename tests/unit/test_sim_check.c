@@ -1009,6 +1009,83 @@ static void test_invariant_names(void **state)
 	assert_string_equal(sim_invariant_name(SIM_INV_LEADERLESS), "leaderless");
 }
 
+/* ---- coordinated election: the handover by preferredHolder -------------- */
+
+/* pod-a leads; at 10 s the controller (pod -1) names pod-b preferredHolder;
+ * pod-a's term ends at 20 s; pod-b leads at `b_leads` (< 0: never). Both
+ * coordinated unless `a_plain`. The bound is 15 + 10 + 4.4 s = 29.4 s. */
+static void handover_fx(fx *f, double b_leads, bool a_plain)
+{
+	fx_init(f, 2);
+	for (int i = 0; i < 2; i++) {
+		f->pods[i].coordinated = !(i == 0 && a_plain);
+		snprintf(f->pods[i].binary_version, LE_VERSION_MAX, "1.3%d.0", 2 - i);
+		snprintf(f->pods[i].emulation_version, LE_VERSION_MAX, "1.3%d.0", 2 - i);
+		f->pods[i].upgrade_at_ns = INT64_MAX;
+	}
+	starts(f);
+	write_lease(f, 0.01, 0, 0, 0, true);
+	ev(f, 0.01, SIM_EV_STARTED_LEADING, 0);
+	write_lease(f, 8, 0, 0, 0, false);
+	sim_event *named = ev(f, 10, SIM_EV_LEASE_WRITE, -1);
+	named->holder = 0;
+	named->lease_duration_s = 15;
+	named->has_renew_time = true;
+	named->renew_wall_ns = S(8);
+	named->has_preferred = true;
+	named->preferred = 1;
+	ev(f, 20, SIM_EV_STOPPED_LEADING, 0);
+	ev(f, 20, SIM_EV_ACTING_END, 0);
+	if (b_leads >= 0) {
+		sim_event *inst = ev(f, b_leads - 1, SIM_EV_LEASE_WRITE, -1);
+		inst->holder = 1;
+		inst->lease_duration_s = 5;
+		write_lease(f, b_leads, 1, 1, 0, false);
+		ev(f, b_leads, SIM_EV_STARTED_LEADING, 1);
+	}
+	check(f);
+}
+
+static void test_handover_within_bound_passes_and_is_measured(void **state)
+{
+	(void)state;
+	fx f;
+	handover_fx(&f, 30, false);
+	assert_int_equal(count_inv(&f, SIM_INV_HANDOVER), 0);
+	assert_int_equal(f.r.nhandovers, 1);
+	assert_int_equal(f.r.handovers[0].from_identity, 0);
+	assert_int_equal(f.r.handovers[0].to_identity, 1);
+	assert_int_equal(f.r.handovers[0].leader_ns - f.r.handovers[0].named_ns, S(20));
+	assert_int_equal(f.r.handovers[0].bound_ns, S(29.4));
+	assert_true(f.r.handovers[0].within_bound);
+	teardown(&f);
+}
+
+static void test_handover_past_bound_is_a_violation(void **state)
+{
+	(void)state;
+	fx f;
+	handover_fx(&f, 40, false); /* 30 s > 29.4 s */
+	assert_int_equal(count_inv(&f, SIM_INV_HANDOVER), 1);
+	assert_false(f.r.handovers[0].within_bound);
+	assert_int_equal(f.r.handovers[0].leader_ns, -1);
+	teardown(&f);
+	handover_fx(&f, -1, false); /* never */
+	assert_int_equal(count_inv(&f, SIM_INV_HANDOVER), 1);
+	teardown(&f);
+}
+
+/* An uncoordinated holder ignores preferredHolder: nothing to judge. */
+static void test_handover_from_uncoordinated_holder_is_not_judged(void **state)
+{
+	(void)state;
+	fx f;
+	handover_fx(&f, -1, true);
+	assert_int_equal(count_inv(&f, SIM_INV_HANDOVER), 0);
+	assert_int_equal(f.r.nhandovers, 0);
+	teardown(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1045,6 +1122,9 @@ int main(void)
 		cmocka_unit_test(test_expect_violation_inverts_only_the_named_invariant),
 		cmocka_unit_test(test_safety_outranks_liveness_in_exit_code),
 		cmocka_unit_test(test_invariant_names),
+		cmocka_unit_test(test_handover_within_bound_passes_and_is_measured),
+		cmocka_unit_test(test_handover_past_bound_is_a_violation),
+		cmocka_unit_test(test_handover_from_uncoordinated_holder_is_not_judged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,6 +67,45 @@ static void assert_same_fault(const sim_fault *x, const sim_fault *y)
 	assert_string_equal(x->label, y->label);
 }
 
+/* The coordination faults and the coordinated key read back as written
+ * (docs/coordinated.md): what a found file needs to replay. */
+static void test_coordination_faults_round_trip(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "name: c\nduration: 120s\npods:\n"
+	    "  - name: a\n"
+	    "    coordinated: {binaryVersion: 1.32.0, emulationVersion: 1.31.0,\n"
+	    "                  upgrade: {at: 50s, binaryVersion: 1.33.0, emulationVersion: 1.32.0}}\n"
+	    "  - name: b\n"
+	    "    coordinated: {binaryVersion: 1.31.0}\n"
+	    "faults:\n"
+	    "  - {action: delete-candidate, at: 10s, selector: {pods: [b]}}\n"
+	    "  - {action: controller-restart, at: 20s, duration: 3s}\n"
+	    "  - {action: controller-restart, at: 30s}\n"
+	    "  - {action: controller-pause, at: 40s, duration: 5s, label: stuck}\n";
+	sim_scenario a, b;
+	load(text, &a);
+	char *out = write_text(&a);
+	load(out, &b);
+	assert_int_equal(b.nfaults, 4);
+	for (size_t i = 0; i < a.nfaults; i++)
+		assert_same_fault(&a.faults[i], &b.faults[i]);
+	assert_int_equal(b.faults[0].nnames, 1);
+	assert_string_equal(b.faults[0].names[0], "b");
+	for (size_t i = 0; i < 2; i++) {
+		assert_true(b.pods[i].coordinated);
+		assert_string_equal(a.pods[i].binary_version, b.pods[i].binary_version);
+		assert_string_equal(a.pods[i].emulation_version, b.pods[i].emulation_version);
+		assert_int_equal(a.pods[i].upgrade_at_ns, b.pods[i].upgrade_at_ns);
+	}
+	assert_string_equal(b.pods[0].upgrade_binary_version, "1.33.0");
+	assert_string_equal(b.pods[0].upgrade_emulation_version, "1.32.0");
+	free(out);
+	sim_scenario_free(&a);
+	sim_scenario_free(&b);
+}
+
 static void test_same_seed_same_schedule_other_seed_other(void **state)
 {
 	(void)state;
@@ -539,6 +578,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_seed_same_schedule_other_seed_other),
+		cmocka_unit_test(test_coordination_faults_round_trip),
 		cmocka_unit_test(test_drawn_faults_stay_inside_the_run_and_the_kinds),
 		cmocka_unit_test(test_written_scenario_reads_back_to_the_same_run),
 		cmocka_unit_test(test_shrink_keeps_only_the_pause),
