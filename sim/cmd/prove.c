@@ -1319,6 +1319,12 @@ static int parse_args(int argc, char **argv, prove *p)
 		return bad("merge: --from DIR,DIR,... (the shards' --out directories) is required%s", "");
 	if (!p->merge && p->merge_from)
 		return bad("--from is for bin/sim prove merge%s", "");
+	/* extremes replace the seeded draws: a --seeds N beside them would
+	 * be ignored, so it is refused (critical keeps seeding the rest) */
+	if (p->extremes && !p->co.critical && p->seeds != 1)
+		return bad("--seeds: not with --timing extremes%s (every draw is "
+			   "a choice there); use --timing seeds or critical",
+			   p->co.points > 2 ? "+N" : "");
 	if (!p->scope_text)
 		return bad("--scope is required%s", "");
 	return parse_scope(p->scope_text, &p->s);

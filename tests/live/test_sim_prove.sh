@@ -273,4 +273,5 @@ expect_bad 'merge: --from' merge $X/client-go-3.yaml --scope "$S"
 expect_bad '--timing: expected seeds, extremes, extremes\+N \(N <= 14\) or critical' $X/client-go-3.yaml --scope "$S" --timing max
 expect_bad '--budget: WINDOW must be a duration' $X/client-go-3.yaml --scope "$S" --timing extremes --budget soon
 expect_bad '--budget: DEPTH must be 1..32' $X/client-go-3.yaml --scope "$S" --timing extremes --budget 2s,99
+expect_bad '--seeds: not with --timing extremes\+N \(every draw is a choice there\)' $X/client-go-3.yaml --scope "$S" --seeds 4 --timing extremes+2
 echo "ok: bad input exits 3"
