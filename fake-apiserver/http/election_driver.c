@@ -37,11 +37,10 @@ struct fahttp_election {
 
 static le_time now_time(void)
 {
-	struct timespec m, w;
+	struct timespec m;
 	clock_gettime(CLOCK_MONOTONIC, &m);
-	clock_gettime(CLOCK_REALTIME, &w);
 	le_time t = {(int64_t)m.tv_sec * LE_NS_PER_S + m.tv_nsec,
-		     (int64_t)w.tv_sec * LE_NS_PER_S + w.tv_nsec};
+		     fahttp_wall_now_ns()};
 	return t;
 }
 

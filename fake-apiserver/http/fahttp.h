@@ -537,4 +537,8 @@ int fahttp__json_patch(cJSON *doc, const cJSON *ops, char *err, size_t errcap);
  * ($patch, $deleteFromPrimitiveList/...). */
 bool fahttp__strip_strategic(cJSON *patch, char *err, size_t errcap);
 
+/* Wall-clock time now, ns since the epoch: the HTTP front end's one
+ * reading of CLOCK_REALTIME (server.c). */
+int64_t fahttp_wall_now_ns(void);
+
 #endif

@@ -98,7 +98,8 @@ struct fahttp_server {
  * fast bins on every request. A short free list avoids that. */
 #define SPARE_OPS_MAX 64
 
-static int64_t wall_now_ns(void)
+/* The front end's wall clock (the real-time driver's; fahttp.h). */
+int64_t fahttp_wall_now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -489,7 +490,7 @@ static void on_send_timer(evutil_socket_t fd, short what, void *arg)
 static void execute(op *o)
 {
 	fahttp_server *s = o->srv;
-	o->rq.now_wall_ns = wall_now_ns();
+	o->rq.now_wall_ns = fahttp_wall_now_ns();
 	if (o->dec.error_code != 0) {
 		fahttp_reply_injected(&o->resp, o->dec.error_code, o->dec.retry_after_s);
 	} else {
@@ -603,7 +604,7 @@ static void fill_request(op *o)
 	client_cert(o);
 	o->rq.cert_user = o->cert_user[0] != '\0' ? o->cert_user : NULL;
 	o->rq.cert_groups = o->cert_groups[0] != '\0' ? o->cert_groups : NULL;
-	o->rq.now_wall_ns = wall_now_ns();
+	o->rq.now_wall_ns = fahttp_wall_now_ns();
 }
 
 static void on_request(struct evhttp_request *req, void *arg)
@@ -711,7 +712,7 @@ static void on_event(void *ud, fa_resource res, const char *type,
 		if (o->state == OP_WATCH &&
 		    fahttp_filter_matches(&o->resp.watch.filter, res, obj)) {
 			if (now == 0)
-				now = wall_now_ns();
+				now = fahttp_wall_now_ns();
 			size_t len;
 			char *ev = fahttp_watch_event(&o->resp.watch, type, obj,
 						      !o->first_event_sent, now, &len);
