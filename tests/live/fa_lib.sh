@@ -4,6 +4,8 @@
 #   fa_start NAME [flags...]   starts a server; sets FA_ADDR, FA_PID, FA_URL
 #   fa_stop                    SIGTERM, wait; fails the test on a bad exit
 #   fa_need_helper             builds build/live/fa_load if it is missing
+#   fa_kubeconfig FILE URL     writes a kubeconfig for URL (no credentials,
+#                              namespace default) to FILE
 #   fail MSG                   prints MSG and exits 1
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -34,6 +36,27 @@ fail() {
 
 fa_need_helper() {
 	[ -x "$FA_LOAD" ] || make -s "$FA_LOAD" >/dev/null 2>&1 || fail "cannot build $FA_LOAD"
+}
+
+fa_kubeconfig() {
+	cat >"$1" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: fa
+  cluster:
+    server: $2
+contexts:
+- name: fa
+  context:
+    cluster: fa
+    user: fa
+    namespace: default
+current-context: fa
+users:
+- name: fa
+  user: {}
+KC
 }
 
 # With --tokens, --client-ca or --policy the server needs an --admin-token;

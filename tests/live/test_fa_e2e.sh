@@ -158,24 +158,7 @@ if ! command -v kubectl >/dev/null; then
 	exit 0
 fi
 export HOME=$FA_TMP KUBECONFIG=$FA_TMP/kubeconfig
-cat >"$KUBECONFIG" <<KC
-apiVersion: v1
-kind: Config
-clusters:
-- name: fa
-  cluster:
-    server: $URL
-contexts:
-- name: fa
-  context:
-    cluster: fa
-    user: fa
-    namespace: default
-current-context: fa
-users:
-- name: fa
-  user: {}
-KC
+fa_kubeconfig "$KUBECONFIG" "$URL"
 k() { kubectl --request-timeout=10s "$@" 2>&1; }
 out=$(k get lease) || fail "kubectl get lease: $out"
 echo "$out" | grep -qE '^NAME +HOLDER +AGE' || fail "no HOLDER column: $out"

@@ -184,8 +184,7 @@ echo "stalled watchers: RSS ${rss} kB"
 
 # ---- the elector's status endpoint -----------------------------------------------------
 fa_start forelector
-printf 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: %s\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n' \
-	"$FA_URL" >"$FA_TMP/kc.yaml"
+fa_kubeconfig "$FA_TMP/kc.yaml" "$FA_URL"
 bin/elector --election=harden --id=h1 --http=127.0.0.1:0 --kubeconfig="$FA_TMP/kc.yaml" \
 	>"$FA_TMP/el.out" 2>"$FA_TMP/el.err" &
 el_pid=$!
