@@ -18,34 +18,9 @@
 #include "leaselab/candidate.h"
 #include "leaselab/fake_apiserver.h"
 
-#define NS INT64_C(1000000000)
-/* 2024-03-09T10:13:24.504283999Z */
-#define NOW (INT64_C(1709979204) * NS + 504283999)
+#include "fa_json_test.h"
+
 #define LC FA_RES_LEASECANDIDATES
-
-static cJSON *J(const char *text)
-{
-	cJSON *j = cJSON_Parse(text);
-	assert_non_null(j);
-	return j;
-}
-
-static const cJSON *jget(const cJSON *o, const char *path)
-{
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", path);
-	const cJSON *cur = o;
-	for (char *save = NULL, *k = strtok_r(buf, ".", &save); k != NULL;
-	     k = strtok_r(NULL, ".", &save))
-		cur = cJSON_GetObjectItemCaseSensitive(cur, k);
-	return cur;
-}
-
-static const char *jstr(const cJSON *o, const char *path)
-{
-	const cJSON *v = jget(o, path);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 /* A valid candidate body with one spec field replaced ("" = left out). */
 static cJSON *cand_body(const char *name, const char *lease, const char *bv,

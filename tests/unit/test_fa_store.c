@@ -21,41 +21,9 @@
 #include "leaselab/fake_apiserver.h"
 #include "le_death_test.h"
 
-#define NS INT64_C(1000000000)
-/* 2024-03-09T10:13:24.504283999Z */
-#define NOW (INT64_C(1709979204) * NS + 504283999)
+#include "fa_json_test.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
-
-static cJSON *J(const char *text)
-{
-	cJSON *j = cJSON_Parse(text);
-	assert_non_null(j);
-	return j;
-}
-
-static const char *jstr(const cJSON *o, const char *path)
-{
-	/* "a.b.c" lookup of a string member; NULL when absent. */
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", path);
-	const cJSON *cur = o;
-	for (char *save = NULL, *k = strtok_r(buf, ".", &save); k != NULL;
-	     k = strtok_r(NULL, ".", &save))
-		cur = cJSON_GetObjectItemCaseSensitive(cur, k);
-	return cJSON_IsString(cur) ? cur->valuestring : NULL;
-}
-
-static const cJSON *jget(const cJSON *o, const char *path)
-{
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", path);
-	const cJSON *cur = o;
-	for (char *save = NULL, *k = strtok_r(buf, ".", &save); k != NULL;
-	     k = strtok_r(NULL, ".", &save))
-		cur = cJSON_GetObjectItemCaseSensitive(cur, k);
-	return cur;
-}
 
 /* The annotation key has dots: look it up directly. */
 static const char *leader_annotation(const cJSON *o)
