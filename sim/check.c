@@ -798,6 +798,23 @@ static bool coordinated(const checker *c)
 	return false;
 }
 
+/* What coordination adds to a failover bound: the next holder also waits
+ * for the election controller, its requeue (Q) to see the Lease expired
+ * and a ping's wait (E) before it installs anyone (election-spec.md 8.1).
+ * A scenario's failover max is taken as it is. */
+static int64_t coordination_allowance(const checker *c)
+{
+	if (coordinated(c) && !c->b.explicit_max)
+		return FA_ELECTION_REQUEUE_NS + FA_ELECTION_DURATION_NS;
+	return 0;
+}
+
+/* The bound on a crash failover as liveness and stability use it. */
+static int64_t crash_bound(const checker *c)
+{
+	return add_sat(c->b.crash_ns, coordination_allowance(c));
+}
+
 /* A pod other than `except` that could take over at t_ns: alive then. When
  * none is, the first (re)start after t_ns is where the failover clock
  * really starts; NEVER when nothing starts again. */
@@ -976,11 +993,7 @@ static int check_term_failover(checker *c, size_t i)
 	int64_t base = f.cause == SIM_FO_RELEASE ? c->b.release_ns : c->b.crash_ns;
 	if (f.cause == SIM_FO_OTHER && takeover != NEVER && !c->b.explicit_max)
 		base = add_sat(base, add_sat(c->b.rp_max_ns, c->b.request_ns));
-	/* Under coordination the next holder waits for the election
-	 * controller: its requeue (Q) to see the Lease expired and a ping's
-	 * wait (E) before it installs anyone (election-spec.md 8.1). */
-	if (coordinated(c) && !c->b.explicit_max)
-		base = add_sat(base, FA_ELECTION_REQUEUE_NS + FA_ELECTION_DURATION_NS);
+	base = add_sat(base, coordination_allowance(c));
 	int64_t start = candidate_from(c, t->pod, f.cause_ns);
 	int64_t deadline = start == NEVER ? NEVER : add_sat(start, base);
 	deadline = fault_allowance_deadline(c, t->pod, f.cause_ns, deadline);
@@ -1439,7 +1452,7 @@ static int check_liveness(checker *c)
 		return LE_OK;
 	int64_t within = c->sc->expect.liveness_within_ns > 0
 				 ? c->sc->expect.liveness_within_ns
-				 : c->b.crash_ns;
+				 : crash_bound(c);
 	int64_t deadline = add_sat(heal, within);
 	if (deadline > c->end_ns)
 		return LE_OK; /* the run ended before the bound passed */
@@ -1484,7 +1497,7 @@ static int check_stability(checker *c)
 {
 	if (!c->sc->expect.check_stability)
 		return LE_OK;
-	int64_t grace = c->b.crash_ns;
+	int64_t grace = crash_bound(c);
 	int32_t last_pod = -1;
 	int rc = LE_OK;
 	for (size_t i = 0; i < c->nterms && !rc; i++) {
