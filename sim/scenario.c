@@ -1435,7 +1435,44 @@ static int parse_expect(parse_state *ps, yaml_node_t *n)
 static const char *const top_keys[] = {"name",    "description", "duration",
 				       "seed",    "election",    "network",
 				       "pods",    "faults",      "expect",
-				       NULL};
+				       "controller",             NULL};
+
+/* controller: {clock: {offset, rate}, latency, informerLag}. After the pods,
+ * since it needs a coordinated one. */
+static int parse_controller(parse_state *ps, yaml_node_t *n)
+{
+	static const char *const keys[] = {"clock", "latency", "informerLag",
+					   NULL};
+	sim_controller_spec *cs = &ps->s->controller;
+	sy_map m, cm;
+	int rc;
+	if ((rc = sy_map_open(ps->c, ps->doc, &m, n, "controller", keys)) < 0)
+		return rc;
+	if (!any_coordinated(ps))
+		return sy_fail(ps->c, n->start_mark, "controller",
+			       "needs a coordinated pod (pods[].coordinated): "
+			       "without one there is no election controller, so "
+			       "its settings would change nothing");
+	cs->present = true;
+	yaml_node_t *clk = sy_get(&m, "clock");
+	if (clk &&
+	    ((rc = sy_map_open(ps->c, ps->doc, &cm, clk, "controller.clock",
+			       clock_keys)) < 0 ||
+	     (rc = sy_get_dur(&cm, "offset", SY_DUR_NEG_OK,
+			      &cs->clock_offset_ns)) < 0 ||
+	     (rc = sy_get_rate_ppm(&cm, "rate", &cs->clock_rate_ppm)) < 0))
+		return rc;
+	if ((rc = sy_get_latency(&m, "latency", &cs->latency)) < 0 ||
+	    (rc = sy_get_dur(&m, "informerLag", SY_DUR_ZERO_OK,
+			     &cs->informer_lag_ns)) < 0)
+		return rc;
+	if (cs->clock_offset_ns == 0 && cs->clock_rate_ppm == 0 &&
+	    cs->latency.kind == FA_LAT_NONE && cs->informer_lag_ns == 0)
+		return sy_fail(ps->c, n->start_mark, "controller",
+			       "sets nothing: give it a clock offset or rate, a "
+			       "latency or an informerLag, or leave it out");
+	return LE_OK;
+}
 
 static int parse_network(parse_state *ps, yaml_node_t *n)
 {
@@ -1542,6 +1579,9 @@ static int parse_root(parse_state *ps, yaml_node_t *root)
 		return rc;
 	if (sy_get(&m, "faults") &&
 	    (rc = parse_faults(ps, sy_get(&m, "faults"))) < 0)
+		return rc;
+	if (sy_get(&m, "controller") &&
+	    (rc = parse_controller(ps, sy_get(&m, "controller"))) < 0)
 		return rc;
 	s->expect.max_leaders = 1;
 	s->expect.check_stability = true;

@@ -312,6 +312,17 @@ int sim_scenario_write_yaml(const sim_scenario *sc, FILE *o)
 		for (size_t i = 0; i < sc->nfaults; i++)
 			put_fault(o, &sc->faults[i]);
 	}
+	if (sc->controller.present) {
+		const sim_controller_spec *cs = &sc->controller;
+		fputs("controller:\n  clock: {offset: ", o);
+		put_dur(o, cs->clock_offset_ns);
+		fprintf(o, ", rate: %" PRId32 "ppm}\n  latency: ",
+			cs->clock_rate_ppm);
+		put_latency(o, &cs->latency);
+		fputs("\n  informerLag: ", o);
+		put_dur(o, cs->informer_lag_ns);
+		fputc('\n', o);
+	}
 	put_expect(o, &sc->expect);
 	return ferror(o) ? LE_EIO : LE_OK;
 }

@@ -60,6 +60,7 @@ typedef enum sim_stream {
 	SIM_STREAM_NET_REPL,       /* replacement pod k's network legs */
 	SIM_STREAM_FAULTS,         /* fault selection, replacement names */
 	SIM_STREAM_STORE,          /* the store's uids */
+	SIM_STREAM_CONTROLLER,     /* the election controller's request latencies */
 } sim_stream;
 
 uint64_t sim_stream_seed(uint64_t seed, sim_stream kind, uint64_t index);

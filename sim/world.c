@@ -994,6 +994,8 @@ void sim__node_event(sim_world *w, const sim_heap_ev *ev)
 	case EV_COORD:
 	case EV_COORD_PUMP:
 	case EV_COORD_WATCH:
+	case EV_COORD_NOTE:
+	case EV_COORD_CALL:
 		sim__coord_event(w, ev);
 		return;
 	default:

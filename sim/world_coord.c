@@ -6,10 +6,12 @@
  *
  * Modelled: the controller's own timing (its workqueue's requeues, the
  * ping wait, the GC) and the candidates' (5-minute renewals, ping answers,
- * back-off). Not modelled yet: network latency and faults on these
- * requests (they commit at the instant they are made), informer lag (the
- * controller and the candidates see each write at once), a controller
- * clock of its own (it reads the world's true time as wall time).
+ * back-off); the scenario's `controller:` block gives the controller a
+ * clock of its own (offset and rate), a latency on each leg of its writes,
+ * GETs and GC deletes, and an informer lag (a Lease or LeaseCandidate change
+ * reaches its event handlers that late). Its listers are local reads of the
+ * store as it is when it reads them. Not modelled: latency on the
+ * candidates' own requests (they commit at the instant they are made).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,26 @@
 
 #define COORD_ROUNDS_MAX 64 /* request/event rounds at one instant */
 
+/* A change the controller's informers have not delivered yet. */
+typedef struct coord_note {
+	int64_t at;	       /* true time it reaches the handlers */
+	uint32_t epoch;	       /* the controller instance it was sent to */
+	bool lease;	       /* the Lease changed (else a candidate) */
+	le_lease_candidate c;  /* the candidate as the change left it */
+} coord_note;
+
+/* A controller request in flight (controller.latency). */
+typedef struct coord_call {
+	bool used;
+	bool answered;	       /* committed; the answer is on its way */
+	uint32_t epoch;	       /* an answer to a restarted controller is lost */
+	fa_election_request r;
+	int status;	       /* the store's answer */
+	bool present;	       /* LEASE_GET: a record came back */
+	le_record lease;
+	char rv[LE_RV_MAX];
+} coord_call;
+
 struct sim_coord {
 	fa_election *e;	  /* NULL while a controller-restart has it down */
 	bool paused;	  /* controller-pause: runs nothing, events queue */
@@ -30,11 +52,21 @@ struct sim_coord {
 	le_lease_candidate *view;
 	char (*view_rv)[LE_RV_MAX];
 	size_t view_cap;
+	sim_clock clock;  /* its kube-apiserver's clocks */
+	fa_rng rng;	  /* its latency draws */
+	uint32_t epoch;	  /* controller instances started so far */
+	coord_note *notes; /* informer lag: FIFO, notes[note_head, nnotes) */
+	size_t note_head, nnotes, notes_cap;
+	coord_call *calls; /* controller.latency: requests in flight */
+	size_t ncalls;
 };
 
+/* The controller's clocks. Its monotonic clock reads true time (plus its
+ * rate's drift) from 0, as it did before it had a clock of its own. */
 static le_time ctl_time(const sim_world *w)
 {
-	return (le_time){w->now, SIM_WALL_EPOCH_NS + w->now};
+	return (le_time){sim_clock_mono_ns(&w->coord->clock, w->now),
+			 sim_clock_wall_ns(&w->coord->clock, w->now)};
 }
 
 static le_time pod_time(const sim_node *n, int64_t t)
@@ -101,20 +133,89 @@ static void schedule_pump(sim_world *w)
 	sim__push(w, w->now, EV_COORD_PUMP, 0, 0);
 }
 
-/* A candidate object changed: its informers (the controller's, its own
- * pod's) see it at once. `gone`: the object a DELETE removed (NULL for the
- * GC's, whose own pass the controller needs no event for). */
+/* ---- the controller's informers ---------------------------------------------
+ * With no informerLag a change is handed to the controller at once, as
+ * before the lag existed; with one, it is queued and handed over that much
+ * later (the changes keep their order: the lag is the same for all). */
+
+static bool note_push(sim_world *w, bool lease, const le_lease_candidate *c)
+{
+	struct sim_coord *co = w->coord;
+	if (co->note_head == co->nnotes)
+		co->note_head = co->nnotes = 0;
+	if (co->nnotes == co->notes_cap) {
+		size_t cap = co->notes_cap ? co->notes_cap * 2 : 16;
+		coord_note *v = realloc(co->notes, cap * sizeof *v);
+		if (!v) {
+			sim__fail(w, LE_ENOMEM,
+				  "out of memory for the controller's informer");
+			return false;
+		}
+		co->notes = v;
+		co->notes_cap = cap;
+	}
+	coord_note *nt = &co->notes[co->nnotes++];
+	memset(nt, 0, sizeof *nt);
+	nt->at = w->now + w->sc->controller.informer_lag_ns;
+	nt->epoch = co->epoch;
+	nt->lease = lease;
+	if (c)
+		nt->c = *c;
+	sim__push(w, nt->at, EV_COORD_NOTE, 0, 0);
+	return true;
+}
+
+static void notify_lease(sim_world *w)
+{
+	fa_election *e = w->coord->e;
+	if (w->sc->controller.informer_lag_ns > 0)
+		note_push(w, true, NULL);
+	else if (e)
+		fa_election_on_lease_event(e, ctl_time(w), lock_ns(w),
+					   lock_name(w));
+}
+
+static void notify_candidate(sim_world *w, const le_lease_candidate *c)
+{
+	fa_election *e = w->coord->e;
+	if (w->sc->controller.informer_lag_ns > 0)
+		note_push(w, false, c);
+	else if (e)
+		fa_election_on_candidate_event(e, ctl_time(w), c);
+}
+
+/* Hand over every note due by now, to the instance it was sent to. */
+static void notes_due(sim_world *w)
+{
+	struct sim_coord *co = w->coord;
+	while (co->note_head < co->nnotes &&
+	       co->notes[co->note_head].at <= w->now) {
+		const coord_note *nt = &co->notes[co->note_head++];
+		if (!co->e || nt->epoch != co->epoch)
+			continue; /* a restarted controller lists afresh */
+		if (nt->lease)
+			fa_election_on_lease_event(co->e, ctl_time(w),
+						   lock_ns(w), lock_name(w));
+		else
+			fa_election_on_candidate_event(co->e, ctl_time(w),
+						       &nt->c);
+	}
+}
+
+/* A candidate object changed: the controller's informer hears of it
+ * (notify_candidate), its own pod's one network leg later. `gone`: the
+ * object a DELETE removed (NULL for the GC's, whose own pass the
+ * controller needs no event for). */
 static void cand_changed(sim_world *w, const char *name, bool deleted,
 			 const le_lease_candidate *gone)
 {
 	le_lease_candidate c;
 	char rv[LE_RV_MAX];
 	sim_node *n = node_named(w, name);
-	fa_election *e = w->coord->e;
-	if (e && !deleted && cand_get(w, name, &c, rv))
-		fa_election_on_candidate_event(e, ctl_time(w), &c);
-	if (e && deleted && gone)
-		fa_election_on_candidate_event(e, ctl_time(w), gone);
+	if (!deleted && cand_get(w, name, &c, rv))
+		notify_candidate(w, &c);
+	if (deleted && gone)
+		notify_candidate(w, gone);
 	/* the pod's own informer sees it one network leg later (a renewTime
 	 * written in answer to a ping is then later than the pingTime) */
 	if (n && n->cand) {
@@ -232,23 +333,24 @@ static void ctl_view(sim_world *w, uint64_t id)
 	fa_election_on_view(co->e, ctl_time(w), id, &v);
 }
 
-static void ctl_request(sim_world *w, const fa_election_request *r)
+/* The store's side of a controller request: the write, GET or GC delete
+ * happens now; what it answered is kept in k for ctl_answer. The Lease
+ * write's own event and a pinged candidate's change are left to the caller
+ * (k->wrote), which orders them against the answer. */
+static void ctl_commit(sim_world *w, coord_call *k)
 {
-	fa_election *e = w->coord->e;
+	const fa_election_request *r = &k->r;
 	le_time now = ctl_time(w);
 	fa_lock_scratch scratch;
 	le_response resp;
+	k->answered = true;
 	switch (r->op) {
-	case FA_ELOP_VIEW: ctl_view(w, r->id); break;
-	case FA_ELOP_PING: {
-		int status =
+	case FA_ELOP_VIEW: break; /* a lister read: ctl_view, never here */
+	case FA_ELOP_PING:
+		k->status =
 		    cand_write(w, &r->candidate, r->resource_version, false,
 			       "leader-election-controller", now.wall_ns);
-		fa_election_on_response(e, now, r->id, status);
-		if (status == 200)
-			cand_changed(w, r->candidate.name, false, NULL);
 		break;
-	}
 	case FA_ELOP_LEASE_CREATE:
 	case FA_ELOP_LEASE_UPDATE:
 		if (r->op == FA_ELOP_LEASE_CREATE)
@@ -262,19 +364,19 @@ static void ctl_request(sim_world *w, const fa_election_request *r)
 					     r->resource_version,
 					     "leader-election-controller",
 					     now.wall_ns, &scratch, &resp);
+		k->status = resp.status;
 		if ((resp.status == 200 || resp.status == 201) && resp.record)
 			record_controller_write(w, resp.record);
-		fa_election_on_response(e, now, r->id, resp.status);
-		if (resp.status == 200 || resp.status == 201)
-			fa_election_on_lease_event(e, now, r->namespace_,
-						   r->name);
 		break;
 	case FA_ELOP_LEASE_GET:
 		fa_store_lock_get(w->store, FA_RES_LEASES, r->namespace_,
 				  r->name, &scratch, &resp);
-		fa_election_on_lease(e, now, r->id, resp.status,
-				     resp.record_present ? resp.record : NULL,
-				     resp.resource_version);
+		k->status = resp.status;
+		k->present = resp.record_present && resp.record;
+		if (k->present)
+			k->lease = *resp.record;
+		snprintf(k->rv, sizeof k->rv, "%s",
+			 resp.resource_version ? resp.resource_version : "");
 		break;
 	case FA_ELOP_GC:
 		for (size_t i = 0; i < w->nnodes; i++) {
@@ -293,9 +395,92 @@ static void ctl_request(sim_world *w, const fa_election_request *r)
 				cand_changed(w, name, true, NULL);
 			cJSON_Delete(gone);
 		}
-		fa_election_on_response(e, now, r->id, 200);
+		k->status = 200;
 		break;
 	}
+}
+
+/* What the request's write changed, as the informers report it. */
+static void ctl_written(sim_world *w, const coord_call *k)
+{
+	if (k->r.op == FA_ELOP_PING && k->status == 200)
+		cand_changed(w, k->r.candidate.name, false, NULL);
+	if ((k->r.op == FA_ELOP_LEASE_CREATE ||
+	     k->r.op == FA_ELOP_LEASE_UPDATE) &&
+	    (k->status == 200 || k->status == 201))
+		notify_lease(w);
+}
+
+static void ctl_answer(sim_world *w, const coord_call *k)
+{
+	fa_election *e = w->coord->e;
+	le_time now = ctl_time(w);
+	if (k->r.op == FA_ELOP_LEASE_GET)
+		fa_election_on_lease(e, now, k->r.id, k->status,
+				     k->present ? &k->lease : NULL, k->rv);
+	else
+		fa_election_on_response(e, now, k->r.id, k->status);
+}
+
+static int64_t ctl_leg(sim_world *w)
+{
+	return fa_latency_draw(&w->sc->controller.latency, &w->coord->rng);
+}
+
+static void ctl_request(sim_world *w, const fa_election_request *r)
+{
+	struct sim_coord *co = w->coord;
+	if (r->op == FA_ELOP_VIEW) {
+		ctl_view(w, r->id);
+		return;
+	}
+	if (w->sc->controller.latency.kind == FA_LAT_NONE) {
+		/* at once: the answer first, then the write's events */
+		coord_call k = {.used = true, .epoch = co->epoch, .r = *r};
+		ctl_commit(w, &k);
+		ctl_answer(w, &k);
+		ctl_written(w, &k);
+		return;
+	}
+	size_t slot = 0;
+	while (slot < co->ncalls && co->calls[slot].used)
+		slot++;
+	if (slot == co->ncalls) {
+		size_t cap = co->ncalls ? co->ncalls * 2 : 8;
+		coord_call *v = realloc(co->calls, cap * sizeof *v);
+		if (!v) {
+			sim__fail(w, LE_ENOMEM,
+				  "out of memory for the controller's requests");
+			return;
+		}
+		memset(v + co->ncalls, 0, (cap - co->ncalls) * sizeof *v);
+		co->calls = v;
+		co->ncalls = cap;
+	}
+	coord_call *k = &co->calls[slot];
+	memset(k, 0, sizeof *k);
+	k->used = true;
+	k->epoch = co->epoch;
+	k->r = *r;
+	sim__push(w, w->now + ctl_leg(w), EV_COORD_CALL, 0, slot);
+}
+
+/* A call's leg is over: the request reaches the store, or the answer the
+ * controller (dropped when the controller that asked is gone). */
+static void ctl_call_event(sim_world *w, size_t slot)
+{
+	struct sim_coord *co = w->coord;
+	coord_call *k = &co->calls[slot];
+	if (!k->answered) {
+		ctl_commit(w, k);
+		ctl_written(w, k);
+		sim__push(w, w->now + ctl_leg(w), EV_COORD_CALL, 0, slot);
+		return;
+	}
+	if (co->e && k->epoch == co->epoch)
+		ctl_answer(w, k);
+	k->used = false;
+	schedule_pump(w);
 }
 
 /* ---- the candidates
@@ -344,8 +529,12 @@ static void pump(sim_world *w)
 	}
 	/* the next timer: the controller's, and every running candidate's (a
 	 * candidate's monotonic deadline read on its node's clock) */
-	int64_t at = co->e && !co->paused ? fa_election_next_deadline(co->e)
-					  : INT64_MAX;
+	int64_t at = INT64_MAX;
+	if (co->e && !co->paused) {
+		int64_t d = fa_election_next_deadline(co->e);
+		if (d != INT64_MAX)
+			at = sim_clock_true_at_mono(&co->clock, d);
+	}
 	for (size_t i = 0; i < w->nnodes; i++) {
 		sim_node *n = w->nodes[i];
 		if (!n->cand || n->paused)
@@ -386,6 +575,11 @@ int sim__coord_init(sim_world *w)
 	co->view_rv =
 	    calloc(co->view_cap ? co->view_cap : 1, sizeof *co->view_rv);
 	co->timer_at = NO_TIME;
+	const sim_controller_spec *cs = &w->sc->controller;
+	sim_clock_init(&co->clock, w->now, cs->clock_offset_ns,
+		       cs->clock_rate_ppm);
+	co->clock.base_mono_ns = w->now;
+	sim_rng_stream(&co->rng, w->seed, SIM_STREAM_CONTROLLER, 0);
 	if (!co->e || !co->view || !co->view_rv)
 		return LE_ENOMEM;
 	/* kube-apiserver is up from the start: nothing to list yet */
@@ -402,6 +596,8 @@ void sim__coord_free(sim_world *w)
 	fa_election_free(co->e);
 	free(co->view);
 	free(co->view_rv);
+	free(co->notes);
+	free(co->calls);
 	free(co);
 	w->coord = NULL;
 }
@@ -410,9 +606,7 @@ void sim__coord_lease_written(sim_world *w)
 {
 	if (!w->coord)
 		return;
-	if (w->coord->e)
-		fa_election_on_lease_event(w->coord->e, ctl_time(w), lock_ns(w),
-					   lock_name(w));
+	notify_lease(w);
 	schedule_pump(w);
 }
 
@@ -472,6 +666,15 @@ void sim__coord_event(sim_world *w, const sim_heap_ev *ev)
 		cand_watch(w, w->nodes[ev->node], ev->arg);
 		return;
 	}
+	if (ev->kind == EV_COORD_NOTE) {
+		notes_due(w);
+		schedule_pump(w);
+		return;
+	}
+	if (ev->kind == EV_COORD_CALL) {
+		ctl_call_event(w, (size_t)ev->arg);
+		return;
+	}
 	if (ev->kind == EV_COORD) {
 		if (ev->arg != w->coord->gen)
 			return; /* superseded */
@@ -492,7 +695,8 @@ bool sim__coord_delete_candidate(sim_world *w, sim_node *n)
 	fa_status st;
 	cJSON *gone = fa_store_delete_json(w->store, FA_RES_LEASECANDIDATES,
 					   lock_ns(w), n->identity, NULL, NULL,
-					   "kubectl", ctl_time(w).wall_ns, &st);
+					   "kubectl", SIM_WALL_EPOCH_NS + w->now,
+					   &st);
 	if (!gone)
 		return false;
 	cJSON_Delete(gone);
@@ -507,6 +711,7 @@ void sim__coord_controller_stop(sim_world *w)
 		return;
 	fa_election_free(co->e); /* its queue, pings and timers are lost */
 	co->e = NULL;
+	co->epoch++; /* and the answers and events on their way to it */
 	co->gen++;
 	co->timer_at = NO_TIME;
 	schedule_pump(w);

@@ -30,6 +30,9 @@ enum ev_kind {
 	EV_COORD,         /* arg = generation: the controller's or a candidate's timer */
 	EV_COORD_PUMP,    /* run the controller and the candidates at now */
 	EV_COORD_WATCH,   /* node; arg = incarnation: its candidate informer */
+	EV_COORD_NOTE,    /* the controller's informers hear of a change (informerLag) */
+	EV_COORD_CALL,    /* arg = call slot: a controller request reaches the
+			     store, or its answer reaches the controller */
 };
 
 typedef enum node_state {

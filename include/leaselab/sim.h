@@ -273,6 +273,22 @@ typedef struct sim_expect {
 	bool check_liveness;           /* default true */
 } sim_expect;
 
+/* The election controller's side of a coordinated election
+ * (docs/coordinated.md, "The controller's own timing"): the clocks of the
+ * kube-apiserver it runs in, the latency of the requests it makes to the
+ * store, and how late its informers hear of a change. Only with a
+ * coordinated pod; all zero = the controller reads true time and acts at
+ * once. */
+typedef struct sim_controller_spec {
+	bool present;                  /* the scenario has a controller: key */
+	int64_t clock_offset_ns;       /* its wall clock = true + offset */
+	int32_t clock_rate_ppm;        /* its clocks run at (1 + ppm/1e6) */
+	sim_latency latency;           /* each leg of each write, GET and GC
+					  delete (its listers are local) */
+	int64_t informer_lag_ns;       /* a Lease or LeaseCandidate change
+					  reaches its event handlers this late */
+} sim_controller_spec;
+
 typedef struct sim_scenario {
 	char file[SIM_PATH_MAX];
 	char name[SIM_NAME_MAX];
@@ -287,6 +303,7 @@ typedef struct sim_scenario {
 	sim_fault *faults;
 	size_t nfaults;
 	sim_expect expect;
+	sim_controller_spec controller;
 } sim_scenario;
 
 /* Parse a scenario. On error returns LE_EPARSE/LE_EINVAL with

@@ -86,6 +86,19 @@ w controller-restart-no-controller "$good"'faults:
 w controller-pause-no-duration "$coord"'faults:
   - {action: controller-pause, at: 10s}
 '
+# the controller: block needs a coordinated pod, and names its keys
+w controller-no-coordinated-pod "$good"'controller: {informerLag: 1s}
+'
+w controller-unknown-key "$coord"'controller: {clock: {offset: 1s}, lag: 1s}
+'
+w controller-negative-lag "$coord"'controller: {informerLag: -1s}
+'
+w controller-bad-rate "$coord"'controller: {clock: {rate: 0x}}
+'
+w controller-bad-latency "$coord"'controller: {latency: soon}
+'
+w controller-sets-nothing "$coord"'controller: {clock: {offset: 0s}, informerLag: 0s}
+'
 w sidecar-05-on-a-lease 'name: x
 duration: 60s
 election: {profile: sidecar-0.5, lock: leases}

@@ -83,7 +83,11 @@ static void test_coordination_faults_round_trip(void **state)
 	    "  - {action: delete-candidate, at: 10s, selector: {pods: [b]}}\n"
 	    "  - {action: controller-restart, at: 20s, duration: 3s}\n"
 	    "  - {action: controller-restart, at: 30s}\n"
-	    "  - {action: controller-pause, at: 40s, duration: 5s, label: stuck}\n";
+	    "  - {action: controller-pause, at: 40s, duration: 5s, label: stuck}\n"
+	    "controller:\n"
+	    "  clock: {offset: -2500ms, rate: 2x}\n"
+	    "  latency: {kind: uniform, min: 1ms, max: 4ms}\n"
+	    "  informerLag: 750ms\n";
 	sim_scenario a, b;
 	load(text, &a);
 	char *out = write_text(&a);
@@ -101,6 +105,13 @@ static void test_coordination_faults_round_trip(void **state)
 	}
 	assert_string_equal(b.pods[0].upgrade_binary_version, "1.33.0");
 	assert_string_equal(b.pods[0].upgrade_emulation_version, "1.32.0");
+	assert_true(b.controller.present);
+	assert_int_equal(b.controller.clock_offset_ns, -2500 * INT64_C(1000000));
+	assert_int_equal(b.controller.clock_rate_ppm, 1000000);
+	assert_int_equal(b.controller.latency.kind, FA_LAT_UNIFORM);
+	assert_int_equal(b.controller.latency.a_ns, 1000000);
+	assert_int_equal(b.controller.latency.b_ns, 4000000);
+	assert_int_equal(b.controller.informer_lag_ns, 750000000);
 	free(out);
 	sim_scenario_free(&a);
 	sim_scenario_free(&b);
