@@ -1466,11 +1466,6 @@ static int parse_controller(parse_state *ps, yaml_node_t *n)
 	    (rc = sy_get_dur(&m, "informerLag", SY_DUR_ZERO_OK,
 			     &cs->informer_lag_ns)) < 0)
 		return rc;
-	if (cs->clock_offset_ns == 0 && cs->clock_rate_ppm == 0 &&
-	    cs->latency.kind == FA_LAT_NONE && cs->informer_lag_ns == 0)
-		return sy_fail(ps->c, n->start_mark, "controller",
-			       "sets nothing: give it a clock offset or rate, a "
-			       "latency or an informerLag, or leave it out");
 	return LE_OK;
 }
 

@@ -97,8 +97,6 @@ w controller-bad-rate "$coord"'controller: {clock: {rate: 0x}}
 '
 w controller-bad-latency "$coord"'controller: {latency: soon}
 '
-w controller-sets-nothing "$coord"'controller: {clock: {offset: 0s}, informerLag: 0s}
-'
 w sidecar-05-on-a-lease 'name: x
 duration: 60s
 election: {profile: sidecar-0.5, lock: leases}
