@@ -122,6 +122,10 @@ static void derive_bounds(const sim_scenario *sc, bounds *b)
 static void label_fault(sim_fault *f, const char *kind, size_t i)
 {
 	static const char *const roles[] = {"any pod", "the leader", "a follower"};
+	if (sim_fault_on_controller(f)) {
+		snprintf(f->label, sizeof f->label, "explore %zu: %s", i, kind);
+		return;
+	}
 	snprintf(f->label, sizeof f->label, "explore %zu: %s on %s", i, kind,
 		 f->action == SIM_ACT_APISERVER && f->role == SIM_ROLE_ANY &&
 				 f->mode == SIM_MODE_ALL
@@ -156,8 +160,8 @@ static void draw_fault(fa_rng *r, const bounds *b, sim_xkind k, unsigned scale_p
  * answer, the 1st to 4th lease write, a pod starting or stopping to lead. */
 static void draw_trigger(fa_rng *r, sim_fault *f)
 {
-	if (!chance(r, 25))
-		return;
+	if (!chance(r, 25) || sim_fault_on_controller(f))
+		return; /* the controller's faults take no when: */
 	f->when.kind = (sim_trigger_kind)(1 + sim_rng_below(r, 5));
 	f->when.count = f->when.kind == SIM_WHEN_LEASE_WRITE
 				? 1 + (int64_t)sim_rng_below(r, 4)
@@ -167,6 +171,14 @@ static void draw_trigger(fa_rng *r, sim_fault *f)
 					    "stopped-leading"};
 	size_t l = strlen(f->label);
 	snprintf(f->label + l, sizeof f->label - l, " when %s", names[f->when.kind]);
+}
+
+uint32_t sim_explore_kinds_for(const sim_scenario *base, uint32_t kinds)
+{
+	for (size_t i = 0; i < base->npods; i++)
+		if (base->pods[i].coordinated)
+			return kinds;
+	return kinds & ~SIM_XK_COORDINATION;
 }
 
 int sim_explore_draw(const sim_scenario *base, uint64_t seed,
@@ -187,8 +199,9 @@ int sim_explore_draw(const sim_scenario *base, uint64_t seed,
 	uint32_t on = 0;
 	unsigned scale[SIM_XK_COUNT] = {0};
 	int allowed[SIM_XK_COUNT], nallowed = 0;
+	uint32_t kinds = sim_explore_kinds_for(base, o->kinds);
 	for (int k = 0; k < SIM_XK_COUNT; k++) {
-		if (!(o->kinds & (1u << k)))
+		if (!(kinds & (1u << k)))
 			continue;
 		allowed[nallowed++] = k;
 		if (chance(&r, 50))

@@ -95,6 +95,24 @@ static void draw_instant(fa_rng *r, const sim_xbounds *b, unsigned size_pct,
 	(void)r, (void)b, (void)size_pct, (void)dur, (void)f;
 }
 
+/* The controller is no pod: no selector, mode or value (k_controller). */
+static void draw_controller(fa_rng *r, const sim_xbounds *b, unsigned size_pct,
+			    int64_t dur, sim_fault *f)
+{
+	(void)r, (void)b, (void)size_pct;
+	f->duration_ns = dur;
+	f->role = SIM_ROLE_ANY;
+	f->mode = SIM_MODE_ALL; /* what the parser reads with no mode: key */
+}
+
+/* A restart is back at once one time in four (a crash-looping apiserver's
+ * fastest), else down for the drawn duration. */
+static void draw_controller_restart(fa_rng *r, const sim_xbounds *b,
+				    unsigned size_pct, int64_t dur, sim_fault *f)
+{
+	draw_controller(r, b, size_pct, sim_x_chance(r, 25) ? 0 : dur, f);
+}
+
 static void draw_partition(fa_rng *r, const sim_xbounds *b, unsigned size_pct,
 			   int64_t dur, sim_fault *f)
 {
@@ -295,12 +313,12 @@ const sim_fault_model sim_fault_models[] = {
 	 clamp_clock_rate, NULL},
 	{SIM_ACT_APISERVER, "apiserver", k_apiserver, true, 9, draw_apiserver,
 	 clamp_apiserver, shrink_apiserver},
-	{SIM_ACT_DELETE_CANDIDATE, "delete-candidate", k_delete_candidate, false, -1,
-	 NULL, NULL, NULL},
-	{SIM_ACT_CONTROLLER_RESTART, "controller-restart", k_controller, true, -1,
-	 NULL, NULL, NULL},
-	{SIM_ACT_CONTROLLER_PAUSE, "controller-pause", k_controller, true, -1, NULL,
-	 NULL, NULL},
+	{SIM_ACT_DELETE_CANDIDATE, "delete-candidate", k_delete_candidate, false, 10,
+	 draw_instant, NULL, NULL},
+	{SIM_ACT_CONTROLLER_RESTART, "controller-restart", k_controller, true, 11,
+	 draw_controller_restart, NULL, NULL},
+	{SIM_ACT_CONTROLLER_PAUSE, "controller-pause", k_controller, true, 12,
+	 draw_controller, NULL, NULL},
 };
 const size_t sim_fault_nmodels = sizeof sim_fault_models / sizeof sim_fault_models[0];
 

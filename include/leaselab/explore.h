@@ -38,10 +38,16 @@ typedef enum sim_xkind {
 	SIM_XK_TIME_SKEW,
 	SIM_XK_CLOCK_RATE,
 	SIM_XK_APISERVER,
+	SIM_XK_DELETE_CANDIDATE,   /* the coordination kinds: drawn only */
+	SIM_XK_CONTROLLER_RESTART, /* when the base has a coordinated pod */
+	SIM_XK_CONTROLLER_PAUSE,
 	SIM_XK_COUNT
 } sim_xkind;
 
 #define SIM_XK_ALL ((1u << SIM_XK_COUNT) - 1)
+#define SIM_XK_COORDINATION                                                    \
+	((1u << SIM_XK_DELETE_CANDIDATE) | (1u << SIM_XK_CONTROLLER_RESTART) | \
+	 (1u << SIM_XK_CONTROLLER_PAUSE))
 
 /* "pause", "pod-kill", ... */
 const char *sim_xkind_name(sim_xkind k);
@@ -73,6 +79,11 @@ typedef struct sim_explore_case {
 	size_t base_faults;      /* faults [0, base_faults) came from the base */
 	char profile[256];       /* the swarm profile drawn: "pause x1.0, loss x0.5" */
 } sim_explore_case;
+
+/* The kinds of `kinds` the generator can draw on base: the coordination
+ * kinds only when a pod is coordinated (else there is nothing for them to
+ * hit, and leaving them out keeps every other draw of a seed as it was). */
+uint32_t sim_explore_kinds_for(const sim_scenario *base, uint32_t kinds);
 
 /* Draw seed's swarm profile and schedule on top of base's own faults.
  * LE_OK or LE_ENOMEM. */

@@ -69,6 +69,7 @@ typedef struct xhit {
 typedef struct xhits {
 	xhit *v;
 	size_t n, cap;
+	uint64_t refused; /* drawn cases the world refused (explore_seed) */
 } xhits;
 
 static volatile sig_atomic_t stop_requested;
@@ -296,7 +297,10 @@ static int write_case(const char *path, const sim_scenario *sc, const char *comm
 }
 
 /* Explore one seed; a violation is shrunk and its file left in tmpdir.
- * Returns 0 (pass), 1 (violation, *hit filled), < 0 on an internal error. */
+ * Returns 0 (pass), 1 (violation, *hit filled), 2 (the world refused the
+ * drawn case: a delete-candidate that found no LeaseCandidate, which a
+ * scenario may not ask for, docs/scenario-format.md), < 0 on an internal
+ * error. */
 static int explore_seed(const xrun *x, uint64_t seed, xhit *hit, char *err, size_t errcap)
 {
 	sim_explore_case c;
@@ -308,6 +312,10 @@ static int explore_seed(const xrun *x, uint64_t seed, xhit *hit, char *err, size
 	int rc = sim_explore_judge(&c.sc, seed, &x->o->eo, &inv, err, errcap);
 	if (rc != LE_OK || inv == SIM_INV_NONE) {
 		sim_explore_case_free(&c);
+		if (rc == LE_EINVAL) {
+			err[0] = 0;
+			return 2;
+		}
 		return rc != LE_OK ? -1 : 0;
 	}
 	memset(hit, 0, sizeof *hit);
@@ -392,6 +400,8 @@ static void worker(const xrun *x, unsigned j, int fd)
 		}
 		if (r == 0)
 			fprintf(out, "P %" PRIu64 "\n", seed);
+		else if (r == 2)
+			fprintf(out, "R %" PRIu64 "\n", seed);
 		else
 			fprintf(out, "V %" PRIu64 " %s %016" PRIx64 " %u %u %s\n", seed,
 				inv_name(hit.inv), hit.hash, hit.nf0, hit.nf1, hit.shape);
@@ -468,6 +478,9 @@ static int drain(wpipe *w, xhits *hs, uint64_t *done, int *failed)
 	while ((nl = strchr(p, '\n'))) {
 		*nl = 0;
 		if (p[0] == 'P') {
+			(*done)++;
+		} else if (p[0] == 'R') {
+			hs->refused++;
 			(*done)++;
 		} else if (p[0] == 'V') {
 			xhit h;
@@ -781,6 +794,19 @@ int cmd_explore(int argc, char **argv)
 	}
 	if (!o.first_given)
 		o.first = base.seed;
+	/* A coordination kind asked for by name on a base without a
+	 * coordinated pod would hit nothing: say so rather than draw none. */
+	uint32_t asked = o.eo.kinds, usable = sim_explore_kinds_for(&base, asked);
+	if (o.faults_flag && usable != asked) {
+		fprintf(stderr,
+			"sim: explore: --faults: %s needs a coordinated pod "
+			"(pods[].coordinated) in %s: without one there is no "
+			"election controller and no LeaseCandidate\n",
+			sim_xkind_name((sim_xkind)__builtin_ctz(asked & ~usable)),
+			o.base);
+		sim_scenario_free(&base);
+		return SIM_EXIT_BAD_INPUT;
+	}
 	int code = SIM_EXIT_INTERNAL;
 	xhits hs = {0};
 	finding *fs = NULL;
@@ -834,7 +860,12 @@ int cmd_explore(int argc, char **argv)
 	if (interrupted)
 		printf("interrupted: %" PRIu64 " of %" PRIu64 " seeds explored\n", done,
 		       shard_count(&o));
-	printf("%" PRIu64 " seeds explored, %zu violating\n", done, hs.n);
+	printf("%" PRIu64 " seeds explored, %zu violating", done, hs.n);
+	if (hs.refused)
+		printf(", %" PRIu64 " drawn cases refused (a delete-candidate "
+		       "that found no LeaseCandidate; not judged)",
+		       hs.refused);
+	putchar('\n');
 	print_findings(fs, nf, o.out);
 	code = exit_for(fs, nf);
 out:

@@ -105,6 +105,7 @@ bad() { # expected-text command...
   grep -q -- "$want" "$TMP/bad.out" || fail "$*: expected '$want' in: $(cat "$TMP/bad.out")"
 }
 bad 'unknown fault kind "pauze"' bin/sim explore $B --seeds 10 --faults pause,pauze --out "$TMP/b"
+bad 'delete-candidate needs a coordinated pod' bin/sim explore $B --seeds 10 --faults pause,delete-candidate --out "$TMP/b"
 bad 'already fails' bin/sim explore scenarios/bugs/pause-leader.yaml --seeds 10 --out "$TMP/b"
 bad 'shard: expected i/n' bin/sim explore $B --seeds 10 --shard 3/2 --out "$TMP/b"
 touch "$TMP/file"

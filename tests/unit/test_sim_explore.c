@@ -202,6 +202,77 @@ static void test_written_scenario_reads_back_to_the_same_run(void **state)
 	sim_scenario_free(&base);
 }
 
+static const char coord_yaml[] =
+	"name: coord\n"
+	"duration: 60s\n"
+	"election: {profile: client-go-1.34, lock: leases, leaseDuration: 15s, renewDeadline: 10s, retryPeriod: 2s}\n"
+	"network: {latency: {min: 1ms, max: 3ms}}\n"
+	"pods:\n"
+	"  - {name: a, coordinated: {binaryVersion: 1.31.0}}\n"
+	"  - {name: b, start: 1s, coordinated: {binaryVersion: 1.31.0}}\n"
+	"  - {name: c, start: 2s, coordinated: {binaryVersion: 1.32.0}}\n";
+
+/* The coordination kinds: never drawn on a base without a coordinated pod
+ * (so its seeds draw what they did before the kinds existed), all three
+ * drawn on one with, and each drawn case written reads back to the same
+ * faults and the same verdict (or the same refusal by the world). */
+static void test_coordination_kinds_drawn_only_with_a_controller(void **state)
+{
+	(void)state;
+	sim_scenario plain, coord;
+	load(base_yaml, &plain);
+	load(coord_yaml, &coord);
+	sim_explore_opts o;
+	sim_explore_opts_init(&o);
+	assert_int_equal(sim_explore_kinds_for(&plain, SIM_XK_ALL),
+			 SIM_XK_ALL & ~SIM_XK_COORDINATION);
+	assert_int_equal(sim_explore_kinds_for(&coord, SIM_XK_ALL), SIM_XK_ALL);
+	for (uint64_t seed = 1; seed <= 200; seed++) {
+		sim_explore_case c;
+		assert_int_equal(sim_explore_draw(&plain, seed, &o, &c), LE_OK);
+		for (size_t i = 0; i < c.sc.nfaults; i++)
+			assert_true(c.sc.faults[i].action < SIM_ACT_DELETE_CANDIDATE);
+		sim_explore_case_free(&c);
+	}
+	/* only the coordination kinds on the coordinated base */
+	o.kinds = SIM_XK_COORDINATION;
+	int seen[3] = {0}, refused = 0;
+	for (uint64_t seed = 1; seed <= 60; seed++) {
+		sim_explore_case c;
+		assert_int_equal(sim_explore_draw(&coord, seed, &o, &c), LE_OK);
+		for (size_t i = 0; i < c.sc.nfaults; i++) {
+			const sim_fault *f = &c.sc.faults[i];
+			assert_true(f->action >= SIM_ACT_DELETE_CANDIDATE);
+			seen[f->action - SIM_ACT_DELETE_CANDIDATE]++;
+			if (sim_fault_on_controller(f))
+				assert_int_equal(f->when.kind, SIM_WHEN_NONE);
+		}
+		char *text = write_text(&c.sc);
+		sim_scenario back;
+		load(text, &back);
+		assert_int_equal(back.nfaults, c.sc.nfaults);
+		for (size_t i = 0; i < back.nfaults; i++)
+			assert_same_fault(&back.faults[i], &c.sc.faults[i]);
+		sim_invariant v1, v2;
+		char err[256];
+		int r1 = sim_explore_judge(&c.sc, seed, &o, &v1, err, sizeof err);
+		int r2 = sim_explore_judge(&back, seed, &o, &v2, err, sizeof err);
+		assert_int_equal(r1, r2);
+		if (r1 == LE_OK)
+			assert_int_equal(v1, v2);
+		else
+			refused++, assert_int_equal(r1, LE_EINVAL);
+		free(text);
+		sim_scenario_free(&back);
+		sim_explore_case_free(&c);
+	}
+	for (int k = 0; k < 3; k++)
+		assert_true(seen[k] > 0);
+	assert_true(refused < 60);
+	sim_scenario_free(&plain);
+	sim_scenario_free(&coord);
+}
+
 /* A 25 s pause of the leader breaks safety; three faults that do nothing to
  * it are dropped, and the pause is kept. */
 static void test_shrink_keeps_only_the_pause(void **state)
@@ -592,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_coordination_faults_round_trip),
 		cmocka_unit_test(test_drawn_faults_stay_inside_the_run_and_the_kinds),
 		cmocka_unit_test(test_written_scenario_reads_back_to_the_same_run),
+		cmocka_unit_test(test_coordination_kinds_drawn_only_with_a_controller),
 		cmocka_unit_test(test_shrink_keeps_only_the_pause),
 		cmocka_unit_test(test_unknown_fault_kind_is_named),
 		cmocka_unit_test(test_uniform_start_is_drawn_per_seed_inside_its_range),
