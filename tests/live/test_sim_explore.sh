@@ -61,6 +61,17 @@ f=$(finding "$TMP/lost" '^apiserver leader response-loss')
 replays "$TMP/lost" "$f"
 echo "ok: lost renew answer: $f"
 
+# 3b. a coordinated base: the coordination kinds are drawn, a refused
+# draw is counted, and the paused leader is found there too
+bin/sim explore $X/coordinated-3.yaml --seeds 60 \
+  --faults pause,delete-candidate,controller-restart,controller-pause --out "$TMP/coord" > "$TMP/coord.out"
+f=$(finding "$TMP/coord" '^pause leader$')
+[ -n "$f" ] || fail "no paused-leader finding on the coordinated base: $(cat "$TMP/coord/findings.tsv")"
+replays "$TMP/coord" "$f"
+grep -q 'drawn cases refused' "$TMP/coord.out" || fail "no refused draw counted: $(head -n 3 "$TMP/coord.out")"
+grep -q 'delete-candidate' "$TMP/coord/findings.tsv" || fail "no finding kept a drawn delete-candidate: $(cat "$TMP/coord/findings.tsv")"
+echo "ok: coordinated base: $f"
+
 # 4. identical findings whatever the jobs and shards
 B=$X/client-go-3.yaml
 bin/sim explore $B --seeds 600 --jobs 1 --out "$TMP/j1" >/dev/null
