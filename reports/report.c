@@ -191,6 +191,36 @@ static void json_failovers(rbuf *b, const rep_run *run)
 	rb_putc(b, ']');
 }
 
+/* Handovers by preferredHolder (coordinated election), as the checker
+ * measured them: identities, since the controller names identities. */
+static void json_handovers(rbuf *b, const rep_run *run)
+{
+	const sim_history *h = run->history;
+	const sim_check_result *r = run->result;
+	rb_puts(b, ",\"handovers\":[");
+	for (size_t i = 0; i < r->nhandovers; i++) {
+		const sim_handover *x = &r->handovers[i];
+		if (i)
+			rb_putc(b, ',');
+		rb_puts(b, "{\"from\":");
+		rb_json_str(b, rep_identity(h, x->from_identity));
+		rb_puts(b, ",\"to\":");
+		rb_json_str(b, rep_identity(h, x->to_identity));
+		rb_puts(b, ",\"named_ns\":");
+		rb_i64(b, x->named_ns);
+		rb_puts(b, ",\"leader_ns\":");
+		rb_i64(b, x->leader_ns);
+		rb_puts(b, ",\"duration_ns\":");
+		rb_i64(b, x->leader_ns >= 0 ? x->leader_ns - x->named_ns : -1);
+		rb_puts(b, ",\"bound_ns\":");
+		rb_i64(b, x->bound_ns);
+		rb_puts(b, ",\"within_bound\":");
+		rb_puts(b, x->within_bound ? "true" : "false");
+		rb_putc(b, '}');
+	}
+	rb_putc(b, ']');
+}
+
 static void json_overlaps(rbuf *b, const rep_run *run)
 {
 	const sim_history *h = run->history;
@@ -283,6 +313,7 @@ static void json_run(rbuf *b, const rep_run *run, const rep_model *m)
 	json_leadership(b, run);
 	json_lease(b, run, m);
 	json_failovers(b, run);
+	json_handovers(b, run);
 	json_overlaps(b, run);
 	json_leaderless(b, run);
 	json_violations(b, run);

@@ -37,3 +37,22 @@ grep -q "<testsuites name=\"leaselab\" tests=\"$runs\" failures=\"0\"" "$j" || f
 [ "$(count '<testsuite ' "$j")" -eq "$n" ] || fail "junit.xml: not one testsuite per scenario"
 [ "$(count '<tr class="run">' "$out/index.html")" -eq "$runs" ] || fail "index.html: not one row per run"
 echo "$runs runs of $n known-violation scenarios: lanes and overlap marks match report.json; junit.xml and index.html count them all"
+
+# Coordinated handovers reach report.json as the checker printed them: one
+# that ended (rollback-preferred-holder) and one that did not (the paused
+# controller, a handover violation).
+ho() { # SCENARIO SEED: the run's report.json handovers array
+  rm -rf "$TMP/ho"
+  bin/sim run "scenarios/coordinated/$1.yaml" --seed "$2" --ignore-expectations --keep all \
+    --out "$TMP/ho" > "$TMP/ho.log" 2>&1
+  grep -o '"handovers":\[[^]]*\]' "$TMP/ho/$1/seed-$2/report.json"
+}
+got=$(ho rollback-preferred-holder 3)
+want='"handovers":[{"from":"a","to":"a2","named_ns":100001784213,"leader_ns":120155891139,"duration_ns":20154106926,"bound_ns":29412000000,"within_bound":true}]'
+[ "$got" = "$want" ] || fail "rollback-preferred-holder seed 3: report.json $got, want $want"
+grep -q 'from a to a2 named at 100.002 s -> a2 leads at 120.156 s: 20.154 s (bound 29.412 s)' "$TMP/ho.log" ||
+  fail "the printed handover differs: $(grep handover "$TMP/ho.log")"
+got=$(ho handover-controller-paused 3)
+want='"handovers":[{"from":"new","to":"old","named_ns":60001485301,"leader_ns":-1,"duration_ns":-1,"bound_ns":29412000000,"within_bound":false}]'
+[ "$got" = "$want" ] || fail "handover-controller-paused seed 3: report.json $got, want $want"
+echo "report.json handovers: one that ended, one past its bound, as printed"
