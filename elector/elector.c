@@ -125,18 +125,35 @@ enum {
 	SLOT_WAS_LEADER = 4, /* STOPPED_LEADING: was_leader */
 };
 
+enum { SENT_NONE, SENT_CANDIDATE, SENT_ML_WRITE }; /* inflight_rec */
+
 typedef struct out_slot {
 	union {
 		const le_request *request; /* SEND */
 		uint64_t request_id;       /* ABORT */
 	} u;
 	int32_t status;    /* LOG */
-	uint16_t text_off; /* LOG arg / NEW_LEADER identity, in e->text */
+	uint16_t text_off; /* LOG arg / NEW_LEADER identity, in io->text */
 	uint8_t kind;      /* le_output_kind */
 	uint8_t msg;       /* LOG: le_msg */
 	uint8_t verbosity; /* LOG */
 	uint8_t flags;     /* SLOT_* */
 } out_slot;
+
+/* What an elector needs only while it has outputs pending: the two request
+ * slots, the output ring and its text arena, 5 KB of the elector's 8.
+ * input_begin allocates it when absent; input_end frees it when the ring
+ * is empty, and so does le_elector_outputs_done once the driver has
+ * drained and used the outputs. A request in flight needs none of it (its
+ * record stays in the elector), so an elector between inputs holds none:
+ * 10,000 candidates that all start at once, each with a GET in flight,
+ * hold 10,000 x 2.9 KB instead of 10,000 x 8 KB. */
+typedef struct le_io {
+	le_request requests[2]; /* by id parity: a SEND's pointer outlives the
+				   next request's construction */
+	out_slot ring[RING_CAP];
+	char text[TEXT_CAP];
+} le_io;
 
 struct le_elector {
 	le_config cfg; /* strings point at the copies in `strings` */
@@ -185,11 +202,10 @@ struct le_elector {
 	le_time attempt_now;  /* `now` of 2.4: the attempt's start */
 	le_record candidate;  /* R of 2.4 */
 	bool inflight;
+	uint8_t inflight_rec; /* SENT_*: where the in-flight write's record is */
 	uint64_t inflight_id;
 	int64_t request_deadline_ns;
 	uint64_t next_id;
-	le_request requests[2]; /* by id parity: a SEND's pointer outlives the
-				   next request's construction */
 	int sends_this_input;
 	uint64_t input_first_id; /* ids from here on were sent by this input */
 	/* MultiLock kinds only (election-spec.md 3.3; NULL otherwise): the
@@ -211,18 +227,19 @@ struct le_elector {
 	 */
 	uint64_t draws_used;
 
-	/* Pending outputs: ring[(ring_head + i) % RING_CAP] for i from 0 to
-	 * ring_count - 1, oldest first. A slot with SLOT_HAS_TEXT has its text
-	 * at text + text_off; texts are appended in slot order to text[0,
-	 * text_used) and moved down by input_begin, when those of drained
-	 * outputs are no longer valid. */
-	out_slot ring[RING_CAP];
+	/* Pending outputs: io->ring[(ring_head + i) % RING_CAP] for i from 0
+	 * to ring_count - 1, oldest first. A slot with SLOT_HAS_TEXT has its
+	 * text at io->text + text_off; texts are appended in slot order to
+	 * io->text[0, text_used) and moved down by input_begin, when those of
+	 * drained outputs are no longer valid. io is NULL between inputs when
+	 * ring_count is 0 and nothing is in flight (le_io). */
+	le_io *io;
 	unsigned ring_head;
 	unsigned ring_count;
-	char text[TEXT_CAP];
 	unsigned text_used;
 
 	le_stats stats;
+	size_t strings_len; /* bytes of `strings` (le_elector_memory) */
 	/* identity, lock namespace, lock name and name, each NUL-terminated,
 	 * as long as they are (le_elector_new sizes the allocation) */
 	char strings[];
@@ -361,7 +378,7 @@ static out_slot *push(le_elector *e, le_output_kind kind)
 	/* input_begin() refuses an input unless INPUT_OUTPUTS_MAX slots are
 	 * free, and no input queues that many: a full ring is a core bug. */
 	LE_ASSERT(e->ring_count < RING_CAP); /* output ring overflow */
-	out_slot *s = &e->ring[(e->ring_head + e->ring_count) % RING_CAP];
+	out_slot *s = &e->io->ring[(e->ring_head + e->ring_count) % RING_CAP];
 	e->ring_count++;
 	memset(s, 0, sizeof *s);
 	s->kind = (uint8_t)kind;
@@ -379,10 +396,10 @@ static void keep_text(le_elector *e, out_slot *s, const char *text)
 	size_t room = TEXT_CAP - e->text_used;
 	LE_ASSERT(room > 0); /* input_begin keeps INPUT_TEXT_MAX free */
 	size_t cap = room < LE_ID_MAX ? room : LE_ID_MAX;
-	copy_str(e->text + e->text_used, cap, text);
+	copy_str(e->io->text + e->text_used, cap, text);
 	s->text_off = (uint16_t)e->text_used;
 	s->flags |= SLOT_HAS_TEXT;
-	e->text_used += (unsigned)strlen(e->text + e->text_used) + 1;
+	e->text_used += (unsigned)strlen(e->io->text + e->text_used) + 1;
 }
 
 static void emit_log(le_elector *e, int verbosity, bool is_error, le_msg msg,
@@ -530,13 +547,17 @@ static void send_one(le_elector *e, le_time now, enum step step, le_op op,
 	LE_ASSERT(!e->inflight);
 	e->sends_this_input++;
 	LE_ASSERT(e->sends_this_input <= 2); /* two request slots */
-	le_request *q = &e->requests[e->next_id & 1];
+	le_request *q = &e->io->requests[e->next_id & 1];
 	q->id = e->next_id++;
 	q->op = op;
 	if (rec)
 		q->record = *rec;
 	else
 		memset(&q->record, 0, sizeof q->record);
+	LE_ASSERT(!rec || rec == &e->candidate || (e->ml && rec == &e->ml->write));
+	e->inflight_rec = !rec ? SENT_NONE
+			  : rec == &e->candidate ? SENT_CANDIDATE
+						 : SENT_ML_WRITE;
 	memcpy(q->resource_version, rv, LE_RV_MAX);
 	q->timeout_ns = e->request_timeout_ns;
 	q->no_record = step == ST_BOOT_CREATE;
@@ -594,9 +615,13 @@ static void send_request(le_elector *e, le_time now, enum step step, le_op op,
 		 is_own_write_step(step));
 }
 
-static const le_request *inflight_request(const le_elector *e)
+/* The record of the write in flight. Not the request slot's copy: that is
+ * the driver's only until the next input (le_elector_outputs_done may free
+ * it sooner); the record stays where it was built until the answer. */
+static const le_record *inflight_record(const le_elector *e)
 {
-	return &e->requests[e->inflight_id & 1];
+	LE_ASSERT(e->inflight_rec != SENT_NONE);
+	return e->inflight_rec == SENT_ML_WRITE ? &e->ml->write : &e->candidate;
 }
 
 /* Queue LE_OUT_ABORT for the request in flight; e->step is left for the
@@ -1055,7 +1080,7 @@ static void on_written(le_elector *e, le_time now, const le_response *r,
 		       uint64_t rnd)
 {
 	keep_resource_version(e, r);
-	set_observed(e, &inflight_request(e)->record, now);
+	set_observed(e, inflight_record(e), now);
 	try_end(e, now, true, rnd);
 }
 
@@ -1075,22 +1100,24 @@ static void release_write(le_elector *e, le_time now, int32_t transitions)
 		release_end(e, now);
 		return;
 	}
-	le_record rel;
-	memset(&rel, 0, sizeof rel);
-	rel.holder_set = true;
-	rel.transitions = transitions;
-	rel.dialect = e->prof->writer_dialect;
+	/* release's record is this attempt's R: it is what goes out, and
+	 * what is observed when it is written */
+	le_record *rel = &e->candidate;
+	memset(rel, 0, sizeof *rel);
+	rel->holder_set = true;
+	rel->transitions = transitions;
+	rel->dialect = e->prof->writer_dialect;
 	if (!e->prof->release_writes_zero_duration) { /* 710705cfe, 1.20 */
-		rel.lease_duration_s = 1;
-		rel.has_acquire_time = rel.has_renew_time = true;
-		rel.acquire_wall_ns = rel.renew_wall_ns = now.wall_ns;
+		rel->lease_duration_s = 1;
+		rel->has_acquire_time = rel->has_renew_time = true;
+		rel->acquire_wall_ns = rel->renew_wall_ns = now.wall_ns;
 	}
 	if (e->cache_empty) { /* Update on the empty object: no request */
 		emit_log(e, 0, true, LE_MSG_RELEASE_FAILED, EMPTY_OBJECT_ERROR, 0);
 		release_end(e, now);
 		return;
 	}
-	send_request(e, now, ST_REL_UPDATE, LE_OP_UPDATE, &rel);
+	send_request(e, now, ST_REL_UPDATE, LE_OP_UPDATE, rel);
 }
 
 static void release_step(le_elector *e, le_time now)
@@ -1140,7 +1167,7 @@ static void on_release_response(le_elector *e, le_time now,
 	}
 	if (is_2xx(r->status)) {
 		keep_resource_version(e, r);
-		set_observed(e, &inflight_request(e)->record, now);
+		set_observed(e, inflight_record(e), now);
 		emit_log(e, 4, false, LE_MSG_RELEASED, NULL, 0);
 		release_end(e, now);
 		return;
@@ -1612,6 +1639,7 @@ le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
 			copy_str(err, errcap, "le_elector_new: out of memory");
 		return NULL;
 	}
+	e->strings_len = total;
 	e->cfg = *c;
 	e->prof = c->profile ? c->profile : &le_profile_client_go;
 	e->cfg.profile = e->prof;
@@ -1662,8 +1690,10 @@ le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
 
 void le_elector_free(le_elector *e)
 {
-	if (e)
+	if (e) {
 		free(e->ml);
+		free(e->io);
+	}
 	free(e);
 }
 
@@ -1675,12 +1705,19 @@ static int input_begin(le_elector *e)
 {
 	if (e->ring_count > RING_CAP - INPUT_OUTPUTS_MAX)
 		return LE_ESTATE;
+	if (!e->io) {
+		/* nothing pending, nothing in flight (input_end) */
+		e->io = malloc(sizeof *e->io);
+		if (!e->io)
+			return LE_ENOMEM;
+		e->text_used = 0;
+	}
 	/* The texts still pending start at the first pending slot that has
 	 * one (texts are in slot order); those before it were drained by the
 	 * last input's driver and are free now. */
 	unsigned live = e->text_used;
 	for (unsigned i = 0; i < e->ring_count; i++) {
-		const out_slot *s = &e->ring[(e->ring_head + i) % RING_CAP];
+		const out_slot *s = &e->io->ring[(e->ring_head + i) % RING_CAP];
 		if (s->flags & SLOT_HAS_TEXT) {
 			live = s->text_off;
 			break;
@@ -1689,10 +1726,10 @@ static int input_begin(le_elector *e)
 	if (e->text_used - live > TEXT_CAP - INPUT_TEXT_MAX)
 		return LE_ESTATE;
 	if (live > 0) {
-		memmove(e->text, e->text + live, e->text_used - live);
+		memmove(e->io->text, e->io->text + live, e->text_used - live);
 		e->text_used -= live;
 		for (unsigned i = 0; i < e->ring_count; i++) {
-			out_slot *s = &e->ring[(e->ring_head + i) % RING_CAP];
+			out_slot *s = &e->io->ring[(e->ring_head + i) % RING_CAP];
 			if (s->flags & SLOT_HAS_TEXT)
 				s->text_off = (uint16_t)(s->text_off - live);
 		}
@@ -1700,6 +1737,36 @@ static int input_begin(le_elector *e)
 	e->sends_this_input = 0;
 	e->input_first_id = e->next_id;
 	return LE_OK;
+}
+
+/* Every input ends here: with no output pending nothing points into io
+ * any more (the outputs drained before this input are no longer valid,
+ * and a write in flight keeps its record outside, inflight_record), so it
+ * goes. */
+static void input_end(le_elector *e)
+{
+	if (e->ring_count == 0) {
+		free(e->io);
+		e->io = NULL;
+	}
+}
+
+void le_elector_outputs_done(le_elector *e)
+{
+	if (e)
+		input_end(e);
+}
+
+size_t le_elector_memory(const le_elector *e)
+{
+	if (!e)
+		return 0;
+	size_t n = sizeof *e + e->strings_len;
+	if (e->io)
+		n += sizeof *e->io;
+	if (e->ml)
+		n += sizeof *e->ml;
+	return n;
 }
 
 int le_elector_start(le_elector *e, le_time now, uint64_t rnd)
@@ -1718,6 +1785,7 @@ int le_elector_start(le_elector *e, le_time now, uint64_t rnd)
 		acquire_begin(e, now);
 	}
 	service(e, now, now.mono_ns, rnd);
+	input_end(e);
 	return LE_OK;
 }
 
@@ -1731,6 +1799,7 @@ int le_elector_on_timer(le_elector *e, le_time now, uint64_t rnd)
 	if (rc != LE_OK)
 		return rc;
 	service(e, now, now.mono_ns, rnd);
+	input_end(e);
 	return LE_OK;
 }
 
@@ -1754,18 +1823,12 @@ int le_elector_on_response(le_elector *e, le_time now, const le_response *r,
 		dispatch(e, now, r, rnd);
 	}
 	service(e, now, now.mono_ns, rnd);
+	input_end(e);
 	return LE_OK;
 }
 
-int le_elector_cancel(le_elector *e, le_time now, uint64_t rnd)
+static void cancel_input(le_elector *e, le_time now, uint64_t rnd)
 {
-	if (!e)
-		return LE_EINVAL;
-	if (e->phase == PH_DONE)
-		return LE_ESTATE;
-	int rc = input_begin(e);
-	if (rc != LE_OK)
-		return rc;
 	if (e->phase == PH_IDLE) {
 		/* Cancelled before the first attempt: Run still defers
 		 * OnStoppedLeading, acquire logs and its JitterUntil sees the
@@ -1777,11 +1840,11 @@ int le_elector_cancel(le_elector *e, le_time now, uint64_t rnd)
 			push(e, LE_OUT_STOPPED_LEADING);
 		}
 		finish(e);
-		return LE_OK;
+		return;
 	}
 	service(e, now, sub_sat(now.mono_ns, 1), rnd);
 	if (e->cancelled || e->phase == PH_DONE)
-		return LE_OK;
+		return;
 	e->cancelled = true;
 	switch (e->phase) {
 	case PH_BOOT: /* before Run: the program just ends */
@@ -1824,6 +1887,19 @@ int le_elector_cancel(le_elector *e, le_time now, uint64_t rnd)
 		break;
 	}
 	service(e, now, now.mono_ns, rnd);
+}
+
+int le_elector_cancel(le_elector *e, le_time now, uint64_t rnd)
+{
+	if (!e)
+		return LE_EINVAL;
+	if (e->phase == PH_DONE)
+		return LE_ESTATE;
+	int rc = input_begin(e);
+	if (rc != LE_OK)
+		return rc;
+	cancel_input(e, now, rnd);
+	input_end(e);
 	return LE_OK;
 }
 
@@ -1843,8 +1919,8 @@ bool le_elector_next_output(le_elector *e, le_output *out)
 {
 	if (!e || !out || e->ring_count == 0)
 		return false;
-	const out_slot *s = &e->ring[e->ring_head];
-	const char *text = s->flags & SLOT_HAS_TEXT ? e->text + s->text_off : NULL;
+	const out_slot *s = &e->io->ring[e->ring_head];
+	const char *text = s->flags & SLOT_HAS_TEXT ? e->io->text + s->text_off : NULL;
 	memset(out, 0, sizeof *out);
 	out->kind = (le_output_kind)s->kind;
 	switch (out->kind) {

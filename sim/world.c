@@ -719,6 +719,9 @@ static void drain(sim_world *w, sim_node *n)
 			break;
 		}
 	}
+	/* every output is carried out (a SEND's request copied): the core may
+	 * drop its output buffers until its next input */
+	le_elector_outputs_done(n->e);
 	if (done)
 		node_exit(w, n);
 }

@@ -388,7 +388,9 @@ void le_elector_free(le_elector *e);
  * renew_poll_waitfor (the lowest bit), and ignored otherwise. Return LE_OK,
  * or LE_ESTATE when the call makes no sense now (e.g. start twice) or when
  * so many outputs are still undrained that the queue could overflow (the
- * input is then not taken: drain and call again). A response is taken only
+ * input is then not taken: drain and call again), or LE_ENOMEM when the
+ * 5 KB it needs for outputs and requests cannot be had (an idle elector
+ * gives it back; the input is then not taken either). A response is taken only
  * for the request in flight, and only if its SEND came out of an earlier
  * input; anything else is ignored. */
 int le_elector_start(le_elector *e, le_time now, uint64_t rnd);
@@ -405,6 +407,18 @@ int64_t le_elector_next_deadline(const le_elector *e);
 /* Drain outputs in order. Returns false when the queue is empty. The output
  * (and pointers inside it) stay valid until the next input call. */
 bool le_elector_next_output(le_elector *e, le_output *out);
+
+/* Optional: the driver has drained the outputs and is done with them and
+ * with every pointer in them (a SEND's request, a text), which may dangle
+ * from here on. With nothing left to drain the elector gives back the 5 KB
+ * its outputs and requests take until its next input; without this call
+ * it keeps them until the end of the next input. For drivers of many
+ * electors (the simulator: 10,000 candidates). */
+void le_elector_outputs_done(le_elector *e);
+
+/* The bytes the elector holds on the heap now (itself, its strings, its
+ * output buffers while it has them, a MultiLock's state). */
+size_t le_elector_memory(const le_elector *e);
 
 /* ---- observation ---------------------------------------------------------- */
 bool le_elector_is_leader(const le_elector *e);      /* observed holder == me */

@@ -165,6 +165,54 @@ static void test_acquire_missing_lease_creates_then_renews_at_once(void **state)
 	drv_free(&d);
 }
 
+/* The output buffers (le_io, 5 KB) are held only while outputs are
+ * pending: given back by le_elector_outputs_done even with a request in
+ * flight, or at the end of the next input without it; and a write whose
+ * buffers went while it was in flight is still observed as it was sent. */
+static void test_output_buffers_only_while_outputs_are_pending(void **state)
+{
+	(void)state;
+	drv d;
+	le_config c = cfg_with(NULL);
+	drv_init(&d, &c);
+	size_t idle = le_elector_memory(d.e);
+	assert_true(idle > 0 && idle < 3 * 1024);
+	assert_int_equal(le_elector_start(d.e, now_of(&d), d.rnd), LE_OK);
+	size_t busy = le_elector_memory(d.e);
+	assert_true(busy >= idle + 5000); /* the GET's SEND is queued */
+	le_elector_outputs_done(d.e);     /* not drained yet: kept */
+	assert_int_equal(le_elector_memory(d.e), busy);
+	d.drains = 0; /* this drain keeps them (le_test_driver.h) */
+	drain(&d);
+	assert_int_equal(le_elector_memory(d.e), busy);
+	le_elector_outputs_done(d.e); /* drained: given back, GET in flight */
+	assert_int_equal(le_elector_memory(d.e), idle);
+	d.mono += 20 * MS;
+	d.drains = 0;
+	serve(&d); /* 404 -> SEND:CREATE, kept by this drain */
+	assert_int_equal(d.req.op, LE_OP_CREATE);
+	assert_int_equal(le_elector_memory(d.e), busy);
+	le_elector_outputs_done(d.e);
+	assert_int_equal(le_elector_memory(d.e), idle);
+	le_request sent = d.req;
+	d.mono += 20 * MS;
+	d.drains = 0;
+	serve(&d); /* 201: observed is the record the CREATE carried */
+	assert_true(le_elector_is_leader(d.e));
+	const le_record *o = le_elector_observed_record(d.e);
+	assert_string_equal(o->holder, sent.record.holder);
+	assert_int_equal(o->renew_wall_ns, sent.record.renew_wall_ns);
+	assert_int_equal(o->acquire_wall_ns, sent.record.acquire_wall_ns);
+	/* an input with no output gives them back at its end: the renew
+	 * UPDATE's answer, once drained and done with */
+	le_elector_outputs_done(d.e);
+	d.mono += 20 * MS;
+	serve(&d);
+	size_t after = le_elector_memory(d.e);
+	assert_true(after == idle || d.nout > 0);
+	drv_free(&d);
+}
+
 static void test_create_conflict_is_a_failed_attempt(void **state)
 {
 	(void)state;
@@ -1420,6 +1468,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_are_client_go),
 		cmocka_unit_test(test_profile_find_by_name),
 		cmocka_unit_test(test_acquire_missing_lease_creates_then_renews_at_once),
+		cmocka_unit_test(test_output_buffers_only_while_outputs_are_pending),
 		cmocka_unit_test(test_create_conflict_is_a_failed_attempt),
 		cmocka_unit_test(test_acquire_never_held_record_no_new_leader),
 		cmocka_unit_test(test_acquire_released_record_taken_on_first_sight),
