@@ -397,7 +397,9 @@ static uint64_t req_hash(const sim_world *w, const sim_req *r, bool answered)
 	uint64_t h = mix(mix(mix(0, r->node), r->inc), r->core);
 	h = mix(h, (uint64_t)r->req.op << 8 | (uint64_t)r->req.target << 1 | r->req.no_record);
 	h = mix(h, r->req.id);
-	h = le_record_state_hash(h, &r->req.record, wall);
+	le_record rec;
+	sim_rec_unpack(&w->strs, &r->req.record, &rec);
+	h = le_record_state_hash(h, &rec, wall);
 	h = mix_str(h, r->req.resource_version);
 	const fa_decision *d = &r->dec;
 	h = mix(h, (uint64_t)d->refused << 3 | (uint64_t)d->blackhole << 2 |
@@ -410,13 +412,15 @@ static uint64_t req_hash(const sim_world *w, const sim_req *r, bool answered)
 	h = mix(h, (uint64_t)r->status << 4 | (uint64_t)r->has_record << 3 |
 			   (uint64_t)r->record_present << 2 | (uint64_t)r->has_rv << 1 | r->has_raw);
 	h = mix_str(h, r->reason);
-	if (r->has_record)
-		h = le_record_state_hash(h, &r->record, wall);
+	if (r->has_record) {
+		sim_rec_unpack(&w->strs, &r->record, &rec);
+		h = le_record_state_hash(h, &rec, wall);
+	}
 	if (r->has_rv)
 		h = mix_str(h, r->rv);
 	if (r->has_raw) {
 		unsigned char raw[SIM_RAW_MAX];
-		h = mix(h, sim_explore_hash(raw, sim__req_raw(r, raw, sizeof raw)));
+		h = mix(h, sim_explore_hash(raw, sim__req_raw(w, r, raw, sizeof raw)));
 	}
 	return h;
 }

@@ -116,22 +116,29 @@ static void req_set_status(sim_req *r, int status, const char *reason)
 	copy_str(r->reason, sizeof r->reason, reason);
 }
 
-size_t sim__req_raw(const sim_req *r, unsigned char *buf, size_t cap)
+size_t sim__req_raw(const sim_world *w, const sim_req *r, unsigned char *buf,
+		    size_t cap)
 {
 	if (r->raw_len == 0 || !r->has_record)
 		return 0;
-	size_t n = le_record_key(&r->record, buf, cap);
+	le_record rec;
+	sim_rec_unpack(&w->strs, &r->record, &rec);
+	size_t n = le_record_key(&rec, buf, cap);
 	LE_ASSERT(n == r->raw_len); /* what req_copy_response checked */
 	return n;
 }
 
 /* false when the response's raw record is not the key of its record, which
  * sim_req cannot hold (see raw_len) */
-static bool req_copy_response(sim_req *r, const le_response *resp)
+static bool req_copy_response(sim_world *w, sim_req *r,
+			      const le_response *resp)
 {
 	req_set_status(r, resp->status, resp->reason);
 	if (resp->record) {
-		r->record = *resp->record;
+		if (!sim_rec_pack(&w->strs, resp->record, &r->record)) {
+			sim__fail(w, LE_ENOMEM, "out of memory for a record");
+			return true;
+		}
 		r->has_record = true;
 	}
 	r->record_present = resp->record_present;
@@ -199,11 +206,12 @@ static bool trigger(sim_world *w, sim_trigger_kind kind, const sim_node *n)
 }
 
 /* A renewal: an update of the record by the pod that holds it and leads. */
-static bool is_renew(const sim_node *n, const sim_req *r)
+static bool is_renew(const sim_world *w, const sim_node *n, const sim_req *r)
 {
 	return r->req.op == LE_OP_UPDATE && n->inc == r->inc && sim__alive(n) &&
 	       n->e && le_elector_leading(n->e) &&
-	       strcmp(r->req.record.holder, n->identity) == 0;
+	       strcmp(sim_strtab_str(&w->strs, r->req.record.holder),
+		      n->identity) == 0;
 }
 
 static void send_request(sim_world *w, sim_node *n, const le_request *req)
@@ -215,7 +223,11 @@ static void send_request(sim_world *w, sim_node *n, const le_request *req)
 	r->node = (uint32_t)n->pod;
 	r->inc = n->inc;
 	r->core = n->core;
-	r->req = *req;
+	if (!sim_wire_pack(&w->strs, req, &r->req)) {
+		req_free(w, i);
+		sim__fail(w, LE_ENOMEM, "out of memory for a request's strings");
+		return;
+	}
 	r->triggered = false;
 	sim_leg leg;
 	sim_net_leg(w->sc, n->netf, n->nnetf, SIM_DIR_TO, &w->sc->latency_to,
@@ -273,7 +285,9 @@ sim_event sim__lease_write_event(const sim_world *w, int32_t pod,
 static void record_lease_write(sim_world *w, const sim_node *n,
 			       const sim_req *r)
 {
-	const le_record *rec = &r->record;
+	le_record unpacked;
+	sim_rec_unpack(&w->strs, &r->record, &unpacked);
+	const le_record *rec = &unpacked;
 	int32_t holder = strcmp(rec->holder, n->identity) == 0
 				 ? n->identity_idx
 				 : sim_history_identity(&w->h, rec->holder);
@@ -295,10 +309,12 @@ static void commit(sim_world *w, uint32_t i)
 	le_response resp;
 	/* the object the request names: the lock's, or one of a MultiLock's
 	 * two (election-spec.md 3.3) */
+	le_request q;
+	sim_wire_unpack(&w->strs, &r->req, &q);
 	fa_store_lock_do(w->store, r->req.target, el->lock_namespace,
-			 el->lock_name, &r->req, n->identity,
+			 el->lock_name, &q, n->identity,
 			 SIM_WALL_EPOCH_NS + w->now, &w->scratch, &resp);
-	if (!req_copy_response(r, &resp)) {
+	if (!req_copy_response(w, r, &resp)) {
 		sim__fail(w, LE_EINVAL, "pod %s: the store's raw record at t=%lld ns "
 			  "is not the key of its record", n->name, (long long)w->now);
 		req_free(w, i);
@@ -315,7 +331,7 @@ static void commit(sim_world *w, uint32_t i)
 		req_free(w, i);
 		return;
 	}
-	if (wrote && is_renew(n, r) && trigger(w, SIM_WHEN_RENEW_RESPONSE, n)) {
+	if (wrote && is_renew(w, n, r) && trigger(w, SIM_WHEN_RENEW_RESPONSE, n)) {
 		sim__push(w, w->now, EV_RESPOND, 0, i);
 		return;
 	}
@@ -349,7 +365,7 @@ static void on_trigger_arrive(sim_world *w, uint32_t i)
 static void on_arrive(sim_world *w, uint32_t i)
 {
 	sim_req *r = w->reqs[i];
-	if (!r->triggered && is_renew(w->nodes[r->node], r) &&
+	if (!r->triggered && is_renew(w, w->nodes[r->node], r) &&
 	    trigger(w, SIM_WHEN_RENEW_REQUEST, w->nodes[r->node])) {
 		r->triggered = true;
 		sim__push(w, w->now, EV_TRIGGER_ARRIVE, 0, i);
@@ -403,13 +419,16 @@ static void on_deliver(sim_world *w, uint32_t i)
 		return;
 	}
 	unsigned char raw[SIM_RAW_MAX];
-	size_t raw_len = sim__req_raw(r, raw, sizeof raw);
+	size_t raw_len = sim__req_raw(w, r, raw, sizeof raw);
+	le_record rec;
+	if (r->has_record)
+		sim_rec_unpack(&w->strs, &r->record, &rec);
 	le_response resp = {
 		.id = r->req.id,
 		.status = r->status,
 		.reason = r->reason[0] ? r->reason : NULL,
 		.message = NULL,
-		.record = r->has_record ? &r->record : NULL,
+		.record = r->has_record ? &rec : NULL,
 		.record_present = r->record_present,
 		.resource_version = r->has_rv ? r->rv : NULL,
 		.raw = r->has_raw ? raw : NULL,
@@ -1283,6 +1302,7 @@ void sim_world_free(sim_world *w)
 	for (size_t i = 0; i < w->nreqs; i++)
 		free(w->reqs[i]);
 	free(w->reqs);
+	sim_strtab_free(&w->strs);
 	if (w->fr)
 		for (size_t i = 0; i < w->sc->nfaults; i++) {
 			free(w->fr[i].targets);

@@ -7,6 +7,7 @@
 #define LEASELAB_SIM_WORLD_INT_H
 
 #include "sim_engine.h"
+#include "wire.h"
 
 /* "never" for true times held in the structs below */
 #define NO_TIME INT64_MAX
@@ -90,11 +91,13 @@ typedef struct sim_node {
 
 #define SIM_RAW_MAX 640 /* the store's raw buffer (fa_lock_scratch.raw) */
 
-/* A request in flight, from SEND to its response's delivery (or loss). */
+/* A request in flight, from SEND to its response's delivery (or loss).
+ * Its two records are packed (sim/wire.h): 10,000 candidates that start
+ * together have 10,000 of these at once. */
 typedef struct sim_req {
 	uint32_t node, inc, core;
 	uint32_t next_free;
-	le_request req;
+	sim_wire_req req;
 	fa_decision dec;
 	bool triggered;        /* a when: renew-request fault already fired on it */
 	int64_t due_ns;        /* when its response reached the (paused) pod */
@@ -103,7 +106,7 @@ typedef struct sim_req {
 	bool has_record, record_present, has_rv, has_raw;
 	char reason[32];
 	char rv[LE_RV_MAX];
-	le_record record;
+	sim_rec record;
 	/* The raw record the in-process store answered with is
 	 * le_record_key(&record) (fa_store_lock_do; commit checks it), so
 	 * only its length is kept and sim__req_raw rebuilds the bytes: 640
@@ -114,7 +117,8 @@ typedef struct sim_req {
 
 /* A delivered response's raw record: writes r->raw_len bytes (at most cap)
  * into buf and returns how many. */
-size_t sim__req_raw(const sim_req *r, unsigned char *buf, size_t cap);
+size_t sim__req_raw(const sim_world *w, const sim_req *r, unsigned char *buf,
+		    size_t cap);
 
 /* What a started fault did, so that its end can undo it. */
 typedef struct fault_run {
@@ -143,6 +147,7 @@ struct sim_world {
 	sim_node **nodes;
 	size_t nnodes, nodes_cap;
 	sim_req **reqs;       /* slots, allocated once each and reused */
+	sim_strtab strs;      /* the strings of the records in flight */
 	size_t nreqs, reqs_cap;
 	uint32_t free_req;
 	fault_run *fr;

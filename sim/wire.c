@@ -1,0 +1,161 @@
+/* sim/wire.c — interned strings and packed records (sim/wire.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire.h"
+
+static uint32_t str_hash(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+void sim_strtab_free(sim_strtab *t)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	free(t->index);
+	memset(t, 0, sizeof *t);
+}
+
+static void index_put(sim_strtab *t, uint32_t id)
+{
+	uint32_t m = t->index_cap - 1;
+	uint32_t k = str_hash(t->s[id - 1]) & m;
+	while (t->index[k])
+		k = (k + 1) & m;
+	t->index[k] = id;
+}
+
+/* Keep the index at most half full. */
+static bool index_grow(sim_strtab *t)
+{
+	if (t->index_cap && 2 * (t->n + 1) <= t->index_cap)
+		return true;
+	uint32_t cap = t->index_cap ? t->index_cap * 2 : 64;
+	uint32_t *v = calloc(cap, sizeof *v);
+	if (!v)
+		return false;
+	free(t->index);
+	t->index = v;
+	t->index_cap = cap;
+	for (uint32_t id = 1; id <= t->n; id++)
+		index_put(t, id);
+	return true;
+}
+
+uint32_t sim_strtab_intern(sim_strtab *t, const char *str)
+{
+	if (!str || !str[0])
+		return 0;
+	if (t->index_cap) {
+		uint32_t m = t->index_cap - 1;
+		for (uint32_t k = str_hash(str) & m; t->index[k]; k = (k + 1) & m)
+			if (strcmp(t->s[t->index[k] - 1], str) == 0)
+				return t->index[k];
+	}
+	if (!index_grow(t))
+		return UINT32_MAX;
+	if (t->n == t->cap) {
+		uint32_t cap = t->cap ? t->cap * 2 : 16;
+		char **v = realloc(t->s, cap * sizeof *v);
+		if (!v)
+			return UINT32_MAX;
+		t->s = v;
+		t->cap = cap;
+	}
+	size_t len = strnlen(str, LE_STRATEGY_MAX - 1);
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return UINT32_MAX;
+	memcpy(copy, str, len);
+	copy[len] = '\0';
+	t->s[t->n++] = copy;
+	index_put(t, t->n);
+	return t->n;
+}
+
+bool sim_rec_pack(sim_strtab *t, const le_record *r, sim_rec *out)
+{
+	uint32_t holder = sim_strtab_intern(t, r->holder);
+	uint32_t strategy = sim_strtab_intern(t, r->strategy);
+	uint32_t preferred = sim_strtab_intern(t, r->preferred_holder);
+	if (holder == UINT32_MAX || strategy == UINT32_MAX ||
+	    preferred == UINT32_MAX)
+		return false;
+	*out = (sim_rec){
+	    .acquire_wall_ns = r->acquire_wall_ns,
+	    .renew_wall_ns = r->renew_wall_ns,
+	    .holder_hash = r->holder_hash,
+	    .holder = holder,
+	    .strategy = strategy,
+	    .preferred = preferred,
+	    .lease_duration_s = r->lease_duration_s,
+	    .transitions = r->transitions,
+	    .dialect = r->dialect,
+	    .holder_set = r->holder_set,
+	    .has_acquire_time = r->has_acquire_time,
+	    .has_renew_time = r->has_renew_time,
+	    .holder_truncated = r->holder_truncated,
+	};
+	return true;
+}
+
+static void put(char *dst, size_t cap, const char *src)
+{
+	size_t len = strnlen(src, cap - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+void sim_rec_unpack(const sim_strtab *t, const sim_rec *r, le_record *out)
+{
+	memset(out, 0, sizeof *out);
+	put(out->holder, sizeof out->holder, sim_strtab_str(t, r->holder));
+	put(out->strategy, sizeof out->strategy, sim_strtab_str(t, r->strategy));
+	put(out->preferred_holder, sizeof out->preferred_holder,
+	    sim_strtab_str(t, r->preferred));
+	out->holder_set = r->holder_set;
+	out->lease_duration_s = r->lease_duration_s;
+	out->has_acquire_time = r->has_acquire_time;
+	out->has_renew_time = r->has_renew_time;
+	out->acquire_wall_ns = r->acquire_wall_ns;
+	out->renew_wall_ns = r->renew_wall_ns;
+	out->transitions = r->transitions;
+	out->holder_truncated = r->holder_truncated;
+	out->holder_hash = r->holder_hash;
+	out->dialect = r->dialect;
+}
+
+bool sim_wire_pack(sim_strtab *t, const le_request *q, sim_wire_req *out)
+{
+	sim_rec rec;
+	if (!sim_rec_pack(t, &q->record, &rec))
+		return false;
+	out->id = q->id;
+	out->op = q->op;
+	out->target = q->target;
+	out->no_record = q->no_record;
+	out->timeout_ns = q->timeout_ns;
+	memcpy(out->resource_version, q->resource_version,
+	       sizeof out->resource_version);
+	out->record = rec;
+	return true;
+}
+
+void sim_wire_unpack(const sim_strtab *t, const sim_wire_req *q,
+		     le_request *out)
+{
+	memset(out, 0, sizeof *out);
+	out->id = q->id;
+	out->op = q->op;
+	out->target = q->target;
+	out->no_record = q->no_record;
+	out->timeout_ns = q->timeout_ns;
+	memcpy(out->resource_version, q->resource_version,
+	       sizeof out->resource_version);
+	sim_rec_unpack(t, &q->record, &out->record);
+}

@@ -1,0 +1,67 @@
+/* sim/wire.h — requests and records as the simulator keeps them in flight.
+ *
+ * An le_record is 888 bytes, most of them three fixed string arrays
+ * (holder, strategy, preferredHolder) that hold a few bytes each. A request
+ * in flight carries two (what it writes, what the store answered), and when
+ * 10,000 candidates start together 10,000 requests are in flight at once.
+ * sim_rec keeps the same record in 56 bytes, its strings interned once in
+ * the world's sim_strtab; sim_rec_unpack gives back the le_record byte for
+ * byte (every byte after a string's NUL is zero, as le_record producers
+ * leave it), so the store, the core and the state hash see what they saw.
+ */
+#ifndef LEASELAB_SIM_WIRE_H
+#define LEASELAB_SIM_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leaselab/elector.h"
+#include "leaselab/record.h"
+
+/* Interned strings: id 0 is "", every other id names one distinct string
+ * (at most LE_STRATEGY_MAX - 1 bytes, the longest an le_record holds). */
+typedef struct sim_strtab {
+	char **s;        /* s[id - 1] */
+	uint32_t n, cap;
+	uint32_t *index; /* open addressing: id, 0 = empty */
+	uint32_t index_cap;
+} sim_strtab;
+
+void sim_strtab_free(sim_strtab *t);
+/* The id of str (added if new); UINT32_MAX when out of memory. */
+uint32_t sim_strtab_intern(sim_strtab *t, const char *str);
+static inline const char *sim_strtab_str(const sim_strtab *t, uint32_t id)
+{
+	return id == 0 ? "" : t->s[id - 1];
+}
+
+typedef struct sim_rec {
+	int64_t acquire_wall_ns, renew_wall_ns;
+	uint64_t holder_hash;
+	uint32_t holder, strategy, preferred; /* sim_strtab ids */
+	int32_t lease_duration_s, transitions;
+	uint32_t dialect;
+	bool holder_set, has_acquire_time, has_renew_time, holder_truncated;
+} sim_rec;
+
+/* false when out of memory (*out is then unchanged) */
+bool sim_rec_pack(sim_strtab *t, const le_record *r, sim_rec *out);
+void sim_rec_unpack(const sim_strtab *t, const sim_rec *r, le_record *out);
+
+/* An le_request with its record packed. */
+typedef struct sim_wire_req {
+	uint64_t id;
+	le_op op;
+	le_lock_kind target;
+	bool no_record;
+	int64_t timeout_ns;
+	char resource_version[LE_RV_MAX];
+	sim_rec record;
+} sim_wire_req;
+
+bool sim_wire_pack(sim_strtab *t, const le_request *q, sim_wire_req *out);
+void sim_wire_unpack(const sim_strtab *t, const sim_wire_req *q,
+		     le_request *out);
+
+#endif
