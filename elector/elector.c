@@ -142,12 +142,13 @@ typedef struct out_slot {
 
 /* What an elector needs only while it has outputs pending: the two request
  * slots, the output ring and its text arena, 5 KB of the elector's 8.
- * input_begin allocates it when absent; input_end frees it when the ring
- * is empty, and so does le_elector_outputs_done once the driver has
- * drained and used the outputs. A request in flight needs none of it (its
- * record stays in the elector), so an elector between inputs holds none:
+ * input_begin allocates it when absent; le_elector_outputs_done frees it
+ * once the driver has drained the outputs and is done with them. A
+ * request in flight needs none of it (its record stays in the elector),
+ * so with a driver that says so an elector between inputs holds none:
  * 10,000 candidates that all start at once, each with a GET in flight,
- * hold 10,000 x 2.9 KB instead of 10,000 x 8 KB. */
+ * hold 10,000 x 2.9 KB instead of 10,000 x 8 KB. A driver that never says
+ * so keeps it, and pays no malloc per input. */
 typedef struct le_io {
 	le_request requests[2]; /* by id parity: a SEND's pointer outlives the
 				   next request's construction */
@@ -1706,7 +1707,7 @@ static int input_begin(le_elector *e)
 	if (e->ring_count > RING_CAP - INPUT_OUTPUTS_MAX)
 		return LE_ESTATE;
 	if (!e->io) {
-		/* nothing pending, nothing in flight (input_end) */
+		/* given back by le_elector_outputs_done */
 		e->io = malloc(sizeof *e->io);
 		if (!e->io)
 			return LE_ENOMEM;
@@ -1743,18 +1744,12 @@ static int input_begin(le_elector *e)
  * any more (the outputs drained before this input are no longer valid,
  * and a write in flight keeps its record outside, inflight_record), so it
  * goes. */
-static void input_end(le_elector *e)
+void le_elector_outputs_done(le_elector *e)
 {
-	if (e->ring_count == 0) {
+	if (e && e->ring_count == 0) {
 		free(e->io);
 		e->io = NULL;
 	}
-}
-
-void le_elector_outputs_done(le_elector *e)
-{
-	if (e)
-		input_end(e);
 }
 
 size_t le_elector_memory(const le_elector *e)
@@ -1785,7 +1780,6 @@ int le_elector_start(le_elector *e, le_time now, uint64_t rnd)
 		acquire_begin(e, now);
 	}
 	service(e, now, now.mono_ns, rnd);
-	input_end(e);
 	return LE_OK;
 }
 
@@ -1799,7 +1793,6 @@ int le_elector_on_timer(le_elector *e, le_time now, uint64_t rnd)
 	if (rc != LE_OK)
 		return rc;
 	service(e, now, now.mono_ns, rnd);
-	input_end(e);
 	return LE_OK;
 }
 
@@ -1823,7 +1816,6 @@ int le_elector_on_response(le_elector *e, le_time now, const le_response *r,
 		dispatch(e, now, r, rnd);
 	}
 	service(e, now, now.mono_ns, rnd);
-	input_end(e);
 	return LE_OK;
 }
 
@@ -1899,7 +1891,6 @@ int le_elector_cancel(le_elector *e, le_time now, uint64_t rnd)
 	if (rc != LE_OK)
 		return rc;
 	cancel_input(e, now, rnd);
-	input_end(e);
 	return LE_OK;
 }
 

@@ -51,11 +51,13 @@ uint32_t sim_strtab_intern(sim_strtab *t, const char *str)
 {
 	if (!str || !str[0])
 		return 0;
+	if (t->last && strcmp(t->s[t->last - 1], str) == 0)
+		return t->last;
 	if (t->index_cap) {
 		uint32_t m = t->index_cap - 1;
 		for (uint32_t k = str_hash(str) & m; t->index[k]; k = (k + 1) & m)
 			if (strcmp(t->s[t->index[k] - 1], str) == 0)
-				return t->index[k];
+				return t->last = t->index[k];
 	}
 	if (!index_grow(t))
 		return UINT32_MAX;
@@ -75,7 +77,7 @@ uint32_t sim_strtab_intern(sim_strtab *t, const char *str)
 	copy[len] = '\0';
 	t->s[t->n++] = copy;
 	index_put(t, t->n);
-	return t->n;
+	return t->last = t->n;
 }
 
 bool sim_rec_pack(sim_strtab *t, const le_record *r, sim_rec *out)

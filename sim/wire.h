@@ -26,6 +26,7 @@ typedef struct sim_strtab {
 	uint32_t n, cap;
 	uint32_t *index; /* open addressing: id, 0 = empty */
 	uint32_t index_cap;
+	uint32_t last;   /* the id interned last: most records repeat it */
 } sim_strtab;
 
 void sim_strtab_free(sim_strtab *t);

@@ -116,6 +116,17 @@ static void req_set_status(sim_req *r, int status, const char *reason)
 	copy_str(r->reason, sizeof r->reason, reason);
 }
 
+/* rec: r->record unpacked */
+static size_t req_raw_of(const sim_req *r, const le_record *rec,
+			 unsigned char *buf, size_t cap)
+{
+	if (r->raw_len == 0 || !r->has_record)
+		return 0;
+	size_t n = le_record_key(rec, buf, cap);
+	LE_ASSERT(n == r->raw_len); /* what req_copy_response checked */
+	return n;
+}
+
 size_t sim__req_raw(const sim_world *w, const sim_req *r, unsigned char *buf,
 		    size_t cap)
 {
@@ -123,9 +134,7 @@ size_t sim__req_raw(const sim_world *w, const sim_req *r, unsigned char *buf,
 		return 0;
 	le_record rec;
 	sim_rec_unpack(&w->strs, &r->record, &rec);
-	size_t n = le_record_key(&rec, buf, cap);
-	LE_ASSERT(n == r->raw_len); /* what req_copy_response checked */
-	return n;
+	return req_raw_of(r, &rec, buf, cap);
 }
 
 /* false when the response's raw record is not the key of its record, which
@@ -282,12 +291,10 @@ sim_event sim__lease_write_event(const sim_world *w, int32_t pod,
 	return e;
 }
 
+/* rec: the record the store wrote (its answer to r) */
 static void record_lease_write(sim_world *w, const sim_node *n,
-			       const sim_req *r)
+			       const sim_req *r, const le_record *rec)
 {
-	le_record unpacked;
-	sim_rec_unpack(&w->strs, &r->record, &unpacked);
-	const le_record *rec = &unpacked;
 	int32_t holder = strcmp(rec->holder, n->identity) == 0
 				 ? n->identity_idx
 				 : sim_history_identity(&w->h, rec->holder);
@@ -323,7 +330,7 @@ static void commit(sim_world *w, uint32_t i)
 	bool wrote = r->req.op != LE_OP_GET && (r->status == 200 || r->status == 201) &&
 		     r->has_record;
 	if (wrote) {
-		record_lease_write(w, n, r);
+		record_lease_write(w, n, r, resp.record);
 		trigger(w, SIM_WHEN_LEASE_WRITE, n);
 		sim__coord_lease_written(w);
 	}
@@ -419,10 +426,12 @@ static void on_deliver(sim_world *w, uint32_t i)
 		return;
 	}
 	unsigned char raw[SIM_RAW_MAX];
-	size_t raw_len = sim__req_raw(w, r, raw, sizeof raw);
+	size_t raw_len = 0;
 	le_record rec;
-	if (r->has_record)
+	if (r->has_record) {
 		sim_rec_unpack(&w->strs, &r->record, &rec);
+		raw_len = req_raw_of(r, &rec, raw, sizeof raw);
+	}
 	le_response resp = {
 		.id = r->req.id,
 		.status = r->status,
@@ -738,9 +747,11 @@ static void drain(sim_world *w, sim_node *n)
 			break;
 		}
 	}
-	/* every output is carried out (a SEND's request copied): the core may
-	 * drop its output buffers until its next input */
-	le_elector_outputs_done(n->e);
+	/* every output is carried out (a SEND's request copied): in a big
+	 * fleet the core may drop its output buffers until its next input
+	 * (5 KB a candidate); a small one keeps them, which is faster */
+	if (w->trim_electors)
+		le_elector_outputs_done(n->e);
 	if (done)
 		node_exit(w, n);
 }
@@ -1239,6 +1250,11 @@ sim_world *sim_world_new(const sim_scenario *sc, uint64_t seed, char *err,
 		goto oom;
 	w->sc = sc;
 	w->seed = seed;
+	/* From this many pods the electors give back their output buffers
+	 * between inputs: memory, not behaviour (the histories are the same
+	 * either way); below it the malloc/free per input costs more than
+	 * the memory saves. */
+	w->trim_electors = sc->npods >= SIM_TRIM_ELECTORS_PODS;
 	w->free_req = NO_SLOT;
 	sim_history_init(&w->h);
 	w->h.seed = seed;

@@ -148,6 +148,7 @@ struct sim_world {
 	size_t nnodes, nodes_cap;
 	sim_req **reqs;       /* slots, allocated once each and reused */
 	sim_strtab strs;      /* the strings of the records in flight */
+	bool trim_electors;   /* le_elector_outputs_done after each drain */
 	size_t nreqs, reqs_cap;
 	uint32_t free_req;
 	fault_run *fr;
@@ -164,6 +165,7 @@ struct sim_world {
 };
 
 #define NO_SLOT UINT32_MAX
+#define SIM_TRIM_ELECTORS_PODS 100 /* sim_world.trim_electors */
 
 static inline bool sim__alive(const sim_node *n)
 {
