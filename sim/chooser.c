@@ -38,6 +38,7 @@ struct sim_chooser {
 	const int64_t *probe_t;
 	uint64_t *probe_h;
 	size_t probe_n, probe_k;
+	sim_chooser_stats own_st; /* sim_chooser_replay's */
 };
 
 sim_chooser *sim_chooser_new(const sim_chooser_opts *o)
@@ -66,9 +67,28 @@ void sim_chooser_free(sim_chooser *ch)
 
 void sim_world_set_chooser(sim_world *w, sim_chooser *ch)
 {
-	w->ch = ch;
-	if (ch)
-		ch->w = w;
+	w->ch = ch ? ch : w->own_ch;
+	if (w->ch)
+		w->ch->w = w;
+}
+
+int sim_chooser_replay(sim_chooser *ch, const sim_scenario *sc, const uint8_t *path,
+		       size_t n)
+{
+	if (sim_chooser_reset(ch, sc, &ch->own_st) != LE_OK)
+		return LE_ENOMEM;
+	if (n > SIM_CHOOSER_DEPTH_MAX)
+		n = SIM_CHOOSER_DEPTH_MAX;
+	memcpy(ch->script, path, n);
+	ch->nscript = n;
+	return LE_OK;
+}
+
+size_t sim_chooser_path(const sim_chooser *ch, uint8_t *out, size_t cap)
+{
+	size_t n = ch->depth < cap ? ch->depth : cap;
+	memcpy(out, ch->pick, n);
+	return n;
 }
 
 /* ---- choice points ----------------------------------------------------------- */

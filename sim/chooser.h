@@ -87,8 +87,18 @@ uint64_t sim_world_state_hash(const sim_world *w);
 int sim_world_probe_hashes(const sim_scenario *sc, uint64_t seed, const int64_t *t, size_t n,
 			   uint64_t *out, char *err, size_t errcap);
 
-/* A world that makes its draws through ch (NULL: seeded, the default). */
+/* A world that makes its draws through ch (NULL: its own, the scenario's
+ * timing: path, else seeded, the default). */
 void sim_world_set_chooser(sim_world *w, sim_chooser *ch);
+
+/* Ready ch for one run of sc that takes `path` at its first choice points
+ * (then 0, the minimum): the scenario key timing: (sim_world_new sets one
+ * up itself when the scenario has it). LE_OK or LE_ENOMEM. */
+int sim_chooser_replay(sim_chooser *ch, const sim_scenario *sc, const uint8_t *path,
+		       size_t n);
+/* The picks the last run made at its choice points, in order (at most
+ * cap); what a timing: path replays. */
+size_t sim_chooser_path(const sim_chooser *ch, uint8_t *out, size_t cap);
 
 /* ---- the seam: called by the world (world.c, net.c, world_run.c) ---- */
 /* A core's draw for the input about to be given to node n. */

@@ -1435,7 +1435,7 @@ static int parse_expect(parse_state *ps, yaml_node_t *n)
 static const char *const top_keys[] = {"name",    "description", "duration",
 				       "seed",    "election",    "network",
 				       "pods",    "faults",      "expect",
-				       "controller",             NULL};
+				       "controller", "timing",   NULL};
 
 /* controller: {clock: {offset, rate}, latency, informerLag}. After the pods,
  * since it needs a coordinated one. */
@@ -1466,6 +1466,73 @@ static int parse_controller(parse_state *ps, yaml_node_t *n)
 	    (rc = sy_get_dur(&m, "informerLag", SY_DUR_ZERO_OK,
 			     &cs->informer_lag_ns)) < 0)
 		return rc;
+	return LE_OK;
+}
+
+/* timing: {window, points, depth, path: [...]} or {critical: true}: one
+ * run's timing choices (sim_timing_spec; docs/prove.md). */
+static int parse_timing(parse_state *ps, yaml_node_t *n)
+{
+	static const char *const keys[] = {"window", "points", "depth", "path",
+					   "critical", NULL};
+	sim_timing_spec *t = &ps->s->timing;
+	sy_map m;
+	int rc;
+	if ((rc = sy_map_open(ps->c, ps->doc, &m, n, "timing", keys)) < 0)
+		return rc;
+	t->present = true;
+	if ((rc = sy_get_bool(&m, "critical", &t->critical)) < 0)
+		return rc;
+	if (t->critical) {
+		static const char *const others[] = {"window", "points", "depth",
+						     "path"};
+		for (size_t i = 0; i < sizeof others / sizeof *others; i++)
+			if (sy_get(&m, others[i]))
+				return sy_fail(ps->c, sy_get(&m, others[i])->start_mark,
+					       "timing", "critical: true takes no %s "
+					       "(critical draws are no choice path)",
+					       others[i]);
+		return LE_OK;
+	}
+	int64_t points = 2, depth = 0;
+	if ((rc = sy_require(&m, "window",
+			     "how far from a fault's start or end a draw is a "
+			     "choice point, e.g. 2s")) < 0 ||
+	    (rc = sy_get_dur(&m, "window", SY_DUR_ZERO_OK, &t->window_ns)) < 0 ||
+	    (rc = sy_get_int(&m, "points", 2, 16, &points)) < 0 ||
+	    (rc = sy_get_int(&m, "depth", 1, SIM_TIMING_PATH_MAX, &depth)) < 0)
+		return rc;
+	t->points = (uint32_t)points;
+	if (ps->s->nfaults == 0)
+		return sy_fail(ps->c, n->start_mark, "timing",
+			       "the scenario has no faults: choice points are the "
+			       "draws near a fault's start or end, so the path "
+			       "would choose nothing");
+	yaml_node_t *path = sy_get(&m, "path");
+	if (path) {
+		if (path->type != YAML_SEQUENCE_NODE)
+			return sy_fail(ps->c, path->start_mark, "timing.path",
+				       "expected a list of picks, e.g. [0, 1, 1]");
+		size_t np = sy_seq_len(path);
+		if (np > SIM_TIMING_PATH_MAX)
+			return sy_fail(ps->c, path->start_mark, "timing.path",
+				       "at most %d picks, got %zu",
+				       SIM_TIMING_PATH_MAX, np);
+		for (size_t i = 0; i < np; i++) {
+			char kpath[SY_PATH_MAX];
+			snprintf(kpath, sizeof kpath, "timing.path[%zu]", i);
+			int64_t v;
+			if ((rc = sy_int(ps->c, sy_seq_at(ps->doc, path, i), kpath,
+					 0, points - 1, false, &v)) < 0)
+				return rc;
+			t->path[i] = (uint8_t)v;
+		}
+		t->npath = (uint32_t)np;
+	}
+	t->depth = depth ? (uint32_t)depth : (t->npath ? t->npath : 1);
+	if (t->npath > t->depth)
+		return sy_fail(ps->c, path->start_mark, "timing.path",
+			       "%u picks for a depth of %u", t->npath, t->depth);
 	return LE_OK;
 }
 
@@ -1577,6 +1644,9 @@ static int parse_root(parse_state *ps, yaml_node_t *root)
 		return rc;
 	if (sy_get(&m, "controller") &&
 	    (rc = parse_controller(ps, sy_get(&m, "controller"))) < 0)
+		return rc;
+	if (sy_get(&m, "timing") &&
+	    (rc = parse_timing(ps, sy_get(&m, "timing"))) < 0)
 		return rc;
 	s->expect.max_leaders = 1;
 	s->expect.check_stability = true;

@@ -323,6 +323,20 @@ int sim_scenario_write_yaml(const sim_scenario *sc, FILE *o)
 		put_dur(o, cs->informer_lag_ns);
 		fputc('\n', o);
 	}
+	if (sc->timing.present) {
+		const sim_timing_spec *t = &sc->timing;
+		if (t->critical) {
+			fputs("timing: {critical: true}\n", o);
+		} else {
+			fputs("timing: {window: ", o);
+			put_dur(o, t->window_ns);
+			fprintf(o, ", points: %" PRIu32 ", depth: %" PRIu32 ", path: [",
+				t->points, t->depth);
+			for (uint32_t i = 0; i < t->npath; i++)
+				fprintf(o, "%s%u", i ? ", " : "", (unsigned)t->path[i]);
+			fputs("]}\n", o);
+		}
+	}
 	put_expect(o, &sc->expect);
 	return ferror(o) ? LE_EIO : LE_OK;
 }

@@ -1295,6 +1295,19 @@ sim_world *sim_world_new(const sim_scenario *sc, uint64_t seed, char *err,
 	}
 	if (w->rc != LE_OK || sim__coord_init(w) != LE_OK)
 		goto oom;
+	if (sc->timing.present) {
+		/* replay one run's timing choices (docs/prove.md) */
+		const sim_timing_spec *t = &sc->timing;
+		sim_chooser_opts co = {.points = t->points,
+				       .window_ns = t->window_ns,
+				       .depth_max = t->depth,
+				       .critical = t->critical};
+		w->own_ch = sim_chooser_new(&co);
+		if (!w->own_ch ||
+		    sim_chooser_replay(w->own_ch, sc, t->path, t->npath) != LE_OK)
+			goto oom;
+		sim_world_set_chooser(w, NULL);
+	}
 	return w;
 oom:
 	snprintf(err, errcap, "out of memory creating the simulated world");
@@ -1314,6 +1327,7 @@ void sim_world_free(sim_world *w)
 		free(n->netf);
 		free(n);
 	}
+	sim_chooser_free(w->own_ch);
 	free(w->nodes);
 	for (size_t i = 0; i < w->nreqs; i++)
 		free(w->reqs[i]);

@@ -157,6 +157,7 @@ struct sim_world {
 	int64_t now;
 	struct sim_chooser
 	    *ch; /* timing draws as choices (sim/chooser.h); NULL: seeded */
+	struct sim_chooser *own_ch; /* the scenario's timing: (or NULL) */
 	bool ran;
 	struct sim_coord *coord; /* the election controller; NULL = none */
 	/* first error of the run (sticky) */

@@ -289,6 +289,23 @@ typedef struct sim_controller_spec {
 					  reaches its event handlers this late */
 } sim_controller_spec;
 
+/* The scenario key timing: one run's timing choices as bin/sim prove made
+ * them (docs/prove.md, "Replaying a choice path"): every draw within
+ * window_ns of a fault's start or end is a choice point of `points`
+ * values from its minimum to its maximum, the first `depth` of them take
+ * path[0..npath) (0 = the minimum; past npath, 0), and every other draw is
+ * the seeded one; or, with critical, --timing critical's draws. */
+#define SIM_TIMING_PATH_MAX 32
+typedef struct sim_timing_spec {
+	bool present;
+	bool critical;
+	int64_t window_ns;
+	uint32_t points;
+	uint32_t depth;
+	uint8_t path[SIM_TIMING_PATH_MAX];
+	uint32_t npath;
+} sim_timing_spec;
+
 typedef struct sim_scenario {
 	char file[SIM_PATH_MAX];
 	char name[SIM_NAME_MAX];
@@ -304,6 +321,7 @@ typedef struct sim_scenario {
 	size_t nfaults;
 	sim_expect expect;
 	sim_controller_spec controller;
+	sim_timing_spec timing;
 } sim_scenario;
 
 /* Parse a scenario. On error returns LE_EPARSE/LE_EINVAL with

@@ -147,6 +147,20 @@ static bool needs_clock(const sim_scenario *sc)
 static int check_feasible(const sim_scenario *sc, const lv_opts *o, char *err,
 			  size_t errcap)
 {
+	if (sc->timing.present) {
+		snprintf(err, errcap, "%s: timing: replays the simulator's own timing "
+			 "choices (docs/prove.md); real processes draw their own "
+			 "jitter and the kernel its latencies, so it cannot be run "
+			 "live (drop the timing: block)", sc->file);
+		return LE_EINVAL;
+	}
+	if (sc->controller.present) {
+		snprintf(err, errcap, "%s: controller: sets the simulated election "
+			 "controller's clock and latency; bin/fake-apiserver's "
+			 "controller runs on real time, so it cannot be run live yet "
+			 "(docs/coordinated.md, \"Not built yet\")", sc->file);
+		return LE_EINVAL;
+	}
 	for (size_t i = 0; i < sc->nfaults; i++) {
 		const sim_fault *f = &sc->faults[i];
 		if (f->action == SIM_ACT_TIME_SKEW) {

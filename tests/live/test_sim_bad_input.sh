@@ -97,6 +97,24 @@ w controller-bad-rate "$coord"'controller: {clock: {rate: 0x}}
 '
 w controller-bad-latency "$coord"'controller: {latency: soon}
 '
+# timing: replays one run's choices; its picks must fit its points
+paused="$good"'faults:
+  - {action: pause, at: 10s, duration: 5s, selector: {role: leader}}
+'
+w timing-no-window "$paused"'timing: {points: 2, path: [1]}
+'
+w timing-pick-too-big "$paused"'timing: {window: 2s, points: 2, path: [0, 2]}
+'
+w timing-path-not-a-list "$paused"'timing: {window: 2s, path: 1}
+'
+w timing-path-past-depth "$paused"'timing: {window: 2s, depth: 1, path: [0, 1]}
+'
+w timing-critical-with-path "$paused"'timing: {critical: true, path: [1]}
+'
+w timing-unknown-key "$paused"'timing: {window: 2s, picks: [1]}
+'
+w timing-no-faults "$good"'timing: {window: 2s, path: [1]}
+'
 w sidecar-05-on-a-lease 'name: x
 duration: 60s
 election: {profile: sidecar-0.5, lock: leases}

@@ -52,6 +52,14 @@ expect_rc 3; expect_out "time-skew cannot be done live"
 live ctlrestart scenarios/coordinated/controller-restart.yaml
 expect_rc 3; expect_out "controller-restart cannot be done live yet"
 
+live ctltiming scenarios/coordinated/controller-slow.yaml
+expect_rc 3; expect_out "controller: sets the simulated election controller's clock and latency"
+
+{ cat "$E"; printf 'timing: {window: 2s, path: [1]}\n'; } > "$WORK/timing.yaml"
+grep -q '^faults:' "$WORK/timing.yaml" || fail "$E has no faults: the timing: case needs one"
+live timing "$WORK/timing.yaml"
+expect_rc 3; expect_out "timing: replays the simulator's own timing choices"
+
 live badbin "$K" --time-scale 0.05
 expect_rc 3; expect_out 'pod nginx-deploy-5ff9c9d8c7-hcbct: its elector exited with status 3 at'
 expect_out 'lease'

@@ -87,7 +87,8 @@ static void test_coordination_faults_round_trip(void **state)
 	    "controller:\n"
 	    "  clock: {offset: -2500ms, rate: 2x}\n"
 	    "  latency: {kind: uniform, min: 1ms, max: 4ms}\n"
-	    "  informerLag: 750ms\n";
+	    "  informerLag: 750ms\n"
+	    "timing: {window: 1500ms, points: 3, depth: 4, path: [2, 0, 1]}\n";
 	sim_scenario a, b;
 	load(text, &a);
 	char *out = write_text(&a);
@@ -112,6 +113,12 @@ static void test_coordination_faults_round_trip(void **state)
 	assert_int_equal(b.controller.latency.a_ns, 1000000);
 	assert_int_equal(b.controller.latency.b_ns, 4000000);
 	assert_int_equal(b.controller.informer_lag_ns, 750000000);
+	assert_true(b.timing.present && !b.timing.critical);
+	assert_int_equal(b.timing.window_ns, 1500000000);
+	assert_int_equal(b.timing.points, 3);
+	assert_int_equal(b.timing.depth, 4);
+	assert_int_equal(b.timing.npath, 3);
+	assert_memory_equal(b.timing.path, ((uint8_t[]){2, 0, 1}), 3);
 	free(out);
 	sim_scenario_free(&a);
 	sim_scenario_free(&b);
