@@ -82,6 +82,8 @@ typedef struct prove {
 	uint64_t shard_i, shard_n;
 	bool list;
 	uint64_t seeds;          /* timing draws per schedule: base seed .. +seeds-1 */
+	uint64_t replay_seeds;   /* seeds a finding's file may replay at, before
+				    it carries a choice path (--replay-seeds) */
 	scope s;
 	sim_scenario base;
 	atom *atoms;
@@ -925,6 +927,36 @@ static void shrunk_shape(const sim_scenario *sc, size_t from, int inv, char *out
 	}
 }
 
+/* The first violating leaf of sc's choice tree at the base seed, as sc's
+ * timing: block; 0, or 1 when no leaf violates inv (a hash merge made the
+ * violation, or it was another invariant's). */
+static int choice_path(const prove *p, sim_scenario *sc, int inv)
+{
+	sim_chooser_opts co = p->co;
+	co.state_hash = false; /* every leaf a whole run: the path replays */
+	sim_chooser *ch = sim_chooser_new(&co);
+	if (!ch)
+		return 1;
+	sim_chooser_stats st = {0};
+	sim_invariant got = SIM_INV_NONE;
+	char err[512];
+	int rc = sim_chooser_judge(ch, sc, p->base.seed, &p->eo, true, &got, &st, err,
+				   sizeof err);
+	if (rc == LE_OK && got == (sim_invariant)inv) {
+		sim_timing_spec *t = &sc->timing;
+		*t = (sim_timing_spec){.present = true,
+				       .window_ns = co.window_ns,
+				       .points = co.points < 2 ? 2 : co.points,
+				       .depth = co.depth_max};
+		t->npath = (uint32_t)sim_chooser_path(ch, t->path, SIM_TIMING_PATH_MAX);
+		/* trailing minimum picks are what a shorter path means too */
+		while (t->npath > 0 && t->path[t->npath - 1] == 0)
+			t->npath--;
+	}
+	sim_chooser_free(ch);
+	return rc == LE_OK && got == (sim_invariant)inv ? 0 : 1;
+}
+
 /* Shrink schedule g; write it unless its shrunk shape is in seen[0..*nseen)
  * (then *file is ""). */
 static int write_finding(const prove *p, uint64_t g, int inv, uint64_t seed,
@@ -940,22 +972,30 @@ static int write_finding(const prove *p, uint64_t g, int inv, uint64_t seed,
 		return -1;
 	describe(p, ix, nix, sched, sizeof sched);
 	file[0] = 0;
-	if (p->extremes) {
-		/* A scenario file replays seeded draws, not choices: the
-		 * finding is the first seed from the base's on that shows it
-		 * too (PROVE_REPLAY_SEEDS of them), or none. */
+	if (p->co.critical) {
+		/* critical draws are a function of the run: the file says
+		 * timing: {critical: true} and replays at the seed found */
+		c.sc.timing = (sim_timing_spec){.present = true, .critical = true};
+	} else if (p->extremes) {
+		/* The plainest file replays seeded draws: the first seed from
+		 * the base's on that shows it too (replay_seeds of them);
+		 * else the file carries the violating run's choice path in
+		 * timing: (docs/prove.md, "Replaying a choice path"). */
 		sim_invariant got = SIM_INV_NONE;
 		char err[512];
 		uint64_t k;
-		for (k = 0; k < PROVE_REPLAY_SEEDS && got != (sim_invariant)inv; k++)
+		for (k = 0; k < p->replay_seeds && got != (sim_invariant)inv; k++)
 			if (sim_explore_judge(&c.sc, p->base.seed + k, &p->eo, &got, err,
 					      sizeof err) != LE_OK)
 				got = SIM_INV_NONE;
-		if (got != (sim_invariant)inv) {
+		if (got == (sim_invariant)inv) {
+			seed = p->base.seed + k - 1;
+		} else if (choice_path(p, &c.sc, inv) != 0) {
 			sim_explore_case_free(&c);
 			return 1;
+		} else {
+			seed = p->base.seed;
 		}
-		seed = p->base.seed + k - 1;
 	}
 	c.sc.seed = seed;
 	if (sim_explore_shrink(&c, seed, &p->eo, (sim_invariant)inv, removed,
@@ -1005,7 +1045,7 @@ static const char prove_usage[] =
 	"usage: bin/sim prove BASE.yaml --scope 'faults<=K; kinds=pause,partition,pod-kill,clock-rate,lost-answer;\n"
 	"                     grid=250ms; window=20s..80s; durations=1s,5s; rates=0.8x,1.25x;\n"
 	"                     targets=leader,follower' [--seeds N] [--timing critical | --timing extremes[+N]\n"
-	"                     [--budget WINDOW[,DEPTH]] [--no-state-hash]] [--prune] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
+	"                     [--budget WINDOW[,DEPTH]] [--no-state-hash] [--replay-seeds N]] [--prune] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
 
 static bool same_settings(const sim_pod_spec *a, const sim_pod_spec *b)
 {
@@ -1200,6 +1240,7 @@ static int parse_args(int argc, char **argv, prove *p)
 	p->jobs = 1;
 	p->shard_n = 1;
 	p->seeds = 1;
+	p->replay_seeds = PROVE_REPLAY_SEEDS;
 	p->out = DEFAULT_OUT;
 	if (argc > 2 && !strcmp(argv[2], "merge")) {
 		p->merge = true;
@@ -1295,6 +1336,9 @@ static int parse_args(int argc, char **argv, prove *p)
 					   v);
 			if (comma)
 				p->co.depth_max = (unsigned)x;
+		} else if (!strcmp(a, "--replay-seeds")) {
+			if (!sim__parse_u64(v, &p->replay_seeds) || p->replay_seeds > 1000000)
+				return bad("--replay-seeds: expected 0..1000000 seeds, got \"%s\"", v);
 		} else if (!strcmp(a, "--seeds")) {
 			if (!sim__parse_u64(v, &p->seeds) || p->seeds < 1 || p->seeds > 1000000)
 				return bad("--seeds: expected 1..1000000 timing draws, got \"%s\"", v);
@@ -1344,6 +1388,13 @@ int cmd_prove(int argc, char **argv)
 	int code = SIM_EXIT_INTERNAL;
 	vhits hs = {0};
 	sim_explore_opts_init(&p.eo);
+	if (p.base.timing.present) {
+		fprintf(stderr, "sim: prove: %s: the base has a timing: block; it replays one run's "
+				"choices, and prove makes its own (--timing)\n",
+			p.base_path);
+		code = SIM_EXIT_BAD_INPUT;
+		goto out;
+	}
 	for (size_t i = 1; i < p.base.npods; i++)
 		if (!same_settings(&p.base.pods[0], &p.base.pods[i])) {
 			fprintf(stderr, "sim: prove: %s: pods %s and %s differ in their settings; prove targets pods by role, which is sound only for pods that share them\n",
@@ -1487,8 +1538,8 @@ int cmd_prove(int argc, char **argv)
 		int wr = write_finding(&p, hs.v[i].g, hs.v[i].inv, hs.v[i].seed, found, &nfound,
 				       file, sizeof file);
 		if (wr == 1) {
-			printf("finding: (no file) %s  (schedule %" PRIu64 ": %s): violates only on a choice path; no seed of %d replays it\n",
-			       shape, hs.v[i].g, sched, PROVE_REPLAY_SEEDS);
+			printf("finding: (no file) %s  (schedule %" PRIu64 ": %s): violates only on a choice path, which no whole run replays\n",
+			       shape, hs.v[i].g, sched);
 			fprintf(ff, "-\t%" PRIu64 "\t%s (choice path only)\t%s\n", hs.v[i].g, shape, sched);
 			continue;
 		}

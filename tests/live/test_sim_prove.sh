@@ -163,6 +163,21 @@ f=$(awk -F'\t' '!/^#/ { print $1; exit }' "$TMP/e1/findings.tsv")
 out=$(bin/sim run "$TMP/e1/$f") && grep -q 'BUG REPRODUCED (expected safety violation' <<<"$out" ||
   fail "the extremes finding does not replay: $out"
 echo "ok: timing extremes: 1532 runs (2315 without state hashing), 40383 states, same 2 violations"
+# A finding no seed replays carries its choice path (--replay-seeds 0 makes
+# every finding one): the file's timing: block replays the violating run,
+# and the same file without it passes, so the path is what breaks it.
+bin/sim prove $X/client-go-3.yaml --scope "$E" --timing extremes --replay-seeds 0 --out "$TMP/e3" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "extremes, --replay-seeds 0: no violation"
+f=$(awk -F'\t' '!/^#/ { print $1; exit }' "$TMP/e3/findings.tsv")
+[ -n "$f" ] && [ "$f" != - ] || fail "extremes, --replay-seeds 0: no file: $(cat "$TMP/e3/findings.tsv")"
+grep -q '^timing: {window: 2s, points: 2, depth: 8, path: \[[01, ]*1\]}$' "$TMP/e3/$f" ||
+  fail "the choice-path finding has no timing: path: $(grep -n timing "$TMP/e3/$f")"
+out=$(bin/sim run "$TMP/e3/$f") && grep -q 'BUG REPRODUCED (expected safety violation' <<<"$out" ||
+  fail "the choice-path finding does not replay: $out"
+grep -v '^timing:' "$TMP/e3/$f" > "$TMP/e3-seeded.yaml"
+out=$(bin/sim run "$TMP/e3-seeded.yaml" --ignore-expectations) && grep -q ': PASS: ' <<<"$out" ||
+  fail "without its timing: path the finding still breaks safety (the path is not what the file replays): $out"
+echo "ok: a choice-path finding replays from its timing: block, and passes without it"
 # extremes are not exhaustive over a draw's continuous range, and the
 # coverage statement says so: the 13.25 s leader pause at 16 s that ten
 # sampled draws break (seed 3, above) passes at the extremes and with one
