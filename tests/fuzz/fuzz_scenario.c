@@ -36,6 +36,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check(s.duration_ns > 0);
+	/* a timing: path fits its depth and each pick its points */
+	check(s.timing.npath <= s.timing.depth || !s.timing.present || s.timing.critical);
+	for (uint32_t i = 0; i < s.timing.npath; i++)
+		check(s.timing.path[i] < s.timing.points);
+	check(!s.controller.present || s.controller.informer_lag_ns >= 0);
 	check(s.npods > 0 && s.pods != NULL);
 	check(s.defaults.profile != NULL);
 	for (size_t i = 0; i < s.npods; i++) {
