@@ -50,6 +50,8 @@ typedef struct sim_node {
 	const le_profile *profile;
 	const char *name;     /* in `strings`, at most LE_ID_MAX-1 bytes */
 	const char *identity; /* likewise */
+	const char *lock_ns, *lock_name; /* ps->election's, interned (w->strs) */
+	le_lock_kind lock_kind;
 	int32_t identity_idx;
 	sim_clock clock;
 	fa_rng rng;     /* the core's draws */
