@@ -794,6 +794,14 @@ int cmd_explore(int argc, char **argv)
 	}
 	if (!o.first_given)
 		o.first = base.seed;
+	if (base.timing.present) {
+		fprintf(stderr, "sim: explore: %s: the base has a timing: block; it replays "
+				"one run's choices around that run's faults, and explore adds "
+				"faults of its own (drop the block)\n",
+			o.base);
+		sim_scenario_free(&base);
+		return SIM_EXIT_BAD_INPUT;
+	}
 	/* A coordination kind asked for by name on a base without a
 	 * coordinated pod would hit nothing: say so rather than draw none. */
 	uint32_t asked = o.eo.kinds, usable = sim_explore_kinds_for(&base, asked);

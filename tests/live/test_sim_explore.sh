@@ -117,6 +117,8 @@ bad() { # expected-text command...
 }
 bad 'unknown fault kind "pauze"' bin/sim explore $B --seeds 10 --faults pause,pauze --out "$TMP/b"
 bad 'delete-candidate needs a coordinated pod' bin/sim explore $B --seeds 10 --faults pause,delete-candidate --out "$TMP/b"
+{ cat $B; printf 'faults:\n  - {action: pause, at: 10s, duration: 2s, selector: {role: leader}}\ntiming: {window: 1s, path: [1]}\n'; } > "$TMP/timed.yaml"
+bad 'the base has a timing: block' bin/sim explore "$TMP/timed.yaml" --seeds 10 --out "$TMP/b"
 bad 'already fails' bin/sim explore scenarios/bugs/pause-leader.yaml --seeds 10 --out "$TMP/b"
 bad 'shard: expected i/n' bin/sim explore $B --seeds 10 --shard 3/2 --out "$TMP/b"
 touch "$TMP/file"
