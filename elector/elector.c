@@ -127,6 +127,23 @@ enum {
 
 enum { SENT_NONE, SENT_CANDIDATE, SENT_ML_WRITE }; /* inflight_rec */
 
+/* R of 2.4 (and release's record) as the elector keeps it, 120 bytes
+ * instead of an 888-byte le_record: what such a record can hold. Its
+ * holder is this elector or "" (release), it never has a preferredHolder,
+ * and a strategy only when a coordinated renew carries the fetched one
+ * (inline up to CAND_STRATEGY_INLINE - 1 bytes, else strategy_long).
+ * cand_record makes the le_record that goes out, byte for byte the one
+ * the elector used to build in place. */
+#define CAND_STRATEGY_INLINE 48
+typedef struct cand_rec {
+	int64_t acquire_wall_ns, renew_wall_ns;
+	char *strategy_long; /* a strategy too long for `strategy`, or NULL */
+	int32_t lease_duration_s, transitions;
+	unsigned dialect;
+	bool holder_me, holder_set, has_acquire_time, has_renew_time;
+	char strategy[CAND_STRATEGY_INLINE];
+} cand_rec;
+
 typedef struct out_slot {
 	union {
 		const le_request *request; /* SEND */
@@ -140,18 +157,21 @@ typedef struct out_slot {
 	uint8_t flags;     /* SLOT_* */
 } out_slot;
 
-/* What an elector needs only while it has outputs pending: the two request
- * slots, the output ring and its text arena, 5 KB of the elector's 8.
+/* What an elector needs only while it has outputs pending or an input
+ * under way: the two request slots, the output ring and its text arena,
+ * and the candidate as a record (cand_view), 6 KB; the elector itself is
+ * 2.1 KB.
  * input_begin allocates it when absent; le_elector_outputs_done frees it
  * once the driver has drained the outputs and is done with them. A
  * request in flight needs none of it (its record stays in the elector),
  * so with a driver that says so an elector between inputs holds none:
  * 10,000 candidates that all start at once, each with a GET in flight,
- * hold 10,000 x 2.9 KB instead of 10,000 x 8 KB. A driver that never says
+ * hold 10,000 x 2.1 KB instead of 10,000 x 8 KB. A driver that never says
  * so keeps it, and pays no malloc per input. */
 typedef struct le_io {
 	le_request requests[2]; /* by id parity: a SEND's pointer outlives the
 				   next request's construction */
+	le_record cand;         /* the candidate as a record (cand_view) */
 	out_slot ring[RING_CAP];
 	char text[TEXT_CAP];
 } le_io;
@@ -201,7 +221,7 @@ struct le_elector {
 	/* the attempt (tryAcquireOrRenew, release, or a 0.5 program call) */
 	enum step step;
 	le_time attempt_now;  /* `now` of 2.4: the attempt's start */
-	le_record candidate;  /* R of 2.4 */
+	cand_rec cand;        /* R of 2.4 (cand_record) */
 	bool inflight;
 	uint8_t inflight_rec; /* SENT_*: where the in-flight write's record is */
 	uint64_t inflight_id;
@@ -271,6 +291,53 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	size_t n = src ? strnlen(src, cap - 1) : 0;
 	memcpy(dst, src ? src : "", n);
 	dst[n] = '\0';
+}
+
+/* ---- the candidate record ------------------------------------------------ */
+
+static void cand_reset(le_elector *e)
+{
+	free(e->cand.strategy_long);
+	memset(&e->cand, 0, sizeof e->cand);
+}
+
+/* The strategy a coordinated renew carries; false when a long one finds
+ * no memory (the attempt then fails). */
+static bool cand_set_strategy(le_elector *e, const char *s)
+{
+	cand_rec *c = &e->cand;
+	free(c->strategy_long);
+	c->strategy_long = NULL;
+	size_t len = strnlen(s, LE_STRATEGY_MAX - 1);
+	if (len < CAND_STRATEGY_INLINE) {
+		copy_str(c->strategy, CAND_STRATEGY_INLINE, s);
+		return true;
+	}
+	c->strategy[0] = '\0';
+	c->strategy_long = malloc(len + 1);
+	if (!c->strategy_long)
+		return false;
+	memcpy(c->strategy_long, s, len);
+	c->strategy_long[len] = '\0';
+	return true;
+}
+
+static void cand_record(const le_elector *e, le_record *r)
+{
+	const cand_rec *c = &e->cand;
+	memset(r, 0, sizeof *r);
+	if (c->holder_me)
+		copy_str(r->holder, LE_ID_MAX, e->identity);
+	r->holder_set = c->holder_set;
+	r->lease_duration_s = c->lease_duration_s;
+	r->has_acquire_time = c->has_acquire_time;
+	r->has_renew_time = c->has_renew_time;
+	r->acquire_wall_ns = c->acquire_wall_ns;
+	r->renew_wall_ns = c->renew_wall_ns;
+	r->transitions = c->transitions;
+	copy_str(r->strategy, LE_STRATEGY_MAX,
+		 c->strategy_long ? c->strategy_long : c->strategy);
+	r->dialect = c->dialect;
 }
 
 #define FNV_BASIS UINT64_C(14695981039346656037)
@@ -555,10 +622,10 @@ static void send_one(le_elector *e, le_time now, enum step step, le_op op,
 		q->record = *rec;
 	else
 		memset(&q->record, 0, sizeof q->record);
-	LE_ASSERT(!rec || rec == &e->candidate || (e->ml && rec == &e->ml->write));
+	LE_ASSERT(!rec || rec == &e->io->cand || (e->ml && rec == &e->ml->write));
 	e->inflight_rec = !rec ? SENT_NONE
-			  : rec == &e->candidate ? SENT_CANDIDATE
-						 : SENT_ML_WRITE;
+			  : rec == &e->io->cand ? SENT_CANDIDATE
+						: SENT_ML_WRITE;
 	memcpy(q->resource_version, rv, LE_RV_MAX);
 	q->timeout_ns = e->request_timeout_ns;
 	q->no_record = step == ST_BOOT_CREATE;
@@ -619,10 +686,18 @@ static void send_request(le_elector *e, le_time now, enum step step, le_op op,
 /* The record of the write in flight. Not the request slot's copy: that is
  * the driver's only until the next input (le_elector_outputs_done may free
  * it sooner); the record stays where it was built until the answer. */
-static const le_record *inflight_record(const le_elector *e)
+/* The candidate as the record that goes out (in io: inputs have it). */
+static const le_record *cand_view(le_elector *e)
+{
+	LE_ASSERT(e->io != NULL);
+	cand_record(e, &e->io->cand);
+	return &e->io->cand;
+}
+
+static const le_record *inflight_record(le_elector *e)
 {
 	LE_ASSERT(e->inflight_rec != SENT_NONE);
-	return e->inflight_rec == SENT_ML_WRITE ? &e->ml->write : &e->candidate;
+	return e->inflight_rec == SENT_ML_WRITE ? &e->ml->write : cand_view(e);
 }
 
 /* Queue LE_OUT_ABORT for the request in flight; e->step is left for the
@@ -925,9 +1000,9 @@ static void try_begin(le_elector *e, le_time now)
 {
 	e->stats.attempts++;
 	e->attempt_now = now;
-	le_record *r = &e->candidate;
-	memset(r, 0, sizeof *r);
-	copy_str(r->holder, LE_ID_MAX, e->identity);
+	cand_rec *r = &e->cand;
+	cand_reset(e);
+	r->holder_me = true;
 	r->holder_set = true;
 	r->lease_duration_s = e->lease_duration_s;
 	r->has_acquire_time = r->has_renew_time = true;
@@ -944,7 +1019,7 @@ static void try_begin(le_elector *e, le_time now)
 					 ? 0
 					 : e->observed.transitions;
 		if (!e->cache_empty) {
-			send_request(e, now, ST_FAST_UPDATE, LE_OP_UPDATE, r);
+			send_request(e, now, ST_FAST_UPDATE, LE_OP_UPDATE, cand_view(e));
 			return;
 		}
 		fast_path_failed(e, EMPTY_OBJECT_ERROR, 0);
@@ -986,14 +1061,19 @@ static void coordinated_renew(le_elector *e, le_time now,
 	}
 	/* the holder's renew: acquireTime, transitions and strategy carried;
 	 * preferredHolder (empty here) is not written */
-	le_record *cand = &e->candidate;
+	cand_rec *cand = &e->cand;
 	cand->has_acquire_time = fetched->has_acquire_time;
 	cand->acquire_wall_ns = fetched->acquire_wall_ns;
 	cand->transitions =
 		e->prof->transitions_reset_on_renew ? 0 : fetched->transitions;
-	copy_str(cand->strategy, LE_STRATEGY_MAX, fetched->strategy);
+	if (!cand_set_strategy(e, fetched->strategy)) {
+		emit_log(e, 0, true, LE_MSG_UPDATE_ERROR,
+			 "out of memory for the lease's strategy", 0);
+		try_end(e, now, false, rnd);
+		return;
+	}
 	e->stats.slowpath++;
-	send_request(e, now, ST_UPDATE, LE_OP_UPDATE, cand);
+	send_request(e, now, ST_UPDATE, LE_OP_UPDATE, cand_view(e));
 }
 
 static void on_get(le_elector *e, le_time now, const le_response *r,
@@ -1006,7 +1086,7 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 		return;
 	}
 	if (r->status == 404) {
-		send_request(e, now, ST_CREATE, LE_OP_CREATE, &e->candidate);
+		send_request(e, now, ST_CREATE, LE_OP_CREATE, cand_view(e));
 		return;
 	}
 	char strict_err[160];
@@ -1059,7 +1139,7 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 	/* 5. prepare. A takeover only bumps the transitions: acquireTime is
 	 * R's, which is `now` unless this attempt's fast path copied the
 	 * observed one into it. */
-	le_record *cand = &e->candidate;
+	cand_rec *cand = &e->cand;
 	if (skip ? holds(e, &fetched) : is_leader(e)) {
 		cand->has_acquire_time = fetched.has_acquire_time;
 		cand->acquire_wall_ns = fetched.acquire_wall_ns;
@@ -1072,7 +1152,7 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 					    : INT32_MAX;
 	}
 	/* 6. update with the resourceVersion of this GET */
-	send_request(e, now, ST_UPDATE, LE_OP_UPDATE, cand);
+	send_request(e, now, ST_UPDATE, LE_OP_UPDATE, cand_view(e));
 }
 
 /* A successful write: cache the object, observe what we wrote (the raw copy
@@ -1103,8 +1183,8 @@ static void release_write(le_elector *e, le_time now, int32_t transitions)
 	}
 	/* release's record is this attempt's R: it is what goes out, and
 	 * what is observed when it is written */
-	le_record *rel = &e->candidate;
-	memset(rel, 0, sizeof *rel);
+	cand_rec *rel = &e->cand;
+	cand_reset(e);
 	rel->holder_set = true;
 	rel->transitions = transitions;
 	rel->dialect = e->prof->writer_dialect;
@@ -1118,7 +1198,7 @@ static void release_write(le_elector *e, le_time now, int32_t transitions)
 		release_end(e, now);
 		return;
 	}
-	send_request(e, now, ST_REL_UPDATE, LE_OP_UPDATE, rel);
+	send_request(e, now, ST_REL_UPDATE, LE_OP_UPDATE, cand_view(e));
 }
 
 static void release_step(le_elector *e, le_time now)
@@ -1694,6 +1774,7 @@ void le_elector_free(le_elector *e)
 	if (e) {
 		free(e->ml);
 		free(e->io);
+		free(e->cand.strategy_long);
 	}
 	free(e);
 }
@@ -2104,7 +2185,9 @@ uint64_t le_elector_state_hash(const le_elector *e, le_time now)
 		h = h_u64(h, (uint64_t)(e->uncertain[i] - k));
 	h = h_rel(h, e->attempt_now.mono_ns, m);
 	h = h_rel(h, e->attempt_now.wall_ns, now.wall_ns);
-	h = le_record_state_hash(h, &e->candidate, now.wall_ns);
+	le_record cand;
+	cand_record(e, &cand);
+	h = le_record_state_hash(h, &cand, now.wall_ns);
 	/* ids relative to the next one: the count of requests sent before
 	 * does not change what follows */
 	h = h_u64(h, e->next_id - e->inflight_id);

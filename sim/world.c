@@ -748,7 +748,7 @@ static void drain(sim_world *w, sim_node *n)
 	}
 	/* every output is carried out (a SEND's request copied): in a big
 	 * fleet the core may drop its output buffers until its next input
-	 * (5 KB a candidate); a small one keeps them, which is faster */
+	 * (6 KB a candidate); a small one keeps them, which is faster */
 	if (w->trim_electors)
 		le_elector_outputs_done(n->e);
 	if (done)

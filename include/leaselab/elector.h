@@ -389,7 +389,7 @@ void le_elector_free(le_elector *e);
  * or LE_ESTATE when the call makes no sense now (e.g. start twice) or when
  * so many outputs are still undrained that the queue could overflow (the
  * input is then not taken: drain and call again), or LE_ENOMEM when the
- * 5 KB it needs for outputs and requests cannot be had after
+ * 6 KB it needs for outputs and requests cannot be had after
  * le_elector_outputs_done gave them back (the input is then not taken
  * either). A response is taken only
  * for the request in flight, and only if its SEND came out of an earlier
@@ -411,10 +411,10 @@ bool le_elector_next_output(le_elector *e, le_output *out);
 
 /* Optional: the driver has drained the outputs and is done with them and
  * with every pointer in them (a SEND's request, a text), which may dangle
- * from here on. With nothing left to drain the elector gives back the 5 KB
+ * from here on. With nothing left to drain the elector gives back the 6 KB
  * its outputs and requests take, until its next input allocates them
  * again; without this call it keeps them. For drivers of many electors
- * (the simulator from 100 pods: 10,000 candidates take 2.9 KB each, not
+ * (the simulator from 100 pods: 10,000 candidates take 2.1 KB each, not
  * 8 KB); a malloc and a free per input is its cost. */
 void le_elector_outputs_done(le_elector *e);
 

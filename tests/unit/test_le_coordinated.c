@@ -190,6 +190,38 @@ static void test_custom_strategy_carried(void **state)
 	drv_free(&d);
 }
 
+/* The longest strategy a record holds (the core keeps long ones apart
+ * from its inline buffer) is carried whole, renew after renew, and so is
+ * one that shrinks back to a short one. */
+static void test_long_strategy_carried(void **state)
+{
+	(void)state;
+	drv d;
+	le_config c = cfg_coord();
+	drv_init(&d, &c);
+	le_record r = installed("pod-a", 15, d.mono, 0);
+	char longest[LE_STRATEGY_MAX];
+	memset(longest, 'x', sizeof longest - 1);
+	longest[sizeof longest - 1] = '\0';
+	memcpy(longest, "example.com/", 12);
+	snprintf(r.strategy, sizeof r.strategy, "%s", longest);
+	store_put(&d, &r);
+	start(&d);
+	serve(&d);
+	assert_int_equal(d.req.op, LE_OP_UPDATE);
+	assert_string_equal(d.req.record.strategy, longest);
+	serve(&d); /* written */
+	assert_string_equal(le_elector_observed_record(d.e)->strategy, longest);
+	for (int k = 0; k < 2; k++) { /* the next renews carry it too */
+		fire(&d);
+		serve(&d);
+		assert_int_equal(d.req.op, LE_OP_UPDATE);
+		assert_string_equal(d.req.record.strategy, longest);
+		serve(&d);
+	}
+	drv_free(&d);
+}
+
 /* ---- no fast path: every renew attempt starts with a GET ---------------- */
 
 static void test_no_fast_path(void **state)
@@ -421,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_never_takes_over_a_held_or_expired_lease),
 		cmocka_unit_test(test_installed_holder_acquires_and_carries_strategy),
 		cmocka_unit_test(test_custom_strategy_carried),
+		cmocka_unit_test(test_long_strategy_carried),
 		cmocka_unit_test(test_no_fast_path),
 		cmocka_unit_test(test_preferred_holder_ends_the_term),
 		cmocka_unit_test(test_preferred_holder_blocks_acquire),
