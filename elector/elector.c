@@ -222,6 +222,7 @@ struct le_elector {
 	enum step step;
 	le_time attempt_now;  /* `now` of 2.4: the attempt's start */
 	cand_rec cand;        /* R of 2.4 (cand_record) */
+	bool cand_viewed;     /* io->cand is cand as it stands (cand_view) */
 	bool inflight;
 	uint8_t inflight_rec; /* SENT_*: where the in-flight write's record is */
 	uint64_t inflight_id;
@@ -299,6 +300,7 @@ static void cand_reset(le_elector *e)
 {
 	free(e->cand.strategy_long);
 	memset(&e->cand, 0, sizeof e->cand);
+	e->cand_viewed = false;
 }
 
 /* The strategy a coordinated renew carries; false when a long one finds
@@ -686,18 +688,24 @@ static void send_request(le_elector *e, le_time now, enum step step, le_op op,
 /* The record of the write in flight. Not the request slot's copy: that is
  * the driver's only until the next input (le_elector_outputs_done may free
  * it sooner); the record stays where it was built until the answer. */
-/* The candidate as the record that goes out (in io: inputs have it). */
+/* The candidate as the record that goes out (in io: inputs have it).
+ * Every change to cand is followed by a send through here. */
 static const le_record *cand_view(le_elector *e)
 {
 	LE_ASSERT(e->io != NULL);
 	cand_record(e, &e->io->cand);
+	e->cand_viewed = true;
 	return &e->io->cand;
 }
 
 static const le_record *inflight_record(le_elector *e)
 {
 	LE_ASSERT(e->inflight_rec != SENT_NONE);
-	return e->inflight_rec == SENT_ML_WRITE ? &e->ml->write : cand_view(e);
+	if (e->inflight_rec == SENT_ML_WRITE)
+		return &e->ml->write;
+	/* cand has not changed since its send (one request at a time), so
+	 * the view made then stands while io does */
+	return e->cand_viewed ? &e->io->cand : cand_view(e);
 }
 
 /* Queue LE_OUT_ABORT for the request in flight; e->step is left for the
@@ -1062,6 +1070,7 @@ static void coordinated_renew(le_elector *e, le_time now,
 	/* the holder's renew: acquireTime, transitions and strategy carried;
 	 * preferredHolder (empty here) is not written */
 	cand_rec *cand = &e->cand;
+	e->cand_viewed = false;
 	cand->has_acquire_time = fetched->has_acquire_time;
 	cand->acquire_wall_ns = fetched->acquire_wall_ns;
 	cand->transitions =
@@ -1140,6 +1149,7 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 	 * R's, which is `now` unless this attempt's fast path copied the
 	 * observed one into it. */
 	cand_rec *cand = &e->cand;
+	e->cand_viewed = false;
 	if (skip ? holds(e, &fetched) : is_leader(e)) {
 		cand->has_acquire_time = fetched.has_acquire_time;
 		cand->acquire_wall_ns = fetched.acquire_wall_ns;
@@ -1830,6 +1840,7 @@ void le_elector_outputs_done(le_elector *e)
 	if (e && e->ring_count == 0) {
 		free(e->io);
 		e->io = NULL;
+		e->cand_viewed = false;
 	}
 }
 
