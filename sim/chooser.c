@@ -418,8 +418,7 @@ static uint64_t req_hash(const sim_world *w, const sim_req *r, bool answered)
 	h = mix(h, (uint64_t)r->req.op << 8 | (uint64_t)r->req.target << 1 | r->req.no_record);
 	h = mix(h, r->req.id);
 	le_record rec;
-	sim_rec_unpack(&w->strs, &r->req.record, &rec);
-	h = le_record_state_hash(h, &rec, wall);
+	h = le_record_state_hash(h, sim__req_record(w, r, &rec), wall);
 	h = mix_str(h, r->req.resource_version);
 	const fa_decision *d = &r->dec;
 	h = mix(h, (uint64_t)d->refused << 3 | (uint64_t)d->blackhole << 2 |
@@ -432,10 +431,8 @@ static uint64_t req_hash(const sim_world *w, const sim_req *r, bool answered)
 	h = mix(h, (uint64_t)r->status << 4 | (uint64_t)r->has_record << 3 |
 			   (uint64_t)r->record_present << 2 | (uint64_t)r->has_rv << 1 | r->has_raw);
 	h = mix_str(h, r->reason);
-	if (r->has_record) {
-		sim_rec_unpack(&w->strs, &r->record, &rec);
-		h = le_record_state_hash(h, &rec, wall);
-	}
+	if (r->has_record)
+		h = le_record_state_hash(h, sim__resp_record(w, r, &rec), wall);
 	if (r->has_rv)
 		h = mix_str(h, r->rv);
 	if (r->has_raw) {

@@ -82,9 +82,13 @@ static uint32_t req_alloc(sim_world *w)
 		w->reqs = v;
 		w->reqs_cap = cap;
 	}
-	sim_req *r = malloc(sizeof *r);
+	/* a small fleet's slot holds its records whole as well (sim_req) */
+	size_t extra = w->trim_electors ? 0 : sizeof(le_request) + sizeof(le_record);
+	sim_req *r = malloc(sizeof *r + extra);
 	if (!r)
 		goto oom;
+	r->full = extra ? (le_request *)(r + 1) : NULL;
+	r->full_rec = extra ? (le_record *)(r->full + 1) : NULL;
 	w->reqs[w->nreqs] = r;
 	return (uint32_t)w->nreqs++;
 oom:
@@ -132,9 +136,26 @@ size_t sim__req_raw(const sim_world *w, const sim_req *r, unsigned char *buf,
 {
 	if (r->raw_len == 0 || !r->has_record)
 		return 0;
-	le_record rec;
-	sim_rec_unpack(&w->strs, &r->record, &rec);
-	return req_raw_of(r, &rec, buf, cap);
+	le_record tmp;
+	return req_raw_of(r, sim__resp_record(w, r, &tmp), buf, cap);
+}
+
+const le_record *sim__req_record(const sim_world *w, const sim_req *r,
+				 le_record *tmp)
+{
+	if (r->full)
+		return &r->full->record;
+	sim_rec_unpack(&w->strs, &r->req.record, tmp);
+	return tmp;
+}
+
+const le_record *sim__resp_record(const sim_world *w, const sim_req *r,
+				  le_record *tmp)
+{
+	if (r->full_rec)
+		return r->full_rec;
+	sim_rec_unpack(&w->strs, &r->record, tmp);
+	return tmp;
 }
 
 /* false when the response's raw record is not the key of its record, which
@@ -143,7 +164,10 @@ static bool req_copy_response(sim_world *w, sim_req *r,
 			      const le_response *resp)
 {
 	req_set_status(r, resp->status, resp->reason);
-	if (resp->record) {
+	if (resp->record && r->full_rec) {
+		*r->full_rec = *resp->record;
+		r->has_record = true;
+	} else if (resp->record) {
 		if (!sim_rec_pack(&w->strs, resp->record, &r->record)) {
 			sim__fail(w, LE_ENOMEM, "out of memory for a record");
 			return true;
@@ -219,7 +243,8 @@ static bool is_renew(const sim_world *w, const sim_node *n, const sim_req *r)
 {
 	return r->req.op == LE_OP_UPDATE && n->inc == r->inc && sim__alive(n) &&
 	       n->e && le_elector_leading(n->e) &&
-	       strcmp(sim_strtab_str(&w->strs, r->req.record.holder),
+	       strcmp(r->full ? r->full->record.holder
+			      : sim_strtab_str(&w->strs, r->req.record.holder),
 		      n->identity) == 0;
 }
 
@@ -232,7 +257,18 @@ static void send_request(sim_world *w, sim_node *n, const le_request *req)
 	r->node = (uint32_t)n->pod;
 	r->inc = n->inc;
 	r->core = n->core;
-	if (!sim_wire_pack(&w->strs, req, &r->req)) {
+	if (r->full) {
+		/* whole; the packed form keeps only the scalar fields */
+		*r->full = *req;
+		sim_wire_req *p = &r->req;
+		p->id = req->id;
+		p->op = req->op;
+		p->target = req->target;
+		p->no_record = req->no_record;
+		p->timeout_ns = req->timeout_ns;
+		memcpy(p->resource_version, req->resource_version,
+		       sizeof p->resource_version);
+	} else if (!sim_wire_pack(&w->strs, req, &r->req)) {
 		req_free(w, i);
 		sim__fail(w, LE_ENOMEM, "out of memory for a request's strings");
 		return;
@@ -316,8 +352,12 @@ static void commit(sim_world *w, uint32_t i)
 	/* the object the request names: the lock's, or one of a MultiLock's
 	 * two (election-spec.md 3.3) */
 	le_request q;
-	sim_wire_unpack(&w->strs, &r->req, &q);
-	fa_store_lock_do(w->store, r->req.target, n->lock_ns, n->lock_name, &q,
+	const le_request *qp = r->full;
+	if (!qp) {
+		sim_wire_unpack(&w->strs, &r->req, &q);
+		qp = &q;
+	}
+	fa_store_lock_do(w->store, r->req.target, n->lock_ns, n->lock_name, qp,
 			 n->identity,
 			 SIM_WALL_EPOCH_NS + w->now, &w->scratch, &resp);
 	if (!req_copy_response(w, r, &resp)) {
@@ -426,17 +466,18 @@ static void on_deliver(sim_world *w, uint32_t i)
 	}
 	unsigned char raw[SIM_RAW_MAX];
 	size_t raw_len = 0;
-	le_record rec;
+	le_record tmp;
+	const le_record *rec = NULL;
 	if (r->has_record) {
-		sim_rec_unpack(&w->strs, &r->record, &rec);
-		raw_len = req_raw_of(r, &rec, raw, sizeof raw);
+		rec = sim__resp_record(w, r, &tmp);
+		raw_len = req_raw_of(r, rec, raw, sizeof raw);
 	}
 	le_response resp = {
 		.id = r->req.id,
 		.status = r->status,
 		.reason = r->reason[0] ? r->reason : NULL,
 		.message = NULL,
-		.record = r->has_record ? &rec : NULL,
+		.record = rec,
 		.record_present = r->record_present,
 		.resource_version = r->has_rv ? r->rv : NULL,
 		.raw = r->has_raw ? raw : NULL,

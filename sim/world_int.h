@@ -94,11 +94,17 @@ typedef struct sim_node {
 #define SIM_RAW_MAX 640 /* the store's raw buffer (fa_lock_scratch.raw) */
 
 /* A request in flight, from SEND to its response's delivery (or loss).
- * Its two records are packed (sim/wire.h): 10,000 candidates that start
- * together have 10,000 of these at once. */
+ * In a big fleet (sim_world.trim) its two records are packed (sim/wire.h):
+ * 10,000 candidates that start together have 10,000 of these at once. In
+ * a small one the slot also holds them whole (`full`, `full_rec`, in the
+ * same allocation), which spares the packing (a tenth of a 3-pod run);
+ * sim__req_record and sim__resp_record give either. req's other fields
+ * are set in both. */
 typedef struct sim_req {
 	uint32_t node, inc, core;
 	uint32_t next_free;
+	le_request *full;      /* small fleets: the request as sent */
+	le_record *full_rec;   /* small fleets: the answer's record */
 	sim_wire_req req;
 	fa_decision dec;
 	bool triggered;        /* a when: renew-request fault already fired on it */
@@ -121,6 +127,12 @@ typedef struct sim_req {
  * into buf and returns how many. */
 size_t sim__req_raw(const sim_world *w, const sim_req *r, unsigned char *buf,
 		    size_t cap);
+/* The request's record / the answer's (when has_record), whole: in the
+ * slot, or unpacked into *tmp. */
+const le_record *sim__req_record(const sim_world *w, const sim_req *r,
+				 le_record *tmp);
+const le_record *sim__resp_record(const sim_world *w, const sim_req *r,
+				  le_record *tmp);
 
 /* What a started fault did, so that its end can undo it. */
 typedef struct fault_run {
@@ -150,7 +162,8 @@ struct sim_world {
 	size_t nnodes, nodes_cap;
 	sim_req **reqs;       /* slots, allocated once each and reused */
 	sim_strtab strs;      /* the strings of the records in flight */
-	bool trim_electors;   /* le_elector_outputs_done after each drain */
+	bool trim_electors;   /* le_elector_outputs_done after each drain, and
+				 requests in flight packed (sim_req) */
 	size_t nreqs, reqs_cap;
 	uint32_t free_req;
 	fault_run *fr;
