@@ -160,8 +160,25 @@ static void report(const char *name, const char *what, const le_profile *profile
 	bench_figure("bench_elector", name, ns[RUNS / 2], "ns/step", NULL, 0);
 }
 
+/* What one elector holds: idle (after le_elector_outputs_done, as the
+ * simulator leaves 10,000 of them) and with its output block. */
+static void report_memory(void)
+{
+	bench_drv d;
+	setup(&d, &le_profile_client_go, false);
+	size_t busy = le_elector_memory(d.e);
+	le_elector_outputs_done(d.e);
+	size_t idle = le_elector_memory(d.e);
+	teardown(&d);
+	printf("%-60s %zu bytes idle, %zu with its output block\n",
+	       "one elector (identity pod-a, lock default/bench)", idle, busy);
+	bench_figure("bench_elector", "elector_idle_bytes", (double)idle, "bytes", NULL, 0);
+	bench_figure("bench_elector", "elector_busy_bytes", (double)busy, "bytes", NULL, 0);
+}
+
 int main(void)
 {
+	report_memory();
 	report("elector_renew_core", "renew, fast path, answered by the bench (core only)",
 	       &le_profile_client_go, false);
 	report("elector_renew_store", "renew, fast path, through fa_store_lock_do",
