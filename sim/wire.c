@@ -132,18 +132,29 @@ void sim_rec_unpack(const sim_strtab *t, const sim_rec *r, le_record *out)
 	out->dialect = r->dialect;
 }
 
+/* Everything of a request but its record, one way or the other. */
+#define WIRE_SCALARS(dst, src)                                                 \
+	do {                                                                   \
+		(dst)->id = (src)->id;                                         \
+		(dst)->op = (src)->op;                                         \
+		(dst)->target = (src)->target;                                 \
+		(dst)->no_record = (src)->no_record;                           \
+		(dst)->timeout_ns = (src)->timeout_ns;                         \
+		memcpy((dst)->resource_version, (src)->resource_version,       \
+		       LE_RV_MAX);                                             \
+	} while (0)
+
+void sim_wire_pack_scalars(const le_request *q, sim_wire_req *out)
+{
+	WIRE_SCALARS(out, q);
+}
+
 bool sim_wire_pack(sim_strtab *t, const le_request *q, sim_wire_req *out)
 {
 	sim_rec rec;
 	if (!sim_rec_pack(t, &q->record, &rec))
 		return false;
-	out->id = q->id;
-	out->op = q->op;
-	out->target = q->target;
-	out->no_record = q->no_record;
-	out->timeout_ns = q->timeout_ns;
-	memcpy(out->resource_version, q->resource_version,
-	       sizeof out->resource_version);
+	WIRE_SCALARS(out, q);
 	out->record = rec;
 	return true;
 }
@@ -152,12 +163,6 @@ void sim_wire_unpack(const sim_strtab *t, const sim_wire_req *q,
 		     le_request *out)
 {
 	memset(out, 0, sizeof *out);
-	out->id = q->id;
-	out->op = q->op;
-	out->target = q->target;
-	out->no_record = q->no_record;
-	out->timeout_ns = q->timeout_ns;
-	memcpy(out->resource_version, q->resource_version,
-	       sizeof out->resource_version);
+	WIRE_SCALARS(out, q);
 	sim_rec_unpack(t, &q->record, &out->record);
 }

@@ -62,6 +62,8 @@ typedef struct sim_wire_req {
 } sim_wire_req;
 
 bool sim_wire_pack(sim_strtab *t, const le_request *q, sim_wire_req *out);
+/* All but the record (a slot that keeps the request whole as well). */
+void sim_wire_pack_scalars(const le_request *q, sim_wire_req *out);
 void sim_wire_unpack(const sim_strtab *t, const sim_wire_req *q,
 		     le_request *out);
 

@@ -260,14 +260,7 @@ static void send_request(sim_world *w, sim_node *n, const le_request *req)
 	if (r->full) {
 		/* whole; the packed form keeps only the scalar fields */
 		*r->full = *req;
-		sim_wire_req *p = &r->req;
-		p->id = req->id;
-		p->op = req->op;
-		p->target = req->target;
-		p->no_record = req->no_record;
-		p->timeout_ns = req->timeout_ns;
-		memcpy(p->resource_version, req->resource_version,
-		       sizeof p->resource_version);
+		sim_wire_pack_scalars(req, &r->req);
 	} else if (!sim_wire_pack(&w->strs, req, &r->req)) {
 		req_free(w, i);
 		sim__fail(w, LE_ENOMEM, "out of memory for a request's strings");
