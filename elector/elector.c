@@ -127,7 +127,7 @@ enum {
 
 enum { SENT_NONE, SENT_CANDIDATE, SENT_ML_WRITE }; /* inflight_rec */
 
-/* R of 2.4 (and release's record) as the elector keeps it, 120 bytes
+/* R of 2.4 (and release's record) as the elector keeps it, 88 bytes
  * instead of an 888-byte le_record: what such a record can hold. Its
  * holder is this elector or "" (release), it never has a preferredHolder,
  * and a strategy only when a coordinated renew carries the fetched one
@@ -253,8 +253,8 @@ struct le_elector {
 	 * to ring_count - 1, oldest first. A slot with SLOT_HAS_TEXT has its
 	 * text at io->text + text_off; texts are appended in slot order to
 	 * io->text[0, text_used) and moved down by input_begin, when those of
-	 * drained outputs are no longer valid. io is NULL between inputs when
-	 * ring_count is 0 and nothing is in flight (le_io). */
+	 * drained outputs are no longer valid. io is NULL from
+	 * le_elector_outputs_done (nothing pending) to the next input (le_io). */
 	le_io *io;
 	unsigned ring_head;
 	unsigned ring_count;
@@ -685,9 +685,6 @@ static void send_request(le_elector *e, le_time now, enum step step, le_op op,
 		 is_own_write_step(step));
 }
 
-/* The record of the write in flight. Not the request slot's copy: that is
- * the driver's only until the next input (le_elector_outputs_done may free
- * it sooner); the record stays where it was built until the answer. */
 /* The candidate as the record that goes out (in io: inputs have it).
  * Every change to cand is followed by a send through here. */
 static const le_record *cand_view(le_elector *e)
@@ -698,6 +695,9 @@ static const le_record *cand_view(le_elector *e)
 	return &e->io->cand;
 }
 
+/* The record of the write in flight. Not the request slot's copy: that is
+ * the driver's only until the next input (le_elector_outputs_done may free
+ * it sooner); the record stays where it was built until the answer. */
 static const le_record *inflight_record(le_elector *e)
 {
 	LE_ASSERT(e->inflight_rec != SENT_NONE);

@@ -120,7 +120,7 @@ static void req_set_status(sim_req *r, int status, const char *reason)
 	copy_str(r->reason, sizeof r->reason, reason);
 }
 
-/* rec: r->record unpacked */
+/* rec: the answer's record (sim__resp_record) */
 static size_t req_raw_of(const sim_req *r, const le_record *rec,
 			 unsigned char *buf, size_t cap)
 {
