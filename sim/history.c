@@ -13,6 +13,7 @@
 #include "leaselab/internal/assert.h"
 #include "leaselab/internal/json.h"
 #include "sim_engine.h"
+#include "strindex.h"
 
 static const char *const kind_names[] = {
 	[SIM_EV_POD_START] = "pod-start",
@@ -105,21 +106,9 @@ int sim_history_push(sim_history *h, const sim_event *ev)
 	return LE_OK;
 }
 
-static uint32_t id_hash(const char *s)
+static const char *identity_str(const void *table, uint32_t id)
 {
-	uint32_t x = 2166136261u; /* FNV-1a */
-	for (; *s; s++)
-		x = (x ^ (uint8_t)*s) * 16777619u;
-	return x;
-}
-
-static void id_index_put(sim_history *h, size_t i)
-{
-	size_t m = h->id_index_cap - 1;
-	size_t k = id_hash(h->identities[i]) & m;
-	while (h->id_index[k])
-		k = (k + 1) & m;
-	h->id_index[k] = (uint32_t)i + 1;
+	return ((const sim_history *)table)->identities[id - 1];
 }
 
 /* Index every identity (at most half the slots used); LE_ENOMEM leaves
@@ -143,7 +132,9 @@ static int id_index_sync(sim_history *h)
 		h->id_indexed = 0;
 	}
 	for (; h->id_indexed < h->nidentities; h->id_indexed++)
-		id_index_put(h, h->id_indexed);
+		sim_strindex_put(h->id_index, h->id_index_cap,
+				 (uint32_t)h->id_indexed + 1,
+				 h->identities[h->id_indexed]);
 	return LE_OK;
 }
 
@@ -152,10 +143,10 @@ int32_t sim_history_identity(sim_history *h, const char *id)
 	if (!id || !id[0])
 		return -1;
 	if (id_index_sync(h) == LE_OK) {
-		size_t m = h->id_index_cap - 1;
-		for (size_t k = id_hash(id) & m; h->id_index[k]; k = (k + 1) & m)
-			if (strcmp(h->identities[h->id_index[k] - 1], id) == 0)
-				return (int32_t)h->id_index[k] - 1;
+		uint32_t found = sim_strindex_find(h->id_index, h->id_index_cap,
+						   id, identity_str, h);
+		if (found)
+			return (int32_t)found - 1;
 	} else {
 		for (size_t i = 0; i < h->nidentities; i++)
 			if (strcmp(h->identities[i], id) == 0)

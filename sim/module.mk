@@ -21,6 +21,7 @@ leaselab-sim_SRCS := \
 	sim/scenario.c \
 	sim/scenario_write.c \
 	sim/scenario_yaml.c \
+	sim/strindex.c \
 	sim/sweep.c \
 	sim/wire.c \
 	sim/world.c \

@@ -2,15 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strindex.h"
 #include "wire.h"
-
-static uint32_t str_hash(const char *s)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
 
 void sim_strtab_free(sim_strtab *t)
 {
@@ -21,13 +14,14 @@ void sim_strtab_free(sim_strtab *t)
 	memset(t, 0, sizeof *t);
 }
 
+static const char *strtab_str(const void *table, uint32_t id)
+{
+	return sim_strtab_str(table, id);
+}
+
 static void index_put(sim_strtab *t, uint32_t id)
 {
-	uint32_t m = t->index_cap - 1;
-	uint32_t k = str_hash(t->s[id - 1]) & m;
-	while (t->index[k])
-		k = (k + 1) & m;
-	t->index[k] = id;
+	sim_strindex_put(t->index, t->index_cap, id, t->s[id - 1]);
 }
 
 /* Keep the index at most half full. */
@@ -53,12 +47,10 @@ uint32_t sim_strtab_intern(sim_strtab *t, const char *str)
 		return 0;
 	if (t->last && strcmp(t->s[t->last - 1], str) == 0)
 		return t->last;
-	if (t->index_cap) {
-		uint32_t m = t->index_cap - 1;
-		for (uint32_t k = str_hash(str) & m; t->index[k]; k = (k + 1) & m)
-			if (strcmp(t->s[t->index[k] - 1], str) == 0)
-				return t->last = t->index[k];
-	}
+	uint32_t found = sim_strindex_find(t->index, t->index_cap, str,
+					   strtab_str, t);
+	if (found)
+		return t->last = found;
 	if (!index_grow(t))
 		return UINT32_MAX;
 	if (t->n == t->cap) {
