@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/event.h>
 
@@ -37,11 +36,7 @@ struct fahttp_election {
 
 static le_time now_time(void)
 {
-	struct timespec m;
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	le_time t = {(int64_t)m.tv_sec * LE_NS_PER_S + m.tv_nsec,
-		     fahttp_wall_now_ns()};
-	return t;
+	return (le_time){fahttp_mono_now_ns(), fahttp_wall_now_ns()};
 }
 
 static void logf_(fahttp_election *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

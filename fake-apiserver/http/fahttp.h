@@ -537,8 +537,10 @@ int fahttp__json_patch(cJSON *doc, const cJSON *ops, char *err, size_t errcap);
  * ($patch, $deleteFromPrimitiveList/...). */
 bool fahttp__strip_strategic(cJSON *patch, char *err, size_t errcap);
 
-/* Wall-clock time now, ns since the epoch: the HTTP front end's one
- * reading of CLOCK_REALTIME (server.c). */
+/* Wall-clock time now, ns since the epoch, and the monotonic clock: the
+ * HTTP front end's one reading of CLOCK_REALTIME and of CLOCK_MONOTONIC
+ * (server.c); the election driver takes both from here. */
 int64_t fahttp_wall_now_ns(void);
+int64_t fahttp_mono_now_ns(void);
 
 #endif

@@ -98,13 +98,16 @@ struct fahttp_server {
  * fast bins on every request. A short free list avoids that. */
 #define SPARE_OPS_MAX 64
 
-/* The front end's wall clock (the real-time driver's; fahttp.h). */
-int64_t fahttp_wall_now_ns(void)
+/* The front end's clocks (the real-time driver's; fahttp.h). */
+static int64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(id, &ts);
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
+
+int64_t fahttp_wall_now_ns(void) { return clock_ns(CLOCK_REALTIME); }
+int64_t fahttp_mono_now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
 
 static const char *reason_phrase(int code)
 {
