@@ -141,8 +141,14 @@ static void schedule_pump(sim_world *w)
 static bool note_push(sim_world *w, bool lease, const le_lease_candidate *c)
 {
 	struct sim_coord *co = w->coord;
-	if (co->note_head == co->nnotes)
-		co->note_head = co->nnotes = 0;
+	/* the delivered notes at the front make room: a FIFO that is never
+	 * empty (a change each round trip, under a lag) must not grow */
+	if (co->note_head > 0 && co->nnotes == co->notes_cap) {
+		co->nnotes -= co->note_head;
+		memmove(co->notes, co->notes + co->note_head,
+			co->nnotes * sizeof *co->notes);
+		co->note_head = 0;
+	}
 	if (co->nnotes == co->notes_cap) {
 		size_t cap = co->notes_cap ? co->notes_cap * 2 : 16;
 		coord_note *v = realloc(co->notes, cap * sizeof *v);
