@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "leaselab/election.h"
+#include "chooser.h"
 #include "world_int.h"
 
 #define COORD_ROUNDS_MAX 64 /* request/event rounds at one instant */
@@ -428,9 +429,12 @@ static void ctl_answer(sim_world *w, const coord_call *k)
 		fa_election_on_response(e, now, k->r.id, k->status);
 }
 
+/* One leg, through the chooser seam as a pod's legs are (seeded without
+ * a chooser; prove's timing choices see it). */
 static int64_t ctl_leg(sim_world *w)
 {
-	return fa_latency_draw(&w->sc->controller.latency, &w->coord->rng);
+	return sim_choose_latency(w->ch, &w->sc->controller.latency,
+				  &w->coord->rng);
 }
 
 static void ctl_request(sim_world *w, const fa_election_request *r)
