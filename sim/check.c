@@ -798,15 +798,16 @@ static bool coordinated(const checker *c)
 	return false;
 }
 
-/* What coordination adds to a failover bound: the next holder also waits
- * for the election controller, its requeue (Q) to see the Lease expired
- * and a ping's wait (E) before it installs anyone (election-spec.md 8.1).
- * A scenario's failover max is taken as it is. */
+/* The election controller's part of any coordinated wait: its requeue
+ * (Q) to see the Lease expired and a ping's wait (E) before it installs
+ * anyone (election-spec.md 8.1). */
+#define CONTROLLER_WAIT_NS (FA_ELECTION_REQUEUE_NS + FA_ELECTION_DURATION_NS)
+
+/* What coordination adds to a failover bound (a scenario's failover max
+ * is taken as it is). */
 static int64_t coordination_allowance(const checker *c)
 {
-	if (coordinated(c) && !c->b.explicit_max)
-		return FA_ELECTION_REQUEUE_NS + FA_ELECTION_DURATION_NS;
-	return 0;
+	return coordinated(c) && !c->b.explicit_max ? CONTROLLER_WAIT_NS : 0;
 }
 
 /* The bound on a crash failover as liveness and stability use it. */
@@ -1226,7 +1227,7 @@ static int64_t handover_bound(const checker *c)
 						      : ps->clock_offset_ns;
 		skew = max64(skew, off);
 	}
-	int64_t b = add_sat(ld, FA_ELECTION_REQUEUE_NS + FA_ELECTION_DURATION_NS);
+	int64_t b = add_sat(ld, CONTROLLER_WAIT_NS);
 	b = add_sat(b, rp * 22 / 10);
 	b = add_sat(b, add_sat(c->b.request_ns, c->b.request_ns));
 	return add_sat(b, skew);
@@ -1355,8 +1356,7 @@ static int check_coordination(checker *c)
 {
 	if (!coordinated(c))
 		return LE_OK;
-	int64_t settle = add_sat(c->b.crash_ns,
-				 FA_ELECTION_REQUEUE_NS + FA_ELECTION_DURATION_NS);
+	int64_t settle = add_sat(c->b.crash_ns, CONTROLLER_WAIT_NS);
 	const sim_history *h = c->h;
 	for (size_t i = 0; i < h->n; i++) {
 		const sim_event *x = &h->ev[i];
