@@ -420,7 +420,7 @@ typedef struct sim_event {
 } sim_event;
 
 typedef struct sim_pod_info {
-	char name[LE_ID_MAX];
+	const char *name;        /* kept by the history (sim_history_add_pod) */
 	int32_t identity;        /* index into identities */
 	int32_t spec;            /* index into scenario pods it derives from */
 	int32_t replaces;        /* pod it replaced, -1 = none */
@@ -431,12 +431,16 @@ typedef struct sim_history {
 	size_t n, cap;
 	sim_pod_info *pods;
 	size_t npods, pods_cap;
-	char (*identities)[LE_ID_MAX];
+	/* identities[i]: kept by the history, like the pods' names, in its
+	 * text blocks (private: `text`), which never move, so a name's
+	 * pointer is valid until sim_history_free. Add them with
+	 * sim_history_identity and sim_history_add_pod. */
+	const char **identities;
 	size_t nidentities, identities_cap;
+	struct sim_history_text *text;
 	/* sim_history_identity's hash index over identities[0..id_indexed):
 	 * open addressing, id_index_cap slots (a power of two), each an
-	 * identity index + 1 (0: empty). Private; identities appended
-	 * directly are indexed on the next lookup. */
+	 * identity index + 1 (0: empty). Private. */
 	uint32_t *id_index;
 	size_t id_index_cap, id_indexed;
 	uint64_t seed;

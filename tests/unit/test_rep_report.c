@@ -34,18 +34,9 @@ typedef struct fixture {
 
 static void add_pod(sim_history *h, const char *name)
 {
-	size_t i = h->npods;
-	h->pods = realloc(h->pods, (i + 1) * sizeof *h->pods);
-	h->identities = realloc(h->identities, (i + 1) * sizeof *h->identities);
-	assert_non_null(h->pods);
-	assert_non_null(h->identities);
-	memset(&h->pods[i], 0, sizeof h->pods[i]);
-	snprintf(h->pods[i].name, sizeof h->pods[i].name, "%s", name);
-	snprintf(h->identities[i], sizeof h->identities[i], "%s", name);
-	h->pods[i].identity = (int32_t)i;
-	h->pods[i].spec = (int32_t)i;
-	h->pods[i].replaces = -1;
-	h->npods = h->nidentities = i + 1;
+	int32_t i = (int32_t)h->npods;
+	assert_int_equal(sim_history_identity(h, name), i);
+	assert_int_equal(sim_history_add_pod(h, name, i, i, -1), i);
 }
 
 static void ev(sim_history *h, int64_t t, sim_ev_kind k, int32_t pod,

@@ -22,6 +22,7 @@ typedef struct fx {
 	sim_event ev[MAXEV];
 	sim_pod_info pinfo[4];
 	char ids[4][LE_ID_MAX];
+	const char *idp[4];
 	sim_check_result r;
 	int64_t acquire_wall_ns; /* of the last write_lease */
 } fx;
@@ -41,11 +42,12 @@ static void fx_init(fx *f, int npods)
 		p->election.lease_duration_ns = S(15);
 		p->election.renew_deadline_ns = S(10);
 		p->election.retry_period_ns = S(2);
-		snprintf(f->pinfo[i].name, sizeof f->pinfo[i].name, "pod-%c", 'a' + i);
+		f->pinfo[i].name = p->name;
 		f->pinfo[i].identity = i;
 		f->pinfo[i].spec = i;
 		f->pinfo[i].replaces = -1;
 		snprintf(f->ids[i], sizeof f->ids[i], "pod-%c", 'a' + i);
+		f->idp[i] = f->ids[i];
 	}
 	f->sc.pods = f->pods;
 	f->sc.npods = (size_t)npods;
@@ -57,7 +59,7 @@ static void fx_init(fx *f, int npods)
 	f->h.cap = MAXEV;
 	f->h.pods = f->pinfo;
 	f->h.npods = (size_t)npods;
-	f->h.identities = f->ids;
+	f->h.identities = f->idp;
 	f->h.nidentities = (size_t)npods;
 	f->h.end_ns = S(120);
 }

@@ -33,9 +33,9 @@ static void test_identity_index_finds_every_identity(void **state)
 	assert_int_equal(h.nidentities, 5000);
 	assert_int_equal(sim_history_identity(&h, ""), -1);
 	assert_int_equal(sim_history_identity(&h, NULL), -1);
-	/* appended straight into the array (as history readers and tests do):
-	 * found on the next lookup, not added twice */
-	snprintf(h.identities[h.nidentities++], LE_ID_MAX, "direct");
+	/* appended straight into the array (as tests do, with a string of
+	 * their own): found on the next lookup, not added twice */
+	h.identities[h.nidentities++] = "direct";
 	assert_int_equal(sim_history_identity(&h, "direct"), 5000);
 	assert_int_equal(sim_history_identity(&h, "new-one"), 5001);
 	assert_int_equal(h.nidentities, 5002);
