@@ -34,7 +34,11 @@ PUBLIC_HEADERS += include/leaselab/sim.h include/leaselab/progress.h include/lea
 
 BINS += sim
 sim_SRCS := sim/cmd/sim.c sim/cmd/explore.c sim/cmd/prove.c
-sim_LIBS := leaselab-live leaselab-rep leaselab-sim leaselab-fa leaselab-core
+sim_LIBS := leaselab-rep leaselab-sim leaselab-fa leaselab-core
+# bin/sim live runs bin/sim-live: only the harness loads libcurl.
+BINS += sim-live
+sim-live_SRCS := sim/cmd/sim-live.c
+sim-live_LIBS := leaselab-live leaselab-rep leaselab-sim leaselab-fa leaselab-core
 
 # Unit tests: test_sim_*.c link the simulator, the store and the core.
 UNIT_GROUPS += sim

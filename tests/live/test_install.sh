@@ -60,11 +60,24 @@ for h in include/leaselab/*.h; do
   cmp -s "$h" "$ROOT/$h" || fail "$h is not installed as $ROOT/$h"
 done
 [ -e "$ROOT/include/leaselab/internal" ] && fail "include/leaselab/internal/ was installed; it is private"
-for b in elector fake-apiserver sim; do
+for b in elector fake-apiserver sim sim-live; do
   [ -x "$ROOT/bin/$b" ] || fail "bin/$b is not installed"
 done
 "$ROOT/bin/sim" --bogus-flag >/dev/null 2>&1
 [ $? -eq 3 ] || fail "the installed bin/sim does not run (bad flag should exit 3)"
+# bin/sim live runs the installed bin/sim-live beside it (the harness's own
+# flag parser answers), and bin/sim itself does not load libcurl: that is
+# what keeps about 6 MB out of every simulated run (sim/cmd/sim-live.c).
+out=$("$ROOT/bin/sim" live --bogus-flag 2>&1)
+[ $? -eq 3 ] || fail "the installed bin/sim live does not reach the harness: $out"
+case "$out" in *"sim live"*) ;; *) fail "bin/sim live --bogus-flag: not the harness's error: $out" ;; esac
+readelf -d "$ROOT/bin/sim" | grep -q 'NEEDED.*libcurl' && fail "bin/sim links libcurl; only bin/sim-live should"
+readelf -d "$ROOT/bin/sim-live" | grep -q 'NEEDED.*libcurl' || fail "bin/sim-live does not link libcurl"
+mv "$ROOT/bin/sim-live" "$ROOT/bin/sim-live.away"
+out=$("$ROOT/bin/sim" live x.yaml 2>&1)
+[ $? -eq 4 ] || fail "bin/sim live without bin/sim-live should exit 4: $out"
+case "$out" in *"cannot run the live harness"*) ;; *) fail "bin/sim live without bin/sim-live: $out" ;; esac
+mv "$ROOT/bin/sim-live.away" "$ROOT/bin/sim-live"
 for d in README.md examples/embedded.c; do
   [ -f "$ROOT/share/doc/leaselab/$d" ] || fail "$d is not installed under share/doc/leaselab/"
 done
