@@ -144,6 +144,30 @@ typedef struct cand_rec {
 	char strategy[CAND_STRATEGY_INLINE];
 } cand_rec;
 
+/* A string the elector keeps between inputs at its length: inline up to
+ * KEPT_INLINE - 1 bytes (an identity such as "candidate-1234" fits), else
+ * on the heap. */
+#define KEPT_INLINE 40
+typedef struct kept_str {
+	char *heap; /* the string when it is longer, else NULL */
+	char in[KEPT_INLINE];
+} kept_str;
+
+/* observedRecord (2) as the elector keeps it, 160 bytes instead of an
+ * 888-byte le_record: the same fields, its strings kept at their length
+ * (holder as a kept_str; strategy and preferredHolder, which only
+ * coordinated records carry, on the heap, NULL = ""). obs_record makes the
+ * le_record back, byte for byte. */
+typedef struct obs_rec {
+	int64_t acquire_wall_ns, renew_wall_ns;
+	uint64_t holder_hash;
+	char *strategy, *preferred_holder;
+	int32_t lease_duration_s, transitions;
+	unsigned dialect;
+	bool holder_set, has_acquire_time, has_renew_time, holder_truncated;
+	kept_str holder;
+} obs_rec;
+
 typedef struct out_slot {
 	union {
 		const le_request *request; /* SEND */
@@ -160,13 +184,13 @@ typedef struct out_slot {
 /* What an elector needs only while it has outputs pending or an input
  * under way: the two request slots, the output ring and its text arena,
  * and the candidate as a record (cand_view), 6 KB; the elector itself is
- * 2.1 KB.
+ * 1.1 KB.
  * input_begin allocates it when absent; le_elector_outputs_done frees it
  * once the driver has drained the outputs and is done with them. A
  * request in flight needs none of it (its record stays in the elector),
  * so with a driver that says so an elector between inputs holds none:
  * 10,000 candidates that all start at once, each with a GET in flight,
- * hold 10,000 x 2.1 KB instead of 10,000 x 8 KB. A driver that never says
+ * hold 10,000 x 1.1 KB instead of 10,000 x 7 KB. A driver that never says
  * so keeps it, and pays no malloc per input. */
 typedef struct le_io {
 	le_request requests[2]; /* by id parity: a SEND's pointer outlives the
@@ -190,14 +214,14 @@ struct le_elector {
 	bool fatal;     /* the 0.5 startup failed: the process exits */
 
 	/* 2: observedRecord, observedRawRecord, observedTime, reportedLeader */
-	le_record observed;
+	obs_rec observed;           /* obs_set, obs_record */
 	bool has_observed_time;     /* Go's zero time: never valid */
 	int64_t observed_clock_ns;  /* mono, or wall in the 0.5 profile */
 	int64_t observed_mono_ns;   /* always mono: for healthz */
 	unsigned char raw[RAW_KEEP];
 	size_t raw_len;             /* full length, may exceed RAW_KEEP */
 	uint64_t raw_hash;          /* FNV-1a of all raw_len bytes */
-	char reported_leader[LE_ID_MAX];
+	kept_str reported_leader;   /* set_reported */
 
 	/* The lock's cached object: kept from the last successful GET, CREATE
 	 * or UPDATE; an Update error keeps it (election-spec.md 9), a failed Create
@@ -294,6 +318,138 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
+/* ---- kept strings and the observed record ------------------------------ */
+
+static const char *kept(const kept_str *k) { return k->heap ? k->heap : k->in; }
+
+static void kept_free(kept_str *k)
+{
+	free(k->heap);
+	k->heap = NULL;
+	k->in[0] = '\0';
+}
+
+/* Where s (at most cap - 1 bytes of it) will be kept: *heap = NULL when it
+ * fits inline or equals what the heap holds now, else a fresh copy; false
+ * when there is no memory (nothing changed). */
+static bool kept_prepare(const kept_str *k, const char *s, size_t cap,
+			 char **heap)
+{
+	*heap = NULL;
+	size_t n = strnlen(s, cap - 1);
+	if (n < KEPT_INLINE || (k->heap && strncmp(k->heap, s, n) == 0 &&
+				k->heap[n] == '\0'))
+		return true;
+	if (!(*heap = malloc(n + 1)))
+		return false;
+	memcpy(*heap, s, n);
+	(*heap)[n] = '\0';
+	return true;
+}
+
+/* Keep s, with the heap copy kept_prepare made (NULL: inline or unchanged). */
+static void kept_commit(kept_str *k, const char *s, size_t cap, char *heap)
+{
+	size_t n = strnlen(s, cap - 1);
+	if (heap) {
+		free(k->heap);
+		k->heap = heap;
+	} else if (n < KEPT_INLINE) {
+		free(k->heap);
+		k->heap = NULL;
+		memmove(k->in, s, n);
+		k->in[n] = '\0';
+	} /* else: equal to the heap copy */
+}
+
+/* A string that is absent when empty (obs_rec's strategy, preferredHolder)
+ * as kept_prepare: *out the copy to keep (NULL = ""), *same when it is the
+ * one held now. */
+static bool opt_prepare(const char *now, const char *s, size_t cap,
+			char **out, bool *same)
+{
+	size_t n = strnlen(s, cap - 1);
+	*out = NULL;
+	*same = now ? strncmp(now, s, n) == 0 && now[n] == '\0' : n == 0;
+	if (*same || n == 0)
+		return true;
+	if (!(*out = malloc(n + 1)))
+		return false;
+	memcpy(*out, s, n);
+	(*out)[n] = '\0';
+	return true;
+}
+
+static void opt_commit(char **at, char *fresh, bool same)
+{
+	if (same)
+		return;
+	free(*at);
+	*at = fresh;
+}
+
+static const char *opt(const char *s) { return s ? s : ""; }
+
+static void obs_free(obs_rec *o)
+{
+	kept_free(&o->holder);
+	free(o->strategy);
+	free(o->preferred_holder);
+	o->strategy = o->preferred_holder = NULL;
+}
+
+/* *o = *r; false when a string finds no memory (then *o is unchanged). */
+static bool obs_set(obs_rec *o, const le_record *r)
+{
+	char *holder, *strategy, *preferred;
+	bool same_strategy, same_preferred;
+	if (!kept_prepare(&o->holder, r->holder, LE_ID_MAX, &holder))
+		return false;
+	if (!opt_prepare(o->strategy, r->strategy, LE_STRATEGY_MAX, &strategy,
+			 &same_strategy)) {
+		free(holder);
+		return false;
+	}
+	if (!opt_prepare(o->preferred_holder, r->preferred_holder, LE_ID_MAX,
+			 &preferred, &same_preferred)) {
+		free(holder);
+		free(strategy);
+		return false;
+	}
+	kept_commit(&o->holder, r->holder, LE_ID_MAX, holder);
+	opt_commit(&o->strategy, strategy, same_strategy);
+	opt_commit(&o->preferred_holder, preferred, same_preferred);
+	o->acquire_wall_ns = r->acquire_wall_ns;
+	o->renew_wall_ns = r->renew_wall_ns;
+	o->holder_hash = r->holder_hash;
+	o->lease_duration_s = r->lease_duration_s;
+	o->transitions = r->transitions;
+	o->dialect = r->dialect;
+	o->holder_set = r->holder_set;
+	o->has_acquire_time = r->has_acquire_time;
+	o->has_renew_time = r->has_renew_time;
+	o->holder_truncated = r->holder_truncated;
+	return true;
+}
+
+static void obs_record(const obs_rec *o, le_record *r)
+{
+	memset(r, 0, sizeof *r);
+	copy_str(r->holder, LE_ID_MAX, kept(&o->holder));
+	copy_str(r->strategy, LE_STRATEGY_MAX, opt(o->strategy));
+	copy_str(r->preferred_holder, LE_ID_MAX, opt(o->preferred_holder));
+	r->acquire_wall_ns = o->acquire_wall_ns;
+	r->renew_wall_ns = o->renew_wall_ns;
+	r->holder_hash = o->holder_hash;
+	r->lease_duration_s = o->lease_duration_s;
+	r->transitions = o->transitions;
+	r->dialect = o->dialect;
+	r->holder_set = o->holder_set;
+	r->has_acquire_time = o->has_acquire_time;
+	r->has_renew_time = o->has_renew_time;
+	r->holder_truncated = o->holder_truncated;
+}
+
 /* ---- the candidate record ------------------------------------------------ */
 
 static void cand_reset(le_elector *e)
@@ -374,7 +530,10 @@ static bool holds(const le_elector *e, const le_record *r)
 }
 
 /* IsLeader(): judged from the locally observed record. */
-static bool is_leader(const le_elector *e) { return holds(e, &e->observed); }
+static bool is_leader(const le_elector *e)
+{
+	return !e->observed.holder_truncated && is_me(e, kept(&e->observed.holder));
+}
 
 /* isLeaseValid(now): observedTime + duration strictly after now, with the
  * record's leaseDurationSeconds (PR #114872) or the local LD (before). */
@@ -428,17 +587,17 @@ static bool strict_rejects(const le_elector *e, const le_response *r,
 
 /* Go's reflect.DeepEqual on two records (0.5, before 2019-08): a Go string
  * cannot tell an absent holder from "", so holder_set is not compared. */
-static bool record_equal(const le_record *a, const le_record *b)
+static bool obs_equal(const obs_rec *a, const le_record *b)
 {
-	return strcmp(a->holder, b->holder) == 0 &&
+	return strcmp(kept(&a->holder), b->holder) == 0 &&
 	       a->lease_duration_s == b->lease_duration_s &&
 	       a->has_acquire_time == b->has_acquire_time &&
 	       (!a->has_acquire_time || a->acquire_wall_ns == b->acquire_wall_ns) &&
 	       a->has_renew_time == b->has_renew_time &&
 	       (!a->has_renew_time || a->renew_wall_ns == b->renew_wall_ns) &&
 	       a->transitions == b->transitions &&
-	       strcmp(a->strategy, b->strategy) == 0 &&
-	       strcmp(a->preferred_holder, b->preferred_holder) == 0;
+	       strcmp(opt(a->strategy), b->strategy) == 0 &&
+	       strcmp(opt(a->preferred_holder), b->preferred_holder) == 0;
 }
 
 /* ---- outputs ----------------------------------------------------------- */
@@ -484,10 +643,25 @@ static void emit_log(le_elector *e, int verbosity, bool is_error, le_msg msg,
 	s->status = status;
 }
 
+/* reportedLeader := holder. An identity too long to keep inline that
+ * finds no memory is kept cut to KEPT_INLINE - 1 bytes: the next
+ * comparison then reports it again, which is all it costs. */
+static void set_reported(le_elector *e, const char *holder)
+{
+	char *heap;
+	if (kept_prepare(&e->reported_leader, holder, LE_ID_MAX, &heap)) {
+		kept_commit(&e->reported_leader, holder, LE_ID_MAX, heap);
+		return;
+	}
+	free(e->reported_leader.heap);
+	e->reported_leader.heap = NULL;
+	copy_str(e->reported_leader.in, KEPT_INLINE, holder);
+}
+
 static void emit_new_leader(le_elector *e, const char *holder)
 {
-	if (holder != e->reported_leader) /* 0.5's callback: what it was told */
-		copy_str(e->reported_leader, LE_ID_MAX, holder);
+	if (holder != kept(&e->reported_leader)) /* 0.5's callback: what it was told */
+		set_reported(e, holder);
 	out_slot *s = push(e, LE_OUT_NEW_LEADER);
 	keep_text(e, s, holder);
 }
@@ -496,11 +670,12 @@ static void emit_new_leader(le_elector *e, const char *holder)
  * nobody held (reportedLeader starts ""); not wired at all in 0.5. */
 static void report_transition(le_elector *e)
 {
+	const char *holder = kept(&e->observed.holder);
 	if (!e->prof->on_new_leader_wired ||
-	    strcmp(e->observed.holder, e->reported_leader) == 0)
+	    strcmp(holder, kept(&e->reported_leader)) == 0)
 		return;
-	copy_str(e->reported_leader, LE_ID_MAX, e->observed.holder);
-	emit_new_leader(e, e->reported_leader);
+	set_reported(e, holder);
+	emit_new_leader(e, kept(&e->reported_leader));
 }
 
 static const char *response_detail(const le_response *r)
@@ -939,12 +1114,17 @@ static void try_end(le_elector *e, le_time now, bool ok, uint64_t rnd)
 
 /* ---- tryAcquireOrRenew (2.4) ----------------------------------------- */
 
-static void set_observed(le_elector *e, const le_record *rec, le_time now)
+/* false when the record's strings find no memory: nothing is observed and
+ * the caller fails the attempt (OOM_DETAIL), as a failed request would. */
+#define OOM_DETAIL "out of memory keeping the observed record"
+static bool set_observed(le_elector *e, const le_record *rec, le_time now)
 {
-	e->observed = *rec;
+	if (!obs_set(&e->observed, rec))
+		return false;
 	e->has_observed_time = true;
 	e->observed_clock_ns = expiry_clock(e, now);
 	e->observed_mono_ns = now.mono_ns;
+	return true;
 }
 
 /* Step 3's comparison. Raw bytes (HEAD) compare as Go's bytes.Equal, for
@@ -961,7 +1141,7 @@ static bool record_changed(const le_elector *e, const le_record *fetched,
 			return true;
 		return v->len > RAW_KEEP && v->hash != e->raw_hash;
 	}
-	return !record_equal(&e->observed, fetched);
+	return !obs_equal(&e->observed, fetched);
 }
 
 /* The raw bytes of a response as change detection sees them; for the
@@ -980,10 +1160,11 @@ static raw_view raw_of(const le_elector *e, const le_response *r)
  * returned, so it is later than the attempt's `now` (2.4 step 3) even when
  * the response came back at the same instant (zero simulated latency): a
  * record with leaseDurationSeconds 0 is then valid on first sighting. */
-static void observe(le_elector *e, const le_record *fetched,
+static bool observe(le_elector *e, const le_record *fetched,
 		    const raw_view *v, le_time now)
 {
-	set_observed(e, fetched, now);
+	if (!set_observed(e, fetched, now))
+		return false;
 	int64_t floor_ns = add_sat(expiry_clock(e, e->attempt_now), 1);
 	if (e->observed_clock_ns < floor_ns)
 		e->observed_clock_ns = floor_ns;
@@ -992,6 +1173,7 @@ static void observe(le_elector *e, const le_record *fetched,
 		memcpy(e->raw, v->head, v->len < RAW_KEEP ? v->len : RAW_KEEP);
 		e->raw_hash = v->len > RAW_KEEP ? v->hash : 0;
 	}
+	return true;
 }
 
 static void fast_path_failed(le_elector *e, const char *detail, int status)
@@ -1043,8 +1225,11 @@ static void coordinated_renew(le_elector *e, le_time now,
 			      uint64_t rnd)
 {
 	raw_view v = raw_of(e, r);
-	if (record_changed(e, fetched, &v))
-		observe(e, fetched, &v, now);
+	if (record_changed(e, fetched, &v) && !observe(e, fetched, &v, now)) {
+		emit_log(e, 0, true, LE_MSG_GET_ERROR, OOM_DETAIL, 0);
+		try_end(e, now, false, rnd);
+		return;
+	}
 	/* Non-strict, with the fetched record's duration: expired when
 	 * observedTime + duration is before the attempt's now (Go's zero
 	 * observedTime is always expired). */
@@ -1131,8 +1316,12 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 	if (!skip) {
 		/* 3. observe a change, stamped with the response's time */
 		raw_view v = raw_of(e, r);
-		if (record_changed(e, &fetched, &v))
-			observe(e, &fetched, &v, now);
+		if (record_changed(e, &fetched, &v) &&
+		    !observe(e, &fetched, &v, now)) {
+			emit_log(e, 0, true, LE_MSG_GET_ERROR, OOM_DETAIL, 0);
+			try_end(e, now, false, rnd);
+			return;
+		}
 		/* 4. held by someone else and not expired at the attempt's now;
 		 * the holder tested for "" is the fetched one, as client-go's */
 		bool vacant = e->prof->empty_holder_is_free && !fetched.holder[0];
@@ -1171,7 +1360,11 @@ static void on_written(le_elector *e, le_time now, const le_response *r,
 		       uint64_t rnd)
 {
 	keep_resource_version(e, r);
-	set_observed(e, inflight_record(e), now);
+	if (!set_observed(e, inflight_record(e), now)) {
+		emit_log(e, 0, true, LE_MSG_UPDATE_ERROR, OOM_DETAIL, 0);
+		try_end(e, now, false, rnd);
+		return;
+	}
 	try_end(e, now, true, rnd);
 }
 
@@ -1258,8 +1451,10 @@ static void on_release_response(le_elector *e, le_time now,
 	}
 	if (is_2xx(r->status)) {
 		keep_resource_version(e, r);
-		set_observed(e, inflight_record(e), now);
-		emit_log(e, 4, false, LE_MSG_RELEASED, NULL, 0);
+		if (set_observed(e, inflight_record(e), now))
+			emit_log(e, 4, false, LE_MSG_RELEASED, NULL, 0);
+		else /* released all the same; only our view of it is old */
+			emit_log(e, 0, true, LE_MSG_RELEASE_FAILED, OOM_DETAIL, 0);
 		release_end(e, now);
 		return;
 	}
@@ -1785,6 +1980,8 @@ void le_elector_free(le_elector *e)
 		free(e->ml);
 		free(e->io);
 		free(e->cand.strategy_long);
+		obs_free(&e->observed);
+		kept_free(&e->reported_leader);
 	}
 	free(e);
 }
@@ -1853,6 +2050,13 @@ size_t le_elector_memory(const le_elector *e)
 		n += sizeof *e->io;
 	if (e->ml)
 		n += sizeof *e->ml;
+	/* the kept strings too long for their inline room */
+	const char *heaps[] = {e->observed.holder.heap, e->observed.strategy,
+			       e->observed.preferred_holder, e->reported_leader.heap,
+			       e->cand.strategy_long};
+	for (size_t i = 0; i < sizeof heaps / sizeof heaps[0]; i++)
+		if (heaps[i])
+			n += strlen(heaps[i]) + 1;
 	return n;
 }
 
@@ -2039,17 +2243,20 @@ bool le_elector_is_leader(const le_elector *e) { return e && is_leader(e); }
 
 const char *le_elector_leader(const le_elector *e)
 {
-	return e ? e->observed.holder : "";
+	return e ? kept(&e->observed.holder) : "";
 }
 
 const char *le_elector_reported_leader(const le_elector *e)
 {
-	return e ? e->reported_leader : "";
+	return e ? kept(&e->reported_leader) : "";
 }
 
-const le_record *le_elector_observed_record(const le_elector *e)
+bool le_elector_observed_record(const le_elector *e, le_record *out)
 {
-	return e ? &e->observed : NULL;
+	if (!e || !out)
+		return false;
+	obs_record(&e->observed, out);
+	return true;
 }
 
 const le_config *le_elector_config(const le_elector *e) { return e ? &e->cfg : NULL; }
@@ -2179,13 +2386,15 @@ uint64_t le_elector_state_hash(const le_elector *e, le_time now)
 			 (uint64_t)e->has_observed_time << 3 |
 			 (uint64_t)e->cache_empty << 2 |
 			 (uint64_t)e->master_on << 1 | e->inflight);
-	h = le_record_state_hash(h, &e->observed, now.wall_ns);
+	le_record rec;
+	obs_record(&e->observed, &rec);
+	h = le_record_state_hash(h, &rec, now.wall_ns);
 	h = h_rel(h, e->observed_clock_ns, e->has_observed_time ? oc : 0);
 	h = h_rel(h, e->observed_mono_ns, e->has_observed_time ? m : 0);
 	h = h_u64(h_u64(h, e->raw_len), e->raw_hash);
 	h = fnv1a_more(h, e->raw,
 		       e->raw_len < RAW_KEEP ? e->raw_len : RAW_KEEP);
-	h = h_str(h_str(h, e->reported_leader), e->resource_version);
+	h = h_str(h_str(h, kept(&e->reported_leader)), e->resource_version);
 	h = h_u64(h, (uint64_t)e->has_own_key << 1 | e->has_flagged_key);
 	/* the own-write keys are renewTimes at the lock's precision */
 	int64_t k = renew_key(e, now.wall_ns);
@@ -2196,9 +2405,8 @@ uint64_t le_elector_state_hash(const le_elector *e, le_time now)
 		h = h_u64(h, (uint64_t)(e->uncertain[i] - k));
 	h = h_rel(h, e->attempt_now.mono_ns, m);
 	h = h_rel(h, e->attempt_now.wall_ns, now.wall_ns);
-	le_record cand;
-	cand_record(e, &cand);
-	h = le_record_state_hash(h, &cand, now.wall_ns);
+	cand_record(e, &rec);
+	h = le_record_state_hash(h, &rec, now.wall_ns);
 	/* ids relative to the next one: the count of requests sent before
 	 * does not change what follows */
 	h = h_u64(h, e->next_id - e->inflight_id);

@@ -503,8 +503,8 @@ static void started_leading(sim_world *w, sim_node *n)
 	acting_end(w, n); /* the previous term's code, if it still ran */
 	n->acting = true;
 	n->term++;
-	const le_record *obs = le_elector_observed_record(n->e);
-	n->token = obs ? obs->transitions : 0;
+	le_record obs;
+	n->token = le_elector_observed_record(n->e, &obs) ? obs.transitions : 0;
 	sim_event e = sim_event_make(w->now, SIM_EV_STARTED_LEADING, n->pod);
 	e.term = n->term;
 	e.token = n->token;

@@ -533,7 +533,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			le_elector_check(w.e, w.mono, (int64_t)un(&s, 8), buf, sizeof buf);
 			(void)le_elector_is_leader(w.e);
 			(void)le_elector_leader(w.e);
-			(void)le_elector_observed_record(w.e);
+			le_record obs;
+			check(le_elector_observed_record(w.e, &obs), "observed record");
+			check(strcmp(obs.holder, le_elector_leader(w.e)) == 0,
+			      "observed holder is the leader");
 			le_stats st;
 			le_elector_stats(w.e, &st);
 			check(st.requests >= w.last_send || w.last_send == 0, "stats.requests");

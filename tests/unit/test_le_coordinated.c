@@ -211,7 +211,9 @@ static void test_long_strategy_carried(void **state)
 	assert_int_equal(d.req.op, LE_OP_UPDATE);
 	assert_string_equal(d.req.record.strategy, longest);
 	serve(&d); /* written */
-	assert_string_equal(le_elector_observed_record(d.e)->strategy, longest);
+	le_record obs;
+	assert_true(le_elector_observed_record(d.e, &obs));
+	assert_string_equal(obs.strategy, longest);
 	for (int k = 0; k < 2; k++) { /* the next renews carry it too */
 		fire(&d);
 		serve(&d);

@@ -199,10 +199,11 @@ static void test_output_buffers_only_while_outputs_are_pending(void **state)
 	d.drains = 0;
 	serve(&d); /* 201: observed is the record the CREATE carried */
 	assert_true(le_elector_is_leader(d.e));
-	const le_record *o = le_elector_observed_record(d.e);
-	assert_string_equal(o->holder, sent.record.holder);
-	assert_int_equal(o->renew_wall_ns, sent.record.renew_wall_ns);
-	assert_int_equal(o->acquire_wall_ns, sent.record.acquire_wall_ns);
+	le_record o;
+	assert_true(le_elector_observed_record(d.e, &o));
+	assert_string_equal(o.holder, sent.record.holder);
+	assert_int_equal(o.renew_wall_ns, sent.record.renew_wall_ns);
+	assert_int_equal(o.acquire_wall_ns, sent.record.acquire_wall_ns);
 	/* without the call they stay, input after input (no malloc per
 	 * input for a driver of a few electors) */
 	for (int k = 0; k < 3; k++) {
@@ -295,6 +296,51 @@ static void test_new_leader_reports_empty_holder_after_failed_takeover(void **st
 	assert_string_equal(SEQ_ALL(&d), "LOG:UPDATE_ERROR NL: LOG:FAILED_ACQUIRE");
 	assert_string_equal(le_elector_leader(d.e), "");
 	assert_int_equal(d.new_leaders, 2);
+	drv_free(&d);
+}
+
+/* The observed record keeps its strings at their length: identities up to
+ * 39 bytes inline, longer ones (and strategy, preferredHolder) on the heap.
+ * Every length comes back whole, through the leader, the reported leader,
+ * the copy of the record and change detection, and the heap copies count
+ * in le_elector_memory. */
+static void test_observed_record_keeps_long_strings_whole(void **state)
+{
+	(void)state;
+	drv d;
+	le_config c = cfg_with(NULL);
+	drv_init(&d, &c);
+	size_t idle = le_elector_memory(d.e);
+	char id39[40], id40[41], id253[254], pref[254];
+	memset(id39, 'b', 39), id39[39] = '\0';
+	memset(id40, 'c', 40), id40[40] = '\0';
+	memset(id253, 'd', 253), id253[253] = '\0';
+	memset(pref, 'p', 253), pref[253] = '\0';
+	const char *ids[] = {id39, id40, id253, "pod-b"};
+	start(&d);
+	for (int k = 0; k < 4; k++) {
+		le_record held = rec_make(ids[k], 15, wall_at(d.mono), wall_at(d.mono), k);
+		snprintf(held.strategy, sizeof held.strategy, "%s", k == 2 ? pref : "");
+		snprintf(held.preferred_holder, sizeof held.preferred_holder, "%s",
+			 k == 2 ? pref : "");
+		store_put(&d, &held);
+		if (k > 0)
+			fire(&d);
+		serve(&d);
+		assert_string_equal(find_log(&d, LE_MSG_HELD_BY)->text, ids[k]);
+		assert_string_equal(le_elector_leader(d.e), ids[k]);
+		assert_string_equal(le_elector_reported_leader(d.e), ids[k]);
+		le_record o;
+		assert_true(le_elector_observed_record(d.e, &o));
+		assert_string_equal(o.holder, ids[k]);
+		assert_string_equal(o.strategy, held.strategy);
+		assert_string_equal(o.preferred_holder, held.preferred_holder);
+		assert_int_equal(o.transitions, k);
+		/* heap: the long holder, reported leader, strategy, preferred */
+		size_t heap = k == 1 ? 2 * 41 : k == 2 ? 4 * 254 : 0;
+		le_elector_outputs_done(d.e);
+		assert_int_equal(le_elector_memory(d.e), idle + heap);
+	}
 	drv_free(&d);
 }
 
@@ -1479,6 +1525,7 @@ int main(void)
 		cmocka_unit_test(test_acquire_never_held_record_no_new_leader),
 		cmocka_unit_test(test_acquire_released_record_taken_on_first_sight),
 		cmocka_unit_test(test_new_leader_reports_empty_holder_after_failed_takeover),
+		cmocka_unit_test(test_observed_record_keeps_long_strings_whole),
 		cmocka_unit_test(test_held_record_taken_only_when_ld_has_passed),
 		cmocka_unit_test(test_takeover_increments_transitions_renew_keeps_them),
 		cmocka_unit_test(test_acquire_wait_is_uniform_rp_to_2_2rp),

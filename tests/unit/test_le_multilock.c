@@ -433,9 +433,10 @@ static void test_holders_differ_read_unknown_leader(void **state)
 	m_serve_all(&m);
 	assert_string_equal(le_elector_leader(m.d.e), LE_UNKNOWN_LEADER);
 	assert_string_equal(LE_UNKNOWN_LEADER, "leaderelection.k8s.io/unknown");
-	const le_record *obs = le_elector_observed_record(m.d.e);
-	assert_int_equal(obs->transitions, 2); /* the rest is the primary's */
-	assert_int_equal(obs->renew_wall_ns, wall_at(T0 - 60 * S));
+	le_record obs;
+	assert_true(le_elector_observed_record(m.d.e, &obs));
+	assert_int_equal(obs.transitions, 2); /* the rest is the primary's */
+	assert_int_equal(obs.renew_wall_ns, wall_at(T0 - 60 * S));
 	const cap_out *h = find_log(&m.d, LE_MSG_HELD_BY);
 	assert_non_null(h);
 	assert_string_equal(h->text, LE_UNKNOWN_LEADER);
