@@ -14,6 +14,7 @@
 #include "leaselab/internal/json.h"
 #include "sim_engine.h"
 #include "strindex.h"
+#include "text.h"
 
 static const char *const kind_names[] = {
 	[SIM_EV_POD_START] = "pod-start",
@@ -59,52 +60,13 @@ void sim_history_init(sim_history *h)
 	h->time_scale_ppm = 1000000;
 }
 
-/* The history's names (identities, pod names) are copied at their length
- * into blocks that are chained and never moved: 10,000 pods used to cost
- * two 256-byte arrays each (5 MB), now about their names' length. */
-struct sim_history_text {
-	struct sim_history_text *next;
-	size_t used, cap;
-	char buf[];
-};
-
-enum { TEXT_BLOCK_FIRST = 1024, TEXT_BLOCK_MAX = 256 * 1024 };
-
-static const char *keep_text(sim_history *h, const char *s)
-{
-	size_t n = strnlen(s, LE_ID_MAX - 1);
-	struct sim_history_text *b = h->text;
-	if (!b || b->cap - b->used < n + 1) {
-		size_t cap = b ? b->cap * 2 : TEXT_BLOCK_FIRST;
-		if (cap > TEXT_BLOCK_MAX)
-			cap = TEXT_BLOCK_MAX;
-		if (cap < n + 1)
-			cap = n + 1;
-		struct sim_history_text *nb = malloc(sizeof *nb + cap);
-		if (!nb)
-			return NULL;
-		nb->next = b;
-		nb->used = 0;
-		nb->cap = cap;
-		h->text = b = nb;
-	}
-	char *t = b->buf + b->used;
-	memcpy(t, s, n);
-	t[n] = '\0';
-	b->used += n + 1;
-	return t;
-}
-
 void sim_history_free(sim_history *h)
 {
 	free(h->ev);
 	free(h->pods);
 	free(h->identities);
 	free(h->id_index);
-	for (struct sim_history_text *b = h->text, *next; b; b = next) {
-		next = b->next;
-		free(b);
-	}
+	sim_text_free(&h->text);
 	sim_history_init(h);
 }
 
@@ -195,7 +157,7 @@ int32_t sim_history_identity(sim_history *h, const char *id)
 	if (grow((void **)&h->identities, h->nidentities, &h->identities_cap,
 		 sizeof *h->identities, 8) != LE_OK)
 		return LE_ENOMEM;
-	const char *kept = keep_text(h, id);
+	const char *kept = sim_text_keep(&h->text, id, LE_ID_MAX);
 	if (!kept)
 		return LE_ENOMEM;
 	h->identities[h->nidentities] = kept;
@@ -208,7 +170,7 @@ int32_t sim_history_add_pod(sim_history *h, const char *name,
 	if (grow((void **)&h->pods, h->npods, &h->pods_cap, sizeof *h->pods,
 		 8) != LE_OK)
 		return LE_ENOMEM;
-	const char *kept = keep_text(h, name ? name : "");
+	const char *kept = sim_text_keep(&h->text, name, LE_ID_MAX);
 	if (!kept)
 		return LE_ENOMEM;
 	sim_pod_info *p = &h->pods[h->npods];

@@ -22,6 +22,7 @@ leaselab-sim_SRCS := \
 	sim/scenario_write.c \
 	sim/scenario_yaml.c \
 	sim/strindex.c \
+	sim/text.c \
 	sim/sweep.c \
 	sim/wire.c \
 	sim/world.c \

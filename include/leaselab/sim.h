@@ -432,12 +432,12 @@ typedef struct sim_history {
 	sim_pod_info *pods;
 	size_t npods, pods_cap;
 	/* identities[i]: kept by the history, like the pods' names, in its
-	 * text blocks (private: `text`), which never move, so a name's
-	 * pointer is valid until sim_history_free. Add them with
+	 * text blocks (private: `text`, sim/text.h), which never move, so a
+	 * name's pointer is valid until sim_history_free. Add them with
 	 * sim_history_identity and sim_history_add_pod. */
 	const char **identities;
 	size_t nidentities, identities_cap;
-	struct sim_history_text *text;
+	struct sim_text *text;
 	/* sim_history_identity's hash index over identities[0..id_indexed):
 	 * open addressing, id_index_cap slots (a power of two), each an
 	 * identity index + 1 (0: empty). Private. */
