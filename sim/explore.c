@@ -186,6 +186,7 @@ int sim_explore_draw(const sim_scenario *base, uint64_t seed,
 {
 	memset(out, 0, sizeof *out);
 	out->sc = *base;
+	out->sc.text = NULL; /* the pods' names are the base's (it outlives us) */
 	out->sc.pods = NULL;
 	out->sc.faults = NULL;
 	out->sc.nfaults = 0;

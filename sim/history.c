@@ -191,6 +191,8 @@ static void put_json_string(FILE *out, const char *s)
 {
 	enum { CHUNK = 128 };
 	char buf[CHUNK * 6 + 1];
+	if (!s) /* a hand-built pod spec's identity */
+		s = "";
 	size_t n = strlen(s);
 	fputc('"', out);
 	for (size_t off = 0; off < n; off += CHUNK) {

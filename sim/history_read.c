@@ -536,13 +536,18 @@ static int j_election(jctx *c, const cJSON *o, sim_election *e)
 	return LE_OK;
 }
 
-static int j_pod_spec(jctx *c, const cJSON *o, sim_pod_spec *p)
+static int j_pod_spec(jctx *c, const cJSON *o, sim_scenario *sc, sim_pod_spec *p)
 {
 	int64_t ppm = 0;
 	int rc;
-	if ((rc = j_str(c, o, "name", p->name, sizeof p->name)) ||
-	    (rc = j_str(c, o, "identity", p->identity, sizeof p->identity)) ||
-	    (rc = j_election(c, o, &p->election)) ||
+	char name[LE_ID_MAX], identity[LE_ID_MAX];
+	if ((rc = j_str(c, o, "name", name, sizeof name)) ||
+	    (rc = j_str(c, o, "identity", identity, sizeof identity)))
+		return rc;
+	if (!(p->name = sim_scenario_keep(sc, name)) ||
+	    !(p->identity = sim_scenario_keep(sc, identity)))
+		return fail(c->r, LE_ENOMEM, NULL, "out of memory");
+	if ((rc = j_election(c, o, &p->election)) ||
 	    (rc = j_i64(c, o, "start_ns", 0, EXACT_MAX, &p->start_ns)) ||
 	    (rc = j_i64(c, o, "clock_offset_ns", -EXACT_MAX, EXACT_MAX,
 			&p->clock_offset_ns)) ||
@@ -708,7 +713,7 @@ static int read_scenario(reader *r, const cJSON *o, sim_scenario *sc)
 		snprintf(c.path, sizeof c.path, "scenario.pods[%zu]", i);
 		if (!cJSON_IsObject(it))
 			return jfail(&c, NULL, "expected an object");
-		if ((rc = j_pod_spec(&c, it, &sc->pods[i])))
+		if ((rc = j_pod_spec(&c, it, sc, &sc->pods[i])))
 			return rc;
 		sc->npods = ++i;
 	}

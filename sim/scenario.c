@@ -16,6 +16,7 @@
 
 #include "fault_model.h"
 #include "scenario_int.h"
+#include "text.h"
 #include "leaselab/internal/assert.h"
 #include "leaselab/internal/names.h"
 
@@ -478,10 +479,15 @@ static bool identity_ok(const char *s)
 	return true;
 }
 
-static int add_pod(parse_state *ps, const sim_pod_spec *spec, size_t spec_i,
-		   yaml_mark_t mark, const char *path)
+static int add_pod(parse_state *ps, const sim_pod_spec *spec, const char *name,
+		   size_t spec_i, yaml_mark_t mark, const char *path)
 {
 	sim_scenario *s = ps->s;
+	const char *kept = sim_scenario_keep(s, name);
+	if (!kept) {
+		snprintf(ps->c->err, ps->c->errcap, "%s: out of memory", ps->c->file);
+		return LE_ENOMEM;
+	}
 	if (s->npods >= SCENARIO_PODS_MAX)
 		return sy_fail(ps->c, mark, path,
 			       "too many pods: at most %d in one scenario",
@@ -506,7 +512,8 @@ static int add_pod(parse_state *ps, const sim_pod_spec *spec, size_t spec_i,
 	}
 	ps->spec_of[s->npods] = spec_i;
 	ps->spec_line[s->npods] = mark.line + 1;
-	s->pods[s->npods++] = *spec;
+	s->pods[s->npods] = *spec;
+	s->pods[s->npods++].name = kept;
 	return LE_OK;
 }
 
@@ -530,6 +537,7 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 	sy_map m;
 	int rc;
 	sim_pod_spec p;
+	char name[LE_ID_MAX], identity[LE_ID_MAX] = "";
 	int64_t replicas = 0;
 	bool have_replicas;
 	elect_in own, eff;
@@ -539,10 +547,10 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 	    (rc = sy_require(&m, "name", "the pod's name")) < 0)
 		return rc;
 	memset(&p, 0, sizeof p);
-	if ((rc = get_dns_name(&m, "name", true, p.name, sizeof p.name)) < 0 ||
-	    (rc = sy_get_str(&m, "identity", p.identity, sizeof p.identity)) < 0)
+	if ((rc = get_dns_name(&m, "name", true, name, sizeof name)) < 0 ||
+	    (rc = sy_get_str(&m, "identity", identity, sizeof identity)) < 0)
 		return rc;
-	if (rc && !identity_ok(p.identity)) {
+	if (rc && !identity_ok(identity)) {
 		sy_key_path(&m, "identity", kpath, sizeof kpath);
 		return sy_fail(c, sy_get(&m, "identity")->start_mark, kpath,
 			       "expected a non-empty identity without control characters");
@@ -551,11 +559,11 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 		return rc;
 	have_replicas = rc == 1;
 	/* "-9999" is the longest suffix replicas can add. */
-	if (have_replicas && strlen(p.name) + 5 >= sizeof p.name) {
+	if (have_replicas && strlen(name) + 5 >= sizeof name) {
 		sy_key_path(&m, "name", kpath, sizeof kpath);
 		return sy_fail(c, sy_get(&m, "name")->start_mark, kpath,
 			       "too long to add a replica suffix (at most %zu bytes with replicas)",
-			       sizeof p.name - 6);
+			       sizeof name - 6);
 	}
 
 	p.grace_period_ns = 30 * LE_NS_PER_S;
@@ -625,22 +633,23 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 	if ((rc = sy_get_bool(&m, "ignoreSigterm", &p.sigterm_ignored)) < 0)
 		return rc;
 
-	const char *id = p.identity[0] ? p.identity : p.name;
-	if ((rc = election_validate(c, &eff, id, p.name, n->start_mark,
+	const char *id = identity[0] ? identity : name;
+	if ((rc = election_validate(c, &eff, id, name, n->start_mark,
 				    path)) < 0)
 		return rc;
+	/* replicas with an identity of their own share it (and its copy) */
+	p.identity = identity[0] ? sim_scenario_keep(ps->s, identity) : "";
+	if (!p.identity) {
+		snprintf(c->err, c->errcap, "%s: out of memory", c->file);
+		return LE_ENOMEM;
+	}
 
 	if (!have_replicas)
-		return add_pod(ps, &p, i, n->start_mark, path);
-	char base[LE_ID_MAX];
-	memcpy(base, p.name, sizeof base);
+		return add_pod(ps, &p, name, i, n->start_mark, path);
+	size_t blen = strlen(name);
 	for (int64_t r = 0; r < replicas; r++) {
-		char suffix[16];
-		int k = snprintf(suffix, sizeof suffix, "-%d", (int)r);
-		size_t blen = strlen(base);
-		memcpy(p.name, base, blen);
-		memcpy(p.name + blen, suffix, (size_t)k + 1);
-		if ((rc = add_pod(ps, &p, i, n->start_mark, path)) < 0)
+		snprintf(name + blen, sizeof name - blen, "-%d", (int)r);
+		if ((rc = add_pod(ps, &p, name, i, n->start_mark, path)) < 0)
 			return rc;
 	}
 	return LE_OK;
@@ -651,10 +660,12 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Which pod a pointer to its name belongs to. */
-static size_t pod_index(const sim_scenario *s, const char *name)
+/* The first pod named `name` at or after index `from` (npods: none). */
+static size_t pod_index(const sim_scenario *s, const char *name, size_t from)
 {
-	return (size_t)(name - (const char *)s->pods) / sizeof *s->pods;
+	while (from < s->npods && strcmp(s->pods[from].name, name) != 0)
+		from++;
+	return from;
 }
 
 /* After all pods are read: names must be unique; keep them sorted. */
@@ -673,10 +684,9 @@ static int index_pods(parse_state *ps, yaml_node_t *pods_node)
 	for (size_t i = 1; i < s->npods; i++) {
 		if (strcmp(ps->sorted[i - 1], ps->sorted[i]) != 0)
 			continue;
-		/* Report the later of the two definitions. */
-		size_t a = pod_index(s, ps->sorted[i - 1]);
-		size_t b = pod_index(s, ps->sorted[i]);
-		size_t first = a < b ? a : b, later = a < b ? b : a;
+		/* Report the second definition, with the first's line. */
+		size_t first = pod_index(s, ps->sorted[i], 0);
+		size_t later = pod_index(s, ps->sorted[i], first + 1);
 		char path[SY_PATH_MAX];
 		yaml_node_t *n = sy_seq_at(ps->doc, pods_node, ps->spec_of[later]);
 		sy_index(path, sizeof path, "pods", ps->spec_of[later]);
@@ -1826,10 +1836,16 @@ int sim_scenario_load(const char *path, sim_scenario *out, char *err,
 	return rc;
 }
 
+const char *sim_scenario_keep(sim_scenario *sc, const char *s)
+{
+	return sim_text_keep(&sc->text, s, LE_ID_MAX);
+}
+
 void sim_scenario_free(sim_scenario *s)
 {
 	if (!s)
 		return;
+	sim_text_free(&s->text);
 	free(s->pods);
 	free(s->faults);
 	memset(s, 0, sizeof *s);

@@ -97,7 +97,7 @@ static void put_pod(FILE *o, const sim_pod_spec *p)
 {
 	fputs("  - name: ", o);
 	put_str(o, p->name);
-	if (p->identity[0]) {
+	if (p->identity && p->identity[0]) {
 		fputs("\n    identity: ", o);
 		put_str(o, p->identity);
 	}

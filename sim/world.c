@@ -942,7 +942,7 @@ static sim_node *node_new(sim_world *w, const sim_pod_spec *ps, int32_t spec,
 		w->nodes_cap = cap;
 	}
 	/* name and identity stored at their length, cut to LE_ID_MAX-1 */
-	const char *id = ps->identity[0] ? ps->identity : name;
+	const char *id = ps->identity && ps->identity[0] ? ps->identity : name;
 	size_t name_len = strnlen(name, LE_ID_MAX - 1);
 	size_t id_len = strnlen(id, LE_ID_MAX - 1);
 	sim_node *n = calloc(1, sizeof *n + name_len + id_len + 2);
@@ -1186,7 +1186,7 @@ static int check_pod(const sim_scenario *sc, size_t i, size_t dup_i, size_t dup_
 	le_config c;
 	sim_node tmp = {.ps = p, .profile = p->election.profile};
 	char id[LE_ID_MAX];
-	snprintf(id, sizeof id, "%s", p->identity[0] ? p->identity : p->name);
+	snprintf(id, sizeof id, "%s", sim_pod_identity(p));
 	tmp.identity = id;
 	fill_config(&tmp, &c);
 	char e[LE_ERRMSG_MAX];

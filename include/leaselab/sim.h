@@ -62,8 +62,12 @@ typedef struct sim_election {
 typedef fa_latency sim_latency;
 
 typedef struct sim_pod_spec {
-	char name[LE_ID_MAX];          /* pod name */
-	char identity[LE_ID_MAX];      /* elector identity; "" = the pod name */
+	/* Pod name and elector identity (NULL or "" = the pod name, see
+	 * sim_pod_identity), at most LE_ID_MAX - 1 bytes: strings the
+	 * scenario keeps (sim_scenario_keep) or the caller's own, which must
+	 * outlive the scenario. Replicas used to cost 512 bytes each here. */
+	const char *name;
+	const char *identity;
 	sim_election election;
 	int64_t start_ns;              /* process start (true time) */
 	int64_t clock_offset_ns;       /* node wall clock = true + offset */
@@ -308,6 +312,8 @@ typedef struct sim_timing_spec {
 
 typedef struct sim_scenario {
 	char file[SIM_PATH_MAX];
+	/* what sim_scenario_keep kept (sim/text.h); freed by sim_scenario_free */
+	struct sim_text *text;
 	char name[SIM_NAME_MAX];
 	char description[SIM_TEXT_MAX];
 	int64_t duration_ns;
@@ -323,6 +329,16 @@ typedef struct sim_scenario {
 	sim_controller_spec controller;
 	sim_timing_spec timing;
 } sim_scenario;
+
+/* A copy of s (at most LE_ID_MAX - 1 bytes) that lives until
+ * sim_scenario_free(sc): for pod names and identities. NULL when out of
+ * memory. */
+const char *sim_scenario_keep(sim_scenario *sc, const char *s);
+/* The elector identity pod p runs under: its identity, or its name. */
+static inline const char *sim_pod_identity(const sim_pod_spec *p)
+{
+	return p->identity && p->identity[0] ? p->identity : p->name ? p->name : "";
+}
 
 /* Parse a scenario. On error returns LE_EPARSE/LE_EINVAL with
  * "file:line:column: key: what was expected" in err. */

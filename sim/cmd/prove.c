@@ -390,6 +390,7 @@ static int build_case(const prove *p, uint64_t g, sim_explore_case *c, size_t *i
 {
 	memset(c, 0, sizeof *c);
 	c->sc = p->base;
+	c->sc.text = NULL; /* the pods' names are the base's (it outlives us) */
 	*nix = schedule_of(p, g, ix);
 	c->sc.pods = malloc(p->base.npods * sizeof *p->base.pods);
 	c->sc.faults = calloc(p->base.nfaults + PROVE_K_MAX + 1, sizeof *c->sc.faults);

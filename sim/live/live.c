@@ -190,7 +190,7 @@ static int check_feasible(const sim_scenario *sc, const lv_opts *o, char *err,
 				 p->work_period_ns > 0 ? "guarded work (workPeriod)" : "stopDelay");
 			return LE_EINVAL;
 		}
-		if (o->elector_tpl && p->identity[0] && strcmp(p->identity, p->name) &&
+		if (o->elector_tpl && p->identity && p->identity[0] && strcmp(p->identity, p->name) &&
 		    !strstr(o->elector_tpl, "{id}")) {
 			snprintf(err, errcap, "--elector: the template has no {id}, but "
 				 "pods[%zu] (%s) needs the identity '%s'", i, p->name,

@@ -148,7 +148,7 @@ int32_t lv_pod_new(lv_run *r, int32_t spec, const char *name,
 	snprintf(p->name, sizeof p->name, "%s", name);
 	/* A replacement is a new pod: its identity is its own name, unless
 	 * the spec pins one (duplicate-identity scenarios). */
-	if (ps->identity[0])
+	if (ps->identity && ps->identity[0])
 		snprintf(p->identity, sizeof p->identity, "%s", ps->identity);
 	else if (!r->o->elector_tpl || strstr(r->o->elector_tpl, "{id}"))
 		snprintf(p->identity, sizeof p->identity, "%s", name);

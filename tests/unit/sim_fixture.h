@@ -47,7 +47,10 @@ static inline sim_scenario *fx_scenario(size_t npods, int64_t duration_ns,
 	sc->npods = npods;
 	for (size_t i = 0; i < npods; i++) {
 		sim_pod_spec *p = &sc->pods[i];
-		snprintf(p->name, sizeof p->name, "pod-%c", (char)('a' + i));
+		char name[16];
+		snprintf(name, sizeof name, "pod-%c", (char)('a' + i));
+		p->name = sim_scenario_keep(sc, name);
+		p->identity = "";
 		p->election = sc->defaults;
 		p->grace_period_ns = FX_S(30);
 		p->replacement_start_ns = FX_S(2);
@@ -78,9 +81,14 @@ static inline void fx_free(sim_scenario *sc)
 {
 	if (!sc)
 		return;
-	free(sc->pods);
-	free(sc->faults);
+	sim_scenario_free(sc);
 	free(sc);
+}
+
+/* Rename pod i (the scenario keeps the name). */
+static inline void fx_name(sim_scenario *sc, size_t i, const char *name)
+{
+	sc->pods[i].name = sim_scenario_keep(sc, name);
 }
 
 /* ---- history helpers ------------------------------------------------------ */

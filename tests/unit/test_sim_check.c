@@ -36,7 +36,9 @@ static void fx_init(fx *f, int npods)
 	f->sc.duration_ns = S(120);
 	for (int i = 0; i < npods; i++) {
 		sim_pod_spec *p = &f->pods[i];
-		snprintf(p->name, sizeof p->name, "pod-%c", 'a' + i);
+		snprintf(f->ids[i], sizeof f->ids[i], "pod-%c", 'a' + i);
+		p->name = f->ids[i];
+		p->identity = "";
 		p->election.profile = &le_profile_client_go;
 		p->election.lock_kind = LE_LOCK_LEASES;
 		p->election.lease_duration_ns = S(15);
@@ -46,7 +48,6 @@ static void fx_init(fx *f, int npods)
 		f->pinfo[i].identity = i;
 		f->pinfo[i].spec = i;
 		f->pinfo[i].replaces = -1;
-		snprintf(f->ids[i], sizeof f->ids[i], "pod-%c", 'a' + i);
 		f->idp[i] = f->ids[i];
 	}
 	f->sc.pods = f->pods;

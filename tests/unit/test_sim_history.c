@@ -164,7 +164,7 @@ static void test_header_carries_the_scenario_for_the_checker(void **state)
 				 .violation = SIM_INV_STABILITY,
 				 .check_liveness = true};
 	for (int i = 0; i < 2; i++) {
-		snprintf(pods[i].name, sizeof pods[i].name, "pod-%c", 'a' + i);
+		pods[i].name = i ? "pod-b" : "pod-a";
 		pods[i].election.profile = i ? &le_profile_sidecar_05
 					     : &le_profile_client_go;
 		pods[i].election.lease_duration_ns = S(15);
@@ -326,7 +326,7 @@ static void test_fault_actions_round_trip_by_their_model_names(void **state)
 {
 	(void)state;
 	sim_pod_spec pods[1] = {0};
-	snprintf(pods[0].name, sizeof pods[0].name, "pod-a");
+	pods[0].name = "pod-a";
 	pods[0].election.profile = &le_profile_client_go;
 	sim_history h;
 	build(&h);

@@ -51,21 +51,24 @@ static void test_duplicate_names_are_found_among_many(void **state)
 	char err[512];
 	sim_scenario *sc = fx_scenario(3000, FX_S(10), FX_US(100));
 	assert_non_null(sc);
-	for (size_t i = 0; i < sc->npods; i++)
-		snprintf(sc->pods[i].name, sizeof sc->pods[i].name, "c-%zu", i);
+	for (size_t i = 0; i < sc->npods; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "c-%zu", i);
+		fx_name(sc, i, name);
+	}
 	/* two duplicates: the one at the lower index is reported, with the
 	 * first pod that has its name */
-	snprintf(sc->pods[2900].name, sizeof sc->pods[2900].name, "c-5");
-	snprintf(sc->pods[2500].name, sizeof sc->pods[2500].name, "c-1700");
-	snprintf(sc->pods[2600].name, sizeof sc->pods[2600].name, "c-1700");
+	fx_name(sc, 2900, "c-5");
+	fx_name(sc, 2500, "c-1700");
+	fx_name(sc, 2600, "c-1700");
 	assert_null(sim_world_new(sc, 1, err, sizeof err));
 	assert_non_null(strstr(err, "pods[2500] (c-1700): the name is also used by pods[1700]"));
 	/* no duplicate: the world is made */
-	snprintf(sc->pods[2500].name, sizeof sc->pods[2500].name, "c-2500");
-	snprintf(sc->pods[2600].name, sizeof sc->pods[2600].name, "c-2600");
+	fx_name(sc, 2500, "c-2500");
+	fx_name(sc, 2600, "c-2600");
 	assert_null(sim_world_new(sc, 1, err, sizeof err));
 	assert_non_null(strstr(err, "pods[2900] (c-5): the name is also used by pods[5]"));
-	snprintf(sc->pods[2900].name, sizeof sc->pods[2900].name, "c-2900");
+	fx_name(sc, 2900, "c-2900");
 	sim_world *w = sim_world_new(sc, 1, err, sizeof err);
 	assert_non_null(w);
 	sim_world_free(w);

@@ -316,7 +316,7 @@ static void test_replacement_pods_get_new_names(void **state)
 {
 	(void)state;
 	sim_scenario *sc = fx_scenario(3, FX_S(60), LAT);
-	snprintf(sc->pods[1].identity, sizeof sc->pods[1].identity, "fixed-id");
+	sc->pods[1].identity = "fixed-id";
 	sim_fault *f = fx_fault(sc, SIM_ACT_POD_KILL, FX_S(20));
 	f->mode = SIM_MODE_ALL;
 	f->replace = true;
@@ -890,7 +890,7 @@ static void test_bad_scenarios_are_rejected_with_a_reason(void **state)
 	fx_free(sc);
 
 	sc = fx_scenario(2, FX_S(10), LAT);
-	snprintf(sc->pods[1].name, sizeof sc->pods[1].name, "pod-a");
+	fx_name(sc, 1, "pod-a");
 	assert_null(sim_world_new(sc, 1, err, sizeof err));
 	assert_non_null(strstr(err, "also used by pods[0]"));
 	fx_free(sc);
