@@ -1836,6 +1836,11 @@ int sim_scenario_load(const char *path, sim_scenario *out, char *err,
 	return rc;
 }
 
+const char *sim_pod_identity(const sim_pod_spec *p)
+{
+	return p->identity && p->identity[0] ? p->identity : p->name ? p->name : "";
+}
+
 const char *sim_scenario_keep(sim_scenario *sc, const char *s)
 {
 	return sim_text_keep(&sc->text, s, LE_ID_MAX);

@@ -335,10 +335,7 @@ typedef struct sim_scenario {
  * memory. */
 const char *sim_scenario_keep(sim_scenario *sc, const char *s);
 /* The elector identity pod p runs under: its identity, or its name. */
-static inline const char *sim_pod_identity(const sim_pod_spec *p)
-{
-	return p->identity && p->identity[0] ? p->identity : p->name ? p->name : "";
-}
+const char *sim_pod_identity(const sim_pod_spec *p);
 
 /* Parse a scenario. On error returns LE_EPARSE/LE_EINVAL with
  * "file:line:column: key: what was expected" in err. */
