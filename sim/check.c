@@ -1144,6 +1144,9 @@ static le_lock_kind pod_object(const sim_election *el, int j)
 	return j == 0 ? le_lock_kind_primary(el->lock_kind) : LE_LOCK_LEASES;
 }
 
+/* a hand-built scenario's strings may be NULL: read as "" */
+static const char *str0(const char *s) { return s ? s : ""; }
+
 static size_t lease_of(const checker *c, const sim_event *e)
 {
 	const sim_pod_spec *ps = pod_spec(c, e->pod);
@@ -1154,8 +1157,8 @@ static size_t lease_of(const checker *c, const sim_event *e)
 				      : le_lock_kind_primary(a->lock_kind);
 	for (size_t k = 0; k < c->sc->npods; k++) {
 		const sim_election *b = &c->sc->pods[k].election;
-		if (strcmp(a->lock_namespace, b->lock_namespace) != 0 ||
-		    strcmp(a->lock_name, b->lock_name) != 0)
+		if (strcmp(str0(a->lock_namespace), str0(b->lock_namespace)) != 0 ||
+		    strcmp(str0(a->lock_name), str0(b->lock_name)) != 0)
 			continue;
 		for (int j = 0; j < (le_lock_kind_is_multi(b->lock_kind) ? 2 : 1); j++)
 			if (pod_object(b, j) == kind)

@@ -518,14 +518,26 @@ static int j_latency(jctx *c, const cJSON *o, const char *key, fa_latency *l)
 	return LE_OK;
 }
 
-static int j_election(jctx *c, const cJSON *o, sim_election *e)
+/* j_str of at most cap - 1 bytes (cap <= LE_ID_MAX), kept by sc. */
+static int j_kept(jctx *c, const cJSON *o, const char *key, sim_scenario *sc,
+		  size_t cap, const char **out)
+{
+	char buf[LE_ID_MAX];
+	int rc = j_str(c, o, key, buf, cap < sizeof buf ? cap : sizeof buf);
+	if (rc)
+		return rc;
+	if (!(*out = sim_scenario_keep(sc, buf)))
+		return fail(c->r, LE_ENOMEM, NULL, "out of memory");
+	return LE_OK;
+}
+
+static int j_election(jctx *c, const cJSON *o, sim_scenario *sc, sim_election *e)
 {
 	int lock = 0, rc;
 	if ((rc = j_profile(c, o, "profile", false, &e->profile)) ||
 	    (rc = j_enum(c, o, "lock", sim__lock_names, &lock)) ||
-	    (rc = j_str(c, o, "lock_namespace", e->lock_namespace,
-			sizeof e->lock_namespace)) ||
-	    (rc = j_str(c, o, "lock_name", e->lock_name, sizeof e->lock_name)) ||
+	    (rc = j_kept(c, o, "lock_namespace", sc, 64, &e->lock_namespace)) ||
+	    (rc = j_kept(c, o, "lock_name", sc, LE_NAME_MAX, &e->lock_name)) ||
 	    (rc = j_i64(c, o, "lease_duration_ns", 0, EXACT_MAX, &e->lease_duration_ns)) ||
 	    (rc = j_i64(c, o, "renew_deadline_ns", 0, EXACT_MAX, &e->renew_deadline_ns)) ||
 	    (rc = j_i64(c, o, "retry_period_ns", 0, EXACT_MAX, &e->retry_period_ns)) ||
@@ -540,14 +552,9 @@ static int j_pod_spec(jctx *c, const cJSON *o, sim_scenario *sc, sim_pod_spec *p
 {
 	int64_t ppm = 0;
 	int rc;
-	char name[LE_ID_MAX], identity[LE_ID_MAX];
-	if ((rc = j_str(c, o, "name", name, sizeof name)) ||
-	    (rc = j_str(c, o, "identity", identity, sizeof identity)))
-		return rc;
-	if (!(p->name = sim_scenario_keep(sc, name)) ||
-	    !(p->identity = sim_scenario_keep(sc, identity)))
-		return fail(c->r, LE_ENOMEM, NULL, "out of memory");
-	if ((rc = j_election(c, o, &p->election)) ||
+	if ((rc = j_kept(c, o, "name", sc, LE_ID_MAX, &p->name)) ||
+	    (rc = j_kept(c, o, "identity", sc, LE_ID_MAX, &p->identity)) ||
+	    (rc = j_election(c, o, sc, &p->election)) ||
 	    (rc = j_i64(c, o, "start_ns", 0, EXACT_MAX, &p->start_ns)) ||
 	    (rc = j_i64(c, o, "clock_offset_ns", -EXACT_MAX, EXACT_MAX,
 			&p->clock_offset_ns)) ||
@@ -568,14 +575,10 @@ static int j_pod_spec(jctx *c, const cJSON *o, sim_scenario *sc, sim_pod_spec *p
 	    (rc = j_i64(c, o, "healthz_tolerance_ns", 0, EXACT_MAX,
 			&p->healthz_tolerance_ns)) ||
 	    (rc = j_bool(c, o, "coordinated", &p->coordinated)) ||
-	    (rc = j_str(c, o, "binary_version", p->binary_version,
-			sizeof p->binary_version)) ||
-	    (rc = j_str(c, o, "emulation_version", p->emulation_version,
-			sizeof p->emulation_version)) ||
-	    (rc = j_str(c, o, "upgrade_binary_version", p->upgrade_binary_version,
-			sizeof p->upgrade_binary_version)) ||
-	    (rc = j_str(c, o, "upgrade_emulation_version", p->upgrade_emulation_version,
-			sizeof p->upgrade_emulation_version)))
+	    (rc = j_kept(c, o, "binary_version", sc, LE_VERSION_MAX, &p->binary_version)) ||
+	    (rc = j_kept(c, o, "emulation_version", sc, LE_VERSION_MAX, &p->emulation_version)) ||
+	    (rc = j_kept(c, o, "upgrade_binary_version", sc, LE_VERSION_MAX, &p->upgrade_binary_version)) ||
+	    (rc = j_kept(c, o, "upgrade_emulation_version", sc, LE_VERSION_MAX, &p->upgrade_emulation_version)))
 		return rc;
 	p->upgrade_at_ns = INT64_MAX;
 	if (jget(o, "upgrade_at_ns") &&
@@ -699,7 +702,7 @@ static int read_scenario(reader *r, const cJSON *o, sim_scenario *sc)
 		return jfail(&c, "defaults", "missing");
 	jctx dc = c;
 	snprintf(dc.path, sizeof dc.path, "scenario.defaults");
-	if ((rc = j_election(&dc, defaults, &sc->defaults)))
+	if ((rc = j_election(&dc, defaults, sc, &sc->defaults)))
 		return rc;
 	if (np == 0)
 		return jfail(&c, "pods", "no pods");

@@ -48,7 +48,9 @@ enum efield {
 };
 
 typedef struct elect_in {
-	sim_election v;
+	sim_election v; /* its lock strings point at ns and name (elect_own) */
+	char ns[64];
+	char name[LE_NAME_MAX];
 	/* lockBuiltFrom: hand (a LeaseLock{Client: ...} built by the caller):
 	 * no request timeout unless requestTimeout says otherwise (election-spec.md 2.8).
 	 * Resolved into v.request_timeout_ns, so the world needs nothing new. */
@@ -137,13 +139,11 @@ static int parse_election(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
 		e->v.lock_kind = (le_lock_kind)idx;
 		mark_set(e, &m, EF_LOCK, "lock");
 	}
-	if ((rc = get_dns_name(&m, "namespace", false, e->v.lock_namespace,
-			       sizeof e->v.lock_namespace)) < 0)
+	if ((rc = get_dns_name(&m, "namespace", false, e->ns, sizeof e->ns)) < 0)
 		return rc;
 	if (rc)
 		mark_set(e, &m, EF_NAMESPACE, "namespace");
-	if ((rc = get_dns_name(&m, "name", true, e->v.lock_name,
-			       sizeof e->v.lock_name)) < 0)
+	if ((rc = get_dns_name(&m, "name", true, e->name, sizeof e->name)) < 0)
 		return rc;
 	if (rc)
 		mark_set(e, &m, EF_NAME, "name");
@@ -213,11 +213,34 @@ static int parse_election(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
 	return LE_OK;
 }
 
+/* e's lock strings are its own buffers (after a copy they are the
+ * original's). */
+static void elect_own(elect_in *e)
+{
+	e->v.lock_namespace = e->ns;
+	e->v.lock_name = e->name;
+}
+
+/* The settings as a pod spec or the defaults keep them: the lock strings
+ * kept by the scenario. */
+static int elect_keep(sy_ctx *c, sim_scenario *s, const elect_in *e,
+		      sim_election *out)
+{
+	*out = e->v;
+	if (!(out->lock_namespace = sim_scenario_keep(s, e->ns)) ||
+	    !(out->lock_name = sim_scenario_keep(s, e->name))) {
+		snprintf(c->err, c->errcap, "%s: out of memory", c->file);
+		return LE_ENOMEM;
+	}
+	return LE_OK;
+}
+
 /* over's set fields win over base's. */
 static void election_merge(const elect_in *base, const elect_in *over,
 			   elect_in *out)
 {
 	*out = *base;
+	elect_own(out);
 	if (!over)
 		return;
 	for (int f = 0; f < EF_COUNT; f++) {
@@ -230,12 +253,10 @@ static void election_merge(const elect_in *base, const elect_in *over,
 		case EF_PROFILE: out->v.profile = over->v.profile; break;
 		case EF_LOCK: out->v.lock_kind = over->v.lock_kind; break;
 		case EF_NAMESPACE:
-			memcpy(out->v.lock_namespace, over->v.lock_namespace,
-			       sizeof out->v.lock_namespace);
+			memcpy(out->ns, over->ns, sizeof out->ns);
 			break;
 		case EF_NAME:
-			memcpy(out->v.lock_name, over->v.lock_name,
-			       sizeof out->v.lock_name);
+			memcpy(out->name, over->name, sizeof out->name);
 			break;
 		case EF_LD: out->v.lease_duration_ns = over->v.lease_duration_ns; break;
 		case EF_RD: out->v.renew_deadline_ns = over->v.renew_deadline_ns; break;
@@ -268,9 +289,9 @@ static void election_fill_defaults(elect_in *e)
 				       ? LE_LOCK_CONFIGMAPS /* ConfigMapLock */
 				       : LE_LOCK_LEASES;
 	if (!e->set[EF_NAMESPACE])
-		snprintf(v->lock_namespace, sizeof v->lock_namespace, "default");
+		snprintf(e->ns, sizeof e->ns, "default");
 	if (!e->set[EF_NAME])
-		snprintf(v->lock_name, sizeof v->lock_name, DEFAULT_LOCK_NAME);
+		snprintf(e->name, sizeof e->name, DEFAULT_LOCK_NAME);
 	if (!e->set[EF_LD])
 		v->lease_duration_ns = (sidecar ? 10 : 15) * LE_NS_PER_S;
 	if (!e->set[EF_RD])
@@ -403,10 +424,11 @@ static int parse_probe(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
 
 /* binaryVersion and emulationVersion: both strict semantic versions (as
  * the apiserver validates a LeaseCandidate), emulation <= binary. */
-static int parse_versions(sy_map *m, const char *path, char *bv, char *ev)
+static int parse_versions(sy_map *m, sim_scenario *s, const char *path,
+			  const char **bv_out, const char **ev_out)
 {
 	int rc;
-	char kpath[SY_PATH_MAX], why[128];
+	char kpath[SY_PATH_MAX], why[192], bv[LE_VERSION_MAX], ev[LE_VERSION_MAX];
 	if ((rc = sy_require(m, "binaryVersion", "the binary version")) < 0 ||
 	    (rc = sy_get_str(m, "binaryVersion", bv, LE_VERSION_MAX)) < 0)
 		return rc;
@@ -425,8 +447,14 @@ static int parse_versions(sy_map *m, const char *path, char *bv, char *ev)
 			 ev, bv);
 	}
 	(void)path;
-	if (!bad)
+	if (!bad) {
+		if (!(*bv_out = sim_scenario_keep(s, bv)) ||
+		    !(*ev_out = sim_scenario_keep(s, ev))) {
+			snprintf(m->c->err, m->c->errcap, "%s: out of memory", m->c->file);
+			return LE_ENOMEM;
+		}
 		return LE_OK;
+	}
 	sy_key_path(m, bad, kpath, sizeof kpath);
 	return sy_fail(m->c, sy_get(m, bad) ? sy_get(m, bad)->start_mark : sy_key_mark(m, bad),
 		       kpath, "expected a semantic version such as 1.31.0: %s", why);
@@ -434,13 +462,13 @@ static int parse_versions(sy_map *m, const char *path, char *bv, char *ev)
 
 /* coordinated: {binaryVersion, emulationVersion, upgrade: {at, ...}} */
 static int parse_coordinated(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
-			     const char *path, sim_pod_spec *p)
+			     const char *path, sim_scenario *s, sim_pod_spec *p)
 {
 	sy_map m, u;
 	int rc;
 	char kpath[SY_PATH_MAX];
 	if ((rc = sy_map_open(c, d, &m, n, path, coord_keys)) < 0 ||
-	    (rc = parse_versions(&m, path, p->binary_version, p->emulation_version)) < 0)
+	    (rc = parse_versions(&m, s, path, &p->binary_version, &p->emulation_version)) < 0)
 		return rc;
 	p->coordinated = true;
 	p->upgrade_at_ns = INT64_MAX;
@@ -450,8 +478,8 @@ static int parse_coordinated(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
 	if ((rc = sy_map_open(c, d, &u, sy_get(&m, "upgrade"), kpath, upgrade_keys)) < 0 ||
 	    (rc = sy_require(&u, "at", "when the upgraded versions apply")) < 0 ||
 	    (rc = sy_get_dur(&u, "at", SY_DUR_ZERO_OK, &p->upgrade_at_ns)) < 0 ||
-	    (rc = parse_versions(&u, kpath, p->upgrade_binary_version,
-				 p->upgrade_emulation_version)) < 0)
+	    (rc = parse_versions(&u, s, kpath, &p->upgrade_binary_version,
+				 &p->upgrade_emulation_version)) < 0)
 		return rc;
 	return LE_OK;
 }
@@ -604,7 +632,7 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 	if (sy_get(&m, "coordinated")) {
 		sy_key_path(&m, "coordinated", kpath, sizeof kpath);
 		if ((rc = parse_coordinated(c, ps->doc, sy_get(&m, "coordinated"),
-					    kpath, &p)) < 0)
+					    kpath, ps->s, &p)) < 0)
 			return rc;
 	}
 	if (sy_get(&m, "livenessProbe")) {
@@ -626,7 +654,8 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 	/* A hand-built lock has no request timeout of its own. */
 	if (eff.hand_built && !eff.set[EF_TIMEOUT])
 		eff.v.request_timeout_ns = -1;
-	p.election = eff.v;
+	if ((rc = elect_keep(c, ps->s, &eff, &p.election)) < 0)
+		return rc;
 
 	/* 0.5's run.sh is PID 1 and ignores SIGTERM (election-spec.md 6.4). */
 	p.sigterm_ignored = p.election.profile == &le_profile_sidecar_05;
@@ -1642,7 +1671,9 @@ static int parse_root(parse_state *ps, yaml_node_t *root)
 	/* Defaults are resolved once, by the scenario-wide profile, so a pod
 	 * that only changes its profile keeps the fleet's lock and timing. */
 	election_fill_defaults(&ps->defaults);
-	s->defaults = ps->defaults.v;
+	elect_own(&ps->defaults);
+	if ((rc = elect_keep(c, s, &ps->defaults, &s->defaults)) < 0)
+		return rc;
 
 	if (sy_get(&m, "network") &&
 	    (rc = parse_network(ps, sy_get(&m, "network"))) < 0)

@@ -27,6 +27,8 @@ static void put_dur(FILE *o, int64_t ns)
 /* A double-quoted YAML string. */
 static void put_str(FILE *o, const char *s)
 {
+	if (!s) /* a hand-built scenario's string: "" */
+		s = "";
 	fputc('"', o);
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;

@@ -1272,6 +1272,30 @@ static int check_scenario(const sim_scenario *sc, char *err, size_t errcap)
 	int rc = sim_latency_check(&sc->latency_to, "latency to the apiserver", err, errcap);
 	if (rc == LE_OK)
 		rc = sim_latency_check(&sc->latency_from, "latency from the apiserver", err, errcap);
+	/* the strings a hand-built scenario must give (the parser always
+	 * does): everything after reads them */
+	for (size_t i = 0; rc == LE_OK && i < sc->npods; i++) {
+		const sim_pod_spec *p = &sc->pods[i];
+		const char *missing =
+			!p->name ? "a name"
+			: !p->election.lock_namespace || !p->election.lock_name
+				? "a lock namespace and name"
+			: p->coordinated && (!p->binary_version || !p->emulation_version ||
+					     (p->upgrade_at_ns != INT64_MAX &&
+					      (!p->upgrade_binary_version ||
+					       !p->upgrade_emulation_version)))
+				? "its versions (coordinated)"
+				: NULL;
+		if (missing) {
+			snprintf(err, errcap, "pods[%zu]: a pod needs %s", i, missing);
+			rc = LE_EINVAL;
+		}
+	}
+	if (rc == LE_OK && (!sc->defaults.lock_namespace || !sc->defaults.lock_name)) {
+		snprintf(err, errcap, "scenario %s: the defaults need a lock namespace and name",
+			 sc->name);
+		rc = LE_EINVAL;
+	}
 	size_t dup_i = SIZE_MAX, dup_j = SIZE_MAX;
 	if (rc == LE_OK && find_duplicate_name(sc, &dup_i, &dup_j) != LE_OK) {
 		snprintf(err, errcap, "scenario %s: out of memory", sc->name);

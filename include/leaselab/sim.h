@@ -48,8 +48,10 @@ enum sim_exit {
 typedef struct sim_election {
 	const le_profile *profile;     /* never NULL after parsing */
 	le_lock_kind lock_kind;
-	char lock_namespace[64];
-	char lock_name[LE_NAME_MAX];
+	/* kept by the scenario (sim_scenario_keep) or the caller's own, as a
+	 * pod's name: at most 63 and LE_NAME_MAX - 1 bytes */
+	const char *lock_namespace;
+	const char *lock_name;
 	int64_t lease_duration_ns;
 	int64_t renew_deadline_ns;
 	int64_t retry_period_ns;
@@ -124,11 +126,11 @@ typedef struct sim_pod_spec {
 	 * restart, the upgrade) publishes the upgrade_* versions. The
 	 * election controller runs when any pod is coordinated. */
 	bool coordinated;
-	char binary_version[LE_VERSION_MAX];
-	char emulation_version[LE_VERSION_MAX];
+	const char *binary_version;    /* kept, as the name; NULL = "" */
+	const char *emulation_version;
 	int64_t upgrade_at_ns;            /* NO upgrade: INT64_MAX */
-	char upgrade_binary_version[LE_VERSION_MAX];
-	char upgrade_emulation_version[LE_VERSION_MAX];
+	const char *upgrade_binary_version;
+	const char *upgrade_emulation_version;
 } sim_pod_spec;
 
 typedef enum sim_action {

@@ -19,8 +19,8 @@ static inline void fx_election(sim_election *e)
 	memset(e, 0, sizeof *e);
 	e->profile = &le_profile_client_go;
 	e->lock_kind = LE_LOCK_LEASES;
-	snprintf(e->lock_namespace, sizeof e->lock_namespace, "default");
-	snprintf(e->lock_name, sizeof e->lock_name, "my-lease");
+	e->lock_namespace = "default";
+	e->lock_name = "my-lease";
 	e->lease_duration_ns = FX_S(15);
 	e->renew_deadline_ns = FX_S(10);
 	e->retry_period_ns = FX_S(2);

@@ -70,8 +70,8 @@ static int setup(void **state)
 	sc->duration_ns = 60 * S;
 	sc->defaults.profile = NULL;
 	sc->defaults.lock_kind = LE_LOCK_LEASES;
-	snprintf(sc->defaults.lock_namespace, 64, "default");
-	snprintf(sc->defaults.lock_name, LE_NAME_MAX, "my-lease");
+	sc->defaults.lock_namespace = "default";
+	sc->defaults.lock_name = "my-lease";
 	sc->defaults.lease_duration_ns = 15 * S;
 	sc->defaults.renew_deadline_ns = 10 * S;
 	sc->defaults.retry_period_ns = 2 * S;

@@ -41,6 +41,7 @@ static void fx_init(fx *f, int npods)
 		p->identity = "";
 		p->election.profile = &le_profile_client_go;
 		p->election.lock_kind = LE_LOCK_LEASES;
+		p->election.lock_namespace = p->election.lock_name = "";
 		p->election.lease_duration_ns = S(15);
 		p->election.renew_deadline_ns = S(10);
 		p->election.retry_period_ns = S(2);
@@ -1022,8 +1023,8 @@ static void handover_fx(fx *f, double b_leads, bool a_plain)
 	fx_init(f, 2);
 	for (int i = 0; i < 2; i++) {
 		f->pods[i].coordinated = !(i == 0 && a_plain);
-		snprintf(f->pods[i].binary_version, LE_VERSION_MAX, "1.3%d.0", 2 - i);
-		snprintf(f->pods[i].emulation_version, LE_VERSION_MAX, "1.3%d.0", 2 - i);
+		f->pods[i].binary_version = i ? "1.31.0" : "1.32.0";
+		f->pods[i].emulation_version = f->pods[i].binary_version;
 		f->pods[i].upgrade_at_ns = INT64_MAX;
 	}
 	starts(f);

@@ -915,6 +915,27 @@ static void test_bad_scenarios_are_rejected_with_a_reason(void **state)
 	assert_non_null(strstr(err, "duration"));
 	fx_free(sc);
 
+	/* a hand-built spec's strings are pointers: a missing one is an
+	 * error naming the pod, never a crash */
+	sc = fx_scenario(2, FX_S(10), LAT);
+	sc->pods[1].name = NULL;
+	assert_null(sim_world_new(sc, 1, err, sizeof err));
+	assert_non_null(strstr(err, "pods[1]: a pod needs a name"));
+	fx_name(sc, 1, "pod-b");
+	sc->pods[1].election.lock_name = NULL;
+	assert_null(sim_world_new(sc, 1, err, sizeof err));
+	assert_non_null(strstr(err, "pods[1]: a pod needs a lock namespace and name"));
+	sc->pods[1].election.lock_name = "my-lease";
+	sc->pods[0].coordinated = true;
+	sc->pods[0].upgrade_at_ns = INT64_MAX;
+	assert_null(sim_world_new(sc, 1, err, sizeof err));
+	assert_non_null(strstr(err, "pods[0]: a pod needs its versions (coordinated)"));
+	sc->pods[0].coordinated = false;
+	sc->defaults.lock_namespace = NULL;
+	assert_null(sim_world_new(sc, 1, err, sizeof err));
+	assert_non_null(strstr(err, "the defaults need a lock namespace and name"));
+	fx_free(sc);
+
 	/* a world runs once */
 	sc = fx_scenario(1, FX_S(1), LAT);
 	sim_world *w = sim_world_new(sc, 1, err, sizeof err);
