@@ -31,6 +31,7 @@
 #define INPUT_TEXT_MAX 1024       /* one input's texts, at most (four of
 				     LE_ID_MAX; fuzz_elector checks it): an
 				     input is refused while fewer are free */
+#define RAW_INLINE 64             /* of them inline in the elector */
 #define RAW_KEEP 256              /* raw record bytes kept verbatim ... */
 #define ML_ENC_MAX 1024           /* a MultiLock's re-encoded primary */
 #define OWN_WRITES_MAX 16        /* writes of uncertain outcome remembered
@@ -218,7 +219,11 @@ struct le_elector {
 	bool has_observed_time;     /* Go's zero time: never valid */
 	int64_t observed_clock_ns;  /* mono, or wall in the 0.5 profile */
 	int64_t observed_mono_ns;   /* always mono: for healthz */
-	unsigned char raw[RAW_KEEP];
+	/* the raw record's first RAW_KEEP bytes (raw_bytes): inline while it
+	 * is at most RAW_INLINE (the in-process transport's keys are about
+	 * 50), else in a RAW_KEEP-byte block on the heap, kept once made */
+	unsigned char *raw_heap;
+	unsigned char raw_in[RAW_INLINE];
 	size_t raw_len;             /* full length, may exceed RAW_KEEP */
 	uint64_t raw_hash;          /* FNV-1a of all raw_len bytes */
 	kept_str reported_leader;   /* set_reported */
@@ -1127,6 +1132,11 @@ static bool set_observed(le_elector *e, const le_record *rec, le_time now)
 	return true;
 }
 
+static const unsigned char *raw_bytes(const le_elector *e)
+{
+	return e->raw_heap ? e->raw_heap : e->raw_in;
+}
+
 /* Step 3's comparison. Raw bytes (HEAD) compare as Go's bytes.Equal, for
  * which nil (nothing seen yet) equals empty; a driver that passes no raw
  * bytes gets parsed-record equality, which is also the old profiles'. */
@@ -1137,7 +1147,7 @@ static bool record_changed(const le_elector *e, const le_record *fetched,
 		if (v->len != e->raw_len)
 			return true;
 		size_t kept = v->len < RAW_KEEP ? v->len : RAW_KEEP;
-		if (memcmp(v->head, e->raw, kept) != 0)
+		if (memcmp(v->head, raw_bytes(e), kept) != 0)
 			return true;
 		return v->len > RAW_KEEP && v->hash != e->raw_hash;
 	}
@@ -1163,14 +1173,19 @@ static raw_view raw_of(const le_elector *e, const le_response *r)
 static bool observe(le_elector *e, const le_record *fetched,
 		    const raw_view *v, le_time now)
 {
+	bool keep_raw = e->prof->change_detect_raw && v->head;
+	if (keep_raw && v->len > RAW_INLINE && !e->raw_heap &&
+	    !(e->raw_heap = malloc(RAW_KEEP)))
+		return false;
 	if (!set_observed(e, fetched, now))
 		return false;
 	int64_t floor_ns = add_sat(expiry_clock(e, e->attempt_now), 1);
 	if (e->observed_clock_ns < floor_ns)
 		e->observed_clock_ns = floor_ns;
-	if (e->prof->change_detect_raw && v->head) {
+	if (keep_raw) {
 		e->raw_len = v->len;
-		memcpy(e->raw, v->head, v->len < RAW_KEEP ? v->len : RAW_KEEP);
+		memcpy(e->raw_heap ? e->raw_heap : e->raw_in, v->head,
+		       v->len < RAW_KEEP ? v->len : RAW_KEEP);
 		e->raw_hash = v->len > RAW_KEEP ? v->hash : 0;
 	}
 	return true;
@@ -1982,6 +1997,7 @@ void le_elector_free(le_elector *e)
 		free(e->cand.strategy_long);
 		obs_free(&e->observed);
 		kept_free(&e->reported_leader);
+		free(e->raw_heap);
 	}
 	free(e);
 }
@@ -2050,6 +2066,8 @@ size_t le_elector_memory(const le_elector *e)
 		n += sizeof *e->io;
 	if (e->ml)
 		n += sizeof *e->ml;
+	if (e->raw_heap)
+		n += RAW_KEEP;
 	/* the kept strings too long for their inline room */
 	const char *heaps[] = {e->observed.holder.heap, e->observed.strategy,
 			       e->observed.preferred_holder, e->reported_leader.heap,
@@ -2392,7 +2410,7 @@ uint64_t le_elector_state_hash(const le_elector *e, le_time now)
 	h = h_rel(h, e->observed_clock_ns, e->has_observed_time ? oc : 0);
 	h = h_rel(h, e->observed_mono_ns, e->has_observed_time ? m : 0);
 	h = h_u64(h_u64(h, e->raw_len), e->raw_hash);
-	h = fnv1a_more(h, e->raw,
+	h = fnv1a_more(h, raw_bytes(e),
 		       e->raw_len < RAW_KEEP ? e->raw_len : RAW_KEEP);
 	h = h_str(h_str(h, kept(&e->reported_leader)), e->resource_version);
 	h = h_u64(h, (uint64_t)e->has_own_key << 1 | e->has_flagged_key);
