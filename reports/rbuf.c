@@ -123,6 +123,8 @@ void rb_fixed2(rbuf *b, double v)
 
 void rb_json_str(rbuf *b, const char *s)
 {
+	if (!s) /* a hand-built scenario's string */
+		s = "";
 	size_t n = strlen(s);
 	rb_putc(b, '"');
 	/* One pass when it fits in what is left, as it nearly always does. */
@@ -137,6 +139,8 @@ void rb_json_str(rbuf *b, const char *s)
 
 void rb_html(rbuf *b, const char *s)
 {
+	if (!s) /* a hand-built scenario's string */
+		s = "";
 	const char *run = s;
 	for (; *s; s++) {
 		const char *rep = NULL;

@@ -203,7 +203,7 @@ static void tl_settings(rbuf *b, const sim_scenario *sc)
 	const sim_election *e = &sc->defaults;
 	size_t overrides = 0;
 	for (size_t i = 0; i < sc->npods; i++)
-		overrides += memcmp(&sc->pods[i].election, e, sizeof *e) != 0;
+		overrides += !sim_election_equal(&sc->pods[i].election, e);
 	rb_puts(b, "<table class=\"settings\"><tr><th>profile</th><th>lock</th><th>lease duration</th>"
 		   "<th>renew deadline</th><th>retry period</th><th>request timeout</th>"
 		   "<th>release on cancel</th><th>pods</th><th>faults</th></tr><tr><td>");

@@ -1867,6 +1867,23 @@ int sim_scenario_load(const char *path, sim_scenario *out, char *err,
 	return rc;
 }
 
+static bool str_equal(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+bool sim_election_equal(const sim_election *a, const sim_election *b)
+{
+	return a->profile == b->profile && a->lock_kind == b->lock_kind &&
+	       str_equal(a->lock_namespace, b->lock_namespace) &&
+	       str_equal(a->lock_name, b->lock_name) &&
+	       a->lease_duration_ns == b->lease_duration_ns &&
+	       a->renew_deadline_ns == b->renew_deadline_ns &&
+	       a->retry_period_ns == b->retry_period_ns &&
+	       a->request_timeout_ns == b->request_timeout_ns &&
+	       a->release_on_cancel == b->release_on_cancel;
+}
+
 const char *sim_pod_identity(const sim_pod_spec *p)
 {
 	return p->identity && p->identity[0] ? p->identity : p->name ? p->name : "";

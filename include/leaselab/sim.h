@@ -336,6 +336,9 @@ typedef struct sim_scenario {
  * sim_scenario_free(sc): for pod names and identities. NULL when out of
  * memory. */
 const char *sim_scenario_keep(sim_scenario *sc, const char *s);
+/* Whether two settings are the same, field by field (their lock strings
+ * by content: they are pointers, so memcmp would not do). */
+bool sim_election_equal(const sim_election *a, const sim_election *b);
 /* The elector identity pod p runs under: its identity, or its name. */
 const char *sim_pod_identity(const sim_pod_spec *p);
 

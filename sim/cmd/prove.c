@@ -1050,7 +1050,7 @@ static const char prove_usage[] =
 
 static bool same_settings(const sim_pod_spec *a, const sim_pod_spec *b)
 {
-	return !memcmp(&a->election, &b->election, sizeof a->election) &&
+	return sim_election_equal(&a->election, &b->election) &&
 	       a->clock_offset_ns == b->clock_offset_ns &&
 	       a->clock_rate_ppm == b->clock_rate_ppm &&
 	       a->grace_period_ns == b->grace_period_ns &&

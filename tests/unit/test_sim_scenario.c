@@ -361,6 +361,20 @@ static void test_replicas_expand_to_numbered_pods(void **state)
 	assert_string_equal(s.pods[4].identity, "same");
 	assert_string_equal(s.pods[5].identity, "same");
 	assert_string_equal(s.faults[0].names[0], "c-2");
+	/* the strings are kept once per pod entry of the file: replicas
+	 * share them; settings compare by content, not by pointer */
+	assert_ptr_equal(s.pods[4].identity, s.pods[5].identity);
+	assert_ptr_equal(s.pods[1].election.lock_name, s.pods[3].election.lock_name);
+	assert_string_equal(sim_pod_identity(&s.pods[1]), "c-0");
+	assert_string_equal(sim_pod_identity(&s.pods[4]), "same");
+	assert_true(sim_election_equal(&s.pods[0].election, &s.pods[1].election));
+	assert_true(sim_election_equal(&s.pods[0].election, &s.defaults));
+	sim_election other = s.pods[1].election;
+	other.lock_name = "another";
+	assert_false(sim_election_equal(&s.pods[0].election, &other));
+	other = s.pods[1].election;
+	other.retry_period_ns++;
+	assert_false(sim_election_equal(&s.pods[0].election, &other));
 	sim_scenario_free(&s);
 
 	parse_ok("duration: 1m\npods: [{name: c, replicas: 1000}]\n", &s);
