@@ -334,6 +334,12 @@ static void kept_free(kept_str *k)
 	k->in[0] = '\0';
 }
 
+/* held is exactly the first n bytes of s */
+static bool same_prefix(const char *held, const char *s, size_t n)
+{
+	return strncmp(held, s, n) == 0 && held[n] == '\0';
+}
+
 /* Where s (at most cap - 1 bytes of it) will be kept: *heap = NULL when it
  * fits inline or equals what the heap holds now, else a fresh copy; false
  * when there is no memory (nothing changed). */
@@ -342,14 +348,9 @@ static bool kept_prepare(const kept_str *k, const char *s, size_t cap,
 {
 	*heap = NULL;
 	size_t n = strnlen(s, cap - 1);
-	if (n < KEPT_INLINE || (k->heap && strncmp(k->heap, s, n) == 0 &&
-				k->heap[n] == '\0'))
+	if (n < KEPT_INLINE || (k->heap && same_prefix(k->heap, s, n)))
 		return true;
-	if (!(*heap = malloc(n + 1)))
-		return false;
-	memcpy(*heap, s, n);
-	(*heap)[n] = '\0';
-	return true;
+	return (*heap = strndup(s, n)) != NULL;
 }
 
 /* Keep s, with the heap copy kept_prepare made (NULL: inline or unchanged). */
@@ -375,14 +376,10 @@ static bool opt_prepare(const char *now, const char *s, size_t cap,
 {
 	size_t n = strnlen(s, cap - 1);
 	*out = NULL;
-	*same = now ? strncmp(now, s, n) == 0 && now[n] == '\0' : n == 0;
+	*same = now ? same_prefix(now, s, n) : n == 0;
 	if (*same || n == 0)
 		return true;
-	if (!(*out = malloc(n + 1)))
-		return false;
-	memcpy(*out, s, n);
-	(*out)[n] = '\0';
-	return true;
+	return (*out = strndup(s, n)) != NULL;
 }
 
 static void opt_commit(char **at, char *fresh, bool same)
