@@ -1323,6 +1323,9 @@ sim_world *sim_world_new(const sim_scenario *sc, uint64_t seed, char *err,
 	 * either way); below it the malloc/free per input costs more than
 	 * the memory saves. */
 	w->trim_electors = sc->npods >= SIM_TRIM_ELECTORS_PODS;
+	/* a few nodes stay in cache; the peek costs a 3-pod run more than
+	 * it saves */
+	w->prefetch_nodes = sc->npods >= SIM_TRIM_ELECTORS_PODS;
 	w->free_req = NO_SLOT;
 	sim_history_init(&w->h);
 	w->h.seed = seed;

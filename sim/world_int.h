@@ -164,6 +164,7 @@ struct sim_world {
 	sim_strtab strs;      /* the strings of the records in flight */
 	bool trim_electors;   /* le_elector_outputs_done after each drain, and
 				 requests in flight packed (sim_req) */
+	bool prefetch_nodes;  /* the loop prefetches the next event's node */
 	size_t nreqs, reqs_cap;
 	uint32_t free_req;
 	fault_run *fr;
