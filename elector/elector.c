@@ -128,23 +128,6 @@ enum {
 
 enum { SENT_NONE, SENT_CANDIDATE, SENT_ML_WRITE }; /* inflight_rec */
 
-/* R of 2.4 (and release's record) as the elector keeps it, 88 bytes
- * instead of an 888-byte le_record: what such a record can hold. Its
- * holder is this elector or "" (release), it never has a preferredHolder,
- * and a strategy only when a coordinated renew carries the fetched one
- * (inline up to CAND_STRATEGY_INLINE - 1 bytes, else strategy_long).
- * cand_record makes the le_record that goes out, byte for byte the one
- * the elector used to build in place. */
-#define CAND_STRATEGY_INLINE 48
-typedef struct cand_rec {
-	int64_t acquire_wall_ns, renew_wall_ns;
-	char *strategy_long; /* a strategy too long for `strategy`, or NULL */
-	int32_t lease_duration_s, transitions;
-	unsigned dialect;
-	bool holder_me, holder_set, has_acquire_time, has_renew_time;
-	char strategy[CAND_STRATEGY_INLINE];
-} cand_rec;
-
 /* A string the elector keeps between inputs at its length: inline up to
  * KEPT_INLINE - 1 bytes (an identity such as "candidate-1234" fits), else
  * on the heap. */
@@ -153,6 +136,20 @@ typedef struct kept_str {
 	char *heap; /* the string when it is longer, else NULL */
 	char in[KEPT_INLINE];
 } kept_str;
+
+/* R of 2.4 (and release's record) as the elector keeps it, 80 bytes
+ * instead of an 888-byte le_record: what such a record can hold. Its
+ * holder is this elector or "" (release), it never has a preferredHolder,
+ * and a strategy only when a coordinated renew carries the fetched one.
+ * cand_record makes the le_record that goes out, byte for byte the one
+ * the elector used to build in place. */
+typedef struct cand_rec {
+	int64_t acquire_wall_ns, renew_wall_ns;
+	int32_t lease_duration_s, transitions;
+	unsigned dialect;
+	bool holder_me, holder_set, has_acquire_time, has_renew_time;
+	kept_str strategy;
+} cand_rec;
 
 /* observedRecord (2) as the elector keeps it, 160 bytes instead of an
  * 888-byte le_record: the same fields, its strings kept at their length
@@ -368,6 +365,16 @@ static void kept_commit(kept_str *k, const char *s, size_t cap, char *heap)
 	} /* else: equal to the heap copy */
 }
 
+/* *k = s; false when it finds no memory (then *k is unchanged). */
+static bool kept_set(kept_str *k, const char *s, size_t cap)
+{
+	char *heap;
+	if (!kept_prepare(k, s, cap, &heap))
+		return false;
+	kept_commit(k, s, cap, heap);
+	return true;
+}
+
 /* A string that is absent when empty (obs_rec's strategy, preferredHolder)
  * as kept_prepare: *out the copy to keep (NULL = ""), *same when it is the
  * one held now. */
@@ -456,7 +463,7 @@ static void obs_record(const obs_rec *o, le_record *r)
 
 static void cand_reset(le_elector *e)
 {
-	free(e->cand.strategy_long);
+	kept_free(&e->cand.strategy);
 	memset(&e->cand, 0, sizeof e->cand);
 	e->cand_viewed = false;
 }
@@ -465,21 +472,7 @@ static void cand_reset(le_elector *e)
  * no memory (the attempt then fails). */
 static bool cand_set_strategy(le_elector *e, const char *s)
 {
-	cand_rec *c = &e->cand;
-	free(c->strategy_long);
-	c->strategy_long = NULL;
-	size_t len = strnlen(s, LE_STRATEGY_MAX - 1);
-	if (len < CAND_STRATEGY_INLINE) {
-		copy_str(c->strategy, CAND_STRATEGY_INLINE, s);
-		return true;
-	}
-	c->strategy[0] = '\0';
-	c->strategy_long = malloc(len + 1);
-	if (!c->strategy_long)
-		return false;
-	memcpy(c->strategy_long, s, len);
-	c->strategy_long[len] = '\0';
-	return true;
+	return kept_set(&e->cand.strategy, s, LE_STRATEGY_MAX);
 }
 
 static void cand_record(const le_elector *e, le_record *r)
@@ -495,8 +488,7 @@ static void cand_record(const le_elector *e, le_record *r)
 	r->acquire_wall_ns = c->acquire_wall_ns;
 	r->renew_wall_ns = c->renew_wall_ns;
 	r->transitions = c->transitions;
-	copy_str(r->strategy, LE_STRATEGY_MAX,
-		 c->strategy_long ? c->strategy_long : c->strategy);
+	copy_str(r->strategy, LE_STRATEGY_MAX, kept(&c->strategy));
 	r->dialect = c->dialect;
 }
 
@@ -650,11 +642,8 @@ static void emit_log(le_elector *e, int verbosity, bool is_error, le_msg msg,
  * comparison then reports it again, which is all it costs. */
 static void set_reported(le_elector *e, const char *holder)
 {
-	char *heap;
-	if (kept_prepare(&e->reported_leader, holder, LE_ID_MAX, &heap)) {
-		kept_commit(&e->reported_leader, holder, LE_ID_MAX, heap);
+	if (kept_set(&e->reported_leader, holder, LE_ID_MAX))
 		return;
-	}
 	free(e->reported_leader.heap);
 	e->reported_leader.heap = NULL;
 	copy_str(e->reported_leader.in, KEPT_INLINE, holder);
@@ -1991,7 +1980,7 @@ void le_elector_free(le_elector *e)
 	if (e) {
 		free(e->ml);
 		free(e->io);
-		free(e->cand.strategy_long);
+		kept_free(&e->cand.strategy);
 		obs_free(&e->observed);
 		kept_free(&e->reported_leader);
 		free(e->raw_heap);
@@ -2068,7 +2057,7 @@ size_t le_elector_memory(const le_elector *e)
 	/* the kept strings too long for their inline room */
 	const char *heaps[] = {e->observed.holder.heap, e->observed.strategy,
 			       e->observed.preferred_holder, e->reported_leader.heap,
-			       e->cand.strategy_long};
+			       e->cand.strategy.heap};
 	for (size_t i = 0; i < sizeof heaps / sizeof heaps[0]; i++)
 		if (heaps[i])
 			n += strlen(heaps[i]) + 1;
