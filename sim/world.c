@@ -83,7 +83,7 @@ static uint32_t req_alloc(sim_world *w)
 		w->reqs_cap = cap;
 	}
 	/* a small fleet's slot holds its records whole as well (sim_req) */
-	size_t extra = w->trim_electors ? 0 : sizeof(le_request) + sizeof(le_record);
+	size_t extra = w->big_fleet ? 0 : sizeof(le_request) + sizeof(le_record);
 	sim_req *r = malloc(sizeof *r + extra);
 	if (!r)
 		goto oom;
@@ -783,7 +783,7 @@ static void drain(sim_world *w, sim_node *n)
 	/* every output is carried out (a SEND's request copied): in a big
 	 * fleet the core may drop its output buffers until its next input
 	 * (6 KB a candidate); a small one keeps them, which is faster */
-	if (w->trim_electors)
+	if (w->big_fleet)
 		le_elector_outputs_done(n->e);
 	if (done)
 		node_exit(w, n);
@@ -965,16 +965,10 @@ static sim_node *node_new(sim_world *w, const sim_pod_spec *ps, int32_t spec,
 		return NULL;
 	}
 	n->pod = pod;
-	/* the lock's names interned (every pod of a fleet shares them): a
-	 * commit then reads no pod spec, a cache miss apiece at 10,000 */
-	uint32_t ns_id = sim_strtab_intern(&w->strs, ps->election.lock_namespace);
-	uint32_t name_id = sim_strtab_intern(&w->strs, ps->election.lock_name);
-	if (ns_id == UINT32_MAX || name_id == UINT32_MAX) {
-		free(n);
-		return NULL;
-	}
-	n->lock_ns = sim_strtab_str(&w->strs, ns_id);
-	n->lock_name = sim_strtab_str(&w->strs, name_id);
+	/* the lock's names (kept once for a replica set by the scenario):
+	 * a commit then reads no pod spec, a cache miss apiece at 10,000 */
+	n->lock_ns = ps->election.lock_namespace;
+	n->lock_name = ps->election.lock_name;
 	n->lock_kind = ps->election.lock_kind;
 	sim_clock_init(&n->clock, w->now, ps->clock_offset_ns, ps->clock_rate_ppm);
 	sim_rng_stream(&n->rng, w->seed, node_stream, stream_index);
@@ -1318,14 +1312,10 @@ sim_world *sim_world_new(const sim_scenario *sc, uint64_t seed, char *err,
 		goto oom;
 	w->sc = sc;
 	w->seed = seed;
-	/* From this many pods the electors give back their output buffers
-	 * between inputs: memory, not behaviour (the histories are the same
-	 * either way); below it the malloc/free per input costs more than
-	 * the memory saves. */
-	w->trim_electors = sc->npods >= SIM_TRIM_ELECTORS_PODS;
-	/* a few nodes stay in cache; the peek costs a 3-pod run more than
-	 * it saves */
-	w->prefetch_nodes = sc->npods >= SIM_TRIM_ELECTORS_PODS;
+	/* Below this many pods everything stays in cache: the malloc and
+	 * free per input, the packing and the peek cost more than they save
+	 * (the histories are the same either way). */
+	w->big_fleet = sc->npods >= SIM_BIG_FLEET_PODS;
 	w->free_req = NO_SLOT;
 	sim_history_init(&w->h);
 	w->h.seed = seed;

@@ -50,7 +50,7 @@ typedef struct sim_node {
 	const le_profile *profile;
 	const char *name;     /* in `strings`, at most LE_ID_MAX-1 bytes */
 	const char *identity; /* likewise */
-	const char *lock_ns, *lock_name; /* ps->election's, interned (w->strs) */
+	const char *lock_ns, *lock_name; /* ps->election's (not read through ps) */
 	le_lock_kind lock_kind;
 	int32_t identity_idx;
 	sim_clock clock;
@@ -94,7 +94,7 @@ typedef struct sim_node {
 #define SIM_RAW_MAX 640 /* the store's raw buffer (fa_lock_scratch.raw) */
 
 /* A request in flight, from SEND to its response's delivery (or loss).
- * In a big fleet (sim_world.trim) its two records are packed (sim/wire.h):
+ * In a big fleet (sim_world.big_fleet) its two records are packed (sim/wire.h):
  * 10,000 candidates that start together have 10,000 of these at once. In
  * a small one the slot also holds them whole (`full`, `full_rec`, in the
  * same allocation), which spares the packing (a tenth of a 3-pod run);
@@ -162,9 +162,10 @@ struct sim_world {
 	size_t nnodes, nodes_cap;
 	sim_req **reqs;       /* slots, allocated once each and reused */
 	sim_strtab strs;      /* the strings of the records in flight */
-	bool trim_electors;   /* le_elector_outputs_done after each drain, and
-				 requests in flight packed (sim_req) */
-	bool prefetch_nodes;  /* the loop prefetches the next event's node */
+	/* SIM_BIG_FLEET_PODS or more: le_elector_outputs_done after each
+	 * drain, requests in flight packed (sim_req), the loop prefetches
+	 * the next event's node. Memory and cache, never behaviour. */
+	bool big_fleet;
 	size_t nreqs, reqs_cap;
 	uint32_t free_req;
 	fault_run *fr;
@@ -182,7 +183,7 @@ struct sim_world {
 };
 
 #define NO_SLOT UINT32_MAX
-#define SIM_TRIM_ELECTORS_PODS 100 /* sim_world.trim_electors */
+#define SIM_BIG_FLEET_PODS 100 /* sim_world.big_fleet */
 
 static inline bool sim__alive(const sim_node *n)
 {

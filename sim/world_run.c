@@ -52,7 +52,7 @@ int sim_world_run(sim_world *w, char *err, size_t errcap)
 		/* The next event's node is, with 10,000 of them, a cache miss:
 		 * start fetching it now, while this event runs. A hint only:
 		 * nothing is read through it, so runs are the same. */
-		if (w->prefetch_nodes) {
+		if (w->big_fleet) {
 			const sim_heap_ev *next = sim_heap_peek(&w->heap);
 			if (next && next->node < w->nnodes)
 				__builtin_prefetch(w->nodes[next->node]);
