@@ -1,7 +1,8 @@
 /* sim/text.h — strings kept at their length in chained blocks that never
  * move, so a kept string's pointer stays valid until sim_text_free: the
- * history's identities and pod names, a scenario's pod names and
- * identities. 10,000 pods used to cost a 256-byte array per name. */
+ * history's identities and pod names, a scenario's strings, the interned
+ * strings of requests in flight (sim/wire.c). 10,000 pods used to cost a
+ * 256-byte array per name. */
 #ifndef LEASELAB_SIM_TEXT_H
 #define LEASELAB_SIM_TEXT_H
 

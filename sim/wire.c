@@ -3,12 +3,12 @@
 #include <string.h>
 
 #include "strindex.h"
+#include "text.h"
 #include "wire.h"
 
 void sim_strtab_free(sim_strtab *t)
 {
-	for (uint32_t i = 0; i < t->n; i++)
-		free(t->s[i]);
+	sim_text_free(&t->text);
 	free(t->s);
 	free(t->index);
 	memset(t, 0, sizeof *t);
@@ -55,18 +55,15 @@ uint32_t sim_strtab_intern(sim_strtab *t, const char *str)
 		return UINT32_MAX;
 	if (t->n == t->cap) {
 		uint32_t cap = t->cap ? t->cap * 2 : 16;
-		char **v = realloc(t->s, cap * sizeof *v);
+		const char **v = realloc(t->s, cap * sizeof *v);
 		if (!v)
 			return UINT32_MAX;
 		t->s = v;
 		t->cap = cap;
 	}
-	size_t len = strnlen(str, LE_STRATEGY_MAX - 1);
-	char *copy = malloc(len + 1);
+	const char *copy = sim_text_keep(&t->text, str, LE_STRATEGY_MAX);
 	if (!copy)
 		return UINT32_MAX;
-	memcpy(copy, str, len);
-	copy[len] = '\0';
 	t->s[t->n++] = copy;
 	index_put(t, t->n);
 	return t->last = t->n;

@@ -22,7 +22,8 @@
 /* Interned strings: id 0 is "", every other id names one distinct string
  * (at most LE_STRATEGY_MAX - 1 bytes, the longest an le_record holds). */
 typedef struct sim_strtab {
-	char **s;        /* s[id - 1] */
+	const char **s;  /* s[id - 1], kept in `text` (sim/text.h) */
+	struct sim_text *text;
 	uint32_t n, cap;
 	uint32_t *index; /* open addressing: id, 0 = empty */
 	uint32_t index_cap;
