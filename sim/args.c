@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "leaselab/sim.h"
 #include "args.h"
@@ -57,4 +58,19 @@ bool sim__parse_u64(const char *s, uint64_t *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+bool sim__self_dir(const char *argv0, char *out, size_t cap)
+{
+	char self[SIM_PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0)
+		self[n] = '\0';
+	else if (snprintf(self, sizeof self, "%s", argv0 ? argv0 : "") >= (int)sizeof self)
+		return false;
+	char *slash = strrchr(self, '/');
+	if (!slash)
+		return snprintf(out, cap, ".") < (int)cap;
+	*slash = '\0';
+	return snprintf(out, cap, "%s", self[0] ? self : "/") < (int)cap;
 }

@@ -6,6 +6,7 @@
 #define LEASELAB_SIM_ARGS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* arg is flag itself, or flag followed by "=value". */
@@ -24,6 +25,12 @@ bool sim__parse_u64(const char *s, uint64_t *out);
  * of its own, on stderr. Returns SIM_EXIT_BAD_INPUT. */
 int sim__bad_flag(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The directory of the running program (/proc/self/exe; argv0's when
+ * that cannot be read; "." when it has no slash), where bin/sim finds
+ * bin/sim-live and the harness finds bin/elector and bin/fake-apiserver.
+ * false when it does not fit in cap bytes. */
+bool sim__self_dir(const char *argv0, char *out, size_t cap);
 
 /* bin/sim's order of severity when runs end differently, worst last:
  * 0 pass, 2 (liveness class), 1 (safety class), 3 bad input, 4 internal. */

@@ -985,17 +985,13 @@ static int cmd_check(int argc, char **argv)
 static int cmd_live(int argc, char **argv)
 {
 	(void)argc;
-	char self[SIM_PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n <= 0 || (size_t)n >= sizeof self - sizeof "sim-live") {
-		fprintf(stderr, "%s live: cannot find this program's directory "
-			"(/proc/self/exe): %s\n", argv[0], n < 0 ? strerror(errno) : "too long");
+	char dir[SIM_PATH_MAX], self[SIM_PATH_MAX + sizeof "/sim-live"];
+	if (!sim__self_dir(argv[0], dir, sizeof dir)) {
+		fprintf(stderr, "%s live: this program's directory is too long a path\n",
+			argv[0]);
 		return SIM_EXIT_INTERNAL;
 	}
-	self[n] = '\0';
-	char *slash = strrchr(self, '/');
-	snprintf(slash ? slash + 1 : self, sizeof self - (size_t)(slash ? slash + 1 - self : 0),
-		 "sim-live");
+	snprintf(self, sizeof self, "%s/sim-live", dir);
 	fflush(stdout);
 	execv(self, argv);
 	fprintf(stderr, "%s live: cannot run the live harness %s: %s (make builds it "

@@ -314,30 +314,16 @@ static int parse(int argc, char **argv, lv_opts *o)
 	return -1;
 }
 
-static void find_bindir(const char *argv0, char *out, size_t cap)
-{
-	char self[SIM_PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n > 0) {
-		self[n] = '\0';
-	} else {
-		snprintf(self, sizeof self, "%s", argv0);
-	}
-	char *slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		snprintf(self, sizeof self, ".");
-	snprintf(out, cap, "%s", self);
-}
-
 int sim_live_main(int argc, char **argv, const char *argv0)
 {
 	lv_opts o = {.argv0 = argv0};
 	int rc = parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	find_bindir(argv0, o.bindir, sizeof o.bindir);
+	if (!sim__self_dir(argv0, o.bindir, sizeof o.bindir)) {
+		fprintf(stderr, "sim live: this program's directory is too long a path\n");
+		return SIM_EXIT_INTERNAL;
+	}
 	sim_scenario sc;
 	char err[LE_ERRMSG_MAX * 2] = "";
 	if (sim_scenario_load(o.file, &sc, err, sizeof err) != LE_OK) {
