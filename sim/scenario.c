@@ -213,6 +213,16 @@ static int parse_election(sy_ctx *c, yaml_document_t *d, yaml_node_t *n,
 	return LE_OK;
 }
 
+/* *out = str kept by the scenario; LE_ENOMEM (the error said) when it
+ * finds no memory. */
+static int keep(sy_ctx *c, sim_scenario *s, const char *str, const char **out)
+{
+	if ((*out = sim_scenario_keep(s, str)))
+		return LE_OK;
+	snprintf(c->err, c->errcap, "%s: out of memory", c->file);
+	return LE_ENOMEM;
+}
+
 /* e's lock strings are its own buffers (after a copy they are the
  * original's). */
 static void elect_own(elect_in *e)
@@ -227,12 +237,8 @@ static int elect_keep(sy_ctx *c, sim_scenario *s, const elect_in *e,
 		      sim_election *out)
 {
 	*out = e->v;
-	if (!(out->lock_namespace = sim_scenario_keep(s, e->ns)) ||
-	    !(out->lock_name = sim_scenario_keep(s, e->name))) {
-		snprintf(c->err, c->errcap, "%s: out of memory", c->file);
-		return LE_ENOMEM;
-	}
-	return LE_OK;
+	int rc = keep(c, s, e->ns, &out->lock_namespace);
+	return rc < 0 ? rc : keep(c, s, e->name, &out->lock_name);
 }
 
 /* over's set fields win over base's. */
@@ -448,12 +454,8 @@ static int parse_versions(sy_map *m, sim_scenario *s, const char *path,
 	}
 	(void)path;
 	if (!bad) {
-		if (!(*bv_out = sim_scenario_keep(s, bv)) ||
-		    !(*ev_out = sim_scenario_keep(s, ev))) {
-			snprintf(m->c->err, m->c->errcap, "%s: out of memory", m->c->file);
-			return LE_ENOMEM;
-		}
-		return LE_OK;
+		rc = keep(m->c, s, bv, bv_out);
+		return rc < 0 ? rc : keep(m->c, s, ev, ev_out);
 	}
 	sy_key_path(m, bad, kpath, sizeof kpath);
 	return sy_fail(m->c, sy_get(m, bad) ? sy_get(m, bad)->start_mark : sy_key_mark(m, bad),
@@ -511,11 +513,10 @@ static int add_pod(parse_state *ps, const sim_pod_spec *spec, const char *name,
 		   size_t spec_i, yaml_mark_t mark, const char *path)
 {
 	sim_scenario *s = ps->s;
-	const char *kept = sim_scenario_keep(s, name);
-	if (!kept) {
-		snprintf(ps->c->err, ps->c->errcap, "%s: out of memory", ps->c->file);
-		return LE_ENOMEM;
-	}
+	const char *kept;
+	int rc = keep(ps->c, s, name, &kept);
+	if (rc < 0)
+		return rc;
 	if (s->npods >= SCENARIO_PODS_MAX)
 		return sy_fail(ps->c, mark, path,
 			       "too many pods: at most %d in one scenario",
@@ -667,11 +668,9 @@ static int parse_pod(parse_state *ps, yaml_node_t *n, size_t i)
 				    path)) < 0)
 		return rc;
 	/* replicas with an identity of their own share it (and its copy) */
-	p.identity = identity[0] ? sim_scenario_keep(ps->s, identity) : "";
-	if (!p.identity) {
-		snprintf(c->err, c->errcap, "%s: out of memory", c->file);
-		return LE_ENOMEM;
-	}
+	p.identity = "";
+	if (identity[0] && (rc = keep(c, ps->s, identity, &p.identity)) < 0)
+		return rc;
 
 	if (!have_replicas)
 		return add_pod(ps, &p, name, i, n->start_mark, path);
