@@ -97,11 +97,15 @@ typedef struct prove {
 	/* interaction pruning (pairs, one seeded draw): the state hash of
 	 * the fault-free run and of each single atom's run at every start of
 	 * the grid, and each single atom's verdict */
-	bool prune, want_prune; /* --prune */
+	bool prune, no_prune;      /* on unless --no-prune */
 	size_t nstarts;
-	uint64_t *h_none, *h_atom; /* [nstarts], [natoms * nstarts] */
 	int8_t *v_atom;            /* [natoms]: sim_invariant */
-	uint64_t inferred;         /* pairs not run (summed over the workers) */
+	int32_t *rep;              /* [natoms * nstarts]: REP_*, or the group's first atom */
+	uint8_t *is_rep;           /* [natoms * nstarts]: some later atom's group starts here */
+	/* summed over the workers (and shards, by merge) */
+	uint64_t inferred;         /* pairs not run */
+	uint64_t inferred_free;    /* ... of them like the fault-free run */
+	uint64_t rerun;            /* representative pairs run outside a worker's share */
 	const char *merge_from;  /* prove merge: shard output dirs, comma-separated */
 } prove;
 
@@ -411,88 +415,212 @@ static int build_case(const prove *p, uint64_t g, sim_explore_case *c, size_t *i
 }
 
 /* ---- interaction pruning --------------------------------------------------------
- * A pair whose earlier fault x ends before the later one y starts, and
- * whose x-only run is, at y's start, in the very state the fault-free run
- * is in (state hash, sim/chooser.c), cannot interact: up to y's start the
- * pair's run is x's, from there on it is y's (same state, same remaining
- * faults, a deterministic simulator), so it violates exactly when x alone
- * or y alone does. Such pairs are not run; their verdict is the lower of
- * the two (docs/prove.md, "Interaction pruning"). */
+ * A pair whose earlier fault x has ended before the later one y starts is,
+ * up to y's start, x's run alone; from there on it is decided by the
+ * world's state at that instant and y (a deterministic simulator). So when
+ * x's run alone is, at y's start, in the state (hash, sim/chooser.c) that
+ * the fault-free run is in there, the pair violates exactly when x alone or
+ * y alone does; and when it is in the state that an earlier atom r's run
+ * alone is in there (r has ended too, and neither r nor x violates alone),
+ * the pair {x, y} violates exactly as the pair {r, y} does: neither has a
+ * violation before y's start, and from it on the two runs are one. Such
+ * pairs are not run (docs/prove.md, "Interaction pruning"). */
+
+#define REP_NONE (-2)      /* the pair must be run */
+#define REP_FAULT_FREE (-1) /* x's state is the fault-free run's */
 
 static size_t start_index(const prove *p, int64_t at)
 {
 	return (size_t)((at - p->s.win_lo) / p->s.grid);
 }
 
-/* The pair's verdict (a sim_invariant) when it can be inferred, else -1. */
-static int infer_pair(const prove *p, const size_t *ix, int nix)
+/* x's run alone has no fault left at instant t: a kill is an instant, every
+ * other kind ends at its start plus its duration. */
+static bool ended_before(const atom *x, int64_t t)
 {
-	if (!p->prune || nix != 2)
-		return -1;
-	const atom *x = &p->atoms[ix[0]], *y = &p->atoms[ix[1]];
-	size_t xi = ix[0];
-	if (y->at < x->at) {
-		const atom *t = x;
-		x = y;
-		y = t;
-		xi = ix[1];
-	}
-	if (x->kind == PK_KILL || x->at + x->dur >= y->at)
-		return -1;
-	size_t k = start_index(p, y->at);
-	uint64_t h = p->h_atom[xi * p->nstarts + k];
-	if (h == 0 || h != p->h_none[k])
-		return -1;
-	int va = p->v_atom[ix[0]], vb = p->v_atom[ix[1]];
-	if (va == SIM_INV_NONE)
-		return vb;
-	if (vb == SIM_INV_NONE)
-		return va;
-	return va < vb ? va : vb;
+	return x->kind == PK_KILL ? x->at < t : x->at + x->dur < t;
 }
 
-/* The hashes and single verdicts infer_pair needs, computed once. */
+/* How pair ix can be inferred: REP_NONE (run it), or *verdict set (the
+ * fault-free case, from the two single verdicts), or *like set to the
+ * schedule number of the pair {r, y} whose verdict it has. */
+static int infer_pair(const prove *p, const size_t *ix, int nix, int *verdict, uint64_t *like)
+{
+	*verdict = -1;
+	*like = 0;
+	if (!p->prune || nix != 2)
+		return REP_NONE;
+	size_t xi = ix[0], yi = ix[1];
+	if (p->atoms[yi].at < p->atoms[xi].at) {
+		xi = ix[1];
+		yi = ix[0];
+	}
+	const atom *y = &p->atoms[yi];
+	if (!ended_before(&p->atoms[xi], y->at))
+		return REP_NONE;
+	int32_t r = p->rep[xi * p->nstarts + start_index(p, y->at)];
+	if (r == REP_NONE || r == (int32_t)xi)
+		return REP_NONE;
+	if (r == REP_FAULT_FREE) {
+		int va = p->v_atom[xi], vb = p->v_atom[yi];
+		*verdict = va == SIM_INV_NONE ? vb
+			 : vb == SIM_INV_NONE ? va
+			 : va < vb ? va : vb;
+		return REP_FAULT_FREE;
+	}
+	size_t pair[2] = {(size_t)r < yi ? (size_t)r : yi, (size_t)r < yi ? yi : (size_t)r};
+	*like = number_of(p, pair, 2);
+	return r;
+}
+
+/* One start's groups: the first atom seen with each hash (open addressing,
+ * reset for every start). */
+typedef struct rep_slot {
+	uint64_t h;
+	int32_t first;
+} rep_slot;
+
+static int32_t group_first(rep_slot *t, size_t cap, uint64_t h, int32_t i)
+{
+	for (size_t k = (size_t)(h ^ h >> 29) & (cap - 1);; k = (k + 1) & (cap - 1)) {
+		if (t[k].first < 0) {
+			t[k] = (rep_slot){h, i};
+			return i;
+		}
+		if (t[k].h == h)
+			return t[k].first;
+	}
+}
+
+/* The hashes and single verdicts infer_pair needs, computed once, and each
+ * atom's group at every start of the grid. */
 static int prepare_pruning(prove *p)
 {
 	p->nstarts = (size_t)((p->s.win_hi - p->s.win_lo) / p->s.grid) + 1;
+	size_t cap = 16;
+	while (cap < 2 * p->natoms)
+		cap *= 2;
 	int64_t *t = malloc(p->nstarts * sizeof *t);
-	p->h_none = calloc(p->nstarts, sizeof *p->h_none);
-	p->h_atom = calloc(p->natoms * p->nstarts, sizeof *p->h_atom);
+	uint64_t *h_none = calloc(p->nstarts, sizeof *h_none);
+	uint64_t *h_atom = calloc(p->natoms * p->nstarts, sizeof *h_atom);
+	rep_slot *slots = malloc(cap * sizeof *slots);
 	p->v_atom = calloc(p->natoms, 1);
+	p->rep = malloc(p->natoms * p->nstarts * sizeof *p->rep);
+	p->is_rep = calloc(p->natoms * p->nstarts, 1);
 	char err[512];
-	if (!t || !p->h_none || !p->h_atom || !p->v_atom) {
-		free(t);
-		return -1;
-	}
+	int rc = LE_ENOMEM;
+	if (!t || !h_none || !h_atom || !slots || !p->v_atom || !p->rep || !p->is_rep)
+		goto out;
 	for (size_t k = 0; k < p->nstarts; k++)
 		t[k] = p->s.win_lo + (int64_t)k * p->s.grid;
-	if (sim_world_probe_hashes(&p->base, p->base.seed, t, p->nstarts, p->h_none, err,
-				   sizeof err) != LE_OK) {
-		free(t);
-		return -1;
-	}
-	for (size_t i = 0; i < p->natoms; i++) {
+	rc = sim_world_probe_hashes(&p->base, p->base.seed, t, p->nstarts, h_none, err, sizeof err);
+	for (size_t i = 0; i < p->natoms && rc == LE_OK; i++) {
 		sim_explore_case c;
 		size_t ix[PROVE_K_MAX];
 		int nix;
-		sim_invariant inv;
+		sim_invariant inv = SIM_INV_NONE;
 		if (build_case(p, 1 + i, &c, ix, &nix) != 0) {
-			free(t);
-			return -1;
+			rc = LE_ENOMEM;
+			break;
 		}
-		int rc = sim_world_probe_hashes(&c.sc, p->base.seed, t, p->nstarts,
-						&p->h_atom[i * p->nstarts], err, sizeof err);
+		rc = sim_world_probe_hashes(&c.sc, p->base.seed, t, p->nstarts,
+					    &h_atom[i * p->nstarts], err, sizeof err);
 		if (rc == LE_OK)
 			rc = sim_explore_judge(&c.sc, p->base.seed, &p->eo, &inv, err, sizeof err);
 		sim_explore_case_free(&c);
-		if (rc != LE_OK) {
-			free(t);
-			return -1;
-		}
 		p->v_atom[i] = (int8_t)inv;
 	}
+	for (size_t k = 0; k < p->nstarts && rc == LE_OK; k++) {
+		for (size_t s = 0; s < cap; s++)
+			slots[s].first = -1;
+		for (size_t i = 0; i < p->natoms; i++) {
+			uint64_t h = h_atom[i * p->nstarts + k];
+			int32_t *r = &p->rep[i * p->nstarts + k];
+			*r = REP_NONE;
+			if (h == 0 || !ended_before(&p->atoms[i], t[k]))
+				continue;
+			if (h == h_none[k])
+				*r = REP_FAULT_FREE;
+			else if (p->v_atom[i] == SIM_INV_NONE) {
+				*r = group_first(slots, cap, h, (int32_t)i);
+				p->is_rep[(size_t)*r * p->nstarts + k] = 1;
+			}
+		}
+	}
+out:
 	free(t);
+	free(h_none);
+	free(h_atom);
+	free(slots);
+	return rc == LE_OK ? 0 : -1;
+}
+
+/* A worker's verdicts of the pairs others are inferred from, by schedule
+ * number (open addressing; value 1 + the sim_invariant). */
+typedef struct verdicts {
+	uint64_t *g;
+	int8_t *v;
+	size_t n, cap;
+} verdicts;
+
+static size_t verdict_slot(const verdicts *m, uint64_t g)
+{
+	size_t k = (size_t)(g * 0x9e3779b97f4a7c15u >> 20) & (m->cap - 1);
+	while (m->v[k] && m->g[k] != g)
+		k = (k + 1) & (m->cap - 1);
+	return k;
+}
+
+/* The verdict kept for pair g, or -1. */
+static int verdict_get(const verdicts *m, uint64_t g)
+{
+	if (!m->cap)
+		return -1;
+	size_t k = verdict_slot(m, g);
+	return m->v[k] ? m->v[k] - 1 : -1;
+}
+
+static int verdict_put(verdicts *m, uint64_t g, int inv)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		verdicts b = {.cap = m->cap ? 2 * m->cap : 1024};
+		b.g = malloc(b.cap * sizeof *b.g);
+		b.v = calloc(b.cap, 1);
+		if (!b.g || !b.v) {
+			free(b.g);
+			free(b.v);
+			return -1;
+		}
+		for (size_t k = 0; k < m->cap; k++)
+			if (m->v[k]) {
+				size_t d = verdict_slot(&b, m->g[k]);
+				b.g[d] = m->g[k];
+				b.v[d] = m->v[k];
+			}
+		b.n = m->n;
+		free(m->g);
+		free(m->v);
+		*m = b;
+	}
+	size_t k = verdict_slot(m, g);
+	m->n += !m->v[k];
+	m->g[k] = g;
+	m->v[k] = (int8_t)(inv + 1);
 	return 0;
+}
+
+/* Pair ix (atoms x before y) is one others are inferred from. */
+static bool is_rep_pair(const prove *p, const size_t *ix, int nix)
+{
+	if (!p->prune || nix != 2)
+		return false;
+	size_t xi = ix[0], yi = ix[1];
+	if (p->atoms[yi].at < p->atoms[xi].at) {
+		xi = ix[1];
+		yi = ix[0];
+	}
+	return ended_before(&p->atoms[xi], p->atoms[yi].at) &&
+	       p->is_rep[xi * p->nstarts + start_index(p, p->atoms[yi].at)];
 }
 
 /* ---- workers ------------------------------------------------------------------- */
@@ -502,13 +630,34 @@ static bool mine(const prove *p, uint64_t g, unsigned w)
 	return g % p->shard_n == p->shard_i && (g / p->shard_n) % p->jobs == w;
 }
 
+/* Judge schedule c at every timing draw the options ask for, lowest seed
+ * first, until one violates: *inv and the *seed that showed it. */
+static int judge_case(const prove *p, sim_chooser *ch, sim_explore_case *c, sim_invariant *inv,
+		      uint64_t *seed, sim_chooser_stats *cs, char *err, size_t errcap)
+{
+	*inv = SIM_INV_NONE;
+	*seed = p->base.seed;
+	/* --timing critical makes one run per seed, --seeds of them */
+	uint64_t n = ch && !p->co.critical ? 1 : p->seeds;
+	for (uint64_t k = 0; k < n && *inv == SIM_INV_NONE; k++) {
+		*seed = p->base.seed + k;
+		int rc = ch ? sim_chooser_judge(ch, &c->sc, *seed, &p->eo, true, inv, cs, err, errcap)
+			    : sim_explore_judge(&c->sc, *seed, &p->eo, inv, err, errcap);
+		if (rc != LE_OK)
+			return rc;
+	}
+	return LE_OK;
+}
+
 /* A worker: one line per violating schedule ("V g inv"), "P n" every 512
  * runs, "E message" on an internal error, "D" at the end. */
 static int worker(const prove *p, unsigned w, FILE *out)
 {
-	uint64_t n = 0, inferred = 0;
+	uint64_t n = 0, inferred = 0, inferred_free = 0, rerun = 0;
 	sim_chooser_stats cs = {0};
 	sim_chooser *ch = p->extremes ? sim_chooser_new(&p->co) : NULL;
+	verdicts kept = {0};
+	int rc = 1;
 	if (p->extremes && !ch) {
 		fprintf(out, "E out of memory\n");
 		return 1;
@@ -518,51 +667,58 @@ static int worker(const prove *p, unsigned w, FILE *out)
 			continue;
 		sim_explore_case c;
 		size_t ix[PROVE_K_MAX];
-		int nix;
+		int nix, verdict;
+		uint64_t like, seed = p->base.seed;
+		sim_invariant inv = SIM_INV_NONE;
 		char err[512];
 		if (build_case(p, g, &c, ix, &nix) != 0) {
 			fprintf(out, "E out of memory\n");
-			return 1;
+			goto out;
 		}
-		sim_invariant inv = SIM_INV_NONE;
-		uint64_t seed = p->base.seed;
-		int inf = infer_pair(p, ix, nix);
-		if (inf >= 0) {
-			sim_explore_case_free(&c);
-			inferred++;
-			if (inf != SIM_INV_NONE)
-				fprintf(out, "V %" PRIu64 " %d %" PRIu64 "\n", g, inf, seed);
-			if (++n % 512 == 0) {
-				fprintf(out, "P %" PRIu64 "\n", n);
-				fflush(out);
-			}
-			continue;
-		}
-		/* --timing critical makes one run per seed, --seeds of them */
-		uint64_t nch = ch ? (p->co.critical ? p->seeds : 1) : 0;
-		for (uint64_t k = 0; k < nch && inv == SIM_INV_NONE; k++) {
-			seed = p->base.seed + k;
-			int rc =
-			    sim_chooser_judge(ch, &c.sc, seed, &p->eo, true,
-					      &inv, &cs, err, sizeof err);
-			if (rc != LE_OK) {
+		int how = infer_pair(p, ix, nix, &verdict, &like);
+		if (how == REP_FAULT_FREE) {
+			inv = (sim_invariant)verdict;
+			inferred_free++;
+		} else if (how >= 0 && (verdict = verdict_get(&kept, like)) >= 0) {
+			inv = (sim_invariant)verdict;
+		} else if (how >= 0) {
+			/* the pair it is like is another worker's or shard's:
+			 * run that one here too */
+			sim_explore_case rc_case;
+			size_t rix[PROVE_K_MAX];
+			int rnix;
+			if (build_case(p, like, &rc_case, rix, &rnix) != 0) {
 				sim_explore_case_free(&c);
-				sim_chooser_free(ch);
-				fprintf(out, "E schedule %" PRIu64 ": %s\n", g,
-					err);
-				return 1;
+				fprintf(out, "E out of memory\n");
+				goto out;
 			}
-		}
-		for (uint64_t k = 0; !ch && k < p->seeds && inv == SIM_INV_NONE;
-		     k++) {
-			seed = p->base.seed + k;
-			int rc = sim_explore_judge(&c.sc, seed, &p->eo, &inv, err, sizeof err);
-			if (rc != LE_OK) {
+			int jr = judge_case(p, ch, &rc_case, &inv, &seed, &cs, err, sizeof err);
+			sim_explore_case_free(&rc_case);
+			if (jr != LE_OK) {
+				sim_explore_case_free(&c);
+				fprintf(out, "E schedule %" PRIu64 ": %s\n", like, err);
+				goto out;
+			}
+			if (verdict_put(&kept, like, (int)inv) != 0) {
+				sim_explore_case_free(&c);
+				fprintf(out, "E out of memory\n");
+				goto out;
+			}
+			rerun++;
+		} else {
+			int jr = judge_case(p, ch, &c, &inv, &seed, &cs, err, sizeof err);
+			if (jr != LE_OK) {
 				sim_explore_case_free(&c);
 				fprintf(out, "E schedule %" PRIu64 " seed %" PRIu64 ": %s\n", g, seed, err);
-				return 1;
+				goto out;
+			}
+			if (is_rep_pair(p, ix, nix) && verdict_put(&kept, g, (int)inv) != 0) {
+				sim_explore_case_free(&c);
+				fprintf(out, "E out of memory\n");
+				goto out;
 			}
 		}
+		inferred += how != REP_NONE;
 		sim_explore_case_free(&c);
 		if (inv != SIM_INV_NONE)
 			fprintf(out, "V %" PRIu64 " %d %" PRIu64 "\n", g, (int)inv, seed);
@@ -571,13 +727,17 @@ static int worker(const prove *p, unsigned w, FILE *out)
 			fflush(out);
 		}
 	}
-	sim_chooser_free(ch);
 	fprintf(out,
 		"P %" PRIu64 "\nD %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
-		" %u %" PRIu64 "\n",
-		n, cs.runs, cs.states, cs.merged, cs.capped, cs.depth, inferred);
+		" %u %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		n, cs.runs, cs.states, cs.merged, cs.capped, cs.depth, inferred, inferred_free, rerun);
+	rc = 0;
+out:
 	fflush(out);
-	return 0;
+	sim_chooser_free(ch);
+	free(kept.g);
+	free(kept.v);
+	return rc;
 }
 
 typedef struct vhit {
@@ -614,7 +774,7 @@ typedef struct wpipe {
 	uint64_t done;
 	bool ended, finished;
 	sim_chooser_stats cs;
-	uint64_t inferred;
+	uint64_t inferred, inferred_free, rerun;
 } wpipe;
 
 static int take_line(wpipe *w, const char *line, vhits *hs)
@@ -635,9 +795,9 @@ static int take_line(wpipe *w, const char *line, vhits *hs)
 		w->done = g;
 	} else if (line[0] == 'D') {
 		w->finished = true;
-		sscanf(line, "D %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %u %" SCNu64,
+		sscanf(line, "D %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %u %" SCNu64 " %" SCNu64 " %" SCNu64,
 		       &w->cs.runs, &w->cs.states, &w->cs.merged, &w->cs.capped, &w->cs.depth,
-		       &w->inferred);
+		       &w->inferred, &w->inferred_free, &w->rerun);
 	} else {
 		fprintf(stderr, "sim: prove: %s\n", line[0] == 'E' ? line + 2 : line);
 		return -1;
@@ -741,6 +901,8 @@ static int run_workers(prove *p, vhits *hs, uint64_t *done)
 		p->cs.merged += ws[w].cs.merged;
 		p->cs.capped += ws[w].cs.capped;
 		p->inferred += ws[w].inferred;
+		p->inferred_free += ws[w].inferred_free;
+		p->rerun += ws[w].rerun;
 		if (ws[w].cs.depth > p->cs.depth)
 			p->cs.depth = ws[w].cs.depth;
 	}
@@ -774,7 +936,9 @@ static bool minimal(const prove *p, const vhits *hs, const size_t *ix, int nix)
 /* ---- prove merge: the shards' outputs as one run's ---------------------------------- */
 
 /* counts.tsv: what a run covered, for merge (one line: schedules run,
- * chooser runs, states, merged runs, capped runs, deepest run, wall s). */
+ * chooser runs, states, merged runs, capped runs, deepest run, wall s,
+ * interrupted, then interaction pruning: on, pairs not run, of them like
+ * the fault-free run, representative pairs run again). */
 static void write_counts(const prove *p, uint64_t done, double wall)
 {
 	char path[SIM_PATH_MAX + 64];
@@ -782,9 +946,9 @@ static void write_counts(const prove *p, uint64_t done, double wall)
 	FILE *f = fopen(path, "w");
 	if (!f)
 		return;
-	fprintf(f, "%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%u\t%.3f\t%d\n", done,
-		p->cs.runs, p->cs.states, p->cs.merged, p->cs.capped, p->cs.depth, wall,
-		stop_requested ? 1 : 0);
+	fprintf(f, "%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%u\t%.3f\t%d\t%d\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\n",
+		done, p->cs.runs, p->cs.states, p->cs.merged, p->cs.capped, p->cs.depth, wall,
+		stop_requested ? 1 : 0, p->prune ? 1 : 0, p->inferred, p->inferred_free, p->rerun);
 	fclose(f);
 }
 
@@ -793,19 +957,20 @@ static void write_counts(const prove *p, uint64_t done, double wall)
 static int read_shards(prove *p, vhits *hs, uint64_t *done, double *wall, bool *partial)
 {
 	char list[SIM_PATH_MAX * 4];
+	bool first_shard = true;
 	snprintf(list, sizeof list, "%s", p->merge_from);
 	for (char *save = NULL, *dir = strtok_r(list, ",", &save); dir;
 	     dir = strtok_r(NULL, ",", &save)) {
 		char path[SIM_PATH_MAX + 64], line[4096];
 		snprintf(path, sizeof path, "%s/counts.tsv", dir);
 		FILE *f = fopen(path, "r");
-		uint64_t n, r, st, m, c;
+		uint64_t n, r, st, m, c, inf, inf_free, rerun;
 		unsigned d;
 		double w;
-		int part;
+		int part, pruned;
 		if (!f || !fgets(line, sizeof line, f) ||
-		    sscanf(line, "%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%u\t%lf\t%d",
-			   &n, &r, &st, &m, &c, &d, &w, &part) != 8) {
+		    sscanf(line, "%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%u\t%lf\t%d\t%d\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64,
+			   &n, &r, &st, &m, &c, &d, &w, &part, &pruned, &inf, &inf_free, &rerun) != 12) {
 			fprintf(stderr, "sim: prove merge: %s: not a prove output (no readable counts.tsv)\n", dir);
 			if (f)
 				fclose(f);
@@ -822,6 +987,17 @@ static int read_shards(prove *p, vhits *hs, uint64_t *done, double *wall, bool *
 		if (w > *wall)
 			*wall = w;
 		*partial |= part != 0;
+		if (first_shard)
+			p->prune = pruned != 0;
+		else if (p->prune != (pruned != 0)) {
+			fprintf(stderr, "sim: prove merge: %s: interaction pruning %s there, %s in the shards before\n",
+				dir, pruned ? "on" : "off", p->prune ? "on" : "off");
+			return -1;
+		}
+		first_shard = false;
+		p->inferred += inf;
+		p->inferred_free += inf_free;
+		p->rerun += rerun;
 		snprintf(path, sizeof path, "%s/violations.tsv", dir);
 		if (!(f = fopen(path, "r"))) {
 			fprintf(stderr, "sim: prove merge: %s: no violations.tsv\n", dir);
@@ -1046,7 +1222,7 @@ static const char prove_usage[] =
 	"usage: bin/sim prove BASE.yaml --scope 'faults<=K; kinds=pause,partition,pod-kill,clock-rate,lost-answer;\n"
 	"                     grid=250ms; window=20s..80s; durations=1s,5s; rates=0.8x,1.25x;\n"
 	"                     targets=leader,follower' [--seeds N] [--timing critical | --timing extremes[+N]\n"
-	"                     [--budget WINDOW[,DEPTH]] [--no-state-hash] [--replay-seeds N]] [--prune] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
+	"                     [--budget WINDOW[,DEPTH]] [--no-state-hash] [--replay-seeds N]] [--no-prune] [--jobs J] [--shard i/n] [--out DIR] [--list]\n";
 
 static bool same_settings(const sim_pod_spec *a, const sim_pod_spec *b)
 {
@@ -1175,10 +1351,16 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 	else
 		fprintf(o, "timing: %" PRIu64 " draws per schedule, seeds %" PRIu64 "..%" PRIu64 " (a schedule violates if any does); sampled, not extremes; no state hashing\n",
 			p->seeds, p->base.seed, p->base.seed + p->seeds - 1);
-	if (p->prune)
-		fprintf(o, "interaction pruning: %" PRIu64 " pairs not run: the earlier fault ends before the later starts and leaves the state (hash) of the fault-free run, so the pair violates exactly when one of its faults alone does\n",
-			p->inferred);
-	else if (p->s.k >= 2 && p->want_prune)
+	if (p->prune) {
+		fprintf(o, "interaction pruning: %" PRIu64 " pairs not run, their verdicts inferred: "
+			   "the earlier fault had ended before the later one started, and its run alone "
+			   "was then in the state (hash) of the fault-free run (%" PRIu64 " pairs: the "
+			   "verdict of the two faults alone) or of an earlier atom's run alone, neither "
+			   "violating alone (%" PRIu64 " pairs: the verdict of that atom with the later "
+			   "fault)",
+			p->inferred, p->inferred_free, p->inferred - p->inferred_free);
+		fprintf(o, "\n");
+	} else if (p->s.k >= 2 && !p->no_prune)
 		fprintf(o, "interaction pruning: off (it needs one seeded draw: not with --seeds N or --timing extremes)\n");
 	fprintf(o, "violations: %zu schedules", nviol);
 	for (int v = SIM_INV_SAFETY; v < SIM_INV_COUNT; v++)
@@ -1188,8 +1370,11 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 	for (int v = SIM_INV_SAFETY; v < SIM_INV_COUNT; v++)
 		if (p->eo.invariants & (1u << v))
 			fprintf(o, "; %s %zu", sim_invariant_name((sim_invariant)v), per_min[v]);
-	fprintf(o, "\nwall: %.1f s, %.0f schedules/s, %u job%s\n", wall,
+	fprintf(o, "\nwall: %.1f s, %.0f schedules/s, %u job%s", wall,
 		wall > 0 ? (double)done / wall : 0.0, p->jobs, p->jobs == 1 ? "" : "s");
+	if (p->rerun) /* a cost of splitting the work, not of the scope */
+		fprintf(o, ", %" PRIu64 " pairs inferred from were another worker's or shard's and run again", p->rerun);
+	fprintf(o, "\n");
 }
 
 /* Single faults: for every kind, target, rate and start, the largest
@@ -1265,8 +1450,8 @@ static int parse_args(int argc, char **argv, prove *p)
 			p->list = true;
 			continue;
 		}
-		if (!strcmp(a, "--prune")) {
-			p->want_prune = true;
+		if (!strcmp(a, "--prune") || !strcmp(a, "--no-prune")) {
+			p->no_prune = a[2] == 'n';
 			continue;
 		}
 		if (!strcmp(a, "--no-state-hash")) {
@@ -1479,7 +1664,7 @@ int cmd_prove(int argc, char **argv)
 		if (done != p.total)
 			merged_partial = true;
 	} else {
-		p.prune = p.want_prune && p.s.k >= 2 && p.seeds == 1 && !p.extremes;
+		p.prune = !p.no_prune && p.s.k >= 2 && p.seeds == 1 && !p.extremes;
 		if (p.prune && prepare_pruning(&p) != 0) {
 			fprintf(stderr, "sim: prove: could not prepare interaction pruning\n");
 			goto out;
@@ -1594,8 +1779,8 @@ int cmd_prove(int argc, char **argv)
 	}
 out:
 	free(hs.v);
-	free(p.h_none);
-	free(p.h_atom);
+	free(p.rep);
+	free(p.is_rep);
 	free(p.v_atom);
 	free(p.atoms);
 	sim_scenario_free(&p.base);

@@ -37,14 +37,26 @@ done
 grep -q '^progress: 8002/8002' "$TMP/p1.err" || fail "no final progress line: $(cat "$TMP/p1.err")"
 echo "ok: small scope: 8002 schedules, 466 violations, 88 minimal, 9 distinct findings, all replay"
 
-# 1b. --prune: pairs whose first fault leaves the fault-free state before the
-# second starts are inferred, not run; on this scope no pair qualifies (a
-# fault shifts a pod's timers and PRNG positions for good), and the verdicts
-# are the same (docs/prove.md, "Interaction pruning")
-bin/sim prove $X/client-go-3.yaml --scope "$S" --prune --out "$TMP/pr" >/dev/null 2>&1
-expect_line "$TMP/pr/coverage.txt" "interaction pruning: 0 pairs not run: the earlier fault ends before the later starts and leaves the state (hash) of the fault-free run, so the pair violates exactly when one of its faults alone does"
-cmp -s "$TMP/p1/violations.tsv" "$TMP/pr/violations.tsv" || fail "--prune changed the violations"
-echo "ok: --prune: 0 of the pairs inferred, same violations"
+# 1b. interaction pruning (on by default with one seeded draw): a pair whose
+# earlier fault has ended and left the state (hash) of the fault-free run or
+# of an earlier atom's run alone is inferred, not run. The verdicts must be
+# exactly those of running every pair (--no-prune), and the counts are exact:
+# on the 5 s grid only a follower's partition and its lost answer (the same
+# start and duration) leave one state; on a 1 s grid many more do
+# (docs/prove.md, "Interaction pruning")
+expect_line "$C" "interaction pruning: 486 pairs not run, their verdicts inferred: the earlier fault had ended before the later one started, and its run alone was then in the state (hash) of the fault-free run (0 pairs: the verdict of the two faults alone) or of an earlier atom's run alone, neither violating alone (486 pairs: the verdict of that atom with the later fault)"
+bin/sim prove $X/client-go-3.yaml --scope "$S" --no-prune --out "$TMP/pr" >/dev/null 2>&1
+grep -q '^interaction pruning' "$TMP/pr/coverage.txt" && fail "--no-prune still prunes: $(cat "$TMP/pr/coverage.txt")"
+cmp -s "$TMP/p1/violations.tsv" "$TMP/pr/violations.tsv" || fail "pruning changed the violations"
+cmp -s "$TMP/p1/findings.tsv" "$TMP/pr/findings.tsv" || fail "pruning changed the findings"
+S1='faults<=2; kinds=pause,partition,kill,clock-rate,lost-answer; grid=1s; window=20s..30s; durations=2s,6s; rates=1.5x'
+bin/sim prove $X/client-go-3.yaml --scope "$S1" --jobs 2 --out "$TMP/q1" >/dev/null 2>&1
+bin/sim prove $X/client-go-3.yaml --scope "$S1" --jobs 2 --no-prune --out "$TMP/q0" >/dev/null 2>&1
+expect_line "$TMP/q1/coverage.txt" "atoms: 198 single faults; schedules in scope: 19702; run by this shard (0/1): 19702"
+grep -q '^interaction pruning: 3150 pairs not run, .* (3150 pairs: the verdict of that atom' "$TMP/q1/coverage.txt" ||
+  fail "1 s grid: $(grep '^interaction' "$TMP/q1/coverage.txt")"
+cmp -s "$TMP/q0/violations.tsv" "$TMP/q1/violations.tsv" || fail "pruning changed the 1 s grid's violations"
+echo "ok: interaction pruning: 486 of the 5 s grid's pairs and 3150 of the 1 s grid's inferred, the same violations as running them all"
 
 # 2. exactly once: the list has no duplicate and the total's length; shards
 # partition it; --jobs 2 and three shards find the same violations
@@ -283,6 +295,8 @@ expect_bad 'no such file|cannot|No such' "$TMP/none.yaml" --scope 'faults<=1; ki
 expect_bad '--jobs' $X/client-go-3.yaml --scope "$S" --jobs 0
 expect_bad '--shard' $X/client-go-3.yaml --scope "$S" --shard 3/3
 expect_bad '--seeds' $X/client-go-3.yaml --scope "$S" --seeds 0
+bin/sim prove $X/client-go-3.yaml --scope "$S" --shard 2/3 --no-prune --out "$TMP/s2n" >/dev/null 2>&1
+expect_bad 'interaction pruning off there, on in the shards before' merge $X/client-go-3.yaml --scope "$S" --from "$TMP/s0,$TMP/s1,$TMP/s2n"
 expect_bad 'not a prove output' merge $X/client-go-3.yaml --scope "$S" --from "$TMP/none"
 expect_bad 'merge: --from' merge $X/client-go-3.yaml --scope "$S"
 expect_bad '--timing: expected seeds, extremes, extremes\+N \(N <= 14\) or critical' $X/client-go-3.yaml --scope "$S" --timing max
