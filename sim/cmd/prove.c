@@ -94,18 +94,17 @@ typedef struct prove {
 	sim_chooser_opts co;     /* ... their points, window (--budget), state hash */
 	sim_chooser_stats cs;    /* summed over the workers */
 	bool merge;              /* bin/sim prove merge */
-	/* interaction pruning (pairs, one seeded draw): the state hash of
-	 * the fault-free run and of each single atom's run at every start of
-	 * the grid, and each single atom's verdict */
+	/* interaction pruning (one seeded draw): each single atom's verdict
+	 * and its group (by the state its run alone is in) at every start of
+	 * the grid */
 	bool prune, no_prune;      /* on unless --no-prune */
 	size_t nstarts;
 	int8_t *v_atom;            /* [natoms]: sim_invariant */
 	int32_t *rep;              /* [natoms * nstarts]: REP_*, or the group's first atom */
-	uint8_t *is_rep;           /* [natoms * nstarts]: some later atom's group starts here */
 	/* summed over the workers (and shards, by merge) */
-	uint64_t inferred;         /* pairs not run */
+	uint64_t inferred;         /* schedules not run */
 	uint64_t inferred_free;    /* ... of them like the fault-free run */
-	uint64_t rerun;            /* representative pairs run outside a worker's share */
+	uint64_t rerun;            /* schedules inferred from, another shard's, run again */
 	const char *merge_from;  /* prove merge: shard output dirs, comma-separated */
 } prove;
 
@@ -415,18 +414,19 @@ static int build_case(const prove *p, uint64_t g, sim_explore_case *c, size_t *i
 }
 
 /* ---- interaction pruning --------------------------------------------------------
- * A pair whose earlier fault x has ended before the later one y starts is,
- * up to y's start, x's run alone; from there on it is decided by the
- * world's state at that instant and y (a deterministic simulator). So when
- * x's run alone is, at y's start, in the state (hash, sim/chooser.c) that
- * the fault-free run is in there, the pair violates exactly when x alone or
- * y alone does; and when it is in the state that an earlier atom r's run
- * alone is in there (r has ended too, and neither r nor x violates alone),
- * the pair {x, y} violates exactly as the pair {r, y} does: neither has a
- * violation before y's start, and from it on the two runs are one. Such
- * pairs are not run (docs/prove.md, "Interaction pruning"). */
+ * A schedule whose earliest fault x has ended before the next one starts,
+ * at t, is x's run alone up to t; from there on it is decided by the
+ * world's state at t and the faults still to come (a deterministic
+ * simulator). So when x's run alone is, at t, in the state (hash,
+ * sim/chooser.c) that the fault-free run is in there, the schedule violates
+ * exactly when x alone or the others without x do; and when it is in the
+ * state that an earlier atom r's run alone is in there (r has ended too,
+ * and neither r nor x violates alone), it violates exactly as the schedule
+ * with r in x's place does: neither has a violation before t, and from t on
+ * the two runs are one. Such schedules are not run (docs/prove.md,
+ * "Interaction pruning"). */
 
-#define REP_NONE (-2)      /* the pair must be run */
+#define REP_NONE (-2)      /* the schedule must be run */
 #define REP_FAULT_FREE (-1) /* x's state is the fault-free run's */
 
 static size_t start_index(const prove *p, int64_t at)
@@ -441,36 +441,73 @@ static bool ended_before(const atom *x, int64_t t)
 	return x->kind == PK_KILL ? x->at < t : x->at + x->dur < t;
 }
 
-/* How pair ix can be inferred: REP_NONE (run it), or *verdict set (the
- * fault-free case, from the two single verdicts), or *like set to the
- * schedule number of the pair {r, y} whose verdict it has. */
-static int infer_pair(const prove *p, const size_t *ix, int nix, int *verdict, uint64_t *like)
+/* The schedule's earliest fault, *first (its index in ix), and the start
+ * of the next one, when the earliest has ended before it; else false. */
+static bool earliest_ended(const prove *p, const size_t *ix, int nix, int *first, int64_t *next)
 {
-	*verdict = -1;
+	int f = 0;
+	for (int i = 1; i < nix; i++)
+		if (p->atoms[ix[i]].at < p->atoms[ix[f]].at)
+			f = i;
+	int64_t t = INT64_MAX;
+	for (int i = 0; i < nix; i++)
+		if (i != f && p->atoms[ix[i]].at < t)
+			t = p->atoms[ix[i]].at;
+	*first = f;
+	*next = t;
+	return nix >= 2 && ended_before(&p->atoms[ix[f]], t);
+}
+
+/* ix without ix[drop], with r in its place when r >= 0, ascending. */
+static int replaced(const size_t *ix, int nix, int drop, int32_t r, size_t *out)
+{
+	int n = 0, i;
+	for (i = 0; i < nix; i++)
+		if (i != drop)
+			out[n++] = ix[i];
+	if (r >= 0) /* placed last: sink it into order */
+		for (out[n++] = (size_t)r, i = n - 1; i > 0 && out[i] < out[i - 1]; i--) {
+			size_t t = out[i];
+			out[i] = out[i - 1];
+			out[i - 1] = t;
+		}
+	return n;
+}
+
+/* How schedule ix can be inferred: REP_NONE (run it); REP_FAULT_FREE (its
+ * earliest fault x leaves the fault-free state: the verdict is the lower of
+ * *also, x's alone, and that of schedule *like, the others without x); or
+ * r >= 0 (x leaves the state of atom r's run alone: the verdict is that of
+ * schedule *like, x replaced by r; *also is SIM_INV_NONE). */
+static int infer_schedule(const prove *p, const size_t *ix, int nix, int *also, uint64_t *like)
+{
+	*also = SIM_INV_NONE;
 	*like = 0;
-	if (!p->prune || nix != 2)
+	int f;
+	int64_t t;
+	if (!p->prune || !earliest_ended(p, ix, nix, &f, &t))
 		return REP_NONE;
-	size_t xi = ix[0], yi = ix[1];
-	if (p->atoms[yi].at < p->atoms[xi].at) {
-		xi = ix[1];
-		yi = ix[0];
-	}
-	const atom *y = &p->atoms[yi];
-	if (!ended_before(&p->atoms[xi], y->at))
-		return REP_NONE;
-	int32_t r = p->rep[xi * p->nstarts + start_index(p, y->at)];
+	size_t xi = ix[f], rest[PROVE_K_MAX];
+	int32_t r = p->rep[xi * p->nstarts + start_index(p, t)];
 	if (r == REP_NONE || r == (int32_t)xi)
 		return REP_NONE;
-	if (r == REP_FAULT_FREE) {
-		int va = p->v_atom[xi], vb = p->v_atom[yi];
-		*verdict = va == SIM_INV_NONE ? vb
-			 : vb == SIM_INV_NONE ? va
-			 : va < vb ? va : vb;
-		return REP_FAULT_FREE;
-	}
-	size_t pair[2] = {(size_t)r < yi ? (size_t)r : yi, (size_t)r < yi ? yi : (size_t)r};
-	*like = number_of(p, pair, 2);
+	if (r == REP_FAULT_FREE)
+		*also = p->v_atom[xi];
+	*like = number_of(p, rest, replaced(ix, nix, f, r, rest));
 	return r;
+}
+
+/* The verdict of schedule g when it is a single fault (known from the
+ * pruning's own runs), else -1. */
+static int single_verdict(const prove *p, uint64_t g)
+{
+	return g >= 1 && g <= p->natoms ? p->v_atom[g - 1] : -1;
+}
+
+/* The lower (more serious) of two verdicts, SIM_INV_NONE the highest. */
+static int lower_verdict(int a, int b)
+{
+	return a == SIM_INV_NONE ? b : b == SIM_INV_NONE ? a : a < b ? a : b;
 }
 
 /* One start's groups: the first atom seen with each hash (open addressing,
@@ -492,7 +529,7 @@ static int32_t group_first(rep_slot *t, size_t cap, uint64_t h, int32_t i)
 	}
 }
 
-/* The hashes and single verdicts infer_pair needs, computed once, and each
+/* The hashes and single verdicts infer_schedule needs, computed once, and each
  * atom's group at every start of the grid. */
 static int prepare_pruning(prove *p)
 {
@@ -506,10 +543,9 @@ static int prepare_pruning(prove *p)
 	rep_slot *slots = malloc(cap * sizeof *slots);
 	p->v_atom = calloc(p->natoms, 1);
 	p->rep = malloc(p->natoms * p->nstarts * sizeof *p->rep);
-	p->is_rep = calloc(p->natoms * p->nstarts, 1);
 	char err[512];
 	int rc = LE_ENOMEM;
-	if (!t || !h_none || !h_atom || !slots || !p->v_atom || !p->rep || !p->is_rep)
+	if (!t || !h_none || !h_atom || !slots || !p->v_atom || !p->rep)
 		goto out;
 	for (size_t k = 0; k < p->nstarts; k++)
 		t[k] = p->s.win_lo + (int64_t)k * p->s.grid;
@@ -541,10 +577,8 @@ static int prepare_pruning(prove *p)
 				continue;
 			if (h == h_none[k])
 				*r = REP_FAULT_FREE;
-			else if (p->v_atom[i] == SIM_INV_NONE) {
+			else if (p->v_atom[i] == SIM_INV_NONE)
 				*r = group_first(slots, cap, h, (int32_t)i);
-				p->is_rep[(size_t)*r * p->nstarts + k] = 1;
-			}
 		}
 	}
 out:
@@ -555,7 +589,7 @@ out:
 	return rc == LE_OK ? 0 : -1;
 }
 
-/* A worker's verdicts of the pairs others are inferred from, by schedule
+/* A worker's verdicts of the schedules others are inferred from, by schedule
  * number (open addressing; value 1 + the sim_invariant). */
 typedef struct verdicts {
 	uint64_t *g;
@@ -571,7 +605,7 @@ static size_t verdict_slot(const verdicts *m, uint64_t g)
 	return k;
 }
 
-/* The verdict kept for pair g, or -1. */
+/* The verdict kept for schedule g, or -1. */
 static int verdict_get(const verdicts *m, uint64_t g)
 {
 	if (!m->cap)
@@ -609,20 +643,6 @@ static int verdict_put(verdicts *m, uint64_t g, int inv)
 	return 0;
 }
 
-/* Pair ix (atoms x before y) is one others are inferred from. */
-static bool is_rep_pair(const prove *p, const size_t *ix, int nix)
-{
-	if (!p->prune || nix != 2)
-		return false;
-	size_t xi = ix[0], yi = ix[1];
-	if (p->atoms[yi].at < p->atoms[xi].at) {
-		xi = ix[1];
-		yi = ix[0];
-	}
-	return ended_before(&p->atoms[xi], p->atoms[yi].at) &&
-	       p->is_rep[xi * p->nstarts + start_index(p, p->atoms[yi].at)];
-}
-
 /* ---- workers ------------------------------------------------------------------- */
 
 static bool mine(const prove *p, uint64_t g, unsigned w)
@@ -653,7 +673,7 @@ static int judge_case(const prove *p, sim_chooser *ch, sim_explore_case *c, sim_
  * runs, "E message" on an internal error, "D" at the end. */
 static int worker(const prove *p, unsigned w, FILE *out)
 {
-	uint64_t n = 0, inferred = 0, inferred_free = 0, rerun = 0;
+	uint64_t n = 0, inferred = 0, inferred_free = 0, rerun = 0, last = 0;
 	sim_chooser_stats cs = {0};
 	sim_chooser *ch = p->extremes ? sim_chooser_new(&p->co) : NULL;
 	verdicts kept = {0};
@@ -675,15 +695,19 @@ static int worker(const prove *p, unsigned w, FILE *out)
 			fprintf(out, "E out of memory\n");
 			goto out;
 		}
-		int how = infer_pair(p, ix, nix, &verdict, &like);
-		if (how == REP_FAULT_FREE) {
-			inv = (sim_invariant)verdict;
-			inferred_free++;
-		} else if (how >= 0 && (verdict = verdict_get(&kept, like)) >= 0) {
-			inv = (sim_invariant)verdict;
-		} else if (how >= 0) {
-			/* the pair it is like is another worker's or shard's:
-			 * run that one here too */
+		int also;
+		int how = infer_schedule(p, ix, nix, &also, &like);
+		inferred_free += how == REP_FAULT_FREE;
+		if (how != REP_NONE && ((verdict = single_verdict(p, like)) >= 0 ||
+					(verdict = verdict_get(&kept, like)) >= 0)) {
+			inv = (sim_invariant)lower_verdict(also, verdict);
+		} else if (how != REP_NONE && like % p->shard_n == p->shard_i) {
+			/* a worker of this shard runs that one: the parent
+			 * resolves this one when all have reported */
+			fprintf(out, "L %" PRIu64 " %" PRIu64 " %d\n", g, like, also);
+		} else if (how != REP_NONE) {
+			/* the schedule it is like is another shard's: run that
+			 * one here too */
 			sim_explore_case rc_case;
 			size_t rix[PROVE_K_MAX];
 			int rnix;
@@ -704,6 +728,7 @@ static int worker(const prove *p, unsigned w, FILE *out)
 				fprintf(out, "E out of memory\n");
 				goto out;
 			}
+			inv = (sim_invariant)lower_verdict(also, inv);
 			rerun++;
 		} else {
 			int jr = judge_case(p, ch, &c, &inv, &seed, &cs, err, sizeof err);
@@ -712,13 +737,9 @@ static int worker(const prove *p, unsigned w, FILE *out)
 				fprintf(out, "E schedule %" PRIu64 " seed %" PRIu64 ": %s\n", g, seed, err);
 				goto out;
 			}
-			if (is_rep_pair(p, ix, nix) && verdict_put(&kept, g, (int)inv) != 0) {
-				sim_explore_case_free(&c);
-				fprintf(out, "E out of memory\n");
-				goto out;
-			}
 		}
 		inferred += how != REP_NONE;
+		last = g;
 		sim_explore_case_free(&c);
 		if (inv != SIM_INV_NONE)
 			fprintf(out, "V %" PRIu64 " %d %" PRIu64 "\n", g, (int)inv, seed);
@@ -729,8 +750,9 @@ static int worker(const prove *p, unsigned w, FILE *out)
 	}
 	fprintf(out,
 		"P %" PRIu64 "\nD %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
-		" %u %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
-		n, cs.runs, cs.states, cs.merged, cs.capped, cs.depth, inferred, inferred_free, rerun);
+		" %u %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		n, cs.runs, cs.states, cs.merged, cs.capped, cs.depth, inferred, inferred_free, rerun,
+		last);
 	rc = 0;
 out:
 	fflush(out);
@@ -746,9 +768,19 @@ typedef struct vhit {
 	uint64_t seed; /* the lowest timing draw that violates */
 } vhit;
 
+/* A schedule a worker inferred from another of this shard's ("L g like
+ * also"): the parent gives it the lower of also and that one's verdict
+ * once every worker has reported (resolve_deferred). */
+typedef struct deferred {
+	uint64_t g, like;
+	int also;
+} deferred;
+
 typedef struct vhits {
 	vhit *v;
 	size_t n, cap;
+	deferred *d;
+	size_t nd, dcap;
 } vhits;
 
 static int cmp_hit(const void *a, const void *b)
@@ -775,6 +807,7 @@ typedef struct wpipe {
 	bool ended, finished;
 	sim_chooser_stats cs;
 	uint64_t inferred, inferred_free, rerun;
+	uint64_t last; /* the last schedule it judged (it goes in order) */
 } wpipe;
 
 static int take_line(wpipe *w, const char *line, vhits *hs)
@@ -791,13 +824,23 @@ static int take_line(wpipe *w, const char *line, vhits *hs)
 			hs->cap = cap;
 		}
 		hs->v[hs->n++] = (vhit){g, inv, seed};
+	} else if (sscanf(line, "L %" SCNu64 " %" SCNu64 " %d", &g, &seed, &inv) == 3) {
+		if (hs->nd == hs->dcap) {
+			size_t cap = hs->dcap ? 2 * hs->dcap : 1024;
+			deferred *nd = realloc(hs->d, cap * sizeof *nd);
+			if (!nd)
+				return -1;
+			hs->d = nd;
+			hs->dcap = cap;
+		}
+		hs->d[hs->nd++] = (deferred){g, seed, inv};
 	} else if (sscanf(line, "P %" SCNu64, &g) == 1) {
 		w->done = g;
 	} else if (line[0] == 'D') {
 		w->finished = true;
-		sscanf(line, "D %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %u %" SCNu64 " %" SCNu64 " %" SCNu64,
+		sscanf(line, "D %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %u %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64,
 		       &w->cs.runs, &w->cs.states, &w->cs.merged, &w->cs.capped, &w->cs.depth,
-		       &w->inferred, &w->inferred_free, &w->rerun);
+		       &w->inferred, &w->inferred_free, &w->rerun, &w->last);
 	} else {
 		fprintf(stderr, "sim: prove: %s\n", line[0] == 'E' ? line + 2 : line);
 		return -1;
@@ -827,6 +870,66 @@ static int read_pipe(wpipe *w, vhits *hs)
 	w->len -= (size_t)(start - w->buf);
 	memmove(w->buf, start, w->len);
 	return rc;
+}
+
+static int cmp_deferred(const void *a, const void *b)
+{
+	const deferred *x = a, *y = b;
+	return x->g < y->g ? -1 : x->g > y->g;
+}
+
+/* Give every deferred schedule its verdict: the lower of its own `also`
+ * and that of the schedule it is like, which a worker of this shard ran or
+ * which is deferred itself (always a lower number, so resolved first). A
+ * `like` its worker did not reach (interrupted) leaves the schedule
+ * unjudged: it is taken off *done. hs->v is sorted on entry and exit. */
+static int resolve_deferred(const prove *p, vhits *hs, const uint64_t *last, uint64_t *done)
+{
+	qsort(hs->d, hs->nd, sizeof *hs->d, cmp_deferred);
+	int8_t *verdict = malloc(hs->nd ? hs->nd : 1); /* -1: unjudged */
+	if (!verdict)
+		return -1;
+	size_t nrun = hs->n;
+	for (size_t i = 0; i < hs->nd; i++) {
+		const deferred *d = &hs->d[i];
+		if (d->like >= d->g) { /* infer_schedule always names a lower one */
+			free(verdict);
+			return -1;
+		}
+		deferred key = {.g = d->like};
+		const deferred *dl = bsearch(&key, hs->d, i, sizeof *hs->d, cmp_deferred);
+		int v;
+		if (dl)
+			v = verdict[dl - hs->d];
+		else if (d->like > last[(d->like / p->shard_n) % p->jobs])
+			v = -1;
+		else {
+			vhit hk = {d->like, 0, 0};
+			const vhit *h = bsearch(&hk, hs->v, nrun, sizeof *hs->v, cmp_hit);
+			v = h ? h->inv : SIM_INV_NONE;
+		}
+		verdict[i] = (int8_t)(v < 0 ? -1 : lower_verdict(d->also, v));
+		if (v < 0) {
+			(*done)--;
+			continue;
+		}
+		if (verdict[i] == SIM_INV_NONE)
+			continue;
+		if (hs->n == hs->cap) {
+			size_t cap = hs->cap ? 2 * hs->cap : 64;
+			vhit *nv = realloc(hs->v, cap * sizeof *nv);
+			if (!nv) {
+				free(verdict);
+				return -1;
+			}
+			hs->v = nv;
+			hs->cap = cap;
+		}
+		hs->v[hs->n++] = (vhit){d->g, verdict[i], p->base.seed};
+	}
+	free(verdict);
+	qsort(hs->v, hs->n, sizeof *hs->v, cmp_hit);
+	return 0;
 }
 
 static int run_workers(prove *p, vhits *hs, uint64_t *done)
@@ -907,6 +1010,11 @@ static int run_workers(prove *p, vhits *hs, uint64_t *done)
 			p->cs.depth = ws[w].cs.depth;
 	}
 	qsort(hs->v, hs->n, sizeof *hs->v, cmp_hit);
+	uint64_t last[PROVE_JOBS_MAX];
+	for (unsigned w = 0; w < nw; w++)
+		last[w] = ws[w].last;
+	if (rc == 0 && resolve_deferred(p, hs, last, done) != 0)
+		rc = -1;
 	return rc;
 }
 
@@ -937,8 +1045,8 @@ static bool minimal(const prove *p, const vhits *hs, const size_t *ix, int nix)
 
 /* counts.tsv: what a run covered, for merge (one line: schedules run,
  * chooser runs, states, merged runs, capped runs, deepest run, wall s,
- * interrupted, then interaction pruning: on, pairs not run, of them like
- * the fault-free run, representative pairs run again). */
+ * interrupted, then interaction pruning: on, schedules not run, of them
+ * like the fault-free run, schedules inferred from run again). */
 static void write_counts(const prove *p, uint64_t done, double wall)
 {
 	char path[SIM_PATH_MAX + 64];
@@ -1352,12 +1460,12 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 		fprintf(o, "timing: %" PRIu64 " draws per schedule, seeds %" PRIu64 "..%" PRIu64 " (a schedule violates if any does); sampled, not extremes; no state hashing\n",
 			p->seeds, p->base.seed, p->base.seed + p->seeds - 1);
 	if (p->prune) {
-		fprintf(o, "interaction pruning: %" PRIu64 " pairs not run, their verdicts inferred: "
-			   "the earlier fault had ended before the later one started, and its run alone "
-			   "was then in the state (hash) of the fault-free run (%" PRIu64 " pairs: the "
-			   "verdict of the two faults alone) or of an earlier atom's run alone, neither "
-			   "violating alone (%" PRIu64 " pairs: the verdict of that atom with the later "
-			   "fault)",
+		fprintf(o, "interaction pruning: %" PRIu64 " schedules not run, their verdicts inferred: "
+			   "the earliest fault had ended before the next one started, and its run alone "
+			   "was then in the state (hash) of the fault-free run (%" PRIu64 " schedules: the "
+			   "verdict of that fault alone and of the others without it) or of an earlier "
+			   "atom's run alone, neither violating alone (%" PRIu64 " schedules: the verdict "
+			   "with that atom in its place)",
 			p->inferred, p->inferred_free, p->inferred - p->inferred_free);
 		fprintf(o, "\n");
 	} else if (p->s.k >= 2 && !p->no_prune)
@@ -1372,8 +1480,8 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 			fprintf(o, "; %s %zu", sim_invariant_name((sim_invariant)v), per_min[v]);
 	fprintf(o, "\nwall: %.1f s, %.0f schedules/s, %u job%s", wall,
 		wall > 0 ? (double)done / wall : 0.0, p->jobs, p->jobs == 1 ? "" : "s");
-	if (p->rerun) /* a cost of splitting the work, not of the scope */
-		fprintf(o, ", %" PRIu64 " pairs inferred from were another worker's or shard's and run again", p->rerun);
+	if (p->rerun) /* a cost of sharding the work, not of the scope */
+		fprintf(o, ", %" PRIu64 " schedules inferred from were another shard's and run again", p->rerun);
 	fprintf(o, "\n");
 }
 
@@ -1779,8 +1887,8 @@ int cmd_prove(int argc, char **argv)
 	}
 out:
 	free(hs.v);
+	free(hs.d);
 	free(p.rep);
-	free(p.is_rep);
 	free(p.v_atom);
 	free(p.atoms);
 	sim_scenario_free(&p.base);

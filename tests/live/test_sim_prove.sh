@@ -44,7 +44,7 @@ echo "ok: small scope: 8002 schedules, 466 violations, 88 minimal, 9 distinct fi
 # on the 5 s grid only a follower's partition and its lost answer (the same
 # start and duration) leave one state; on a 1 s grid many more do
 # (docs/prove.md, "Interaction pruning")
-expect_line "$C" "interaction pruning: 486 pairs not run, their verdicts inferred: the earlier fault had ended before the later one started, and its run alone was then in the state (hash) of the fault-free run (0 pairs: the verdict of the two faults alone) or of an earlier atom's run alone, neither violating alone (486 pairs: the verdict of that atom with the later fault)"
+expect_line "$C" "interaction pruning: 486 schedules not run, their verdicts inferred: the earliest fault had ended before the next one started, and its run alone was then in the state (hash) of the fault-free run (0 schedules: the verdict of that fault alone and of the others without it) or of an earlier atom's run alone, neither violating alone (486 schedules: the verdict with that atom in its place)"
 bin/sim prove $X/client-go-3.yaml --scope "$S" --no-prune --out "$TMP/pr" >/dev/null 2>&1
 grep -q '^interaction pruning' "$TMP/pr/coverage.txt" && fail "--no-prune still prunes: $(cat "$TMP/pr/coverage.txt")"
 cmp -s "$TMP/p1/violations.tsv" "$TMP/pr/violations.tsv" || fail "pruning changed the violations"
@@ -53,10 +53,18 @@ S1='faults<=2; kinds=pause,partition,kill,clock-rate,lost-answer; grid=1s; windo
 bin/sim prove $X/client-go-3.yaml --scope "$S1" --jobs 2 --out "$TMP/q1" >/dev/null 2>&1
 bin/sim prove $X/client-go-3.yaml --scope "$S1" --jobs 2 --no-prune --out "$TMP/q0" >/dev/null 2>&1
 expect_line "$TMP/q1/coverage.txt" "atoms: 198 single faults; schedules in scope: 19702; run by this shard (0/1): 19702"
-grep -q '^interaction pruning: 3150 pairs not run, .* (3150 pairs: the verdict of that atom' "$TMP/q1/coverage.txt" ||
+grep -q '^interaction pruning: 3150 schedules not run, .* (3150 schedules: the verdict with that atom' "$TMP/q1/coverage.txt" ||
   fail "1 s grid: $(grep '^interaction' "$TMP/q1/coverage.txt")"
 cmp -s "$TMP/q0/violations.tsv" "$TMP/q1/violations.tsv" || fail "pruning changed the 1 s grid's violations"
-echo "ok: interaction pruning: 486 of the 5 s grid's pairs and 3150 of the 1 s grid's inferred, the same violations as running them all"
+S3='faults<=3; kinds=pause,partition,lost-answer; grid=5s; window=10s..30s; durations=4s,16s'
+bin/sim prove $X/client-go-3.yaml --scope "$S3" --jobs 2 --out "$TMP/t1" >/dev/null 2>&1
+bin/sim prove $X/client-go-3.yaml --scope "$S3" --jobs 2 --no-prune --out "$TMP/t0" >/dev/null 2>&1
+expect_line "$TMP/t1/coverage.txt" "violations: 4693 schedules; safety 4693; lease-history 0"
+grep -q '^interaction pruning: 2298 schedules not run, .* (2298 schedules: the verdict with that atom' "$TMP/t1/coverage.txt" ||
+  fail "triples: $(grep '^interaction' "$TMP/t1/coverage.txt")"
+cmp -s "$TMP/t0/violations.tsv" "$TMP/t1/violations.tsv" || fail "pruning changed the triples' violations"
+cmp -s "$TMP/t0/findings.tsv" "$TMP/t1/findings.tsv" || fail "pruning changed the triples' findings"
+echo "ok: interaction pruning: 486 of the 5 s grid's pairs, 3150 of the 1 s grid's and 2298 schedules of a faults<=3 scope inferred, the same violations as running them all"
 
 # 2. exactly once: the list has no duplicate and the total's length; shards
 # partition it; --jobs 2 and three shards find the same violations
