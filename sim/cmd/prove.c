@@ -810,20 +810,27 @@ typedef struct wpipe {
 	uint64_t last; /* the last schedule it judged (it goes in order) */
 } wpipe;
 
+static int hit_push(vhits *hs, vhit h)
+{
+	if (hs->n == hs->cap) {
+		size_t cap = hs->cap ? 2 * hs->cap : 64;
+		vhit *nv = realloc(hs->v, cap * sizeof *nv);
+		if (!nv)
+			return -1;
+		hs->v = nv;
+		hs->cap = cap;
+	}
+	hs->v[hs->n++] = h;
+	return 0;
+}
+
 static int take_line(wpipe *w, const char *line, vhits *hs)
 {
 	uint64_t g, seed;
 	int inv;
 	if (sscanf(line, "V %" SCNu64 " %d %" SCNu64, &g, &inv, &seed) == 3) {
-		if (hs->n == hs->cap) {
-			size_t cap = hs->cap ? 2 * hs->cap : 64;
-			vhit *nv = realloc(hs->v, cap * sizeof *nv);
-			if (!nv)
-				return -1;
-			hs->v = nv;
-			hs->cap = cap;
-		}
-		hs->v[hs->n++] = (vhit){g, inv, seed};
+		if (hit_push(hs, (vhit){g, inv, seed}) != 0)
+			return -1;
 	} else if (sscanf(line, "L %" SCNu64 " %" SCNu64 " %d", &g, &seed, &inv) == 3) {
 		if (hs->nd == hs->dcap) {
 			size_t cap = hs->dcap ? 2 * hs->dcap : 1024;
@@ -915,17 +922,10 @@ static int resolve_deferred(const prove *p, vhits *hs, const uint64_t *last, uin
 		}
 		if (verdict[i] == SIM_INV_NONE)
 			continue;
-		if (hs->n == hs->cap) {
-			size_t cap = hs->cap ? 2 * hs->cap : 64;
-			vhit *nv = realloc(hs->v, cap * sizeof *nv);
-			if (!nv) {
-				free(verdict);
-				return -1;
-			}
-			hs->v = nv;
-			hs->cap = cap;
+		if (hit_push(hs, (vhit){d->g, verdict[i], p->base.seed}) != 0) {
+			free(verdict);
+			return -1;
 		}
-		hs->v[hs->n++] = (vhit){d->g, verdict[i], p->base.seed};
 	}
 	free(verdict);
 	qsort(hs->v, hs->n, sizeof *hs->v, cmp_hit);
@@ -1133,17 +1133,10 @@ static int read_shards(prove *p, vhits *hs, uint64_t *done, double *wall, bool *
 				fclose(f);
 				return -1;
 			}
-			if (hs->n == hs->cap) {
-				size_t cap = hs->cap ? 2 * hs->cap : 64;
-				vhit *nv = realloc(hs->v, cap * sizeof *nv);
-				if (!nv) {
-					fclose(f);
-					return -1;
-				}
-				hs->v = nv;
-				hs->cap = cap;
+			if (hit_push(hs, (vhit){g, inv, seed}) != 0) {
+				fclose(f);
+				return -1;
 			}
-			hs->v[hs->n++] = (vhit){g, inv, seed};
 		}
 		fclose(f);
 	}
