@@ -550,6 +550,11 @@ static int prepare_pruning(prove *p)
 	for (size_t k = 0; k < p->nstarts; k++)
 		t[k] = p->s.win_lo + (int64_t)k * p->s.grid;
 	rc = sim_world_probe_hashes(&p->base, p->base.seed, t, p->nstarts, h_none, err, sizeof err);
+	/* the fault-free rule needs a fault-free run that passes: what x's
+	 * run does after it is back in that state is then no violation */
+	sim_invariant base_inv = SIM_INV_NONE;
+	if (rc == LE_OK)
+		rc = sim_explore_judge(&p->base, p->base.seed, &p->eo, &base_inv, err, sizeof err);
 	for (size_t i = 0; i < p->natoms && rc == LE_OK; i++) {
 		sim_explore_case c;
 		size_t ix[PROVE_K_MAX];
@@ -575,7 +580,7 @@ static int prepare_pruning(prove *p)
 			*r = REP_NONE;
 			if (h == 0 || !ended_before(&p->atoms[i], t[k]))
 				continue;
-			if (h == h_none[k])
+			if (h == h_none[k] && base_inv == SIM_INV_NONE)
 				*r = REP_FAULT_FREE;
 			else if (p->v_atom[i] == SIM_INV_NONE)
 				*r = group_first(slots, cap, h, (int32_t)i);
