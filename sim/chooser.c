@@ -68,6 +68,9 @@ void sim_chooser_free(sim_chooser *ch)
 void sim_world_set_chooser(sim_world *w, sim_chooser *ch)
 {
 	w->ch = ch ? ch : w->own_ch;
+	/* the state hash reads heap.v as every pending event */
+	if (w->ch && sim_heap_flatten(&w->heap) != LE_OK)
+		sim__fail(w, LE_ENOMEM, "out of memory flattening the event queue");
 	if (w->ch)
 		w->ch->w = w;
 }

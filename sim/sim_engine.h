@@ -28,26 +28,66 @@ typedef struct sim_heap_ev {
 	uint64_t arg;
 } sim_heap_ev;
 
+/* Waiting events of the calendar, seven to a 256-byte chunk: a bucket is
+ * a list of chunks, only its first one partly filled (the count is the
+ * bucket's, so an append stores into the chunk without reading it). */
+#define SIM_WAIT_CHUNK 7
+typedef struct sim_wait {
+	uint32_t next; /* the next chunk, SIM_WAIT_END at the end */
+	uint32_t pad[7];
+	sim_heap_ev ev[SIM_WAIT_CHUNK];
+} sim_wait;
+#define SIM_WAIT_END UINT32_MAX
+
+typedef struct sim_bucket {
+	uint32_t head; /* its first chunk, SIM_WAIT_END when empty */
+	uint32_t n;    /* events in that chunk */
+} sim_bucket;
+
 typedef struct sim_heap {
-	sim_heap_ev *v;
+	sim_heap_ev *v; /* the heap: every event due before `horizon` */
 	size_t n, cap;
 	uint64_t next_seq;
+	/* The calendar (sim_heap_calendar; width 0 = off, everything in the
+	 * heap): events due at or after `horizon` wait unordered in buckets of
+	 * `width` ns, nb of them from horizon on (bucket `cur` first), and
+	 * those further out in the heap `far`; each goes into the heap once,
+	 * when time reaches its bucket. Pops see one order either way. A
+	 * bucket is a list of chunks from one pool (`pool`, free ones from
+	 * `free_head`), so the memory is that of the events waiting, not of
+	 * each bucket's busiest moment, and a drain reads whole chunks. */
+	int64_t width, horizon;
+	size_t nb, cur, waiting; /* waiting: events in the buckets and far */
+	sim_bucket *b;           /* [nb] */
+	sim_wait *pool;
+	uint32_t pool_n, pool_cap, free_head;
+	struct sim_heap *far;
+	bool oom; /* a move into the heap found no memory: peek and pop
+		   * return nothing from then on; the caller fails the run */
 } sim_heap;
 
 int sim_heap_init(sim_heap *h, size_t cap);
 void sim_heap_free(sim_heap *h);
+/* Turn the calendar on (an empty queue only): for queues of many events
+ * whose times spread over seconds, where a pop from one big heap is a
+ * cache miss a level. LE_OK, LE_ENOMEM or LE_ESTATE (not empty). */
+int sim_heap_calendar(sim_heap *h, int64_t width_ns, size_t nb);
+/* Everything back into the heap, the calendar off (for code that reads
+ * h->v[0 .. n) as every pending event: the chooser's state hash). */
+int sim_heap_flatten(sim_heap *h);
 /* LE_OK or LE_ENOMEM (the heap is unchanged then). */
 int sim_heap_push(sim_heap *h, int64_t t_ns, uint32_t kind, uint32_t node,
 		  uint64_t arg);
 /* Removes the least (t_ns, seq) into *out; false when empty. */
 bool sim_heap_pop(sim_heap *h, sim_heap_ev *out);
-/* The whole heap order (every parent <= its children, seq below next_seq),
- * in O(n): for tests. push and pop check only the path they moved. */
+/* The least event, not removed; NULL when empty. With the calendar on it
+ * may move a bucket into the heap (the order is the same); NULL with
+ * h->oom set when that found no memory. */
+const sim_heap_ev *sim_heap_peek(sim_heap *h);
+/* The whole heap order (every parent <= its children, seq below next_seq;
+ * with the calendar, every waiting event in its bucket or beyond), in
+ * O(n): for tests. push and pop check only the path they moved. */
 bool sim_heap_check(const sim_heap *h);
-static inline const sim_heap_ev *sim_heap_peek(const sim_heap *h)
-{
-	return h->n ? &h->v[0] : NULL;
-}
 
 /* ---- PRNG streams ----------------------------------------------------------
  * Every stream is an fa_rng (xoshiro256**) whose seed is a splitmix64 hash of

@@ -1321,6 +1321,12 @@ sim_world *sim_world_new(const sim_scenario *sc, uint64_t seed, char *err,
 	w->h.seed = seed;
 	if (sim_heap_init(&w->heap, 256) != LE_OK)
 		goto oom;
+	/* A fleet's timers spread over seconds: the calendar keeps the heap
+	 * to the next few tens of milliseconds (sim/heap.c); a chooser reads
+	 * the heap as every pending event, so it flattens the queue again. */
+	if (w->big_fleet && sim_heap_calendar(&w->heap, SIM_CALENDAR_WIDTH_NS,
+					      SIM_CALENDAR_BUCKETS) != LE_OK)
+		goto oom;
 	w->store = fa_store_new(sim_stream_seed(seed, SIM_STREAM_STORE, 0));
 	w->faults = fa_faults_new();
 	w->fr = calloc(sc->nfaults ? sc->nfaults : 1, sizeof *w->fr);

@@ -184,6 +184,11 @@ struct sim_world {
 
 #define NO_SLOT UINT32_MAX
 #define SIM_BIG_FLEET_PODS 100 /* sim_world.big_fleet */
+/* The event queue's calendar for a big fleet: 512 buckets of 50 ms, so
+ * the buckets reach 25.6 s ahead (every retry period, jitter and lease of
+ * the usual settings) and the rest waits in the far heap. */
+#define SIM_CALENDAR_WIDTH_NS (10 * LE_NS_PER_MS)
+#define SIM_CALENDAR_BUCKETS 2048
 
 static inline bool sim__alive(const sim_node *n)
 {

@@ -72,6 +72,8 @@ int sim_world_run(sim_world *w, char *err, size_t errcap)
 		}
 		dispatch(w, &ev);
 	}
+	if (w->heap.oom)
+		sim__fail(w, LE_ENOMEM, "out of memory moving events into the event queue");
 	w->h.end_ns = end;
 	if (w->rc != LE_OK) {
 		snprintf(err, errcap, "%s", w->err);

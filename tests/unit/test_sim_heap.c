@@ -200,7 +200,7 @@ static void pop_from_corrupt_heap(void *arg)
 static void test_pop_from_corrupt_heap_aborts_naming_the_invariant(void **state)
 {
 	(void)state;
-	le_expect_invariant_failure(pop_from_corrupt_heap, NULL, "sim_heap_pop");
+	le_expect_invariant_failure(pop_from_corrupt_heap, NULL, "heap_take");
 }
 
 static void pop_from_intact_heap(void *arg)
@@ -231,6 +231,85 @@ static void test_intact_heap_pops_to_empty_without_aborting(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* The calendar (sim_heap_calendar) pops exactly what the plain heap pops
+ * for the same pushes: buckets of 10 ns, a window of 80, times up to 300
+ * ahead (so some wait far and the window jumps over empty stretches),
+ * ties common; the whole structure checks after every step. Half way
+ * the calendar is flattened and the order goes on unchanged. */
+static void test_calendar_pops_what_the_heap_pops(void **state)
+{
+	(void)state;
+	fa_rng r;
+	fa_rng_seed(&r, 1234);
+	sim_heap plain, cal;
+	assert_int_equal(sim_heap_init(&plain, 1), LE_OK);
+	assert_int_equal(sim_heap_init(&cal, 1), LE_OK);
+	assert_int_equal(sim_heap_calendar(&cal, 10, 8), LE_OK);
+	enum { OPS = 60000 };
+	int64_t now = 0;
+	size_t pending = 0, far_seen = 0, jumps = 0;
+	for (int op = 0; op < OPS; op++) {
+		if (op == OPS / 2) {
+			assert_int_equal(sim_heap_flatten(&cal), LE_OK);
+			assert_int_equal(cal.n, pending);
+			assert_int_equal(cal.width, 0);
+		}
+		if (pending == 0 || sim_rng_below(&r, 100) < 52) {
+			/* mostly near, sometimes far past the window */
+			uint64_t span = sim_rng_below(&r, 10) == 0 ? 300 : 25;
+			int64_t t = now + (int64_t)sim_rng_below(&r, span);
+			uint64_t arg = fa_rng_next(&r);
+			assert_int_equal(sim_heap_push(&plain, t, 2, 0, arg), LE_OK);
+			assert_int_equal(sim_heap_push(&cal, t, 2, 0, arg), LE_OK);
+			pending++;
+			far_seen += cal.width && cal.far->n > 0;
+		} else {
+			int64_t horizon = cal.horizon;
+			const sim_heap_ev *top = sim_heap_peek(&cal);
+			assert_non_null(top);
+			jumps += cal.width && cal.horizon > horizon + cal.width;
+			sim_heap_ev a, b;
+			assert_true(sim_heap_pop(&plain, &a));
+			assert_true(sim_heap_pop(&cal, &b));
+			assert_int_equal(a.t_ns, b.t_ns);
+			assert_int_equal(a.seq, b.seq);
+			assert_int_equal(a.arg, b.arg);
+			now = a.t_ns;
+			pending--;
+		}
+		assert_true(sim_heap_check(&cal));
+	}
+	sim_heap_ev a, b;
+	while (sim_heap_pop(&plain, &a)) {
+		assert_true(sim_heap_pop(&cal, &b));
+		assert_int_equal(a.seq, b.seq);
+	}
+	assert_false(sim_heap_pop(&cal, &b));
+	/* the run went through the far heap and the jumps */
+	assert_true(far_seen > 0);
+	assert_true(jumps > 0);
+	sim_heap_free(&plain);
+	sim_heap_free(&cal);
+}
+
+/* sim_heap_check sees a waiting event outside its bucket's time. */
+static void test_calendar_check_sees_an_event_in_the_wrong_bucket(void **state)
+{
+	(void)state;
+	sim_heap h;
+	assert_int_equal(sim_heap_init(&h, 4), LE_OK);
+	assert_int_equal(sim_heap_calendar(&h, 10, 8), LE_OK);
+	assert_int_equal(sim_heap_calendar(&h, 10, 8), LE_ESTATE);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(sim_heap_push(&h, 3 * i, 1, 0, 0), LE_OK);
+	assert_true(sim_heap_check(&h));
+	sim_bucket *b = &h.b[(h.cur + 2) % h.nb]; /* times [20, 30) */
+	assert_int_not_equal(b->head, SIM_WAIT_END);
+	h.pool[b->head].ev[0].t_ns = 45;
+	assert_false(sim_heap_check(&h));
+	sim_heap_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +321,8 @@ int main(void)
 		cmocka_unit_test(test_heap_check_sees_a_child_before_its_parent),
 		cmocka_unit_test(test_pop_from_corrupt_heap_aborts_naming_the_invariant),
 		cmocka_unit_test(test_intact_heap_pops_to_empty_without_aborting),
+		cmocka_unit_test(test_calendar_pops_what_the_heap_pops),
+		cmocka_unit_test(test_calendar_check_sees_an_event_in_the_wrong_bucket),
 	};
 	return cmocka_run_group_tests_name("sim_heap", tests, NULL, NULL);
 }
