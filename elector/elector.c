@@ -34,6 +34,7 @@
 #define RAW_INLINE 64             /* of them inline in the elector */
 #define RAW_KEEP 256              /* raw record bytes kept verbatim ... */
 #define ML_ENC_MAX 1024           /* a MultiLock's re-encoded primary */
+#define UNCERTAIN_INLINE 2       /* ... of them inline in the elector */
 #define OWN_WRITES_MAX 16        /* writes of uncertain outcome remembered
 				     for the duplicate-identity check */
 #define NO_TIME INT64_MAX
@@ -239,7 +240,11 @@ struct le_elector {
 	 * this elector's own writes, at the lock's precision. */
 	bool has_own_key;
 	int64_t own_key;                     /* the newest known to be mine */
-	int64_t uncertain[OWN_WRITES_MAX];   /* sent since, fate unknown */
+	/* sent since, fate unknown: nuncertain of them, in uncertain_in while
+	 * they fit (a follower never has more than one or two), else in an
+	 * OWN_WRITES_MAX block on the heap, kept once made (own_keys) */
+	int64_t uncertain_in[UNCERTAIN_INLINE];
+	int64_t *uncertain_heap;
 	unsigned nuncertain;
 	bool has_flagged_key;
 	int64_t flagged_key;                 /* last foreign write reported */
@@ -718,14 +723,32 @@ static bool is_own_write_step(enum step step)
 	return step == ST_FAST_UPDATE || step == ST_UPDATE || step == ST_CREATE;
 }
 
+static int64_t *own_keys(le_elector *e)
+{
+	return e->uncertain_heap ? e->uncertain_heap : e->uncertain_in;
+}
+
 static void own_write_sent(le_elector *e, const le_record *rec)
 {
-	if (e->nuncertain == OWN_WRITES_MAX) {
-		memmove(e->uncertain, e->uncertain + 1,
-			(OWN_WRITES_MAX - 1) * sizeof e->uncertain[0]);
+	/* Past the inline room the keys move to their heap block; without
+	 * memory they stay inline and the oldest is forgotten sooner (the
+	 * check is a warning's heuristic, see the limits above). */
+	unsigned cap = OWN_WRITES_MAX;
+	if (!e->uncertain_heap && e->nuncertain == UNCERTAIN_INLINE) {
+		int64_t *b = malloc(OWN_WRITES_MAX * sizeof *b);
+		if (b) {
+			memcpy(b, e->uncertain_in, sizeof e->uncertain_in);
+			e->uncertain_heap = b;
+		}
+	}
+	if (!e->uncertain_heap)
+		cap = UNCERTAIN_INLINE;
+	int64_t *keys = own_keys(e);
+	if (e->nuncertain == cap) {
+		memmove(keys, keys + 1, (cap - 1) * sizeof keys[0]);
 		e->nuncertain--;
 	}
-	e->uncertain[e->nuncertain++] = renew_key(e, rec->renew_wall_ns);
+	keys[e->nuncertain++] = renew_key(e, rec->renew_wall_ns);
 }
 
 /* The answer to the write in flight (the newest one sent). */
@@ -734,7 +757,7 @@ static void own_write_answered(le_elector *e, int status)
 	if (e->nuncertain == 0)
 		return;
 	if (is_2xx(status)) {
-		e->own_key = e->uncertain[e->nuncertain - 1];
+		e->own_key = own_keys(e)[e->nuncertain - 1];
 		e->has_own_key = true;
 		e->nuncertain = 0;
 	} else if (status >= 400 && status < 500) {
@@ -752,7 +775,7 @@ static void own_write_check(le_elector *e, const le_record *fetched,
 	int64_t k = renew_key(e, fetched->renew_wall_ns);
 	bool mine = e->has_own_key && k == e->own_key;
 	for (unsigned i = 0; !mine && i < e->nuncertain; i++)
-		mine = e->uncertain[i] == k;
+		mine = own_keys(e)[i] == k;
 	if (mine) {
 		e->own_key = k;
 		e->has_own_key = true;
@@ -1984,6 +2007,7 @@ void le_elector_free(le_elector *e)
 		obs_free(&e->observed);
 		kept_free(&e->reported_leader);
 		free(e->raw_heap);
+		free(e->uncertain_heap);
 	}
 	free(e);
 }
@@ -2054,6 +2078,8 @@ size_t le_elector_memory(const le_elector *e)
 		n += sizeof *e->ml;
 	if (e->raw_heap)
 		n += RAW_KEEP;
+	if (e->uncertain_heap)
+		n += OWN_WRITES_MAX * sizeof *e->uncertain_heap;
 	/* the kept strings too long for their inline room */
 	const char *heaps[] = {e->observed.holder.heap, e->observed.strategy,
 			       e->observed.preferred_holder, e->reported_leader.heap,
@@ -2406,7 +2432,8 @@ uint64_t le_elector_state_hash(const le_elector *e, le_time now)
 	h = h_u64(h, e->has_flagged_key ? (uint64_t)(e->flagged_key - k) : 0);
 	h = h_u64(h, e->nuncertain);
 	for (unsigned i = 0; i < e->nuncertain && i < OWN_WRITES_MAX; i++)
-		h = h_u64(h, (uint64_t)(e->uncertain[i] - k));
+		h = h_u64(h, (uint64_t)((e->uncertain_heap ? e->uncertain_heap
+							   : e->uncertain_in)[i] - k));
 	h = h_rel(h, e->attempt_now.mono_ns, m);
 	h = h_rel(h, e->attempt_now.wall_ns, now.wall_ns);
 	cand_record(e, &rec);

@@ -216,11 +216,12 @@ static size_t take_outputs(world *w, uint64_t answered, bool burst)
 		check(le_elector_memory(w->e) <= before, "outputs_done grew the elector");
 		/* what stays beyond an idle elector is its strings too long
 		 * to keep inline (holder, reported leader, preferredHolder,
-		 * two strategies) and the raw record's 256-byte head: less
-		 * than the 6 KB output block */
+		 * two strategies), the raw record's 256-byte head and the 16
+		 * own-write keys past the inline two (128 bytes): less than the
+		 * 6 KB output block */
 		check(le_elector_memory(w->e) >= w->idle_bytes &&
 			      le_elector_memory(w->e) - w->idle_bytes <=
-				      3 * LE_ID_MAX + 2 * LE_STRATEGY_MAX + 256,
+				      3 * LE_ID_MAX + 2 * LE_STRATEGY_MAX + 256 + 16 * 8,
 		      "outputs_done kept the output buffers");
 	}
 	check(le_elector_leading(w->e) == w->leading, "le_elector_leading disagrees");

@@ -1421,6 +1421,34 @@ static void test_duplicate_identity_lost_renew_answer_not_flagged(void **state)
 	}
 }
 
+/* Three writes of unknown fate in a row (more than the keys kept inline
+ * in the elector): the first committed, the answers and the GETs after
+ * them were lost. The GET that finally answers shows the first one's
+ * renewTime, and it is still ours: every key was kept. */
+static void test_duplicate_identity_three_lost_writes_still_ours(void **state)
+{
+	(void)state;
+	drv d;
+	le_config c = cfg_with(NULL);
+	drv_init(&d, &c);
+	become_leader(&d);
+	serve(&d);
+	for (int i = 0; i < 3; i++) {
+		fire(&d);
+		assert_int_equal(d.req.op, LE_OP_UPDATE);
+		if (i == 0)
+			store_put(&d, &d.req.record); /* it commits */
+		reply(&d, 0, NULL, NULL);         /* the answer is lost */
+		assert_int_equal(d.req.op, LE_OP_GET);
+		if (i < 2)
+			reply(&d, 0, NULL, NULL); /* and the GET's too */
+	}
+	serve(&d); /* the GET answers: the first write's record */
+	assert_null(find_log(&d, LE_MSG_DUPLICATE_IDENTITY));
+	assert_int_equal(dup_count(&d), 0);
+	drv_free(&d);
+}
+
 static void test_duplicate_identity_foreign_renewal_flagged_once_each(void **state)
 {
 	(void)state;
@@ -1563,6 +1591,7 @@ int main(void)
 		cmocka_unit_test(test_log_outputs_format_end_to_end),
 		cmocka_unit_test(test_duplicate_identity_not_flagged_on_own_renewals),
 		cmocka_unit_test(test_duplicate_identity_lost_renew_answer_not_flagged),
+		cmocka_unit_test(test_duplicate_identity_three_lost_writes_still_ours),
 		cmocka_unit_test(test_duplicate_identity_foreign_renewal_flagged_once_each),
 		cmocka_unit_test(test_duplicate_identity_not_judged_before_first_write),
 		cmocka_unit_test(test_duplicate_identity_05_whole_seconds),
