@@ -128,10 +128,17 @@ static int bucket_drain(sim_heap *h, size_t k)
 	return LE_OK;
 }
 
-/* The end of the calendar's window: buckets cover [horizon, end). */
+/* The end of the calendar's window: buckets cover [horizon, end). The
+ * calendar is flattened before the window could pass INT64_MAX (refill). */
 static int64_t window_end(const sim_heap *h)
 {
 	return h->horizon + (int64_t)h->nb * h->width;
+}
+
+/* The horizon past which the window would overflow. */
+static int64_t horizon_max(const sim_heap *h)
+{
+	return INT64_MAX - ((int64_t)h->nb + 2) * h->width;
 }
 
 /* ev where it waits: the heap (before horizon), its bucket, or far. */
@@ -162,6 +169,7 @@ int sim_heap_push(sim_heap *h, int64_t t_ns, uint32_t kind, uint32_t node,
 }
 
 static bool heap_take(sim_heap *h, sim_heap_ev *out);
+int sim_heap_flatten(sim_heap *h);
 
 /* Until the heap holds something or nothing waits: the current bucket
  * into the heap and the window one bucket on, and far events the window
@@ -171,10 +179,11 @@ static bool heap_take(sim_heap *h, sim_heap_ev *out);
 static int refill(sim_heap *h)
 {
 	while (h->n == 0 && h->waiting) {
-		if (h->waiting == h->far->n) { /* every bucket is empty */
-			int64_t t = h->far->v[0].t_ns;
+		int64_t t = h->waiting == h->far->n ? h->far->v[0].t_ns : h->horizon;
+		if (t >= horizon_max(h) || h->horizon >= horizon_max(h))
+			return sim_heap_flatten(h); /* near the end of time: one heap */
+		if (h->waiting == h->far->n) /* every bucket is empty: jump */
 			h->horizon += (t - h->horizon) / h->width * h->width;
-		}
 		if (bucket_drain(h, h->cur) != LE_OK)
 			return LE_ENOMEM;
 		h->horizon += h->width;

@@ -310,6 +310,28 @@ static void test_calendar_check_sees_an_event_in_the_wrong_bucket(void **state)
 	sim_heap_free(&h);
 }
 
+/* Events at the end of time (a deadline never due) do not overflow the
+ * calendar's window: it turns into one heap first, in the same order. */
+static void test_calendar_reaches_the_end_of_time(void **state)
+{
+	(void)state;
+	sim_heap h;
+	assert_int_equal(sim_heap_init(&h, 4), LE_OK);
+	assert_int_equal(sim_heap_calendar(&h, 10, 8), LE_OK);
+	assert_int_equal(sim_heap_push(&h, INT64_MAX, 1, 0, 3), LE_OK);
+	assert_int_equal(sim_heap_push(&h, INT64_MAX - 25, 1, 0, 2), LE_OK);
+	assert_int_equal(sim_heap_push(&h, 100, 1, 0, 1), LE_OK);
+	sim_heap_ev ev;
+	for (uint64_t want = 1; want <= 3; want++) {
+		assert_true(sim_heap_pop(&h, &ev));
+		assert_int_equal(ev.arg, want);
+		assert_true(sim_heap_check(&h));
+	}
+	assert_int_equal(h.width, 0); /* flattened on the way */
+	assert_false(sim_heap_pop(&h, &ev));
+	sim_heap_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_intact_heap_pops_to_empty_without_aborting),
 		cmocka_unit_test(test_calendar_pops_what_the_heap_pops),
 		cmocka_unit_test(test_calendar_check_sees_an_event_in_the_wrong_bucket),
+		cmocka_unit_test(test_calendar_reaches_the_end_of_time),
 	};
 	return cmocka_run_group_tests_name("sim_heap", tests, NULL, NULL);
 }
