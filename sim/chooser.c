@@ -540,10 +540,11 @@ uint64_t sim_world_state_hash(const sim_world *w)
 	return mix(h, evs);
 }
 
-int sim_world_probe_hashes(const sim_scenario *sc, uint64_t seed, const int64_t *t, size_t n,
-			   uint64_t *out, char *err, size_t errcap)
+int sim_world_probe_hashes(const sim_scenario *sc, uint64_t seed, bool critical, const int64_t *t,
+			   size_t n, uint64_t *out, char *err, size_t errcap)
 {
-	sim_chooser_opts o = {.points = 2, .window_ns = 0, .depth_max = 0, .state_hash = false};
+	sim_chooser_opts o = {.points = 2, .window_ns = 0, .depth_max = 0, .state_hash = false,
+			      .critical = critical};
 	sim_chooser *ch = sim_chooser_new(&o);
 	if (!ch)
 		return LE_ENOMEM;

@@ -80,12 +80,12 @@ int sim_explore_judge_chosen(const sim_scenario *sc, uint64_t seed,
  * request's event by the request's content, not its slot). */
 uint64_t sim_world_state_hash(const sim_world *w);
 
-/* Run sc at seed with its seeded draws and write the world's state hash
- * as of each instant t[0] < t[1] < ... (0 for an instant the run never
- * reached): interaction pruning in bin/sim prove compares a fault's run
- * with the fault-free one this way. */
-int sim_world_probe_hashes(const sim_scenario *sc, uint64_t seed, const int64_t *t, size_t n,
-			   uint64_t *out, char *err, size_t errcap);
+/* Run sc at seed with its seeded draws (critical: --timing critical's)
+ * and write the world's state hash as of each instant t[0] < t[1] < ...
+ * (0 for an instant the run never reached): interaction pruning in
+ * bin/sim prove groups faults' runs by it. */
+int sim_world_probe_hashes(const sim_scenario *sc, uint64_t seed, bool critical, const int64_t *t,
+			   size_t n, uint64_t *out, char *err, size_t errcap);
 
 /* A world that makes its draws through ch (NULL: its own, the scenario's
  * timing: path, else seeded, the default). */

@@ -543,18 +543,27 @@ static int prepare_pruning(prove *p)
 	rep_slot *slots = malloc(cap * sizeof *slots);
 	p->v_atom = calloc(p->natoms, 1);
 	p->rep = malloc(p->natoms * p->nstarts * sizeof *p->rep);
+	bool crit = p->co.critical;
+	sim_chooser *ch = NULL;
+	sim_chooser_stats cs = {0};
 	char err[512];
 	int rc = LE_ENOMEM;
 	if (!t || !h_none || !h_atom || !slots || !p->v_atom || !p->rep)
 		goto out;
 	for (size_t k = 0; k < p->nstarts; k++)
 		t[k] = p->s.win_lo + (int64_t)k * p->s.grid;
-	rc = sim_world_probe_hashes(&p->base, p->base.seed, t, p->nstarts, h_none, err, sizeof err);
+	/* with --timing critical, the single runs make its draws too */
+	if (crit && !(ch = sim_chooser_new(&p->co)))
+		goto out;
+	rc = sim_world_probe_hashes(&p->base, p->base.seed, crit, t, p->nstarts, h_none, err,
+				    sizeof err);
 	/* the fault-free rule needs a fault-free run that passes: what x's
 	 * run does after it is back in that state is then no violation */
 	sim_invariant base_inv = SIM_INV_NONE;
 	if (rc == LE_OK)
-		rc = sim_explore_judge(&p->base, p->base.seed, &p->eo, &base_inv, err, sizeof err);
+		rc = ch ? sim_chooser_judge(ch, &p->base, p->base.seed, &p->eo, true, &base_inv, &cs,
+					    err, sizeof err)
+			: sim_explore_judge(&p->base, p->base.seed, &p->eo, &base_inv, err, sizeof err);
 	for (size_t i = 0; i < p->natoms && rc == LE_OK; i++) {
 		sim_explore_case c;
 		size_t ix[PROVE_K_MAX];
@@ -564,10 +573,12 @@ static int prepare_pruning(prove *p)
 			rc = LE_ENOMEM;
 			break;
 		}
-		rc = sim_world_probe_hashes(&c.sc, p->base.seed, t, p->nstarts,
+		rc = sim_world_probe_hashes(&c.sc, p->base.seed, crit, t, p->nstarts,
 					    &h_atom[i * p->nstarts], err, sizeof err);
 		if (rc == LE_OK)
-			rc = sim_explore_judge(&c.sc, p->base.seed, &p->eo, &inv, err, sizeof err);
+			rc = ch ? sim_chooser_judge(ch, &c.sc, p->base.seed, &p->eo, true, &inv, &cs,
+						    err, sizeof err)
+				: sim_explore_judge(&c.sc, p->base.seed, &p->eo, &inv, err, sizeof err);
 		sim_explore_case_free(&c);
 		p->v_atom[i] = (int8_t)inv;
 	}
@@ -587,6 +598,7 @@ static int prepare_pruning(prove *p)
 		}
 	}
 out:
+	sim_chooser_free(ch);
 	free(t);
 	free(h_none);
 	free(h_atom);
@@ -1467,7 +1479,7 @@ static void coverage(const prove *p, uint64_t done, const size_t *per_inv, size_
 			p->inferred, p->inferred_free, p->inferred - p->inferred_free);
 		fprintf(o, "\n");
 	} else if (p->s.k >= 2 && !p->no_prune)
-		fprintf(o, "interaction pruning: off (it needs one seeded draw: not with --seeds N or --timing extremes)\n");
+		fprintf(o, "interaction pruning: off (it needs one run a schedule: not with --seeds N or --timing extremes)\n");
 	fprintf(o, "violations: %zu schedules", nviol);
 	for (int v = SIM_INV_SAFETY; v < SIM_INV_COUNT; v++)
 		if (p->eo.invariants & (1u << v))
@@ -1770,7 +1782,7 @@ int cmd_prove(int argc, char **argv)
 		if (done != p.total)
 			merged_partial = true;
 	} else {
-		p.prune = !p.no_prune && p.s.k >= 2 && p.seeds == 1 && !p.extremes;
+		p.prune = !p.no_prune && p.s.k >= 2 && p.seeds == 1 && (!p.extremes || p.co.critical);
 		if (p.prune && prepare_pruning(&p) != 0) {
 			fprintf(stderr, "sim: prove: could not prepare interaction pruning\n");
 			goto out;
