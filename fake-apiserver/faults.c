@@ -234,6 +234,8 @@ void fa_faults_decide(const fa_faults *f, const char *identity, fa_rng *rng,
 		out->refused = true;
 		return;
 	}
+	if (f->n == 0) /* no rule: no draw, nothing to decide */
+		return;
 	fa_fault_rule c;
 	compose(f, identity, &c);
 	if (c.partition == FA_PART_REFUSED) {
