@@ -723,7 +723,8 @@ static bool is_own_write_step(enum step step)
 	return step == ST_FAST_UPDATE || step == ST_UPDATE || step == ST_CREATE;
 }
 
-static int64_t *own_keys(le_elector *e)
+/* Where the nuncertain keys are (inline, or the heap block once made). */
+static const int64_t *own_keys(const le_elector *e)
 {
 	return e->uncertain_heap ? e->uncertain_heap : e->uncertain_in;
 }
@@ -743,7 +744,7 @@ static void own_write_sent(le_elector *e, const le_record *rec)
 	}
 	if (!e->uncertain_heap)
 		cap = UNCERTAIN_INLINE;
-	int64_t *keys = own_keys(e);
+	int64_t *keys = e->uncertain_heap ? e->uncertain_heap : e->uncertain_in;
 	if (e->nuncertain == cap) {
 		memmove(keys, keys + 1, (cap - 1) * sizeof keys[0]);
 		e->nuncertain--;
@@ -2432,8 +2433,7 @@ uint64_t le_elector_state_hash(const le_elector *e, le_time now)
 	h = h_u64(h, e->has_flagged_key ? (uint64_t)(e->flagged_key - k) : 0);
 	h = h_u64(h, e->nuncertain);
 	for (unsigned i = 0; i < e->nuncertain && i < OWN_WRITES_MAX; i++)
-		h = h_u64(h, (uint64_t)((e->uncertain_heap ? e->uncertain_heap
-							   : e->uncertain_in)[i] - k));
+		h = h_u64(h, (uint64_t)(own_keys(e)[i] - k));
 	h = h_rel(h, e->attempt_now.mono_ns, m);
 	h = h_rel(h, e->attempt_now.wall_ns, now.wall_ns);
 	cand_record(e, &rec);

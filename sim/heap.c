@@ -38,15 +38,28 @@ int sim_heap_init(sim_heap *h, size_t cap)
 	return LE_OK;
 }
 
-void sim_heap_free(sim_heap *h)
+/* The calendar's memory given back and its fields zero: width 0, off. */
+static void calendar_off(sim_heap *h)
 {
-	free(h->v);
 	free(h->b);
 	free(h->pool);
 	if (h->far) {
 		sim_heap_free(h->far);
 		free(h->far);
 	}
+	h->b = NULL;
+	h->pool = NULL;
+	h->far = NULL;
+	h->pool_n = h->pool_cap = 0;
+	h->free_head = SIM_WAIT_END;
+	h->width = h->horizon = 0;
+	h->nb = h->cur = h->waiting = 0;
+}
+
+void sim_heap_free(sim_heap *h)
+{
+	free(h->v);
+	calendar_off(h);
 	memset(h, 0, sizeof *h);
 }
 
@@ -169,7 +182,6 @@ int sim_heap_push(sim_heap *h, int64_t t_ns, uint32_t kind, uint32_t node,
 }
 
 static bool heap_take(sim_heap *h, sim_heap_ev *out);
-int sim_heap_flatten(sim_heap *h);
 
 /* Until the heap holds something or nothing waits: the current bucket
  * into the heap and the window one bucket on, and far events the window
@@ -212,10 +224,7 @@ int sim_heap_calendar(sim_heap *h, int64_t width_ns, size_t nb)
 	h->b = malloc(nb * sizeof *h->b);
 	h->far = calloc(1, sizeof *h->far);
 	if (!h->b || !h->far || sim_heap_init(h->far, 64) != LE_OK) {
-		free(h->b);
-		free(h->far);
-		h->b = NULL;
-		h->far = NULL;
+		calendar_off(h);
 		return LE_ENOMEM;
 	}
 	for (size_t k = 0; k < nb; k++)
@@ -243,16 +252,7 @@ int sim_heap_flatten(sim_heap *h)
 		heap_take(h->far, &ev);
 		h->waiting--;
 	}
-	free(h->b);
-	free(h->pool);
-	sim_heap_free(h->far);
-	free(h->far);
-	h->b = NULL;
-	h->pool = NULL;
-	h->far = NULL;
-	h->pool_n = h->pool_cap = 0;
-	h->width = 0;
-	h->nb = h->cur = 0;
+	calendar_off(h);
 	return LE_OK;
 }
 

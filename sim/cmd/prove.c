@@ -606,8 +606,8 @@ out:
 	return rc == LE_OK ? 0 : -1;
 }
 
-/* A worker's verdicts of the schedules others are inferred from, by schedule
- * number (open addressing; value 1 + the sim_invariant). */
+/* A worker's verdicts of other shards' schedules it ran again to infer
+ * from, by schedule number (open addressing; value 1 + the sim_invariant). */
 typedef struct verdicts {
 	uint64_t *g;
 	int8_t *v;
