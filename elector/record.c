@@ -211,6 +211,34 @@ void le_record_clear(le_record *r)
 		memset(r, 0, sizeof(*r));
 }
 
+/* A string field of cap bytes through its NUL, or whole if it has none
+ * (what a reader bounded by the field's size sees either way). */
+static void copy_field(char *dst, const char *src, size_t cap)
+{
+	size_t n = strnlen(src, cap);
+	memcpy(dst, src, n < cap ? n + 1 : cap);
+}
+
+void le_record_copy(le_record *dst, const le_record *src)
+{
+	if (dst == src)
+		return;
+	copy_field(dst->holder, src->holder, sizeof(dst->holder));
+	dst->holder_set = src->holder_set;
+	dst->lease_duration_s = src->lease_duration_s;
+	dst->has_acquire_time = src->has_acquire_time;
+	dst->has_renew_time = src->has_renew_time;
+	dst->acquire_wall_ns = src->acquire_wall_ns;
+	dst->renew_wall_ns = src->renew_wall_ns;
+	dst->transitions = src->transitions;
+	copy_field(dst->strategy, src->strategy, sizeof(dst->strategy));
+	copy_field(dst->preferred_holder, src->preferred_holder,
+		   sizeof(dst->preferred_holder));
+	dst->holder_truncated = src->holder_truncated;
+	dst->holder_hash = src->holder_hash;
+	dst->dialect = src->dialect;
+}
+
 /* ---- comparison key ----------------------------------------------------- */
 
 /* Layout (big-endian integers, so the key is the same on every host):

@@ -381,7 +381,7 @@ static void append_history(fa_store *s, const fa_obj *o, fa_write_kind kind,
 	copy_str(e->ns, sizeof(e->ns), o->ns);
 	copy_str(e->name, sizeof(e->name), o->name);
 	copy_str(e->identity, sizeof(e->identity), identity);
-	e->record = o->rec;
+	le_record_copy(&e->record, &o->rec);
 	e->record_present = o->rec_present;
 	memcpy(h->uid, o->uid, sizeof(h->uid));
 	h->created_wall_ns = o->created_wall_ns;
@@ -505,7 +505,7 @@ static void lock_ok(const fa_obj *o, int code, fa_lock_scratch *sc,
 		    le_response *resp)
 {
 	sc->status.code = code;
-	sc->record = o->rec;
+	le_record_copy(&sc->record, &o->rec);
 	format_rv(o->rv, sc->rv, sizeof(sc->rv));
 	resp->status = code;
 	resp->reason = NULL;

@@ -19,6 +19,7 @@
  *
  * The per-event path does not allocate (pools and arrays grow geometrically
  * and are reused), format, or log. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,12 +84,14 @@ static uint32_t req_alloc(sim_world *w)
 		w->reqs_cap = cap;
 	}
 	/* a small fleet's slot holds its records whole as well (sim_req) */
-	size_t extra = w->big_fleet ? 0 : sizeof(le_request) + sizeof(le_record);
+	size_t extra = w->big_fleet ? 0
+				    : sizeof(le_request) + sizeof(le_record) + SIM_RAW_MAX;
 	sim_req *r = malloc(sizeof *r + extra);
 	if (!r)
 		goto oom;
 	r->full = extra ? (le_request *)(r + 1) : NULL;
 	r->full_rec = extra ? (le_record *)(r->full + 1) : NULL;
+	r->full_raw = extra ? (unsigned char *)(r->full_rec + 1) : NULL;
 	w->reqs[w->nreqs] = r;
 	return (uint32_t)w->nreqs++;
 oom:
@@ -126,6 +129,11 @@ static size_t req_raw_of(const sim_req *r, const le_record *rec,
 {
 	if (r->raw_len == 0 || !r->has_record)
 		return 0;
+	if (r->full_raw) {
+		size_t n = r->raw_len < cap ? r->raw_len : cap;
+		memcpy(buf, r->full_raw, n);
+		return n;
+	}
 	size_t n = le_record_key(rec, buf, cap);
 	LE_ASSERT(n == r->raw_len); /* what req_copy_response checked */
 	return n;
@@ -165,7 +173,7 @@ static bool req_copy_response(sim_world *w, sim_req *r,
 {
 	req_set_status(r, resp->status, resp->reason);
 	if (resp->record && r->full_rec) {
-		*r->full_rec = *resp->record;
+		le_record_copy(r->full_rec, resp->record);
 		r->has_record = true;
 	} else if (resp->record) {
 		if (!sim_rec_pack(&w->strs, resp->record, &r->record)) {
@@ -180,7 +188,9 @@ static bool req_copy_response(sim_world *w, sim_req *r,
 		r->has_rv = true;
 	}
 	if (resp->raw && resp->raw_len <= SIM_RAW_MAX) {
-		if (resp->raw_len > 0) {
+		if (resp->raw_len > 0 && r->full_raw && resp->record) {
+			memcpy(r->full_raw, resp->raw, resp->raw_len);
+		} else if (resp->raw_len > 0) {
 			unsigned char key[SIM_RAW_MAX];
 			if (!resp->record ||
 			    le_record_key(resp->record, key, sizeof key) != resp->raw_len ||
@@ -248,6 +258,16 @@ static bool is_renew(const sim_world *w, const sim_node *n, const sim_req *r)
 		      n->identity) == 0;
 }
 
+/* *dst = *req, its record through le_record_copy: the fields around the
+ * record are copied whole, the record's strings to their NULs. */
+static void request_copy(le_request *dst, const le_request *req)
+{
+	const size_t at = offsetof(le_request, record), after = at + sizeof(le_record);
+	memcpy(dst, req, at);
+	le_record_copy(&dst->record, &req->record);
+	memcpy((char *)dst + after, (const char *)req + after, sizeof *req - after);
+}
+
 static void send_request(sim_world *w, sim_node *n, const le_request *req)
 {
 	uint32_t i = req_alloc(w);
@@ -259,7 +279,7 @@ static void send_request(sim_world *w, sim_node *n, const le_request *req)
 	r->core = n->core;
 	if (r->full) {
 		/* whole; the packed form keeps only the scalar fields */
-		*r->full = *req;
+		request_copy(r->full, req);
 		sim_wire_pack_scalars(req, &r->req);
 	} else if (!sim_wire_pack(&w->strs, req, &r->req)) {
 		req_free(w, i);

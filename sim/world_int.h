@@ -105,6 +105,7 @@ typedef struct sim_req {
 	uint32_t next_free;
 	le_request *full;      /* small fleets: the request as sent */
 	le_record *full_rec;   /* small fleets: the answer's record */
+	unsigned char *full_raw; /* small fleets: its raw record (raw_len) */
 	sim_wire_req req;
 	fa_decision dec;
 	bool triggered;        /* a when: renew-request fault already fired on it */
@@ -116,10 +117,11 @@ typedef struct sim_req {
 	char rv[LE_RV_MAX];
 	sim_rec record;
 	/* The raw record the in-process store answered with is
-	 * le_record_key(&record) (fa_store_lock_do; commit checks it), so
-	 * only its length is kept and sim__req_raw rebuilds the bytes: 640
-	 * bytes less a request, and every candidate has one in flight at
-	 * once when they all start together. */
+	 * le_record_key(&record) (fa_store_lock_do; commit checks it), so a
+	 * big fleet's slot keeps only its length and sim__req_raw rebuilds
+	 * the bytes: 640 bytes less a request, and every candidate has one in
+	 * flight at once when they all start together. A small fleet's slot
+	 * keeps the bytes (full_raw): two fewer keys a response. */
 	size_t raw_len;
 } sim_req;
 

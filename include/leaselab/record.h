@@ -119,6 +119,13 @@ typedef struct le_record {
 
 void le_record_clear(le_record *r);
 
+/* *dst = *src as every reader sees it: the scalar fields, and each string
+ * through its NUL (the bytes after it are not copied; nothing reads them).
+ * An 888-byte struct copy costs the simulator's hot path more than the
+ * fields it carries, which are a few dozen bytes. dst and src may not
+ * overlap unless equal. */
+void le_record_copy(le_record *dst, const le_record *src);
+
 /* Canonical comparison key for change detection (election-spec.md 3.2): the
  * record as a reader at whole-second precision sees it. Two records compare
  * equal iff their keys are byte-identical. Writes at most cap bytes, returns

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include "leaselab/elector.h"
 #include "leaselab/record.h"
 
 #define NS INT64_C(1000000000)
@@ -939,6 +940,56 @@ static void test_key_changes_with_every_field(void **state)
 				fail_msg("mutations %d and %d give the same key", i, j);
 }
 
+/* le_record_copy gives what every reader of the source sees: the same key
+ * for the base and each mutation, every field, each string through its
+ * NUL, a string that fills its field whole; the bytes after a NUL are left
+ * as they were. */
+static void test_copy_is_what_readers_see(void **state)
+{
+	(void)state;
+	unsigned char a[1024], b[1024];
+	for (int i = -1; i < 13; i++) {
+		le_record src, dst;
+		make_record(&src);
+		if (i >= 0)
+			mutate(&src, i);
+		memset(&dst, 0x5a, sizeof(dst));
+		le_record_copy(&dst, &src);
+		size_t la = key_of(&src, a), lb = key_of(&dst, b);
+		assert_int_equal(la, lb);
+		assert_memory_equal(a, b, la);
+		assert_string_equal(dst.holder, src.holder);
+		assert_string_equal(dst.strategy, src.strategy);
+		assert_string_equal(dst.preferred_holder, src.preferred_holder);
+		assert_int_equal(dst.holder_set, src.holder_set);
+		assert_int_equal(dst.lease_duration_s, src.lease_duration_s);
+		assert_int_equal(dst.has_acquire_time, src.has_acquire_time);
+		assert_int_equal(dst.has_renew_time, src.has_renew_time);
+		assert_int_equal(dst.acquire_wall_ns, src.acquire_wall_ns);
+		assert_int_equal(dst.renew_wall_ns, src.renew_wall_ns);
+		assert_int_equal(dst.transitions, src.transitions);
+		assert_int_equal(dst.holder_truncated, src.holder_truncated);
+		assert_int_equal(dst.holder_hash, src.holder_hash);
+		assert_int_equal(dst.dialect, src.dialect);
+		assert_true(le_record_state_hash(7, &dst, 0) ==
+			    le_record_state_hash(7, &src, 0));
+		/* what follows the holder's NUL is not written */
+		size_t hl = strlen(src.holder);
+		assert_int_equal((unsigned char)dst.holder[hl + 1], 0x5a);
+	}
+	/* a string with no NUL in its field is copied whole */
+	le_record src, dst;
+	make_record(&src);
+	memset(src.preferred_holder, 'p', sizeof(src.preferred_holder));
+	memset(&dst, 0, sizeof(dst));
+	le_record_copy(&dst, &src);
+	assert_memory_equal(dst.preferred_holder, src.preferred_holder,
+			    sizeof(src.preferred_holder));
+	/* onto itself: nothing changes */
+	le_record_copy(&src, &src);
+	assert_int_equal(src.preferred_holder[0], 'p');
+}
+
 static void test_key_ignores_what_a_reader_cannot_see(void **state)
 {
 	(void)state;
@@ -1156,6 +1207,7 @@ int main(void)
 		cmocka_unit_test(test_liberal_reads_give_the_values_meant),
 		cmocka_unit_test(test_readers_stop_at_len),
 		cmocka_unit_test(test_key_changes_with_every_field),
+		cmocka_unit_test(test_copy_is_what_readers_see),
 		cmocka_unit_test(test_key_ignores_what_a_reader_cannot_see),
 		cmocka_unit_test(test_key_is_bounded_and_truncates_deterministically),
 		cmocka_unit_test(test_key_equal_for_equal_wire_records),
