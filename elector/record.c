@@ -215,6 +215,10 @@ void le_record_clear(le_record *r)
  * (what a reader bounded by the field's size sees either way). */
 static void copy_field(char *dst, const char *src, size_t cap)
 {
+	if (src[0] == '\0') { /* most strategies and preferred holders */
+		dst[0] = '\0';
+		return;
+	}
 	size_t n = strnlen(src, cap);
 	memcpy(dst, src, n < cap ? n + 1 : cap);
 }

@@ -279,11 +279,21 @@ static size_t format_rv(uint64_t rv, char *buf, size_t cap)
 	return k;
 }
 
+/* want is have's decimal text exactly (format_rv's: no sign, no leading
+ * zero, nothing after), read without printing have. */
 static bool rv_matches(const char *want, uint64_t have)
 {
-	char buf[24];
-	size_t n = format_rv(have, buf, sizeof(buf));
-	return strncmp(want, buf, n + 1) == 0;
+	if (want[0] == '0')
+		return want[1] == '\0' && have == 0;
+	uint64_t v = 0;
+	size_t i = 0;
+	for (; want[i] >= '0' && want[i] <= '9'; i++) {
+		unsigned d = (unsigned)(want[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return false; /* more than any revision */
+		v = v * 10 + d;
+	}
+	return i > 0 && want[i] == '\0' && v == have;
 }
 
 /* ---- the JSON form ------------------------------------------------------------ */

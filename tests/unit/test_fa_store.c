@@ -287,6 +287,36 @@ static void test_stale_update_is_409_conflict(void **state)
 	}
 }
 
+/* The precondition is the revision's text exactly, as the apiserver
+ * compares it: a leading zero, a sign, a space, a suffix or a number past
+ * 2^64 is another version (409), the exact text commits. */
+static void test_update_resource_version_is_the_exact_text(void **state)
+{
+	fa_store *s = *state;
+	char rv[LE_RV_MAX];
+	lock_create(s, FA_RES_LEASES, "l", "a", rv);
+	char buf[LE_RV_MAX + 8];
+	const char *forms[] = {"0%s", "+%s", " %s", "%s ", "%sx", "%s0", "-%s",
+			       "99999999999999999999999%s"};
+	le_record r = rec_of("b", 15, 1, NOW);
+	fa_lock_scratch sc;
+	le_response resp;
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		snprintf(buf, sizeof(buf), forms[i], rv);
+		fa_store_lock_update(s, FA_RES_LEASES, "default", "l", &r, buf, "b",
+				     NOW, &sc, &resp);
+		if (resp.status != 409)
+			fail_msg("resourceVersion \"%s\" (current %s): %d, want 409",
+				 buf, rv, resp.status);
+	}
+	fa_store_lock_update(s, FA_RES_LEASES, "default", "l", &r, "0", "b", NOW,
+			     &sc, &resp);
+	assert_int_equal(resp.status, 409);
+	fa_store_lock_update(s, FA_RES_LEASES, "default", "l", &r, rv, "b", NOW,
+			     &sc, &resp);
+	assert_int_equal(resp.status, 200);
+}
+
 static void test_lease_update_without_resource_version_is_422(void **state)
 {
 	fa_store *s = *state;
@@ -1853,6 +1883,7 @@ int main(void)
 		T(test_lock_get_missing_is_404_in_the_apiservers_words),
 		T(test_create_existing_is_409_already_exists),
 		T(test_stale_update_is_409_conflict),
+		T(test_update_resource_version_is_the_exact_text),
 		T(test_lease_update_without_resource_version_is_422),
 		T(test_annotation_update_without_resource_version_is_unconditional),
 		T(test_create_on_update_per_resource),
