@@ -39,6 +39,14 @@ typedef struct fa_obj {
 	cJSON *view;          /* cached JSON at rv, or NULL */
 	char *text;           /* view printed compactly, cached; NULL until asked */
 	size_t text_len;
+	/* le_record_key(&rec) at revision key_rv (0: none yet), kept for the
+	 * lock path's answers: every GET of an unchanged lock would compute
+	 * it again. Only a commit or a restore changes rec, and each gives rv
+	 * a new value (restore also clears key_rv); the buffer is the
+	 * object's for life, so `before` copies in commit share it safely. */
+	unsigned char *key;
+	size_t key_len, key_cap;
+	uint64_t key_rv;
 } fa_obj;
 
 typedef struct fa_hist {
@@ -118,6 +126,7 @@ static void obj_free(fa_obj *o)
 	fa__base_unref(o->base);
 	cJSON_Delete(o->view);
 	free(o->text);
+	free(o->key);
 	free(o);
 }
 
@@ -511,7 +520,30 @@ static void lock_fail(fa_lock_scratch *sc, le_response *resp)
 	resp->raw_len = 0;
 }
 
-static void lock_ok(const fa_obj *o, int code, fa_lock_scratch *sc,
+/* o's record key into buf (cap bytes): the kept one when it is this
+ * revision's, else computed and kept (when memory allows). */
+static size_t obj_key(fa_obj *o, unsigned char *buf, size_t cap)
+{
+	if (o->key_rv == o->rv && o->key_rv != 0) {
+		size_t n = o->key_len < cap ? o->key_len : cap;
+		memcpy(buf, o->key, n);
+		return n;
+	}
+	size_t n = le_record_key(&o->rec, buf, cap);
+	if (n > o->key_cap) {
+		unsigned char *k = realloc(o->key, n);
+		if (k == NULL)
+			return n; /* not kept: computed again next time */
+		o->key = k;
+		o->key_cap = n;
+	}
+	memcpy(o->key, buf, n);
+	o->key_len = n;
+	o->key_rv = o->rv;
+	return n;
+}
+
+static void lock_ok(fa_obj *o, int code, fa_lock_scratch *sc,
 		    le_response *resp)
 {
 	sc->status.code = code;
@@ -526,7 +558,7 @@ static void lock_ok(const fa_obj *o, int code, fa_lock_scratch *sc,
 	resp->raw = sc->raw;
 	resp->raw_len = 0;
 	if (o->rec_present) {
-		size_t n = le_record_key(&o->rec, sc->raw, sizeof(sc->raw));
+		size_t n = obj_key(o, sc->raw, sizeof(sc->raw));
 		resp->raw_len = n < sizeof(sc->raw) ? n : sizeof(sc->raw);
 	}
 }
@@ -1291,6 +1323,7 @@ int fa_store_restore_json(fa_store *s, fa_resource res, const void *obj,
 	snprintf(o->uid, sizeof(o->uid), "%s", b.uid);
 	o->created_wall_ns = created;
 	o->rv = rv;
+	o->key_rv = 0;
 	if (!deleted) {
 		o->rec = rec;
 		o->rec_present = present;

@@ -1578,6 +1578,77 @@ static void test_revision_never_goes_back_and_history_is_in_revision_order(void 
 	assert_true(fa_store_history_at(s, n - 1)->revision == fa_store_revision(s));
 }
 
+/* A lock GET's raw record is the key of the record it answers with, and
+ * of the current one, through every way the record changes: the store keeps
+ * the key a revision, so a stale one would go out here. */
+static void assert_get_keyed(fa_store *s, const char *holder)
+{
+	fa_lock_scratch sc;
+	le_response got;
+	fa_store_lock_get(s, FA_RES_LEASES, "default", "l", &sc, &got);
+	assert_int_equal(got.status, 200);
+	assert_string_equal(got.record->holder, holder);
+	unsigned char key[640];
+	size_t n = le_record_key(got.record, key, sizeof(key));
+	assert_int_equal(got.raw_len, n);
+	assert_memory_equal(got.raw, key, n);
+}
+
+static void test_lock_answers_carry_the_current_key(void **state)
+{
+	fa_store *s = *state;
+	hook_state h = {0, 0, false};
+	fa_store_set_commit_hook(s, on_commit, &h);
+	char rv[LE_RV_MAX];
+	lock_create(s, FA_RES_LEASES, "l", "pod-a", rv);
+	assert_get_keyed(s, "pod-a");
+	assert_get_keyed(s, "pod-a"); /* the kept key */
+	fa_lock_scratch sc;
+	le_response resp;
+	le_record r = rec_of("pod-b", 15, 1, NOW);
+	fa_store_lock_update(s, FA_RES_LEASES, "default", "l", &r, rv, "pod-b", NOW,
+			     &sc, &resp);
+	assert_int_equal(resp.status, 200);
+	snprintf(rv, sizeof(rv), "%s", resp.resource_version);
+	assert_get_keyed(s, "pod-b");
+	/* vetoed: the record and its key stay pod-b's */
+	h.fail_at = h.calls + 1;
+	le_record r2 = rec_of("pod-c", 15, 2, NOW);
+	fa_store_lock_update(s, FA_RES_LEASES, "default", "l", &r2, rv, "pod-c", NOW,
+			     &sc, &resp);
+	assert_int_equal(resp.status, 500);
+	assert_get_keyed(s, "pod-b");
+	h.fail_at = 0;
+	/* the JSON path */
+	fa_status st;
+	cJSON *o = fa_store_get_json(s, FA_RES_LEASES, "default", "l", &st);
+	cJSON_ReplaceItemInObjectCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(o, "spec"), "holderIdentity",
+		cJSON_CreateString("pod-d"));
+	cJSON *u = fa_store_update_json(s, FA_RES_LEASES, "default", "l", o, "pod-d",
+					NOW, &st);
+	assert_non_null(u);
+	assert_get_keyed(s, "pod-d");
+	/* a restore at the same revision with another holder */
+	cJSON_ReplaceItemInObjectCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(u, "spec"), "holderIdentity",
+		cJSON_CreateString("pod-e"));
+	char err[256];
+	assert_int_equal(fa_store_restore_json(s, FA_RES_LEASES, u, false, err,
+					       sizeof(err)),
+			 LE_OK);
+	assert_get_keyed(s, "pod-e");
+	cJSON_Delete(o);
+	cJSON_Delete(u);
+	/* deleted and created again */
+	o = fa_store_delete_json(s, FA_RES_LEASES, "default", "l", NULL, NULL, "a",
+				 NOW, &st);
+	assert_non_null(o);
+	cJSON_Delete(o);
+	lock_create(s, FA_RES_LEASES, "l", "pod-f", NULL);
+	assert_get_keyed(s, "pod-f");
+}
+
 /* A commit hook that writes to the store itself and then vetoes: the
  * rollback would hand back a revision the inner write already used. */
 static int writing_hook(void *ud, fa_resource res, const void *obj, bool deleted)
@@ -1884,6 +1955,7 @@ int main(void)
 		T(test_create_existing_is_409_already_exists),
 		T(test_stale_update_is_409_conflict),
 		T(test_update_resource_version_is_the_exact_text),
+		T(test_lock_answers_carry_the_current_key),
 		T(test_lease_update_without_resource_version_is_422),
 		T(test_annotation_update_without_resource_version_is_unconditional),
 		T(test_create_on_update_per_resource),
