@@ -211,10 +211,10 @@ struct le_elector {
 	bool cancelled; /* the context is done: no rerun, only DONE is left */
 	bool leading;   /* STARTED_LEADING emitted, STOPPED_LEADING not yet */
 	bool fatal;     /* the 0.5 startup failed: the process exits */
+	bool has_observed_time; /* 2: Go's zero time is never valid */
 
 	/* 2: observedRecord, observedRawRecord, observedTime, reportedLeader */
 	obs_rec observed;           /* obs_set, obs_record */
-	bool has_observed_time;     /* Go's zero time: never valid */
 	int64_t observed_clock_ns;  /* mono, or wall in the 0.5 profile */
 	int64_t observed_mono_ns;   /* always mono: for healthz */
 	/* the raw record's first RAW_KEEP bytes (raw_bytes): inline while it
@@ -251,15 +251,20 @@ struct le_elector {
 
 	/* the attempt (tryAcquireOrRenew, release, or a 0.5 program call) */
 	enum step step;
+	int sends_this_input;
 	le_time attempt_now;  /* `now` of 2.4: the attempt's start */
 	cand_rec cand;        /* R of 2.4 (cand_record) */
 	bool cand_viewed;     /* io->cand is cand as it stands (cand_view) */
 	bool inflight;
 	uint8_t inflight_rec; /* SENT_*: where the in-flight write's record is */
+	/* the loop's flags, here to share a word with the attempt's (the
+	 * timers they go with are below) */
+	bool in_pass;
+	bool pass_closed;     /* waitfor: the deadline closed the poll */
+	bool final_attempt;   /* waitfor: the attempt after the close */
 	uint64_t inflight_id;
 	int64_t request_deadline_ns;
 	uint64_t next_id;
-	int sends_this_input;
 	uint64_t input_first_id; /* ids from here on were sent by this input */
 	/* MultiLock kinds only (election-spec.md 3.3; NULL otherwise): the
 	 * secondary Lease's cached object and the lock operation's progress.
@@ -268,11 +273,8 @@ struct le_elector {
 
 	/* loop timers (mono) */
 	int64_t wake_ns;      /* acquire wait / renew tick / gap between passes */
-	bool in_pass;
 	int64_t pass_start_ns;
 	int64_t pass_deadline_ns;
-	bool pass_closed;     /* waitfor: the deadline closed the poll */
-	bool final_attempt;   /* waitfor: the attempt after the close */
 	int64_t release_deadline_ns;
 	/* driver draws that reached a decision (the acquire wait's jitter):
 	 * a draw the core ignored cannot have changed what follows, which is
@@ -290,9 +292,9 @@ struct le_elector {
 	unsigned ring_head;
 	unsigned ring_count;
 	unsigned text_used;
+	unsigned strings_len; /* bytes of `strings` (le_elector_memory) */
 
 	le_stats stats;
-	size_t strings_len; /* bytes of `strings` (le_elector_memory) */
 	/* identity, lock namespace, lock name and name, each NUL-terminated,
 	 * as long as they are (le_elector_new sizes the allocation) */
 	char strings[];
@@ -1956,7 +1958,7 @@ le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
 			copy_str(err, errcap, "le_elector_new: out of memory");
 		return NULL;
 	}
-	e->strings_len = total;
+	e->strings_len = (unsigned)total; /* at most 4 names' caps */
 	e->cfg = *c;
 	e->prof = c->profile ? c->profile : &le_profile_client_go;
 	e->cfg.profile = e->prof;

@@ -104,7 +104,6 @@ static void put(char *dst, size_t cap, const char *src)
 
 void sim_rec_unpack(const sim_strtab *t, const sim_rec *r, le_record *out)
 {
-	memset(out, 0, sizeof *out);
 	put(out->holder, sizeof out->holder, sim_strtab_str(t, r->holder));
 	put(out->strategy, sizeof out->strategy, sim_strtab_str(t, r->strategy));
 	put(out->preferred_holder, sizeof out->preferred_holder,
@@ -151,7 +150,6 @@ bool sim_wire_pack(sim_strtab *t, const le_request *q, sim_wire_req *out)
 void sim_wire_unpack(const sim_strtab *t, const sim_wire_req *q,
 		     le_request *out)
 {
-	memset(out, 0, sizeof *out);
 	WIRE_SCALARS(out, q);
 	sim_rec_unpack(t, &q->record, &out->record);
 }

@@ -5,9 +5,10 @@
  * in flight carries two (what it writes, what the store answered), and when
  * 10,000 candidates start together 10,000 requests are in flight at once.
  * sim_rec keeps the same record in 56 bytes, its strings interned once in
- * the world's sim_strtab; sim_rec_unpack gives back the le_record byte for
- * byte (every byte after a string's NUL is zero, as le_record producers
- * leave it), so the store, the core and the state hash see what they saw.
+ * the world's sim_strtab; sim_rec_unpack gives back the le_record field for
+ * field, each string through its NUL (le_record_copy's contract: nothing
+ * reads past it, and not zeroing 888 bytes an unpack is most of its cost),
+ * so the store, the core and the state hash see what they saw.
  */
 #ifndef LEASELAB_SIM_WIRE_H
 #define LEASELAB_SIM_WIRE_H

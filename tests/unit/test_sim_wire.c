@@ -64,7 +64,31 @@ static le_record record_of(unsigned k)
 	return r;
 }
 
-static void test_record_round_trip_is_byte_identical(void **state)
+/* b is a as every reader sees it: each field, each string to its NUL, the
+ * comparison key and the state hash (what follows a NUL is not a field). */
+static void assert_record_same(const le_record *a, const le_record *b)
+{
+	assert_string_equal(a->holder, b->holder);
+	assert_string_equal(a->strategy, b->strategy);
+	assert_string_equal(a->preferred_holder, b->preferred_holder);
+	assert_int_equal(a->holder_set, b->holder_set);
+	assert_int_equal(a->lease_duration_s, b->lease_duration_s);
+	assert_int_equal(a->has_acquire_time, b->has_acquire_time);
+	assert_int_equal(a->has_renew_time, b->has_renew_time);
+	assert_int_equal(a->acquire_wall_ns, b->acquire_wall_ns);
+	assert_int_equal(a->renew_wall_ns, b->renew_wall_ns);
+	assert_int_equal(a->transitions, b->transitions);
+	assert_int_equal(a->holder_truncated, b->holder_truncated);
+	assert_int_equal(a->holder_hash, b->holder_hash);
+	assert_int_equal(a->dialect, b->dialect);
+	unsigned char ka[1024], kb[1024];
+	size_t na = le_record_key(a, ka, sizeof ka), nb = le_record_key(b, kb, sizeof kb);
+	assert_int_equal(na, nb);
+	assert_memory_equal(ka, kb, na);
+	assert_true(le_record_state_hash(1, a, 0) == le_record_state_hash(1, b, 0));
+}
+
+static void test_record_round_trip_is_what_readers_see(void **state)
 {
 	(void)state;
 	sim_strtab t = {0};
@@ -74,7 +98,7 @@ static void test_record_round_trip_is_byte_identical(void **state)
 		sim_rec p;
 		assert_true(sim_rec_pack(&t, &in, &p));
 		sim_rec_unpack(&t, &p, &out);
-		assert_memory_equal(&in, &out, sizeof in);
+		assert_record_same(&in, &out);
 	}
 	/* the longest strategy a record holds */
 	le_record in = record_of(1), out;
@@ -82,7 +106,7 @@ static void test_record_round_trip_is_byte_identical(void **state)
 	sim_rec p;
 	assert_true(sim_rec_pack(&t, &in, &p));
 	sim_rec_unpack(&t, &p, &out);
-	assert_memory_equal(&in, &out, sizeof in);
+	assert_record_same(&in, &out);
 	sim_strtab_free(&t);
 }
 
@@ -108,7 +132,7 @@ static void test_request_round_trip(void **state)
 	assert_int_equal(back.target, q.target);
 	assert_false(back.no_record);
 	assert_string_equal(back.resource_version, "12345");
-	assert_memory_equal(&back.record, &q.record, sizeof q.record);
+	assert_record_same(&back.record, &q.record);
 	sim_strtab_free(&t);
 }
 
@@ -116,7 +140,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strtab_interns_once),
-		cmocka_unit_test(test_record_round_trip_is_byte_identical),
+		cmocka_unit_test(test_record_round_trip_is_what_readers_see),
 		cmocka_unit_test(test_request_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
