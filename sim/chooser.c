@@ -422,7 +422,9 @@ static uint64_t req_hash(const sim_world *w, const sim_req *r, bool answered)
 	h = mix(h, r->req.id);
 	le_record rec;
 	h = le_record_state_hash(h, sim__req_record(w, r, &rec), wall);
-	h = mix_str(h, r->req.resource_version);
+	char rv[LE_RV_MAX];
+	sim_rv_unpack(&w->strs, r->req.resource_version, rv);
+	h = mix_str(h, rv);
 	const fa_decision *d = &r->dec;
 	h = mix(h, (uint64_t)d->refused << 3 | (uint64_t)d->blackhole << 2 |
 			   (uint64_t)d->drop_request << 1 | d->drop_response);
@@ -433,11 +435,13 @@ static uint64_t req_hash(const sim_world *w, const sim_req *r, bool answered)
 		return h;
 	h = mix(h, (uint64_t)r->status << 4 | (uint64_t)r->has_record << 3 |
 			   (uint64_t)r->record_present << 2 | (uint64_t)r->has_rv << 1 | r->has_raw);
-	h = mix_str(h, r->reason);
+	h = mix_str(h, sim_strtab_str(&w->strs, r->reason));
 	if (r->has_record)
 		h = le_record_state_hash(h, sim__resp_record(w, r, &rec), wall);
-	if (r->has_rv)
-		h = mix_str(h, r->rv);
+	if (r->has_rv) {
+		sim_rv_unpack(&w->strs, r->rv, rv);
+		h = mix_str(h, rv);
+	}
 	if (r->has_raw) {
 		unsigned char raw[SIM_RAW_MAX];
 		h = mix(h, sim_explore_hash(raw, sim__req_raw(w, r, raw, sizeof raw)));

@@ -120,29 +120,75 @@ void sim_rec_unpack(const sim_strtab *t, const sim_rec *r, le_record *out)
 	out->dialect = r->dialect;
 }
 
-/* Everything of a request but its record, one way or the other. */
-#define WIRE_SCALARS(dst, src)                                                 \
-	do {                                                                   \
-		(dst)->id = (src)->id;                                         \
-		(dst)->op = (src)->op;                                         \
-		(dst)->target = (src)->target;                                 \
-		(dst)->no_record = (src)->no_record;                           \
-		(dst)->timeout_ns = (src)->timeout_ns;                         \
-		memcpy((dst)->resource_version, (src)->resource_version,       \
-		       LE_RV_MAX);                                             \
-	} while (0)
-
-void sim_wire_pack_scalars(const le_request *q, sim_wire_req *out)
+bool sim_rv_pack(sim_strtab *t, const char *text, uint64_t *out)
 {
-	WIRE_SCALARS(out, q);
+	size_t len = strnlen(text, LE_RV_MAX - 1);
+	if (len == 0) {
+		*out = 0;
+		return true;
+	}
+	uint64_t n = 0;
+	size_t i = 0;
+	if (text[0] != '0' || len == 1)
+		for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+			unsigned d = (unsigned)(text[i] - '0');
+			if (n > (SIM_RV_TEXT - 2 - d) / 10)
+				break; /* too large for the number form */
+			n = n * 10 + d;
+		}
+	if (i == len) {
+		*out = n + 1;
+		return true;
+	}
+	char copy[LE_RV_MAX];
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	uint32_t id = sim_strtab_intern(t, copy);
+	if (id == UINT32_MAX)
+		return false;
+	*out = SIM_RV_TEXT | id;
+	return true;
+}
+
+void sim_rv_unpack(const sim_strtab *t, uint64_t rv, char out[LE_RV_MAX])
+{
+	if (rv & SIM_RV_TEXT) {
+		put(out, LE_RV_MAX, sim_strtab_str(t, (uint32_t)rv));
+		return;
+	}
+	if (rv == 0) {
+		out[0] = '\0';
+		return;
+	}
+	char tmp[24];
+	size_t k = 0;
+	for (uint64_t n = rv - 1; k == 0 || n; n /= 10)
+		tmp[k++] = (char)('0' + n % 10);
+	for (size_t i = 0; i < k; i++)
+		out[i] = tmp[k - 1 - i];
+	out[k] = '\0';
+}
+
+bool sim_wire_pack_scalars(sim_strtab *t, const le_request *q,
+			   sim_wire_req *out)
+{
+	uint64_t rv;
+	if (!sim_rv_pack(t, q->resource_version, &rv))
+		return false;
+	out->id = q->id;
+	out->op = q->op;
+	out->target = q->target;
+	out->no_record = q->no_record;
+	out->timeout_ns = q->timeout_ns;
+	out->resource_version = rv;
+	return true;
 }
 
 bool sim_wire_pack(sim_strtab *t, const le_request *q, sim_wire_req *out)
 {
 	sim_rec rec;
-	if (!sim_rec_pack(t, &q->record, &rec))
+	if (!sim_rec_pack(t, &q->record, &rec) || !sim_wire_pack_scalars(t, q, out))
 		return false;
-	WIRE_SCALARS(out, q);
 	out->record = rec;
 	return true;
 }
@@ -150,6 +196,11 @@ bool sim_wire_pack(sim_strtab *t, const le_request *q, sim_wire_req *out)
 void sim_wire_unpack(const sim_strtab *t, const sim_wire_req *q,
 		     le_request *out)
 {
-	WIRE_SCALARS(out, q);
+	out->id = q->id;
+	out->op = q->op;
+	out->target = q->target;
+	out->no_record = q->no_record;
+	out->timeout_ns = q->timeout_ns;
+	sim_rv_unpack(t, q->resource_version, out->resource_version);
 	sim_rec_unpack(t, &q->record, &out->record);
 }

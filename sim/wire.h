@@ -52,20 +52,32 @@ typedef struct sim_rec {
 bool sim_rec_pack(sim_strtab *t, const le_record *r, sim_rec *out);
 void sim_rec_unpack(const sim_strtab *t, const sim_rec *r, le_record *out);
 
+/* A resourceVersion in 8 bytes instead of LE_RV_MAX: 0 is "", 1 + n the
+ * decimal text of n (what the in-process store writes: no sign, no
+ * leading zero, n < 2^63 - 1), SIM_RV_TEXT | id any other text, interned.
+ * Text is read to LE_RV_MAX - 1 bytes, as a copy into an le_request's
+ * field keeps it. */
+#define SIM_RV_TEXT (UINT64_C(1) << 63)
+/* false when out of memory (*out is then unchanged) */
+bool sim_rv_pack(sim_strtab *t, const char *text, uint64_t *out);
+void sim_rv_unpack(const sim_strtab *t, uint64_t rv, char out[LE_RV_MAX]);
+
 /* An le_request with its record packed. */
 typedef struct sim_wire_req {
 	uint64_t id;
 	le_op op;
 	le_lock_kind target;
-	bool no_record;
 	int64_t timeout_ns;
-	char resource_version[LE_RV_MAX];
+	uint64_t resource_version; /* sim_rv_pack */
+	bool no_record;
 	sim_rec record;
 } sim_wire_req;
 
 bool sim_wire_pack(sim_strtab *t, const le_request *q, sim_wire_req *out);
-/* All but the record (a slot that keeps the request whole as well). */
-void sim_wire_pack_scalars(const le_request *q, sim_wire_req *out);
+/* All but the record (a slot that keeps the request whole as well); false
+ * when out of memory. */
+bool sim_wire_pack_scalars(sim_strtab *t, const le_request *q,
+			   sim_wire_req *out);
 void sim_wire_unpack(const sim_strtab *t, const sim_wire_req *q,
 		     le_request *out);
 

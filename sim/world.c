@@ -90,8 +90,6 @@ static uint32_t req_alloc(sim_world *w)
 	if (!r)
 		goto oom;
 	r->full = extra ? (le_request *)(r + 1) : NULL;
-	r->full_rec = extra ? (le_record *)(r->full + 1) : NULL;
-	r->full_raw = extra ? (unsigned char *)(r->full_rec + 1) : NULL;
 	w->reqs[w->nreqs] = r;
 	return (uint32_t)w->nreqs++;
 oom:
@@ -115,12 +113,22 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	dst[i] = '\0';
 }
 
-static void req_set_status(sim_req *r, int status, const char *reason)
+/* false when out of memory for the reason */
+static bool req_set_status(sim_world *w, sim_req *r, int status,
+			   const char *reason)
 {
 	r->status = status;
 	r->has_record = r->record_present = r->has_rv = r->has_raw = false;
 	r->raw_len = 0;
-	copy_str(r->reason, sizeof r->reason, reason);
+	char cut[32];
+	copy_str(cut, sizeof cut, reason);
+	r->reason = sim_strtab_intern(&w->strs, cut);
+	if (r->reason == UINT32_MAX) {
+		r->reason = 0;
+		sim__fail(w, LE_ENOMEM, "out of memory for a response's reason");
+		return false;
+	}
+	return true;
 }
 
 /* rec: the answer's record (sim__resp_record) */
@@ -129,9 +137,9 @@ static size_t req_raw_of(const sim_req *r, const le_record *rec,
 {
 	if (r->raw_len == 0 || !r->has_record)
 		return 0;
-	if (r->full_raw) {
+	if (r->full) {
 		size_t n = r->raw_len < cap ? r->raw_len : cap;
-		memcpy(buf, r->full_raw, n);
+		memcpy(buf, sim__req_full_raw(r), n);
 		return n;
 	}
 	size_t n = le_record_key(rec, buf, cap);
@@ -160,8 +168,8 @@ const le_record *sim__req_record(const sim_world *w, const sim_req *r,
 const le_record *sim__resp_record(const sim_world *w, const sim_req *r,
 				  le_record *tmp)
 {
-	if (r->full_rec)
-		return r->full_rec;
+	if (r->full)
+		return sim__req_full_rec(r);
 	sim_rec_unpack(&w->strs, &r->record, tmp);
 	return tmp;
 }
@@ -171,9 +179,10 @@ const le_record *sim__resp_record(const sim_world *w, const sim_req *r,
 static bool req_copy_response(sim_world *w, sim_req *r,
 			      const le_response *resp)
 {
-	req_set_status(r, resp->status, resp->reason);
-	if (resp->record && r->full_rec) {
-		le_record_copy(r->full_rec, resp->record);
+	if (!req_set_status(w, r, resp->status, resp->reason))
+		return true;
+	if (resp->record && r->full) {
+		le_record_copy(sim__req_full_rec(r), resp->record);
 		r->has_record = true;
 	} else if (resp->record) {
 		if (!sim_rec_pack(&w->strs, resp->record, &r->record)) {
@@ -184,12 +193,15 @@ static bool req_copy_response(sim_world *w, sim_req *r,
 	}
 	r->record_present = resp->record_present;
 	if (resp->resource_version) {
-		copy_str(r->rv, sizeof r->rv, resp->resource_version);
+		if (!sim_rv_pack(&w->strs, resp->resource_version, &r->rv)) {
+			sim__fail(w, LE_ENOMEM, "out of memory for a resourceVersion");
+			return true;
+		}
 		r->has_rv = true;
 	}
 	if (resp->raw && resp->raw_len <= SIM_RAW_MAX) {
-		if (resp->raw_len > 0 && r->full_raw && resp->record) {
-			memcpy(r->full_raw, resp->raw, resp->raw_len);
+		if (resp->raw_len > 0 && r->full && resp->record) {
+			memcpy(sim__req_full_raw(r), resp->raw, resp->raw_len);
 		} else if (resp->raw_len > 0) {
 			unsigned char key[SIM_RAW_MAX];
 			if (!resp->record ||
@@ -197,7 +209,7 @@ static bool req_copy_response(sim_world *w, sim_req *r,
 			    memcmp(key, resp->raw, resp->raw_len) != 0)
 				return false;
 		}
-		r->raw_len = resp->raw_len;
+		r->raw_len = (uint16_t)resp->raw_len;
 		r->has_raw = true;
 	}
 	return true;
@@ -280,7 +292,11 @@ static void send_request(sim_world *w, sim_node *n, const le_request *req)
 	if (r->full) {
 		/* whole; the packed form keeps only the scalar fields */
 		request_copy(r->full, req);
-		sim_wire_pack_scalars(req, &r->req);
+		if (!sim_wire_pack_scalars(&w->strs, req, &r->req)) {
+			req_free(w, i);
+			sim__fail(w, LE_ENOMEM, "out of memory for a request's strings");
+			return;
+		}
 	} else if (!sim_wire_pack(&w->strs, req, &r->req)) {
 		req_free(w, i);
 		sim__fail(w, LE_ENOMEM, "out of memory for a request's strings");
@@ -292,7 +308,7 @@ static void send_request(sim_world *w, sim_node *n, const le_request *req)
 		    &n->net_rng, w->ch, &leg);
 	fa_faults_decide(w->faults, n->identity, &n->net_rng, &r->dec);
 	if (leg.refused || r->dec.refused || w->down_count > 0) {
-		req_set_status(r, 0, NULL);
+		req_set_status(w, r, 0, NULL);
 		sim__push(w, w->now + SIM_REFUSED_NS, EV_DELIVER, 0, i);
 		return;
 	}
@@ -410,7 +426,7 @@ static void on_trigger_arrive(sim_world *w, uint32_t i)
 	fa_faults_decide(w->faults, n->identity, &n->net_rng, &r->dec);
 	r->dec.request_delay_ns = request_delay_ns;
 	if (r->dec.refused) {
-		req_set_status(r, 0, NULL);
+		req_set_status(w, r, 0, NULL);
 		sim__push(w, w->now + SIM_REFUSED_NS, EV_DELIVER, 0, i);
 		return;
 	}
@@ -431,14 +447,14 @@ static void on_arrive(sim_world *w, uint32_t i)
 		return;
 	}
 	if (w->down_count > 0) { /* the server went down while it travelled */
-		req_set_status(r, 0, NULL);
+		req_set_status(w, r, 0, NULL);
 		sim__push(w, w->now + SIM_REFUSED_NS, EV_DELIVER, 0, i);
 		return;
 	}
 	if (r->dec.error_code) {
 		fa_status st;
 		fa_status_injected(&st, r->dec.error_code, r->dec.retry_after_s);
-		req_set_status(r, st.code ? st.code : r->dec.error_code, st.reason);
+		req_set_status(w, r, st.code ? st.code : r->dec.error_code, st.reason);
 		response_leg(w, i);
 		return;
 	}
@@ -478,6 +494,9 @@ static void on_deliver(sim_world *w, uint32_t i)
 		return;
 	}
 	unsigned char raw[SIM_RAW_MAX];
+	char rv[LE_RV_MAX];
+	if (r->has_rv)
+		sim_rv_unpack(&w->strs, r->rv, rv);
 	size_t raw_len = 0;
 	le_record tmp;
 	const le_record *rec = NULL;
@@ -488,11 +507,11 @@ static void on_deliver(sim_world *w, uint32_t i)
 	le_response resp = {
 		.id = r->req.id,
 		.status = r->status,
-		.reason = r->reason[0] ? r->reason : NULL,
+		.reason = r->reason ? sim_strtab_str(&w->strs, r->reason) : NULL,
 		.message = NULL,
 		.record = rec,
 		.record_present = r->record_present,
-		.resource_version = r->has_rv ? r->rv : NULL,
+		.resource_version = r->has_rv ? rv : NULL,
 		.raw = r->has_raw ? raw : NULL,
 		.raw_len = raw_len,
 	};

@@ -96,34 +96,44 @@ typedef struct sim_node {
 /* A request in flight, from SEND to its response's delivery (or loss).
  * In a big fleet (sim_world.big_fleet) its two records are packed (sim/wire.h):
  * 10,000 candidates that start together have 10,000 of these at once. In
- * a small one the slot also holds them whole (`full`, `full_rec`, in the
+ * a small one the slot also holds them whole (`full` and after it, in the
  * same allocation), which spares the packing (a tenth of a 3-pod run);
  * sim__req_record and sim__resp_record give either. req's other fields
  * are set in both. */
 typedef struct sim_req {
 	uint32_t node, inc, core;
 	uint32_t next_free;
-	le_request *full;      /* small fleets: the request as sent */
-	le_record *full_rec;   /* small fleets: the answer's record */
-	unsigned char *full_raw; /* small fleets: its raw record (raw_len) */
+	/* small fleets: the request as sent, then in the same allocation the
+	 * answer's record and its raw record (sim__req_full_rec/_raw) */
+	le_request *full;
 	sim_wire_req req;
 	fa_decision dec;
-	bool triggered;        /* a when: renew-request fault already fired on it */
 	int64_t due_ns;        /* when its response reached the (paused) pod */
+	bool triggered;        /* a when: renew-request fault already fired on it */
 	/* the response */
-	int status;
 	bool has_record, record_present, has_rv, has_raw;
-	char reason[32];
-	char rv[LE_RV_MAX];
+	uint16_t raw_len;      /* see below; at most SIM_RAW_MAX */
+	int status;
+	uint32_t reason;       /* w->strs id, at most 31 bytes of it (0: none) */
+	uint64_t rv;           /* sim_rv_pack (when has_rv) */
 	sim_rec record;
 	/* The raw record the in-process store answered with is
 	 * le_record_key(&record) (fa_store_lock_do; commit checks it), so a
 	 * big fleet's slot keeps only its length and sim__req_raw rebuilds
 	 * the bytes: 640 bytes less a request, and every candidate has one in
 	 * flight at once when they all start together. A small fleet's slot
-	 * keeps the bytes (full_raw): two fewer keys a response. */
-	size_t raw_len;
+	 * keeps the bytes (sim__req_full_raw): two fewer keys a response. */
 } sim_req;
+
+static inline le_record *sim__req_full_rec(const sim_req *r)
+{
+	return r->full ? (le_record *)(r->full + 1) : NULL;
+}
+
+static inline unsigned char *sim__req_full_raw(const sim_req *r)
+{
+	return r->full ? (unsigned char *)(sim__req_full_rec(r) + 1) : NULL;
+}
 
 /* A delivered response's raw record: writes r->raw_len bytes (at most cap)
  * into buf and returns how many. */

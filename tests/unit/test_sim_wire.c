@@ -136,12 +136,51 @@ static void test_request_round_trip(void **state)
 	sim_strtab_free(&t);
 }
 
+/* A resourceVersion comes back as the text it was, cut to LE_RV_MAX - 1
+ * bytes; the store's decimal numbers take no string table entry, anything
+ * else (leading zeros, signs, spaces, letters, numbers past 2^63 - 2) is
+ * kept as text. */
+static void test_resource_version_round_trip(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		bool number;
+	} cases[] = {
+		{"", true}, {"0", true}, {"1", true}, {"12345", true},
+		{"9223372036854775806", true}, {"9223372036854775807", false},
+		{"18446744073709551615", false}, {"99999999999999999999", false},
+		{"01", false}, {"00", false}, {"-1", false}, {"+1", false},
+		{"1 ", false}, {" 1", false}, {"abc", false},
+		{"1234567890123456789012345678901", false},
+		{"1234567890123456789012345678901234567890", false},
+	};
+	sim_strtab t = {0};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint32_t before = t.n;
+		uint64_t rv;
+		assert_true(sim_rv_pack(&t, cases[i].text, &rv));
+		char back[LE_RV_MAX], want[LE_RV_MAX];
+		snprintf(want, sizeof want, "%s", cases[i].text);
+		sim_rv_unpack(&t, rv, back);
+		assert_string_equal(back, want);
+		if (cases[i].number) {
+			assert_false(rv & SIM_RV_TEXT);
+			assert_int_equal(t.n, before);
+		} else {
+			assert_true(rv & SIM_RV_TEXT);
+		}
+	}
+	sim_strtab_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strtab_interns_once),
 		cmocka_unit_test(test_record_round_trip_is_what_readers_see),
 		cmocka_unit_test(test_request_round_trip),
+		cmocka_unit_test(test_resource_version_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
