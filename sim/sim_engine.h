@@ -147,7 +147,8 @@ extern const char *const sim__lock_names[];
 
 /* ---- test hooks ------------------------------------------------------------
  * Record every draw a pod's elector stream hands to its core (the first
- * `cap` of them) into buf; *n counts all draws. Call before sim_world_run. */
+ * `cap` of them) into buf; *n counts all draws. Call before sim_world_run;
+ * one pod a world (a second call traces that pod instead). */
 void sim_world_trace_draws(sim_world *w, int32_t pod, uint64_t *buf,
 			   size_t cap, size_t *n);
 

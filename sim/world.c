@@ -58,10 +58,10 @@ static inline uint64_t draw(sim_world *w, sim_node *n)
 	uint64_t v = fa_rng_next(&n->rng);
 	if (w->ch)
 		v = sim__choose_jitter(w->ch, n, v);
-	if (n->trace_n) {
-		if (*n->trace_n < n->trace_cap)
-			n->trace[*n->trace_n] = v;
-		(*n->trace_n)++;
+	if (w->trace_n && n->pod == w->trace_pod) {
+		if (*w->trace_n < w->trace_cap)
+			w->trace[*w->trace_n] = v;
+		(*w->trace_n)++;
 	}
 	return v;
 }
@@ -1465,10 +1465,10 @@ void sim_world_trace_draws(sim_world *w, int32_t pod, uint64_t *buf,
 {
 	if (pod < 0 || (size_t)pod >= w->nnodes)
 		return;
-	sim_node *node = w->nodes[pod];
-	node->trace = buf;
-	node->trace_cap = cap;
-	node->trace_n = n;
+	w->trace_pod = pod;
+	w->trace = buf;
+	w->trace_cap = cap;
+	w->trace_n = n;
 	if (n)
 		*n = 0;
 }

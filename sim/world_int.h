@@ -61,16 +61,16 @@ typedef struct sim_node {
 	node_state state;
 	bool paused;
 	bool deleted;   /* SIGTERM sent by a delete: never restarted */
+	bool cancel_after_drain; /* SIGTERM seen: cancel the core at acting end */
+	bool exit_after_drain;   /* core done: exit at acting end */
 	uint32_t inc;   /* incarnation */
 	uint32_t core;  /* elector generation within the process (rejoin) */
 	int32_t restarts;
-	int64_t probe_fails; /* liveness probe failures in a row */
-	bool cancel_after_drain; /* SIGTERM seen: cancel the core at acting end */
-	bool exit_after_drain;   /* core done: exit at acting end */
 	/* timer: one live heap entry at timer_at for the core's deadline */
 	uint32_t timer_gen;
 	int64_t timer_at;
 	int64_t timer_want;
+	int64_t probe_fails; /* liveness probe failures in a row */
 	/* user code */
 	bool acting;    /* from STARTED_LEADING to ACTING_END */
 	uint32_t term;
@@ -80,14 +80,10 @@ typedef struct sim_node {
 	int64_t acting_end_due;
 	int64_t sigterm_due;
 	uint32_t *pend; /* request slots whose responses arrived */
-	size_t npend, pend_cap;
+	uint32_t npend, pend_cap;
 	/* network faults active on this pod (scenario fault indexes) */
 	int32_t *netf;
-	size_t nnetf, netf_cap;
-	/* test hook */
-	uint64_t *trace;
-	size_t trace_cap;
-	size_t *trace_n;
+	uint32_t nnetf, netf_cap;
 	char strings[]; /* name and identity, each NUL-terminated */
 } sim_node;
 
@@ -189,6 +185,11 @@ struct sim_world {
 	struct sim_chooser *own_ch; /* the scenario's timing: (or NULL) */
 	bool ran;
 	struct sim_coord *coord; /* the election controller; NULL = none */
+	/* test hook (sim_world_trace_draws): one pod's draws */
+	int32_t trace_pod;
+	uint64_t *trace;
+	size_t trace_cap;
+	size_t *trace_n;
 	/* first error of the run (sticky) */
 	int rc;
 	char err[512];
