@@ -200,10 +200,9 @@ typedef struct le_io {
 } le_io;
 
 struct le_elector {
-	le_config cfg; /* strings point at the copies in `strings` */
-	const le_profile *prof;
-	const char *identity;       /* == cfg.identity */
-	const char *name;           /* == cfg.name, "" for none */
+	/* strings point at the copies in `strings`; profile is never NULL
+	 * (client-go's when the caller gave none); name "" for none */
+	le_config cfg;
 	int64_t request_timeout_ns; /* 0 = none */
 	int32_t lease_duration_s;   /* int(LD / 1s), what we write */
 
@@ -488,7 +487,7 @@ static bool cand_set_strategy(le_elector *e, const char *s)
 static void cand_record(const le_elector *e, le_record *r)
 {
 	const cand_rec *c = &e->cand;
-	copy_str(r->holder, LE_ID_MAX, c->holder_me ? e->identity : "");
+	copy_str(r->holder, LE_ID_MAX, c->holder_me ? e->cfg.identity : "");
 	r->preferred_holder[0] = '\0';
 	r->holder_truncated = false;
 	r->holder_hash = 0;
@@ -520,12 +519,12 @@ static bool is_2xx(int status) { return status >= 200 && status < 300; }
 /* The clock observedTime and `now` are read from for expiry decisions. */
 static int64_t expiry_clock(const le_elector *e, le_time t)
 {
-	return e->prof->observed_time_uses_wall_clock ? t.wall_ns : t.mono_ns;
+	return e->cfg.profile->observed_time_uses_wall_clock ? t.wall_ns : t.mono_ns;
 }
 
 static bool is_me(const le_elector *e, const char *holder)
 {
-	return strcmp(holder, e->identity) == 0;
+	return strcmp(holder, e->cfg.identity) == 0;
 }
 
 /* A holder longer than any identity we run under is never us. */
@@ -546,7 +545,7 @@ static bool lease_valid(const le_elector *e, int64_t now_clock_ns)
 {
 	if (!e->has_observed_time)
 		return false;
-	int64_t dur_ns = e->prof->expiry_uses_record_duration
+	int64_t dur_ns = e->cfg.profile->expiry_uses_record_duration
 				 ? (int64_t)e->observed.lease_duration_s * LE_NS_PER_S
 				 : e->cfg.lease_duration_ns;
 	return add_sat(e->observed_clock_ns, dur_ns) > now_clock_ns;
@@ -585,7 +584,7 @@ static bool strict_rejects(const le_elector *e, const le_response *r,
 {
 	if (!is_2xx(r->status) || !r->record || !r->record_present ||
 	    e->cfg.lock_kind == LE_LOCK_LEASES ||
-	    !e->prof->strict_annotation_records || e->cfg.liberal_records)
+	    !e->cfg.profile->strict_annotation_records || e->cfg.liberal_records)
 		return false;
 	return le_record_go_strict_check(r->record, err, errcap) != LE_OK;
 }
@@ -673,7 +672,7 @@ static void emit_new_leader(le_elector *e, const char *holder)
 static void report_transition(le_elector *e)
 {
 	const char *holder = kept(&e->observed.holder);
-	if (!e->prof->on_new_leader_wired ||
+	if (!e->cfg.profile->on_new_leader_wired ||
 	    strcmp(holder, kept(&e->reported_leader)) == 0)
 		return;
 	set_reported(e, holder);
@@ -974,7 +973,7 @@ static void pass_begin(le_elector *e, le_time now)
 	e->final_attempt = false;
 	e->pass_start_ns = now.mono_ns;
 	e->pass_deadline_ns = add_sat(now.mono_ns, e->cfg.renew_deadline_ns);
-	if (e->prof->renew_first_attempt_immediate)
+	if (e->cfg.profile->renew_first_attempt_immediate)
 		try_begin(e, now);
 	else
 		e->wake_ns = renew_tick(e, now.mono_ns, true);
@@ -987,7 +986,7 @@ static void renew_end(le_elector *e, le_time now)
 {
 	e->in_pass = false;
 	e->wake_ns = NO_TIME;
-	if (e->cfg.release_on_cancel && e->prof->release_supported)
+	if (e->cfg.release_on_cancel && e->cfg.profile->release_supported)
 		release_begin(e, now);
 	else
 		stop_leading(e, now);
@@ -1001,7 +1000,7 @@ static void pass_failed(le_elector *e, le_time now, enum pass_end why)
 	e->master_on = false; /* metrics.leaderOff: only here (2.6) */
 	const char *detail =
 		why == PASS_CANCELLED ? "context canceled"
-		: e->prof->renew_deadline_aborts_request
+		: e->cfg.profile->renew_deadline_aborts_request
 			? "context deadline exceeded"
 			: "timed out waiting for the condition";
 	emit_log(e, 0, false, LE_MSG_FAILED_RENEW, detail, 0);
@@ -1024,7 +1023,7 @@ static void finish(le_elector *e)
  * runs acquire again with the same state; otherwise the elector is done. */
 static void run_exited(le_elector *e, le_time now)
 {
-	if (!e->cancelled && e->prof->rerun_after_loss)
+	if (!e->cancelled && e->cfg.profile->rerun_after_loss)
 		acquire_begin(e, now);
 	else
 		finish(e);
@@ -1042,7 +1041,7 @@ static void stop_leading(le_elector *e, le_time now)
 	e->wake_ns = NO_TIME;
 	e->release_deadline_ns = NO_TIME;
 	push(e, LE_OUT_STOPPED_LEADING)->flags = was_leader ? SLOT_WAS_LEADER : 0;
-	if (e->prof->contrib_election_main && !e->cancelled) {
+	if (e->cfg.profile->contrib_election_main && !e->cancelled) {
 		e->phase = PH_VIEW;
 		send_request(e, now, ST_VIEW_GET, LE_OP_GET, NULL);
 		return;
@@ -1063,8 +1062,8 @@ static void acquire_attempt_done(le_elector *e, le_time now, bool ok,
 	e->master_on = true; /* metrics.leaderOn */
 	emit_log(e, 0, false, LE_MSG_ACQUIRED, NULL, 0);
 	push(e, LE_OUT_STARTED_LEADING);
-	if (e->prof->contrib_election_main) /* OnStartedLeading: callback(id) */
-		emit_new_leader(e, e->identity);
+	if (e->cfg.profile->contrib_election_main) /* OnStartedLeading: callback(id) */
+		emit_new_leader(e, e->cfg.identity);
 	e->leading = true;
 	e->stats.acquisitions++;
 	e->phase = PH_RENEW;
@@ -1074,7 +1073,7 @@ static void acquire_attempt_done(le_elector *e, le_time now, bool ok,
 /* A failed attempt inside a pass: when does the next one come? */
 static void renew_attempt_failed(le_elector *e, le_time now)
 {
-	if (e->prof->renew_poll_waitfor) {
+	if (e->cfg.profile->renew_poll_waitfor) {
 		/* wait.WaitFor: once the poller has closed its channel (the
 		 * deadline came, perhaps while this attempt ran) the condition
 		 * runs once more, and that is the last. */
@@ -1118,8 +1117,8 @@ static void renew_attempt_done(le_elector *e, le_time now, bool ok)
 	}
 	e->in_pass = false;
 	report_transition(e);
-	emit_log(e, e->prof->logs_2016 ? 4 : 5, false, LE_MSG_RENEWED, NULL, 0);
-	if (e->prof->renew_pass_gap_is_rp)
+	emit_log(e, e->cfg.profile->logs_2016 ? 4 : 5, false, LE_MSG_RENEWED, NULL, 0);
+	if (e->cfg.profile->renew_pass_gap_is_rp)
 		e->wake_ns = add_sat(now.mono_ns, e->cfg.retry_period_ns);
 	else
 		pass_begin(e, now);
@@ -1161,7 +1160,7 @@ static const unsigned char *raw_bytes(const le_elector *e)
 static bool record_changed(const le_elector *e, const le_record *fetched,
 			   const raw_view *v)
 {
-	if (e->prof->change_detect_raw && v->head) {
+	if (e->cfg.profile->change_detect_raw && v->head) {
 		if (v->len != e->raw_len)
 			return true;
 		size_t kept = v->len < RAW_KEEP ? v->len : RAW_KEEP;
@@ -1191,7 +1190,7 @@ static raw_view raw_of(const le_elector *e, const le_response *r)
 static bool observe(le_elector *e, const le_record *fetched,
 		    const raw_view *v, le_time now)
 {
-	bool keep_raw = e->prof->change_detect_raw && v->head;
+	bool keep_raw = e->cfg.profile->change_detect_raw && v->head;
 	if (keep_raw && v->len > RAW_INLINE && !e->raw_heap &&
 	    !(e->raw_heap = malloc(RAW_KEEP)))
 		return false;
@@ -1211,7 +1210,7 @@ static bool observe(le_elector *e, const le_record *fetched,
 
 static void fast_path_failed(le_elector *e, const char *detail, int status)
 {
-	if (e->prof->logs_structured)
+	if (e->cfg.profile->logs_structured)
 		emit_log(e, 2, false, LE_MSG_FAST_PATH_FAILED, detail, status);
 	else /* klog.Errorf before 1.35 */
 		emit_log(e, 0, true, LE_MSG_FAST_PATH_FAILED, detail, status);
@@ -1230,15 +1229,15 @@ static void try_begin(le_elector *e, le_time now)
 	r->lease_duration_s = e->lease_duration_s;
 	r->has_acquire_time = r->has_renew_time = true;
 	r->acquire_wall_ns = r->renew_wall_ns = now.wall_ns;
-	r->dialect = e->prof->writer_dialect;
+	r->dialect = e->cfg.profile->writer_dialect;
 
 	/* 1. fast path: CAS on the cached object (tryCoordinatedRenew has
 	 * none: election-spec.md 8; PR #138064 would add one) */
-	if (e->prof->fast_path && !e->cfg.coordinated && is_leader(e) &&
+	if (e->cfg.profile->fast_path && !e->cfg.coordinated && is_leader(e) &&
 	    lease_valid(e, expiry_clock(e, now))) {
 		r->has_acquire_time = e->observed.has_acquire_time;
 		r->acquire_wall_ns = e->observed.acquire_wall_ns;
-		r->transitions = e->prof->transitions_reset_on_renew
+		r->transitions = e->cfg.profile->transitions_reset_on_renew
 					 ? 0
 					 : e->observed.transitions;
 		if (!e->cache_empty) {
@@ -1292,7 +1291,7 @@ static void coordinated_renew(le_elector *e, le_time now,
 	cand->has_acquire_time = fetched->has_acquire_time;
 	cand->acquire_wall_ns = fetched->acquire_wall_ns;
 	cand->transitions =
-		e->prof->transitions_reset_on_renew ? 0 : fetched->transitions;
+		e->cfg.profile->transitions_reset_on_renew ? 0 : fetched->transitions;
 	if (!cand_set_strategy(e, fetched->strategy)) {
 		emit_log(e, 0, true, LE_MSG_UPDATE_ERROR,
 			 "out of memory for the lease's strategy", 0);
@@ -1345,7 +1344,7 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 
 	/* 0.5 only looked inside an annotation that was there: a missing one
 	 * is simply taken. Later clients read it as an empty record. */
-	bool skip = !r->record_present && e->prof->missing_record_skips_checks;
+	bool skip = !r->record_present && e->cfg.profile->missing_record_skips_checks;
 	if (!skip) {
 		/* 3. observe a change, stamped with the response's time */
 		raw_view v = raw_of(e, r);
@@ -1357,10 +1356,10 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 		}
 		/* 4. held by someone else and not expired at the attempt's now;
 		 * the holder tested for "" is the fetched one, as client-go's */
-		bool vacant = e->prof->empty_holder_is_free && !fetched.holder[0];
+		bool vacant = e->cfg.profile->empty_holder_is_free && !fetched.holder[0];
 		if (!vacant && !is_leader(e) &&
 		    lease_valid(e, expiry_clock(e, e->attempt_now))) {
-			emit_log(e, e->prof->logs_2016 ? 0 : 4, false, LE_MSG_HELD_BY,
+			emit_log(e, e->cfg.profile->logs_2016 ? 0 : 4, false, LE_MSG_HELD_BY,
 				 fetched.holder, 0);
 			try_end(e, now, false, rnd);
 			return;
@@ -1376,7 +1375,7 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 		cand->has_acquire_time = fetched.has_acquire_time;
 		cand->acquire_wall_ns = fetched.acquire_wall_ns;
 		cand->transitions =
-			e->prof->transitions_reset_on_renew ? 0 : fetched.transitions;
+			e->cfg.profile->transitions_reset_on_renew ? 0 : fetched.transitions;
 		e->stats.slowpath++;
 	} else {
 		cand->transitions = fetched.transitions < INT32_MAX
@@ -1423,8 +1422,8 @@ static void release_write(le_elector *e, le_time now, int32_t transitions)
 	cand_reset(e);
 	rel->holder_set = true;
 	rel->transitions = transitions;
-	rel->dialect = e->prof->writer_dialect;
-	if (!e->prof->release_writes_zero_duration) { /* 710705cfe, 1.20 */
+	rel->dialect = e->cfg.profile->writer_dialect;
+	if (!e->cfg.profile->release_writes_zero_duration) { /* 710705cfe, 1.20 */
 		rel->lease_duration_s = 1;
 		rel->has_acquire_time = rel->has_renew_time = true;
 		rel->acquire_wall_ns = rel->renew_wall_ns = now.wall_ns;
@@ -1439,7 +1438,7 @@ static void release_write(le_elector *e, le_time now, int32_t transitions)
 
 static void release_step(le_elector *e, le_time now)
 {
-	if (e->prof->release_get_first)
+	if (e->cfg.profile->release_get_first)
 		send_request(e, now, ST_REL_GET, LE_OP_GET, NULL);
 	else
 		release_write(e, now, e->observed.transitions);
@@ -1449,7 +1448,7 @@ static void release_begin(le_elector *e, le_time now)
 {
 	e->phase = PH_RELEASE;
 	e->release_deadline_ns =
-		e->prof->release_bounded_by_rd
+		e->cfg.profile->release_bounded_by_rd
 			? add_sat(now.mono_ns, e->cfg.renew_deadline_ns)
 			: NO_TIME;
 	release_step(e, now);
@@ -1494,7 +1493,7 @@ static void on_release_response(le_elector *e, le_time now,
 	/* 1b1630d32: tryRelease calls itself on a conflict; only the RD
 	 * context ends it (its GET or Update fails once it expires), never a
 	 * count. Every retry waits for a response, so the core cannot spin. */
-	if (r->status == 409 && e->prof->release_retry_on_conflict) {
+	if (r->status == 409 && e->cfg.profile->release_retry_on_conflict) {
 		emit_log(e, 4, false, LE_MSG_RELEASE_CONFLICT, NULL, r->status);
 		release_step(e, now);
 		return;
@@ -1866,7 +1865,7 @@ static void dispatch(le_elector *e, le_time now, const le_response *r,
 static bool renew_deadline_armed(const le_elector *e)
 {
 	return e->phase == PH_RENEW && e->in_pass && !e->pass_closed &&
-	       (e->prof->renew_deadline_aborts_request || !e->inflight);
+	       (e->cfg.profile->renew_deadline_aborts_request || !e->inflight);
 }
 
 static void renew_deadline_fired(le_elector *e, le_time now, uint64_t rnd)
@@ -1876,7 +1875,7 @@ static void renew_deadline_fired(le_elector *e, le_time now, uint64_t rnd)
 		e->stats.errors++;
 	}
 	e->step = ST_NONE;
-	if (e->prof->renew_poll_waitfor && !e->prof->renew_deadline_aborts_request) {
+	if (e->cfg.profile->renew_poll_waitfor && !e->cfg.profile->renew_deadline_aborts_request) {
 		/* The poller closes its channel and WaitFor runs the condition
 		 * once more. A tick due at the same instant races the close in
 		 * Go's select: if it wins, it is an attempt of its own and the
@@ -1960,8 +1959,7 @@ le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
 	}
 	e->strings_len = (unsigned)total; /* at most 4 names' caps */
 	e->cfg = *c;
-	e->prof = c->profile ? c->profile : &le_profile_client_go;
-	e->cfg.profile = e->prof;
+	e->cfg.profile = c->profile ? c->profile : &le_profile_client_go;
 	const char *copy[4];
 	char *at = e->strings;
 	for (int i = 0; i < 4; i++) {
@@ -1969,16 +1967,16 @@ le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
 		copy[i] = at;
 		at += len[i] + 1;
 	}
-	e->identity = e->cfg.identity = copy[0];
+	e->cfg.identity = copy[0];
 	e->cfg.lock_namespace = copy[1];
 	e->cfg.lock_name = copy[2];
-	e->name = e->cfg.name = copy[3];
+	e->cfg.name = copy[3];
 
 	int64_t ld_s = c->lease_duration_ns / LE_NS_PER_S;
 	e->lease_duration_s = ld_s > INT32_MAX ? INT32_MAX : (int32_t)ld_s;
 	if (c->request_timeout_ns > 0)
 		e->request_timeout_ns = c->request_timeout_ns;
-	else if (c->request_timeout_ns == 0 && e->prof->default_request_timeout &&
+	else if (c->request_timeout_ns == 0 && e->cfg.profile->default_request_timeout &&
 		 c->lock_build == LE_LOCK_BUILT_FROM_KUBECONFIG)
 		/* NewFromKubeconfig: max(1 s, RD/2) */
 		e->request_timeout_ns = c->renew_deadline_ns / 2 > LE_NS_PER_S
@@ -2108,7 +2106,7 @@ int le_elector_start(le_elector *e, le_time now, uint64_t rnd)
 	int rc = input_begin(e);
 	if (rc != LE_OK)
 		return rc;
-	if (e->prof->contrib_election_main) {
+	if (e->cfg.profile->contrib_election_main) {
 		e->phase = PH_BOOT;
 		send_request(e, now, ST_BOOT_GET, LE_OP_GET, NULL);
 	} else {
@@ -2162,7 +2160,7 @@ static void cancel_input(le_elector *e, le_time now, uint64_t rnd)
 		 * closed context before any attempt (2.1). The 0.5 program
 		 * would exit before Run: nothing to report there. */
 		e->cancelled = true;
-		if (!e->prof->contrib_election_main) {
+		if (!e->cfg.profile->contrib_election_main) {
 			emit_log(e, 0, false, LE_MSG_ATTEMPTING_ACQUIRE, NULL, 0);
 			push(e, LE_OUT_STOPPED_LEADING);
 		}
@@ -2318,7 +2316,7 @@ int le_elector_check(const le_elector *e, int64_t mono_now_ns,
 		return LE_OK;
 	if (err && errcap)
 		snprintf(err, errcap,
-			 "failed election to renew leadership on lease %s", e->name);
+			 "failed election to renew leadership on lease %s", e->cfg.name);
 	return LE_ETIMEDOUT;
 }
 
@@ -2383,7 +2381,7 @@ bool le_elector_expiry_mono(const le_elector *e, le_time now, int64_t *mono_ns)
 		return false;
 	int64_t dur_ns = (int64_t)e->observed.lease_duration_s * LE_NS_PER_S;
 	int64_t at = add_sat(e->observed_clock_ns, dur_ns);
-	*mono_ns = e->prof->observed_time_uses_wall_clock ? add_sat(now.mono_ns, at - now.wall_ns)
+	*mono_ns = e->cfg.profile->observed_time_uses_wall_clock ? add_sat(now.mono_ns, at - now.wall_ns)
 							  : at;
 	return true;
 }
