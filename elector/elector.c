@@ -288,6 +288,7 @@ struct le_elector {
 	 * drained outputs are no longer valid. io is NULL from
 	 * le_elector_outputs_done (nothing pending) to the next input (le_io). */
 	le_io *io;
+	void **io_spare; /* le_elector_set_io_spare; NULL: malloc and free */
 	unsigned ring_head;
 	unsigned ring_count;
 	unsigned text_used;
@@ -2029,7 +2030,12 @@ static int input_begin(le_elector *e)
 		return LE_ESTATE;
 	if (!e->io) {
 		/* given back by le_elector_outputs_done */
-		e->io = malloc(sizeof *e->io);
+		if (e->io_spare && *e->io_spare) {
+			e->io = *e->io_spare;
+			*e->io_spare = NULL;
+		} else {
+			e->io = malloc(sizeof *e->io);
+		}
 		if (!e->io)
 			return LE_ENOMEM;
 		e->text_used = 0;
@@ -2068,10 +2074,19 @@ static int input_begin(le_elector *e)
 void le_elector_outputs_done(le_elector *e)
 {
 	if (e && e->ring_count == 0) {
-		free(e->io);
+		if (e->io_spare && !*e->io_spare && e->io)
+			*e->io_spare = e->io;
+		else
+			free(e->io);
 		e->io = NULL;
 		e->cand_viewed = false;
 	}
+}
+
+void le_elector_set_io_spare(le_elector *e, void **slot)
+{
+	if (e)
+		e->io_spare = slot;
 }
 
 size_t le_elector_memory(const le_elector *e)

@@ -43,12 +43,14 @@ static void calendar_off(sim_heap *h)
 {
 	free(h->b);
 	free(h->pool);
+	free(h->pool_next);
 	if (h->far) {
 		sim_heap_free(h->far);
 		free(h->far);
 	}
 	h->b = NULL;
 	h->pool = NULL;
+	h->pool_next = NULL;
 	h->far = NULL;
 	h->pool_n = h->pool_cap = 0;
 	h->free_head = SIM_WAIT_END;
@@ -98,7 +100,7 @@ static int bucket_add(sim_heap *h, size_t k, const sim_heap_ev *ev)
 	if (b->head == SIM_WAIT_END || b->n == SIM_WAIT_CHUNK) {
 		uint32_t i = h->free_head;
 		if (i != SIM_WAIT_END) {
-			h->free_head = h->pool[i].next;
+			h->free_head = h->pool_next[i];
 		} else {
 			if (h->pool_n == h->pool_cap) {
 				if (h->pool_cap >= SIM_WAIT_END / 2)
@@ -107,12 +109,16 @@ static int bucket_add(sim_heap *h, size_t k, const sim_heap_ev *ev)
 				sim_wait *v = realloc(h->pool, cap * sizeof *v);
 				if (!v)
 					return LE_ENOMEM;
-				h->pool = v;
+				h->pool = v; /* larger than pool_cap says until both grew */
+				uint32_t *nx = realloc(h->pool_next, cap * sizeof *nx);
+				if (!nx)
+					return LE_ENOMEM;
+				h->pool_next = nx;
 				h->pool_cap = cap;
 			}
 			i = h->pool_n++;
 		}
-		h->pool[i].next = b->head;
+		h->pool_next[i] = b->head;
 		b->head = i;
 		b->n = 0;
 	}
@@ -133,9 +139,9 @@ static int bucket_drain(sim_heap *h, size_t k)
 			b->n--;
 			h->waiting--;
 		}
-		b->head = w->next;
+		b->head = h->pool_next[c];
 		b->n = b->head == SIM_WAIT_END ? 0 : SIM_WAIT_CHUNK;
-		w->next = h->free_head;
+		h->pool_next[c] = h->free_head;
 		h->free_head = c;
 	}
 	return LE_OK;
@@ -356,7 +362,7 @@ bool sim_heap_check(const sim_heap *h)
 		if (b->n > SIM_WAIT_CHUNK || (b->head == SIM_WAIT_END && b->n))
 			return false;
 		for (uint32_t c = b->head, n = b->n; c != SIM_WAIT_END;
-		     c = h->pool[c].next, n = SIM_WAIT_CHUNK) {
+		     c = h->pool_next[c], n = SIM_WAIT_CHUNK) {
 			if (c >= h->pool_n || ++chunks > h->pool_n)
 				return false;
 			for (uint32_t i = 0; i < n; i++, len++) {

@@ -648,6 +648,8 @@ static bool node_rejoin(sim_world *w, sim_node *n)
 	}
 	le_elector_free(n->e);
 	n->e = e;
+	if (w->big_fleet)
+		le_elector_set_io_spare(n->e, &w->io_spare);
 	n->core++; /* answers to the old core's requests are dropped */
 	n->timer_gen++;
 	n->timer_at = n->timer_want = NO_TIME;
@@ -721,6 +723,8 @@ void sim__node_start(sim_world *w, sim_node *n)
 		sim__fail(w, LE_EINVAL, "pod %s: cannot start its elector: %s", n->name, err);
 		return;
 	}
+	if (w->big_fleet)
+		le_elector_set_io_spare(n->e, &w->io_spare);
 	if (n->state != NODE_WAITING)
 		n->restarts++;
 	n->inc++;
@@ -821,7 +825,8 @@ static void drain(sim_world *w, sim_node *n)
 	}
 	/* every output is carried out (a SEND's request copied): in a big
 	 * fleet the core may drop its output buffers until its next input
-	 * (6 KB a candidate); a small one keeps them, which is faster */
+	 * (6 KB a candidate), into the world's one spare block that the next
+	 * input takes (w->io_spare); a small one keeps them, which is faster */
 	if (w->big_fleet)
 		le_elector_outputs_done(n->e);
 	if (done)
@@ -1433,6 +1438,7 @@ void sim_world_free(sim_world *w)
 		free(n->netf);
 		free(n);
 	}
+	free(w->io_spare); /* after the electors that lend it */
 	sim_chooser_free(w->own_ch);
 	free(w->nodes);
 	for (size_t i = 0; i < w->nreqs; i++)

@@ -174,6 +174,7 @@ struct sim_world {
 	 * drain, requests in flight packed (sim_req), the loop prefetches
 	 * the next event's node. Memory and cache, never behaviour. */
 	bool big_fleet;
+	void *io_spare;       /* a big fleet's output block between inputs */
 	size_t nreqs, reqs_cap;
 	uint32_t free_req;
 	fault_run *fr;

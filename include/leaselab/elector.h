@@ -418,6 +418,16 @@ bool le_elector_next_output(le_elector *e, le_output *out);
  * 7 KB); a malloc and a free per input is its cost. */
 void le_elector_outputs_done(le_elector *e);
 
+/* Optional, with le_elector_outputs_done: a slot of the driver's where an
+ * elector that gives its output block back leaves it (when the slot is
+ * empty) and where its next input takes one from (when it is not), so a
+ * driver of thousands that gives every block back passes one between
+ * them instead of a malloc and a free an input. One slot may serve any
+ * number of electors driven from one thread; the driver frees what it
+ * holds (free(*slot)) once they are done. NULL (the default): malloc and
+ * free. */
+void le_elector_set_io_spare(le_elector *e, void **slot);
+
 /* The bytes the elector holds on the heap now (itself, its strings, its
  * output buffers while it has them, a MultiLock's state). */
 size_t le_elector_memory(const le_elector *e);
