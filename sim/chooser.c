@@ -423,8 +423,7 @@ static uint64_t req_hash(const sim_world *w, const sim_req *r, bool answered)
 	le_record rec;
 	h = le_record_state_hash(h, sim__req_record(w, r, &rec), wall);
 	char rv[LE_RV_MAX];
-	sim_rv_unpack(&w->strs, r->req.resource_version, rv);
-	h = mix_str(h, rv);
+	h = mix_str(h, sim__req_rv(w, r, rv));
 	const fa_decision *d = &r->dec;
 	h = mix(h, (uint64_t)d->refused << 3 | (uint64_t)d->blackhole << 2 |
 			   (uint64_t)d->drop_request << 1 | d->drop_response);
@@ -438,10 +437,8 @@ static uint64_t req_hash(const sim_world *w, const sim_req *r, bool answered)
 	h = mix_str(h, sim_strtab_str(&w->strs, r->reason));
 	if (r->has_record)
 		h = le_record_state_hash(h, sim__resp_record(w, r, &rec), wall);
-	if (r->has_rv) {
-		sim_rv_unpack(&w->strs, r->rv, rv);
-		h = mix_str(h, rv);
-	}
+	if (r->has_rv)
+		h = mix_str(h, sim__resp_rv(w, r, rv));
 	if (r->has_raw) {
 		unsigned char raw[SIM_RAW_MAX];
 		h = mix(h, sim_explore_hash(raw, sim__req_raw(w, r, raw, sizeof raw)));

@@ -169,26 +169,25 @@ void sim_rv_unpack(const sim_strtab *t, uint64_t rv, char out[LE_RV_MAX])
 	out[k] = '\0';
 }
 
-bool sim_wire_pack_scalars(sim_strtab *t, const le_request *q,
-			   sim_wire_req *out)
+void sim_wire_pack_scalars(const le_request *q, sim_wire_req *out)
 {
-	uint64_t rv;
-	if (!sim_rv_pack(t, q->resource_version, &rv))
-		return false;
 	out->id = q->id;
 	out->op = q->op;
 	out->target = q->target;
 	out->no_record = q->no_record;
 	out->timeout_ns = q->timeout_ns;
-	out->resource_version = rv;
-	return true;
+	out->resource_version = 0;
 }
 
 bool sim_wire_pack(sim_strtab *t, const le_request *q, sim_wire_req *out)
 {
 	sim_rec rec;
-	if (!sim_rec_pack(t, &q->record, &rec) || !sim_wire_pack_scalars(t, q, out))
+	uint64_t rv;
+	if (!sim_rec_pack(t, &q->record, &rec) ||
+	    !sim_rv_pack(t, q->resource_version, &rv))
 		return false;
+	sim_wire_pack_scalars(q, out);
+	out->resource_version = rv;
 	out->record = rec;
 	return true;
 }

@@ -68,16 +68,15 @@ typedef struct sim_wire_req {
 	le_op op;
 	le_lock_kind target;
 	int64_t timeout_ns;
-	uint64_t resource_version; /* sim_rv_pack */
+	uint64_t resource_version; /* sim_rv_pack; 0 from sim_wire_pack_scalars */
 	bool no_record;
 	sim_rec record;
 } sim_wire_req;
 
 bool sim_wire_pack(sim_strtab *t, const le_request *q, sim_wire_req *out);
-/* All but the record (a slot that keeps the request whole as well); false
- * when out of memory. */
-bool sim_wire_pack_scalars(sim_strtab *t, const le_request *q,
-			   sim_wire_req *out);
+/* All but the record and the resourceVersion (0): for a slot that keeps
+ * the request whole as well. */
+void sim_wire_pack_scalars(const le_request *q, sim_wire_req *out);
 void sim_wire_unpack(const sim_strtab *t, const sim_wire_req *q,
 		     le_request *out);
 

@@ -85,7 +85,8 @@ static uint32_t req_alloc(sim_world *w)
 	}
 	/* a small fleet's slot holds its records whole as well (sim_req) */
 	size_t extra = w->big_fleet ? 0
-				    : sizeof(le_request) + sizeof(le_record) + SIM_RAW_MAX;
+				    : sizeof(le_request) + sizeof(le_record) + SIM_RAW_MAX +
+					      LE_RV_MAX;
 	sim_req *r = malloc(sizeof *r + extra);
 	if (!r)
 		goto oom;
@@ -156,6 +157,24 @@ size_t sim__req_raw(const sim_world *w, const sim_req *r, unsigned char *buf,
 	return req_raw_of(r, sim__resp_record(w, r, &tmp), buf, cap);
 }
 
+const char *sim__req_rv(const sim_world *w, const sim_req *r,
+			char buf[LE_RV_MAX])
+{
+	if (r->full)
+		return r->full->resource_version;
+	sim_rv_unpack(&w->strs, r->req.resource_version, buf);
+	return buf;
+}
+
+const char *sim__resp_rv(const sim_world *w, const sim_req *r,
+			 char buf[LE_RV_MAX])
+{
+	if (r->full)
+		return sim__req_full_rv(r);
+	sim_rv_unpack(&w->strs, r->rv, buf);
+	return buf;
+}
+
 const le_record *sim__req_record(const sim_world *w, const sim_req *r,
 				 le_record *tmp)
 {
@@ -192,7 +211,10 @@ static bool req_copy_response(sim_world *w, sim_req *r,
 		r->has_record = true;
 	}
 	r->record_present = resp->record_present;
-	if (resp->resource_version) {
+	if (resp->resource_version && r->full) {
+		copy_str(sim__req_full_rv(r), LE_RV_MAX, resp->resource_version);
+		r->has_rv = true;
+	} else if (resp->resource_version) {
 		if (!sim_rv_pack(&w->strs, resp->resource_version, &r->rv)) {
 			sim__fail(w, LE_ENOMEM, "out of memory for a resourceVersion");
 			return true;
@@ -292,11 +314,7 @@ static void send_request(sim_world *w, sim_node *n, const le_request *req)
 	if (r->full) {
 		/* whole; the packed form keeps only the scalar fields */
 		request_copy(r->full, req);
-		if (!sim_wire_pack_scalars(&w->strs, req, &r->req)) {
-			req_free(w, i);
-			sim__fail(w, LE_ENOMEM, "out of memory for a request's strings");
-			return;
-		}
+		sim_wire_pack_scalars(req, &r->req);
 	} else if (!sim_wire_pack(&w->strs, req, &r->req)) {
 		req_free(w, i);
 		sim__fail(w, LE_ENOMEM, "out of memory for a request's strings");
@@ -494,9 +512,8 @@ static void on_deliver(sim_world *w, uint32_t i)
 		return;
 	}
 	unsigned char raw[SIM_RAW_MAX];
-	char rv[LE_RV_MAX];
-	if (r->has_rv)
-		sim_rv_unpack(&w->strs, r->rv, rv);
+	char rv_buf[LE_RV_MAX];
+	const char *rv = r->has_rv ? sim__resp_rv(w, r, rv_buf) : NULL;
 	size_t raw_len = 0;
 	le_record tmp;
 	const le_record *rec = NULL;

@@ -111,7 +111,7 @@ typedef struct sim_req {
 	uint16_t raw_len;      /* see below; at most SIM_RAW_MAX */
 	int status;
 	uint32_t reason;       /* w->strs id, at most 31 bytes of it (0: none) */
-	uint64_t rv;           /* sim_rv_pack (when has_rv) */
+	uint64_t rv;           /* big fleets: sim_rv_pack (when has_rv) */
 	sim_rec record;
 	/* The raw record the in-process store answered with is
 	 * le_record_key(&record) (fa_store_lock_do; commit checks it), so a
@@ -130,6 +130,19 @@ static inline unsigned char *sim__req_full_raw(const sim_req *r)
 {
 	return r->full ? (unsigned char *)(sim__req_full_rec(r) + 1) : NULL;
 }
+
+/* small fleets: the answer's resourceVersion text (when has_rv) */
+static inline char *sim__req_full_rv(const sim_req *r)
+{
+	return r->full ? (char *)(sim__req_full_raw(r) + SIM_RAW_MAX) : NULL;
+}
+
+/* The request's resourceVersion / the answer's (when has_rv), as text: in
+ * the slot, or unpacked into buf. */
+const char *sim__req_rv(const sim_world *w, const sim_req *r,
+			char buf[LE_RV_MAX]);
+const char *sim__resp_rv(const sim_world *w, const sim_req *r,
+			 char buf[LE_RV_MAX]);
 
 /* A delivered response's raw record: writes r->raw_len bytes (at most cap)
  * into buf and returns how many. */
