@@ -881,10 +881,96 @@ static int read_header(reader *r, const jline *l, sim_history *h,
 
 /* ---- event lines ------------------------------------------------------------ */
 
+/* The fields of e->kind of its own (docs/history-format.md). They share
+ * storage in sim_event, so only those are read: another kind's fields on
+ * the line are ignored, like unknown ones. */
+static int read_kind_fields(reader *r, const jline *l, const sim_history *h,
+			    sim_event *e)
+{
+	int64_t v;
+	int rc;
+	char word[16];
+	switch (e->kind) {
+	case SIM_EV_POD_START:
+		if ((rc = get_i64(r, l, "restarts", false, 0, 0, INT32_MAX, &v)))
+			return rc;
+		e->restarts = (int32_t)v;
+		return LE_OK;
+	case SIM_EV_POD_DEATH:
+	case SIM_EV_STOPPED_LEADING:
+		return get_bool(r, l, "was_leader", &e->was_leader);
+	case SIM_EV_POD_SIGTERM:
+		return get_i64(r, l, "grace_period_ns", false, 0, 0, INT64_MAX,
+			       &e->grace_period_ns);
+	case SIM_EV_PROBE_RESTART:
+		return get_i64(r, l, "probe_failures", false, 0, 0, INT64_MAX,
+			       &e->probe_failures);
+	case SIM_EV_STARTED_LEADING:
+	case SIM_EV_ROGUE_START:
+	case SIM_EV_ACTING_END:
+	case SIM_EV_WORK:
+		if ((rc = get_i64(r, l, "term", false, 0, 0, INT64_MAX, &e->term)))
+			return rc;
+		return get_i64(r, l, "token", false, 0, INT64_MIN, INT64_MAX,
+			       &e->token);
+	case SIM_EV_CUT:
+	case SIM_EV_UNCUT: {
+		if ((rc = get_word(r, l, "direction", false, word, sizeof word)))
+			return rc;
+		int d = word[0] ? enum_index(sim__direction_names, word) : 0;
+		if (d < 0)
+			return fail(r, LE_EPARSE, "direction",
+				    "unknown direction \"%s\"", word);
+		if ((rc = get_word(r, l, "partition", false, word, sizeof word)))
+			return rc;
+		int p = word[0] ? enum_index(sim__partition_names, word) : 0;
+		if (p < 0)
+			return fail(r, LE_EPARSE, "partition",
+				    "unknown partition \"%s\"", word);
+		e->direction = (sim_direction)d;
+		e->partition = (fa_partition)p;
+		return LE_OK;
+	}
+	case SIM_EV_LEASE_WRITE:
+		break;
+	default:
+		return LE_OK;
+	}
+	if ((rc = get_i64(r, l, "transitions", false, 0, INT64_MIN, INT64_MAX,
+			  &e->transitions)) ||
+	    (rc = get_i64(r, l, "resource_version", false, 0, 0, INT64_MAX,
+			  &e->resource_version)) ||
+	    (rc = get_i64(r, l, "lease_duration_s", false, 0, INT64_MIN, INT64_MAX,
+			  &e->lease_duration_s)) ||
+	    (rc = get_i64(r, l, "acquire_wall_ns", false, 0, INT64_MIN, INT64_MAX,
+			  &e->acquire_wall_ns)) ||
+	    (rc = get_i64(r, l, "renew_wall_ns", false, 0, INT64_MIN, INT64_MAX,
+			  &e->renew_wall_ns)))
+		return rc;
+	e->has_acquire_time = field(l, "acquire_wall_ns") != NULL;
+	e->has_renew_time = field(l, "renew_wall_ns") != NULL;
+	/* by a MultiLock pod: which of its two objects */
+	if ((rc = get_word(r, l, "object", false, word, sizeof word)))
+		return rc;
+	int o = word[0] ? enum_index(sim__lock_names, word) : -1;
+	if (word[0] && (o < 0 || o > LE_LOCK_CONFIGMAPS))
+		return fail(r, LE_EPARSE, "object",
+			    "expected leases, endpoints or configmaps, got \"%s\"", word);
+	e->object = (uint8_t)(o + 1);
+	/* by the election controller: preferredHolder */
+	int64_t pref;
+	if ((rc = get_i64(r, l, "preferred", false, -1, 0,
+			  (int64_t)h->nidentities - 1, &pref)))
+		return rc;
+	e->has_preferred = field(l, "preferred") != NULL;
+	e->preferred = e->has_preferred ? (int32_t)pref : 0;
+	return LE_OK;
+}
+
 static int read_event(reader *r, const jline *l, sim_history *h, sim_event *e)
 {
 	char kind[32];
-	int64_t seq, pod, holder, fault, v;
+	int64_t seq, pod, holder, fault;
 	int rc;
 	if ((rc = get_i64(r, l, "seq", true, 0, 0, INT64_MAX, &seq)))
 		return rc;
@@ -910,58 +996,7 @@ static int read_event(reader *r, const jline *l, sim_history *h, sim_event *e)
 	e->pod = (int32_t)pod;
 	e->holder = (int32_t)holder;
 	e->fault = (int32_t)fault;
-	char word[16];
-	if ((rc = get_i64(r, l, "restarts", false, 0, 0, INT32_MAX, &v)))
-		return rc;
-	e->restarts = (int32_t)v;
-	if ((rc = get_bool(r, l, "was_leader", &e->was_leader)) ||
-	    (rc = get_i64(r, l, "grace_period_ns", false, 0, 0, INT64_MAX,
-			  &e->grace_period_ns)) ||
-	    (rc = get_i64(r, l, "probe_failures", false, 0, 0, INT64_MAX,
-			  &e->probe_failures)) ||
-	    (rc = get_i64(r, l, "term", false, 0, 0, INT64_MAX, &e->term)) ||
-	    (rc = get_i64(r, l, "token", false, 0, INT64_MIN, INT64_MAX, &e->token)) ||
-	    (rc = get_i64(r, l, "transitions", false, 0, INT64_MIN, INT64_MAX,
-			  &e->transitions)) ||
-	    (rc = get_i64(r, l, "resource_version", false, 0, 0, INT64_MAX,
-			  &e->resource_version)) ||
-	    (rc = get_i64(r, l, "lease_duration_s", false, 0, INT64_MIN, INT64_MAX,
-			  &e->lease_duration_s)) ||
-	    (rc = get_i64(r, l, "acquire_wall_ns", false, 0, INT64_MIN, INT64_MAX,
-			  &e->acquire_wall_ns)) ||
-	    (rc = get_i64(r, l, "renew_wall_ns", false, 0, INT64_MIN, INT64_MAX,
-			  &e->renew_wall_ns)))
-		return rc;
-	e->has_acquire_time = field(l, "acquire_wall_ns") != NULL;
-	e->has_renew_time = field(l, "renew_wall_ns") != NULL;
-	if ((rc = get_word(r, l, "direction", false, word, sizeof word)))
-		return rc;
-	int d = word[0] ? enum_index(sim__direction_names, word) : 0;
-	if (d < 0)
-		return fail(r, LE_EPARSE, "direction", "unknown direction \"%s\"", word);
-	if ((rc = get_word(r, l, "partition", false, word, sizeof word)))
-		return rc;
-	int p = word[0] ? enum_index(sim__partition_names, word) : 0;
-	if (p < 0)
-		return fail(r, LE_EPARSE, "partition", "unknown partition \"%s\"", word);
-	e->direction = (sim_direction)d;
-	e->partition = (fa_partition)p;
-	/* lease-write by a MultiLock pod: which of its two objects */
-	if ((rc = get_word(r, l, "object", false, word, sizeof word)))
-		return rc;
-	int o = word[0] ? enum_index(sim__lock_names, word) : -1;
-	if (word[0] && (o < 0 || o > LE_LOCK_CONFIGMAPS))
-		return fail(r, LE_EPARSE, "object",
-			    "expected leases, endpoints or configmaps, got \"%s\"", word);
-	e->object = (uint8_t)(o + 1);
-	/* lease-write by the election controller: preferredHolder */
-	int64_t pref;
-	if ((rc = get_i64(r, l, "preferred", false, -1, 0,
-			  (int64_t)h->nidentities - 1, &pref)))
-		return rc;
-	e->has_preferred = field(l, "preferred") != NULL;
-	e->preferred = e->has_preferred ? (int32_t)pref : 0;
-	return LE_OK;
+	return read_kind_fields(r, l, h, e);
 }
 
 /* ---- lines ---------------------------------------------------------------- */

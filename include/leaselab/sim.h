@@ -394,50 +394,63 @@ const char *sim_ev_kind_name(sim_ev_kind k);
 /* The kind named `name`, or 0 when there is none. */
 sim_ev_kind sim_ev_kind_from_name(const char *name);
 
-/* One event. Fields a kind does not use (sim_ev_kind above, and the table
- * in docs/history-format.md) are 0, except pod/holder/fault which are -1
- * when they do not apply. Times without "wall" in the name are true time
- * in ns since the start of the run. */
+/* One event: the fields every kind has, then the kind's own (sim_ev_kind
+ * above, and the table in docs/history-format.md). The kinds' own fields
+ * share storage, so read and set only those of e->kind: sim_event_make
+ * zeroes them, and pod/holder/fault are -1 when they do not apply. Times
+ * without "wall" in the name are true time in ns since the start of the
+ * run. 80 bytes: a 10,000-pod history holds some 30,000 of them, two
+ * thirds new-leader events that have no fields of their own. */
 typedef struct sim_event {
-	/* (ordered by size, so the 128 bytes have no holes: a 10,000-pod
-	 * history holds some 30,000 of them) */
 	int64_t t_ns;            /* true time */
 	uint64_t seq;            /* global order (== index in the history) */
 	sim_ev_kind kind;
 	int32_t pod;             /* index into history pods, -1 = none */
 	int32_t holder;          /* identity index, -1 = "" / none */
 	int32_t fault;           /* index into the scenario's faults, -1 = none */
-	/* pod-start */
-	int32_t restarts;        /* 0 = first start of this pod */
-	/* preferredHolder (coordinated election: the controller's writes) */
-	int32_t preferred;         /* identity index, when has_preferred */
-	/* cut, uncut */
-	sim_direction direction;
-	fa_partition partition;
-	/* pod-death, stopped-leading */
-	bool was_leader;
-	/* lease-write: which times the record has; preferredHolder's presence */
-	bool has_acquire_time;
-	bool has_renew_time;
-	bool has_preferred;
-	/* the object written: 0 = the pod's lock; for a MultiLock pod 1 + the
-	 * le_lock_kind of the object (its primary or LE_LOCK_LEASES) */
-	uint8_t object;
-	/* pod-sigterm */
-	int64_t grace_period_ns;
-	/* probe-restart: consecutive failed probes */
-	int64_t probe_failures;
-	/* started-leading, acting-end: the pod's leadership term, from 1 */
-	int64_t term;
-	/* started-leading, work: fencing token (the lease's transitions when
-	 * the term began) */
-	int64_t token;
-	/* lease-write: the record as committed */
-	int64_t transitions;       /* leaseTransitions / leaderTransitions */
-	int64_t resource_version;  /* the store's revision of this write */
-	int64_t lease_duration_s;  /* leaseDurationSeconds */
-	int64_t acquire_wall_ns;   /* acquireTime, wall ns as written */
-	int64_t renew_wall_ns;     /* renewTime, wall ns as written */
+	union {
+		/* pod-start: 0 = first start of this pod */
+		int32_t restarts;
+		/* pod-death, stopped-leading */
+		bool was_leader;
+		/* pod-sigterm */
+		int64_t grace_period_ns;
+		/* probe-restart: consecutive failed probes */
+		int64_t probe_failures;
+		/* started-leading, rogue-start: term (the pod's leadership
+		 * term, from 1) and token (the fencing token: the lease's
+		 * transitions when the term began); acting-end: term; work:
+		 * token */
+		struct {
+			int64_t term;
+			int64_t token;
+		};
+		/* cut, uncut */
+		struct {
+			sim_direction direction;
+			fa_partition partition;
+		};
+		/* lease-write: the record as committed */
+		struct {
+			int64_t transitions;      /* leaseTransitions / leaderTransitions */
+			int64_t resource_version; /* the store's revision of this write */
+			int64_t lease_duration_s; /* leaseDurationSeconds */
+			int64_t acquire_wall_ns;  /* acquireTime, wall ns as written */
+			int64_t renew_wall_ns;    /* renewTime, wall ns as written */
+			/* preferredHolder (coordinated election: the
+			 * controller's writes): identity index, when
+			 * has_preferred */
+			int32_t preferred;
+			/* which times the record has */
+			bool has_acquire_time;
+			bool has_renew_time;
+			bool has_preferred;
+			/* the object written: 0 = the pod's lock; for a
+			 * MultiLock pod 1 + the le_lock_kind of the object
+			 * (its primary or LE_LOCK_LEASES) */
+			uint8_t object;
+		};
+	};
 } sim_event;
 
 typedef struct sim_pod_info {

@@ -310,6 +310,39 @@ static void test_unknown_fields_are_ignored(void **state)
 	sim_history_free(&h);
 }
 
+/* A kind's own fields share storage with other kinds' (sim_event's union):
+ * a line that also carries another kind's fields keeps its own intact. */
+static void test_other_kinds_fields_are_ignored(void **state)
+{
+	(void)state;
+	const char *text =
+		HDR "\"events\":3," PODS "}\n"
+		"{\"seq\":0,\"t_ns\":5,\"kind\":\"pod-start\",\"pod\":0,\"restarts\":2,"
+		"\"term\":7,\"transitions\":9,\"was_leader\":true}\n"
+		"{\"seq\":1,\"t_ns\":6,\"kind\":\"lease-write\",\"pod\":0,\"holder\":0,"
+		"\"transitions\":4,\"resource_version\":11,\"lease_duration_s\":15,"
+		"\"renew_wall_ns\":1000,\"restarts\":5,\"term\":0,\"direction\":\"to\","
+		"\"grace_period_ns\":3}\n"
+		"{\"seq\":2,\"t_ns\":7,\"kind\":\"acting-end\",\"pod\":0,\"term\":3,"
+		"\"probe_failures\":8,\"restarts\":1}\n";
+	sim_history h;
+	char err[256] = "";
+	assert_int_equal(read_text(text, &h, NULL, err, sizeof err), LE_OK);
+	assert_int_equal(h.n, 3);
+	assert_int_equal(h.ev[0].restarts, 2);
+	const sim_event *w = &h.ev[1];
+	assert_int_equal(w->transitions, 4);
+	assert_int_equal(w->resource_version, 11);
+	assert_int_equal(w->lease_duration_s, 15);
+	assert_false(w->has_acquire_time);
+	assert_true(w->has_renew_time);
+	assert_int_equal(w->renew_wall_ns, 1000);
+	assert_int_equal(w->object, 0);
+	assert_false(w->has_preferred);
+	assert_int_equal(h.ev[2].term, 3);
+	sim_history_free(&h);
+}
+
 static void test_kind_names_round_trip(void **state)
 {
 	(void)state;
@@ -383,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_header_carries_the_scenario_for_the_checker),
 		cmocka_unit_test(test_bad_input_names_line_and_field),
 		cmocka_unit_test(test_unknown_fields_are_ignored),
+		cmocka_unit_test(test_other_kinds_fields_are_ignored),
 		cmocka_unit_test(test_kind_names_round_trip),
 		cmocka_unit_test(test_fault_actions_round_trip_by_their_model_names),
 	};
