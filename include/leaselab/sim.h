@@ -73,12 +73,11 @@ typedef struct sim_pod_spec {
 	sim_election election;
 	int64_t start_ns;              /* process start (true time) */
 	int64_t clock_offset_ns;       /* node wall clock = true + offset */
-	int32_t clock_rate_ppm;        /* node clocks run at (1 + ppm/1e6) */
 	/* Termination: on delete (graceful) the process gets SIGTERM, and is
 	 * killed after grace_period_ns. 0.5's run.sh is PID 1 and ignores
-	 * SIGTERM (election-spec.md 6.4): sigterm_ignored. */
+	 * SIGTERM (election-spec.md 6.4): sigterm_ignored (below, with the
+	 * other flags, so that the struct has no holes). */
 	int64_t grace_period_ns;       /* default 30 s */
-	bool sigterm_ignored;
 	/* Time a replacement pod (Deployment) takes to start. */
 	int64_t replacement_start_ns;  /* default 2 s */
 	/* Guarded work: while it believes it leads, the pod writes to a
@@ -126,6 +125,8 @@ typedef struct sim_pod_spec {
 	 * restart, the upgrade) publishes the upgrade_* versions. The
 	 * election controller runs when any pod is coordinated. */
 	bool coordinated;
+	bool sigterm_ignored;          /* see grace_period_ns */
+	int32_t clock_rate_ppm;        /* node clocks run at (1 + ppm/1e6) */
 	const char *binary_version;    /* kept, as the name; NULL = "" */
 	const char *emulation_version;
 	int64_t upgrade_at_ns;            /* NO upgrade: INT64_MAX */
