@@ -138,10 +138,12 @@ typedef struct kept_str {
 	char in[KEPT_INLINE];
 } kept_str;
 
-/* R of 2.4 (and release's record) as the elector keeps it, 80 bytes
+/* R of 2.4 (and release's record) as the elector keeps it, 40 bytes
  * instead of an 888-byte le_record: what such a record can hold. Its
  * holder is this elector or "" (release), it never has a preferredHolder,
- * and a strategy only when a coordinated renew carries the fetched one.
+ * and a strategy only when a coordinated renew carries the fetched one
+ * (on the heap, NULL = "", as obs_rec's: only coordinated electors have
+ * one, and 40 bytes inline in every elector were 400 KB at 10,000).
  * cand_record makes the le_record that goes out, field for field the one
  * the elector used to build in place. */
 typedef struct cand_rec {
@@ -149,7 +151,7 @@ typedef struct cand_rec {
 	int32_t lease_duration_s, transitions;
 	unsigned dialect;
 	bool holder_me, holder_set, has_acquire_time, has_renew_time;
-	kept_str strategy;
+	char *strategy;
 } cand_rec;
 
 /* observedRecord (2) as the elector keeps it, 160 bytes instead of an
@@ -470,7 +472,7 @@ static void obs_record(const obs_rec *o, le_record *r)
 
 static void cand_reset(le_elector *e)
 {
-	kept_free(&e->cand.strategy);
+	free(e->cand.strategy);
 	memset(&e->cand, 0, sizeof e->cand);
 	e->cand_viewed = false;
 }
@@ -479,7 +481,12 @@ static void cand_reset(le_elector *e)
  * no memory (the attempt then fails). */
 static bool cand_set_strategy(le_elector *e, const char *s)
 {
-	return kept_set(&e->cand.strategy, s, LE_STRATEGY_MAX);
+	char *fresh;
+	bool same;
+	if (!opt_prepare(e->cand.strategy, s, LE_STRATEGY_MAX, &fresh, &same))
+		return false;
+	opt_commit(&e->cand.strategy, fresh, same);
+	return true;
 }
 
 /* Every field set, each string through its NUL and no further: what
@@ -499,7 +506,7 @@ static void cand_record(const le_elector *e, le_record *r)
 	r->acquire_wall_ns = c->acquire_wall_ns;
 	r->renew_wall_ns = c->renew_wall_ns;
 	r->transitions = c->transitions;
-	copy_str(r->strategy, LE_STRATEGY_MAX, kept(&c->strategy));
+	copy_str(r->strategy, LE_STRATEGY_MAX, opt(c->strategy));
 	r->dialect = c->dialect;
 }
 
@@ -2011,7 +2018,7 @@ void le_elector_free(le_elector *e)
 	if (e) {
 		free(e->ml);
 		free(e->io);
-		kept_free(&e->cand.strategy);
+		free(e->cand.strategy);
 		obs_free(&e->observed);
 		kept_free(&e->reported_leader);
 		free(e->raw_heap);
@@ -2105,7 +2112,7 @@ size_t le_elector_memory(const le_elector *e)
 	/* the kept strings too long for their inline room */
 	const char *heaps[] = {e->observed.holder.heap, e->observed.strategy,
 			       e->observed.preferred_holder, e->reported_leader.heap,
-			       e->cand.strategy.heap};
+			       e->cand.strategy};
 	for (size_t i = 0; i < sizeof heaps / sizeof heaps[0]; i++)
 		if (heaps[i])
 			n += strlen(heaps[i]) + 1;
