@@ -202,9 +202,16 @@ typedef struct le_io {
 } le_io;
 
 struct le_elector {
-	/* strings point at the copies in `strings`; profile is never NULL
-	 * (client-go's when the caller gave none); name "" for none */
-	le_config cfg;
+	/* The configuration: the elector's own copy (le_elector_new: right
+	 * after the struct, its strings after it, name "" for none) or the
+	 * caller's, shared by electors that differ only in identity
+	 * (le_elector_new_shared: 104 bytes and the lock's names less an
+	 * elector, 1 MB at 10,000). Read its identity and profile from here:
+	 * the identity is always the elector's own copy, the profile never
+	 * NULL (client-go's when the caller gave none). */
+	const le_config *cfg;
+	const char *identity;
+	const le_profile *profile;
 	int64_t request_timeout_ns; /* 0 = none */
 	int32_t lease_duration_s;   /* int(LD / 1s), what we write */
 
@@ -294,12 +301,11 @@ struct le_elector {
 	unsigned ring_head;
 	unsigned ring_count;
 	unsigned text_used;
-	unsigned strings_len; /* bytes of `strings` (le_elector_memory) */
+	/* bytes after the struct: the own configuration and the strings
+	 * (elector_new), for le_elector_memory */
+	unsigned strings_len;
 
 	le_stats stats;
-	/* identity, lock namespace, lock name and name, each NUL-terminated,
-	 * as long as they are (le_elector_new sizes the allocation) */
-	char strings[];
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -495,7 +501,7 @@ static bool cand_set_strategy(le_elector *e, const char *s)
 static void cand_record(const le_elector *e, le_record *r)
 {
 	const cand_rec *c = &e->cand;
-	copy_str(r->holder, LE_ID_MAX, c->holder_me ? e->cfg.identity : "");
+	copy_str(r->holder, LE_ID_MAX, c->holder_me ? e->identity : "");
 	r->preferred_holder[0] = '\0';
 	r->holder_truncated = false;
 	r->holder_hash = 0;
@@ -527,12 +533,12 @@ static bool is_2xx(int status) { return status >= 200 && status < 300; }
 /* The clock observedTime and `now` are read from for expiry decisions. */
 static int64_t expiry_clock(const le_elector *e, le_time t)
 {
-	return e->cfg.profile->observed_time_uses_wall_clock ? t.wall_ns : t.mono_ns;
+	return e->profile->observed_time_uses_wall_clock ? t.wall_ns : t.mono_ns;
 }
 
 static bool is_me(const le_elector *e, const char *holder)
 {
-	return strcmp(holder, e->cfg.identity) == 0;
+	return strcmp(holder, e->identity) == 0;
 }
 
 /* A holder longer than any identity we run under is never us. */
@@ -553,9 +559,9 @@ static bool lease_valid(const le_elector *e, int64_t now_clock_ns)
 {
 	if (!e->has_observed_time)
 		return false;
-	int64_t dur_ns = e->cfg.profile->expiry_uses_record_duration
+	int64_t dur_ns = e->profile->expiry_uses_record_duration
 				 ? (int64_t)e->observed.lease_duration_s * LE_NS_PER_S
-				 : e->cfg.lease_duration_ns;
+				 : e->cfg->lease_duration_ns;
 	return add_sat(e->observed_clock_ns, dur_ns) > now_clock_ns;
 }
 
@@ -591,8 +597,8 @@ static bool strict_rejects(const le_elector *e, const le_response *r,
 			   char *err, size_t errcap)
 {
 	if (!is_2xx(r->status) || !r->record || !r->record_present ||
-	    e->cfg.lock_kind == LE_LOCK_LEASES ||
-	    !e->cfg.profile->strict_annotation_records || e->cfg.liberal_records)
+	    e->cfg->lock_kind == LE_LOCK_LEASES ||
+	    !e->profile->strict_annotation_records || e->cfg->liberal_records)
 		return false;
 	return le_record_go_strict_check(r->record, err, errcap) != LE_OK;
 }
@@ -680,7 +686,7 @@ static void emit_new_leader(le_elector *e, const char *holder)
 static void report_transition(le_elector *e)
 {
 	const char *holder = kept(&e->observed.holder);
-	if (!e->cfg.profile->on_new_leader_wired ||
+	if (!e->profile->on_new_leader_wired ||
 	    strcmp(holder, kept(&e->reported_leader)) == 0)
 		return;
 	set_reported(e, holder);
@@ -726,7 +732,7 @@ static const char *response_detail(const le_response *r)
  * in the network and committed after a later GET is not remembered. */
 static int64_t renew_key(const le_elector *e, int64_t wall_ns)
 {
-	int64_t unit = e->cfg.lock_kind == LE_LOCK_LEASES ? 1000 : LE_NS_PER_S;
+	int64_t unit = e->cfg->lock_kind == LE_LOCK_LEASES ? 1000 : LE_NS_PER_S;
 	int64_t q = wall_ns / unit;
 	return wall_ns % unit < 0 ? q - 1 : q;
 }
@@ -802,7 +808,7 @@ static void own_write_check(le_elector *e, const le_record *fetched,
 	e->flagged_key = k;
 	e->stats.duplicate_identity++;
 	char when[32];
-	if (e->cfg.lock_kind == LE_LOCK_LEASES)
+	if (e->cfg->lock_kind == LE_LOCK_LEASES)
 		le_format_micro_time(fetched->renew_wall_ns, when, sizeof when);
 	else
 		le_format_time(fetched->renew_wall_ns, when, sizeof when);
@@ -864,7 +870,7 @@ static void send_request(le_elector *e, le_time now, enum step step, le_op op,
 			 const le_record *rec)
 {
 	if (!e->ml || !ml_lock_step(step)) {
-		le_lock_kind target = e->ml ? e->ml->primary : e->cfg.lock_kind;
+		le_lock_kind target = e->ml ? e->ml->primary : e->cfg->lock_kind;
 		send_one(e, now, step, op, rec, target, e->resource_version,
 			 is_own_write_step(step) && op != LE_OP_GET);
 		return;
@@ -937,7 +943,7 @@ static void stop_leading(le_elector *e, le_time now);
  * 1.2 RP below 2^63. */
 static int64_t acquire_wait_ns(const le_elector *e, uint64_t rnd)
 {
-	int64_t rp = e->cfg.retry_period_ns;
+	int64_t rp = e->cfg->retry_period_ns;
 	double u = (double)(rnd >> 11) * 0x1p-53;
 	double span = 1.2 * (double)rp;
 	int64_t j = (int64_t)(u * 1.2 * (double)rp);
@@ -957,7 +963,7 @@ static void acquire_begin(le_elector *e, le_time now)
  * t, or at or after t; NO_TIME past the end of time. */
 static int64_t renew_tick(const le_elector *e, int64_t t, bool strictly_after)
 {
-	int64_t rp = e->cfg.retry_period_ns;
+	int64_t rp = e->cfg->retry_period_ns;
 	int64_t since = sub_sat(t, e->pass_start_ns);
 	int64_t k = 1;
 	if (since > 0) {
@@ -980,8 +986,8 @@ static void pass_begin(le_elector *e, le_time now)
 	e->pass_closed = false;
 	e->final_attempt = false;
 	e->pass_start_ns = now.mono_ns;
-	e->pass_deadline_ns = add_sat(now.mono_ns, e->cfg.renew_deadline_ns);
-	if (e->cfg.profile->renew_first_attempt_immediate)
+	e->pass_deadline_ns = add_sat(now.mono_ns, e->cfg->renew_deadline_ns);
+	if (e->profile->renew_first_attempt_immediate)
 		try_begin(e, now);
 	else
 		e->wake_ns = renew_tick(e, now.mono_ns, true);
@@ -994,7 +1000,7 @@ static void renew_end(le_elector *e, le_time now)
 {
 	e->in_pass = false;
 	e->wake_ns = NO_TIME;
-	if (e->cfg.release_on_cancel && e->cfg.profile->release_supported)
+	if (e->cfg->release_on_cancel && e->profile->release_supported)
 		release_begin(e, now);
 	else
 		stop_leading(e, now);
@@ -1008,7 +1014,7 @@ static void pass_failed(le_elector *e, le_time now, enum pass_end why)
 	e->master_on = false; /* metrics.leaderOff: only here (2.6) */
 	const char *detail =
 		why == PASS_CANCELLED ? "context canceled"
-		: e->cfg.profile->renew_deadline_aborts_request
+		: e->profile->renew_deadline_aborts_request
 			? "context deadline exceeded"
 			: "timed out waiting for the condition";
 	emit_log(e, 0, false, LE_MSG_FAILED_RENEW, detail, 0);
@@ -1031,7 +1037,7 @@ static void finish(le_elector *e)
  * runs acquire again with the same state; otherwise the elector is done. */
 static void run_exited(le_elector *e, le_time now)
 {
-	if (!e->cancelled && e->cfg.profile->rerun_after_loss)
+	if (!e->cancelled && e->profile->rerun_after_loss)
 		acquire_begin(e, now);
 	else
 		finish(e);
@@ -1049,7 +1055,7 @@ static void stop_leading(le_elector *e, le_time now)
 	e->wake_ns = NO_TIME;
 	e->release_deadline_ns = NO_TIME;
 	push(e, LE_OUT_STOPPED_LEADING)->flags = was_leader ? SLOT_WAS_LEADER : 0;
-	if (e->cfg.profile->contrib_election_main && !e->cancelled) {
+	if (e->profile->contrib_election_main && !e->cancelled) {
 		e->phase = PH_VIEW;
 		send_request(e, now, ST_VIEW_GET, LE_OP_GET, NULL);
 		return;
@@ -1070,8 +1076,8 @@ static void acquire_attempt_done(le_elector *e, le_time now, bool ok,
 	e->master_on = true; /* metrics.leaderOn */
 	emit_log(e, 0, false, LE_MSG_ACQUIRED, NULL, 0);
 	push(e, LE_OUT_STARTED_LEADING);
-	if (e->cfg.profile->contrib_election_main) /* OnStartedLeading: callback(id) */
-		emit_new_leader(e, e->cfg.identity);
+	if (e->profile->contrib_election_main) /* OnStartedLeading: callback(id) */
+		emit_new_leader(e, e->identity);
 	e->leading = true;
 	e->stats.acquisitions++;
 	e->phase = PH_RENEW;
@@ -1081,7 +1087,7 @@ static void acquire_attempt_done(le_elector *e, le_time now, bool ok,
 /* A failed attempt inside a pass: when does the next one come? */
 static void renew_attempt_failed(le_elector *e, le_time now)
 {
-	if (e->cfg.profile->renew_poll_waitfor) {
+	if (e->profile->renew_poll_waitfor) {
 		/* wait.WaitFor: once the poller has closed its channel (the
 		 * deadline came, perhaps while this attempt ran) the condition
 		 * runs once more, and that is the last. */
@@ -1125,9 +1131,9 @@ static void renew_attempt_done(le_elector *e, le_time now, bool ok)
 	}
 	e->in_pass = false;
 	report_transition(e);
-	emit_log(e, e->cfg.profile->logs_2016 ? 4 : 5, false, LE_MSG_RENEWED, NULL, 0);
-	if (e->cfg.profile->renew_pass_gap_is_rp)
-		e->wake_ns = add_sat(now.mono_ns, e->cfg.retry_period_ns);
+	emit_log(e, e->profile->logs_2016 ? 4 : 5, false, LE_MSG_RENEWED, NULL, 0);
+	if (e->profile->renew_pass_gap_is_rp)
+		e->wake_ns = add_sat(now.mono_ns, e->cfg->retry_period_ns);
 	else
 		pass_begin(e, now);
 }
@@ -1168,7 +1174,7 @@ static const unsigned char *raw_bytes(const le_elector *e)
 static bool record_changed(const le_elector *e, const le_record *fetched,
 			   const raw_view *v)
 {
-	if (e->cfg.profile->change_detect_raw && v->head) {
+	if (e->profile->change_detect_raw && v->head) {
 		if (v->len != e->raw_len)
 			return true;
 		size_t kept = v->len < RAW_KEEP ? v->len : RAW_KEEP;
@@ -1198,7 +1204,7 @@ static raw_view raw_of(const le_elector *e, const le_response *r)
 static bool observe(le_elector *e, const le_record *fetched,
 		    const raw_view *v, le_time now)
 {
-	bool keep_raw = e->cfg.profile->change_detect_raw && v->head;
+	bool keep_raw = e->profile->change_detect_raw && v->head;
 	if (keep_raw && v->len > RAW_INLINE && !e->raw_heap &&
 	    !(e->raw_heap = malloc(RAW_KEEP)))
 		return false;
@@ -1218,7 +1224,7 @@ static bool observe(le_elector *e, const le_record *fetched,
 
 static void fast_path_failed(le_elector *e, const char *detail, int status)
 {
-	if (e->cfg.profile->logs_structured)
+	if (e->profile->logs_structured)
 		emit_log(e, 2, false, LE_MSG_FAST_PATH_FAILED, detail, status);
 	else /* klog.Errorf before 1.35 */
 		emit_log(e, 0, true, LE_MSG_FAST_PATH_FAILED, detail, status);
@@ -1237,15 +1243,15 @@ static void try_begin(le_elector *e, le_time now)
 	r->lease_duration_s = e->lease_duration_s;
 	r->has_acquire_time = r->has_renew_time = true;
 	r->acquire_wall_ns = r->renew_wall_ns = now.wall_ns;
-	r->dialect = e->cfg.profile->writer_dialect;
+	r->dialect = e->profile->writer_dialect;
 
 	/* 1. fast path: CAS on the cached object (tryCoordinatedRenew has
 	 * none: election-spec.md 8; PR #138064 would add one) */
-	if (e->cfg.profile->fast_path && !e->cfg.coordinated && is_leader(e) &&
+	if (e->profile->fast_path && !e->cfg->coordinated && is_leader(e) &&
 	    lease_valid(e, expiry_clock(e, now))) {
 		r->has_acquire_time = e->observed.has_acquire_time;
 		r->acquire_wall_ns = e->observed.acquire_wall_ns;
-		r->transitions = e->cfg.profile->transitions_reset_on_renew
+		r->transitions = e->profile->transitions_reset_on_renew
 					 ? 0
 					 : e->observed.transitions;
 		if (!e->cache_empty) {
@@ -1299,7 +1305,7 @@ static void coordinated_renew(le_elector *e, le_time now,
 	cand->has_acquire_time = fetched->has_acquire_time;
 	cand->acquire_wall_ns = fetched->acquire_wall_ns;
 	cand->transitions =
-		e->cfg.profile->transitions_reset_on_renew ? 0 : fetched->transitions;
+		e->profile->transitions_reset_on_renew ? 0 : fetched->transitions;
 	if (!cand_set_strategy(e, fetched->strategy)) {
 		emit_log(e, 0, true, LE_MSG_UPDATE_ERROR,
 			 "out of memory for the lease's strategy", 0);
@@ -1313,7 +1319,7 @@ static void coordinated_renew(le_elector *e, le_time now,
 static void on_get(le_elector *e, le_time now, const le_response *r,
 		   uint64_t rnd)
 {
-	if (r->status == 404 && e->cfg.coordinated) {
+	if (r->status == 404 && e->cfg->coordinated) {
 		/* a coordinated client never creates the lease */
 		emit_log(e, 0, false, LE_MSG_LEASE_NOT_FOUND, response_detail(r), 404);
 		try_end(e, now, false, rnd);
@@ -1343,16 +1349,16 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 	/* Under coordination the controller writes the lease in my name (it
 	 * installs me as holder), so a foreign renewTime under my identity is
 	 * expected there: the duplicate-identity check is off. */
-	if (!e->cfg.coordinated)
+	if (!e->cfg->coordinated)
 		own_write_check(e, &fetched, r->record_present);
-	if (e->cfg.coordinated) {
+	if (e->cfg->coordinated) {
 		coordinated_renew(e, now, &fetched, r, rnd);
 		return;
 	}
 
 	/* 0.5 only looked inside an annotation that was there: a missing one
 	 * is simply taken. Later clients read it as an empty record. */
-	bool skip = !r->record_present && e->cfg.profile->missing_record_skips_checks;
+	bool skip = !r->record_present && e->profile->missing_record_skips_checks;
 	if (!skip) {
 		/* 3. observe a change, stamped with the response's time */
 		raw_view v = raw_of(e, r);
@@ -1364,10 +1370,10 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 		}
 		/* 4. held by someone else and not expired at the attempt's now;
 		 * the holder tested for "" is the fetched one, as client-go's */
-		bool vacant = e->cfg.profile->empty_holder_is_free && !fetched.holder[0];
+		bool vacant = e->profile->empty_holder_is_free && !fetched.holder[0];
 		if (!vacant && !is_leader(e) &&
 		    lease_valid(e, expiry_clock(e, e->attempt_now))) {
-			emit_log(e, e->cfg.profile->logs_2016 ? 0 : 4, false, LE_MSG_HELD_BY,
+			emit_log(e, e->profile->logs_2016 ? 0 : 4, false, LE_MSG_HELD_BY,
 				 fetched.holder, 0);
 			try_end(e, now, false, rnd);
 			return;
@@ -1383,7 +1389,7 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 		cand->has_acquire_time = fetched.has_acquire_time;
 		cand->acquire_wall_ns = fetched.acquire_wall_ns;
 		cand->transitions =
-			e->cfg.profile->transitions_reset_on_renew ? 0 : fetched.transitions;
+			e->profile->transitions_reset_on_renew ? 0 : fetched.transitions;
 		e->stats.slowpath++;
 	} else {
 		cand->transitions = fetched.transitions < INT32_MAX
@@ -1430,8 +1436,8 @@ static void release_write(le_elector *e, le_time now, int32_t transitions)
 	cand_reset(e);
 	rel->holder_set = true;
 	rel->transitions = transitions;
-	rel->dialect = e->cfg.profile->writer_dialect;
-	if (!e->cfg.profile->release_writes_zero_duration) { /* 710705cfe, 1.20 */
+	rel->dialect = e->profile->writer_dialect;
+	if (!e->profile->release_writes_zero_duration) { /* 710705cfe, 1.20 */
 		rel->lease_duration_s = 1;
 		rel->has_acquire_time = rel->has_renew_time = true;
 		rel->acquire_wall_ns = rel->renew_wall_ns = now.wall_ns;
@@ -1446,7 +1452,7 @@ static void release_write(le_elector *e, le_time now, int32_t transitions)
 
 static void release_step(le_elector *e, le_time now)
 {
-	if (e->cfg.profile->release_get_first)
+	if (e->profile->release_get_first)
 		send_request(e, now, ST_REL_GET, LE_OP_GET, NULL);
 	else
 		release_write(e, now, e->observed.transitions);
@@ -1456,8 +1462,8 @@ static void release_begin(le_elector *e, le_time now)
 {
 	e->phase = PH_RELEASE;
 	e->release_deadline_ns =
-		e->cfg.profile->release_bounded_by_rd
-			? add_sat(now.mono_ns, e->cfg.renew_deadline_ns)
+		e->profile->release_bounded_by_rd
+			? add_sat(now.mono_ns, e->cfg->renew_deadline_ns)
 			: NO_TIME;
 	release_step(e, now);
 }
@@ -1484,7 +1490,7 @@ static void on_release_response(le_elector *e, le_time now,
 		keep_resource_version(e, r);
 		le_record fetched;
 		take_record(&fetched, r);
-		if (!e->cfg.coordinated) /* as in on_get */
+		if (!e->cfg->coordinated) /* as in on_get */
 			own_write_check(e, &fetched, r->record_present);
 		release_write(e, now, fetched.transitions);
 		return;
@@ -1501,7 +1507,7 @@ static void on_release_response(le_elector *e, le_time now,
 	/* 1b1630d32: tryRelease calls itself on a conflict; only the RD
 	 * context ends it (its GET or Update fails once it expires), never a
 	 * count. Every retry waits for a response, so the core cannot spin. */
-	if (r->status == 409 && e->cfg.profile->release_retry_on_conflict) {
+	if (r->status == 409 && e->profile->release_retry_on_conflict) {
 		emit_log(e, 4, false, LE_MSG_RELEASE_CONFLICT, NULL, r->status);
 		release_step(e, now);
 		return;
@@ -1873,7 +1879,7 @@ static void dispatch(le_elector *e, le_time now, const le_response *r,
 static bool renew_deadline_armed(const le_elector *e)
 {
 	return e->phase == PH_RENEW && e->in_pass && !e->pass_closed &&
-	       (e->cfg.profile->renew_deadline_aborts_request || !e->inflight);
+	       (e->profile->renew_deadline_aborts_request || !e->inflight);
 }
 
 static void renew_deadline_fired(le_elector *e, le_time now, uint64_t rnd)
@@ -1883,7 +1889,7 @@ static void renew_deadline_fired(le_elector *e, le_time now, uint64_t rnd)
 		e->stats.errors++;
 	}
 	e->step = ST_NONE;
-	if (e->cfg.profile->renew_poll_waitfor && !e->cfg.profile->renew_deadline_aborts_request) {
+	if (e->profile->renew_poll_waitfor && !e->profile->renew_deadline_aborts_request) {
 		/* The poller closes its channel and WaitFor runs the condition
 		 * once more. A tick due at the same instant races the close in
 		 * Go's select: if it wins, it is an attempt of its own and the
@@ -1946,45 +1952,61 @@ static void service(le_elector *e, le_time now, int64_t limit_ns, uint64_t rnd)
 
 /* ---- public API ---------------------------------------------------------- */
 
-le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
+static le_elector *new_fail(char *err, size_t errcap, const char *what)
 {
-	if (le_config_validate(c, err, errcap) != LE_OK)
-		return NULL;
-	/* the strings as long as they are, truncated as before to LE_ID_MAX-1
-	 * (identity) and LE_NAME_MAX-1 bytes */
-	const char *src[4] = {c->identity, c->lock_namespace, c->lock_name, c->name};
+	if (err && errcap)
+		copy_str(err, errcap, what);
+	return NULL;
+}
+
+/* The allocation: the struct, then (own copy) the configuration, then the
+ * strings kept, each NUL-terminated and as long as it is (validation
+ * bounds them by LE_ID_MAX-1 and LE_NAME_MAX-1 bytes): the identity, and
+ * for an own copy the lock namespace, the lock name and the name. */
+static le_elector *elector_new(const le_config *c, const char *identity,
+			       bool share, char *err, size_t errcap)
+{
+	const char *src[4] = {identity, c->lock_namespace, c->lock_name, c->name};
 	const size_t cap[4] = {LE_ID_MAX, LE_NAME_MAX, LE_NAME_MAX, LE_NAME_MAX};
+	int nstr = share ? 1 : 4;
 	size_t len[4], total = 0;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < nstr; i++) {
 		len[i] = src[i] ? strnlen(src[i], cap[i] - 1) : 0;
 		total += len[i] + 1;
 	}
-	le_elector *e = calloc(1, sizeof *e + total);
-	if (!e) {
-		if (err && errcap)
-			copy_str(err, errcap, "le_elector_new: out of memory");
-		return NULL;
-	}
-	e->strings_len = (unsigned)total; /* at most 4 names' caps */
-	e->cfg = *c;
-	e->cfg.profile = c->profile ? c->profile : &le_profile_client_go;
+	/* sizeof *e is a multiple of its alignment, which is le_config's */
+	size_t own = share ? 0 : sizeof(le_config);
+	le_elector *e = calloc(1, sizeof *e + own + total);
+	if (!e)
+		return new_fail(err, errcap, "le_elector_new: out of memory");
+	e->strings_len = (unsigned)(own + total); /* at most 4 names' caps */
+	e->profile = c->profile ? c->profile : &le_profile_client_go;
+	char *at = (char *)(e + 1) + own;
 	const char *copy[4];
-	char *at = e->strings;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < nstr; i++) {
 		copy_str(at, len[i] + 1, src[i]);
 		copy[i] = at;
 		at += len[i] + 1;
 	}
-	e->cfg.identity = copy[0];
-	e->cfg.lock_namespace = copy[1];
-	e->cfg.lock_name = copy[2];
-	e->cfg.name = copy[3];
+	e->identity = copy[0];
+	if (share) {
+		e->cfg = c;
+	} else {
+		le_config *mine = (le_config *)(void *)(e + 1);
+		*mine = *c;
+		mine->identity = copy[0];
+		mine->lock_namespace = copy[1];
+		mine->lock_name = copy[2];
+		mine->name = copy[3];
+		mine->profile = e->profile;
+		e->cfg = mine;
+	}
 
 	int64_t ld_s = c->lease_duration_ns / LE_NS_PER_S;
 	e->lease_duration_s = ld_s > INT32_MAX ? INT32_MAX : (int32_t)ld_s;
 	if (c->request_timeout_ns > 0)
 		e->request_timeout_ns = c->request_timeout_ns;
-	else if (c->request_timeout_ns == 0 && e->cfg.profile->default_request_timeout &&
+	else if (c->request_timeout_ns == 0 && e->profile->default_request_timeout &&
 		 c->lock_build == LE_LOCK_BUILT_FROM_KUBECONFIG)
 		/* NewFromKubeconfig: max(1 s, RD/2) */
 		e->request_timeout_ns = c->renew_deadline_ns / 2 > LE_NS_PER_S
@@ -2011,6 +2033,31 @@ le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
 	e->wake_ns = NO_TIME;
 	e->release_deadline_ns = NO_TIME;
 	return e;
+}
+
+le_elector *le_elector_new(const le_config *c, char *err, size_t errcap)
+{
+	if (le_config_validate(c, err, errcap) != LE_OK)
+		return NULL;
+	return elector_new(c, c->identity, false, err, errcap);
+}
+
+le_elector *le_elector_new_shared(const le_config *c, const char *identity,
+				  char *err, size_t errcap)
+{
+	if (!c)
+		return new_fail(err, errcap, "le_elector_new_shared: no configuration");
+	/* readers of le_elector_config (the log texts) take its profile as
+	 * the elector's, and a shared configuration cannot be filled in */
+	if (!c->profile)
+		return new_fail(err, errcap,
+				"le_elector_new_shared: the configuration has no profile "
+				"(le_config_defaults sets client-go's)");
+	le_config v = *c;
+	v.identity = identity;
+	if (le_config_validate(&v, err, errcap) != LE_OK)
+		return NULL;
+	return elector_new(c, identity, true, err, errcap);
 }
 
 void le_elector_free(le_elector *e)
@@ -2128,7 +2175,7 @@ int le_elector_start(le_elector *e, le_time now, uint64_t rnd)
 	int rc = input_begin(e);
 	if (rc != LE_OK)
 		return rc;
-	if (e->cfg.profile->contrib_election_main) {
+	if (e->profile->contrib_election_main) {
 		e->phase = PH_BOOT;
 		send_request(e, now, ST_BOOT_GET, LE_OP_GET, NULL);
 	} else {
@@ -2182,7 +2229,7 @@ static void cancel_input(le_elector *e, le_time now, uint64_t rnd)
 		 * closed context before any attempt (2.1). The 0.5 program
 		 * would exit before Run: nothing to report there. */
 		e->cancelled = true;
-		if (!e->cfg.profile->contrib_election_main) {
+		if (!e->profile->contrib_election_main) {
 			emit_log(e, 0, false, LE_MSG_ATTEMPTING_ACQUIRE, NULL, 0);
 			push(e, LE_OUT_STOPPED_LEADING);
 		}
@@ -2318,7 +2365,9 @@ bool le_elector_observed_record(const le_elector *e, le_record *out)
 	return true;
 }
 
-const le_config *le_elector_config(const le_elector *e) { return e ? &e->cfg : NULL; }
+const le_config *le_elector_config(const le_elector *e) { return e ? e->cfg : NULL; }
+
+const char *le_elector_identity(const le_elector *e) { return e ? e->identity : NULL; }
 
 bool le_elector_done(const le_elector *e) { return e && e->phase == PH_DONE; }
 
@@ -2333,12 +2382,13 @@ int le_elector_check(const le_elector *e, int64_t mono_now_ns,
 {
 	if (!e || !is_leader(e))
 		return LE_OK;
-	int64_t limit = add_sat(e->cfg.lease_duration_ns, tolerance_ns);
+	int64_t limit = add_sat(e->cfg->lease_duration_ns, tolerance_ns);
 	if (sub_sat(mono_now_ns, e->observed_mono_ns) <= limit)
 		return LE_OK;
 	if (err && errcap)
 		snprintf(err, errcap,
-			 "failed election to renew leadership on lease %s", e->cfg.name);
+			 "failed election to renew leadership on lease %s",
+			 e->cfg->name ? e->cfg->name : "");
 	return LE_ETIMEDOUT;
 }
 
@@ -2403,7 +2453,7 @@ bool le_elector_expiry_mono(const le_elector *e, le_time now, int64_t *mono_ns)
 		return false;
 	int64_t dur_ns = (int64_t)e->observed.lease_duration_s * LE_NS_PER_S;
 	int64_t at = add_sat(e->observed_clock_ns, dur_ns);
-	*mono_ns = e->cfg.profile->observed_time_uses_wall_clock ? add_sat(now.mono_ns, at - now.wall_ns)
+	*mono_ns = e->profile->observed_time_uses_wall_clock ? add_sat(now.mono_ns, at - now.wall_ns)
 							  : at;
 	return true;
 }
@@ -2411,7 +2461,7 @@ bool le_elector_expiry_mono(const le_elector *e, le_time now, int64_t *mono_ns)
 bool le_elector_draw_after(const le_elector *e, int64_t now_mono_ns, int64_t at_mono_ns,
 			   uint64_t *draw)
 {
-	int64_t rp = e->cfg.retry_period_ns;
+	int64_t rp = e->cfg->retry_period_ns;
 	int64_t j = at_mono_ns - now_mono_ns - rp; /* the jitter wanted */
 	if (j < 0 || (double)j >= 1.2 * (double)rp)
 		return false;

@@ -648,6 +648,8 @@ static void clear_process(sim_world *w, sim_node *n)
 }
 
 static void fill_config(const sim_node *n, le_config *c);
+static le_elector *node_elector(sim_world *w, const sim_node *n, char *err,
+				size_t errcap);
 
 /* KEP-5366 "rejoin without exit": the process stays, a new core runs the
  * election again at once; the lost term's user code is not cut short. */
@@ -655,10 +657,8 @@ static bool node_rejoin(sim_world *w, sim_node *n)
 {
 	if (!n->ps->rejoin_on_loss || n->deleted || n->state != NODE_RUNNING)
 		return false;
-	le_config c;
-	fill_config(n, &c);
 	char err[LE_ERRMSG_MAX];
-	le_elector *e = le_elector_new(&c, err, sizeof err);
+	le_elector *e = node_elector(w, n, err, sizeof err);
 	if (!e) {
 		sim__fail(w, LE_EINVAL, "pod %s: cannot rejoin: %s", n->name, err);
 		return true;
@@ -730,12 +730,73 @@ static void fill_config(const sim_node *n, le_config *c)
 	c->coordinated = n->ps->coordinated;
 }
 
-void sim__node_start(sim_world *w, sim_node *n)
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Equal but for the identity (fill_config sets every field). */
+static bool cfg_shareable(const le_config *a, const le_config *b)
+{
+	return a->lock_kind == b->lock_kind && same_str(a->lock_namespace, b->lock_namespace) &&
+	       same_str(a->lock_name, b->lock_name) &&
+	       a->lease_duration_ns == b->lease_duration_ns &&
+	       a->renew_deadline_ns == b->renew_deadline_ns &&
+	       a->retry_period_ns == b->retry_period_ns &&
+	       a->release_on_cancel == b->release_on_cancel &&
+	       a->request_timeout_ns == b->request_timeout_ns && a->profile == b->profile &&
+	       a->has_started_leading_cb == b->has_started_leading_cb &&
+	       a->has_stopped_leading_cb == b->has_stopped_leading_cb &&
+	       a->has_lock == b->has_lock && same_str(a->name, b->name) &&
+	       a->lock_build == b->lock_build && a->liberal_records == b->liberal_records &&
+	       a->coordinated == b->coordinated;
+}
+
+/* The configuration a big fleet's elector shares with the others like it:
+ * found, or added (NULL when there are too many or no memory: then the
+ * elector takes its own copy, which behaves the same). */
+static const le_config *shared_config(sim_world *w, const le_config *c)
+{
+	uint32_t last = w->last_shared_cfg;
+	if (last < w->nshared_cfg && cfg_shareable(w->shared_cfg[last], c))
+		return w->shared_cfg[last];
+	for (uint32_t i = 0; i < w->nshared_cfg; i++)
+		if (cfg_shareable(w->shared_cfg[i], c)) {
+			w->last_shared_cfg = i;
+			return w->shared_cfg[i];
+		}
+	if (w->nshared_cfg == SIM_SHARED_CFG_MAX)
+		return NULL;
+	if (!w->shared_cfg &&
+	    !(w->shared_cfg = calloc(SIM_SHARED_CFG_MAX, sizeof *w->shared_cfg)))
+		return NULL;
+	le_config *k = malloc(sizeof *k);
+	if (!k)
+		return NULL;
+	*k = *c;
+	k->identity = NULL; /* each elector has its own */
+	w->last_shared_cfg = w->nshared_cfg;
+	w->shared_cfg[w->nshared_cfg++] = k;
+	return k;
+}
+
+/* A new elector for n: in a big fleet with a configuration it shares (the
+ * strings it points at, the scenario's, outlive the world). */
+static le_elector *node_elector(sim_world *w, const sim_node *n, char *err,
+				size_t errcap)
 {
 	le_config c;
 	fill_config(n, &c);
+	const le_config *shared = w->big_fleet ? shared_config(w, &c) : NULL;
+	if (shared)
+		return le_elector_new_shared(shared, n->identity, err, errcap);
+	return le_elector_new(&c, err, errcap);
+}
+
+void sim__node_start(sim_world *w, sim_node *n)
+{
 	char err[LE_ERRMSG_MAX];
-	n->e = le_elector_new(&c, err, sizeof err);
+	n->e = node_elector(w, n, err, sizeof err);
 	if (!n->e) {
 		sim__fail(w, LE_EINVAL, "pod %s: cannot start its elector: %s", n->name, err);
 		return;
@@ -1456,6 +1517,9 @@ void sim_world_free(sim_world *w)
 		free(n);
 	}
 	free(w->io_spare); /* after the electors that lend it */
+	for (uint32_t i = 0; i < w->nshared_cfg; i++)
+		free(w->shared_cfg[i]); /* after the electors that read them */
+	free(w->shared_cfg);
 	sim_chooser_free(w->own_ch);
 	free(w->nodes);
 	for (size_t i = 0; i < w->nreqs; i++)

@@ -188,6 +188,12 @@ struct sim_world {
 	 * the next event's node. Memory and cache, never behaviour. */
 	bool big_fleet;
 	void *io_spare;       /* a big fleet's output block between inputs */
+	/* a big fleet's elector configurations, each shared by the electors
+	 * whose configurations differ only in identity
+	 * (le_elector_new_shared); at most SIM_SHARED_CFG_MAX, past that an
+	 * elector has its own copy */
+	le_config **shared_cfg;
+	uint32_t nshared_cfg, last_shared_cfg;
 	size_t nreqs, reqs_cap;
 	uint32_t free_req;
 	fault_run *fr;
@@ -211,6 +217,9 @@ struct sim_world {
 
 #define NO_SLOT UINT32_MAX
 #define SIM_BIG_FLEET_PODS 100 /* sim_world.big_fleet */
+/* Past this many distinct elector configurations in a big fleet (each
+ * found by a linear search), an elector gets its own copy. */
+#define SIM_SHARED_CFG_MAX 64
 /* The event queue's calendar for a big fleet: 512 buckets of 50 ms, so
  * the buckets reach 25.6 s ahead (every retry period, jitter and lease of
  * the usual settings) and the rest waits in the far heap. */

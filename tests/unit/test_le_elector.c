@@ -116,6 +116,108 @@ static void test_defaults_are_client_go(void **state)
 	le_elector_free(e);
 }
 
+/* le_elector_new_shared: electors made from one configuration (the
+ * simulator's big fleets) behave as electors with their own copy, read
+ * the caller's configuration where it is and cost a configuration less. */
+static void shared_step(drv *own, drv *shared, const char *what)
+{
+	char a[2048], b[2048];
+	snprintf(a, sizeof a, "%s", SEQ_ALL(own));
+	snprintf(b, sizeof b, "%s", SEQ_ALL(shared));
+	if (strcmp(a, b) != 0)
+		fail_msg("%s: own copy [%s], shared [%s]", what, a, b);
+	assert_int_equal(own->writes, shared->writes);
+	assert_string_equal(own->st.holder, shared->st.holder);
+	assert_int_equal(own->st.renew_wall_ns, shared->st.renew_wall_ns);
+	assert_int_equal(own->st.transitions, shared->st.transitions);
+	for (size_t i = 0; i < own->nout; i++)
+		if (own->out[i].kind == LE_OUT_LOG) {
+			char la[512], lb[512];
+			le_log_format(own->e, &own->out[i].log, la, sizeof la);
+			le_log_format(shared->e, &shared->out[i].log, lb, sizeof lb);
+			assert_string_equal(la, lb);
+		}
+}
+
+static void test_shared_configuration_behaves_as_a_copy(void **state)
+{
+	(void)state;
+	le_config k = cfg_with(&le_profile_client_go);
+	k.identity = "not-anyones"; /* ignored: each elector has its own */
+	k.release_on_cancel = true;
+	le_config mine = k;
+	mine.identity = "pod-b";
+	drv own, shared;
+	drv_init(&own, &mine);
+	drv_init(&shared, &mine);
+	le_elector_free(shared.e);
+	char id[] = "pod-b", err[256] = "";
+	shared.e = le_elector_new_shared(&k, id, err, sizeof err);
+	if (!shared.e)
+		fail_msg("le_elector_new_shared: %s", err);
+	id[0] = 'X'; /* the identity is copied */
+	assert_string_equal(le_elector_identity(shared.e), "pod-b");
+	assert_string_equal(le_elector_identity(own.e), "pod-b");
+	assert_ptr_equal(le_elector_config(shared.e), &k); /* not copied */
+	assert_true(le_elector_memory(shared.e) + sizeof(le_config) <=
+		    le_elector_memory(own.e));
+
+	become_leader(&own);
+	become_leader(&shared);
+	shared_step(&own, &shared, "acquire");
+	for (int i = 0; i < 3; i++) { /* a renew is in flight after each */
+		serve(&own);
+		serve(&shared);
+		shared_step(&own, &shared, "renewed");
+		fire(&own);
+		fire(&shared);
+		shared_step(&own, &shared, "renew sent");
+	}
+	serve(&own);
+	serve(&shared);
+	assert_int_equal(own.writes, 5); /* the create and four renewals */
+	cancel(&own);
+	cancel(&shared);
+	shared_step(&own, &shared, "cancel");
+	serve(&own); /* the release: its GET, then its UPDATE */
+	serve(&shared);
+	shared_step(&own, &shared, "release read");
+	serve(&own);
+	serve(&shared);
+	shared_step(&own, &shared, "released");
+	assert_string_equal(shared.st.holder, "");
+	le_stats sa, sb;
+	le_elector_stats(own.e, &sa);
+	le_elector_stats(shared.e, &sb);
+	assert_memory_equal(&sa, &sb, sizeof sa);
+	drv_free(&own);
+	drv_free(&shared);
+}
+
+static void test_shared_configuration_errors(void **state)
+{
+	(void)state;
+	le_config k = cfg_with(&le_profile_client_go);
+	char err[256] = "";
+	/* the identity given is what is validated */
+	assert_null(le_elector_new_shared(&k, "", err, sizeof err));
+	char want[256] = "";
+	le_config v = k;
+	v.identity = "";
+	assert_int_equal(le_config_validate(&v, want, sizeof want), LE_EINVAL);
+	assert_string_equal(err, want);
+	assert_null(le_elector_new_shared(NULL, "pod-a", err, sizeof err));
+	assert_non_null(strstr(err, "no configuration"));
+	/* an own copy fills in client-go's profile; a shared one cannot */
+	k.profile = NULL;
+	assert_null(le_elector_new_shared(&k, "pod-a", err, sizeof err));
+	assert_non_null(strstr(err, "no profile"));
+	le_elector *e = le_elector_new(&k, err, sizeof err);
+	assert_non_null(e);
+	assert_ptr_equal(le_elector_config(e)->profile, &le_profile_client_go);
+	le_elector_free(e);
+}
+
 static void test_profile_find_by_name(void **state)
 {
 	(void)state;
@@ -1645,6 +1747,8 @@ int main(void)
 		cmocka_unit_test(test_duplicate_identity_foreign_renewal_flagged_once_each),
 		cmocka_unit_test(test_duplicate_identity_not_judged_before_first_write),
 		cmocka_unit_test(test_duplicate_identity_05_whole_seconds),
+		cmocka_unit_test(test_shared_configuration_behaves_as_a_copy),
+		cmocka_unit_test(test_shared_configuration_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

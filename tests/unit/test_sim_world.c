@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../../sim/sim_engine.h"
+#include "../../sim/world_int.h"
 #include "sim_fixture.h"
 
 #define LAT FX_US(100) /* near-zero latency, one way */
@@ -45,6 +46,70 @@ static int32_t first_leader(const sim_history *h)
 	long i = fx_find(h, SIM_EV_STARTED_LEADING, -2, 0);
 	assert_true(i >= 0);
 	return h->ev[i].pod;
+}
+
+/* ---- a big fleet's shared configurations ------------------------------------ */
+
+static bool is_shared_config(const sim_world *w, const le_config *c)
+{
+	for (uint32_t i = 0; i < w->nshared_cfg; i++)
+		if (w->shared_cfg[i] == c)
+			return true;
+	return false;
+}
+
+/* In a big fleet, electors whose configurations differ only in identity
+ * share one (le_elector_new_shared); past SIM_SHARED_CFG_MAX distinct ones
+ * an elector has its own copy. Either way each runs with its pod's
+ * settings and its own identity. A small fleet shares nothing. */
+static void test_big_fleet_shares_configurations(void **state)
+{
+	(void)state;
+	enum { PODS = 150, DISTINCT = 80 };
+	sim_scenario *sc = fx_scenario(PODS, FX_S(1), LAT);
+	assert_non_null(sc);
+	for (size_t i = 0; i < PODS; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "pod-%03zu", i);
+		sc->pods[i].name = sim_scenario_keep(sc, name);
+		sc->pods[i].election.lease_duration_ns = FX_S(15 + (int64_t)(i % DISTINCT));
+	}
+	run r = run_scenario(sc, 1);
+	assert_int_equal(r.w->nshared_cfg, SIM_SHARED_CFG_MAX);
+	size_t shared = 0, own = 0;
+	for (size_t i = 0; i < r.w->nnodes; i++) {
+		const sim_node *n = r.w->nodes[i];
+		assert_non_null(n->e);
+		const le_config *c = le_elector_config(n->e);
+		assert_int_equal(c->lease_duration_ns, n->ps->election.lease_duration_ns);
+		assert_string_equal(le_elector_identity(n->e), n->identity);
+		if (is_shared_config(r.w, c)) {
+			shared++;
+			assert_null(c->identity); /* the shared one has none */
+		} else {
+			own++;
+			assert_string_equal(c->identity, n->identity);
+		}
+	}
+	/* 64 settings shared (by one or two pods each), 16 had no room */
+	assert_int_equal(shared + own, PODS);
+	assert_true(own >= DISTINCT - SIM_SHARED_CFG_MAX);
+	assert_true(shared >= SIM_SHARED_CFG_MAX);
+	/* the first leader wrote its own lease duration */
+	long wi = fx_find(r.h, SIM_EV_LEASE_WRITE, -2, 0);
+	assert_true(wi >= 0);
+	const sim_event *w0 = &r.h->ev[wi];
+	assert_int_equal(w0->lease_duration_s * FX_S(1),
+			 sc->pods[r.w->nodes[w0->pod]->spec].election.lease_duration_ns);
+	sim_world_free(r.w);
+
+	sim_scenario *small = fx_scenario(3, FX_S(1), LAT);
+	assert_non_null(small);
+	r = run_scenario(small, 1);
+	assert_int_equal(r.w->nshared_cfg, 0);
+	sim_world_free(r.w);
+	fx_free(small);
+	fx_free(sc);
 }
 
 /* ---- election in steady state ------------------------------------------------ */
@@ -981,6 +1046,7 @@ int main(void)
 		cmocka_unit_test(test_adding_a_pod_keeps_pod0_draws),
 		cmocka_unit_test(test_bad_scenarios_are_rejected_with_a_reason),
 		cmocka_unit_test(test_kind_names),
+		cmocka_unit_test(test_big_fleet_shares_configurations),
 	};
 	return cmocka_run_group_tests_name("sim_world", tests, NULL, NULL);
 }
