@@ -1063,30 +1063,35 @@ static sim_node *node_new(sim_world *w, const sim_pod_spec *ps, int32_t spec,
 		w->nodes = v;
 		w->nodes_cap = cap;
 	}
-	/* name and identity stored at their length, cut to LE_ID_MAX-1 */
+	/* name and identity cut to LE_ID_MAX-1 bytes; the node reads the
+	 * history's copies, which live as long as the world (a copy of its
+	 * own was 32 bytes a pod) */
 	const char *id = ps->identity && ps->identity[0] ? ps->identity : name;
+	char name_cut[LE_ID_MAX], id_cut[LE_ID_MAX];
 	size_t name_len = strnlen(name, LE_ID_MAX - 1);
 	size_t id_len = strnlen(id, LE_ID_MAX - 1);
-	sim_node *n = calloc(1, sizeof *n + name_len + id_len + 2);
+	memcpy(name_cut, name, name_len);
+	name_cut[name_len] = '\0';
+	memcpy(id_cut, id, id_len);
+	id_cut[id_len] = '\0';
+	sim_node *n = calloc(1, sizeof *n);
 	if (!n)
 		return NULL;
 	n->ps = ps;
 	n->spec = spec;
 	n->profile = profile ? profile : &le_profile_client_go;
-	memcpy(n->strings, name, name_len);
-	memcpy(n->strings + name_len + 1, id, id_len);
-	n->name = n->strings;
-	n->identity = n->strings + name_len + 1;
-	n->identity_idx = sim_history_identity(&w->h, n->identity);
+	n->identity_idx = sim_history_identity(&w->h, id_cut);
 	int32_t pod = n->identity_idx < 0
 			      ? n->identity_idx
-			      : sim_history_add_pod(&w->h, n->name, n->identity_idx,
+			      : sim_history_add_pod(&w->h, name_cut, n->identity_idx,
 						    spec, replaces);
 	if (pod < 0) {
 		free(n);
 		return NULL;
 	}
 	n->pod = pod;
+	n->name = w->h.pods[pod].name;
+	n->identity = w->h.identities[n->identity_idx];
 	/* the lock's names (kept once for a replica set by the scenario):
 	 * a commit then reads no pod spec, a cache miss apiece at 10,000 */
 	n->lock_ns = ps->election.lock_namespace;

@@ -48,7 +48,7 @@ typedef struct sim_node {
 	int32_t spec;
 	const sim_pod_spec *ps;
 	const le_profile *profile;
-	const char *name;     /* in `strings`, at most LE_ID_MAX-1 bytes */
+	const char *name;     /* the history's, at most LE_ID_MAX-1 bytes */
 	const char *identity; /* likewise */
 	const char *lock_ns, *lock_name; /* ps->election's (not read through ps) */
 	le_lock_kind lock_kind;
@@ -84,7 +84,6 @@ typedef struct sim_node {
 	/* network faults active on this pod (scenario fault indexes) */
 	int32_t *netf;
 	uint32_t nnetf, netf_cap;
-	char strings[]; /* name and identity, each NUL-terminated */
 } sim_node;
 
 #define SIM_RAW_MAX 640 /* the store's raw buffer (fa_lock_scratch.raw) */
