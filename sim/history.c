@@ -174,8 +174,12 @@ int32_t sim_history_add_pod(sim_history *h, const char *name,
 	if (grow((void **)&h->pods, h->npods, &h->pods_cap, sizeof *h->pods,
 		 8) != LE_OK)
 		return LE_ENOMEM;
-	const char *kept = sim_text_keep(&h->text, name, LE_ID_MAX);
-	if (!kept)
+	/* a pod named as its identity (most are) shares the identity's copy */
+	const char *kept = NULL;
+	if (identity >= 0 && (size_t)identity < h->nidentities && name &&
+	    strcmp(name, h->identities[identity]) == 0)
+		kept = h->identities[identity];
+	else if (!(kept = sim_text_keep(&h->text, name, LE_ID_MAX)))
 		return LE_ENOMEM;
 	sim_pod_info *p = &h->pods[h->npods];
 	memset(p, 0, sizeof *p);
