@@ -65,10 +65,10 @@ void sim_rv_unpack(const sim_strtab *t, uint64_t rv, char out[LE_RV_MAX]);
 /* An le_request with its record packed. */
 typedef struct sim_wire_req {
 	uint64_t id;
-	le_op op;
-	le_lock_kind target;
 	int64_t timeout_ns;
 	uint64_t resource_version; /* sim_rv_pack; 0 from sim_wire_pack_scalars */
+	uint8_t op;                /* le_op */
+	uint8_t target;            /* le_lock_kind */
 	bool no_record;
 	sim_rec record;
 } sim_wire_req;

@@ -90,7 +90,7 @@ static uint32_t req_alloc(sim_world *w)
 	sim_req *r = malloc(sizeof *r + extra);
 	if (!r)
 		goto oom;
-	r->full = extra ? (le_request *)(r + 1) : NULL;
+	r->has_full = extra != 0;
 	w->reqs[w->nreqs] = r;
 	return (uint32_t)w->nreqs++;
 oom:
@@ -138,7 +138,7 @@ static size_t req_raw_of(const sim_req *r, const le_record *rec,
 {
 	if (r->raw_len == 0 || !r->has_record)
 		return 0;
-	if (r->full) {
+	if (r->has_full) {
 		size_t n = r->raw_len < cap ? r->raw_len : cap;
 		memcpy(buf, sim__req_full_raw(r), n);
 		return n;
@@ -160,8 +160,8 @@ size_t sim__req_raw(const sim_world *w, const sim_req *r, unsigned char *buf,
 const char *sim__req_rv(const sim_world *w, const sim_req *r,
 			char buf[LE_RV_MAX])
 {
-	if (r->full)
-		return r->full->resource_version;
+	if (r->has_full)
+		return sim__req_full(r)->resource_version;
 	sim_rv_unpack(&w->strs, r->req.resource_version, buf);
 	return buf;
 }
@@ -169,7 +169,7 @@ const char *sim__req_rv(const sim_world *w, const sim_req *r,
 const char *sim__resp_rv(const sim_world *w, const sim_req *r,
 			 char buf[LE_RV_MAX])
 {
-	if (r->full)
+	if (r->has_full)
 		return sim__req_full_rv(r);
 	sim_rv_unpack(&w->strs, r->rv, buf);
 	return buf;
@@ -178,8 +178,8 @@ const char *sim__resp_rv(const sim_world *w, const sim_req *r,
 const le_record *sim__req_record(const sim_world *w, const sim_req *r,
 				 le_record *tmp)
 {
-	if (r->full)
-		return &r->full->record;
+	if (r->has_full)
+		return &sim__req_full(r)->record;
 	sim_rec_unpack(&w->strs, &r->req.record, tmp);
 	return tmp;
 }
@@ -187,7 +187,7 @@ const le_record *sim__req_record(const sim_world *w, const sim_req *r,
 const le_record *sim__resp_record(const sim_world *w, const sim_req *r,
 				  le_record *tmp)
 {
-	if (r->full)
+	if (r->has_full)
 		return sim__req_full_rec(r);
 	sim_rec_unpack(&w->strs, &r->record, tmp);
 	return tmp;
@@ -200,7 +200,7 @@ static bool req_copy_response(sim_world *w, sim_req *r,
 {
 	if (!req_set_status(w, r, resp->status, resp->reason))
 		return true;
-	if (resp->record && r->full) {
+	if (resp->record && r->has_full) {
 		le_record_copy(sim__req_full_rec(r), resp->record);
 		r->has_record = true;
 	} else if (resp->record) {
@@ -211,7 +211,7 @@ static bool req_copy_response(sim_world *w, sim_req *r,
 		r->has_record = true;
 	}
 	r->record_present = resp->record_present;
-	if (resp->resource_version && r->full) {
+	if (resp->resource_version && r->has_full) {
 		copy_str(sim__req_full_rv(r), LE_RV_MAX, resp->resource_version);
 		r->has_rv = true;
 	} else if (resp->resource_version) {
@@ -222,7 +222,7 @@ static bool req_copy_response(sim_world *w, sim_req *r,
 		r->has_rv = true;
 	}
 	if (resp->raw && resp->raw_len <= SIM_RAW_MAX) {
-		if (resp->raw_len > 0 && r->full && resp->record) {
+		if (resp->raw_len > 0 && r->has_full && resp->record) {
 			memcpy(sim__req_full_raw(r), resp->raw, resp->raw_len);
 		} else if (resp->raw_len > 0) {
 			unsigned char key[SIM_RAW_MAX];
@@ -287,7 +287,7 @@ static bool is_renew(const sim_world *w, const sim_node *n, const sim_req *r)
 {
 	return r->req.op == LE_OP_UPDATE && n->inc == r->inc && sim__alive(n) &&
 	       n->e && le_elector_leading(n->e) &&
-	       strcmp(r->full ? r->full->record.holder
+	       strcmp(r->has_full ? sim__req_full(r)->record.holder
 			      : sim_strtab_str(&w->strs, r->req.record.holder),
 		      n->identity) == 0;
 }
@@ -311,9 +311,9 @@ static void send_request(sim_world *w, sim_node *n, const le_request *req)
 	r->node = (uint32_t)n->pod;
 	r->inc = n->inc;
 	r->core = n->core;
-	if (r->full) {
+	if (r->has_full) {
 		/* whole; the packed form keeps only the scalar fields */
-		request_copy(r->full, req);
+		request_copy(sim__req_full(r), req);
 		sim_wire_pack_scalars(req, &r->req);
 	} else if (!sim_wire_pack(&w->strs, req, &r->req)) {
 		req_free(w, i);
@@ -399,7 +399,7 @@ static void commit(sim_world *w, uint32_t i)
 	/* the object the request names: the lock's, or one of a MultiLock's
 	 * two (election-spec.md 3.3) */
 	le_request q;
-	const le_request *qp = r->full;
+	const le_request *qp = sim__req_full(r);
 	if (!qp) {
 		sim_wire_unpack(&w->strs, &r->req, &q);
 		qp = &q;

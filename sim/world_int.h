@@ -98,13 +98,15 @@ typedef struct sim_node {
 typedef struct sim_req {
 	uint32_t node, inc, core;
 	uint32_t next_free;
-	/* small fleets: the request as sent, then in the same allocation the
-	 * answer's record and its raw record (sim__req_full_rec/_raw) */
-	le_request *full;
 	sim_wire_req req;
 	fa_decision dec;
 	int64_t due_ns;        /* when its response reached the (paused) pod */
 	bool triggered;        /* a when: renew-request fault already fired on it */
+	/* small fleets: after the slot, in the same allocation, the request
+	 * as sent, the answer's record and its raw record (sim__req_full,
+	 * sim__req_full_rec/_raw); a flag, not a pointer, so that the slot is
+	 * 232 bytes, a malloc size class below 248 */
+	bool has_full;
 	/* the response */
 	bool has_record, record_present, has_rv, has_raw;
 	uint16_t raw_len;      /* see below; at most SIM_RAW_MAX */
@@ -120,20 +122,25 @@ typedef struct sim_req {
 	 * keeps the bytes (sim__req_full_raw): two fewer keys a response. */
 } sim_req;
 
+static inline le_request *sim__req_full(const sim_req *r)
+{
+	return r->has_full ? (le_request *)(void *)(uintptr_t)(r + 1) : NULL;
+}
+
 static inline le_record *sim__req_full_rec(const sim_req *r)
 {
-	return r->full ? (le_record *)(r->full + 1) : NULL;
+	return r->has_full ? (le_record *)(sim__req_full(r) + 1) : NULL;
 }
 
 static inline unsigned char *sim__req_full_raw(const sim_req *r)
 {
-	return r->full ? (unsigned char *)(sim__req_full_rec(r) + 1) : NULL;
+	return r->has_full ? (unsigned char *)(sim__req_full_rec(r) + 1) : NULL;
 }
 
 /* small fleets: the answer's resourceVersion text (when has_rv) */
 static inline char *sim__req_full_rv(const sim_req *r)
 {
-	return r->full ? (char *)(sim__req_full_raw(r) + SIM_RAW_MAX) : NULL;
+	return r->has_full ? (char *)(sim__req_full_raw(r) + SIM_RAW_MAX) : NULL;
 }
 
 /* The request's resourceVersion / the answer's (when has_rv), as text: in
