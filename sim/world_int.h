@@ -51,14 +51,18 @@ typedef struct sim_node {
 	const char *name;     /* the history's, at most LE_ID_MAX-1 bytes */
 	const char *identity; /* likewise */
 	const char *lock_ns, *lock_name; /* ps->election's (not read through ps) */
-	le_lock_kind lock_kind;
 	int32_t identity_idx;
+	uint32_t term;  /* user code: this leadership term (see `acting`) */
 	sim_clock clock;
 	fa_rng rng;     /* the core's draws */
 	fa_rng net_rng; /* this pod's network legs and store fault rules */
 	le_elector *e;
 	struct le_cand *cand; /* coordinated pods: the LeaseCandidate publisher */
-	node_state state;
+	/* the one-byte fields together: 296 bytes, a malloc size class
+	 * below 304 */
+	uint8_t state;  /* node_state */
+	uint8_t lock_kind; /* le_lock_kind, ps->election's */
+	bool acting;    /* user code: from STARTED_LEADING to ACTING_END */
 	bool paused;
 	bool deleted;   /* SIGTERM sent by a delete: never restarted */
 	bool cancel_after_drain; /* SIGTERM seen: cancel the core at acting end */
@@ -71,9 +75,7 @@ typedef struct sim_node {
 	int64_t timer_at;
 	int64_t timer_want;
 	int64_t probe_fails; /* liveness probe failures in a row */
-	/* user code */
-	bool acting;    /* from STARTED_LEADING to ACTING_END */
-	uint32_t term;
+	/* user code (with `acting` and `term` above) */
 	int64_t token;  /* fencing token of this term */
 	/* held while paused (NO_TIME = nothing held) */
 	int64_t work_due;
