@@ -1167,6 +1167,36 @@ static size_t lease_of(const checker *c, const sim_event *e)
 	return 2 * c->sc->npods;
 }
 
+typedef struct lease_obj {
+	size_t id; /* lease_of */
+	lease_prev prev;
+} lease_obj;
+
+/* The previous write to object `id`, a fresh one (no write yet) when it is
+ * new; NULL when out of memory. */
+static lease_prev *object_prev(lease_obj **obj, size_t *n, size_t *cap,
+			       size_t *last, size_t id)
+{
+	if (*last < *n && (*obj)[*last].id == id)
+		return &(*obj)[*last].prev;
+	for (size_t i = 0; i < *n; i++)
+		if ((*obj)[i].id == id) {
+			*last = i;
+			return &(*obj)[i].prev;
+		}
+	if (*n == *cap) {
+		size_t nc = *cap ? 2 * *cap : 4;
+		lease_obj *v = realloc(*obj, nc * sizeof *v);
+		if (!v)
+			return NULL;
+		*obj = v;
+		*cap = nc;
+	}
+	(*obj)[*n] = (lease_obj){.id = id, .prev = {.holder = -1}};
+	*last = (*n)++;
+	return &(*obj)[*last].prev;
+}
+
 static int check_lease_history(checker *c)
 {
 	const sim_history *h = c->h;
@@ -1176,15 +1206,12 @@ static int check_lease_history(checker *c)
 	for (size_t p = 0; p < h->npods; p++)
 		dead_since[p] = -1;
 	/* One history per object: pods whose specs name the same object
-	 * (kind, namespace, name) share one; two names are two objects. */
-	size_t ns = 2 * c->sc->npods + 1;
-	lease_prev *prev = malloc(ns * sizeof *prev);
-	if (!prev) {
-		free(dead_since);
-		return LE_ENOMEM;
-	}
-	for (size_t k = 0; k < ns; k++)
-		prev[k] = (lease_prev){ .holder = -1 };
+	 * (kind, namespace, name) share one; two names are two objects. The
+	 * objects written are few (one for a replica set), so they are kept
+	 * as they come, found by lease_of's number: a slot for every number
+	 * possible was 640 KB at 10,000 pods. */
+	lease_obj *obj = NULL;
+	size_t nobj = 0, obj_cap = 0, last = 0;
 	int rc = LE_OK;
 	for (size_t i = 0; i < h->n && !rc; i++) {
 		const sim_event *e = &h->ev[i];
@@ -1196,7 +1223,12 @@ static int check_lease_history(checker *c)
 			dead_since[e->pod] = e->t_ns;
 		if (e->kind != SIM_EV_LEASE_WRITE)
 			continue;
-		rc = check_lease_write(c, e, &prev[lease_of(c, e)]);
+		lease_prev *prev = object_prev(&obj, &nobj, &obj_cap, &last, lease_of(c, e));
+		if (!prev) {
+			rc = LE_ENOMEM;
+			break;
+		}
+		rc = check_lease_write(c, e, prev);
 		if (!rc && known && dead_since[e->pod] >= 0 &&
 		    e->t_ns > add_sat(dead_since[e->pod], c->b.inflight_ns))
 			rc = add_violation(c, SIM_INV_LEASE_HISTORY, e->t_ns,
@@ -1207,7 +1239,7 @@ static int check_lease_history(checker *c)
 					   secs(c->b.inflight_ns));
 	}
 	free(dead_since);
-	free(prev);
+	free(obj);
 	return rc;
 }
 
