@@ -292,7 +292,8 @@ check: bootstrap
 	$(SUBMAKE) check-build
 	ci/run-tests
 
-check-build: all $(addprefix build/tests/,$(UNIT_TESTS))
+# (the fuzz targets too: tests/live/test_fuzz_corpus.sh replays their seeds)
+check-build: all $(addprefix build/tests/,$(UNIT_TESTS)) $(addprefix build/fuzz/,$(FUZZERS))
 
 bootstrap:
 	@ci/bootstrap
@@ -303,7 +304,7 @@ unit: bootstrap
 
 # make live: the end-to-end scripts tests/live/test_*.sh (they use bin/*).
 live: bootstrap
-	$(SUBMAKE) all
+	$(SUBMAKE) all $(addprefix build/fuzz/,$(FUZZERS))
 	ci/run-tests --only live
 
 # make scenarios: every scenario of the library through bin/sim, one line
@@ -356,5 +357,5 @@ demo: bootstrap
 # (docs/live.md). About 15 s.
 .PHONY: demo-live
 demo-live: bootstrap
-	$(SUBMAKE) all
+	$(SUBMAKE) all $(addprefix build/fuzz/,$(FUZZERS))
 	bin/sim live scenarios/live/sidecar-kill-demo.yaml --time-scale 0.3 --out out/demo-live

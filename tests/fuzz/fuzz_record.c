@@ -53,6 +53,25 @@ static le_record as_written(const le_record *r, int64_t unit)
 	return w;
 }
 
+/* r as it reads back after le_record_encode_annotation: a record read in
+ * the Python client's dialect is written back in it (record.h): times at
+ * microseconds, and no leaderTransitions, strategy or preferredHolder. Any
+ * other is written in client-go's shapes, so it reads back with none of
+ * the dialect bits the liberal reader set (they are part of the key). */
+static le_record as_annotated(const le_record *r)
+{
+	if (r->dialect != LE_DIALECT_PYTHON) {
+		le_record w = as_written(r, NS);
+		w.dialect = 0;
+		return w;
+	}
+	le_record w = as_written(r, 1000);
+	w.transitions = 0;
+	w.strategy[0] = '\0';
+	w.preferred_holder[0] = '\0';
+	return w;
+}
+
 static int same_record(const le_record *a, const le_record *b)
 {
 	return strcmp(a->holder, b->holder) == 0 && a->holder_set == b->holder_set &&
@@ -84,7 +103,7 @@ static void round_trip_annotation(const le_record *r)
 	if (rc != LE_OK)
 		fprintf(stderr, "%s\n%s\n", text, err);
 	check(rc == LE_OK, "an encoded annotation decodes");
-	le_record want = as_written(r, NS);
+	le_record want = as_annotated(r);
 	check(same_record(&back, &want), "annotation round trip keeps the record");
 	check_key(&back, &want);
 	int m = le_record_encode_annotation(&back, again, sizeof(again));
