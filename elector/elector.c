@@ -2019,9 +2019,7 @@ static le_elector *elector_new(const le_config *c, const char *identity,
 		e->ml = calloc(1, sizeof *e->ml);
 		if (!e->ml) {
 			free(e);
-			if (err && errcap)
-				copy_str(err, errcap, "le_elector_new: out of memory");
-			return NULL;
+			return new_fail(err, errcap, "le_elector_new: out of memory");
 		}
 		e->ml->primary = le_lock_kind_primary(c->lock_kind);
 		e->ml->sec_cache = ML_CACHE_NIL;

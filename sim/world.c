@@ -730,38 +730,22 @@ static void fill_config(const sim_node *n, le_config *c)
 	c->coordinated = n->ps->coordinated;
 }
 
-static bool same_str(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-/* Equal but for the identity (fill_config sets every field). */
-static bool cfg_shareable(const le_config *a, const le_config *b)
-{
-	return a->lock_kind == b->lock_kind && same_str(a->lock_namespace, b->lock_namespace) &&
-	       same_str(a->lock_name, b->lock_name) &&
-	       a->lease_duration_ns == b->lease_duration_ns &&
-	       a->renew_deadline_ns == b->renew_deadline_ns &&
-	       a->retry_period_ns == b->retry_period_ns &&
-	       a->release_on_cancel == b->release_on_cancel &&
-	       a->request_timeout_ns == b->request_timeout_ns && a->profile == b->profile &&
-	       a->has_started_leading_cb == b->has_started_leading_cb &&
-	       a->has_stopped_leading_cb == b->has_stopped_leading_cb &&
-	       a->has_lock == b->has_lock && same_str(a->name, b->name) &&
-	       a->lock_build == b->lock_build && a->liberal_records == b->liberal_records &&
-	       a->coordinated == b->coordinated;
-}
-
 /* The configuration a big fleet's elector shares with the others like it:
  * found, or added (NULL when there are too many or no memory: then the
  * elector takes its own copy, which behaves the same). */
 static const le_config *shared_config(sim_world *w, const le_config *c)
 {
+	/* fill_config zeroes c first, so its bytes are the key: equal but for
+	 * the identity. Its strings compare by pointer, and the scenario keeps
+	 * a replica set's once; equal names kept twice only share less. */
+	le_config key;
+	memcpy(&key, c, sizeof key);
+	key.identity = NULL;
 	uint32_t last = w->last_shared_cfg;
-	if (last < w->nshared_cfg && cfg_shareable(w->shared_cfg[last], c))
+	if (last < w->nshared_cfg && memcmp(w->shared_cfg[last], &key, sizeof key) == 0)
 		return w->shared_cfg[last];
 	for (uint32_t i = 0; i < w->nshared_cfg; i++)
-		if (cfg_shareable(w->shared_cfg[i], c)) {
+		if (memcmp(w->shared_cfg[i], &key, sizeof key) == 0) {
 			w->last_shared_cfg = i;
 			return w->shared_cfg[i];
 		}
@@ -773,8 +757,7 @@ static const le_config *shared_config(sim_world *w, const le_config *c)
 	le_config *k = malloc(sizeof *k);
 	if (!k)
 		return NULL;
-	*k = *c;
-	k->identity = NULL; /* each elector has its own */
+	memcpy(k, &key, sizeof key); /* no identity: each elector has its own */
 	w->last_shared_cfg = w->nshared_cfg;
 	w->shared_cfg[w->nshared_cfg++] = k;
 	return k;
