@@ -107,7 +107,6 @@ int sim_history_push(sim_history *h, const sim_event *ev)
 	    grow((void **)&h->ev, h->n, &h->cap, sizeof *h->ev, 256) != LE_OK)
 		return LE_ENOMEM;
 	h->ev[h->n] = *ev;
-	h->ev[h->n].seq = h->n;
 	h->n++;
 	return LE_OK;
 }
@@ -483,11 +482,12 @@ static void write_kind_fields(const sim_event *e, FILE *out)
 	}
 }
 
+/* Event `seq` (its index), e. */
 static void write_event(const sim_history *h, const sim_scenario *sc,
-			const sim_event *e, FILE *out)
+			size_t seq, const sim_event *e, FILE *out)
 {
-	fprintf(out, "{\"seq\":%" PRIu64 ",\"t_ns\":%" PRId64 ",\"kind\":\"%s\"",
-		e->seq, e->t_ns, sim_ev_kind_name(e->kind));
+	fprintf(out, "{\"seq\":%zu,\"t_ns\":%" PRId64 ",\"kind\":\"%s\"",
+		seq, e->t_ns, sim_ev_kind_name(e->kind));
 	fprintf(out, ",\"pod\":%" PRId32, e->pod);
 	if (e->pod >= 0 && (size_t)e->pod < h->npods) {
 		fputs(",\"pod_name\":", out);
@@ -514,7 +514,7 @@ int sim_history_write_jsonl(const sim_history *h, const sim_scenario *sc,
 		return LE_EINVAL;
 	write_header(h, sc, out);
 	for (size_t i = 0; i < h->n; i++)
-		write_event(h, sc, &h->ev[i], out);
+		write_event(h, sc, i, &h->ev[i], out);
 	if (fflush(out) != 0 || ferror(out))
 		return LE_EIO;
 	return LE_OK;

@@ -936,17 +936,20 @@ static int read_kind_fields(reader *r, const jline *l, const sim_history *h,
 	default:
 		return LE_OK;
 	}
-	if ((rc = get_i64(r, l, "transitions", false, 0, INT64_MIN, INT64_MAX,
-			  &e->transitions)) ||
+	int64_t transitions, ld_s;
+	if ((rc = get_i64(r, l, "transitions", false, 0, INT32_MIN, INT32_MAX,
+			  &transitions)) ||
 	    (rc = get_i64(r, l, "resource_version", false, 0, 0, INT64_MAX,
 			  &e->resource_version)) ||
-	    (rc = get_i64(r, l, "lease_duration_s", false, 0, INT64_MIN, INT64_MAX,
-			  &e->lease_duration_s)) ||
+	    (rc = get_i64(r, l, "lease_duration_s", false, 0, INT32_MIN, INT32_MAX,
+			  &ld_s)) ||
 	    (rc = get_i64(r, l, "acquire_wall_ns", false, 0, INT64_MIN, INT64_MAX,
 			  &e->acquire_wall_ns)) ||
 	    (rc = get_i64(r, l, "renew_wall_ns", false, 0, INT64_MIN, INT64_MAX,
 			  &e->renew_wall_ns)))
 		return rc;
+	e->transitions = (int32_t)transitions;
+	e->lease_duration_s = (int32_t)ld_s;
 	e->has_acquire_time = field(l, "acquire_wall_ns") != NULL;
 	e->has_renew_time = field(l, "renew_wall_ns") != NULL;
 	/* by a MultiLock pod: which of its two objects */

@@ -400,11 +400,12 @@ sim_ev_kind sim_ev_kind_from_name(const char *name);
  * share storage, so read and set only those of e->kind: sim_event_make
  * zeroes them, and pod/holder/fault are -1 when they do not apply. Times
  * without "wall" in the name are true time in ns since the start of the
- * run. 80 bytes: a 10,000-pod history holds some 30,000 of them, two
- * thirds new-leader events that have no fields of their own. */
+ * run. An event's seq (its place in the global order, "seq" in the JSON
+ * lines) is its index in the history. 64 bytes: a 10,000-pod history
+ * holds some 30,000 of them, two thirds new-leader events that have no
+ * fields of their own (with a seq field and 64-bit counts, 80 bytes). */
 typedef struct sim_event {
 	int64_t t_ns;            /* true time */
-	uint64_t seq;            /* global order (== index in the history) */
 	sim_ev_kind kind;
 	int32_t pod;             /* index into history pods, -1 = none */
 	int32_t holder;          /* identity index, -1 = "" / none */
@@ -433,11 +434,12 @@ typedef struct sim_event {
 		};
 		/* lease-write: the record as committed */
 		struct {
-			int64_t transitions;      /* leaseTransitions / leaderTransitions */
 			int64_t resource_version; /* the store's revision of this write */
-			int64_t lease_duration_s; /* leaseDurationSeconds */
 			int64_t acquire_wall_ns;  /* acquireTime, wall ns as written */
 			int64_t renew_wall_ns;    /* renewTime, wall ns as written */
+			/* int32 in the Lease API as in le_record */
+			int32_t transitions;      /* leaseTransitions / leaderTransitions */
+			int32_t lease_duration_s; /* leaseDurationSeconds */
 			/* preferredHolder (coordinated election: the
 			 * controller's writes): identity index, when
 			 * has_preferred */

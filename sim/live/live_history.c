@@ -14,9 +14,16 @@
 
 #include "live_int.h"
 
+/* A pending event and its place in arrival order, which breaks ties
+ * between events at the same time (the sort is then stable). */
+typedef struct lv_pending {
+	sim_event e;
+	size_t order;
+} lv_pending;
+
 struct lv_history {
 	sim_history h;
-	sim_event *ev;           /* pending, in arrival order */
+	lv_pending *ev;          /* pending, in arrival order */
 	size_t n, cap;
 };
 
@@ -63,16 +70,16 @@ static sim_event *append(lv_history *h, int64_t t_ns, sim_ev_kind kind, int32_t 
 {
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 256;
-		sim_event *p = realloc(h->ev, cap * sizeof *p);
+		lv_pending *p = realloc(h->ev, cap * sizeof *p);
 		if (!p)
 			return NULL;
 		h->ev = p;
 		h->cap = cap;
 	}
-	sim_event *e = &h->ev[h->n];
-	*e = sim_event_make(t_ns, kind, pod);
-	e->seq = h->n++; /* arrival order, for the stable sort */
-	return e;
+	lv_pending *p = &h->ev[h->n];
+	p->e = sim_event_make(t_ns, kind, pod);
+	p->order = h->n++;
+	return &p->e;
 }
 
 int lv_history_push(lv_history *h, int64_t t_ns, sim_ev_kind kind, int32_t pod,
@@ -131,10 +138,10 @@ int lv_history_push_write(lv_history *h, int64_t t_ns, int32_t pod,
 
 static int by_time(const void *a, const void *b)
 {
-	const sim_event *x = a, *y = b;
-	if (x->t_ns != y->t_ns)
-		return (x->t_ns > y->t_ns) - (x->t_ns < y->t_ns);
-	return (x->seq > y->seq) - (x->seq < y->seq);
+	const lv_pending *x = a, *y = b;
+	if (x->e.t_ns != y->e.t_ns)
+		return (x->e.t_ns > y->e.t_ns) - (x->e.t_ns < y->e.t_ns);
+	return (x->order > y->order) - (x->order < y->order);
 }
 
 /* A term's fencing token is the lease's transitions when it began: the
@@ -142,7 +149,7 @@ static int by_time(const void *a, const void *b)
 static int64_t token_at(const lv_history *h, size_t upto, int32_t pod)
 {
 	for (size_t i = upto; i-- > 0;) {
-		const sim_event *e = &h->ev[i];
+		const sim_event *e = &h->ev[i].e;
 		if (e->kind == SIM_EV_LEASE_WRITE && e->pod == pod)
 			return e->transitions;
 	}
@@ -157,7 +164,7 @@ int lv_history_finish(lv_history *h, int64_t end_ns)
 		return LE_ENOMEM;
 	int rc = LE_OK;
 	for (size_t i = 0; i < h->n && rc == LE_OK; i++) {
-		sim_event *e = &h->ev[i];
+		sim_event *e = &h->ev[i].e;
 		if (e->kind == SIM_EV_STARTED_LEADING && e->pod >= 0) {
 			e->term = ++terms[e->pod];
 			e->token = token_at(h, i, e->pod);

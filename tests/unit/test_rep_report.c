@@ -48,7 +48,7 @@ static void ev(sim_history *h, int64_t t, sim_ev_kind k, int32_t pod,
 		assert_non_null(h->ev);
 	}
 	/* a: the lease's transitions, or was_leader */
-	h->ev[h->n] = (sim_event){.t_ns = t, .seq = h->n, .kind = k, .pod = pod,
+	h->ev[h->n] = (sim_event){.t_ns = t, .kind = k, .pod = pod,
 				  .holder = holder, .fault = fault};
 	if (k == SIM_EV_LEASE_WRITE)
 		h->ev[h->n].transitions = a;

@@ -72,7 +72,6 @@ static sim_event *ev(fx *f, double t, sim_ev_kind k, int pod)
 	sim_event *e = &f->ev[f->h.n];
 	memset(e, 0, sizeof *e);
 	e->t_ns = S(t);
-	e->seq = f->h.n;
 	e->kind = k;
 	e->pod = pod;
 	e->holder = -1;

@@ -156,11 +156,9 @@ static void test_three_pods_elect_exactly_one_leader(void **state)
 		assert_true(i >= 0);
 		assert_int_equal(h->ev[i].holder, leader_id);
 	}
-	/* events are in time order with a global sequence */
-	for (size_t i = 1; i < h->n; i++) {
+	/* events are in time order (their index is the global sequence) */
+	for (size_t i = 1; i < h->n; i++)
 		assert_true(h->ev[i].t_ns >= h->ev[i - 1].t_ns);
-		assert_int_equal(h->ev[i].seq, i);
-	}
 	assert_int_equal(h->end_ns, FX_S(60));
 	assert_true(h->events_processed > h->n);
 	sim_world_free(r.w);
