@@ -260,6 +260,11 @@ static const bad_case bad_cases[] = {
 	{"pod out of range",
 	 HDR "\"events\":1," PODS "}\n{\"seq\":0,\"t_ns\":5,\"kind\":\"pause\",\"pod\":1}\n",
 	 "h.jsonl:2: pod: 1 out of range [-1, 0]"},
+	{"transitions beyond int32 (the Lease API's type)",
+	 HDR "\"events\":1," PODS "}\n{\"seq\":0,\"t_ns\":5,\"kind\":\"lease-write\",\"pod\":0,"
+	 "\"holder\":0,\"fault\":-1,\"transitions\":2147483648,\"resource_version\":1,"
+	 "\"lease_duration_s\":15}\n",
+	 "h.jsonl:2: transitions: 2147483648 out of range [-2147483648, 2147483647]"},
 	{"fraction",
 	 HDR "\"events\":1," PODS "}\n{\"seq\":0,\"t_ns\":5.5,\"kind\":\"pause\",\"pod\":0}\n",
 	 "h.jsonl:2: t_ns: expected an integer"},
