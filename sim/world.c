@@ -247,7 +247,7 @@ static void check_input(sim_world *w, const sim_node *n, int rc,
 		sim__choose_settle(w->ch);
 	if (rc != LE_OK)
 		sim__fail(w, LE_ESTATE, "pod %s: the elector refused %s at t=%lld ns: %s",
-			  n->name, what, (long long)w->now, le_strerror(rc));
+			  sim__node_name(w, n), what, (long long)w->now, le_strerror(rc));
 }
 
 /* ---- the network and the store ------------------------------------------ */
@@ -271,7 +271,7 @@ static bool trigger(sim_world *w, sim_trigger_kind kind, const sim_node *n)
 		fault_run *fr = &w->fr[i];
 		if (f->when.kind != kind || fr->fired || w->now < f->at_ns)
 			continue;
-		if (f->when.pod[0] && strcmp(f->when.pod, n->name) != 0)
+		if (f->when.pod[0] && strcmp(f->when.pod, sim__node_name(w, n)) != 0)
 			continue;
 		if (kind == SIM_WHEN_LEASE_WRITE && ++fr->writes_seen < f->when.count)
 			continue;
@@ -404,12 +404,13 @@ static void commit(sim_world *w, uint32_t i)
 		sim_wire_unpack(&w->strs, &r->req, &q);
 		qp = &q;
 	}
-	fa_store_lock_do(w->store, r->req.target, n->lock_ns, n->lock_name, qp,
+	const sim_lock_names *lk = &w->locks[n->lock_id];
+	fa_store_lock_do(w->store, r->req.target, lk->ns, lk->name, qp,
 			 n->identity,
 			 SIM_WALL_EPOCH_NS + w->now, &w->scratch, &resp);
 	if (!req_copy_response(w, r, &resp)) {
 		sim__fail(w, LE_EINVAL, "pod %s: the store's raw record at t=%lld ns "
-			  "is not the key of its record", n->name, (long long)w->now);
+			  "is not the key of its record", sim__node_name(w, n), (long long)w->now);
 		req_free(w, i);
 		return;
 	}
@@ -486,14 +487,14 @@ static void on_arrive(sim_world *w, uint32_t i)
 static void pend_push(sim_world *w, sim_node *n, uint32_t i)
 {
 	if (n->npend == n->pend_cap) {
-		size_t cap = n->pend_cap ? n->pend_cap * 2 : 8;
-		uint32_t *v = realloc(n->pend, cap * sizeof *v);
+		size_t cap = n->pend_cap ? n->pend_cap * 2u : 8;
+		uint32_t *v = cap <= UINT16_MAX ? realloc(n->pend, cap * sizeof *v) : NULL;
 		if (!v) {
 			sim__fail(w, LE_ENOMEM, "out of memory holding a response");
 			return;
 		}
 		n->pend = v;
-		n->pend_cap = cap;
+		n->pend_cap = (uint16_t)cap;
 	}
 	n->pend[n->npend++] = i;
 }
@@ -660,7 +661,7 @@ static bool node_rejoin(sim_world *w, sim_node *n)
 	char err[LE_ERRMSG_MAX];
 	le_elector *e = node_elector(w, n, err, sizeof err);
 	if (!e) {
-		sim__fail(w, LE_EINVAL, "pod %s: cannot rejoin: %s", n->name, err);
+		sim__fail(w, LE_EINVAL, "pod %s: cannot rejoin: %s", sim__node_name(w, n), err);
 		return true;
 	}
 	le_elector_free(n->e);
@@ -781,7 +782,7 @@ void sim__node_start(sim_world *w, sim_node *n)
 	char err[LE_ERRMSG_MAX];
 	n->e = node_elector(w, n, err, sizeof err);
 	if (!n->e) {
-		sim__fail(w, LE_EINVAL, "pod %s: cannot start its elector: %s", n->name, err);
+		sim__fail(w, LE_EINVAL, "pod %s: cannot start its elector: %s", sim__node_name(w, n), err);
 		return;
 	}
 	if (w->big_fleet)
@@ -988,7 +989,7 @@ void sim__node_resume(sim_world *w, sim_node *n, int32_t fault)
 	size_t cap = n->npend + 4, nh = 0;
 	held *hs = malloc(cap * sizeof *hs);
 	if (!hs) {
-		sim__fail(w, LE_ENOMEM, "out of memory resuming pod %s", n->name);
+		sim__fail(w, LE_ENOMEM, "out of memory resuming pod %s", sim__node_name(w, n));
 		return;
 	}
 	for (size_t k = 0; k < n->npend; k++)
@@ -1033,6 +1034,30 @@ void sim__node_resume(sim_world *w, sim_node *n, int32_t fault)
 
 /* ---- pods: creation, deletion, replacement ------------------------------------ */
 
+/* *id: the w->locks entry of el's lock names, added when new. Replicas
+ * share the scenario's copies, so the last entry is the usual answer; a
+ * pod with names of its own adds one (at most one a node). */
+static bool lock_names_id(sim_world *w, const sim_election *el, uint32_t *id)
+{
+	sim_lock_names want = {el->lock_namespace, el->lock_name};
+	if (w->nlocks && w->locks[w->nlocks - 1].ns == want.ns &&
+	    w->locks[w->nlocks - 1].name == want.name) {
+		*id = w->nlocks - 1;
+		return true;
+	}
+	if (w->nlocks == w->locks_cap) {
+		uint32_t cap = w->locks_cap ? w->locks_cap * 2 : 4;
+		sim_lock_names *v = realloc(w->locks, cap * sizeof *v);
+		if (!v)
+			return false;
+		w->locks = v;
+		w->locks_cap = cap;
+	}
+	w->locks[w->nlocks] = want;
+	*id = w->nlocks++;
+	return true;
+}
+
 static sim_node *node_new(sim_world *w, const sim_pod_spec *ps, int32_t spec,
 			  const char *name, const le_profile *profile,
 			  int32_t replaces, sim_stream node_stream,
@@ -1061,7 +1086,6 @@ static sim_node *node_new(sim_world *w, const sim_pod_spec *ps, int32_t spec,
 	if (!n)
 		return NULL;
 	n->ps = ps;
-	n->spec = spec;
 	n->profile = profile ? profile : &le_profile_client_go;
 	n->identity_idx = sim_history_identity(&w->h, id_cut);
 	int32_t pod = n->identity_idx < 0
@@ -1073,12 +1097,13 @@ static sim_node *node_new(sim_world *w, const sim_pod_spec *ps, int32_t spec,
 		return NULL;
 	}
 	n->pod = pod;
-	n->name = w->h.pods[pod].name;
 	n->identity = w->h.identities[n->identity_idx];
 	/* the lock's names (kept once for a replica set by the scenario):
 	 * a commit then reads no pod spec, a cache miss apiece at 10,000 */
-	n->lock_ns = ps->election.lock_namespace;
-	n->lock_name = ps->election.lock_name;
+	if (!lock_names_id(w, &ps->election, &n->lock_id)) {
+		free(n);
+		return NULL;
+	}
 	n->lock_kind = ps->election.lock_kind;
 	sim_clock_init(&n->clock, w->now, ps->clock_offset_ns, ps->clock_rate_ppm);
 	sim_rng_stream(&n->rng, w->seed, node_stream, stream_index);
@@ -1115,7 +1140,7 @@ static void on_replace(sim_world *w, sim_node *old, int32_t fault)
 	const le_profile *profile = old->profile;
 	if (fault >= 0 && w->sc->faults[fault].replacement_profile)
 		profile = w->sc->faults[fault].replacement_profile;
-	sim_node *n = node_new(w, ps, old->spec, name, profile, old->pod,
+	sim_node *n = node_new(w, ps, w->h.pods[old->pod].spec, name, profile, old->pod,
 			       SIM_STREAM_NODE_REPL, SIM_STREAM_NET_REPL,
 			       w->nrepl++);
 	if (!n) {
@@ -1510,6 +1535,7 @@ void sim_world_free(sim_world *w)
 	free(w->shared_cfg);
 	sim_chooser_free(w->own_ch);
 	free(w->nodes);
+	free(w->locks);
 	for (size_t i = 0; i < w->nreqs; i++)
 		free(w->reqs[i]);
 	free(w->reqs);

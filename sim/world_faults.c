@@ -10,12 +10,13 @@
 #include "fault_model.h"
 #include "world_int.h"
 
-static bool selected_by_name(const sim_fault *f, const sim_node *n)
+static bool selected_by_name(const sim_world *w, const sim_fault *f,
+			     const sim_node *n)
 {
 	if (f->nnames == 0)
 		return true;
 	for (int k = 0; k < f->nnames; k++)
-		if (strcmp(f->names[k], n->name) == 0)
+		if (strcmp(f->names[k], sim__node_name(w, n)) == 0)
 			return true;
 	return false;
 }
@@ -43,7 +44,7 @@ static int select_targets(sim_world *w, const sim_fault *f, fault_run *fr)
 	size_t nc = 0;
 	for (size_t i = 0; i < w->nnodes; i++) {
 		const sim_node *n = w->nodes[i];
-		if (sim__alive(n) && selected_by_name(f, n) && selected_by_role(f, n))
+		if (sim__alive(n) && selected_by_name(w, f, n) && selected_by_role(f, n))
 			cand[nc++] = (int32_t)i;
 	}
 	size_t want = nc;
@@ -96,14 +97,15 @@ static bool fault_has_end(const sim_fault *f)
 static void netf_add(sim_world *w, sim_node *n, int32_t fault)
 {
 	if (n->nnetf == n->netf_cap) {
-		size_t cap = n->netf_cap ? n->netf_cap * 2 : 4;
-		int32_t *v = realloc(n->netf, cap * sizeof *v);
+		/* a scenario has at most 10,000 faults: never past 16 bits */
+		size_t cap = n->netf_cap ? n->netf_cap * 2u : 4;
+		int32_t *v = cap <= UINT16_MAX ? realloc(n->netf, cap * sizeof *v) : NULL;
 		if (!v) {
 			sim__fail(w, LE_ENOMEM, "out of memory for a network fault");
 			return;
 		}
 		n->netf = v;
-		n->netf_cap = cap;
+		n->netf_cap = (uint16_t)cap;
 	}
 	n->netf[n->nnetf++] = fault;
 }

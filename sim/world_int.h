@@ -44,13 +44,15 @@ typedef enum node_state {
 } node_state;
 
 typedef struct sim_node {
-	int32_t pod; /* history pod index (== index in w->nodes) */
-	int32_t spec;
+	/* history pod index (== index in w->nodes): its name, scenario pod
+	 * (spec) and what it replaced are w->h.pods[pod]'s (sim__node_name) */
+	int32_t pod;
+	/* ps->election's lock names, w->locks[lock_id] (not read through ps:
+	 * a cache miss a commit at 10,000) */
+	uint32_t lock_id;
 	const sim_pod_spec *ps;
 	const le_profile *profile;
-	const char *name;     /* the history's, at most LE_ID_MAX-1 bytes */
-	const char *identity; /* likewise */
-	const char *lock_ns, *lock_name; /* ps->election's (not read through ps) */
+	const char *identity; /* the history's, at most LE_ID_MAX-1 bytes */
 	int32_t identity_idx;
 	uint32_t term;  /* user code: this leadership term (see `acting`) */
 	sim_clock clock;
@@ -58,8 +60,8 @@ typedef struct sim_node {
 	fa_rng net_rng; /* this pod's network legs and store fault rules */
 	le_elector *e;
 	struct le_cand *cand; /* coordinated pods: the LeaseCandidate publisher */
-	/* the one-byte fields together: 296 bytes, a malloc size class
-	 * below 304 */
+	/* the one-byte fields together: 264 bytes, a 272-byte malloc chunk
+	 * (296 took 304) */
 	uint8_t state;  /* node_state */
 	uint8_t lock_kind; /* le_lock_kind, ps->election's */
 	bool acting;    /* user code: from STARTED_LEADING to ACTING_END */
@@ -82,11 +84,18 @@ typedef struct sim_node {
 	int64_t acting_end_due;
 	int64_t sigterm_due;
 	uint32_t *pend; /* request slots whose responses arrived */
-	uint32_t npend, pend_cap;
-	/* network faults active on this pod (scenario fault indexes) */
+	/* network faults active on this pod (scenario fault indexes; a
+	 * scenario has at most 10,000) */
 	int32_t *netf;
-	uint32_t nnetf, netf_cap;
+	/* 16 bits: a paused pod holds the answers to what it had in flight */
+	uint16_t npend, pend_cap;
+	uint16_t nnetf, netf_cap;
 } sim_node;
+
+/* Lock names that nodes share (sim_node.lock_id). */
+typedef struct sim_lock_names {
+	const char *ns, *name;
+} sim_lock_names;
 
 #define SIM_RAW_MAX 640 /* the store's raw buffer (fa_lock_scratch.raw) */
 
@@ -190,6 +199,8 @@ struct sim_world {
 	sim_node **nodes;
 	size_t nnodes, nodes_cap;
 	sim_req **reqs;       /* slots, allocated once each and reused */
+	sim_lock_names *locks; /* sim_node.lock_id */
+	uint32_t nlocks, locks_cap;
 	sim_strtab strs;      /* the strings of the records in flight */
 	/* SIM_BIG_FLEET_PODS or more: le_elector_outputs_done after each
 	 * drain, requests in flight packed (sim_req), the loop prefetches
@@ -222,6 +233,12 @@ struct sim_world {
 	int rc;
 	char err[512];
 };
+
+/* A node's pod name: the history's copy. */
+static inline const char *sim__node_name(const sim_world *w, const sim_node *n)
+{
+	return w->h.pods[n->pod].name;
+}
 
 #define NO_SLOT UINT32_MAX
 #define SIM_BIG_FLEET_PODS 100 /* sim_world.big_fleet */

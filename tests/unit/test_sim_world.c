@@ -100,7 +100,7 @@ static void test_big_fleet_shares_configurations(void **state)
 	assert_true(wi >= 0);
 	const sim_event *w0 = &r.h->ev[wi];
 	assert_int_equal(w0->lease_duration_s * FX_S(1),
-			 sc->pods[r.w->nodes[w0->pod]->spec].election.lease_duration_ns);
+			 sc->pods[r.h->pods[w0->pod].spec].election.lease_duration_ns);
 	sim_world_free(r.w);
 
 	sim_scenario *small = fx_scenario(3, FX_S(1), LAT);
