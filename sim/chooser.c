@@ -505,6 +505,7 @@ static uint64_t store_hash(const sim_world *w, const sim_node *n)
 
 uint64_t sim_world_state_hash(const sim_world *w)
 {
+	LE_ASSERT(!w->shed); /* its state is gone */
 	uint64_t h = mix(0, (uint64_t)w->now);
 	h = mix(mix(h, (uint64_t)w->down_count), w->nrepl);
 	h = mix(h, fa_store_revision(w->store));

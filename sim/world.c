@@ -25,6 +25,7 @@
 
 #include "leaselab/internal/assert.h"
 #include "chooser.h"
+#include "text.h"
 #include "world_int.h"
 
 /* A process whose core returned by itself (client-go: leadership lost, Run
@@ -87,7 +88,7 @@ static uint32_t req_alloc(sim_world *w)
 	size_t extra = w->big_fleet ? 0
 				    : sizeof(le_request) + sizeof(le_record) + SIM_RAW_MAX +
 					      LE_RV_MAX;
-	sim_req *r = malloc(sizeof *r + extra);
+	sim_req *r = sim_text_alloc(&w->pool, sizeof *r + extra, _Alignof(sim_req));
 	if (!r)
 		goto oom;
 	r->has_full = extra != 0;
@@ -1082,7 +1083,7 @@ static sim_node *node_new(sim_world *w, const sim_pod_spec *ps, int32_t spec,
 	name_cut[name_len] = '\0';
 	memcpy(id_cut, id, id_len);
 	id_cut[id_len] = '\0';
-	sim_node *n = calloc(1, sizeof *n);
+	sim_node *n = sim_text_alloc(&w->pool, sizeof *n, _Alignof(sim_node));
 	if (!n)
 		return NULL;
 	n->ps = ps;
@@ -1092,18 +1093,14 @@ static sim_node *node_new(sim_world *w, const sim_pod_spec *ps, int32_t spec,
 			      ? n->identity_idx
 			      : sim_history_add_pod(&w->h, name_cut, n->identity_idx,
 						    spec, replaces);
-	if (pod < 0) {
-		free(n);
-		return NULL;
-	}
+	if (pod < 0)
+		return NULL; /* n stays in the pool until the world goes */
 	n->pod = pod;
 	n->identity = w->h.identities[n->identity_idx];
 	/* the lock's names (kept once for a replica set by the scenario):
 	 * a commit then reads no pod spec, a cache miss apiece at 10,000 */
-	if (!lock_names_id(w, &ps->election, &n->lock_id)) {
-		free(n);
+	if (!lock_names_id(w, &ps->election, &n->lock_id))
 		return NULL;
-	}
 	n->lock_kind = ps->election.lock_kind;
 	sim_clock_init(&n->clock, w->now, ps->clock_offset_ns, ps->clock_rate_ppm);
 	sim_rng_stream(&n->rng, w->seed, node_stream, stream_index);
@@ -1517,28 +1514,37 @@ oom:
 	return NULL;
 }
 
-void sim_world_free(sim_world *w)
+/* Everything but the history and the world itself; what it frees it
+ * leaves NULL and counted empty, so that it can run twice. */
+static void release_run(sim_world *w)
 {
-	if (!w)
-		return;
 	for (size_t i = 0; i < w->nnodes; i++) {
 		sim_node *n = w->nodes[i];
 		le_elector_free(n->e);
 		le_cand_free(n->cand);
 		free(n->pend);
 		free(n->netf);
-		free(n);
 	}
+	w->nnodes = w->nodes_cap = 0;
 	free(w->io_spare); /* after the electors that lend it */
+	w->io_spare = NULL;
 	for (uint32_t i = 0; i < w->nshared_cfg; i++)
 		free(w->shared_cfg[i]); /* after the electors that read them */
 	free(w->shared_cfg);
+	w->shared_cfg = NULL;
+	w->nshared_cfg = 0;
 	sim_chooser_free(w->own_ch);
+	w->own_ch = NULL;
 	free(w->nodes);
+	w->nodes = NULL;
 	free(w->locks);
-	for (size_t i = 0; i < w->nreqs; i++)
-		free(w->reqs[i]);
+	w->locks = NULL;
+	w->nlocks = w->locks_cap = 0;
 	free(w->reqs);
+	w->reqs = NULL;
+	w->nreqs = w->reqs_cap = 0;
+	w->free_req = NO_SLOT;
+	sim_text_free(&w->pool); /* the nodes and request slots */
 	sim_strtab_free(&w->strs);
 	if (w->fr)
 		for (size_t i = 0; i < w->sc->nfaults; i++) {
@@ -1548,10 +1554,28 @@ void sim_world_free(sim_world *w)
 			free(w->fr[i].rule_ids);
 		}
 	free(w->fr);
+	w->fr = NULL;
 	fa_faults_free(w->faults);
+	w->faults = NULL;
 	sim__coord_free(w);
 	fa_store_free(w->store);
+	w->store = NULL;
 	sim_heap_free(&w->heap);
+}
+
+void sim_world_shed(sim_world *w)
+{
+	if (!w || w->shed)
+		return;
+	release_run(w);
+	w->ran = w->shed = true;
+}
+
+void sim_world_free(sim_world *w)
+{
+	if (!w)
+		return;
+	release_run(w);
 	sim_history_free(&w->h);
 	free(w);
 }

@@ -202,6 +202,9 @@ struct sim_world {
 	sim_lock_names *locks; /* sim_node.lock_id */
 	uint32_t nlocks, locks_cap;
 	sim_strtab strs;      /* the strings of the records in flight */
+	/* the nodes and request slots, which live as long as the world:
+	 * without a malloc header apiece (sim_text_alloc) */
+	struct sim_text *pool;
 	/* SIM_BIG_FLEET_PODS or more: le_elector_outputs_done after each
 	 * drain, requests in flight packed (sim_req), the loop prefetches
 	 * the next event's node. Memory and cache, never behaviour. */
@@ -223,6 +226,7 @@ struct sim_world {
 	    *ch; /* timing draws as choices (sim/chooser.h); NULL: seeded */
 	struct sim_chooser *own_ch; /* the scenario's timing: (or NULL) */
 	bool ran;
+	bool shed;     /* sim_world_shed: only the history is left */
 	struct sim_coord *coord; /* the election controller; NULL = none */
 	/* test hook (sim_world_trace_draws): one pod's draws */
 	int32_t trace_pod;

@@ -533,6 +533,11 @@ void sim_world_free(sim_world *w);
 /* Run to scenario duration. LE_OK or a negative error (internal). */
 int sim_world_run(sim_world *w, char *err, size_t errcap);
 const sim_history *sim_world_history(const sim_world *w);
+/* After the run: free everything but the history (pods, electors, request
+ * slots, the store, the event queue), so that checking the history and
+ * writing its reports do not add to the run's peak memory. The world then
+ * only answers sim_world_history and sim_world_free. */
+void sim_world_shed(sim_world *w);
 
 /* ---- the checker ------------------------------------------------------------ */
 

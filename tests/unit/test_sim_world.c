@@ -165,6 +165,52 @@ static void test_three_pods_elect_exactly_one_leader(void **state)
 	fx_free(sc);
 }
 
+static char *history_bytes(const sim_history *h, const sim_scenario *sc, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	assert_non_null(f);
+	assert_int_equal(sim_history_write_jsonl(h, sc, f), LE_OK);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+/* sim_world_shed frees the pods, electors, request slots, store and queue
+ * (a small fleet's and a big one's, whose slots differ) and leaves the
+ * history byte for byte; the world then refuses to run again, and a second
+ * shed is harmless. */
+static void test_shed_keeps_the_history_and_frees_the_rest(void **state)
+{
+	(void)state;
+	const size_t sizes[] = {3, SIM_BIG_FLEET_PODS + 20};
+	for (size_t k = 0; k < 2; k++) {
+		sim_scenario *sc = fx_scenario(sizes[k], FX_S(30), LAT);
+		run r = run_scenario(sc, 1);
+		assert_int_equal(r.w->big_fleet, k == 1);
+		assert_int_equal(r.w->nnodes, sizes[k]);
+		assert_non_null(r.w->pool);
+		size_t la, lb;
+		char *a = history_bytes(r.h, sc, &la);
+		sim_world_shed(r.w);
+		assert_ptr_equal(sim_world_history(r.w), r.h);
+		char *b = history_bytes(r.h, sc, &lb);
+		assert_int_equal(la, lb);
+		assert_memory_equal(a, b, la);
+		assert_int_equal(r.w->nnodes, 0);
+		assert_null(r.w->nodes);
+		assert_null(r.w->pool);
+		assert_null(r.w->store);
+		assert_int_equal(r.w->nreqs, 0);
+		sim_world_shed(r.w);
+		char err[128];
+		assert_int_equal(sim_world_run(r.w, err, sizeof err), LE_ESTATE);
+		free(a);
+		free(b);
+		sim_world_free(r.w);
+		fx_free(sc);
+	}
+}
+
 /* ---- process faults ------------------------------------------------------------- */
 
 static void test_kill_leader_new_leader_after_about_lease_duration(void **state)
@@ -1022,6 +1068,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_three_pods_elect_exactly_one_leader),
+		cmocka_unit_test(test_shed_keeps_the_history_and_frees_the_rest),
 		cmocka_unit_test(test_kill_leader_new_leader_after_about_lease_duration),
 		cmocka_unit_test(test_graceful_delete_with_release_hands_over_fast),
 		cmocka_unit_test(test_sigterm_ignored_pod_is_killed_after_grace),
