@@ -204,6 +204,22 @@ typedef struct le_io {
 	char text[TEXT_CAP];
 } le_io;
 
+/* le_stats as the elector counts it: 32-bit counters that stop at
+ * UINT32_MAX (bump), widened by le_elector_stats; master_status is
+ * master_on. 36 bytes where le_stats takes 80, in every elector. A
+ * counter gets there after 2^32 attempts or requests: 136 years of a 1 s
+ * retry period. */
+typedef struct elector_stats {
+	uint32_t attempts, requests, aborted, slowpath, acquisitions, losses,
+		renew_failures, errors, duplicate_identity;
+} elector_stats;
+
+static void bump(uint32_t *c)
+{
+	if (*c != UINT32_MAX)
+		(*c)++;
+}
+
 struct le_elector {
 	/* The configuration: the elector's own copy (le_elector_new: right
 	 * after the struct, its strings after it, name "" for none) or the
@@ -254,7 +270,10 @@ struct le_elector {
 	 * this elector's own writes, at the lock's precision. */
 	bool has_own_key;
 	bool has_flagged_key;
-	unsigned nuncertain;                 /* see uncertain_in */
+	uint8_t nuncertain;                  /* see uncertain_in */
+	/* the output ring's (below), here to fill the word: 552 bytes an
+	 * elector, a 560-byte malloc chunk */
+	uint16_t text_used;
 	int64_t own_key;                     /* the newest known to be mine */
 	/* sent since, fate unknown: nuncertain of them, in uncertain_in while
 	 * they fit (a follower never has more than one or two), else in an
@@ -266,8 +285,7 @@ struct le_elector {
 	/* the attempt (tryAcquireOrRenew, release, or a 0.5 program call) */
 	le_time attempt_now;  /* `now` of 2.4: the attempt's start */
 	cand_rec cand;        /* R of 2.4 (cand_record) */
-	/* its one-byte fields together, with no holes anywhere: 600 bytes,
-	 * a 608-byte malloc chunk (616 were 624) */
+	/* its one-byte fields together, with no holes anywhere */
 	uint8_t step;         /* enum step */
 	uint8_t sends_this_input;
 	bool cand_viewed;     /* io->cand is cand as it stands (cand_view) */
@@ -307,10 +325,9 @@ struct le_elector {
 	le_io *io;
 	void **io_spare; /* le_elector_set_io_spare; NULL: malloc and free */
 	uint16_t ring_head;   /* < RING_CAP */
-	uint16_t ring_count;
-	unsigned text_used;
+	uint16_t ring_count;  /* text_used is above */
 
-	le_stats stats;
+	elector_stats stats;
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -832,7 +849,7 @@ static void own_write_check(le_elector *e, const le_record *fetched,
 		return;
 	e->has_flagged_key = true;
 	e->flagged_key = k;
-	e->stats.duplicate_identity++;
+	bump(&e->stats.duplicate_identity);
 	char when[32];
 	if (e->cfg->lock_kind == LE_LOCK_LEASES)
 		le_format_micro_time(fetched->renew_wall_ns, when, sizeof when);
@@ -876,7 +893,7 @@ static void send_one(le_elector *e, le_time now, enum step step, le_op op,
 					 ? add_sat(now.mono_ns, e->request_timeout_ns)
 					 : NO_TIME;
 	e->wake_ns = NO_TIME;
-	e->stats.requests++;
+	bump(&e->stats.requests);
 	if (own)
 		own_write_sent(e, &q->record);
 	push(e, LE_OUT_SEND)->u.request = q;
@@ -953,7 +970,7 @@ static void abort_inflight(le_elector *e, const char *why)
 		return;
 	push(e, LE_OUT_ABORT)->u.request_id = e->inflight_id;
 	emit_log(e, 4, false, LE_MSG_REQUEST_ABORTED, why, 0);
-	e->stats.aborted++;
+	bump(&e->stats.aborted);
 	e->inflight = false;
 	e->request_deadline_ns = NO_TIME;
 }
@@ -1045,7 +1062,7 @@ static void pass_failed(le_elector *e, le_time now, enum pass_end why)
 			: "timed out waiting for the condition";
 	emit_log(e, 0, false, LE_MSG_FAILED_RENEW, detail, 0);
 	if (why == PASS_DEADLINE)
-		e->stats.renew_failures++;
+		bump(&e->stats.renew_failures);
 	renew_end(e, now);
 }
 
@@ -1075,7 +1092,7 @@ static void stop_leading(le_elector *e, le_time now)
 {
 	bool was_leader = e->leading;
 	if (was_leader)
-		e->stats.losses++;
+		bump(&e->stats.losses);
 	e->leading = false;
 	e->in_pass = false;
 	e->wake_ns = NO_TIME;
@@ -1105,7 +1122,7 @@ static void acquire_attempt_done(le_elector *e, le_time now, bool ok,
 	if (e->profile->contrib_election_main) /* OnStartedLeading: callback(id) */
 		emit_new_leader(e, e->identity);
 	e->leading = true;
-	e->stats.acquisitions++;
+	bump(&e->stats.acquisitions);
 	e->phase = PH_RENEW;
 	pass_begin(e, now);
 }
@@ -1260,7 +1277,7 @@ static void fast_path_failed(le_elector *e, const char *detail, int status)
  * the fast path copies into it stays for the slow path (2.4). */
 static void try_begin(le_elector *e, le_time now)
 {
-	e->stats.attempts++;
+	bump(&e->stats.attempts);
 	e->attempt_now = now;
 	cand_rec *r = &e->cand;
 	cand_reset(e);
@@ -1338,7 +1355,7 @@ static void coordinated_renew(le_elector *e, le_time now,
 		try_end(e, now, false, rnd);
 		return;
 	}
-	e->stats.slowpath++;
+	bump(&e->stats.slowpath);
 	send_request(e, now, ST_UPDATE, LE_OP_UPDATE, cand_view(e));
 }
 
@@ -1359,7 +1376,7 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 	if (strict_rejects(e, r, strict_err, sizeof strict_err)) {
 		/* the object itself was read: the lock keeps it */
 		keep_resource_version(e, r);
-		e->stats.errors++;
+		bump(&e->stats.errors);
 		emit_log(e, 0, true, LE_MSG_GET_ERROR, strict_err, r->status);
 		try_end(e, now, false, rnd);
 		return;
@@ -1416,7 +1433,7 @@ static void on_get(le_elector *e, le_time now, const le_response *r,
 		cand->acquire_wall_ns = fetched.acquire_wall_ns;
 		cand->transitions =
 			e->profile->transitions_reset_on_renew ? 0 : fetched.transitions;
-		e->stats.slowpath++;
+		bump(&e->stats.slowpath);
 	} else {
 		cand->transitions = fetched.transitions < INT32_MAX
 					    ? fetched.transitions + 1
@@ -1500,7 +1517,7 @@ static void on_release_response(le_elector *e, le_time now,
 	if (e->step == ST_REL_GET) {
 		char strict_err[160];
 		if (strict_rejects(e, r, strict_err, sizeof strict_err)) {
-			e->stats.errors++;
+			bump(&e->stats.errors);
 			emit_log(e, 0, true, LE_MSG_RELEASE_FAILED, strict_err,
 				 r->status);
 			release_end(e, now);
@@ -1850,7 +1867,7 @@ static void dispatch(le_elector *e, le_time now, const le_response *r,
 	bool not_found_ok = (e->step == ST_GET || e->step == ST_BOOT_GET) &&
 			    r->status == 404;
 	if (!is_2xx(r->status) && !not_found_ok)
-		e->stats.errors++;
+		bump(&e->stats.errors);
 	if (is_own_write_step(e->step) && !e->ml) /* ml: the primary's answer */
 		own_write_answered(e, r->status);
 
@@ -1912,7 +1929,7 @@ static void renew_deadline_fired(le_elector *e, le_time now, uint64_t rnd)
 {
 	if (e->inflight) {
 		abort_inflight(e, "context deadline exceeded");
-		e->stats.errors++;
+		bump(&e->stats.errors);
 	}
 	e->step = ST_NONE;
 	if (e->profile->renew_poll_waitfor && !e->profile->renew_deadline_aborts_request) {
@@ -1947,7 +1964,7 @@ static void service(le_elector *e, le_time now, int64_t limit_ns, uint64_t rnd)
 		if (e->phase == PH_RELEASE && e->release_deadline_ns <= limit_ns) {
 			if (e->inflight) {
 				abort_inflight(e, "context deadline exceeded");
-				e->stats.errors++;
+				bump(&e->stats.errors);
 			}
 			emit_log(e, 0, true, LE_MSG_RELEASE_FAILED,
 				 "context deadline exceeded", 0);
@@ -2424,8 +2441,19 @@ void le_elector_stats(const le_elector *e, le_stats *out)
 		memset(out, 0, sizeof *out);
 		return;
 	}
-	*out = e->stats;
-	out->master_status = e->master_on ? 1 : 0;
+	const elector_stats *c = &e->stats;
+	*out = (le_stats){
+		.attempts = c->attempts,
+		.requests = c->requests,
+		.aborted = c->aborted,
+		.slowpath = c->slowpath,
+		.acquisitions = c->acquisitions,
+		.losses = c->losses,
+		.renew_failures = c->renew_failures,
+		.errors = c->errors,
+		.duplicate_identity = c->duplicate_identity,
+		.master_status = e->master_on ? 1 : 0,
+	};
 }
 
 /* ---- state hash (bin/sim prove) ---------------------------------------
