@@ -95,6 +95,20 @@ bool sim_rec_pack(sim_strtab *t, const le_record *r, sim_rec *out)
 	return true;
 }
 
+bool sim_rec_equal(const sim_rec *a, const sim_rec *b)
+{
+	return a->acquire_wall_ns == b->acquire_wall_ns &&
+	       a->renew_wall_ns == b->renew_wall_ns &&
+	       a->holder_hash == b->holder_hash && a->holder == b->holder &&
+	       a->strategy == b->strategy && a->preferred == b->preferred &&
+	       a->lease_duration_s == b->lease_duration_s &&
+	       a->transitions == b->transitions && a->dialect == b->dialect &&
+	       a->holder_set == b->holder_set &&
+	       a->has_acquire_time == b->has_acquire_time &&
+	       a->has_renew_time == b->has_renew_time &&
+	       a->holder_truncated == b->holder_truncated;
+}
+
 static void put(char *dst, size_t cap, const char *src)
 {
 	size_t len = strnlen(src, cap - 1);

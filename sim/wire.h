@@ -51,6 +51,9 @@ typedef struct sim_rec {
 /* false when out of memory (*out is then unchanged) */
 bool sim_rec_pack(sim_strtab *t, const le_record *r, sim_rec *out);
 void sim_rec_unpack(const sim_strtab *t, const sim_rec *r, le_record *out);
+/* Field by field (padding aside): in one table, equal packed records
+ * unpack to equal records, since an interned string keeps its id. */
+bool sim_rec_equal(const sim_rec *a, const sim_rec *b);
 
 /* A resourceVersion in 8 bytes instead of LE_RV_MAX: 0 is "", 1 + n the
  * decimal text of n (what the in-process store writes: no sign, no

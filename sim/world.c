@@ -194,6 +194,41 @@ const le_record *sim__resp_record(const sim_world *w, const sim_req *r,
 	return tmp;
 }
 
+/* w->last_rec for the packed record p, whose record is rec: its key, built
+ * only when p differs from the last one. */
+static const unsigned char *last_key(sim_world *w, const sim_rec *p,
+				     const le_record *rec, size_t *len)
+{
+	if (!w->last_rec.valid || !sim_rec_equal(&w->last_rec.packed, p)) {
+		w->last_rec.key_len = le_record_key(rec, w->last_rec.key,
+						    sizeof w->last_rec.key);
+		w->last_rec.packed = *p;
+		w->last_rec.valid = true;
+		w->last_rec.unpacked = false;
+	}
+	*len = w->last_rec.key_len;
+	return w->last_rec.key;
+}
+
+/* A big fleet's delivered record, unpacked, and its key: w->last_rec's
+ * when the packed record is the last one (valid until the next call). */
+static const le_record *last_record(sim_world *w, const sim_rec *p,
+				    const unsigned char **key, size_t *len)
+{
+	if (!w->last_rec.valid || !sim_rec_equal(&w->last_rec.packed, p)) {
+		sim_rec_unpack(&w->strs, p, &w->last_rec.rec);
+		w->last_rec.unpacked = true;
+		last_key(w, p, &w->last_rec.rec, len);
+		w->last_rec.unpacked = true; /* last_key cleared it */
+	} else if (!w->last_rec.unpacked) {
+		sim_rec_unpack(&w->strs, p, &w->last_rec.rec);
+		w->last_rec.unpacked = true;
+	}
+	*key = w->last_rec.key;
+	*len = w->last_rec.key_len;
+	return &w->last_rec.rec;
+}
+
 /* false when the response's raw record is not the key of its record, which
  * sim_req cannot hold (see raw_len) */
 static bool req_copy_response(sim_world *w, sim_req *r,
@@ -226,9 +261,13 @@ static bool req_copy_response(sim_world *w, sim_req *r,
 		if (resp->raw_len > 0 && r->has_full && resp->record) {
 			memcpy(sim__req_full_raw(r), resp->raw, resp->raw_len);
 		} else if (resp->raw_len > 0) {
-			unsigned char key[SIM_RAW_MAX];
-			if (!resp->record ||
-			    le_record_key(resp->record, key, sizeof key) != resp->raw_len ||
+			/* r->record is resp->record packed (above) */
+			size_t klen = 0;
+			const unsigned char *key =
+				resp->record && !r->has_full
+					? last_key(w, &r->record, resp->record, &klen)
+					: NULL;
+			if (!key || klen != resp->raw_len ||
 			    memcmp(key, resp->raw, resp->raw_len) != 0)
 				return false;
 		}
@@ -514,14 +553,19 @@ static void on_deliver(sim_world *w, uint32_t i)
 		return;
 	}
 	unsigned char raw[SIM_RAW_MAX];
+	const unsigned char *rawp = raw;
 	char rv_buf[LE_RV_MAX];
 	const char *rv = r->has_rv ? sim__resp_rv(w, r, rv_buf) : NULL;
 	size_t raw_len = 0;
-	le_record tmp;
 	const le_record *rec = NULL;
-	if (r->has_record) {
-		rec = sim__resp_record(w, r, &tmp);
+	if (r->has_record && r->has_full) {
+		rec = sim__req_full_rec(r);
 		raw_len = req_raw_of(r, rec, raw, sizeof raw);
+	} else if (r->has_record) {
+		size_t klen;
+		rec = last_record(w, &r->record, &rawp, &klen);
+		LE_ASSERT(r->raw_len == 0 || klen == r->raw_len); /* req_copy_response */
+		raw_len = r->raw_len ? klen : 0;
 	}
 	le_response resp = {
 		.id = r->req.id,
@@ -531,7 +575,7 @@ static void on_deliver(sim_world *w, uint32_t i)
 		.record = rec,
 		.record_present = r->record_present,
 		.resource_version = r->has_rv ? rv : NULL,
-		.raw = r->has_raw ? raw : NULL,
+		.raw = r->has_raw ? rawp : NULL,
 		.raw_len = raw_len,
 	};
 	int rc = le_elector_on_response(n->e, node_time(n, w->now), &resp,

@@ -199,6 +199,17 @@ struct sim_world {
 	sim_node **nodes;
 	size_t nnodes, nodes_cap;
 	sim_req **reqs;       /* slots, allocated once each and reused */
+	/* A big fleet's last packed record, its key (le_record_key) and,
+	 * once a delivery needed it, the record unpacked: between two writes
+	 * every follower's GET answers the same record, and its key was built
+	 * twice a poll (checked at the store, rebuilt at delivery). */
+	struct {
+		bool valid, unpacked;
+		sim_rec packed;
+		size_t key_len;
+		unsigned char key[SIM_RAW_MAX];
+		le_record rec;
+	} last_rec;
 	sim_lock_names *locks; /* sim_node.lock_id */
 	uint32_t nlocks, locks_cap;
 	sim_strtab strs;      /* the strings of the records in flight */
