@@ -110,6 +110,49 @@ static void test_record_round_trip_is_what_readers_see(void **state)
 	sim_strtab_free(&t);
 }
 
+/* sim_rec_equal is record equality as readers see it: two packings of
+ * one record are equal, and records that differ in any field (the
+ * world's last-record cache would hand a follower a stale record) are
+ * not. */
+static void test_packed_records_equal_exactly_when_records_do(void **state)
+{
+	(void)state;
+	sim_strtab t = {0};
+	enum { N = 120 };
+	sim_rec p[N];
+	le_record r[N];
+	for (unsigned k = 0; k < N; k++) {
+		r[k] = record_of(k);
+		assert_true(sim_rec_pack(&t, &r[k], &p[k]));
+		sim_rec again;
+		memset(&again, 0x5a, sizeof again); /* padding differs */
+		assert_true(sim_rec_pack(&t, &r[k], &again));
+		assert_true(sim_rec_equal(&p[k], &again));
+	}
+	for (unsigned a = 0; a < N; a++)
+		for (unsigned b = 0; b < N; b++) {
+			unsigned char ka[1024], kb[1024];
+			size_t na = le_record_key(&r[a], ka, sizeof ka);
+			size_t nb = le_record_key(&r[b], kb, sizeof kb);
+			bool same = na == nb && memcmp(ka, kb, na) == 0 &&
+				    r[a].holder_hash == r[b].holder_hash &&
+				    r[a].acquire_wall_ns == r[b].acquire_wall_ns &&
+				    r[a].renew_wall_ns == r[b].renew_wall_ns;
+			assert_int_equal(sim_rec_equal(&p[a], &p[b]), same);
+		}
+	/* one field at a time */
+	sim_rec q = p[1];
+	q.renew_wall_ns++;
+	assert_false(sim_rec_equal(&p[1], &q));
+	q = p[1];
+	q.holder_truncated = !q.holder_truncated;
+	assert_false(sim_rec_equal(&p[1], &q));
+	q = p[1];
+	q.preferred++;
+	assert_false(sim_rec_equal(&p[1], &q));
+	sim_strtab_free(&t);
+}
+
 static void test_request_round_trip(void **state)
 {
 	(void)state;
@@ -179,6 +222,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strtab_interns_once),
 		cmocka_unit_test(test_record_round_trip_is_what_readers_see),
+		cmocka_unit_test(test_packed_records_equal_exactly_when_records_do),
 		cmocka_unit_test(test_request_round_trip),
 		cmocka_unit_test(test_resource_version_round_trip),
 	};
