@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "leaselab/sim.h"
+#include "sim_fixture.h"
 
 #define S(x) ((int64_t)(x) * 1000000000)
 /* A wall time past 2^53 ns, where a double would round. */
@@ -78,12 +79,9 @@ static bool ev_equal(const sim_event *a, const sim_event *b)
 
 static char *to_text(const sim_history *h, const sim_scenario *sc, size_t *len)
 {
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
-	assert_non_null(f);
-	assert_int_equal(sim_history_write_jsonl(h, sc, f), LE_OK);
-	assert_int_equal(fclose(f), 0);
-	return buf;
+	char *text = fx_history_text(h, sc, len);
+	assert_non_null(text);
+	return text;
 }
 
 static int read_text(const char *text, sim_history *h, sim_scenario *sc,

@@ -165,16 +165,6 @@ static void test_three_pods_elect_exactly_one_leader(void **state)
 	fx_free(sc);
 }
 
-static char *history_bytes(const sim_history *h, const sim_scenario *sc, size_t *len)
-{
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
-	assert_non_null(f);
-	assert_int_equal(sim_history_write_jsonl(h, sc, f), LE_OK);
-	assert_int_equal(fclose(f), 0);
-	return buf;
-}
-
 /* sim_world_shed frees the pods, electors, request slots, store and queue
  * (a small fleet's and a big one's, whose slots differ) and leaves the
  * history byte for byte; the world then refuses to run again, and a second
@@ -190,10 +180,12 @@ static void test_shed_keeps_the_history_and_frees_the_rest(void **state)
 		assert_int_equal(r.w->nnodes, sizes[k]);
 		assert_non_null(r.w->pool);
 		size_t la, lb;
-		char *a = history_bytes(r.h, sc, &la);
+		char *a = fx_history_text(r.h, sc, &la);
+		assert_non_null(a);
 		sim_world_shed(r.w);
 		assert_ptr_equal(sim_world_history(r.w), r.h);
-		char *b = history_bytes(r.h, sc, &lb);
+		char *b = fx_history_text(r.h, sc, &lb);
+		assert_non_null(b);
 		assert_int_equal(la, lb);
 		assert_memory_equal(a, b, la);
 		assert_int_equal(r.w->nnodes, 0);
