@@ -285,7 +285,7 @@ struct le_elector {
 	/* the attempt (tryAcquireOrRenew, release, or a 0.5 program call) */
 	le_time attempt_now;  /* `now` of 2.4: the attempt's start */
 	cand_rec cand;        /* R of 2.4 (cand_record) */
-	/* its one-byte fields together, with no holes anywhere */
+	/* its one-byte fields together */
 	uint8_t step;         /* enum step */
 	uint8_t sends_this_input;
 	bool cand_viewed;     /* io->cand is cand as it stands (cand_view) */

@@ -1577,6 +1577,8 @@ static void release_run(sim_world *w)
 	free(w->shared_cfg);
 	w->shared_cfg = NULL;
 	w->nshared_cfg = 0;
+	if (w->ch == w->own_ch)
+		w->ch = NULL;
 	sim_chooser_free(w->own_ch);
 	w->own_ch = NULL;
 	free(w->nodes);

@@ -475,7 +475,9 @@ bool le_elector_master_status(const le_elector *e);
 int le_elector_check(const le_elector *e, int64_t mono_now_ns,
 		     int64_t tolerance_ns, char *err, size_t errcap);
 
-/* Counters an operator would alert on (also used by /metrics). */
+/* Counters an operator would alert on (also used by /metrics). Each stops
+ * at 2^32 - 1 (the elector keeps them in 32 bits): 136 years of attempts
+ * at a 1 s retry period. */
 typedef struct le_stats {
 	uint64_t attempts;        /* tryAcquireOrRenew calls */
 	uint64_t requests;        /* requests sent */
