@@ -2198,9 +2198,11 @@ size_t le_elector_memory(const le_elector *e)
 	if (e->uncertain_heap)
 		n += OWN_WRITES_MAX * sizeof *e->uncertain_heap;
 	/* the kept strings too long for their inline room */
-	const char *heaps[] = {kept_heap(&e->observed.holder), e->observed.strategy,
-			       e->observed.preferred_holder, kept_heap(&e->reported_leader),
-			       e->cand.strategy};
+	const char *heaps[] = {
+		kept_heap(&e->observed.holder), e->observed.strategy,
+		e->observed.preferred_holder, kept_heap(&e->reported_leader),
+		e->cand.strategy,
+	};
 	for (size_t i = 0; i < sizeof heaps / sizeof heaps[0]; i++)
 		if (heaps[i])
 			n += strlen(heaps[i]) + 1;

@@ -1722,8 +1722,8 @@ static void decide(checker *c)
 /* ---- entry points ------------------------------------------------------------ */
 
 /* The checker's reading of time relies on it: a history's times (in seq
- * order, which is the index) never go backwards (sim_history_push and the reader refuse
- * anything else, so a broken one is a bug, not bad input). */
+ * order, which is the index) never go backwards (sim_history_push and the
+ * reader refuse anything else, so a broken one is a bug, not bad input). */
 static void assert_in_order(const sim_history *h)
 {
 	for (size_t i = 0; i < h->n; i++) {

@@ -20,7 +20,9 @@ enum { TEXT_BLOCK_FIRST = 1024, TEXT_BLOCK_MAX = 256 * 1024 };
 static char *take(struct sim_text **t, size_t n, size_t align)
 {
 	struct sim_text *b = *t;
-	size_t pad = b ? (size_t)(-(uintptr_t)(b->buf + b->used) & (align - 1)) : 0;
+	size_t pad = 0;
+	if (b)
+		pad = (size_t)(-(uintptr_t)(b->buf + b->used) & (align - 1));
 	if (!b || b->cap - b->used < pad + n) {
 		size_t cap = b ? b->cap * 2 : TEXT_BLOCK_FIRST;
 		if (cap > TEXT_BLOCK_MAX)

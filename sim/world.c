@@ -88,7 +88,8 @@ static uint32_t req_alloc(sim_world *w)
 	size_t extra = w->big_fleet ? 0
 				    : sizeof(le_request) + sizeof(le_record) + SIM_RAW_MAX +
 					      LE_RV_MAX;
-	sim_req *r = sim_text_alloc(&w->pool, sizeof *r + extra, _Alignof(sim_req));
+	sim_req *r = sim_text_alloc(&w->pool, sizeof *r + extra,
+				    _Alignof(sim_req));
 	if (!r)
 		goto oom;
 	r->has_full = extra != 0;
@@ -263,10 +264,10 @@ static bool req_copy_response(sim_world *w, sim_req *r,
 		} else if (resp->raw_len > 0) {
 			/* r->record is resp->record packed (above) */
 			size_t klen = 0;
-			const unsigned char *key =
-				resp->record && !r->has_full
-					? last_key(w, &r->record, resp->record, &klen)
-					: NULL;
+			const unsigned char *key = NULL;
+			if (resp->record && !r->has_full)
+				key = last_key(w, &r->record, resp->record,
+					       &klen);
 			if (!key || klen != resp->raw_len ||
 			    memcmp(key, resp->raw, resp->raw_len) != 0)
 				return false;
@@ -287,7 +288,8 @@ static void check_input(sim_world *w, const sim_node *n, int rc,
 		sim__choose_settle(w->ch);
 	if (rc != LE_OK)
 		sim__fail(w, LE_ESTATE, "pod %s: the elector refused %s at t=%lld ns: %s",
-			  sim__node_name(w, n), what, (long long)w->now, le_strerror(rc));
+			  sim__node_name(w, n), what, (long long)w->now,
+			  le_strerror(rc));
 }
 
 /* ---- the network and the store ------------------------------------------ */
@@ -311,7 +313,8 @@ static bool trigger(sim_world *w, sim_trigger_kind kind, const sim_node *n)
 		fault_run *fr = &w->fr[i];
 		if (f->when.kind != kind || fr->fired || w->now < f->at_ns)
 			continue;
-		if (f->when.pod[0] && strcmp(f->when.pod, sim__node_name(w, n)) != 0)
+		if (f->when.pod[0] &&
+		    strcmp(f->when.pod, sim__node_name(w, n)) != 0)
 			continue;
 		if (kind == SIM_WHEN_LEASE_WRITE && ++fr->writes_seen < f->when.count)
 			continue;
@@ -450,7 +453,8 @@ static void commit(sim_world *w, uint32_t i)
 			 SIM_WALL_EPOCH_NS + w->now, &w->scratch, &resp);
 	if (!req_copy_response(w, r, &resp)) {
 		sim__fail(w, LE_EINVAL, "pod %s: the store's raw record at t=%lld ns "
-			  "is not the key of its record", sim__node_name(w, n), (long long)w->now);
+			  "is not the key of its record", sim__node_name(w, n),
+			  (long long)w->now);
 		req_free(w, i);
 		return;
 	}
@@ -528,7 +532,9 @@ static void pend_push(sim_world *w, sim_node *n, uint32_t i)
 {
 	if (n->npend == n->pend_cap) {
 		size_t cap = n->pend_cap ? n->pend_cap * 2u : 8;
-		uint32_t *v = cap <= UINT16_MAX ? realloc(n->pend, cap * sizeof *v) : NULL;
+		uint32_t *v = NULL;
+		if (cap <= UINT16_MAX)
+			v = realloc(n->pend, cap * sizeof *v);
 		if (!v) {
 			sim__fail(w, LE_ENOMEM, "out of memory holding a response");
 			return;
@@ -564,7 +570,8 @@ static void on_deliver(sim_world *w, uint32_t i)
 	} else if (r->has_record) {
 		size_t klen;
 		rec = last_record(w, &r->record, &rawp, &klen);
-		LE_ASSERT(r->raw_len == 0 || klen == r->raw_len); /* req_copy_response */
+		/* req_copy_response checked it */
+		LE_ASSERT(r->raw_len == 0 || klen == r->raw_len);
 		raw_len = r->raw_len ? klen : 0;
 	}
 	le_response resp = {
@@ -706,7 +713,8 @@ static bool node_rejoin(sim_world *w, sim_node *n)
 	char err[LE_ERRMSG_MAX];
 	le_elector *e = node_elector(w, n, err, sizeof err);
 	if (!e) {
-		sim__fail(w, LE_EINVAL, "pod %s: cannot rejoin: %s", sim__node_name(w, n), err);
+		sim__fail(w, LE_EINVAL, "pod %s: cannot rejoin: %s",
+			  sim__node_name(w, n), err);
 		return true;
 	}
 	le_elector_free(n->e);
@@ -827,7 +835,8 @@ void sim__node_start(sim_world *w, sim_node *n)
 	char err[LE_ERRMSG_MAX];
 	n->e = node_elector(w, n, err, sizeof err);
 	if (!n->e) {
-		sim__fail(w, LE_EINVAL, "pod %s: cannot start its elector: %s", sim__node_name(w, n), err);
+		sim__fail(w, LE_EINVAL, "pod %s: cannot start its elector: %s",
+			  sim__node_name(w, n), err);
 		return;
 	}
 	if (w->big_fleet)
@@ -1034,7 +1043,8 @@ void sim__node_resume(sim_world *w, sim_node *n, int32_t fault)
 	size_t cap = n->npend + 4, nh = 0;
 	held *hs = malloc(cap * sizeof *hs);
 	if (!hs) {
-		sim__fail(w, LE_ENOMEM, "out of memory resuming pod %s", sim__node_name(w, n));
+		sim__fail(w, LE_ENOMEM, "out of memory resuming pod %s",
+			  sim__node_name(w, n));
 		return;
 	}
 	for (size_t k = 0; k < n->npend; k++)
@@ -1181,7 +1191,8 @@ static void on_replace(sim_world *w, sim_node *old, int32_t fault)
 	const le_profile *profile = old->profile;
 	if (fault >= 0 && w->sc->faults[fault].replacement_profile)
 		profile = w->sc->faults[fault].replacement_profile;
-	sim_node *n = node_new(w, ps, w->h.pods[old->pod].spec, name, profile, old->pod,
+	int32_t spec = w->h.pods[old->pod].spec;
+	sim_node *n = node_new(w, ps, spec, name, profile, old->pod,
 			       SIM_STREAM_NODE_REPL, SIM_STREAM_NET_REPL,
 			       w->nrepl++);
 	if (!n) {

@@ -640,8 +640,8 @@ void sim__coord_node_started(sim_world *w, sim_node *n)
 	n->cand = le_cand_new(&cc, err, sizeof err);
 	if (!n->cand) {
 		sim__fail(w, LE_EINVAL,
-			  "pod %s: cannot start its candidate: %s", sim__node_name(w, n),
-			  err);
+			  "pod %s: cannot start its candidate: %s",
+			  sim__node_name(w, n), err);
 		return;
 	}
 	/* its informer's initial list: the object a previous run left */

@@ -44,7 +44,8 @@ static int select_targets(sim_world *w, const sim_fault *f, fault_run *fr)
 	size_t nc = 0;
 	for (size_t i = 0; i < w->nnodes; i++) {
 		const sim_node *n = w->nodes[i];
-		if (sim__alive(n) && selected_by_name(w, f, n) && selected_by_role(f, n))
+		if (sim__alive(n) && selected_by_name(w, f, n) &&
+		    selected_by_role(f, n))
 			cand[nc++] = (int32_t)i;
 	}
 	size_t want = nc;
@@ -99,7 +100,9 @@ static void netf_add(sim_world *w, sim_node *n, int32_t fault)
 	if (n->nnetf == n->netf_cap) {
 		/* a scenario has at most 10,000 faults: never past 16 bits */
 		size_t cap = n->netf_cap ? n->netf_cap * 2u : 4;
-		int32_t *v = cap <= UINT16_MAX ? realloc(n->netf, cap * sizeof *v) : NULL;
+		int32_t *v = NULL;
+		if (cap <= UINT16_MAX)
+			v = realloc(n->netf, cap * sizeof *v);
 		if (!v) {
 			sim__fail(w, LE_ENOMEM, "out of memory for a network fault");
 			return;

@@ -60,14 +60,16 @@ static void prefetch_ahead(sim_world *w)
 		prefetch_node(w->nodes[after->node]);
 	const sim_node *n = w->nodes[next->node];
 	prefetch_node(n);
-	bool slot = next->kind == EV_ARRIVE || next->kind == EV_COMMIT ||
-		    next->kind == EV_DELIVER || next->kind == EV_TRIGGER_ARRIVE ||
-		    next->kind == EV_RESPOND;
-	if (slot && next->arg < w->nreqs)
+	uint32_t k = next->kind;
+	bool slot = k == EV_ARRIVE || k == EV_COMMIT || k == EV_DELIVER ||
+		    k == EV_TRIGGER_ARRIVE || k == EV_RESPOND;
+	if (slot && next->arg < w->nreqs) {
+		const char *r = (const char *)w->reqs[next->arg];
 		for (size_t o = 0; o < sizeof(sim_req); o += 64)
-			__builtin_prefetch((const char *)w->reqs[next->arg] + o);
+			__builtin_prefetch(r + o);
+	}
 	/* the apiserver's side of a request does not touch the elector */
-	if (n->e && (next->kind == EV_TIMER || next->kind == EV_DELIVER))
+	if (n->e && (k == EV_TIMER || k == EV_DELIVER))
 		for (size_t o = 0; o < ELECTOR_BYTES; o += 64)
 			__builtin_prefetch((const char *)n->e + o);
 }

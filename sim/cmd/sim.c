@@ -403,7 +403,8 @@ static sim_world *simulate(const sim_scenario *sc, uint64_t seed, int *code)
 		*code = rc == LE_EINVAL ? SIM_EXIT_BAD_INPUT : SIM_EXIT_INTERNAL;
 		return NULL;
 	}
-	sim_world_shed(w); /* the checker and the reports need the history only */
+	/* the checker and the reports need the history only */
+	sim_world_shed(w);
 	return w;
 }
 

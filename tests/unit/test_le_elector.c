@@ -492,7 +492,8 @@ static void test_observed_record_keeps_long_strings_whole(void **state)
 		 * and from the first key over 64 bytes (31 + a 253-byte holder;
 		 * 31 + 32 still fit) the 256-byte block of the raw record's
 		 * head, kept once made */
-		size_t heap = (k >= 2 ? 256 : 0) + (k == 1 ? 2 * 33 : k == 2 ? 4 * 254 : 0);
+		size_t heap = (k >= 2 ? 256 : 0) +
+			      (k == 1 ? 2 * 33 : k == 2 ? 4 * 254 : 0);
 		le_elector_outputs_done(d.e);
 		assert_int_equal(le_elector_memory(d.e), idle + heap);
 	}
