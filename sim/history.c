@@ -519,3 +519,18 @@ int sim_history_write_jsonl(const sim_history *h, const sim_scenario *sc,
 		return LE_EIO;
 	return LE_OK;
 }
+
+char *sim_history_text(const sim_history *h, const sim_scenario *sc,
+		       size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	if (!f)
+		return NULL;
+	int rc = sim_history_write_jsonl(h, sc, f);
+	if (fclose(f) != 0 || rc != LE_OK) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

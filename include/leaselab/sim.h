@@ -517,6 +517,10 @@ sim_event sim_event_make(int64_t t_ns, sim_ev_kind kind, int32_t pod);
  * sc is given; the run's pods and identities) then one line per event. */
 int sim_history_write_jsonl(const sim_history *h, const sim_scenario *sc,
 			    FILE *out);
+/* The same JSON lines in memory: a malloc'd, NUL-terminated copy (*len
+ * bytes, free it), NULL when there is no memory. */
+char *sim_history_text(const sim_history *h, const sim_scenario *sc,
+		       size_t *len);
 /* Read a history written by sim_history_write_jsonl (version 2) into *h
  * (initialised here; sim_history_free it). `filename` is for messages.
  * When sc is not NULL it receives the scenario the header describes

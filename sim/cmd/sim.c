@@ -408,21 +408,6 @@ static sim_world *simulate(const sim_scenario *sc, uint64_t seed, int *code)
 	return w;
 }
 
-/* The history as JSON lines in memory (for --check-determinism). */
-static char *history_text(const sim_history *h, const sim_scenario *sc, size_t *len)
-{
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
-	if (!f)
-		return NULL;
-	int rc = sim_history_write_jsonl(h, sc, f);
-	if (fclose(f) != 0 || rc != LE_OK) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 /* Line `n` (1-based) of text starting at p, printed with a prefix. */
 static void print_line(const char *label, const char *p, const char *end)
 {
@@ -437,9 +422,9 @@ static int check_determinism(const sim_scenario *sc, uint64_t seed,
 {
 	int code = SIM_EXIT_PASS;
 	size_t la = 0, lb = 0;
-	char *a = history_text(first, sc, &la);
+	char *a = sim_history_text(first, sc, &la);
 	sim_world *w = simulate(sc, seed, &code);
-	char *b = w ? history_text(sim_world_history(w), sc, &lb) : NULL;
+	char *b = w ? sim_history_text(sim_world_history(w), sc, &lb) : NULL;
 	if (!a || !b) {
 		fprintf(stderr, "%s: seed %" PRIu64 ": cannot render the history\n",
 			sc->file, seed);

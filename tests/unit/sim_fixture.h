@@ -4,7 +4,6 @@
 #ifndef LEASELAB_TESTS_SIM_FIXTURE_H
 #define LEASELAB_TESTS_SIM_FIXTURE_H
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,23 +150,6 @@ static inline int64_t fx_max_overlap(const sim_history *h, int *max_acting)
 	if (max_acting)
 		*max_acting = best;
 	return longest;
-}
-
-/* The history as its JSON lines, in memory (free it); NULL when it cannot
- * be written. */
-static inline char *fx_history_text(const sim_history *h, const sim_scenario *sc,
-				    size_t *len)
-{
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
-	if (!f)
-		return NULL;
-	int rc = sim_history_write_jsonl(h, sc, f);
-	if (fclose(f) != 0 || rc != LE_OK) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
 }
 
 #endif

@@ -12,7 +12,6 @@
 #include <cmocka.h>
 
 #include "leaselab/sim.h"
-#include "sim_fixture.h"
 
 #define S(x) ((int64_t)(x) * 1000000000)
 /* A wall time past 2^53 ns, where a double would round. */
@@ -79,7 +78,7 @@ static bool ev_equal(const sim_event *a, const sim_event *b)
 
 static char *to_text(const sim_history *h, const sim_scenario *sc, size_t *len)
 {
-	char *text = fx_history_text(h, sc, len);
+	char *text = sim_history_text(h, sc, len);
 	assert_non_null(text);
 	return text;
 }

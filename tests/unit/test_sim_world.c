@@ -180,11 +180,11 @@ static void test_shed_keeps_the_history_and_frees_the_rest(void **state)
 		assert_int_equal(r.w->nnodes, sizes[k]);
 		assert_non_null(r.w->pool);
 		size_t la, lb;
-		char *a = fx_history_text(r.h, sc, &la);
+		char *a = sim_history_text(r.h, sc, &la);
 		assert_non_null(a);
 		sim_world_shed(r.w);
 		assert_ptr_equal(sim_world_history(r.w), r.h);
-		char *b = fx_history_text(r.h, sc, &lb);
+		char *b = sim_history_text(r.h, sc, &lb);
 		assert_non_null(b);
 		assert_int_equal(la, lb);
 		assert_memory_equal(a, b, la);
@@ -877,11 +877,8 @@ static sim_scenario *busy_scenario(size_t npods)
 static char *history_text(const sim_scenario *sc, uint64_t seed, size_t *len)
 {
 	run r = run_scenario(sc, seed);
-	char *buf = NULL;
-	FILE *m = open_memstream(&buf, len);
-	assert_non_null(m);
-	assert_int_equal(sim_history_write_jsonl(r.h, sc, m), LE_OK);
-	fclose(m);
+	char *buf = sim_history_text(r.h, sc, len);
+	assert_non_null(buf);
 	sim_world_free(r.w);
 	return buf;
 }
