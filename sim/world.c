@@ -195,18 +195,28 @@ const le_record *sim__resp_record(const sim_world *w, const sim_req *r,
 	return tmp;
 }
 
-/* w->last_rec for the packed record p, whose record is rec: its key, built
- * only when p differs from the last one. */
+/* w->last_rec becomes the packed record p, whose record is rec. */
+static void last_set(sim_world *w, const sim_rec *p, const le_record *rec)
+{
+	w->last_rec.key_len = le_record_key(rec, w->last_rec.key,
+					    sizeof w->last_rec.key);
+	w->last_rec.packed = *p;
+	w->last_rec.valid = true;
+	w->last_rec.unpacked = rec == &w->last_rec.rec;
+}
+
+static bool last_is(const sim_world *w, const sim_rec *p)
+{
+	return w->last_rec.valid && sim_rec_equal(&w->last_rec.packed, p);
+}
+
+/* The key of the packed record p, whose record is rec: w->last_rec's,
+ * built only when p differs from the last one. */
 static const unsigned char *last_key(sim_world *w, const sim_rec *p,
 				     const le_record *rec, size_t *len)
 {
-	if (!w->last_rec.valid || !sim_rec_equal(&w->last_rec.packed, p)) {
-		w->last_rec.key_len = le_record_key(rec, w->last_rec.key,
-						    sizeof w->last_rec.key);
-		w->last_rec.packed = *p;
-		w->last_rec.valid = true;
-		w->last_rec.unpacked = false;
-	}
+	if (!last_is(w, p))
+		last_set(w, p, rec);
 	*len = w->last_rec.key_len;
 	return w->last_rec.key;
 }
@@ -216,15 +226,13 @@ static const unsigned char *last_key(sim_world *w, const sim_rec *p,
 static const le_record *last_record(sim_world *w, const sim_rec *p,
 				    const unsigned char **key, size_t *len)
 {
-	if (!w->last_rec.valid || !sim_rec_equal(&w->last_rec.packed, p)) {
-		sim_rec_unpack(&w->strs, p, &w->last_rec.rec);
-		w->last_rec.unpacked = true;
-		last_key(w, p, &w->last_rec.rec, len);
-		w->last_rec.unpacked = true; /* last_key cleared it */
-	} else if (!w->last_rec.unpacked) {
+	bool same = last_is(w, p);
+	if (!same || !w->last_rec.unpacked) {
 		sim_rec_unpack(&w->strs, p, &w->last_rec.rec);
 		w->last_rec.unpacked = true;
 	}
+	if (!same)
+		last_set(w, p, &w->last_rec.rec);
 	*key = w->last_rec.key;
 	*len = w->last_rec.key_len;
 	return &w->last_rec.rec;
