@@ -1151,6 +1151,11 @@ size_t fa_store_history_first(const fa_store *s)
 	return s->hist_first;
 }
 
+size_t fa_store_history_max(const fa_store *s)
+{
+	return s->hist_max;
+}
+
 void fa_store_set_history_max(fa_store *s, size_t max)
 {
 	s->hist_max = max;

@@ -270,6 +270,8 @@ static void state(fahttp_ctx *c, fahttp_response *resp)
 				(double)fa_store_history_len(c->store));
 	cJSON_AddNumberToObject(o, "historyFirst",
 				(double)fa_store_history_first(c->store));
+	cJSON_AddNumberToObject(o, "historyMax",
+				(double)fa_store_history_max(c->store));
 	cJSON_AddBoolToObject(o, "down", fa_faults_down(c->faults));
 	cJSON_AddNumberToObject(o, "faultRules", (double)c->nrules);
 	cJSON_AddNumberToObject(o, "watchBacklogMax", (double)c->stream_backlog_max);

@@ -191,6 +191,7 @@ typedef struct fa_history_entry {
  * _json return NULL: the entry was dropped. */
 size_t fa_store_history_len(const fa_store *s);
 size_t fa_store_history_first(const fa_store *s);
+size_t fa_store_history_max(const fa_store *s); /* 0: unbounded */
 const fa_history_entry *fa_store_history_at(const fa_store *s, size_t i);
 /* Keep at most max entries (0: unbounded, the default), dropping the
  * oldest at once and on every later write: a ring, so a long run's memory
