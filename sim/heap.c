@@ -14,7 +14,13 @@
  * heap stays in cache and each event costs one append and one small-heap
  * push and pop. The heap then holds exactly the events due before
  * `horizon`, every other one is at or after it, so the heap's least is
- * the least of all: the pop order is the same (t, seq) order. */
+ * the least of all: the pop order is the same (t, seq) order.
+ *
+ * An event pushed while it is earlier than every pending one skips the
+ * heap: it waits in the front slot, and the next pop returns it at once.
+ * In the article's run half of all events are such (a request's legs,
+ * 50 us apart, between timers seconds apart), and each one saves a sift
+ * up and a sift down. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,6 +181,21 @@ static int place(sim_heap *h, const sim_heap_ev *ev)
 	return rc;
 }
 
+/* Whether ev, just pushed, is earlier than every pending event. Its seq
+ * is the largest yet, so only a strictly earlier time is earlier. With
+ * the calendar and an empty heap the buckets' least is not known, but
+ * every one of them is at or after horizon. */
+static bool before_all(const sim_heap *h, const sim_heap_ev *ev)
+{
+	if (h->flat)
+		return false;
+	if (h->has_front)
+		return ev->t_ns < h->front.t_ns;
+	if (h->n)
+		return ev->t_ns < h->v[0].t_ns;
+	return !h->width || ev->t_ns < h->horizon;
+}
+
 int sim_heap_push(sim_heap *h, int64_t t_ns, uint32_t kind, uint32_t node,
 		  uint64_t arg)
 {
@@ -182,9 +203,25 @@ int sim_heap_push(sim_heap *h, int64_t t_ns, uint32_t kind, uint32_t node,
 	 * against older events. */
 	LE_ASSERT(h->next_seq < UINT64_MAX);
 	sim_heap_ev ev = {t_ns, h->next_seq, kind, node, arg};
-	int rc = place(h, &ev);
+	int rc = LE_OK;
+	if (!before_all(h, &ev)) {
+		rc = place(h, &ev);
+	} else {
+		/* the front it displaces is still earlier than the rest */
+		if (h->has_front)
+			rc = place(h, &h->front);
+		if (rc == LE_OK) {
+			h->front = ev;
+			h->has_front = true;
+		}
+	}
 	h->next_seq += rc == LE_OK;
 	return rc;
+}
+
+size_t sim_heap_len(const sim_heap *h)
+{
+	return h->n + h->has_front + h->waiting;
 }
 
 static bool heap_take(sim_heap *h, sim_heap_ev *out);
@@ -221,7 +258,7 @@ static int refill(sim_heap *h)
 
 int sim_heap_calendar(sim_heap *h, int64_t width_ns, size_t nb)
 {
-	if (h->n || h->width)
+	if (h->n || h->has_front || h->width)
 		return LE_ESTATE;
 	if (width_ns <= 0 || nb == 0 || width_ns > INT64_MAX / 4 / (int64_t)nb)
 		return LE_EINVAL;
@@ -246,6 +283,12 @@ int sim_heap_calendar(sim_heap *h, int64_t width_ns, size_t nb)
 
 int sim_heap_flatten(sim_heap *h)
 {
+	h->flat = true;
+	if (h->has_front) {
+		if (heap_insert(h, h->front) != LE_OK)
+			return LE_ENOMEM;
+		h->has_front = false;
+	}
 	if (!h->width)
 		return LE_OK;
 	for (size_t k = 0; k < h->nb; k++)
@@ -264,6 +307,8 @@ int sim_heap_flatten(sim_heap *h)
 
 const sim_heap_ev *sim_heap_peek(sim_heap *h)
 {
+	if (h->has_front)
+		return &h->front;
 	if (h->n == 0 && h->width && (h->oom || refill(h) != LE_OK)) {
 		h->oom = true;
 		return NULL;
@@ -273,6 +318,11 @@ const sim_heap_ev *sim_heap_peek(sim_heap *h)
 
 bool sim_heap_pop(sim_heap *h, sim_heap_ev *out)
 {
+	if (h->has_front) {
+		*out = h->front;
+		h->has_front = false;
+		return true;
+	}
 	if (h->n == 0 && h->width && (h->oom || refill(h) != LE_OK)) {
 		h->oom = true;
 		return false;
@@ -347,6 +397,12 @@ static bool order_ok(const sim_heap *h, uint64_t next_seq)
 bool sim_heap_check(const sim_heap *h)
 {
 	if (!order_ok(h, h->next_seq))
+		return false;
+	/* the front: handed out, before the heap's least and the buckets' */
+	if (h->has_front &&
+	    (h->flat || h->front.seq >= h->next_seq ||
+	     (h->n && !ev_less(&h->front, &h->v[0])) ||
+	     (h->width && h->front.t_ns >= h->horizon)))
 		return false;
 	if (!h->width)
 		return true;

@@ -64,6 +64,14 @@ typedef struct sim_heap {
 	uint32_t *pool_next; /* pool_next[c]: the chunk after c, SIM_WAIT_END at the end */
 	uint32_t pool_n, pool_cap, free_head;
 	struct sim_heap *far;
+	/* The front: an event pushed when it was earlier than every pending
+	 * one waits here, outside the heap, and the next pop takes it without
+	 * a sift either way. Most of the simulator's pushes are such: a
+	 * request's next leg, due microseconds ahead, while the timers are
+	 * seconds ahead. With has_front, front is the least pending event. */
+	sim_heap_ev front;
+	bool has_front;
+	bool flat; /* flattened: no front and no calendar from then on */
 	bool oom; /* a move into the heap found no memory: peek and pop
 		   * return nothing from then on; the caller fails the run */
 } sim_heap;
@@ -74,9 +82,12 @@ void sim_heap_free(sim_heap *h);
  * whose times spread over seconds, where a pop from one big heap is a
  * cache miss a level. LE_OK, LE_ENOMEM or LE_ESTATE (not empty). */
 int sim_heap_calendar(sim_heap *h, int64_t width_ns, size_t nb);
-/* Everything back into the heap, the calendar off (for code that reads
- * h->v[0 .. n) as every pending event: the chooser's state hash). */
+/* Everything back into the heap, the calendar and the front off for good
+ * (for code that reads h->v[0 .. n) as every pending event: the chooser's
+ * state hash). */
 int sim_heap_flatten(sim_heap *h);
+/* Pending events: in the heap, the front, the calendar's buckets. */
+size_t sim_heap_len(const sim_heap *h);
 /* LE_OK or LE_ENOMEM (the heap is unchanged then). */
 int sim_heap_push(sim_heap *h, int64_t t_ns, uint32_t kind, uint32_t node,
 		  uint64_t arg);

@@ -52,7 +52,9 @@ static void prefetch_ahead(sim_world *w)
 		return;
 	const sim_heap *h = &w->heap;
 	const sim_heap_ev *after = NULL;
-	for (size_t c = 1; c <= 4 && c < h->n; c++)
+	if (h->has_front && h->n) /* next is the front, the heap's root after */
+		after = &h->v[0];
+	for (size_t c = 1; !h->has_front && c <= 4 && c < h->n; c++)
 		if (!after || h->v[c].t_ns < after->t_ns ||
 		    (h->v[c].t_ns == after->t_ns && h->v[c].seq < after->seq))
 			after = &h->v[c];

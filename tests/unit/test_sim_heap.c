@@ -95,7 +95,7 @@ static void test_random_push_pop_matches_sorted_reference(void **state)
 			last_seq = ev.seq;
 			ref[m] = ref[--nref];
 		}
-		assert_int_equal(h.n, nref);
+		assert_int_equal(sim_heap_len(&h), nref);
 	}
 	/* drain */
 	while (nref) {
@@ -165,7 +165,8 @@ static void test_heap_order_holds_after_every_operation(void **state)
 	sim_heap_free(&h);
 }
 
-/* Nine events: the root and its four children, and four grandchildren. */
+/* Nine events in time order: the first waits in the front, the other
+ * eight in the heap (the root, its four children, three grandchildren). */
 static void push_nine(sim_heap *h)
 {
 	assert_int_equal(sim_heap_init(h, 16), LE_OK);
@@ -187,6 +188,41 @@ static void test_heap_check_sees_a_child_before_its_parent(void **state)
 	sim_heap_free(&h);
 }
 
+/* The front: a push earlier than everything pending waits outside the
+ * heap and pops first; the one it displaces goes into the heap; a later
+ * push goes into the heap. The check sees a front behind the heap. */
+static void test_front_holds_the_earliest_push(void **state)
+{
+	(void)state;
+	sim_heap h;
+	assert_int_equal(sim_heap_init(&h, 4), LE_OK);
+	assert_int_equal(sim_heap_push(&h, 100, 1, 0, 1), LE_OK);
+	assert_true(h.has_front && h.n == 0);
+	assert_int_equal(sim_heap_push(&h, 50, 1, 0, 2), LE_OK);
+	assert_true(h.has_front && h.front.arg == 2 && h.n == 1);
+	assert_int_equal(sim_heap_push(&h, 50, 1, 0, 3), LE_OK); /* a tie: after */
+	assert_int_equal(sim_heap_push(&h, 70, 1, 0, 4), LE_OK);
+	assert_true(h.front.arg == 2 && h.n == 3 && sim_heap_len(&h) == 4);
+	assert_true(sim_heap_check(&h));
+	h.front.t_ns = 60; /* behind the heap's least (50, arg 3) */
+	assert_false(sim_heap_check(&h));
+	h.front.t_ns = 50;
+	uint64_t want[] = {2, 3, 4, 1};
+	for (int i = 0; i < 4; i++) {
+		sim_heap_ev ev;
+		assert_true(sim_heap_pop(&h, &ev));
+		assert_int_equal(ev.arg, want[i]);
+	}
+	assert_int_equal(sim_heap_len(&h), 0);
+	/* flattened: every pending event in h->v, the front off for good */
+	assert_int_equal(sim_heap_push(&h, 10, 1, 0, 5), LE_OK);
+	assert_int_equal(sim_heap_flatten(&h), LE_OK);
+	assert_true(!h.has_front && h.n == 1);
+	assert_int_equal(sim_heap_push(&h, 5, 1, 0, 6), LE_OK);
+	assert_true(!h.has_front && h.n == 2);
+	sim_heap_free(&h);
+}
+
 static void pop_from_corrupt_heap(void *arg)
 {
 	(void)arg;
@@ -194,6 +230,7 @@ static void pop_from_corrupt_heap(void *arg)
 	push_nine(&h);
 	h.v[2].t_ns = 1; /* a child of the root earlier than the root */
 	sim_heap_ev ev;
+	sim_heap_pop(&h, &ev); /* t 10, the front: no sift */
 	sim_heap_pop(&h, &ev);
 }
 
@@ -341,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_bulk_push_then_pop_is_sorted),
 		cmocka_unit_test(test_heap_order_holds_after_every_operation),
 		cmocka_unit_test(test_heap_check_sees_a_child_before_its_parent),
+		cmocka_unit_test(test_front_holds_the_earliest_push),
 		cmocka_unit_test(test_pop_from_corrupt_heap_aborts_naming_the_invariant),
 		cmocka_unit_test(test_intact_heap_pops_to_empty_without_aborting),
 		cmocka_unit_test(test_calendar_pops_what_the_heap_pops),
