@@ -130,6 +130,42 @@ static void test_lock_create_then_get_returns_the_record(void **state)
 	assert_int_equal(fa_store_revision(s), 1);
 }
 
+/* Keys that differ only in their namespace, resource or name each find
+ * their own object, whatever was looked up just before (find() tries the
+ * last key found first), and a key next to a found one is still 404. */
+static void test_lookups_alternating_between_near_keys_find_each_its_own(void **state)
+{
+	fa_store *s = *state;
+	struct {
+		fa_resource res;
+		const char *ns, *name, *holder;
+	} k[] = {
+		{FA_RES_LEASES, "default", "a", "pod-a"},
+		{FA_RES_LEASES, "other", "a", "pod-b"},
+		{FA_RES_CONFIGMAPS, "default", "a", "pod-c"},
+		{FA_RES_LEASES, "default", "b", "pod-d"},
+	};
+	fa_lock_scratch sc;
+	le_response resp;
+	for (size_t i = 0; i < 4; i++) {
+		le_record r = rec_of(k[i].holder, 15, 0, NOW);
+		fa_store_lock_create(s, k[i].res, k[i].ns, k[i].name, &r, k[i].holder,
+				     NOW, &sc, &resp);
+		assert_int_equal(resp.status, 201);
+	}
+	static const int order[] = {0, 0, 1, 0, 2, 2, 3, 1, 3, 0};
+	for (size_t j = 0; j < sizeof order / sizeof order[0]; j++) {
+		int i = order[j];
+		fa_store_lock_get(s, k[i].res, k[i].ns, k[i].name, &sc, &resp);
+		assert_int_equal(resp.status, 200);
+		assert_string_equal(resp.record->holder, k[i].holder);
+		fa_store_lock_get(s, FA_RES_LEASES, k[i].ns, "ab", &sc, &resp);
+		assert_int_equal(resp.status, 404);
+	}
+	assert_true(fa_store_exists(s, FA_RES_CONFIGMAPS, "default", "a"));
+	assert_false(fa_store_exists(s, FA_RES_CONFIGMAPS, "other", "a"));
+}
+
 /* The in-process path hands a reader the record as the HTTP path would
  * have parsed it from its writer's text (election-spec.md 3.2, 3.4):
  * client-go's annotation keeps whole seconds, a Lease's MicroTime and the
@@ -1950,6 +1986,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_lock_create_then_get_returns_the_record),
+		T(test_lookups_alternating_between_near_keys_find_each_its_own),
 		T(test_lock_path_keeps_the_times_the_wire_keeps),
 		T(test_lock_get_missing_is_404_in_the_apiservers_words),
 		T(test_create_existing_is_409_already_exists),
