@@ -464,9 +464,35 @@ static void obs_free(obs_rec *o)
 	o->strategy = o->preferred_holder = NULL;
 }
 
+static void obs_scalars(obs_rec *o, const le_record *r)
+{
+	o->acquire_wall_ns = r->acquire_wall_ns;
+	o->renew_wall_ns = r->renew_wall_ns;
+	o->holder_hash = r->holder_hash;
+	o->lease_duration_s = r->lease_duration_s;
+	o->transitions = r->transitions;
+	o->dialect = r->dialect;
+	o->holder_set = r->holder_set;
+	o->has_acquire_time = r->has_acquire_time;
+	o->has_renew_time = r->has_renew_time;
+	o->holder_truncated = r->holder_truncated;
+}
+
 /* *o = *r; false when a string finds no memory (then *o is unchanged). */
 static bool obs_set(obs_rec *o, const le_record *r)
 {
+	/* The usual record, every GET of every follower: a short holder, no
+	 * strategy or preferred holder, none kept before either. Nothing to
+	 * allocate, compare or free. */
+	if (!o->strategy && !o->preferred_holder && !r->strategy[0] &&
+	    !r->preferred_holder[0] && !kept_heap(&o->holder)) {
+		size_t n = strnlen(r->holder, KEPT_INLINE);
+		if (n < KEPT_INLINE) {
+			kept_inline(&o->holder, r->holder, n);
+			obs_scalars(o, r);
+			return true;
+		}
+	}
 	char *holder, *strategy, *preferred;
 	bool same_strategy, same_preferred;
 	if (!kept_prepare(&o->holder, r->holder, LE_ID_MAX, &holder))
@@ -485,16 +511,7 @@ static bool obs_set(obs_rec *o, const le_record *r)
 	kept_commit(&o->holder, r->holder, LE_ID_MAX, holder);
 	opt_commit(&o->strategy, strategy, same_strategy);
 	opt_commit(&o->preferred_holder, preferred, same_preferred);
-	o->acquire_wall_ns = r->acquire_wall_ns;
-	o->renew_wall_ns = r->renew_wall_ns;
-	o->holder_hash = r->holder_hash;
-	o->lease_duration_s = r->lease_duration_s;
-	o->transitions = r->transitions;
-	o->dialect = r->dialect;
-	o->holder_set = r->holder_set;
-	o->has_acquire_time = r->has_acquire_time;
-	o->has_renew_time = r->has_renew_time;
-	o->holder_truncated = r->holder_truncated;
+	obs_scalars(o, r);
 	return true;
 }
 
