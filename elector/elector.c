@@ -712,6 +712,8 @@ static void emit_log(le_elector *e, int verbosity, bool is_error, le_msg msg,
 		     const char *arg, int status)
 {
 	LE_ASSERT(verbosity >= 0 && verbosity <= UINT8_MAX && msg <= UINT8_MAX);
+	if (e->cfg->no_logs)
+		return;
 	out_slot *s = push(e, LE_OUT_LOG);
 	s->verbosity = (uint8_t)verbosity;
 	s->flags = is_error ? SLOT_IS_ERROR : 0;

@@ -790,6 +790,7 @@ static void fill_config(const sim_node *n, le_config *c)
 	c->has_lock = true;
 	c->name = NULL;
 	c->coordinated = n->ps->coordinated;
+	c->no_logs = true; /* drain() has no use for them */
 }
 
 /* The configuration a big fleet's elector shares with the others like it:
@@ -940,7 +941,7 @@ static void drain(sim_world *w, sim_node *n)
 			sim__record(w, &e);
 			break;
 		}
-		case LE_OUT_LOG:
+		case LE_OUT_LOG: /* none: fill_config asks for no_logs */
 			break;
 		case LE_OUT_DONE:
 			done = true;

@@ -194,6 +194,61 @@ static void test_shared_configuration_behaves_as_a_copy(void **state)
 	drv_free(&shared);
 }
 
+/* no_logs: the same outputs but the logs, step for step, over a term
+ * (acquire, renewals, a release), and not one LE_OUT_LOG. */
+static void quiet_step(drv *loud, drv *quiet, const char *what)
+{
+	char a[2048], b[2048];
+	snprintf(a, sizeof a, "%s", SEQ(loud));
+	snprintf(b, sizeof b, "%s", SEQ_ALL(quiet));
+	if (strcmp(a, b) != 0)
+		fail_msg("%s: with logs [%s], no_logs [%s]", what, a, b);
+	for (size_t i = 0; i < quiet->nout; i++)
+		assert_int_not_equal(quiet->out[i].kind, LE_OUT_LOG);
+	assert_int_equal(loud->writes, quiet->writes);
+	assert_int_equal(loud->st.renew_wall_ns, quiet->st.renew_wall_ns);
+}
+
+static void test_no_logs_changes_nothing_but_the_logs(void **state)
+{
+	(void)state;
+	le_config c = cfg_with(&le_profile_client_go);
+	c.release_on_cancel = true;
+	le_config q = c;
+	q.no_logs = true;
+	drv loud, quiet;
+	drv_init(&loud, &c);
+	drv_init(&quiet, &q);
+	become_leader(&loud);
+	become_leader(&quiet);
+	quiet_step(&loud, &quiet, "acquire");
+	size_t logs = 0;
+	for (int i = 0; i < 3; i++) {
+		serve(&loud);
+		serve(&quiet);
+		for (size_t j = 0; j < loud.nout; j++)
+			logs += loud.out[j].kind == LE_OUT_LOG;
+		quiet_step(&loud, &quiet, "renewed");
+		fire(&loud);
+		fire(&quiet);
+		quiet_step(&loud, &quiet, "renew sent");
+	}
+	assert_true(logs > 0); /* the loud one did log: the test can fail */
+	serve(&loud);
+	serve(&quiet);
+	cancel(&loud);
+	cancel(&quiet);
+	quiet_step(&loud, &quiet, "cancel");
+	serve(&loud);
+	serve(&quiet);
+	serve(&loud);
+	serve(&quiet);
+	quiet_step(&loud, &quiet, "released");
+	assert_string_equal(quiet.st.holder, "");
+	drv_free(&loud);
+	drv_free(&quiet);
+}
+
 static void test_shared_configuration_errors(void **state)
 {
 	(void)state;
@@ -1750,6 +1805,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_identity_not_judged_before_first_write),
 		cmocka_unit_test(test_duplicate_identity_05_whole_seconds),
 		cmocka_unit_test(test_shared_configuration_behaves_as_a_copy),
+		cmocka_unit_test(test_no_logs_changes_nothing_but_the_logs),
 		cmocka_unit_test(test_shared_configuration_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
