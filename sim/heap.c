@@ -219,6 +219,54 @@ int sim_heap_push(sim_heap *h, int64_t t_ns, uint32_t kind, uint32_t node,
 	return rc;
 }
 
+static bool is_ev(const sim_heap_ev *ev, uint32_t kind, uint32_t node,
+		  uint64_t arg)
+{
+	return ev->kind == kind && ev->node == node && ev->arg == arg;
+}
+
+bool sim_heap_advance(sim_heap *h, uint32_t kind, uint32_t node, uint64_t arg,
+		      int64_t t_ns)
+{
+	LE_ASSERT(h->next_seq < UINT64_MAX);
+	if (h->flat)
+		return false;
+	if (h->has_front && is_ev(&h->front, kind, node, arg)) {
+		/* earlier than the earliest: still the earliest */
+		LE_ASSERT(t_ns < h->front.t_ns);
+		h->front.t_ns = t_ns;
+		h->front.seq = h->next_seq++;
+		return true;
+	}
+	if (h->width || h->n > SIM_HEAP_SCAN)
+		return false;
+	size_t i = 0;
+	while (i < h->n && !is_ev(&h->v[i], kind, node, arg))
+		i++;
+	if (i == h->n)
+		return false;
+	LE_ASSERT(t_ns < h->v[i].t_ns);
+	sim_heap_ev ev = h->v[i];
+	ev.t_ns = t_ns;
+	ev.seq = h->next_seq++;
+	/* a smaller key: up towards the root */
+	while (i > 0) {
+		size_t parent = (i - 1) / 4;
+		if (!ev_less(&ev, &h->v[parent]))
+			break;
+		h->v[i] = h->v[parent];
+		i = parent;
+	}
+	h->v[i] = ev;
+	if (h->has_front && i == 0 && ev_less(&ev, &h->front)) {
+		/* it passed the front: they trade places (the old front is at
+		 * or before every event in the heap, so it is a root) */
+		h->v[0] = h->front;
+		h->front = ev;
+	}
+	return true;
+}
+
 size_t sim_heap_len(const sim_heap *h)
 {
 	return h->n + h->has_front + h->waiting;

@@ -91,6 +91,15 @@ size_t sim_heap_len(const sim_heap *h);
 /* LE_OK or LE_ENOMEM (the heap is unchanged then). */
 int sim_heap_push(sim_heap *h, int64_t t_ns, uint32_t kind, uint32_t node,
 		  uint64_t arg);
+/* Move the pending event (kind, node, arg) earlier, to t_ns, which must
+ * be before its time now, with a fresh sequence number: as if it had been
+ * pushed now, and the entry it was were gone. True when done; false when
+ * the event is not where a search is cheap (the front, or a plain heap of
+ * at most SIM_HEAP_SCAN events; never after sim_heap_flatten), and the
+ * caller pushes instead. */
+#define SIM_HEAP_SCAN 64
+bool sim_heap_advance(sim_heap *h, uint32_t kind, uint32_t node, uint64_t arg,
+		      int64_t t_ns);
 /* Removes the least (t_ns, seq) into *out; false when empty. */
 bool sim_heap_pop(sim_heap *h, sim_heap_ev *out);
 /* The least event, not removed; NULL when empty. With the calendar on it

@@ -961,7 +961,9 @@ static void drain(sim_world *w, sim_node *n)
 /* Keep one live heap entry no later than the core's next deadline. A later
  * deadline keeps the earlier entry, which re-queues itself when it fires
  * early (cheaper than a push per input, and an early fire never reaches the
- * core). */
+ * core). An earlier one (a request's answer came before its timeout) moves
+ * the entry up where that is cheap, a small queue; else a new entry goes
+ * in and the old one, stale, pops as a no-op. */
 void sim__arm(sim_world *w, sim_node *n)
 {
 	if (!n->e || n->paused) {
@@ -978,6 +980,12 @@ void sim__arm(sim_world *w, sim_node *n)
 	n->timer_want = want;
 	if (want >= n->timer_at)
 		return;
+	if (n->timer_at != NO_TIME &&
+	    sim_heap_advance(&w->heap, EV_TIMER, (uint32_t)n->pod, n->timer_gen,
+			     want)) {
+		n->timer_at = want;
+		return;
+	}
 	n->timer_gen++;
 	n->timer_at = want;
 	sim__push(w, want, EV_TIMER, (uint32_t)n->pod, n->timer_gen);

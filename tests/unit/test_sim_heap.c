@@ -110,6 +110,70 @@ static void test_random_push_pop_matches_sorted_reference(void **state)
 	sim_heap_free(&h);
 }
 
+/* sim_heap_advance against the reference, where it is the event taken
+ * out and pushed again earlier: pushes, pops and advances of a random
+ * pending event (unique args name them), a small queue so each is found,
+ * and one past SIM_HEAP_SCAN that is refused, unchanged. */
+static void test_advance_is_a_removal_and_a_push(void **state)
+{
+	(void)state;
+	fa_rng r;
+	fa_rng_seed(&r, 5);
+	sim_heap h;
+	assert_int_equal(sim_heap_init(&h, 1), LE_OK);
+	enum { OPS = 30000, CAP = 48 };
+	ref_ev ref[CAP];
+	size_t nref = 0, advanced = 0;
+	uint64_t seq = 0, arg = 0;
+	int64_t now = 0;
+	for (int op = 0; op < OPS; op++) {
+		uint64_t dice = sim_rng_below(&r, 100);
+		if (nref == 0 || (nref < CAP && dice < 40)) {
+			int64_t t = now + (int64_t)sim_rng_below(&r, 40);
+			assert_int_equal(sim_heap_push(&h, t, 2, 7, ++arg), LE_OK);
+			ref[nref++] = (ref_ev){t, seq++, arg};
+		} else if (dice < 70) {
+			size_t k = sim_rng_below(&r, nref);
+			if (ref[k].t <= now)
+				continue;
+			int64_t t = now + (int64_t)sim_rng_below(&r, (uint64_t)(ref[k].t - now));
+			assert_true(sim_heap_advance(&h, 2, 7, ref[k].arg, t));
+			ref[k].t = t;
+			ref[k].seq = seq++;
+			advanced++;
+		} else {
+			size_t m = ref_min(ref, nref);
+			sim_heap_ev ev;
+			assert_true(sim_heap_pop(&h, &ev));
+			assert_int_equal(ev.arg, ref[m].arg);
+			assert_int_equal(ev.t_ns, ref[m].t);
+			assert_int_equal(ev.seq, ref[m].seq);
+			now = ev.t_ns;
+			ref[m] = ref[--nref];
+		}
+		assert_true(sim_heap_check(&h));
+		assert_int_equal(sim_heap_len(&h), nref);
+	}
+	assert_true(advanced > OPS / 5);
+	/* not found: another kind, node or arg */
+	assert_int_equal(sim_heap_push(&h, now + 100, 2, 7, ++arg), LE_OK);
+	assert_false(sim_heap_advance(&h, 3, 7, arg, now + 50));
+	assert_false(sim_heap_advance(&h, 2, 8, arg, now + 50));
+	assert_false(sim_heap_advance(&h, 2, 7, arg + 1, now + 50));
+	sim_heap_free(&h);
+	/* too many to search: refused, and the queue as it was */
+	assert_int_equal(sim_heap_init(&h, 1), LE_OK);
+	for (uint64_t i = 0; i <= SIM_HEAP_SCAN + 1; i++)
+		assert_int_equal(sim_heap_push(&h, 1000, 2, 7, i), LE_OK);
+	uint64_t next = h.next_seq;
+	assert_false(sim_heap_advance(&h, 2, 7, SIM_HEAP_SCAN + 1, 10));
+	assert_int_equal(h.next_seq, next);
+	sim_heap_ev ev;
+	assert_true(sim_heap_pop(&h, &ev));
+	assert_int_equal(ev.t_ns, 1000);
+	sim_heap_free(&h);
+}
+
 static int cmp_ref(const void *a, const void *b)
 {
 	const ref_ev *x = a, *y = b;
@@ -379,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_heap_order_holds_after_every_operation),
 		cmocka_unit_test(test_heap_check_sees_a_child_before_its_parent),
 		cmocka_unit_test(test_front_holds_the_earliest_push),
+		cmocka_unit_test(test_advance_is_a_removal_and_a_push),
 		cmocka_unit_test(test_pop_from_corrupt_heap_aborts_naming_the_invariant),
 		cmocka_unit_test(test_intact_heap_pops_to_empty_without_aborting),
 		cmocka_unit_test(test_calendar_pops_what_the_heap_pops),
