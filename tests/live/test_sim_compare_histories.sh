@@ -2,7 +2,8 @@
 # ci/compare-sim-histories tells a behaviour-neutral binary from one that
 # changed a history: bin/sim against itself is "identical"; a binary whose
 # histories gain one line is "DIFFERENT" with the scenario and the line;
-# bad usage exits 3.
+# one that changes only events_processed is DIFFERENT unless
+# --ignore-events-processed; bad usage exits 3.
 source "$(dirname "$0")/sim_lib.sh"
 files=(scenarios/article/*.yaml)
 [ ${#files[@]} -gt 0 ] || fail "no scenarios under scenarios/article"
@@ -25,6 +26,26 @@ chmod +x "$TMP/mutant"
 out=$(ci/compare-sim-histories bin/sim "$TMP/mutant" --seeds 1 "$1" 2>&1); rc=$?
 [ "$rc" -eq 1 ] || fail "a changed history: exit $rc, want 1: $out"
 grep -q "^DIFFERENT: $1: .*history.jsonl differs from line" <<<"$out" || fail "no DIFFERENT line naming $1: $out"
+
+# a NEW whose histories differ only in the header's events_processed:
+# DIFFERENT, unless told to leave that count out; a real difference stays
+# DIFFERENT either way
+cat >"$TMP/counter" <<MUT
+#!/usr/bin/env bash
+"$PWD/bin/sim" "\$@"; rc=\$?
+out=""; prev=""
+for a in "\$@"; do [ "\$prev" = --out ] && out=\$a; prev=\$a; done
+[ -n "\$out" ] && find "\$out" -name history.jsonl -exec sed -i -E '1s/"events_processed":[0-9]+/"events_processed":7/' {} \;
+exit \$rc
+MUT
+chmod +x "$TMP/counter"
+out=$(ci/compare-sim-histories bin/sim "$TMP/counter" --seeds 1 "$1" 2>&1); rc=$?
+[ "$rc" -eq 1 ] || fail "another events_processed: exit $rc, want 1: $out"
+out=$(ci/compare-sim-histories bin/sim "$TMP/counter" --seeds 1 --ignore-events-processed "$1" 2>&1); rc=$?
+[ "$rc" -eq 0 ] && [[ "$out" == "identical but for events_processed: 1 histories (1 scenarios x 1 seeds)" ]] ||
+	fail "--ignore-events-processed: exit $rc: $out"
+out=$(ci/compare-sim-histories bin/sim "$TMP/mutant" --seeds 1 --ignore-events-processed "$1" 2>&1); rc=$?
+[ "$rc" -eq 1 ] || fail "a changed history with --ignore-events-processed: exit $rc, want 1: $out"
 
 out=$(ci/compare-sim-histories bin/sim 2>&1); rc=$?
 [ "$rc" -eq 3 ] || fail "one binary: exit $rc, want 3"
