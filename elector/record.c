@@ -44,7 +44,7 @@ static void set_err(char *err, size_t errcap, const char *fmt, ...)
  * buffer without a terminator. */
 static size_t field_len(const char *s, size_t cap)
 {
-	return strnlen(s, cap);
+	return s[0] == '\0' ? 0 : strnlen(s, cap); /* most are empty */
 }
 
 /* A JSON value described for an error message: numbers and short strings are
@@ -266,11 +266,30 @@ _Static_assert(KEY_MAX <= 640, "record key must fit fa's raw buffer");
 
 static unsigned char *put_be(unsigned char *p, uint64_t v, int bytes)
 {
-	for (int i = bytes - 1; i >= 0; i--) {
-		p[i] = (unsigned char)(v & 0xff);
-		v >>= 8;
+	/* unrolled for the constant sizes, so that each is one byte swap
+	 * and a store, where a loop stored a byte a turn */
+	switch (bytes) {
+	case 8:
+		*p++ = (unsigned char)(v >> 56);
+		*p++ = (unsigned char)(v >> 48);
+		*p++ = (unsigned char)(v >> 40);
+		*p++ = (unsigned char)(v >> 32);
+		/* fall through */
+	case 4:
+		*p++ = (unsigned char)(v >> 24);
+		*p++ = (unsigned char)(v >> 16);
+		/* fall through */
+	case 2:
+		*p++ = (unsigned char)(v >> 8);
+		*p++ = (unsigned char)v;
+		return p;
+	default:
+		for (int i = bytes - 1; i >= 0; i--) {
+			p[i] = (unsigned char)(v & 0xff);
+			v >>= 8;
+		}
+		return p + bytes;
 	}
-	return p + bytes;
 }
 
 static int64_t whole_seconds(int64_t wall_ns)

@@ -1074,6 +1074,28 @@ static void test_key_is_bounded_and_truncates_deterministically(void **state)
 	assert_memory_not_equal(a, b, sizeof(a));
 }
 
+/* The key's bytes as record.c's layout comment gives them: the same on
+ * every host (big-endian), whole seconds floored, lengths, then the text. */
+static void test_key_layout_is_the_documented_bytes(void **state)
+{
+	(void)state;
+	le_record r;
+	make_record(&r);
+	r.holder_hash = 0x0102030405060708ULL; /* not in the key: not truncated */
+	static const unsigned char want[] = {
+		0x07,                                           /* set|acq|renew */
+		0x00, 0x00, 0x00, 0x0f,                         /* 15 s */
+		0x00, 0x00, 0x00, 0x00, 0x65, 0xec, 0x39, 0xb6, /* 1709980086 */
+		0x00, 0x00, 0x00, 0x00, 0x65, 0xec, 0x3a, 0xf9, /* 1709980409 */
+		0x00, 0x00, 0x00, 0x05,                         /* transitions */
+		0x00, 0x05, 0x00, 0x00, 0x00, 0x00,             /* lengths */
+		'p', 'o', 'd', '-', 'a',
+	};
+	unsigned char buf[1024];
+	assert_int_equal(key_of(&r, buf), sizeof want);
+	assert_memory_equal(buf, want, sizeof want);
+}
+
 /* Records that decode from the same wire text give the same key. */
 static void test_key_equal_for_equal_wire_records(void **state)
 {
@@ -1210,6 +1232,7 @@ int main(void)
 		cmocka_unit_test(test_copy_is_what_readers_see),
 		cmocka_unit_test(test_key_ignores_what_a_reader_cannot_see),
 		cmocka_unit_test(test_key_is_bounded_and_truncates_deterministically),
+		cmocka_unit_test(test_key_layout_is_the_documented_bytes),
 		cmocka_unit_test(test_key_equal_for_equal_wire_records),
 		cmocka_unit_test(test_strict_decoder_follows_go_as_documented),
 		cmocka_unit_test(test_python_encoder_writes_str_of_a_datetime),
