@@ -148,12 +148,13 @@ build/san/lib$(1).a: $$(call objs,$$($(1)_SRCS),san)
 endef
 $(foreach l,$(LIBS),$(eval $(call lib_rules,$(l))))
 
-# bin or example NAME: NAME_SRCS, NAME_LIBS. Linked with the component
-# archives, so bin/* need no libleaselab.so at run time.
+# bin or example NAME: NAME_SRCS, NAME_LIBS, NAME_LDLIBS (system libraries
+# only it needs). Linked with the component archives, so bin/* need no
+# libleaselab.so at run time.
 define bin_rules
 bin/$(1): $$(call objs,$$($(1)_SRCS),rel) $$(call libpath,$$($(1)_LIBS),rel)
 	@mkdir -p bin
-	$$(CC) $$(CFLAGS_REL) -o $$@ $$^ $$(LDLIBS_ALL)
+	$$(CC) $$(CFLAGS_REL) -o $$@ $$^ $$(LDLIBS_ALL) $$($(1)_LDLIBS)
 endef
 $(foreach b,$(BINS) $(EXAMPLES),$(eval $(call bin_rules,$(b))))
 

@@ -32,6 +32,12 @@ PUBLIC_HEADERS += include/leaselab/fake_apiserver.h include/leaselab/election.h
 BINS += fake-apiserver
 fake-apiserver_SRCS := fake-apiserver/cmd/fake-apiserver.c
 fake-apiserver_LIBS := leaselab-fahttp leaselab-io leaselab-fa leaselab-core
+# jemalloc (Debian's libjemalloc-dev; Redis's allocator too): a request is
+# some hundred small allocations (evhttp's headers and buffers, cJSON trees),
+# and glibc's malloc spent a fifth of the server's CPU on them. GET+PUT over
+# 64 connections: 49.6k -> 59.4k req/s here (bench_fa_http, medians of 3).
+# Only the binary: the libraries leave the allocator to their host.
+fake-apiserver_LDLIBS := -ljemalloc
 
 # Unit tests: test_fa_*.c link the store and the core; test_fahttp_*.c the
 # HTTP front end too.
