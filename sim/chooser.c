@@ -482,6 +482,13 @@ static uint64_t node_hash(const sim_world *w, const sim_node *n)
 	return h;
 }
 
+/* Pending event i of heap.n + has_front (calendar off): the heap's, then
+ * the front. */
+static const sim_heap_ev *pending_at(const sim_heap *h, size_t i)
+{
+	return i < h->n ? &h->v[i] : &h->front;
+}
+
 static uint64_t store_hash(const sim_world *w, const sim_node *n)
 {
 	const sim_election *el = &n->ps->election;
@@ -521,13 +528,18 @@ uint64_t sim_world_state_hash(const sim_world *w)
 	}
 	/* Pending events as a set (summed, so the heap's layout does not
 	 * matter), each with its rank among the events due at the same
-	 * instant, which run in push order. */
+	 * instant, which run in push order. A world with a chooser is
+	 * flattened (heap.v is every pending event); one without may also
+	 * hold one in the heap's front slot, counted last. */
 	uint64_t evs = 0;
-	for (size_t i = 0; i < w->heap.n; i++) {
-		const sim_heap_ev *ev = &w->heap.v[i];
+	size_t np = w->heap.n + w->heap.has_front;
+	for (size_t i = 0; i < np; i++) {
+		const sim_heap_ev *ev = pending_at(&w->heap, i);
 		uint64_t rank = 0;
-		for (size_t j = 0; j < w->heap.n; j++)
-			rank += w->heap.v[j].t_ns == ev->t_ns && w->heap.v[j].seq < ev->seq;
+		for (size_t j = 0; j < np; j++) {
+			const sim_heap_ev *o = pending_at(&w->heap, j);
+			rank += o->t_ns == ev->t_ns && o->seq < ev->seq;
+		}
 		uint64_t e = mix(mix(mix(0, rel(ev->t_ns, w->now)), ev->kind), rank);
 		e = mix(e, ev->node);
 		if (is_request_event(ev->kind))

@@ -166,11 +166,36 @@ static void test_a_chooser_outside_its_windows_keeps_the_seeded_draws(void **sta
 	assert_int_equal(st.runs, 1);
 	assert_int_equal(st.depth, 0);
 	assert_int_equal(sim_chooser_reset(ch, sc, &st), LE_OK);
+	/* The same run, and each pod's core handed the same draws. Not the
+	 * same event queue: a world without a chooser moves a timer entry
+	 * earlier where one with a chooser leaves it to pop stale
+	 * (sim_heap_advance; the chooser's boundaries and state hash count
+	 * those entries), so only events_processed may differ. */
+	enum { CAP = 2048 };
+	for (int32_t pod = 0; pod < 3; pod++) {
+		uint64_t da[CAP], db[CAP];
+		size_t na = 0, nb = 0;
+		sim_world *xa = sim_world_new(sc, 5, err, sizeof err);
+		sim_world *xb = sim_world_new(sc, 5, err, sizeof err);
+		assert_non_null(xa);
+		assert_non_null(xb);
+		sim_world_set_chooser(xb, ch);
+		sim_world_trace_draws(xa, pod, da, CAP, &na);
+		sim_world_trace_draws(xb, pod, db, CAP, &nb);
+		assert_int_equal(sim_world_run(xa, err, sizeof err), LE_OK);
+		assert_int_equal(sim_world_run(xb, err, sizeof err), LE_OK);
+		assert_true(na > 10);
+		assert_int_equal(na, nb);
+		assert_memory_equal(da, db, (na < CAP ? na : CAP) * sizeof da[0]);
+		sim_world_free(xa);
+		sim_world_free(xb);
+		assert_int_equal(sim_chooser_reset(ch, sc, &st), LE_OK);
+	}
 	sim_world *wa, *wb;
 	sim_history *a = run(sc, 5, NULL, &wa);
 	sim_history *b = run(sc, 5, ch, &wb);
 	assert_same_history(a, b);
-	assert_true(sim_world_state_hash(wa) == sim_world_state_hash(wb));
+	assert_true(a->events_processed <= b->events_processed);
 	sim_world *wc;
 	run(sc, 6, NULL, &wc); /* another seed: other latencies */
 	assert_true(sim_world_state_hash(wa) != sim_world_state_hash(wc));
