@@ -74,6 +74,12 @@ void lv_on_line(void *user, const char *line)
 	lv_pod *p = &r->pods[c->pod];
 	int64_t t = lv_now_ns(r);
 	lv_remember_line(p, line);
+	/* A line read after the pod's death was written before it: the
+	 * pipe still held it when the kill landed. Its leadership ended
+	 * with the process (lv_pod_gone); a late "leading" line must not
+	 * start it again, or a dead pod leads to the end of the run. */
+	if (!p->alive)
+		return;
 	lv_obs ob;
 	lv_observe_line(&r->m, line, &ob);
 	if (ob.has_wall)

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "../../sim/live/live_int.h"
+#include "../../sim/live/live_run.h"
 
 static void test_elector_json_events_are_observed(void **state)
 {
@@ -155,6 +156,45 @@ static void test_history_adapter_sorts_and_numbers_terms(void **state)
 	lv_history_free(h);
 }
 
+/* A pod killed while its pipe still holds a "leading" line: the line,
+ * read after the death, starts no leadership (a dead pod leading to the
+ * end of the run was a false overlap, seen in the embedded kill demo). */
+static void test_a_line_read_after_death_starts_no_leadership(void **state)
+{
+	(void)state;
+	lv_run r;
+	memset(&r, 0, sizeof r);
+	char err[256];
+	assert_int_equal(lv_matchers_init(&r.m, false, "^leader run business$",
+					  "^leader stopped$", NULL, err, sizeof err),
+			 LE_OK);
+	r.h = lv_history_new(1, 1.0);
+	assert_non_null(r.h);
+	lv_pod pod;
+	memset(&pod, 0, sizeof pod);
+	snprintf(pod.name, sizeof pod.name, "p");
+	r.pods = &pod;
+	r.npods = 1;
+	assert_int_equal(lv_history_add_pod(r.h, "p", "p", 0, -1), 0);
+	pod.alive = true;
+	lv_line_ctx c = {&r, 0};
+	lv_on_line(&c, "leader run business");
+	assert_true(pod.leading);
+	lv_pod_gone(&r, 0, true, -1, lv_now_ns(&r));
+	assert_false(pod.leading);
+	lv_on_line(&c, "leader run business"); /* still in the pipe */
+	assert_false(pod.leading);
+	assert_int_equal(lv_history_finish(r.h, lv_now_ns(&r) + 1), LE_OK);
+	const sim_history *v = lv_history_view(r.h);
+	size_t starts = 0;
+	for (size_t i = 0; i < v->n; i++)
+		starts += v->ev[i].kind == SIM_EV_STARTED_LEADING;
+	assert_int_equal(starts, 1);
+	assert_int_equal(r.code, SIM_EXIT_PASS);
+	lv_history_free(r.h);
+	lv_matchers_free(&r.m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_missing_faketime_library_is_named),
 		cmocka_unit_test(test_preload_reaches_dynamic_programs_and_scripts),
 		cmocka_unit_test(test_history_adapter_sorts_and_numbers_terms),
+		cmocka_unit_test(test_a_line_read_after_death_starts_no_leadership),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
