@@ -47,6 +47,10 @@ typedef struct fa_obj {
 	unsigned char *key;
 	size_t key_len, key_cap;
 	uint64_t key_rv;
+	/* rv's decimal text, at revision rv_text_rv (0: none yet): every
+	 * lock-path answer names it */
+	char rv_text[LE_RV_MAX];
+	uint64_t rv_text_rv;
 } fa_obj;
 
 typedef struct fa_hist {
@@ -542,46 +546,55 @@ static void lock_fail(fa_lock_scratch *sc, le_response *resp)
 	resp->raw_len = 0;
 }
 
-/* o's record key into buf (cap bytes): the kept one when it is this
- * revision's, else computed and kept (when memory allows). */
-static size_t obj_key(fa_obj *o, unsigned char *buf, size_t cap)
+/* o's record key for an answer: the kept one when it is this revision's
+ * (*key then points at it), else computed into buf (cap bytes) and kept
+ * when memory allows. Its length, at most cap. */
+static size_t obj_key_ref(fa_obj *o, unsigned char *buf, size_t cap,
+			  const unsigned char **key)
 {
-	if (o->key_rv == o->rv && o->key_rv != 0) {
-		size_t n = o->key_len < cap ? o->key_len : cap;
-		memcpy(buf, o->key, n);
-		return n;
+	if (!(o->key_rv == o->rv && o->key_rv != 0)) {
+		size_t n = le_record_key(&o->rec, buf, cap);
+		*key = buf;
+		if (n > cap)
+			return cap;
+		if (n > o->key_cap) {
+			unsigned char *k = realloc(o->key, n);
+			if (k == NULL)
+				return n; /* not kept: computed again next time */
+			o->key = k;
+			o->key_cap = n;
+		}
+		memcpy(o->key, buf, n);
+		o->key_len = n;
+		o->key_rv = o->rv;
 	}
-	size_t n = le_record_key(&o->rec, buf, cap);
-	if (n > o->key_cap) {
-		unsigned char *k = realloc(o->key, n);
-		if (k == NULL)
-			return n; /* not kept: computed again next time */
-		o->key = k;
-		o->key_cap = n;
-	}
-	memcpy(o->key, buf, n);
-	o->key_len = n;
-	o->key_rv = o->rv;
-	return n;
+	*key = o->key;
+	return o->key_len < cap ? o->key_len : cap;
 }
 
+/* The answer by reference: the object's own record, its revision's text
+ * and its key, none copied (fake_apiserver.h: valid until the store's
+ * next write). */
 static void lock_ok(fa_obj *o, int code, fa_lock_scratch *sc,
 		    le_response *resp)
 {
 	sc->status.code = code;
-	le_record_copy(&sc->record, &o->rec);
-	format_rv(o->rv, sc->rv, sizeof(sc->rv));
+	if (o->rv_text_rv != o->rv || o->rv == 0) {
+		format_rv(o->rv, o->rv_text, sizeof(o->rv_text));
+		o->rv_text_rv = o->rv;
+	}
 	resp->status = code;
 	resp->reason = NULL;
 	resp->message = NULL;
-	resp->record = &sc->record;
+	resp->record = &o->rec;
 	resp->record_present = o->rec_present;
-	resp->resource_version = sc->rv;
+	resp->resource_version = o->rv_text;
 	resp->raw = sc->raw;
 	resp->raw_len = 0;
 	if (o->rec_present) {
-		size_t n = obj_key(o, sc->raw, sizeof(sc->raw));
-		resp->raw_len = n < sizeof(sc->raw) ? n : sizeof(sc->raw);
+		const unsigned char *key = NULL;
+		resp->raw_len = obj_key_ref(o, sc->raw, sizeof(sc->raw), &key);
+		resp->raw = key;
 	}
 }
 

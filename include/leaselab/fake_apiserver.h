@@ -86,8 +86,11 @@ void fa_store_free(fa_store *s);
 uint64_t fa_store_revision(const fa_store *s);
 
 /* -- the in-process lock path (hot: no JSON, no allocation in steady state).
- * Fills *resp (an le_response whose pointers point into *scratch, valid until
- * the next call with the same scratch) exactly as an HTTP transport would:
+ * Fills *resp exactly as an HTTP transport would; its pointers point into
+ * *scratch or into the store's own object (a success's record,
+ * resourceVersion and raw are the object's, not copies), so they are valid
+ * until the next call with the same scratch or the store's next write,
+ * whichever comes first. Copy what must outlive that. The answer is:
  * 200/201 with record, resourceVersion and raw (le_record_key) on success;
  * 404/409/422 with reason and message otherwise. `identity` is the client,
  * recorded in the history. A written record keeps its times at the precision
@@ -95,9 +98,7 @@ uint64_t fa_store_revision(const fa_store *s);
  * annotation, microseconds in a Lease spec or the Python client's
  * annotation (LE_DIALECT_PYTHON), as the HTTP path parses them. */
 typedef struct fa_lock_scratch {
-	le_record record;
-	char rv[LE_RV_MAX];
-	unsigned char raw[640];
+	unsigned char raw[640]; /* a key the object could not keep */
 	fa_status status;
 } fa_lock_scratch;
 
