@@ -71,6 +71,20 @@ void sim_heap_free(sim_heap *h)
 	memset(h, 0, sizeof *h);
 }
 
+/* The hole at i moved up past every ancestor later than ev: where ev
+ * goes (the caller stores it). */
+static inline size_t rise(sim_heap *h, size_t i, const sim_heap_ev *ev)
+{
+	while (i > 0) {
+		size_t parent = (i - 1) / 4;
+		if (!ev_less(ev, &h->v[parent]))
+			break;
+		h->v[i] = h->v[parent];
+		i = parent;
+	}
+	return i;
+}
+
 /* ev (its seq set) into the heap proper. */
 static int heap_insert(sim_heap *h, sim_heap_ev ev)
 {
@@ -249,14 +263,7 @@ bool sim_heap_advance(sim_heap *h, uint32_t kind, uint32_t node, uint64_t arg,
 	sim_heap_ev ev = h->v[i];
 	ev.t_ns = t_ns;
 	ev.seq = h->next_seq++;
-	/* a smaller key: up towards the root */
-	while (i > 0) {
-		size_t parent = (i - 1) / 4;
-		if (!ev_less(&ev, &h->v[parent]))
-			break;
-		h->v[i] = h->v[parent];
-		i = parent;
-	}
+	i = rise(h, i, &ev); /* a smaller key: up towards the root */
 	h->v[i] = ev;
 	if (h->has_front && i == 0 && ev_less(&ev, &h->front)) {
 		/* it passed the front: they trade places (the old front is at
@@ -416,13 +423,7 @@ static bool heap_take(sim_heap *h, sim_heap_ev *out)
 		h->v[i] = h->v[best];
 		i = best;
 	}
-	while (i > 0) {
-		size_t parent = (i - 1) / 4;
-		if (!ev_less(&last, &h->v[parent]))
-			break;
-		h->v[i] = h->v[parent];
-		i = parent;
-	}
+	i = rise(h, i, &last);
 	h->v[i] = last;
 	/* In order with its parent (the rise stopped there). */
 	LE_ASSERT(i == 0 || !ev_less(&last, &h->v[(i - 1) / 4]));
