@@ -559,8 +559,8 @@ static size_t obj_key_ref(fa_obj *o, unsigned char *buf, size_t cap,
 			return cap;
 		if (n > o->key_cap) {
 			unsigned char *k = realloc(o->key, n);
-			if (k == NULL)
-				return n; /* not kept: computed again next time */
+			if (k == NULL) /* not kept: computed again next time */
+				return n;
 			o->key = k;
 			o->key_cap = n;
 		}

@@ -133,7 +133,8 @@ static void test_lock_create_then_get_returns_the_record(void **state)
 /* Keys that differ only in their namespace, resource or name each find
  * their own object, whatever was looked up just before (find() tries the
  * last key found first), and a key next to a found one is still 404. */
-static void test_lookups_alternating_between_near_keys_find_each_its_own(void **state)
+static void
+test_lookups_alternating_between_near_keys_find_each_its_own(void **state)
 {
 	fa_store *s = *state;
 	struct {
@@ -149,8 +150,8 @@ static void test_lookups_alternating_between_near_keys_find_each_its_own(void **
 	le_response resp;
 	for (size_t i = 0; i < 4; i++) {
 		le_record r = rec_of(k[i].holder, 15, 0, NOW);
-		fa_store_lock_create(s, k[i].res, k[i].ns, k[i].name, &r, k[i].holder,
-				     NOW, &sc, &resp);
+		fa_store_lock_create(s, k[i].res, k[i].ns, k[i].name, &r,
+				     k[i].holder, NOW, &sc, &resp);
 		assert_int_equal(resp.status, 201);
 	}
 	static const int order[] = {0, 0, 1, 0, 2, 2, 3, 1, 3, 0};

@@ -165,9 +165,9 @@ static void test_a_line_read_after_death_starts_no_leadership(void **state)
 	lv_run r;
 	memset(&r, 0, sizeof r);
 	char err[256];
-	assert_int_equal(lv_matchers_init(&r.m, false, "^leader run business$",
-					  "^leader stopped$", NULL, err, sizeof err),
-			 LE_OK);
+	int rc = lv_matchers_init(&r.m, false, "^leader run business$",
+				  "^leader stopped$", NULL, err, sizeof err);
+	assert_int_equal(rc, LE_OK);
 	r.h = lv_history_new(1, 1.0);
 	assert_non_null(r.h);
 	lv_pod pod;
@@ -205,7 +205,8 @@ int main(void)
 		cmocka_unit_test(test_missing_faketime_library_is_named),
 		cmocka_unit_test(test_preload_reaches_dynamic_programs_and_scripts),
 		cmocka_unit_test(test_history_adapter_sorts_and_numbers_terms),
-		cmocka_unit_test(test_a_line_read_after_death_starts_no_leadership),
+		cmocka_unit_test(
+			test_a_line_read_after_death_starts_no_leadership),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

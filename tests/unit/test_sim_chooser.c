@@ -186,7 +186,8 @@ static void test_a_chooser_outside_its_windows_keeps_the_seeded_draws(void **sta
 		assert_int_equal(sim_world_run(xb, err, sizeof err), LE_OK);
 		assert_true(na > 10);
 		assert_int_equal(na, nb);
-		assert_memory_equal(da, db, (na < CAP ? na : CAP) * sizeof da[0]);
+		size_t kept = na < CAP ? na : CAP;
+		assert_memory_equal(da, db, kept * sizeof da[0]);
 		sim_world_free(xa);
 		sim_world_free(xb);
 		assert_int_equal(sim_chooser_reset(ch, sc, &st), LE_OK);

@@ -130,7 +130,8 @@ static void test_advance_is_a_removal_and_a_push(void **state)
 		uint64_t dice = sim_rng_below(&r, 100);
 		if (nref == 0 || (nref < CAP && dice < 40)) {
 			int64_t t = now + (int64_t)sim_rng_below(&r, 40);
-			assert_int_equal(sim_heap_push(&h, t, 2, 7, ++arg), LE_OK);
+			int rc = sim_heap_push(&h, t, 2, 7, ++arg);
+			assert_int_equal(rc, LE_OK);
 			ref[nref++] = (ref_ev){t, seq++, arg};
 		} else if (dice < 70) {
 			size_t k = sim_rng_below(&r, nref);
