@@ -393,24 +393,24 @@ static bool same_prefix(const char *held, const char *s, size_t n)
 	return strncmp(held, s, n) == 0 && held[n] == '\0';
 }
 
-/* Where s (at most cap - 1 bytes of it) will be kept: *heap = NULL when it
- * fits inline or equals what the heap holds now, else a fresh copy; false
- * when there is no memory (nothing changed). */
-static bool kept_prepare(const kept_str *k, const char *s, size_t cap,
-			 char **heap)
+/* Where s (at most cap - 1 bytes of it, *n) will be kept: *heap = NULL
+ * when it fits inline or equals what the heap holds now, else a fresh
+ * copy; false when there is no memory (nothing changed). */
+static inline bool kept_prepare(const kept_str *k, const char *s, size_t cap,
+			 char **heap, size_t *len)
 {
 	*heap = NULL;
-	size_t n = strnlen(s, cap - 1);
+	size_t n = *len = strnlen(s, cap - 1);
 	const char *held = kept_heap(k);
 	if (n < KEPT_INLINE || (held && same_prefix(held, s, n)))
 		return true;
 	return (*heap = strndup(s, n)) != NULL;
 }
 
-/* Keep s, with the heap copy kept_prepare made (NULL: inline or unchanged). */
-static void kept_commit(kept_str *k, const char *s, size_t cap, char *heap)
+/* Keep s (n bytes, as kept_prepare measured it), with the heap copy
+ * kept_prepare made (NULL: inline or unchanged). */
+static void kept_commit(kept_str *k, const char *s, size_t n, char *heap)
 {
-	size_t n = strnlen(s, cap - 1);
 	if (heap) {
 		free(kept_heap(k));
 		memcpy(k->b, &heap, sizeof heap);
@@ -418,7 +418,8 @@ static void kept_commit(kept_str *k, const char *s, size_t cap, char *heap)
 	} else if (n < KEPT_INLINE) {
 		char *old = kept_heap(k);
 		kept_inline(k, s, n); /* s may be the inline copy itself */
-		free(old);
+		if (old)
+			free(old);
 	} /* else: equal to the heap copy */
 }
 
@@ -426,20 +427,25 @@ static void kept_commit(kept_str *k, const char *s, size_t cap, char *heap)
 static bool kept_set(kept_str *k, const char *s, size_t cap)
 {
 	char *heap;
-	if (!kept_prepare(k, s, cap, &heap))
+	size_t n;
+	if (!kept_prepare(k, s, cap, &heap, &n))
 		return false;
-	kept_commit(k, s, cap, heap);
+	kept_commit(k, s, n, heap);
 	return true;
 }
 
 /* A string that is absent when empty (obs_rec's strategy, preferredHolder)
  * as kept_prepare: *out the copy to keep (NULL = ""), *same when it is the
  * one held now. */
-static bool opt_prepare(const char *now, const char *s, size_t cap,
+static inline bool opt_prepare(const char *now, const char *s, size_t cap,
 			char **out, bool *same)
 {
-	size_t n = strnlen(s, cap - 1);
 	*out = NULL;
+	if (!now && s[0] == '\0') { /* absent, as before: most records */
+		*same = true;
+		return true;
+	}
+	size_t n = strnlen(s, cap - 1);
 	*same = now ? same_prefix(now, s, n) : n == 0;
 	if (*same || n == 0)
 		return true;
@@ -481,21 +487,11 @@ static void obs_scalars(obs_rec *o, const le_record *r)
 /* *o = *r; false when a string finds no memory (then *o is unchanged). */
 static bool obs_set(obs_rec *o, const le_record *r)
 {
-	/* The usual record, every GET of every follower: a short holder, no
-	 * strategy or preferred holder, none kept before either. Nothing to
-	 * allocate, compare or free. */
-	if (!o->strategy && !o->preferred_holder && !r->strategy[0] &&
-	    !r->preferred_holder[0] && !kept_heap(&o->holder)) {
-		size_t n = strnlen(r->holder, KEPT_INLINE);
-		if (n < KEPT_INLINE) {
-			kept_inline(&o->holder, r->holder, n);
-			obs_scalars(o, r);
-			return true;
-		}
-	}
 	char *holder, *strategy, *preferred;
 	bool same_strategy, same_preferred;
-	if (!kept_prepare(&o->holder, r->holder, LE_ID_MAX, &holder))
+	size_t holder_len;
+	if (!kept_prepare(&o->holder, r->holder, LE_ID_MAX, &holder,
+			  &holder_len))
 		return false;
 	if (!opt_prepare(o->strategy, r->strategy, LE_STRATEGY_MAX, &strategy,
 			 &same_strategy)) {
@@ -508,7 +504,7 @@ static bool obs_set(obs_rec *o, const le_record *r)
 		free(strategy);
 		return false;
 	}
-	kept_commit(&o->holder, r->holder, LE_ID_MAX, holder);
+	kept_commit(&o->holder, r->holder, holder_len, holder);
 	opt_commit(&o->strategy, strategy, same_strategy);
 	opt_commit(&o->preferred_holder, preferred, same_preferred);
 	obs_scalars(o, r);
