@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "leaselab/internal/assert.h"
 #include "leaselab/internal/json.h"
 #include "leaselab/record.h"
 
@@ -264,10 +265,11 @@ void le_record_copy(le_record *dst, const le_record *src)
 /* The fake apiserver keeps keys in a 640-byte buffer (fake_apiserver.h). */
 _Static_assert(KEY_MAX <= 640, "record key must fit fa's raw buffer");
 
-static unsigned char *put_be(unsigned char *p, uint64_t v, int bytes)
+/* v's low `bytes` bytes (2, 4 or 8), big-endian: unrolled, so that each
+ * is one byte swap and a store, where a loop stored a byte a turn. */
+static inline unsigned char *put_be(unsigned char *p, uint64_t v, int bytes)
 {
-	/* unrolled for the constant sizes, so that each is one byte swap
-	 * and a store, where a loop stored a byte a turn */
+	LE_ASSERT(bytes == 2 || bytes == 4 || bytes == 8);
 	switch (bytes) {
 	case 8:
 		*p++ = (unsigned char)(v >> 56);
@@ -279,17 +281,11 @@ static unsigned char *put_be(unsigned char *p, uint64_t v, int bytes)
 		*p++ = (unsigned char)(v >> 24);
 		*p++ = (unsigned char)(v >> 16);
 		/* fall through */
-	case 2:
+	default:
 		*p++ = (unsigned char)(v >> 8);
 		*p++ = (unsigned char)v;
-		return p;
-	default:
-		for (int i = bytes - 1; i >= 0; i--) {
-			p[i] = (unsigned char)(v & 0xff);
-			v >>= 8;
-		}
-		return p + bytes;
 	}
+	return p;
 }
 
 static int64_t whole_seconds(int64_t wall_ns)

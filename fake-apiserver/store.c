@@ -47,10 +47,8 @@ typedef struct fa_obj {
 	unsigned char *key;
 	size_t key_len, key_cap;
 	uint64_t key_rv;
-	/* rv's decimal text, at revision rv_text_rv (0: none yet): every
-	 * lock-path answer names it */
-	char rv_text[LE_RV_MAX];
-	uint64_t rv_text_rv;
+	char rv_text[LE_RV_MAX]; /* rv's decimal text (set_rv): every
+				    lock-path answer names it */
 } fa_obj;
 
 typedef struct fa_hist {
@@ -314,6 +312,13 @@ static size_t format_rv(uint64_t rv, char *buf, size_t cap)
 	return k;
 }
 
+/* o's revision, and its text with it: the two never disagree. */
+static void set_rv(fa_obj *o, uint64_t rv)
+{
+	o->rv = rv;
+	format_rv(rv, o->rv_text, sizeof(o->rv_text));
+}
+
 /* want is have's decimal text exactly (format_rv's: no sign, no leading
  * zero, nothing after), read without printing have. */
 static bool rv_matches(const char *want, uint64_t have)
@@ -484,7 +489,7 @@ static bool commit(fa_store *s, fa_obj *o, const fa_obj *before,
 		  rv_matches(cas_rv, before->rv));
 	/* The one global revision only grows, and no object is ahead of it. */
 	LE_ASSERT(before->rv <= s->revision && s->revision < UINT64_MAX);
-	o->rv = ++s->revision;
+	set_rv(o, ++s->revision);
 	o->view = NULL;
 	o->text = NULL;
 	bool need_view = s->hook != NULL || s->nwatchers > 0;
@@ -552,24 +557,25 @@ static void lock_fail(fa_lock_scratch *sc, le_response *resp)
 static size_t obj_key_ref(fa_obj *o, unsigned char *buf, size_t cap,
 			  const unsigned char **key)
 {
-	if (!(o->key_rv == o->rv && o->key_rv != 0)) {
-		size_t n = le_record_key(&o->rec, buf, cap);
-		*key = buf;
-		if (n > cap)
-			return cap;
-		if (n > o->key_cap) {
-			unsigned char *k = realloc(o->key, n);
-			if (k == NULL) /* not kept: computed again next time */
-				return n;
-			o->key = k;
-			o->key_cap = n;
-		}
-		memcpy(o->key, buf, n);
-		o->key_len = n;
-		o->key_rv = o->rv;
-	}
 	*key = o->key;
-	return o->key_len < cap ? o->key_len : cap;
+	if (o->key_rv == o->rv && o->key_rv != 0)
+		return o->key_len < cap ? o->key_len : cap;
+	size_t n = le_record_key(&o->rec, buf, cap);
+	*key = buf;
+	if (n > cap)
+		return cap;
+	if (n > o->key_cap) {
+		unsigned char *k = realloc(o->key, n);
+		if (k == NULL) /* not kept: computed again next time */
+			return n;
+		o->key = k;
+		o->key_cap = n;
+	}
+	memcpy(o->key, buf, n);
+	o->key_len = n;
+	o->key_rv = o->rv;
+	*key = o->key;
+	return n;
 }
 
 /* The answer by reference: the object's own record, its revision's text
@@ -579,10 +585,6 @@ static void lock_ok(fa_obj *o, int code, fa_lock_scratch *sc,
 		    le_response *resp)
 {
 	sc->status.code = code;
-	if (o->rv_text_rv != o->rv || o->rv == 0) {
-		format_rv(o->rv, o->rv_text, sizeof(o->rv_text));
-		o->rv_text_rv = o->rv;
-	}
 	resp->status = code;
 	resp->reason = NULL;
 	resp->message = NULL;
@@ -1138,8 +1140,7 @@ void *fa_store_delete_json(fa_store *s, fa_resource res, const char *ns,
 		fa__st_precondition(st, res, ns, name, "UID", precond_uid, o->uid);
 		return NULL;
 	}
-	char rv[24];
-	format_rv(o->rv, rv, sizeof(rv));
+	const char *rv = o->rv_text;
 	if (precond_rv != NULL && precond_rv[0] != '\0' &&
 	    strcmp(precond_rv, rv) != 0) {
 		fa__st_precondition(st, res, ns, name, "ResourceVersion",
@@ -1364,7 +1365,7 @@ int fa_store_restore_json(fa_store *s, fa_resource res, const void *obj,
 	o->live = !deleted;
 	snprintf(o->uid, sizeof(o->uid), "%s", b.uid);
 	o->created_wall_ns = created;
-	o->rv = rv;
+	set_rv(o, rv);
 	o->key_rv = 0;
 	if (!deleted) {
 		o->rec = rec;
